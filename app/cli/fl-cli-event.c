@@ -1,0 +1,160 @@
+/* fl-cli-event.c: fairlead-cli event
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fairlead-cli"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+
+#include "fl-cli.h"
+
+static int
+event_create (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME — create an event and make it the active one"));
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *starts = NULL, *ends = NULL, *venue = NULL, *booth = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "starts", 0, 0, G_OPTION_ARG_STRING, &starts, N_("First day of the show"), N_("YYYY-MM-DD") },
+    { "ends", 0, 0, G_OPTION_ARG_STRING, &ends, N_("Last day of the show"), N_("YYYY-MM-DD") },
+    { "venue", 0, 0, G_OPTION_ARG_STRING, &venue, N_("Where the show is"), N_("TEXT") },
+    { "booth", 0, 0, G_OPTION_ARG_STRING, &booth, N_("Hall and booth number"), N_("TEXT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event as JSON"), NULL },
+    { NULL }
+  };
+  FlStore *store;
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_fail (EX_USAGE, "%s", _("event create needs exactly one NAME (quote a name with spaces)"));
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return EX_CANTCREAT;
+
+  event->name = g_strdup (argv[1]);
+  event->starts_on = g_steal_pointer (&starts);
+  event->ends_on = g_steal_pointer (&ends);
+  event->venue = g_steal_pointer (&venue);
+  event->booth = g_steal_pointer (&booth);
+  created = fl_store_create_event (store, event, &error);
+  if (created == NULL)
+    return fl_cli_fail_error (error->domain == FL_STORE_ERROR && error->code == FL_STORE_ERROR_INVALID
+                                ? EX_USAGE : fl_cli_exit_code (error), error);
+  if (json)
+    {
+      g_autoptr(JsonNode) node = fl_event_to_json (created);
+      fl_cli_print_json (node, TRUE);
+    }
+  else
+    printf (_("Created event “%s” (%s); it is now the active event.\n"), created->name, created->uuid);
+  return EX_OK;
+}
+
+static int
+event_list (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the events, the active one marked"));
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *active = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
+    { NULL }
+  };
+  FlStore *store;
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return fl_cli_fail (EX_USAGE, _("Unexpected argument “%s”"), argv[1]);
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return EX_CANTCREAT;
+  events = fl_store_list_events (store, &error);
+  if (events == NULL)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
+  active = fl_store_get_meta (store, "active_event");
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), json_array_new ());
+
+      for (guint i = 0; i < events->len; i++)
+        {
+          FlEvent *event = g_ptr_array_index (events, i);
+          JsonNode *node = fl_event_to_json (event);
+
+          json_object_set_boolean_member (json_node_get_object (node), "active",
+                                          g_strcmp0 (event->uuid, active) == 0);
+          json_array_add_element (json_node_get_array (root), node);
+        }
+      fl_cli_print_json (root, TRUE);
+      return EX_OK;
+    }
+
+  if (events->len == 0)
+    {
+      printf ("%s\n", _("No events yet. Create one with “fairlead-cli event create NAME”."));
+      return EX_OK;
+    }
+  for (guint i = 0; i < events->len; i++)
+    {
+      FlEvent *event = g_ptr_array_index (events, i);
+
+      printf ("%s %s  %s", g_strcmp0 (event->uuid, active) == 0 ? "*" : " ", event->uuid,
+              event->name);
+      if (event->starts_on != NULL)
+        printf ("  %s%s%s", event->starts_on, event->ends_on ? " – " : "",
+                event->ends_on ? event->ends_on : "");
+      if (event->venue != NULL)
+        printf ("  %s", event->venue);
+      if (event->booth != NULL)
+        printf (_(", booth %s"), event->booth);
+      printf ("\n");
+    }
+  return EX_OK;
+}
+
+static int
+event_use (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("UUID — make an event the active one"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlEvent) event = NULL;
+  FlStore *store;
+  int code;
+
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_fail (EX_USAGE, "%s", _("event use needs the UUID of an event (see “event list”)"));
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return EX_CANTCREAT;
+  if (!fl_store_set_active_event (store, argv[1], &error))
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
+  event = fl_store_get_active_event (store, NULL);
+  printf (_("“%s” is now the active event.\n"), event ? event->name : argv[1]);
+  return EX_OK;
+}
+
+static const FlCliCommand event_commands[] = {
+  { "create", N_("Create an event and make it the active one"), event_create },
+  { "list", N_("List the events"), event_list },
+  { "use", N_("Make an event the active one"), event_use },
+};
+
+int
+fl_cli_event (FlCli *cli, int argc, char **argv)
+{
+  return fl_cli_dispatch (cli, "event", event_commands, G_N_ELEMENTS (event_commands), argc, argv);
+}

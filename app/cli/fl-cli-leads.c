@@ -1,0 +1,367 @@
+/* fl-cli-leads.c: fairlead-cli leads and export
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fairlead-cli"
+
+#include "config.h"
+
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fl-cli.h"
+#include "lead/fl-export.h"
+#include "store/fl-import.h"
+
+static void
+imported_cb (FlLead *lead, gpointer user_data)
+{
+  /* A printed line is a promise: the lead is committed. */
+  printf ("%s\n", fl_lead_get_uuid (lead));
+  fflush (stdout);
+}
+
+static void
+import_error_cb (const char *where, const GError *error, gpointer user_data)
+{
+  guint *n_failed = user_data;
+
+  (*n_failed)++;
+  fl_cli_fail (EX_DATAERR, "%s: %s", where, error->message);
+}
+
+static int
+leads_import (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("FILE|- — import leads from a JSON array or JSON Lines"));
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_failed = 0;
+  FlStore *store;
+  gssize n;
+  int code;
+
+  g_option_context_set_description (context,
+    _("Each lead is committed in its own transaction; its uuid is printed once it is on disk.\n"
+      "A lead whose uuid is already stored replaces the stored one."));
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_fail (EX_USAGE, "%s", _("leads import needs a FILE, or - for standard input"));
+
+  if (strcmp (argv[1], "-") == 0)
+    input = g_unix_input_stream_new (0, FALSE);
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[1]);
+      input = G_INPUT_STREAM (g_file_read (file, NULL, &error));
+      if (input == NULL)
+        return fl_cli_fail (EX_NOINPUT, _("Cannot read “%s”: %s"), argv[1], error->message);
+    }
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return EX_CANTCREAT;
+
+  n = fl_import_leads (store, input, argv[1], imported_cb, import_error_cb, &n_failed, &error);
+  if (n < 0)
+    return fl_cli_fail_error (EX_DATAERR, error);
+  if (n_failed > 0)
+    {
+      fl_cli_fail (EX_DATAERR,
+                   g_dngettext (GETTEXT_PACKAGE, "%" G_GSSIZE_FORMAT " lead imported, %u refused",
+                                "%" G_GSSIZE_FORMAT " leads imported, %u refused", n),
+                   n, n_failed);
+      return EX_DATAERR;
+    }
+  return EX_OK;
+}
+
+static const char *
+short_time (const char *iso, char buffer[17])
+{
+  /* 2026-05-04T09:30:00.125Z → 2026-05-04 09:30 */
+  if (iso == NULL || strlen (iso) < 16)
+    return iso ? iso : "";
+  memcpy (buffer, iso, 16);
+  buffer[10] = ' ';
+  buffer[16] = '\0';
+  return buffer;
+}
+
+static int
+leads_list (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the leads of the active event"));
+  g_autoptr(GPtrArray) leads = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *search = NULL;
+  gboolean json = FALSE, csv = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array of leads"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV"), NULL },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status, N_("Only leads with this status"), "MQL|SAL|DISQUALIFIED" },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only leads whose name, company, email or notes match"), N_("TEXT") },
+    { NULL }
+  };
+  FlLeadQuery query = { 0 };
+  FlStore *store;
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return fl_cli_fail (EX_USAGE, _("Unexpected argument “%s”"), argv[1]);
+  if (json && csv)
+    return fl_cli_fail (EX_USAGE, "%s", _("Choose one of --json and --csv"));
+  if (status != NULL)
+    {
+      g_autofree char *upper = g_ascii_strup (status, -1);
+      FlStatus unused;
+
+      g_free (status);
+      status = g_steal_pointer (&upper);
+      if (!fl_status_from_string (status, &unused))
+        return fl_cli_fail (EX_USAGE, _("Unknown status “%s” (expected MQL, SAL or DISQUALIFIED)"),
+                            status);
+    }
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return EX_CANTCREAT;
+
+  query.status = status;
+  query.search = search;
+  leads = fl_store_list_leads (store, &query, &error);
+  if (leads == NULL)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
+
+  if (json)
+    {
+      g_autofree char *text = fl_export_json (leads);
+      printf ("%s\n", text);
+    }
+  else if (csv)
+    {
+      g_autofree char *text = fl_export_csv (leads);
+      fputs (text, stdout);
+    }
+  else if (leads->len == 0)
+    printf ("%s\n", _("No leads."));
+  else
+    {
+      for (guint i = 0; i < leads->len; i++)
+        {
+          FlLead *lead = g_ptr_array_index (leads, i);
+          const char *name = fl_lead_get_display_name (lead);
+          const char *company = fl_lead_get_field (lead, FL_FIELD_COMPANY);
+          char when[17];
+
+          printf ("%s  %-12s %4d  %-16s  %-28s %s\n", fl_lead_get_uuid (lead),
+                  fl_status_to_string (fl_lead_get_status (lead)), fl_lead_get_score (lead),
+                  short_time (fl_lead_get_created_at (lead), when),
+                  name ? name : _("(no name)"), company ? company : "");
+        }
+    }
+  return EX_OK;
+}
+
+static void
+print_field (const char *label, const char *value)
+{
+  if (value != NULL)
+    printf ("  %-14s %s\n", label, value);
+}
+
+static void
+print_lead (FlLead *lead)
+{
+  static const char *labels[FL_N_FIELDS] = {
+    N_("First name"), N_("Last name"), N_("Full name"), N_("Email"), N_("Phone"), N_("Mobile"),
+    N_("Company"), N_("Job title"), N_("Department"), N_("Street"), N_("City"), N_("Postal code"),
+    N_("Region"), N_("Country"), N_("Website"),
+  };
+  JsonNode *node;
+  g_autofree char *score = g_strdup_printf ("%d", fl_lead_get_score (lead));
+
+  printf ("%s\n", fl_lead_get_display_name (lead) ? fl_lead_get_display_name (lead) : _("(no name)"));
+  print_field (_("Lead"), fl_lead_get_uuid (lead));
+  print_field (_("Status"), fl_status_to_string (fl_lead_get_status (lead)));
+  print_field (_("Score"), score);
+  if (fl_lead_get_override_status (lead) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s by %s: %s"), fl_lead_get_override_status (lead),
+                                               fl_lead_get_override_by (lead) ? fl_lead_get_override_by (lead) : "?",
+                                               fl_lead_get_override_reason (lead) ? fl_lead_get_override_reason (lead) : "");
+      print_field (_("Override"), text);
+    }
+  print_field (_("Captured"), fl_lead_get_created_at (lead));
+  print_field (_("Updated"), fl_lead_get_updated_at (lead));
+  print_field (_("Captured by"), fl_lead_get_captured_by (lead));
+  print_field (_("Source"), fl_source_to_string (fl_lead_get_source (lead)));
+  print_field (_("Badge"), fl_lead_get_badge_id (lead));
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    print_field (_(labels[i]), fl_lead_get_field (lead, i));
+  print_field (_("Notes"), fl_lead_get_notes (lead));
+
+  node = fl_lead_get_answers (lead);
+  if (node != NULL && json_object_get_size (json_node_get_object (node)) > 0)
+    {
+      JsonObjectIter iter;
+      const char *question;
+      JsonNode *value;
+
+      printf ("%s\n", _("Answers:"));
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &question, &value))
+        {
+          g_autofree char *text = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
+                                     ? g_strdup (json_node_get_string (value))
+                                     : json_to_string (value, FALSE);
+          print_field (question, text);
+        }
+    }
+
+  node = fl_lead_get_breakdown (lead);
+  if (node != NULL && json_array_get_length (json_node_get_array (node)) > 0)
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      printf ("%s\n", _("Score breakdown:"));
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+          const char *reason = NULL;
+
+          if (JSON_NODE_HOLDS_OBJECT (item))
+            reason = json_object_get_string_member_with_default (json_node_get_object (item), "reason", NULL);
+          if (reason != NULL)
+            printf ("  %s\n", reason);
+        }
+    }
+
+  node = fl_lead_get_interactions (lead);
+  if (node != NULL && json_array_get_length (json_node_get_array (node)) > 0)
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      printf ("%s\n", _("Interactions:"));
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *item = json_array_get_object_element (array, i);
+          print_field (json_object_get_string_member_with_default (item, "kind", "?"),
+                       json_object_get_string_member_with_default (item, "at", ""));
+        }
+    }
+
+  node = fl_lead_get_consent (lead);
+  if (node != NULL)
+    {
+      JsonObject *consent = json_node_get_object (node);
+      gboolean given = json_object_get_boolean_member_with_default (consent, "given", FALSE);
+      g_autofree char *text = g_strdup_printf (given ? _("given (version %s, %s)") : _("refused (version %s, %s)"),
+                                               json_object_get_string_member_with_default (consent, "version", "?"),
+                                               json_object_get_string_member_with_default (consent, "at", "?"));
+      print_field (_("Consent"), text);
+    }
+  print_field (_("Scanned"), fl_lead_get_raw_payload (lead));
+}
+
+static int
+leads_show (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("UUID — show everything stored about a lead"));
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the lead as JSON"), NULL },
+    { NULL }
+  };
+  FlStore *store;
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_fail (EX_USAGE, "%s", _("leads show needs the UUID of a lead"));
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return EX_CANTCREAT;
+  lead = fl_store_get_lead (store, argv[1], &error);
+  if (lead == NULL)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = fl_lead_to_json (lead);
+      fl_cli_print_json (node, TRUE);
+    }
+  else
+    print_lead (lead);
+  return EX_OK;
+}
+
+static const FlCliCommand leads_commands[] = {
+  { "import", N_("Import leads from JSON or JSON Lines"), leads_import },
+  { "list", N_("List the leads of the active event"), leads_list },
+  { "show", N_("Show one lead"), leads_show },
+};
+
+int
+fl_cli_leads (FlCli *cli, int argc, char **argv)
+{
+  return fl_cli_dispatch (cli, "leads", leads_commands, G_N_ELEMENTS (leads_commands), argc, argv);
+}
+
+int
+fl_cli_export (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— export the leads of the active event"));
+  g_autoptr(GPtrArray) leads = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *text = NULL;
+  GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (RFC 4180, UTF-8) or json"), "csv|json" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE (readable by you only) instead of standard output"), N_("FILE") },
+    { NULL }
+  };
+  FlStore *store;
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return fl_cli_fail (EX_USAGE, _("Unexpected argument “%s”"), argv[1]);
+  if (format == NULL)
+    return fl_cli_fail (EX_USAGE, "%s", _("export needs --format csv or --format json"));
+  if (strcmp (format, "csv") != 0 && strcmp (format, "json") != 0)
+    return fl_cli_fail (EX_USAGE, _("Unknown format “%s” (expected csv or json)"), format);
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return EX_CANTCREAT;
+
+  leads = fl_store_list_leads (store, NULL, &error);
+  if (leads == NULL)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
+  if (strcmp (format, "csv") == 0)
+    text = fl_export_csv (leads);
+  else
+    {
+      g_autofree char *json = fl_export_json (leads);
+      text = g_strconcat (json, "\n", NULL);
+    }
+
+  if (output == NULL)
+    fputs (text, stdout);
+  else if (!fl_export_write_file (output, text, &error))
+    return fl_cli_fail (EX_CANTCREAT, _("Cannot write “%s”: %s"), output, error->message);
+  else
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Exported %u lead to %s\n",
+                                  "Exported %u leads to %s\n", leads->len),
+             leads->len, output);
+  return EX_OK;
+}

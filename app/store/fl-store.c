@@ -1,0 +1,1324 @@
+/* fl-store.c: the SQLite database of one kiosk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fl-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fl-store-private.h"
+
+struct _FlStore
+{
+  GObject     parent_instance;
+
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  char       *device_id;
+  int         schema_version;
+};
+
+G_DEFINE_FINAL_TYPE (FlStore, fl_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (fl-store-error-quark, fl_store_error)
+
+/* The columns of a lead row, in the order row_to_lead() reads them. */
+#define LEAD_COLUMNS                                                                               \
+  "id, uuid, event, created_at, updated_at, captured_by, device, source, raw_payload, badge_id, " \
+  "first_name, last_name, full_name, email, phone, mobile, company, title, department, street, "  \
+  "city, postal_code, region, country, website, notes, score, status, breakdown, model_name, "    \
+  "model_version, model_sha256, override_status, override_by, override_reason"
+
+enum {
+  COL_ID, COL_UUID, COL_EVENT, COL_CREATED_AT, COL_UPDATED_AT, COL_CAPTURED_BY, COL_DEVICE,
+  COL_SOURCE, COL_RAW_PAYLOAD, COL_BADGE_ID, COL_FIRST_FIELD,
+  COL_NOTES = COL_FIRST_FIELD + FL_N_FIELDS, COL_SCORE, COL_STATUS, COL_BREAKDOWN, COL_MODEL_NAME,
+  COL_MODEL_VERSION, COL_MODEL_SHA256, COL_OVERRIDE_STATUS, COL_OVERRIDE_BY, COL_OVERRIDE_REASON,
+};
+
+static gboolean
+sql_error (sqlite3 *db, GError **error)
+{
+  g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_SQL, _("Database error: %s"),
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt, int column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int index, const char *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (text == NULL)
+    return NULL;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* What the first bytes of an existing file say about it. */
+static gboolean
+check_file_header (const char *path, GError **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char header[16];
+  gsize n_read = 0;
+
+  input = g_file_read (file, NULL, &local_error);
+  if (input == NULL)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("Cannot read “%s”: %s"), path,
+                   local_error->message);
+      return FALSE;
+    }
+  if (!g_input_stream_read_all (G_INPUT_STREAM (input), header, sizeof header, &n_read, NULL,
+                                &local_error))
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("Cannot read “%s”: %s"), path,
+                   local_error->message);
+      return FALSE;
+    }
+  /* An empty file is what a crashed first start leaves; SQLite fills it. */
+  if (n_read == 0)
+    return TRUE;
+  if (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
+                   _("“%s” is not a Fairlead database (it is not an SQLite file). "
+                     "It was left untouched; choose another path with --db."),
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+query_int (sqlite3 *db, const char *sql, int *value, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return sql_error (db, error);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return sql_error (db, error);
+  return TRUE;
+}
+
+static gboolean
+exec (sqlite3 *db, const char *sql, GError **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return sql_error (db, error);
+  return TRUE;
+}
+
+/* Decides, before anything is written, whether this file may be used. */
+static gboolean
+check_identity (FlStore *self, GError **error)
+{
+  int application_id = 0, user_version = 0, n_objects = 0;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!query_int (self->db, "PRAGMA application_id", &application_id, &local_error) ||
+      !query_int (self->db, "PRAGMA user_version", &user_version, &local_error) ||
+      !query_int (self->db, "SELECT count(*) FROM sqlite_schema", &n_objects, &local_error))
+    {
+      /* SQLITE_NOTADB lands here: the header looked right, the rest not. */
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
+                   _("“%s” is not a usable Fairlead database (%s). It was left untouched."),
+                   self->path, local_error->message);
+      return FALSE;
+    }
+
+  if (n_objects > 0 && application_id != FL_STORE_APPLICATION_ID)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
+                   _("“%s” is an SQLite database of another program, not of Fairlead. "
+                     "It was left untouched; choose another path with --db."),
+                   self->path);
+      return FALSE;
+    }
+  if (user_version > FL_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer version of Fairlead (database version %d, "
+                     "this version reads up to %d). It was left untouched; update Fairlead "
+                     "to open it."),
+                   self->path, user_version, FL_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  self->schema_version = user_version;
+  return TRUE;
+}
+
+static gboolean
+migrate (FlStore *self, int target, GError **error)
+{
+  while (self->schema_version < target)
+    {
+      g_autofree char *bump = NULL;
+      int from = self->schema_version;
+
+      if (!exec (self->db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      bump = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                              FL_STORE_APPLICATION_ID, from + 1);
+      if (!exec (self->db, _fl_store_migration (from), error) || !exec (self->db, bump, error))
+        {
+          g_prefix_error (error, _("Cannot update the database from version %d: "), from);
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      if (!exec (self->db, "COMMIT", error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      self->schema_version = from + 1;
+      g_debug ("Migrated %s to schema version %d", self->path, self->schema_version);
+    }
+  return TRUE;
+}
+
+static void
+fl_store_finalize (GObject *object)
+{
+  FlStore *self = FL_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_free (self->path);
+  g_free (self->device_id);
+
+  G_OBJECT_CLASS (fl_store_parent_class)->finalize (object);
+}
+
+static void
+fl_store_class_init (FlStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fl_store_finalize;
+}
+
+static void
+fl_store_init (FlStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
+}
+
+/**
+ * fl_store_default_path:
+ *
+ * Returns: `$FAIRLEAD_DB`, else `$XDG_DATA_HOME/fairlead/fairlead.db`
+ */
+char *
+fl_store_default_path (void)
+{
+  const char *env = g_getenv ("FAIRLEAD_DB");
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "fairlead", "fairlead.db", NULL);
+}
+
+/**
+ * fl_store_open_at_version:
+ * @version: the schema version to migrate to; tests use it to build
+ *   databases as older releases wrote them
+ */
+FlStore *
+fl_store_open_at_version (const char *path, int version, GError **error)
+{
+  g_autoptr(FlStore) self = NULL;
+  g_autofree char *default_path = NULL;
+  g_autofree char *dir = NULL;
+  gboolean existed;
+  int rc;
+
+  g_return_val_if_fail (version >= 0 && version <= FL_STORE_SCHEMA_VERSION, NULL);
+
+  if (path == NULL)
+    path = default_path = fl_store_default_path ();
+
+  self = g_object_new (FL_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  existed = g_file_test (path, G_FILE_TEST_EXISTS);
+  if (existed)
+    {
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
+                       _("“%s” is a folder, not a Fairlead database"), path);
+          return NULL;
+        }
+      if (!check_file_header (path, error))
+        return NULL;
+    }
+  else
+    {
+      dir = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN,
+                       _("Cannot create the folder “%s”: %s"), dir, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | (existed ? 0 : SQLITE_OPEN_CREATE) |
+                          SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("Cannot open “%s”: %s"), path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  if (!existed)
+    g_chmod (path, 0600);
+
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  if (!check_identity (self, error))
+    return NULL;
+
+  /* Only now that the file is known to be ours may anything be written. */
+  if (!exec (self->db,
+             "PRAGMA journal_mode = WAL;"
+             "PRAGMA synchronous = FULL;"
+             "PRAGMA foreign_keys = ON;"
+             "PRAGMA secure_delete = ON;",
+             error))
+    return NULL;
+
+  if (!migrate (self, version, error))
+    return NULL;
+
+  if (version == FL_STORE_SCHEMA_VERSION)
+    {
+      self->device_id = fl_store_get_meta (self, "device_id");
+      if (self->device_id == NULL)
+        {
+          self->device_id = fl_uuid_new ();
+          if (!fl_store_set_meta (self, "device_id", self->device_id, error))
+            return NULL;
+        }
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * fl_store_open:
+ * @path: (nullable): the database file, %NULL for fl_store_default_path()
+ *
+ * Opens or creates a database and brings its schema up to date. A file
+ * that is not a Fairlead database, or that a newer Fairlead wrote, is
+ * refused and left as it was.
+ */
+FlStore *
+fl_store_open (const char *path, GError **error)
+{
+  return fl_store_open_at_version (path, FL_STORE_SCHEMA_VERSION, error);
+}
+
+const char *
+fl_store_get_path (FlStore *self)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+  return self->path;
+}
+
+/**
+ * fl_store_get_db:
+ *
+ * The connection, for modules that keep their own queries. It belongs to the
+ * thread that opened the store.
+ */
+sqlite3 *
+fl_store_get_db (FlStore *self)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+  return self->db;
+}
+
+const char *
+fl_store_get_device_id (FlStore *self)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+  return self->device_id;
+}
+
+int
+fl_store_get_schema_version (FlStore *self)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), -1);
+  return self->schema_version;
+}
+
+gboolean
+fl_store_set_error (FlStore *self, GError **error)
+{
+  return sql_error (self->db, error);
+}
+
+/**
+ * fl_store_prepare:
+ *
+ * Returns: (transfer none): a cached statement, reset and with its bindings
+ *   cleared; valid until the store is finalized
+ */
+sqlite3_stmt *
+fl_store_prepare (FlStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+          SQLITE_OK)
+        {
+          sql_error (self->db, error);
+          return NULL;
+        }
+      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+gboolean
+fl_store_exec (FlStore *self, const char *sql, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  return exec (self->db, sql, error);
+}
+
+gboolean
+fl_store_begin (FlStore *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  return exec (self->db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+fl_store_commit (FlStore *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  if (!exec (self->db, "COMMIT", error))
+    {
+      fl_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+fl_store_rollback (FlStore *self)
+{
+  g_return_if_fail (FL_IS_STORE (self));
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Runs a cached statement that returns no rows. */
+static gboolean
+step_done (FlStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self->db, error);
+  return TRUE;
+}
+
+char *
+fl_store_get_meta (FlStore *self, const char *key)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+
+  stmt = fl_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+fl_store_set_meta (FlStore *self, const char *key, const char *value, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+
+  stmt = fl_store_prepare (self,
+                           "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+/* Events */
+
+static FlEvent *
+row_to_event (sqlite3_stmt *stmt)
+{
+  FlEvent *event = g_new0 (FlEvent, 1);
+
+  event->uuid = g_strdup (column_text (stmt, 0));
+  event->name = g_strdup (column_text (stmt, 1));
+  event->starts_on = g_strdup (column_text (stmt, 2));
+  event->ends_on = g_strdup (column_text (stmt, 3));
+  event->venue = g_strdup (column_text (stmt, 4));
+  event->booth = g_strdup (column_text (stmt, 5));
+  event->created_at = g_strdup (column_text (stmt, 6));
+  event->model_id = sqlite3_column_int64 (stmt, 7);
+  event->settings = parse_json (column_text (stmt, 8));
+  if (event->settings == NULL || !JSON_NODE_HOLDS_OBJECT (event->settings))
+    {
+      g_clear_pointer (&event->settings, json_node_unref);
+      event->settings = json_node_init_object (json_node_alloc (), json_object_new ());
+    }
+  return event;
+}
+
+#define EVENT_COLUMNS "uuid, name, starts_on, ends_on, venue, booth, created_at, model_id, settings"
+
+static gboolean
+check_event (const FlEvent *event, GError **error)
+{
+  g_autofree char *name = event->name ? g_strstrip (g_strdup (event->name)) : NULL;
+
+  if (name == NULL || name[0] == '\0')
+    {
+      g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                           _("An event needs a name"));
+      return FALSE;
+    }
+  if (event->starts_on != NULL && !fl_event_check_date (event->starts_on))
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                   _("The start date “%s” is not a date written YYYY-MM-DD"), event->starts_on);
+      return FALSE;
+    }
+  if (event->ends_on != NULL && !fl_event_check_date (event->ends_on))
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                   _("The end date “%s” is not a date written YYYY-MM-DD"), event->ends_on);
+      return FALSE;
+    }
+  if (event->starts_on != NULL && event->ends_on != NULL &&
+      strcmp (event->starts_on, event->ends_on) > 0)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                   _("The event ends (%s) before it starts (%s)"), event->ends_on,
+                   event->starts_on);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+bind_event (sqlite3_stmt *stmt, const FlEvent *event)
+{
+  g_autofree char *settings = event->settings ? json_to_string (event->settings, FALSE) : NULL;
+
+  bind_text (stmt, 1, event->uuid);
+  bind_text (stmt, 2, event->name);
+  bind_text (stmt, 3, event->starts_on);
+  bind_text (stmt, 4, event->ends_on);
+  bind_text (stmt, 5, event->venue);
+  bind_text (stmt, 6, event->booth);
+  bind_text (stmt, 7, event->created_at);
+  if (event->model_id > 0)
+    sqlite3_bind_int64 (stmt, 8, event->model_id);
+  else
+    sqlite3_bind_null (stmt, 8);
+  bind_text (stmt, 9, settings ? settings : "{}");
+}
+
+/**
+ * fl_store_create_event:
+ * @event: the event to create; its uuid and creation time are assigned
+ *
+ * Creates the event and makes it the active one.
+ *
+ * Returns: (transfer full): the event as stored
+ */
+FlEvent *
+fl_store_create_event (FlStore *self, const FlEvent *event, GError **error)
+{
+  g_autoptr(FlEvent) created = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+  g_return_val_if_fail (event != NULL, NULL);
+
+  if (!check_event (event, error))
+    return NULL;
+
+  created = fl_event_copy (event);
+  g_strstrip (created->name);
+  if (created->uuid == NULL)
+    created->uuid = fl_uuid_new ();
+  g_free (created->created_at);
+  created->created_at = fl_now_iso8601 ();
+
+  if (!fl_store_begin (self, error))
+    return NULL;
+  stmt = fl_store_prepare (self, "INSERT INTO events (" EVENT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_event (stmt, created);
+  if (!step_done (self, stmt, error) ||
+      !fl_store_set_meta (self, "active_event", created->uuid, error) ||
+      !fl_store_commit (self, error))
+    goto fail;
+
+  return g_steal_pointer (&created);
+
+fail:
+  fl_store_rollback (self);
+  return NULL;
+}
+
+gboolean
+fl_store_update_event (FlStore *self, const FlEvent *event, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event != NULL && event->uuid != NULL, FALSE);
+
+  if (!check_event (event, error))
+    return FALSE;
+  stmt = fl_store_prepare (self,
+                           "UPDATE events SET name = ?2, starts_on = ?3, ends_on = ?4, "
+                           "venue = ?5, booth = ?6, model_id = ?8, settings = ?9 "
+                           "WHERE uuid = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_event (stmt, event);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no event “%s”"),
+                   event->uuid);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fl_store_list_events:
+ *
+ * Returns: (transfer full) (element-type FlEvent): every event, newest first
+ */
+GPtrArray *
+fl_store_list_events (FlStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_event_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+
+  stmt = fl_store_prepare (self,
+                           "SELECT " EVENT_COLUMNS " FROM events "
+                           "ORDER BY coalesce (starts_on, created_at) DESC, created_at DESC",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, row_to_event (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self->db, error);
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}
+
+FlEvent *
+fl_store_get_event (FlStore *self, const char *uuid, GError **error)
+{
+  sqlite3_stmt *stmt;
+  FlEvent *event = NULL;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  stmt = fl_store_prepare (self, "SELECT " EVENT_COLUMNS " FROM events WHERE uuid = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    event = row_to_event (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND,
+                 _("There is no event “%s”; “fairlead-cli event list” shows the events"), uuid);
+  else if (rc != SQLITE_ROW)
+    sql_error (self->db, error);
+  return event;
+}
+
+/**
+ * fl_store_get_active_event:
+ *
+ * Returns: (transfer full) (nullable): the active event; %NULL with
+ *   %FL_STORE_ERROR_NO_EVENT when there is none
+ */
+FlEvent *
+fl_store_get_active_event (FlStore *self, GError **error)
+{
+  g_autofree char *uuid = NULL;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+
+  uuid = fl_store_get_meta (self, "active_event");
+  if (uuid == NULL)
+    {
+      g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_NO_EVENT,
+                           _("There is no active event; create one with "
+                             "“fairlead-cli event create NAME”"));
+      return NULL;
+    }
+  return fl_store_get_event (self, uuid, error);
+}
+
+gboolean
+fl_store_set_active_event (FlStore *self, const char *uuid, GError **error)
+{
+  g_autoptr(FlEvent) event = NULL;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+
+  event = fl_store_get_event (self, uuid, error);
+  if (event == NULL)
+    return FALSE;
+  return fl_store_set_meta (self, "active_event", event->uuid, error);
+}
+
+/* Leads */
+
+static gint64
+lead_row_id (FlStore *self, const char *uuid, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (self, "SELECT id FROM leads WHERE uuid = ?", error);
+  gint64 id = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sql_error (self->db, error);
+      return -1;
+    }
+  return id;
+}
+
+static gboolean
+write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
+{
+  JsonNode *answers = fl_lead_get_answers (lead);
+  JsonNode *interactions = fl_lead_get_interactions (lead);
+  JsonNode *consent = fl_lead_get_consent (lead);
+  sqlite3_stmt *stmt;
+
+  stmt = fl_store_prepare (self, "DELETE FROM answers WHERE lead_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (answers != NULL)
+    {
+      JsonObjectIter iter;
+      const char *question;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (answers));
+      while (json_object_iter_next (&iter, &question, &value))
+        {
+          g_autofree char *text = json_to_string (value, FALSE);
+
+          stmt = fl_store_prepare (self, "INSERT INTO answers (lead_id, question_id, value) "
+                                         "VALUES (?, ?, ?)", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, lead_id);
+          bind_text (stmt, 2, question);
+          bind_text (stmt, 3, text);
+          if (!step_done (self, stmt, error))
+            return FALSE;
+        }
+    }
+
+  stmt = fl_store_prepare (self, "DELETE FROM interactions WHERE lead_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (interactions != NULL)
+    {
+      JsonArray *array = json_node_get_array (interactions);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+          const char *kind = object ? json_object_get_string_member_with_default (object, "kind", NULL) : NULL;
+          const char *at = object ? json_object_get_string_member_with_default (object, "at", NULL) : NULL;
+
+          if (kind == NULL)
+            {
+              g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                           _("interactions[%u] has no “kind”"), i);
+              return FALSE;
+            }
+          stmt = fl_store_prepare (self, "INSERT INTO interactions (lead_id, kind, at) "
+                                         "VALUES (?, ?, ?)", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, lead_id);
+          bind_text (stmt, 2, kind);
+          bind_text (stmt, 3, at ? at : fl_lead_get_created_at (lead));
+          if (!step_done (self, stmt, error))
+            return FALSE;
+        }
+    }
+
+  /* Consent is a ledger: a new entry only when the lead's consent changed. */
+  if (consent != NULL && JSON_NODE_HOLDS_OBJECT (consent))
+    {
+      JsonObject *object = json_node_get_object (consent);
+      g_autofree char *now = fl_now_iso8601 ();
+      const char *at = json_object_get_string_member_with_default (object, "at", now);
+      gboolean given = json_object_get_boolean_member_with_default (object, "given", FALSE);
+
+      stmt = fl_store_prepare (self,
+                               "INSERT INTO consents (lead_id, text_version, text_sha256, language, "
+                               "given, method, staff, at) "
+                               "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS ("
+                               "  SELECT 1 FROM consents WHERE lead_id = ?1 AND at = ?8"
+                               "  AND given = ?5 AND text_version IS ?2)",
+                               error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, lead_id);
+      bind_text (stmt, 2, json_object_get_string_member_with_default (object, "version", NULL));
+      bind_text (stmt, 3, json_object_get_string_member_with_default (object, "sha256", NULL));
+      bind_text (stmt, 4, json_object_get_string_member_with_default (object, "language", NULL));
+      sqlite3_bind_int (stmt, 5, given);
+      bind_text (stmt, 6, json_object_get_string_member_with_default (object, "method", NULL));
+      bind_text (stmt, 7, json_object_get_string_member_with_default (object, "staff", NULL));
+      bind_text (stmt, 8, at);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  /* Every enabled connector gets the lead (again, as an update, if it
+   * already went out). */
+  stmt = fl_store_prepare (self,
+                           "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                           "SELECT ?1, name, 'pending', ?2 FROM connectors WHERE enabled "
+                           "ON CONFLICT (lead_id, connector) DO UPDATE SET "
+                           "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
+                           "  last_error = NULL, queued_at = excluded.queued_at",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  bind_text (stmt, 2, fl_lead_get_updated_at (lead));
+  return step_done (self, stmt, error);
+}
+
+/**
+ * fl_store_save_lead_in_transaction:
+ *
+ * Like fl_store_save_lead(), for callers that already opened a transaction
+ * (capture merges, bulk jobs).
+ */
+gboolean
+fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *actor, GError **error)
+{
+  g_autofree char *breakdown = NULL;
+  JsonNode *model;
+  sqlite3_stmt *stmt;
+  gint64 existing;
+  gint64 lead_id;
+  FlStatus status;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FL_IS_LEAD (lead), FALSE);
+
+  fl_lead_ensure_identity (lead);
+  if (fl_lead_get_event (lead) == NULL)
+    {
+      g_autofree char *active = fl_store_get_meta (self, "active_event");
+      fl_lead_set_event (lead, active);
+    }
+  if (fl_lead_get_device (lead) == NULL)
+    fl_lead_set_device (lead, self->device_id);
+  if (fl_lead_get_override_status (lead) != NULL &&
+      !fl_status_from_string (fl_lead_get_override_status (lead), &status))
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                   _("Unknown status “%s” (expected MQL, SAL or DISQUALIFIED)"),
+                   fl_lead_get_override_status (lead));
+      return FALSE;
+    }
+
+  existing = lead_row_id (self, fl_lead_get_uuid (lead), error);
+  if (existing < 0)
+    return FALSE;
+
+  stmt = fl_store_prepare (self,
+                           "INSERT INTO leads (" LEAD_COLUMNS ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, "
+                           "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+                           "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35) "
+                           "ON CONFLICT (uuid) DO UPDATE SET event = ?3, created_at = ?4, "
+                           "updated_at = ?5, captured_by = ?6, device = ?7, source = ?8, "
+                           "raw_payload = ?9, badge_id = ?10, first_name = ?11, last_name = ?12, "
+                           "full_name = ?13, email = ?14, phone = ?15, mobile = ?16, company = ?17, "
+                           "title = ?18, department = ?19, street = ?20, city = ?21, "
+                           "postal_code = ?22, region = ?23, country = ?24, website = ?25, "
+                           "notes = ?26, score = ?27, status = ?28, breakdown = ?29, "
+                           "model_name = ?30, model_version = ?31, model_sha256 = ?32, "
+                           "override_status = ?33, override_by = ?34, override_reason = ?35 "
+                           "RETURNING id",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, COL_UUID + 1, fl_lead_get_uuid (lead));
+  bind_text (stmt, COL_EVENT + 1, fl_lead_get_event (lead));
+  bind_text (stmt, COL_CREATED_AT + 1, fl_lead_get_created_at (lead));
+  bind_text (stmt, COL_UPDATED_AT + 1, fl_lead_get_updated_at (lead));
+  bind_text (stmt, COL_CAPTURED_BY + 1, fl_lead_get_captured_by (lead));
+  bind_text (stmt, COL_DEVICE + 1, fl_lead_get_device (lead));
+  bind_text (stmt, COL_SOURCE + 1, fl_source_to_string (fl_lead_get_source (lead)));
+  bind_text (stmt, COL_RAW_PAYLOAD + 1, fl_lead_get_raw_payload (lead));
+  bind_text (stmt, COL_BADGE_ID + 1, fl_lead_get_badge_id (lead));
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    bind_text (stmt, COL_FIRST_FIELD + 1 + i, fl_lead_get_field (lead, i));
+  bind_text (stmt, COL_NOTES + 1, fl_lead_get_notes (lead));
+  sqlite3_bind_int (stmt, COL_SCORE + 1, fl_lead_get_score (lead));
+  bind_text (stmt, COL_STATUS + 1, fl_status_to_string (fl_lead_get_status (lead)));
+  if (fl_lead_get_breakdown (lead) != NULL)
+    breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
+  bind_text (stmt, COL_BREAKDOWN + 1, breakdown);
+  model = fl_lead_get_model (lead);
+  if (model != NULL && JSON_NODE_HOLDS_OBJECT (model))
+    {
+      JsonObject *object = json_node_get_object (model);
+
+      bind_text (stmt, COL_MODEL_NAME + 1, json_object_get_string_member_with_default (object, "name", NULL));
+      sqlite3_bind_int64 (stmt, COL_MODEL_VERSION + 1, json_object_get_int_member_with_default (object, "version", 0));
+      bind_text (stmt, COL_MODEL_SHA256 + 1, json_object_get_string_member_with_default (object, "sha256", NULL));
+    }
+  bind_text (stmt, COL_OVERRIDE_STATUS + 1, fl_lead_get_override_status (lead));
+  bind_text (stmt, COL_OVERRIDE_BY + 1, fl_lead_get_override_by (lead));
+  bind_text (stmt, COL_OVERRIDE_REASON + 1, fl_lead_get_override_reason (lead));
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sql_error (self->db, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  lead_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (!write_children (self, lead_id, lead, error))
+    return FALSE;
+
+  return fl_store_add_audit (self, fl_lead_get_uuid (lead), actor,
+                             existing > 0 ? "updated" : "captured", NULL, error);
+}
+
+/**
+ * fl_store_save_lead:
+ * @actor: (nullable): who saves it, for the audit
+ *
+ * Inserts the lead, or replaces the stored one with the same uuid, with its
+ * answers, interactions and consent, in one durable transaction. A lead
+ * without identity gets a uuid and creation time; one without event goes
+ * to the active event.
+ */
+gboolean
+fl_store_save_lead (FlStore *self, FlLead *lead, const char *actor, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FL_IS_LEAD (lead), FALSE);
+
+  if (!fl_store_begin (self, error))
+    return FALSE;
+  if (!fl_store_save_lead_in_transaction (self, lead, actor, error))
+    {
+      fl_store_rollback (self);
+      return FALSE;
+    }
+  return fl_store_commit (self, error);
+}
+
+static FlLead *
+row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
+{
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  gint64 lead_id = sqlite3_column_int64 (row, COL_ID);
+  g_autoptr(JsonNode) breakdown = NULL;
+  sqlite3_stmt *stmt;
+  FlStatus status;
+  FlSource source;
+  int rc;
+
+  fl_lead_set_uuid (lead, column_text (row, COL_UUID));
+  fl_lead_set_event (lead, column_text (row, COL_EVENT));
+  fl_lead_set_created_at (lead, column_text (row, COL_CREATED_AT));
+  fl_lead_set_updated_at (lead, column_text (row, COL_UPDATED_AT));
+  fl_lead_set_captured_by (lead, column_text (row, COL_CAPTURED_BY));
+  fl_lead_set_device (lead, column_text (row, COL_DEVICE));
+  if (fl_source_from_string (column_text (row, COL_SOURCE), &source))
+    fl_lead_set_source (lead, source);
+  fl_lead_set_raw_payload (lead, column_text (row, COL_RAW_PAYLOAD));
+  fl_lead_set_badge_id (lead, column_text (row, COL_BADGE_ID));
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    fl_lead_set_field (lead, i, column_text (row, COL_FIRST_FIELD + i));
+  fl_lead_set_notes (lead, column_text (row, COL_NOTES));
+  fl_lead_set_score (lead, sqlite3_column_int (row, COL_SCORE));
+  if (fl_status_from_string (column_text (row, COL_STATUS), &status))
+    fl_lead_set_status (lead, status);
+  breakdown = parse_json (column_text (row, COL_BREAKDOWN));
+  fl_lead_set_breakdown (lead, breakdown);
+  if (column_text (row, COL_MODEL_NAME) != NULL || column_text (row, COL_MODEL_SHA256) != NULL)
+    {
+      JsonObject *model = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_object_set_string_member (model, "name", column_text (row, COL_MODEL_NAME));
+      json_object_set_int_member (model, "version", sqlite3_column_int64 (row, COL_MODEL_VERSION));
+      json_object_set_string_member (model, "sha256", column_text (row, COL_MODEL_SHA256));
+      node = json_node_init_object (json_node_alloc (), model);
+      json_object_unref (model);
+      fl_lead_set_model (lead, node);
+    }
+  fl_lead_set_override (lead, column_text (row, COL_OVERRIDE_STATUS),
+                        column_text (row, COL_OVERRIDE_BY), column_text (row, COL_OVERRIDE_REASON));
+
+  stmt = fl_store_prepare (self, "SELECT question_id, value FROM answers WHERE lead_id = ? "
+                                 "ORDER BY rowid", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) value = parse_json (column_text (stmt, 1));
+      if (value != NULL)
+        fl_lead_set_answer (lead, column_text (stmt, 0), value);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = fl_store_prepare (self, "SELECT kind, at FROM interactions WHERE lead_id = ? ORDER BY id",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    fl_lead_add_interaction (lead, column_text (stmt, 0), column_text (stmt, 1));
+  sqlite3_reset (stmt);
+
+  stmt = fl_store_prepare (self,
+                           "SELECT text_version, text_sha256, language, given, method, staff, at "
+                           "FROM consents WHERE lead_id = ? ORDER BY id DESC LIMIT 1",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) consent = NULL;
+      static const char *keys[] = { "version", "sha256", "language", NULL, "method", "staff", "at" };
+
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        {
+          if (keys[i] == NULL)
+            {
+              json_builder_set_member_name (builder, "given");
+              json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, i) != 0);
+            }
+          else if (column_text (stmt, i) != NULL)
+            {
+              json_builder_set_member_name (builder, keys[i]);
+              json_builder_add_string_value (builder, column_text (stmt, i));
+            }
+        }
+      json_builder_end_object (builder);
+      consent = json_builder_get_root (builder);
+      fl_lead_set_consent (lead, consent);
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&lead);
+}
+
+FlLead *
+fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
+{
+  sqlite3_stmt *stmt;
+  FlLead *lead = NULL;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS " FROM leads WHERE uuid = lower (?)", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      /* row_to_lead() runs other cached statements; this one stays on its row. */
+      lead = row_to_lead (self, stmt, error);
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
+  else
+    sql_error (self->db, error);
+  sqlite3_reset (stmt);
+  return lead;
+}
+
+/* Turns free text into an FTS5 query that matches every word as a prefix,
+ * so typing "mul" already finds "Müller" and no input is a syntax error. */
+static char *
+fts_query (const char *search)
+{
+  g_auto(GStrv) words = g_strsplit_set (search, " \t\n\"'*:^()-+", -1);
+  GString *query = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      if (query->len > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_printf (query, "\"%s\"*", words[i]);
+    }
+  return g_string_free (query, query->len == 0);
+}
+
+static char *
+build_where (FlStore *self, const FlLeadQuery *query, char **event, char **match, GError **error)
+{
+  GString *where = g_string_new ("WHERE 1");
+
+  *match = NULL;
+  *event = query && query->event ? g_strdup (query->event) : fl_store_get_meta (self, "active_event");
+  if (*event != NULL)
+    g_string_append (where, " AND event = :event");
+  if (query != NULL && query->status != NULL)
+    {
+      FlStatus status;
+
+      if (!fl_status_from_string (query->status, &status))
+        {
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                       _("Unknown status “%s” (expected MQL, SAL or DISQUALIFIED)"),
+                       query->status);
+          g_string_free (where, TRUE);
+          return NULL;
+        }
+      g_string_append (where, " AND status = :status");
+    }
+  if (query != NULL && query->search != NULL)
+    {
+      *match = fts_query (query->search);
+      if (*match != NULL)
+        g_string_append (where, " AND id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match)");
+    }
+  return g_string_free (where, FALSE);
+}
+
+static void
+bind_where (sqlite3_stmt *stmt, const FlLeadQuery *query, const char *event, const char *match)
+{
+  int index;
+
+  if ((index = sqlite3_bind_parameter_index (stmt, ":event")) > 0)
+    bind_text (stmt, index, event);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":status")) > 0)
+    bind_text (stmt, index, query->status);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":match")) > 0)
+    bind_text (stmt, index, match);
+}
+
+/**
+ * fl_store_list_leads:
+ * @query: (nullable): what to list; %NULL for every lead of the active event
+ *
+ * Returns: (transfer full) (element-type FlLead): the leads, newest first
+ */
+GPtrArray *
+fl_store_list_leads (FlStore *self, const FlLeadQuery *query, GError **error)
+{
+  g_autoptr(GPtrArray) leads = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *where = NULL;
+  g_autofree char *match = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *event = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+
+  where = build_where (self, query, &event, &match, error);
+  if (where == NULL)
+    return NULL;
+  sql = g_strdup_printf ("SELECT " LEAD_COLUMNS " FROM leads %s "
+                         "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
+                         where);
+  stmt = fl_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_where (stmt, query, event, match);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"),
+                      query && query->limit ? (gint64) query->limit : -1);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":offset"),
+                      query ? query->offset : 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FlLead *lead = row_to_lead (self, stmt, error);
+
+      if (lead == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (leads, lead);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self->db, error);
+      return NULL;
+    }
+  return g_steal_pointer (&leads);
+}
+
+gint64
+fl_store_count_leads (FlStore *self, const FlLeadQuery *query, GError **error)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *match = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *event = NULL;
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  g_return_val_if_fail (FL_IS_STORE (self), -1);
+
+  where = build_where (self, query, &event, &match, error);
+  if (where == NULL)
+    return -1;
+  sql = g_strdup_printf ("SELECT count(*) FROM leads %s", where);
+  stmt = fl_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return -1;
+  bind_where (stmt, query, event, match);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    sql_error (self->db, error);
+  sqlite3_reset (stmt);
+  return count;
+}
+
+gboolean
+fl_store_add_audit (FlStore *self, const char *lead_uuid, const char *actor, const char *action,
+                    const char *detail, GError **error)
+{
+  g_autofree char *now = fl_now_iso8601 ();
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (action != NULL, FALSE);
+
+  stmt = fl_store_prepare (self, "INSERT INTO audit (lead_uuid, at, actor, action, detail) "
+                                 "VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, lead_uuid);
+  bind_text (stmt, 2, now);
+  bind_text (stmt, 3, actor);
+  bind_text (stmt, 4, action);
+  bind_text (stmt, 5, detail);
+  return step_done (self, stmt, error);
+}

@@ -1,0 +1,122 @@
+/* fl-store.h: the SQLite database of one kiosk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+#include "lead/fl-event.h"
+#include "lead/fl-lead.h"
+
+G_BEGIN_DECLS
+
+#define FL_STORE_ERROR (fl_store_error_quark ())
+
+typedef enum
+{
+  FL_STORE_ERROR_OPEN,        /* cannot open or create the file */
+  FL_STORE_ERROR_NOT_FAIRLEAD, /* the file is not a Fairlead database */
+  FL_STORE_ERROR_TOO_NEW,     /* written by a newer Fairlead */
+  FL_STORE_ERROR_SQL,         /* SQLite refused a statement */
+  FL_STORE_ERROR_NOT_FOUND,   /* no such lead or event */
+  FL_STORE_ERROR_NO_EVENT,    /* there is no active event */
+  FL_STORE_ERROR_INVALID,     /* the data to store is not valid */
+} FlStoreError;
+
+/* The schema version this build writes. */
+#define FL_STORE_SCHEMA_VERSION 3
+
+typedef struct
+{
+  const char *event;      /* event uuid, NULL for the active event */
+  const char *status;     /* "MQL", "SAL", "DISQUALIFIED" or NULL for all */
+  const char *search;     /* full-text search, NULL for none */
+  guint       limit;      /* 0 for no limit */
+  guint       offset;
+} FlLeadQuery;
+
+#define FL_TYPE_STORE (fl_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlStore, fl_store, FL, STORE, GObject)
+
+GQuark        fl_store_error_quark         (void);
+char         *fl_store_default_path        (void);
+
+FlStore      *fl_store_open                (const char   *path,
+                                            GError      **error);
+FlStore      *fl_store_open_at_version     (const char   *path,
+                                            int           version,
+                                            GError      **error);
+
+const char   *fl_store_get_path            (FlStore      *self);
+sqlite3      *fl_store_get_db              (FlStore      *self);
+const char   *fl_store_get_device_id       (FlStore      *self);
+int           fl_store_get_schema_version  (FlStore      *self);
+
+sqlite3_stmt *fl_store_prepare             (FlStore      *self,
+                                            const char   *sql,
+                                            GError      **error);
+gboolean      fl_store_exec                (FlStore      *self,
+                                            const char   *sql,
+                                            GError      **error);
+gboolean      fl_store_begin               (FlStore      *self,
+                                            GError      **error);
+gboolean      fl_store_commit              (FlStore      *self,
+                                            GError      **error);
+void          fl_store_rollback            (FlStore      *self);
+gboolean      fl_store_set_error           (FlStore      *self,
+                                            GError      **error);
+
+char         *fl_store_get_meta            (FlStore      *self,
+                                            const char   *key);
+gboolean      fl_store_set_meta            (FlStore      *self,
+                                            const char   *key,
+                                            const char   *value,
+                                            GError      **error);
+
+FlEvent      *fl_store_create_event        (FlStore      *self,
+                                            const FlEvent *event,
+                                            GError      **error);
+gboolean      fl_store_update_event        (FlStore      *self,
+                                            const FlEvent *event,
+                                            GError      **error);
+GPtrArray    *fl_store_list_events         (FlStore      *self,
+                                            GError      **error);
+FlEvent      *fl_store_get_event           (FlStore      *self,
+                                            const char   *uuid,
+                                            GError      **error);
+FlEvent      *fl_store_get_active_event    (FlStore      *self,
+                                            GError      **error);
+gboolean      fl_store_set_active_event    (FlStore      *self,
+                                            const char   *uuid,
+                                            GError      **error);
+
+gboolean      fl_store_save_lead           (FlStore      *self,
+                                            FlLead       *lead,
+                                            const char   *actor,
+                                            GError      **error);
+gboolean      fl_store_save_lead_in_transaction (FlStore *self,
+                                            FlLead       *lead,
+                                            const char   *actor,
+                                            GError      **error);
+FlLead       *fl_store_get_lead            (FlStore      *self,
+                                            const char   *uuid,
+                                            GError      **error);
+GPtrArray    *fl_store_list_leads          (FlStore      *self,
+                                            const FlLeadQuery *query,
+                                            GError      **error);
+gint64        fl_store_count_leads         (FlStore      *self,
+                                            const FlLeadQuery *query,
+                                            GError      **error);
+gboolean      fl_store_add_audit           (FlStore      *self,
+                                            const char   *lead_uuid,
+                                            const char   *actor,
+                                            const char   *action,
+                                            const char   *detail,
+                                            GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+G_END_DECLS
