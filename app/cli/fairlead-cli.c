@@ -32,7 +32,7 @@ fl_cli_get_store (FlCli *cli)
   else
     cli->store = fl_store_open (cli->db_path, &error);
   if (cli->store == NULL)
-    fl_cli_fail_error (fl_cli_exit_code (error), error);
+    cli->store_exit_code = fl_cli_fail_error (fl_cli_exit_code (error), error);
   return cli->store;
 }
 

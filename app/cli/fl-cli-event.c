@@ -37,7 +37,7 @@ event_create (FlCli *cli, int argc, char **argv)
   if (argc != 2)
     return fl_cli_fail (EX_USAGE, "%s", _("event create needs exactly one NAME (quote a name with spaces)"));
   if ((store = fl_cli_get_store (cli)) == NULL)
-    return EX_CANTCREAT;
+    return cli->store_exit_code;
 
   event->name = g_strdup (argv[1]);
   event->starts_on = g_steal_pointer (&starts);
@@ -79,7 +79,7 @@ event_list (FlCli *cli, int argc, char **argv)
   if (argc != 1)
     return fl_cli_fail (EX_USAGE, _("Unexpected argument “%s”"), argv[1]);
   if ((store = fl_cli_get_store (cli)) == NULL)
-    return EX_CANTCREAT;
+    return cli->store_exit_code;
   events = fl_store_list_events (store, &error);
   if (events == NULL)
     return fl_cli_fail_error (fl_cli_exit_code (error), error);
@@ -139,7 +139,7 @@ event_use (FlCli *cli, int argc, char **argv)
   if (argc != 2)
     return fl_cli_fail (EX_USAGE, "%s", _("event use needs the UUID of an event (see “event list”)"));
   if ((store = fl_cli_get_store (cli)) == NULL)
-    return EX_CANTCREAT;
+    return cli->store_exit_code;
   if (!fl_store_set_active_event (store, argv[1], &error))
     return fl_cli_fail_error (fl_cli_exit_code (error), error);
   event = fl_store_get_active_event (store, NULL);

@@ -62,7 +62,7 @@ leads_import (FlCli *cli, int argc, char **argv)
         return fl_cli_fail (EX_NOINPUT, _("Cannot read “%s”: %s"), argv[1], error->message);
     }
   if ((store = fl_cli_get_store (cli)) == NULL)
-    return EX_CANTCREAT;
+    return cli->store_exit_code;
 
   n = fl_import_leads (store, input, argv[1], imported_cb, import_error_cb, &n_failed, &error);
   if (n < 0)
@@ -70,9 +70,9 @@ leads_import (FlCli *cli, int argc, char **argv)
   if (n_failed > 0)
     {
       fl_cli_fail (EX_DATAERR,
-                   g_dngettext (GETTEXT_PACKAGE, "%" G_GSSIZE_FORMAT " lead imported, %u refused",
-                                "%" G_GSSIZE_FORMAT " leads imported, %u refused", n),
-                   n, n_failed);
+                   g_dngettext (GETTEXT_PACKAGE, "%u lead imported, %u refused",
+                                "%u leads imported, %u refused", (gulong) n),
+                   (guint) n, n_failed);
       return EX_DATAERR;
     }
   return EX_OK;
@@ -129,7 +129,7 @@ leads_list (FlCli *cli, int argc, char **argv)
                             status);
     }
   if ((store = fl_cli_get_store (cli)) == NULL)
-    return EX_CANTCREAT;
+    return cli->store_exit_code;
 
   query.status = status;
   query.search = search;
@@ -288,7 +288,7 @@ leads_show (FlCli *cli, int argc, char **argv)
   if (argc != 2)
     return fl_cli_fail (EX_USAGE, "%s", _("leads show needs the UUID of a lead"));
   if ((store = fl_cli_get_store (cli)) == NULL)
-    return EX_CANTCREAT;
+    return cli->store_exit_code;
   lead = fl_store_get_lead (store, argv[1], &error);
   if (lead == NULL)
     return fl_cli_fail_error (fl_cli_exit_code (error), error);
@@ -342,7 +342,7 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
   if (strcmp (format, "csv") != 0 && strcmp (format, "json") != 0)
     return fl_cli_fail (EX_USAGE, _("Unknown format “%s” (expected csv or json)"), format);
   if ((store = fl_cli_get_store (cli)) == NULL)
-    return EX_CANTCREAT;
+    return cli->store_exit_code;
 
   leads = fl_store_list_leads (store, NULL, &error);
   if (leads == NULL)

@@ -16,6 +16,7 @@ typedef struct
   char    *db_path;   /* --db, NULL for the default */
   gboolean demo;      /* --demo */
   FlStore *store;     /* opened on first use */
+  int      store_exit_code; /* why it could not be opened */
 } FlCli;
 
 typedef int (*FlCliFunc) (FlCli  *cli,
