@@ -18,6 +18,9 @@ static const FlCliCommand commands[] = {
   { "event", N_("Create, list and choose events"), fl_cli_event },
   { "leads", N_("Import, list and show leads"), fl_cli_leads },
   { "export", N_("Export the leads of the active event as CSV or JSON"), fl_cli_export },
+  { "person", N_("Everything stored about a person (access requests)"), fl_cli_person },
+  { "erase", N_("Erase a person's leads for good (erasure requests)"), fl_cli_erase },
+  { "purge", N_("Delete personal data whose retention period is over"), fl_cli_purge },
 };
 
 FlStore *

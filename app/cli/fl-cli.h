@@ -54,5 +54,8 @@ void     fl_cli_print_json      (JsonNode    *node,
 int      fl_cli_event           (FlCli *cli, int argc, char **argv);
 int      fl_cli_leads           (FlCli *cli, int argc, char **argv);
 int      fl_cli_export          (FlCli *cli, int argc, char **argv);
+int      fl_cli_person          (FlCli *cli, int argc, char **argv);
+int      fl_cli_erase           (FlCli *cli, int argc, char **argv);
+int      fl_cli_purge           (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

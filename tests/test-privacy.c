@@ -1,0 +1,351 @@
+/* test-privacy.c: access, erasure and retention on real database files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <string.h>
+#include <sysexits.h>
+
+#include "store/fl-privacy.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  FlStore *store;
+  FlEvent *event;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlEvent) event = fl_event_new ();
+
+  fixture->dir = g_dir_make_tmp ("fairlead-privacy-XXXXXX", NULL);
+  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
+  fixture->store = fl_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  event->name = g_strdup ("Privacy Fair");
+  event->starts_on = g_strdup ("2026-03-02");
+  event->ends_on = g_strdup ("2026-03-05");
+  json_object_set_int_member (json_node_get_object (event->settings), FL_SETTING_RETENTION_DAYS, 30);
+  fixture->event = fl_store_create_event (fixture->store, event, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fixture->dir);
+
+  g_clear_object (&fixture->store);
+  fl_event_free (fixture->event);
+  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static FlLead *
+save_lead (Fixture *fixture, const char *first, const char *last, const char *email)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = json_node_new (JSON_NODE_VALUE);
+  FlLead *lead = fl_lead_new ();
+
+  fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, first);
+  fl_lead_set_field (lead, FL_FIELD_LAST_NAME, last);
+  fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
+  fl_lead_set_field (lead, FL_FIELD_COMPANY, "Quokka Robotics GmbH");
+  fl_lead_set_notes (lead, "Call back about the pilot");
+  fl_lead_set_raw_payload (lead, email);
+  json_node_set_string (answer, "3 months");
+  fl_lead_set_answer (lead, "timeframe", answer);
+  fl_lead_add_interaction (lead, "badge-scan", NULL);
+  g_assert_true (fl_store_save_lead (fixture->store, lead, "Tom", &error));
+  g_assert_no_error (error);
+  return lead;
+}
+
+static void
+give_consent (Fixture *fixture, FlLead *lead, gboolean given, const char *at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) consent = json_node_init_object (json_node_alloc (), json_object_new ());
+  JsonObject *object = json_node_get_object (consent);
+
+  json_object_set_string_member (object, "version", "2026-1");
+  json_object_set_string_member (object, "language", "de");
+  json_object_set_boolean_member (object, "given", given);
+  json_object_set_string_member (object, "method", "checkbox");
+  json_object_set_string_member (object, "at", at);
+  fl_lead_set_consent (lead, consent);
+  g_assert_true (fl_store_save_lead (fixture->store, lead, "Tom", &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+file_contains (const char *path, const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return memmem (contents, length, needle, strlen (needle)) != NULL;
+}
+
+static int
+count (Fixture *fixture, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  int value;
+
+  sqlite3_prepare_v2 (fl_store_get_db (fixture->store), sql, -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static void
+test_export (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlLead) lead = save_lead (fixture, "Quendolin", "Zwirbelmeier", "q.zwirbelmeier@quokka.example");
+  g_autoptr(FlLead) other = save_lead (fixture, "Ada", "Other", "ada@other.example");
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(JsonNode) export = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *first;
+
+  give_consent (fixture, lead, TRUE, "2026-03-02T10:00:00.000Z");
+  give_consent (fixture, lead, FALSE, "2026-03-03T11:00:00.000Z");
+  g_assert_true (fl_store_exec (fixture->store,
+    "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x');"
+    "INSERT INTO outbox (lead_id, connector, state, attempts, queued_at, done_at, remote_id)"
+    "  SELECT id, 'crm', 'done', 1, '2026-03-02T10:00:00Z', '2026-03-02T10:01:00Z', 'hs-42'"
+    "  FROM leads WHERE email LIKE 'q.%'", &error));
+
+  uuids = fl_privacy_find_leads (fixture->store, "  Q.Zwirbelmeier@QUOKKA.example ", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (uuids->len, ==, 1);
+  export = fl_privacy_export_person (fixture->store, uuids, &error);
+  g_assert_no_error (error);
+
+  first = json_array_get_object_element (json_object_get_array_member (json_node_get_object (export), "leads"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "last_name"), ==, "Zwirbelmeier");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "consent_ledger")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (first, "consent_ledger"), 1), "decision"), ==, "refused");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (first, "uploads"), 0), "remote_id"), ==, "hs-42");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "history")), ==, 3);
+  g_assert_nonnull (json_object_get_object_member (first, "answers"));
+
+  g_clear_pointer (&uuids, g_ptr_array_unref);
+  uuids = fl_privacy_find_leads (fixture->store, "nobody@example.org", NULL, &error);
+  g_assert_cmpuint (uuids->len, ==, 0);
+}
+
+static void
+test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlLead) lead = save_lead (fixture, "Quendolin", "Zwirbelmeier", "q.zwirbelmeier@quokka.example");
+  g_autoptr(FlLead) kept = save_lead (fixture, "Ada", "Lovelace", "ada@analytical.example");
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *uuid = g_strdup (fl_lead_get_uuid (lead));
+  const char *needles[] = { "q.zwirbelmeier@quokka.example", "Zwirbelmeier", "zwirbelmeier", "Quendolin" };
+
+  give_consent (fixture, lead, TRUE, "2026-03-02T10:00:00.000Z");
+  /* The roster knew the person too. */
+  g_assert_true (fl_store_exec (fixture->store,
+    "INSERT INTO attendees (event, badge_id, first_name, last_name, email, imported_at)"
+    "  SELECT uuid, 'B-1', 'Quendolin', 'Zwirbelmeier', 'Q.Zwirbelmeier@quokka.example', 'x' FROM events", &error));
+  /* Several versions of the lead in the WAL and the search index. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *note = g_strdup_printf ("Zwirbelmeier note %u", i);
+      fl_lead_set_notes (lead, note);
+      g_assert_true (fl_store_save_lead (fixture->store, lead, "Tom", &error));
+    }
+  g_assert_true (file_contains (wal, "Zwirbelmeier") || file_contains (fixture->path, "Zwirbelmeier"));
+
+  uuids = fl_privacy_find_leads (fixture->store, "q.zwirbelmeier@quokka.example", NULL, &error);
+  g_assert_cmpuint (uuids->len, ==, 1);
+  g_assert_true (fl_privacy_erase_lead (fixture->store, uuid, "Marketing", &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_privacy_scrub_files (fixture->store, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (needles); i++)
+    {
+      g_test_message ("looking for %s", needles[i]);
+      g_assert_false (file_contains (fixture->path, needles[i]));
+      g_assert_false (file_contains (wal, needles[i]));
+    }
+  /* The other lead is whole, and the audit knows only that one was erased. */
+  g_assert_true (file_contains (fixture->path, "Lovelace") || file_contains (wal, "Lovelace"));
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 1);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM answers"), ==, 1);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM interactions"), ==, 1);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM consents"), ==, 0);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM attendees"), ==, 0);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads_fts WHERE leads_fts MATCH 'zwirbelmeier'"), ==, 0);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'Marketing' AND detail IS NULL"), ==, 1);
+
+  g_assert_false (fl_privacy_erase_lead (fixture->store, uuid, "Marketing", &error));
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+set_uploaded (Fixture *fixture, FlLead *lead, const char *done_at)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT OR IGNORE INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x');"
+    "INSERT INTO outbox (lead_id, connector, state, queued_at, done_at)"
+    "  SELECT id, 'crm', %s, 'x', %s FROM leads WHERE uuid = '%s'",
+    done_at ? "'done'" : "'pending'", done_at ? done_at : "NULL", fl_lead_get_uuid (lead));
+
+  g_assert_true (fl_store_exec (fixture->store, sql, NULL));
+}
+
+static void
+test_purge (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlLead) old_upload = save_lead (fixture, "Old", "Upload", "old@x.example");
+  g_autoptr(FlLead) new_upload = save_lead (fixture, "New", "Upload", "new@x.example");
+  g_autoptr(FlLead) never = save_lead (fixture, "Never", "Uploaded", "never@x.example");
+  g_autoptr(GDateTime) april = g_date_time_new_utc (2026, 4, 10, 12, 0, 0);
+  g_autoptr(GDateTime) june = g_date_time_new_utc (2026, 6, 1, 12, 0, 0);
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_uploaded (fixture, old_upload, "'2026-03-05T09:00:00.000Z'");
+  set_uploaded (fixture, new_upload, "'2026-04-01T09:00:00.000Z'");
+  set_uploaded (fixture, never, NULL);
+
+  /* 10 April: 36 days after the first upload, 36 after the event's end. */
+  due = fl_privacy_purge (fixture->store, april, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (due, fl_lead_get_uuid (old_upload), g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (due, fl_lead_get_uuid (never), g_str_equal, NULL));
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 3);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  due = fl_privacy_purge (fixture->store, april, FALSE, NULL, &error);
+  g_assert_cmpuint (due->len, ==, 2);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 1);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'retention'"), ==, 2);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  due = fl_privacy_purge (fixture->store, june, FALSE, NULL, &error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 0);
+}
+
+static void
+test_no_retention (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlLead) lead = save_lead (fixture, "Keep", "Me", "keep@x.example");
+  g_autoptr(GDateTime) later = g_date_time_new_utc (2030, 1, 1, 0, 0, 0);
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_remove_member (json_node_get_object (fixture->event->settings), FL_SETTING_RETENTION_DAYS);
+  g_assert_true (fl_store_update_event (fixture->store, fixture->event, &error));
+  due = fl_privacy_purge (fixture->store, later, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 0);
+}
+
+static int
+run_cli (Fixture *fixture, char **out, char **err, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLEAD_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, fixture->path);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", *out, *err);
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+test_cli (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlLead) lead = save_lead (fixture, "Quendolin", "Zwirbelmeier", "q.zwirbelmeier@quokka.example");
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  char *out = NULL, *err = NULL;
+
+  /* The CLI opens its own connection; ours must not hold the WAL open. */
+  g_clear_object (&fixture->store);
+
+  g_assert_cmpint (run_cli (fixture, &out, &err, "person", "export", "--email", "Q.ZWIRBELMEIER@quokka.example", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"schema\" : \"fairlead.person.v1\""));
+  g_assert_nonnull (strstr (out, "Zwirbelmeier"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, &out, &err, "person", "export", NULL), ==, EX_USAGE);
+  g_assert_nonnull (strstr (err, "either --email or --uuid"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, &out, &err, "erase", "--email", "nobody@example.org", "--yes", NULL), ==, EX_NOINPUT);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Not on a terminal and no --yes: nothing happens. */
+  g_assert_cmpint (run_cli (fixture, &out, &err, "erase", "--email", "q.zwirbelmeier@quokka.example", NULL), ==, EX_USAGE);
+  g_assert_nonnull (strstr (err, "--yes"));
+  g_assert_true (file_contains (fixture->path, "Zwirbelmeier") || file_contains (wal, "Zwirbelmeier"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, &out, &err, "erase", "--email", "q.zwirbelmeier@quokka.example", "--yes", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, fl_lead_get_uuid (lead)));
+  g_assert_false (file_contains (fixture->path, "Zwirbelmeier"));
+  g_assert_false (file_contains (wal, "Zwirbelmeier"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, &out, &err, "purge", "--dry-run", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "0 leads would be deleted"));
+  g_free (out);
+  g_free (err);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/privacy/export", test_export);
+  ADD ("/privacy/erase-leaves-no-trace", test_erase_leaves_no_trace);
+  ADD ("/privacy/purge", test_purge);
+  ADD ("/privacy/no-retention", test_no_retention);
+  if (g_getenv ("FAIRLEAD_CLI") != NULL)
+    ADD ("/privacy/cli", test_cli);
+#undef ADD
+
+  return g_test_run ();
+}
