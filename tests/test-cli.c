@@ -360,6 +360,32 @@ test_demo (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, EX_USAGE);
 }
 
+static void
+test_staff (Fixture *fixture, gconstpointer data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *contents = NULL;
+
+  run_cli (fixture, &run, "2468\n", "staff", "add", "Änne Groß", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_cli (fixture, &run, "12\n", "staff", "add", "Tom", NULL);
+  g_assert_cmpint (run.status, ==, EX_USAGE);
+  g_assert_nonnull (strstr (run.err, "4 to 12 digits"));
+  run_clear (&run);
+  run_cli (fixture, &run, "", "staff", "add", "Tom", NULL);
+  g_assert_cmpint (run.status, ==, EX_USAGE);
+  run_clear (&run);
+  run_cli (fixture, &run, NULL, "staff", "list", NULL);
+  g_assert_cmpstr (run.out, ==, "Änne Groß\n");
+  run_clear (&run);
+  /* The PIN is nowhere in the database, only its hash. */
+  g_assert_true (g_file_get_contents (fixture->db, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, "2468"));
+  run_cli (fixture, &run, NULL, "staff", "remove", "Nobody", NULL);
+  g_assert_cmpint (run.status, ==, EX_NOINPUT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,6 +405,7 @@ main (int argc, char **argv)
   ADD ("/cli/export", test_export);
   ADD ("/cli/refusals", test_refusals);
   ADD ("/cli/demo", test_demo);
+  ADD ("/cli/staff", test_staff);
 #undef ADD
 
   return g_test_run ();

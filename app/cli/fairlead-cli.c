@@ -21,6 +21,7 @@ static const FlCliCommand commands[] = {
   { "person", N_("Everything stored about a person (access requests)"), fl_cli_person },
   { "erase", N_("Erase a person's leads for good (erasure requests)"), fl_cli_erase },
   { "purge", N_("Delete personal data whose retention period is over"), fl_cli_purge },
+  { "staff", N_("Staff members and their PINs for the back office"), fl_cli_staff },
 };
 
 FlStore *

@@ -57,5 +57,6 @@ int      fl_cli_export          (FlCli *cli, int argc, char **argv);
 int      fl_cli_person          (FlCli *cli, int argc, char **argv);
 int      fl_cli_erase           (FlCli *cli, int argc, char **argv);
 int      fl_cli_purge           (FlCli *cli, int argc, char **argv);
+int      fl_cli_staff           (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

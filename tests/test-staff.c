@@ -1,0 +1,173 @@
+/* test-staff.c: staff PINs, hashed and guarded
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "store/fl-staff.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  FlStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("fairlead-staff-XXXXXX", NULL);
+  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
+  fixture->store = fl_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fixture->dir);
+
+  g_clear_object (&fixture->store);
+  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static void
+test_pin_rules (void)
+{
+  const char *bad[] = { "", "123", "1234567890123", "12a4", "12 34", "١٢٣٤" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (fl_staff_check_pin (bad[i], &error));
+      g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_BAD_PIN);
+    }
+  g_assert_true (fl_staff_check_pin ("0000", NULL));
+  g_assert_true (fl_staff_check_pin ("123456789012", NULL));
+}
+
+static void
+test_hash (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = fl_staff_hash_pin ("4711", &error);
+  g_autofree char *b = fl_staff_hash_pin ("4711", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (a, "$y$"));
+  /* Salted: the same PIN never gives the same hash. */
+  g_assert_cmpstr (a, !=, b);
+  g_assert_null (strstr (a, "4711"));
+  g_assert_true (fl_staff_pin_matches ("4711", a));
+  g_assert_true (fl_staff_pin_matches ("4711", b));
+  g_assert_false (fl_staff_pin_matches ("4712", a));
+  g_assert_false (fl_staff_pin_matches ("4711", "garbage"));
+}
+
+static void
+test_staff (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+
+  g_assert_true (fl_staff_set (fixture->store, " Änne ", "2468", &error));
+  g_assert_true (fl_staff_set (fixture->store, "Tom", "1357", &error));
+  g_assert_no_error (error);
+  names = fl_staff_list (fixture->store, &error);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_cmpstr (names[0], ==, "Änne");
+
+  g_assert_true (fl_staff_verify (fixture->store, "Änne", "2468", &error));
+  g_assert_false (fl_staff_verify (fixture->store, "Änne", "1357", &error));
+  g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_WRONG_PIN);
+  g_clear_error (&error);
+  g_assert_false (fl_staff_verify (fixture->store, "Nobody", "2468", &error));
+  g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_WRONG_PIN);
+  g_clear_error (&error);
+
+  /* A new PIN replaces the old one. */
+  g_assert_true (fl_staff_set (fixture->store, "Tom", "9999", &error));
+  g_assert_false (fl_staff_verify (fixture->store, "Tom", "1357", NULL));
+  g_assert_true (fl_staff_verify (fixture->store, "Tom", "9999", NULL));
+
+  g_assert_false (fl_staff_set (fixture->store, "Tom", "12", &error));
+  g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_BAD_PIN);
+  g_clear_error (&error);
+  g_assert_false (fl_staff_set (fixture->store, "", "1234", &error));
+  g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_BAD_NAME);
+  g_clear_error (&error);
+
+  g_assert_true (fl_staff_remove (fixture->store, "Tom", &error));
+  g_assert_false (fl_staff_remove (fixture->store, "Tom", &error));
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_guard (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlPinGuard) guard = fl_pin_guard_new (fixture->store);
+  g_autoptr(GError) error = NULL;
+  gint64 now = 1000 * G_USEC_PER_SEC;
+  gint64 first_wait, second_wait;
+
+  g_assert_true (fl_staff_set (fixture->store, "Anna", "2580", &error));
+
+  for (guint i = 0; i < FL_PIN_FREE_TRIES - 1; i++)
+    {
+      g_assert_false (fl_pin_guard_try (guard, "Anna", "0000", now, &error));
+      g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_WRONG_PIN);
+      g_clear_error (&error);
+      g_assert_cmpint (fl_pin_guard_get_wait (guard, now), ==, 0);
+    }
+  /* The fifth wrong PIN locks. */
+  g_assert_false (fl_pin_guard_try (guard, "Anna", "0000", now, &error));
+  g_clear_error (&error);
+  first_wait = fl_pin_guard_get_wait (guard, now);
+  g_assert_cmpint (first_wait, >, 0);
+
+  /* While locked even the right PIN waits. */
+  g_assert_false (fl_pin_guard_try (guard, "Anna", "2580", now + first_wait / 2, &error));
+  g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_LOCKED);
+  g_assert_nonnull (strstr (error->message, "try again in"));
+  g_clear_error (&error);
+
+  /* Another wrong PIN after the wait: the wait doubles. */
+  now += first_wait;
+  g_assert_false (fl_pin_guard_try (guard, "Anna", "1111", now, &error));
+  g_clear_error (&error);
+  second_wait = fl_pin_guard_get_wait (guard, now);
+  g_assert_cmpint (second_wait, ==, 2 * first_wait);
+
+  now += second_wait;
+  g_assert_true (fl_pin_guard_try (guard, "Anna", "2580", now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fl_pin_guard_get_failures (guard), ==, 0);
+  g_assert_cmpint (fl_pin_guard_get_wait (guard, now), ==, 0);
+
+  {
+    sqlite3_stmt *stmt = fl_store_prepare (fixture->store, "SELECT count(*) FROM audit WHERE action = 'pin-refused'", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, FL_PIN_FREE_TRIES + 1);
+    sqlite3_reset (stmt);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/staff/pin-rules", test_pin_rules);
+  g_test_add_func ("/staff/hash", test_hash);
+  g_test_add ("/staff/store", Fixture, NULL, fixture_set_up, test_staff, fixture_tear_down);
+  g_test_add ("/staff/guard", Fixture, NULL, fixture_set_up, test_guard, fixture_tear_down);
+
+  return g_test_run ();
+}
