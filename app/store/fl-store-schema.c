@@ -68,7 +68,9 @@ static const char *const migrations[] = {
   "  model_sha256 TEXT,"
   "  override_status TEXT CHECK (override_status IN ('MQL', 'SAL', 'DISQUALIFIED')),"
   "  override_by TEXT,"
-  "  override_reason TEXT"
+  "  override_reason TEXT,"
+  "  upload_state INTEGER NOT NULL DEFAULT 1,"  /* FlUploadState, kept by triggers on outbox */
+  "  sort_name TEXT GENERATED ALWAYS AS (coalesce (full_name, trim (coalesce (first_name, '') || ' ' || coalesce (last_name, '')))) VIRTUAL"
   ");"
   "CREATE TABLE answers ("
   "  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,"
@@ -162,13 +164,37 @@ static const char *const migrations[] = {
   /* 2 → 3: indexes for lists, filters, de-duplication and the outbox at
    * 100,000 leads. */
   "CREATE INDEX leads_event_created ON leads (event, created_at);"
-  "CREATE INDEX leads_event_status ON leads (event, status);"
+  "CREATE INDEX leads_event_status ON leads (event, status, created_at);"
   "CREATE INDEX leads_event_email ON leads (event, lower (email));"
   "CREATE INDEX leads_event_badge ON leads (event, badge_id);"
   "CREATE INDEX interactions_lead ON interactions (lead_id);"
   "CREATE INDEX consents_lead ON consents (lead_id);"
   "CREATE INDEX outbox_due ON outbox (connector, state, next_attempt_at);"
-  "CREATE INDEX audit_lead ON audit (lead_uuid);",
+  "CREATE INDEX audit_lead ON audit (lead_uuid);"
+  "CREATE INDEX leads_event_name ON leads (event, sort_name COLLATE NOCASE);"
+  "CREATE INDEX leads_event_company ON leads (event, company IS NULL, company COLLATE NOCASE);"
+  "CREATE INDEX leads_event_score ON leads (event, score);"
+  "CREATE INDEX leads_event_status_score ON leads (event, status, score);"
+  "CREATE INDEX leads_event_staff ON leads (event, captured_by IS NULL, captured_by COLLATE NOCASE);"
+  "CREATE INDEX leads_event_captured_by ON leads (event, captured_by, created_at);"
+  "CREATE INDEX leads_event_upload ON leads (event, upload_state, created_at);"
+  /* A lead's upload state over all its connectors, kept with the outbox so
+   * filtering and sorting by it needs no aggregate per row. */
+  "CREATE TRIGGER outbox_state_insert AFTER INSERT ON outbox BEGIN"
+  "  UPDATE leads SET upload_state = (SELECT CASE WHEN count(*) = 0 THEN 1"
+  "    WHEN sum (state = 'failed') > 0 THEN 3 WHEN sum (state IN ('pending', 'sending')) > 0 THEN 2"
+  "    ELSE 4 END FROM outbox WHERE lead_id = new.lead_id) WHERE id = new.lead_id;"
+  "END;"
+  "CREATE TRIGGER outbox_state_update AFTER UPDATE OF state ON outbox BEGIN"
+  "  UPDATE leads SET upload_state = (SELECT CASE WHEN count(*) = 0 THEN 1"
+  "    WHEN sum (state = 'failed') > 0 THEN 3 WHEN sum (state IN ('pending', 'sending')) > 0 THEN 2"
+  "    ELSE 4 END FROM outbox WHERE lead_id = new.lead_id) WHERE id = new.lead_id;"
+  "END;"
+  "CREATE TRIGGER outbox_state_delete AFTER DELETE ON outbox BEGIN"
+  "  UPDATE leads SET upload_state = (SELECT CASE WHEN count(*) = 0 THEN 1"
+  "    WHEN sum (state = 'failed') > 0 THEN 3 WHEN sum (state IN ('pending', 'sending')) > 0 THEN 2"
+  "    ELSE 4 END FROM outbox WHERE lead_id = old.lead_id) WHERE id = old.lead_id;"
+  "END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

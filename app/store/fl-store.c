@@ -1175,6 +1175,15 @@ fts_query (const char *search)
   return g_string_free (query, query->len == 0);
 }
 
+const char *
+fl_upload_state_to_string (FlUploadState state)
+{
+  static const char *names[] = { "any", "none", "waiting", "failed", "done" };
+
+  g_return_val_if_fail (state <= FL_UPLOAD_DONE, NULL);
+  return names[state];
+}
+
 static char *
 build_where (FlStore *self, const FlLeadQuery *query, char **event, char **match, GError **error)
 {
@@ -1184,7 +1193,10 @@ build_where (FlStore *self, const FlLeadQuery *query, char **event, char **match
   *event = query && query->event ? g_strdup (query->event) : fl_store_get_meta (self, "active_event");
   if (*event != NULL)
     g_string_append (where, " AND event = :event");
-  if (query != NULL && query->status != NULL)
+  if (query == NULL)
+    return g_string_free (where, FALSE);
+
+  if (query->status != NULL)
     {
       FlStatus status;
 
@@ -1198,12 +1210,20 @@ build_where (FlStore *self, const FlLeadQuery *query, char **event, char **match
         }
       g_string_append (where, " AND status = :status");
     }
-  if (query != NULL && query->search != NULL)
+  if (query->search != NULL)
     {
       *match = fts_query (query->search);
       if (*match != NULL)
         g_string_append (where, " AND id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH :match)");
     }
+  if (query->captured_by != NULL)
+    g_string_append (where, " AND captured_by = :staff");
+  if (query->since != NULL)
+    g_string_append (where, " AND created_at >= :since");
+  if (query->until != NULL)
+    g_string_append (where, " AND created_at < :until");
+  if (query->upload != FL_UPLOAD_ANY)
+    g_string_append_printf (where, " AND upload_state = %d", (int) query->upload);
   return g_string_free (where, FALSE);
 }
 
@@ -1218,6 +1238,37 @@ bind_where (sqlite3_stmt *stmt, const FlLeadQuery *query, const char *event, con
     bind_text (stmt, index, query->status);
   if ((index = sqlite3_bind_parameter_index (stmt, ":match")) > 0)
     bind_text (stmt, index, match);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":staff")) > 0)
+    bind_text (stmt, index, query->captured_by);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":since")) > 0)
+    bind_text (stmt, index, query->since);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":until")) > 0)
+    bind_text (stmt, index, query->until);
+}
+
+static const char *
+order_by (const FlLeadQuery *query)
+{
+  /* Each column's natural first direction: newest, A–Z, highest score. */
+  /* The tie-breaker runs the same way as the column, so SQLite walks an
+   * index (whose entries end in the rowid) instead of sorting. */
+  static const char *orders[][2] = {
+    [FL_LEAD_SORT_CREATED] = { "created_at DESC, id DESC", "created_at ASC, id ASC" },
+    [FL_LEAD_SORT_NAME] = { "sort_name COLLATE NOCASE ASC, id ASC", "sort_name COLLATE NOCASE DESC, id DESC" },
+    [FL_LEAD_SORT_COMPANY] = { "company IS NULL ASC, company COLLATE NOCASE ASC, id ASC",
+                               "company IS NULL DESC, company COLLATE NOCASE DESC, id DESC" },
+    [FL_LEAD_SORT_SCORE] = { "score DESC, id DESC", "score ASC, id ASC" },
+    [FL_LEAD_SORT_STATUS] = { "status DESC, score DESC, id DESC", "status ASC, score ASC, id ASC" },
+    [FL_LEAD_SORT_STAFF] = { "captured_by IS NULL ASC, captured_by COLLATE NOCASE ASC, id ASC",
+                             "captured_by IS NULL DESC, captured_by COLLATE NOCASE DESC, id DESC" },
+    [FL_LEAD_SORT_UPLOAD] = { "upload_state ASC, id ASC", "upload_state DESC, id DESC" },
+  };
+
+  FlLeadSort sort = query ? query->sort : FL_LEAD_SORT_CREATED;
+
+  if (sort > FL_LEAD_SORT_UPLOAD)
+    sort = FL_LEAD_SORT_CREATED;
+  return orders[sort][query && query->ascending ? 1 : 0];
 }
 
 /**
@@ -1243,8 +1294,8 @@ fl_store_list_leads (FlStore *self, const FlLeadQuery *query, GError **error)
   if (where == NULL)
     return NULL;
   sql = g_strdup_printf ("SELECT " LEAD_COLUMNS " FROM leads %s "
-                         "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
-                         where);
+                         "ORDER BY %s LIMIT :limit OFFSET :offset",
+                         where, order_by (query));
   stmt = fl_store_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;

@@ -28,13 +28,40 @@ typedef enum
 /* The schema version this build writes. */
 #define FL_STORE_SCHEMA_VERSION 3
 
+typedef enum
+{
+  FL_LEAD_SORT_CREATED,
+  FL_LEAD_SORT_NAME,
+  FL_LEAD_SORT_COMPANY,
+  FL_LEAD_SORT_SCORE,
+  FL_LEAD_SORT_STATUS,
+  FL_LEAD_SORT_STAFF,
+  FL_LEAD_SORT_UPLOAD,
+} FlLeadSort;
+
+/* The upload state of a lead over all its connectors. */
+typedef enum
+{
+  FL_UPLOAD_ANY,
+  FL_UPLOAD_NONE,      /* no connector has it queued */
+  FL_UPLOAD_WAITING,   /* pending or sending somewhere */
+  FL_UPLOAD_FAILED,    /* failed for good somewhere */
+  FL_UPLOAD_DONE,      /* delivered everywhere */
+} FlUploadState;
+
 typedef struct
 {
-  const char *event;      /* event uuid, NULL for the active event */
-  const char *status;     /* "MQL", "SAL", "DISQUALIFIED" or NULL for all */
-  const char *search;     /* full-text search, NULL for none */
-  guint       limit;      /* 0 for no limit */
-  guint       offset;
+  const char   *event;       /* event uuid, NULL for the active event */
+  const char   *status;      /* "MQL", "SAL", "DISQUALIFIED" or NULL for all */
+  const char   *search;      /* full-text search, NULL for none */
+  const char   *captured_by; /* staff member, NULL for all */
+  const char   *since;       /* created at or after (ISO 8601 UTC), NULL for no bound */
+  const char   *until;       /* created before (ISO 8601 UTC), NULL for no bound */
+  FlUploadState upload;
+  FlLeadSort    sort;
+  gboolean      ascending;   /* default: newest / highest / A first per column */
+  guint         limit;       /* 0 for no limit */
+  guint         offset;
 } FlLeadQuery;
 
 #define FL_TYPE_STORE (fl_store_get_type ())
@@ -110,6 +137,7 @@ GPtrArray    *fl_store_list_leads          (FlStore      *self,
 gint64        fl_store_count_leads         (FlStore      *self,
                                             const FlLeadQuery *query,
                                             GError      **error);
+const char   *fl_upload_state_to_string    (FlUploadState state);
 gboolean      fl_store_add_audit           (FlStore      *self,
                                             const char   *lead_uuid,
                                             const char   *actor,
