@@ -83,10 +83,16 @@ update_lead_count (FlWindow *self, const FlEvent *event)
   if (count == 0)
     text = g_strdup (_("No leads captured at this event yet"));
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " lead captured at this event",
-                                         "%" G_GINT64_FORMAT " leads captured at this event",
-                                         (gulong) count),
-                            count);
+    {
+      /* The ' flag groups the digits the way the locale does: 1,250 or 1.250. */
+      g_autofree char *number = g_strdup_printf ("%'" G_GINT64_FORMAT, count);
+
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s lead captured at this event",
+                                           "%s leads captured at this event",
+                                           (gulong) count),
+                              number);
+    }
   gtk_label_set_label (self->lead_count_label, text);
 }
 
@@ -378,18 +384,19 @@ fl_window_show_error (FlWindow *self, const char *path, const GError *error)
   self->database_path = g_steal_pointer (&failed_path);
   update_actions (self);
 
+  /* The store's message says what is wrong; the hint says how to go on at the kiosk. */
   if (g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_TOO_NEW))
-    hint = _("Install the newer version of Fairlead to keep working with this database, "
-             "or start Fairlead on another one with “fairlead --db PATH”.");
+    hint = _("The leads in it are safe. Install the newer Fairlead on this kiosk, "
+             "or start the kiosk on another database with “fairlead --db FILE”.");
   else if (g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD))
-    hint = _("Fairlead did not change the file. Start Fairlead on another database "
-             "with “fairlead --db PATH”.");
+    hint = _("Start the kiosk on a database of its own with “fairlead --db FILE”; "
+             "a file that does not exist yet becomes a new database.");
   else if (g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN))
     hint = _("Check that the folder exists and that you may write to it, "
-             "or start Fairlead on another database with “fairlead --db PATH”.");
+             "or start the kiosk on another database with “fairlead --db FILE”.");
   else
-    hint = _("No lead has been lost. Quit Fairlead and start it again; "
-             "if this message comes back, keep a copy of the database file before anything else.");
+    hint = _("No lead has been lost. Quit Fairlead and start it again; if this message "
+             "comes back, keep a copy of the database file before anything else.");
 
   description = g_markup_escape_text (error->message, -1);
   set_header (self, _("Fairlead"), NULL);
