@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "fl-application.h"
 #include "fl-window-private.h"
@@ -345,6 +346,48 @@ test_actions (Fixture *fixture, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (about));
 }
 
+typedef struct
+{
+  const char *name;
+  const char *args[4];
+  int         exit_status;
+  const char *out;       /* part of stdout, or NULL */
+  const char *err;       /* part of stderr, or NULL */
+} CommandCase;
+
+static const CommandCase command_cases[] = {
+  { "version", { "--version" }, 0, "fairlead " PACKAGE_VERSION "\n", NULL },
+  { "demo-and-db", { "--demo", "--db", "leads.db" }, 64, NULL, "leave out --db" },
+  { "unknown-option", { "--colour" }, 1, NULL, "--colour" },
+};
+
+static void
+test_command_line (gconstpointer data)
+{
+  const CommandCase *command_case = data;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int wait_status;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLEAD_KIOSK"));
+  g_assert_nonnull (argv->pdata[0]);
+  for (guint i = 0; i < G_N_ELEMENTS (command_case->args) && command_case->args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) command_case->args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, command_case->exit_status);
+  if (command_case->out != NULL)
+    g_assert_nonnull (strstr (out, command_case->out));
+  if (command_case->err != NULL)
+    g_assert_nonnull (strstr (err, command_case->err));
+}
+
 static void
 test_no_display (void)
 {
@@ -376,6 +419,11 @@ main (int argc, char *argv[])
       ADD (path, test_error, &error_cases[i]);
     }
 #undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (command_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/gui/command-line/%s", command_cases[i].name);
+      g_test_add_data_func (path, &command_cases[i], test_command_line);
+    }
 
   return g_test_run ();
 }
