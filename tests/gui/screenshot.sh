@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Takes the screenshots of data/screenshots/ from the real kiosk under Xvfb.
+#
+#   tests/gui/screenshot.sh [BUILDDIR [OUTDIR]]
+#
+# BUILDDIR defaults to build/, OUTDIR to data/screenshots/. Needs xvfb-run,
+# xdotool and ImageMagick's import. Set LC_ALL=de_DE.UTF-8 for German ones.
+set -euo pipefail
+
+srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+builddir=$(cd "${1:-$srcdir/build}" && pwd)
+outdir=${2:-$srcdir/data/screenshots}
+width=1024
+height=700
+
+# 69 is EX_UNAVAILABLE; meson counts 77 as a skipped test.
+missing() {
+  echo "screenshot.sh: $1 is missing; install it to take screenshots" >&2
+  exit "${FAIRLEAD_MISSING_EXIT:-69}"
+}
+
+if [[ -z ${DISPLAY:-} ]]; then
+  command -v xvfb-run >/dev/null || missing xvfb-run
+  exec xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$0" "$builddir" "$outdir"
+fi
+
+for tool in xdotool import identify; do
+  command -v "$tool" >/dev/null || missing "$tool"
+done
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+mkdir -p "$outdir"
+export GSETTINGS_SCHEMA_DIR="$builddir/data"
+export GSETTINGS_BACKEND=memory
+export FAIRLEAD_DATADIR="$srcdir/data"
+export FAIRLEAD_DEMO_DB="$tmp/demo.db"
+export FAIRLEAD_DB="$tmp/fairlead.db"
+export GDK_BACKEND=x11
+export GSK_RENDERER=cairo
+export GTK_A11Y=none
+export NO_AT_BRIDGE=1
+export DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent
+export LC_ALL=${LC_ALL:-C.UTF-8}
+
+# shoot NAME [ARGS...]: starts the kiosk with ARGS and saves NAME.png
+shoot() {
+  local name=$1
+  shift
+  "$builddir/ui/fairlead" "$@" &
+  pid=$!
+  if ! timeout 20 xdotool search --sync --onlyvisible --pid "$pid" >/dev/null; then
+    echo "screenshot.sh: the kiosk showed no window for $name" >&2
+    exit 1
+  fi
+  # Let the first frames and the crossfade of the page stack finish.
+  sleep 1.5
+  import -window root "$outdir/$name.png"
+  # A blank picture means the kiosk drew nothing: a failure, not a screenshot.
+  local spread
+  spread=$(identify -format '%[fx:standard_deviation]' "$outdir/$name.png")
+  if awk -v s="$spread" 'BEGIN { exit !(s < 0.02) }'; then
+    echo "screenshot.sh: $outdir/$name.png is blank (standard deviation $spread)" >&2
+    exit 1
+  fi
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  pid=
+  echo "$outdir/$name.png"
+}
+
+shoot scan-page --demo
+# FAIRLEAD_DB is the default database, so the command shown needs no --db.
+shoot no-event
+printf 'Not a database, just notes.\n' >"$tmp/notes.db"
+shoot error-page --db "$tmp/notes.db"

@@ -1,0 +1,429 @@
+/* test-window.c: the kiosk window, with real widgets under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "fl-application.h"
+#include "fl-window-private.h"
+
+typedef struct
+{
+  char          *tmpdir;
+  FlApplication *app;
+} Fixture;
+
+static char *
+tmp_path (Fixture *fixture, const char *name)
+{
+  return g_build_filename (fixture->tmpdir, name, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+/* Runs the main loop until @widget is on screen, as a person would see it. */
+static void
+wait_until_mapped (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_true (gtk_widget_get_mapped (widget));
+}
+
+static void
+settle (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 200 * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static void
+create_event (const char *path, gboolean with_event, guint n_leads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = fl_store_open (path, &error);
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+
+  g_assert_no_error (error);
+  if (!with_event)
+    return;
+
+  event->name = g_strdup ("Automatica 2026");
+  event->venue = g_strdup ("Messe München");
+  event->booth = g_strdup ("Halle B5, Stand 214");
+  created = fl_store_create_event (store, event, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n_leads; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+
+      fl_lead_ensure_identity (lead);
+      fl_lead_set_source (lead, FL_SOURCE_MANUAL);
+      fl_lead_set_field (lead, FL_FIELD_FULL_NAME, i == 0 ? "Jürgen Weiß" : "Anna Muster");
+      fl_store_save_lead (store, lead, "test", &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo_db = NULL;
+
+  fixture->tmpdir = g_dir_make_tmp ("fairlead-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  demo_db = tmp_path (fixture, "demo.db");
+  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
+
+  fixture->app = fl_application_new ();
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fl_application_get_settings (fixture->app));
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  settle ();
+  g_clear_object (&fixture->app);
+  remove_tree (fixture->tmpdir);
+  g_clear_pointer (&fixture->tmpdir, g_free);
+}
+
+static void
+test_event (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  AdwWindowTitle *title;
+  FlWindow *window;
+
+  create_event (path, TRUE, 2);
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "scan"));
+
+  title = _fl_window_get_title_widget (window);
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Automatica 2026");
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "Messe München · Halle B5, Stand 214");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Automatica 2026");
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "scan");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_fl_window_get_title_widget (window))));
+  g_assert_false (gtk_widget_get_mapped (_fl_window_get_page (window, "no-event")));
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_lead_count (window)), ==,
+                   "2 leads captured at this event");
+  g_assert_cmpstr (fl_window_get_database_path (window), ==, path);
+
+  /* Asking for the same database again presents the same window: one
+   * connection per database on the main thread. */
+  g_assert_true (fl_application_open_database (fixture->app, path, FALSE) == window);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (fixture->app))), ==, 1);
+}
+
+static void
+test_no_event (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "empty.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) cli_store = NULL;
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+  AdwWindowTitle *title;
+  const char *command;
+  FlWindow *window;
+
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "no-event"));
+
+  title = _fl_window_get_title_widget (window);
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "no-event");
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Fairlead");
+  g_assert_false (gtk_widget_get_mapped (_fl_window_get_page (window, "scan")));
+  command = gtk_label_get_label (_fl_window_get_command (window));
+  g_assert_true (g_str_has_prefix (command, "fairlead-cli --db "));
+  g_assert_nonnull (strstr (command, path));
+  g_assert_nonnull (strstr (command, " event create "));
+
+  /* The staff run the command; "Check Again" then shows the event. */
+  cli_store = fl_store_open (path, &error);
+  g_assert_no_error (error);
+  event->name = g_strdup ("Hannover Messe");
+  created = fl_store_create_event (cli_store, event, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
+  wait_until_mapped (_fl_window_get_page (window, "scan"));
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "scan");
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Hannover Messe");
+  /* No venue and no booth: no stray separator. */
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "");
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_lead_count (window)), ==,
+                   "No leads captured at this event yet");
+}
+
+static void
+test_demo (Fixture *fixture, gconstpointer data)
+{
+  FlWindow *window = fl_application_open_database (fixture->app, NULL, TRUE);
+  g_autofree char *demo_db = tmp_path (fixture, "demo.db");
+
+  wait_until_mapped (_fl_window_get_page (window, "scan"));
+  g_assert_cmpstr (fl_window_get_database_path (window), ==, demo_db);
+  g_assert_cmpstr (adw_window_title_get_title (_fl_window_get_title_widget (window)), ==,
+                   "Automatica 2026");
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_lead_count (window)), ==,
+                   "24 leads captured at this event");
+}
+
+typedef enum
+{
+  BROKEN_TEXT_FILE,
+  BROKEN_TOO_NEW,
+  BROKEN_FOLDER,
+} Broken;
+
+typedef struct
+{
+  const char *name;
+  Broken      broken;
+  const char *message;   /* part of the error the page must show */
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+  { "text-file", BROKEN_TEXT_FILE, "is not a Fairlead database" },
+  { "too-new", BROKEN_TOO_NEW, "was written by a newer version of Fairlead" },
+  { "folder", BROKEN_FOLDER, "is a folder, not a Fairlead database" },
+};
+
+static void
+test_error (Fixture *fixture, gconstpointer data)
+{
+  const ErrorCase *error_case = data;
+  g_autofree char *path = tmp_path (fixture, "broken.db");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize before_length = 0, after_length = 0;
+  AdwStatusPage *page;
+  FlWindow *window;
+
+  switch (error_case->broken)
+    {
+    case BROKEN_TEXT_FILE:
+      g_file_set_contents (path, "Leads from the fair: call Anna back\n", -1, &error);
+      g_assert_no_error (error);
+      break;
+    case BROKEN_TOO_NEW:
+      {
+        g_autoptr(FlStore) store = fl_store_open (path, &error);
+        g_assert_no_error (error);
+        fl_store_exec (store, "PRAGMA user_version = 999", &error);
+        g_assert_no_error (error);
+      }
+      break;
+    case BROKEN_FOLDER:
+      g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (error_case->broken != BROKEN_FOLDER)
+    {
+      g_file_get_contents (path, &before, &before_length, &error);
+      g_assert_no_error (error);
+    }
+
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  page = _fl_window_get_error_page (window);
+  wait_until_mapped (GTK_WIDGET (page));
+
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "error");
+  g_assert_null (fl_window_get_store (window));
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), error_case->message));
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), path));
+  g_assert_false (gtk_widget_get_mapped (_fl_window_get_page (window, "scan")));
+  /* Without a database there is nothing to reload, and trying changes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL);
+  settle ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "error");
+
+  if (error_case->broken != BROKEN_FOLDER)
+    {
+      g_file_get_contents (path, &after, &after_length, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (before, before_length, after, after_length);
+    }
+}
+
+static void
+test_window_state (Fixture *fixture, gconstpointer data)
+{
+  GSettings *settings = fl_application_get_settings (fixture->app);
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  FlWindow *window;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 800);
+  g_settings_set_int (settings, "window-height", 600);
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (GTK_WIDGET (window));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 800);
+  g_assert_cmpint (height, ==, 600);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  gtk_window_close (GTK_WINDOW (window));
+  settle ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+static void
+test_actions (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autoptr(GListModel) toplevels = NULL;
+  FlWindow *window;
+  AdwAboutWindow *about = NULL;
+
+  create_event (path, TRUE, 0);
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (GTK_WIDGET (window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fullscreen", NULL));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
+  toplevels = gtk_window_get_toplevels ();
+  g_object_ref (toplevels);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_ABOUT_WINDOW (item))
+        about = ADW_ABOUT_WINDOW (item);
+    }
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Fairlead");
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
+typedef struct
+{
+  const char *name;
+  const char *args[4];
+  int         exit_status;
+  const char *out;       /* part of stdout, or NULL */
+  const char *err;       /* part of stderr, or NULL */
+} CommandCase;
+
+static const CommandCase command_cases[] = {
+  { "version", { "--version" }, 0, "fairlead " PACKAGE_VERSION "\n", NULL },
+  { "demo-and-db", { "--demo", "--db", "leads.db" }, 64, NULL, "leave out --db" },
+  { "unknown-option", { "--colour" }, 1, NULL, "--colour" },
+};
+
+static void
+test_command_line (gconstpointer data)
+{
+  const CommandCase *command_case = data;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int wait_status;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLEAD_KIOSK"));
+  g_assert_nonnull (argv->pdata[0]);
+  for (guint i = 0; i < G_N_ELEMENTS (command_case->args) && command_case->args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) command_case->args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, command_case->exit_status);
+  if (command_case->out != NULL)
+    g_assert_nonnull (strstr (out, command_case->out));
+  if (command_case->err != NULL)
+    g_assert_nonnull (strstr (err, command_case->err));
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
+}
+
+int
+main (int argc, char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_init (&argc, &argv, NULL);
+      g_test_add_func ("/gui/window/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/window/event", test_event, NULL);
+  ADD ("/gui/window/no-event", test_no_event, NULL);
+  ADD ("/gui/window/demo", test_demo, NULL);
+  ADD ("/gui/window/window-state", test_window_state, NULL);
+  ADD ("/gui/window/actions", test_actions, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/gui/window/error/%s", error_cases[i].name);
+      ADD (path, test_error, &error_cases[i]);
+    }
+#undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (command_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/gui/command-line/%s", command_cases[i].name);
+      g_test_add_data_func (path, &command_cases[i], test_command_line);
+    }
+
+  return g_test_run ();
+}
