@@ -18,6 +18,9 @@ static const FlCliCommand commands[] = {
   { "event", N_("Create, list and choose events"), fl_cli_event },
   { "leads", N_("Import, list and show leads"), fl_cli_leads },
   { "export", N_("Export the leads of the active event as CSV or JSON"), fl_cli_export },
+  { "connector", N_("Add, list, test and remove CRM connectors"), fl_cli_connector },
+  { "upload", N_("Send the pending leads to the connectors now"), fl_cli_upload },
+  { "sync", N_("Show the upload status"), fl_cli_sync },
 };
 
 FlStore *

@@ -53,5 +53,8 @@ void     fl_cli_print_json      (JsonNode    *node,
 int      fl_cli_event           (FlCli *cli, int argc, char **argv);
 int      fl_cli_leads           (FlCli *cli, int argc, char **argv);
 int      fl_cli_export          (FlCli *cli, int argc, char **argv);
+int      fl_cli_connector       (FlCli *cli, int argc, char **argv);
+int      fl_cli_upload          (FlCli *cli, int argc, char **argv);
+int      fl_cli_sync            (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

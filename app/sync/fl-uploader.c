@@ -138,7 +138,16 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
   gint64 now = fl_sync_now ();
   g_autoptr(GArray) next = g_array_sized_new (FALSE, TRUE, sizeof (gint64), batch->items->len);
   gboolean ok = TRUE;
+  gint64 batch_next = 0;
 
+  /* A batch retries as one, at one time, so it stays one batch. */
+  if (batch->status == FL_SEND_RETRY)
+    {
+      FlSyncItem *first = g_ptr_array_index (batch->items, 0);
+
+      batch_next = now + (batch->retry_after >= 0 ? batch->retry_after * G_USEC_PER_SEC
+                                                  : fl_uploader_backoff (first->attempts));
+    }
   g_array_set_size (next, batch->items->len);
   if (!fl_store_begin (self->store, error))
     return FALSE;
@@ -167,8 +176,7 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
 
         case FL_SEND_RETRY:
           /* The same batch, with the same key, once the server is ready. */
-          *when = now + (batch->retry_after >= 0 ? batch->retry_after * G_USEC_PER_SEC
-                                                 : fl_uploader_backoff (item->attempts));
+          *when = batch_next;
           fl_sync_item_set (item, FL_ITEM_RETRY, NULL, batch->message);
           ok = fl_outbox_reschedule (self->outbox, name, item->lead_id, *when, TRUE,
                                      batch->message, error);
@@ -453,7 +461,7 @@ fl_uploader_lock (FlUploader *self, GError **error)
     }
   self->recovered = recovered;
   if (recovered > 0)
-    g_message ("%" G_GINT64_FORMAT " leads were in flight when the last upload ended; "
+    g_debug ("%" G_GINT64_FORMAT " leads were in flight when the last upload ended; "
                "they are sent again", recovered);
   return TRUE;
 }
