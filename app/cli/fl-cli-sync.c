@@ -171,9 +171,9 @@ connector_add (FlCli *cli, int argc, char **argv)
     }
   if (!fl_outbox_add_connector (outbox, argv[1], type, url, options, &n_queued, &error))
     return fl_cli_fail_error (sync_exit_code (error), error);
-  printf (g_dngettext (GETTEXT_PACKAGE, "Connector “%s” added; %" G_GINT64_FORMAT " stored lead is queued for it.\n",
-                       "Connector “%s” added; %" G_GINT64_FORMAT " stored leads are queued for it.\n", n_queued),
-          argv[1], n_queued);
+  printf (g_dngettext (GETTEXT_PACKAGE, "Connector “%s” added; %u stored lead is queued for it.\n",
+                       "Connector “%s” added; %u stored leads are queued for it.\n", n_queued),
+          argv[1], (guint) n_queued);
   return EX_OK;
 }
 
@@ -383,7 +383,7 @@ progress_cb (guint done, guint total, gint64 waiting_until, gpointer user_data)
   if (waiting_until > 0)
     {
       gint64 seconds = (waiting_until - fl_sync_now () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
-      fprintf (stderr, _("  waiting %" G_GINT64_FORMAT " s for a retry"), MAX (seconds, 0));
+      fprintf (stderr, _("  waiting %d s for a retry"), (int) MAX (seconds, 0));
     }
   fflush (stderr);
   view->drawn = TRUE;
@@ -517,14 +517,14 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
       if (summary.next_attempt > 0)
         {
           g_autofree char *when = local_time (summary.next_attempt);
-          printf (g_dngettext (GETTEXT_PACKAGE, "Still pending: %" G_GINT64_FORMAT " lead, next attempt at %s\n",
-                               "Still pending: %" G_GINT64_FORMAT " leads, next attempt at %s\n", summary.pending),
-                  summary.pending, when);
+          printf (g_dngettext (GETTEXT_PACKAGE, "Still pending: %u lead, next attempt at %s\n",
+                               "Still pending: %u leads, next attempt at %s\n", summary.pending),
+                  (guint) summary.pending, when);
         }
       else
-        printf (g_dngettext (GETTEXT_PACKAGE, "Still pending: %" G_GINT64_FORMAT " lead\n",
-                             "Still pending: %" G_GINT64_FORMAT " leads\n", summary.pending),
-                summary.pending);
+        printf (g_dngettext (GETTEXT_PACKAGE, "Still pending: %u lead\n",
+                             "Still pending: %u leads\n", summary.pending),
+                (guint) summary.pending);
     }
   if (g_hash_table_size (summary.stopped) > 0)
     {
@@ -637,9 +637,9 @@ sync_status (FlCli *cli, int argc, char **argv)
         }
 
       printf ("%s (%s)\n", fl_connector_get_name (connector), fl_connector_get_type_name (connector));
-      printf (_("  pending %" G_GINT64_FORMAT " (due now %" G_GINT64_FORMAT "), failed %" G_GINT64_FORMAT
-                ", delivered %" G_GINT64_FORMAT "\n"),
-              counts.pending + counts.sending, counts.due, counts.failed, counts.done);
+      printf (_("  pending %u (due now %u), failed %u, delivered %u\n"),
+              (guint) (counts.pending + counts.sending), (guint) counts.due, (guint) counts.failed,
+              (guint) counts.done);
       if (counts.last_done > 0)
         {
           g_autofree char *when = local_time (counts.last_done);
