@@ -22,6 +22,9 @@ static const FlCliCommand commands[] = {
   { "erase", N_("Erase a person's leads for good (erasure requests)"), fl_cli_erase },
   { "purge", N_("Delete personal data whose retention period is over"), fl_cli_purge },
   { "staff", N_("Staff members and their PINs for the back office"), fl_cli_staff },
+  { "connector", N_("Add, list, test and remove CRM connectors"), fl_cli_connector },
+  { "upload", N_("Send the pending leads to the connectors now"), fl_cli_upload },
+  { "sync", N_("Show the upload status"), fl_cli_sync },
 };
 
 FlStore *

@@ -58,5 +58,8 @@ int      fl_cli_person          (FlCli *cli, int argc, char **argv);
 int      fl_cli_erase           (FlCli *cli, int argc, char **argv);
 int      fl_cli_purge           (FlCli *cli, int argc, char **argv);
 int      fl_cli_staff           (FlCli *cli, int argc, char **argv);
+int      fl_cli_connector       (FlCli *cli, int argc, char **argv);
+int      fl_cli_upload          (FlCli *cli, int argc, char **argv);
+int      fl_cli_sync            (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -1,0 +1,398 @@
+/* fl-hubspot-connector.c: leads as HubSpot contacts (batch upsert)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fl-hubspot"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-connector-private.h"
+#include "fl-connectors.h"
+#include "fl-sync.h"
+
+#define DEFAULT_BASE "https://api.hubapi.com"
+#define UPSERT_PATH "/crm/v3/objects/contacts/batch/upsert"
+#define LIFECYCLE_PATH "/crm/v3/properties/contacts/lifecyclestage"
+#define MAX_INPUTS 100
+
+struct _FlHubspotConnector
+{
+  FlConnector parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (FlHubspotConnector, fl_hubspot_connector, FL_TYPE_CONNECTOR)
+
+/* HubSpot property ← lead field */
+static const struct
+{
+  const char *property;
+  FlField     field;
+} field_map[] = {
+  { "email", FL_FIELD_EMAIL },
+  { "firstname", FL_FIELD_FIRST_NAME },
+  { "lastname", FL_FIELD_LAST_NAME },
+  { "company", FL_FIELD_COMPANY },
+  { "jobtitle", FL_FIELD_TITLE },
+  { "phone", FL_FIELD_PHONE },
+  { "mobilephone", FL_FIELD_MOBILE },
+  { "city", FL_FIELD_CITY },
+  { "country", FL_FIELD_COUNTRY },
+  { "website", FL_FIELD_WEBSITE },
+};
+
+static const char *
+id_property (FlConnector *self)
+{
+  return fl_connector_get_option (self, "id_property", "email");
+}
+
+static const char *
+lifecycle_stage (FlConnector *self, FlStatus status)
+{
+  return _fl_connector_map_status (self, status, "lifecycle", "marketingqualifiedlead",
+                                   "salesqualifiedlead", NULL);
+}
+
+/* The value HubSpot finds the contact by: the email, or for a custom
+ * unique property, the lead's uuid. */
+static char *
+id_value (FlConnector *self, FlLead *lead)
+{
+  const char *email = fl_lead_get_field (lead, FL_FIELD_EMAIL);
+
+  if (g_str_equal (id_property (self), "email"))
+    return email && strchr (email, '@') ? g_utf8_strdown (email, -1) : NULL;
+  return g_strdup (fl_lead_get_uuid (lead));
+}
+
+static void
+add_property (JsonBuilder *builder, const char *name, const char *value)
+{
+  if (value == NULL || value[0] == '\0')
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_properties (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlLead *lead,
+                const char *id)
+{
+  const char *full_name = fl_lead_get_field (lead, FL_FIELD_FULL_NAME);
+  const char *option;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+    add_property (builder, field_map[i].property, fl_lead_get_field (lead, field_map[i].field));
+  /* A card that only had "Jane Doe" still fills first and last name. */
+  if (full_name != NULL && fl_lead_get_field (lead, FL_FIELD_FIRST_NAME) == NULL &&
+      fl_lead_get_field (lead, FL_FIELD_LAST_NAME) == NULL)
+    {
+      const char *space = strrchr (full_name, ' ');
+
+      if (space != NULL)
+        {
+          g_autofree char *first = g_strndup (full_name, space - full_name);
+          add_property (builder, "firstname", first);
+          add_property (builder, "lastname", space + 1);
+        }
+      else
+        add_property (builder, "lastname", full_name);
+    }
+  add_property (builder, "lifecyclestage", lifecycle_stage (self, fl_lead_get_status (lead)));
+  add_property (builder, "hs_lead_status",
+                _fl_connector_map_status (self, fl_lead_get_status (lead), "lead_status", NULL,
+                                          NULL, NULL));
+  if ((option = fl_connector_get_option (self, "score_property", NULL)) != NULL)
+    {
+      g_autofree char *score = g_strdup_printf ("%d", fl_lead_get_score (lead));
+      add_property (builder, option, score);
+    }
+  if ((option = fl_connector_get_option (self, "event_property", NULL)) != NULL &&
+      batch->event != NULL && JSON_NODE_HOLDS_OBJECT (batch->event))
+    add_property (builder, option,
+                  json_object_get_string_member_with_default (json_node_get_object (batch->event),
+                                                              "name", NULL));
+  if (!g_str_equal (id_property (self), "email"))
+    add_property (builder, id_property (self), id);
+  json_builder_end_object (builder);
+}
+
+static gboolean
+bearer_header (FlConnector *self, char **header, GError **error)
+{
+  g_autofree char *token = _fl_connector_get_secret (self, TRUE, error);
+
+  if (token == NULL)
+    return FALSE;
+  *header = g_strdup_printf ("Authorization: Bearer %s", token);
+  memset (token, 0, strlen (token));
+  return TRUE;
+}
+
+static gboolean
+is_transient_category (const char *category)
+{
+  return category != NULL && (g_str_equal (category, "RATE_LIMITS") ||
+                              g_str_equal (category, "SERVER_ERROR"));
+}
+
+static void
+read_answer (FlConnector *self, FlSyncBatch *batch, GHashTable *by_id, FlHttpResponse *response)
+{
+  g_autoptr(JsonNode) root = _fl_connector_parse_body (response);
+  JsonObject *object;
+  JsonNode *node;
+  const char *property = id_property (self);
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fl_sync_batch_set (batch, FL_SEND_RETRY, _("HubSpot’s answer was not the expected JSON"));
+      return;
+    }
+  object = json_node_get_object (root);
+
+  node = json_object_get_member (object, "errors");
+  for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+                    i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (node), i);
+      JsonObject *error_object, *context;
+      const char *message, *category;
+      JsonNode *ids;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      error_object = json_node_get_object (element);
+      message = json_object_get_string_member_with_default (error_object, "message",
+                                                            _("HubSpot refused the contact"));
+      category = json_object_get_string_member_with_default (error_object, "category", NULL);
+      if (!json_object_has_member (error_object, "context") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (error_object, "context")))
+        continue;
+      context = json_object_get_object_member (error_object, "context");
+      ids = json_object_get_member (context, "ids");
+      for (guint j = 0; ids != NULL && JSON_NODE_HOLDS_ARRAY (ids) &&
+                        j < json_array_get_length (json_node_get_array (ids)); j++)
+        {
+          const char *id = json_array_get_string_element (json_node_get_array (ids), j);
+          g_autofree char *key = id ? g_utf8_strdown (id, -1) : NULL;
+          FlSyncItem *item = key ? g_hash_table_lookup (by_id, key) : NULL;
+          g_autofree char *text = NULL;
+
+          if (item == NULL)
+            continue;
+          text = g_strdup_printf (_("HubSpot: %s"), message);
+          fl_sync_item_set (item, is_transient_category (category) ? FL_ITEM_RETRY : FL_ITEM_FAILED,
+                            NULL, text);
+        }
+    }
+
+  node = json_object_get_member (object, "results");
+  for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+                    i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (node), i);
+      JsonObject *result, *properties;
+      g_autofree char *key = NULL;
+      const char *value;
+      FlSyncItem *item;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      result = json_node_get_object (element);
+      if (!json_object_has_member (result, "properties") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (result, "properties")))
+        continue;
+      properties = json_object_get_object_member (result, "properties");
+      value = json_object_get_string_member_with_default (properties, property, NULL);
+      key = value ? g_utf8_strdown (value, -1) : NULL;
+      item = key ? g_hash_table_lookup (by_id, key) : NULL;
+      if (item != NULL && item->result == FL_ITEM_UNSET)
+        fl_sync_item_set (item, FL_ITEM_DONE,
+                          json_object_get_string_member_with_default (result, "id", NULL), NULL);
+    }
+}
+
+static void
+fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *cancellable)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  FlHttpResponse response = { 0 };
+  const char *headers[3] = { "Content-Type: application/json", NULL, NULL };
+  guint n_inputs = 0;
+  gsize length;
+
+  if (!bearer_header (self, &authorization, &error))
+    {
+      fl_sync_batch_set (batch, FL_SEND_STOP, error->message);
+      return;
+    }
+  headers[1] = authorization;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      g_autofree char *id = id_value (self, item->lead);
+
+      if (id == NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("The lead has no email address, which HubSpot needs to find the "
+                               "contact (id_property “%s”). Add the email, or set id_property to "
+                               "a unique custom property."),
+                             id_property (self));
+          fl_sync_item_set (item, FL_ITEM_FAILED, NULL, message);
+          continue;
+        }
+      if (g_hash_table_contains (by_id, id))
+        {
+          /* One contact twice in a batch is refused; the second waits. */
+          fl_sync_item_set (item, FL_ITEM_RETRY, NULL,
+                            _("Another lead with the same email went in the same batch; this "
+                              "one follows in the next"));
+          continue;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "idProperty");
+      json_builder_add_string_value (builder, id_property (self));
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, id);
+      json_builder_set_member_name (builder, "properties");
+      add_properties (self, builder, batch, item->lead, id);
+      json_builder_end_object (builder);
+      g_hash_table_insert (by_id, g_steal_pointer (&id), item);
+      n_inputs++;
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  if (n_inputs == 0)
+    return;
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  body = json_generator_to_data (generator, &length);
+  url = _fl_connector_build_url (self, DEFAULT_BASE, UPSERT_PATH);
+  _fl_connector_http (self, "POST", url, headers, body, length, &response, cancellable, NULL);
+  if (_fl_connector_check_response (self, &response, batch))
+    read_answer (self, batch, by_id, &response);
+  _fl_http_response_clear (&response);
+  memset (authorization, 0, strlen (authorization));
+}
+
+static gboolean
+fl_hubspot_connector_validate (FlConnector *self, GError **error)
+{
+  const char *property = id_property (self);
+
+  if (property[0] == '\0' || strpbrk (property, " /?#") != NULL)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                   _("“%s” is not a HubSpot property name (option id_property)"), property);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+fl_hubspot_connector_get_max_batch (FlConnector *self)
+{
+  return MAX_INPUTS;
+}
+
+static gboolean
+fl_hubspot_connector_test (FlConnector *self, GString *report, GCancellable *cancellable,
+                           GError **error)
+{
+  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
+  g_autofree char *authorization = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GHashTable) stages = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonNode) root = NULL;
+  FlHttpResponse response = { 0 };
+  const char *headers[2] = { NULL, NULL };
+  JsonNode *options;
+  gboolean ok = TRUE;
+
+  if (!bearer_header (self, &authorization, error))
+    return FALSE;
+  headers[0] = authorization;
+  url = _fl_connector_build_url (self, DEFAULT_BASE, LIFECYCLE_PATH);
+  if (!_fl_connector_http (self, "GET", url, headers, NULL, 0, &response, cancellable, error))
+    return FALSE;
+  if (!_fl_connector_check_response (self, &response, batch))
+    {
+      g_set_error (error, FL_SYNC_ERROR,
+                   batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP, "%s",
+                   batch->message);
+      _fl_http_response_clear (&response);
+      return FALSE;
+    }
+  g_string_append_printf (report, _("%s is reachable and accepts the token\n"), url);
+
+  root = _fl_connector_parse_body (&response);
+  options = root && JSON_NODE_HOLDS_OBJECT (root)
+              ? json_object_get_member (json_node_get_object (root), "options")
+              : NULL;
+  for (guint i = 0; options != NULL && JSON_NODE_HOLDS_ARRAY (options) &&
+                    i < json_array_get_length (json_node_get_array (options)); i++)
+    {
+      JsonNode *option = json_array_get_element (json_node_get_array (options), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (option))
+        g_hash_table_add (stages, (gpointer) json_object_get_string_member_with_default (
+                                    json_node_get_object (option), "value", ""));
+    }
+  for (FlStatus status = FL_STATUS_MQL; status <= FL_STATUS_DISQUALIFIED; status++)
+    {
+      const char *stage = lifecycle_stage (self, status);
+
+      if (stage == NULL)
+        continue;
+      if (g_hash_table_contains (stages, stage))
+        g_string_append_printf (report, _("Lifecycle stage “%s” for %s exists\n"), stage,
+                                fl_status_to_string (status));
+      else
+        {
+          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                       _("HubSpot has no lifecycle stage “%s” (mapped from %s). Set the option "
+                         "lifecycle_%s to one of the stages of your portal."),
+                       stage, fl_status_to_string (status),
+                       status == FL_STATUS_MQL ? "mql" : status == FL_STATUS_SAL ? "sal"
+                                                                                 : "disqualified");
+          ok = FALSE;
+          break;
+        }
+    }
+  _fl_http_response_clear (&response);
+  return ok;
+}
+
+static void
+fl_hubspot_connector_class_init (FlHubspotConnectorClass *klass)
+{
+  FlConnectorClass *connector_class = FL_CONNECTOR_CLASS (klass);
+
+  connector_class->validate = fl_hubspot_connector_validate;
+  connector_class->get_max_batch = fl_hubspot_connector_get_max_batch;
+  connector_class->send = fl_hubspot_connector_send;
+  connector_class->test = fl_hubspot_connector_test;
+}
+
+static void
+fl_hubspot_connector_init (FlHubspotConnector *self)
+{
+}

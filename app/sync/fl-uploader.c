@@ -1,0 +1,589 @@
+/* fl-uploader.c: sends what the outbox holds, batch by batch
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fl-uploader"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "fl-sync.h"
+#include "fl-uploader.h"
+
+/* A connector that refused the credential is left alone this long by a
+ * long-running uploader (the kiosk), instead of being asked again. */
+#define BLOCK_USEC (15 * 60 * G_USEC_PER_SEC)
+#define MAX_BACKOFF_SECONDS 3600
+
+struct _FlUploader
+{
+  GObject               parent_instance;
+
+  FlStore              *store;
+  FlOutbox             *outbox;
+  int                   lock_fd;
+  guint                 recovered;
+  GHashTable           *blocked;     /* name → Blocked */
+  GHashTable           *events;      /* event uuid → JsonNode */
+
+  FlUploadOutcomeFunc   outcome_func;
+  FlUploadProgressFunc  progress_func;
+  gpointer              user_data;
+
+  /* The run in progress */
+  GCancellable         *cancellable;
+  FlUploadSummary      *summary;
+  guint                 done;
+  guint                 total;
+};
+
+typedef struct
+{
+  gint64  until;
+  char   *message;
+} Blocked;
+
+G_DEFINE_FINAL_TYPE (FlUploader, fl_uploader, G_TYPE_OBJECT)
+
+static void
+blocked_free (Blocked *blocked)
+{
+  g_free (blocked->message);
+  g_free (blocked);
+}
+
+void
+fl_upload_summary_clear (FlUploadSummary *summary)
+{
+  g_clear_pointer (&summary->stopped, g_hash_table_unref);
+  memset (summary, 0, sizeof *summary);
+}
+
+/**
+ * fl_uploader_backoff:
+ * @attempts: how many times the lead was tried
+ *
+ * Returns: µs to wait before the next attempt: doubling from 1 s up to an
+ *   hour, with ±50 % jitter so that kiosks do not retry in step
+ */
+gint64
+fl_uploader_backoff (int attempts)
+{
+  gint64 seconds = (gint64) 1 << CLAMP (attempts - 1, 0, 12);
+
+  seconds = MIN (seconds, MAX_BACKOFF_SECONDS);
+  return (gint64) (seconds * G_USEC_PER_SEC * g_random_double_range (0.5, 1.5));
+}
+
+static void
+report_outcome (FlUploader *self, FlConnector *connector, FlSyncItem *item, gint64 next_attempt)
+{
+  FlUploadOutcome outcome = {
+    fl_connector_get_name (connector), fl_lead_get_uuid (item->lead),
+    fl_lead_get_display_name (item->lead), item->result, item->message, next_attempt,
+  };
+
+  switch (item->result)
+    {
+    case FL_ITEM_DONE:
+      self->summary->delivered++;
+      self->done++;
+      break;
+    case FL_ITEM_FAILED:
+      self->summary->failed++;
+      self->done++;
+      break;
+    case FL_ITEM_RETRY:
+      self->summary->retried++;
+      break;
+    case FL_ITEM_UNSET:
+    default:
+      g_assert_not_reached ();
+    }
+  if (self->outcome_func != NULL)
+    self->outcome_func (&outcome, self->user_data);
+}
+
+static void
+report_progress (FlUploader *self, gint64 waiting_until)
+{
+  if (self->progress_func != NULL)
+    self->progress_func (self->done, MAX (self->total, self->done), waiting_until, self->user_data);
+}
+
+static void
+block (FlUploader *self, FlConnector *connector, const char *message)
+{
+  Blocked *blocked = g_new0 (Blocked, 1);
+
+  blocked->until = fl_sync_now () + BLOCK_USEC;
+  blocked->message = g_strdup (message);
+  g_hash_table_insert (self->blocked, g_strdup (fl_connector_get_name (connector)), blocked);
+  g_hash_table_insert (self->summary->stopped, g_strdup (fl_connector_get_name (connector)),
+                       g_strdup (message));
+}
+
+/* Writes what became of each lead of @batch, in one transaction, then
+ * tells the caller: a reported outcome is on disk. */
+static gboolean
+apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **error)
+{
+  const char *name = fl_connector_get_name (connector);
+  gint64 now = fl_sync_now ();
+  g_autoptr(GArray) next = g_array_sized_new (FALSE, TRUE, sizeof (gint64), batch->items->len);
+  gboolean ok = TRUE;
+  gint64 batch_next = 0;
+
+  /* A batch retries as one, at one time, so it stays one batch. */
+  if (batch->status == FL_SEND_RETRY)
+    {
+      FlSyncItem *first = g_ptr_array_index (batch->items, 0);
+
+      batch_next = now + (batch->retry_after >= 0 ? batch->retry_after * G_USEC_PER_SEC
+                                                  : fl_uploader_backoff (first->attempts));
+    }
+  g_array_set_size (next, batch->items->len);
+  if (!fl_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; ok && i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      gint64 *when = &g_array_index (next, gint64, i);
+
+      switch (batch->status)
+        {
+        case FL_SEND_OK:
+          if (item->result == FL_ITEM_UNSET)
+            item->result = FL_ITEM_DONE;
+          if (item->result == FL_ITEM_DONE)
+            ok = fl_outbox_mark_done (self->outbox, name, item->lead_id, item->remote_id, now, error);
+          else if (item->result == FL_ITEM_FAILED)
+            ok = fl_outbox_mark_failed (self->outbox, name, item->lead_id, item->message, error);
+          else
+            {
+              /* Only this lead waits: it joins a new batch later. */
+              *when = now + fl_uploader_backoff (item->attempts);
+              ok = fl_outbox_reschedule (self->outbox, name, item->lead_id, *when, FALSE,
+                                         item->message, error);
+            }
+          break;
+
+        case FL_SEND_RETRY:
+          /* The same batch, with the same key, once the server is ready. */
+          *when = batch_next;
+          fl_sync_item_set (item, FL_ITEM_RETRY, NULL, batch->message);
+          ok = fl_outbox_reschedule (self->outbox, name, item->lead_id, *when, TRUE,
+                                     batch->message, error);
+          break;
+
+        case FL_SEND_REFUSED:
+          fl_sync_item_set (item, FL_ITEM_FAILED, NULL, batch->message);
+          ok = fl_outbox_mark_failed (self->outbox, name, item->lead_id, batch->message, error);
+          break;
+
+        case FL_SEND_STOP:
+        default:
+          ok = fl_outbox_release (self->outbox, name, item->lead_id, batch->message, error);
+          break;
+        }
+    }
+  if (!ok)
+    {
+      fl_store_rollback (self->store);
+      return FALSE;
+    }
+  if (!fl_store_commit (self->store, error))
+    return FALSE;
+
+  if (batch->status == FL_SEND_STOP)
+    {
+      block (self, connector, batch->message);
+      return TRUE;
+    }
+  for (guint i = 0; i < batch->items->len; i++)
+    report_outcome (self, connector, g_ptr_array_index (batch->items, i),
+                    g_array_index (next, gint64, i));
+  report_progress (self, 0);
+  return TRUE;
+}
+
+static gboolean
+is_stopped (FlUploader *self, FlConnector *connector)
+{
+  return g_hash_table_contains (self->summary->stopped, fl_connector_get_name (connector));
+}
+
+static gboolean send_batch (FlUploader *self, FlConnector *connector, FlSyncBatch *batch,
+                            GError **error);
+
+/* A refused batch is split until each faulty lead is alone, so that only
+ * those fail and the rest go through. Each half gets its own key, stored
+ * before it is sent, so a retry of a half is recognised as such. */
+static gboolean
+bisect (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **error)
+{
+  guint half = batch->items->len / 2;
+  g_autoptr(FlSyncBatch) first = NULL;
+  g_autoptr(FlSyncBatch) second = NULL;
+  g_autofree char *first_key = fl_uuid_new ();
+  g_autofree char *second_key = fl_uuid_new ();
+
+  g_debug ("%s refused a batch of %u; splitting", fl_connector_get_name (connector),
+           batch->items->len);
+  first = fl_sync_batch_new (first_key, batch->event);
+  second = fl_sync_batch_new (second_key, batch->event);
+  if (!fl_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      FlSyncBatch *part = i < half ? first : second;
+
+      fl_sync_item_set (item, FL_ITEM_UNSET, NULL, NULL);
+      g_ptr_array_add (part->items, item);
+      if (!fl_outbox_rekey (self->outbox, fl_connector_get_name (connector), item->lead_id,
+                            part->key, error))
+        {
+          fl_store_rollback (self->store);
+          return FALSE;
+        }
+    }
+  if (!fl_store_commit (self->store, error))
+    return FALSE;
+
+  if (!send_batch (self, connector, first, error))
+    return FALSE;
+  if (is_stopped (self, connector))
+    {
+      fl_sync_batch_set (second, FL_SEND_STOP, first->message);
+      return apply (self, connector, second, error);
+    }
+  return send_batch (self, connector, second, error);
+}
+
+static gboolean
+send_batch (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **error)
+{
+  fl_connector_send (connector, batch, self->cancellable);
+  if (batch->status == FL_SEND_REFUSED && batch->items->len > 1)
+    return bisect (self, connector, batch, error);
+  return apply (self, connector, batch, error);
+}
+
+static JsonNode *
+lookup_event (FlUploader *self, const char *uuid)
+{
+  JsonNode *node;
+
+  if (uuid == NULL)
+    return NULL;
+  node = g_hash_table_lookup (self->events, uuid);
+  if (node == NULL)
+    {
+      g_autoptr(FlEvent) event = fl_store_get_event (self->store, uuid, NULL);
+
+      if (event == NULL)
+        return NULL;
+      node = fl_event_to_json (event);
+      g_hash_table_insert (self->events, g_strdup (uuid), node);
+    }
+  return node;
+}
+
+/* Claims and sends batches of @connector until nothing is due. */
+static gboolean
+send_due (FlUploader *self, FlConnector *connector, GError **error)
+{
+  while (!g_cancellable_is_cancelled (self->cancellable) && !is_stopped (self, connector))
+    {
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_sync_item_free);
+      g_autoptr(FlSyncBatch) batch = NULL;
+      g_autofree char *key = NULL;
+      g_autofree char *event = NULL;
+
+      rows = fl_outbox_claim (self->outbox, connector, fl_sync_now (), &key, &event, error);
+      if (rows == NULL)
+        return FALSE;
+      if (rows->len == 0)
+        return TRUE;
+
+      batch = fl_sync_batch_new (key, lookup_event (self, event));
+      for (guint i = 0; i < rows->len; i++)
+        {
+          FlOutboxRow *row = g_ptr_array_index (rows, i);
+          g_autoptr(FlLead) lead = fl_store_get_lead (self->store, row->lead_uuid, error);
+          FlSyncItem *item;
+
+          if (lead == NULL)
+            return FALSE;
+          item = fl_sync_item_new (row->lead_id, lead, row->known);
+          item->attempts = row->attempts;
+          g_ptr_array_add (items, item);
+          g_ptr_array_add (batch->items, item);
+        }
+      if (!send_batch (self, connector, batch, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sleeps until @until (µs since the epoch) or cancellation. */
+static void
+wait_until (FlUploader *self, gint64 until)
+{
+  gint64 now;
+
+  while ((now = fl_sync_now ()) < until && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      report_progress (self, until);
+      g_usleep (MIN (until - now, G_USEC_PER_SEC / 10));
+    }
+}
+
+static void
+fl_uploader_finalize (GObject *object)
+{
+  FlUploader *self = FL_UPLOADER (object);
+
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
+  g_clear_pointer (&self->blocked, g_hash_table_unref);
+  g_clear_pointer (&self->events, g_hash_table_unref);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (fl_uploader_parent_class)->finalize (object);
+}
+
+static void
+fl_uploader_class_init (FlUploaderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fl_uploader_finalize;
+}
+
+static void
+fl_uploader_init (FlUploader *self)
+{
+  self->lock_fd = -1;
+  self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) blocked_free);
+  self->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * fl_uploader_new:
+ * @store: a store the calling thread owns; the uploader uses it from the
+ *   thread that calls fl_uploader_run()
+ */
+FlUploader *
+fl_uploader_new (FlStore *store)
+{
+  FlUploader *self;
+
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+
+  self = g_object_new (FL_TYPE_UPLOADER, NULL);
+  self->store = g_object_ref (store);
+  self->outbox = fl_outbox_new (store);
+  return self;
+}
+
+FlOutbox *
+fl_uploader_get_outbox (FlUploader *self)
+{
+  g_return_val_if_fail (FL_IS_UPLOADER (self), NULL);
+  return self->outbox;
+}
+
+void
+fl_uploader_set_callbacks (FlUploader *self, FlUploadOutcomeFunc outcome_func,
+                           FlUploadProgressFunc progress_func, gpointer user_data)
+{
+  g_return_if_fail (FL_IS_UPLOADER (self));
+
+  self->outcome_func = outcome_func;
+  self->progress_func = progress_func;
+  self->user_data = user_data;
+}
+
+/**
+ * fl_uploader_lock:
+ *
+ * Makes this uploader the only one sending from its database (the kiosk
+ * and a `fairlead-cli upload` must not send the same rows), then puts back
+ * what a killed upload left in flight. The lock goes with the process, so
+ * a killed one does not keep it.
+ */
+gboolean
+fl_uploader_lock (FlUploader *self, GError **error)
+{
+  g_autofree char *path = NULL;
+  gint64 recovered;
+  int fd;
+
+  g_return_val_if_fail (FL_IS_UPLOADER (self), FALSE);
+
+  if (self->lock_fd >= 0)
+    return TRUE;
+  path = g_strconcat (fl_store_get_path (self->store), ".upload-lock", NULL);
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_IO, _("Cannot open “%s”: %s"), path,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_BUSY, "%s",
+                   _("Another Fairlead (the kiosk or another upload) is uploading from this "
+                     "database right now; it sends these leads. Try again when it is done."));
+      return FALSE;
+    }
+  self->lock_fd = fd;
+
+  recovered = fl_outbox_recover (self->outbox, error);
+  if (recovered < 0)
+    {
+      close (self->lock_fd);
+      self->lock_fd = -1;
+      return FALSE;
+    }
+  self->recovered = recovered;
+  if (recovered > 0)
+    g_debug ("%" G_GINT64_FORMAT " leads were in flight when the last upload ended; "
+               "they are sent again", recovered);
+  return TRUE;
+}
+
+/**
+ * fl_uploader_unblock:
+ *
+ * Lets connectors that refused the credential be tried again at once.
+ */
+void
+fl_uploader_unblock (FlUploader *self)
+{
+  g_return_if_fail (FL_IS_UPLOADER (self));
+  g_hash_table_remove_all (self->blocked);
+}
+
+static gboolean
+summarize (FlUploader *self, GPtrArray *connectors, GError **error)
+{
+  gint64 now = fl_sync_now ();
+
+  self->summary->pending = 0;
+  self->summary->next_attempt = 0;
+  for (guint i = 0; i < connectors->len; i++)
+    {
+      FlConnector *connector = g_ptr_array_index (connectors, i);
+      FlOutboxCounts counts;
+
+      if (!fl_outbox_get_counts (self->outbox, connector, now, &counts, error))
+        return FALSE;
+      self->summary->pending += counts.pending;
+      if (counts.pending > 0 && !is_stopped (self, connector) &&
+          (self->summary->next_attempt == 0 || counts.next_attempt < self->summary->next_attempt))
+        self->summary->next_attempt = counts.next_attempt;
+    }
+  return TRUE;
+}
+
+/**
+ * fl_uploader_run:
+ * @connector: (nullable): only this connector, else every enabled one
+ * @max_wait: µs: a lead whose next attempt is due within this time is
+ *   waited for; 0 sends only what is due now
+ *
+ * Sends what is due, never before a lead's next attempt time. Leads that
+ * must wait longer stay pending; @summary says until when.
+ *
+ * Returns: %FALSE when the database failed or another process uploads
+ */
+gboolean
+fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
+                 GCancellable *cancellable, FlUploadSummary *summary, GError **error)
+{
+  g_autoptr(GPtrArray) connectors = NULL;
+  gint64 deadline = fl_sync_now () + MAX (max_wait, 0);
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (FL_IS_UPLOADER (self), FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  memset (summary, 0, sizeof *summary);
+  summary->stopped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!fl_uploader_lock (self, error))
+    return FALSE;
+  summary->recovered = self->recovered;
+  self->recovered = 0;
+
+  if (connector_name != NULL)
+    {
+      FlConnector *connector = fl_outbox_get_connector (self->outbox, connector_name, error);
+
+      if (connector == NULL)
+        return FALSE;
+      connectors = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (connectors, connector);
+      g_hash_table_remove (self->blocked, connector_name);
+    }
+  else if ((connectors = fl_outbox_list_connectors (self->outbox, TRUE, error)) == NULL)
+    return FALSE;
+
+  self->cancellable = cancellable;
+  self->summary = summary;
+  self->done = 0;
+
+  /* Connectors refused earlier stay quiet until their time is up. */
+  for (guint i = 0; i < connectors->len; i++)
+    {
+      const char *name = fl_connector_get_name (g_ptr_array_index (connectors, i));
+      Blocked *blocked = g_hash_table_lookup (self->blocked, name);
+
+      if (blocked != NULL && blocked->until > fl_sync_now ())
+        g_hash_table_insert (summary->stopped, g_strdup (name), g_strdup (blocked->message));
+      else if (blocked != NULL)
+        g_hash_table_remove (self->blocked, name);
+    }
+
+  if (!summarize (self, connectors, error))
+    goto out;
+  self->total = summary->pending;
+  report_progress (self, 0);
+
+  for (;;)
+    {
+      gint64 now;
+
+      for (guint i = 0; i < connectors->len; i++)
+        if (!send_due (self, g_ptr_array_index (connectors, i), error))
+          goto out;
+      if (!summarize (self, connectors, error))
+        goto out;
+      if (g_cancellable_is_cancelled (cancellable) || summary->next_attempt == 0)
+        break;
+      now = fl_sync_now ();
+      if (summary->next_attempt > deadline)
+        break;
+      if (summary->next_attempt > now)
+        wait_until (self, summary->next_attempt);
+    }
+  ok = TRUE;
+
+out:
+  self->cancellable = NULL;
+  self->summary = NULL;
+  return ok;
+}

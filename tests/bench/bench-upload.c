@@ -1,0 +1,91 @@
+/* bench-upload.c: 10,000 leads to a webhook on 127.0.0.1
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Budget (DESIGN.md): under 10 s. Prints figures; never fails on time.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+#include "store/fl-store.h"
+#include "sync/fl-outbox.h"
+#include "sync/fl-sync.h"
+#include "sync/fl-uploader.h"
+#include "sync-test-server.h"
+
+int
+main (int argc, char **argv)
+{
+  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 10000;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fairlead-bench-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "fairlead.db", NULL);
+  g_autoptr(FlStore) store = NULL;
+  g_autoptr(FlOutbox) outbox = NULL;
+  g_autoptr(FlUploader) uploader = NULL;
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+  g_autoptr(Server) server = NULL;
+  g_autofree char *url = NULL;
+  g_auto(FlUploadSummary) summary = { 0 };
+  gint64 start, elapsed;
+
+  g_assert_no_error (error);
+  store = fl_store_open (path, &error);
+  g_assert_no_error (error);
+  event->name = g_strdup ("Benchmark Expo");
+  created = fl_store_create_event (store, event, &error);
+  g_assert_no_error (error);
+
+  server = server_new (NULL);
+  url = g_strconcat (server->url, "/hook", NULL);
+  outbox = fl_outbox_new (store);
+  fl_outbox_add_connector (outbox, "bench", "webhook", url, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  fl_store_begin (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+      g_autofree char *email = g_strdup_printf ("visitor%u@example.com", i);
+
+      fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, "Erika");
+      fl_lead_set_field (lead, FL_FIELD_LAST_NAME, "Mustermann");
+      fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
+      fl_lead_set_field (lead, FL_FIELD_COMPANY, "Beispiel AG");
+      fl_lead_set_notes (lead, "Interested in the enterprise plan; wants a call after the show.");
+      fl_lead_add_interaction (lead, "badge-scan", NULL);
+      fl_store_save_lead_in_transaction (store, lead, "bench", &error);
+      g_assert_no_error (error);
+    }
+  fl_store_commit (store, &error);
+  g_assert_no_error (error);
+
+  uploader = fl_uploader_new (store);
+  start = g_get_monotonic_time ();
+  fl_uploader_run (uploader, NULL, 0, NULL, &summary, &error);
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_no_error (error);
+
+  printf ("upload: %u leads to a loopback webhook in %.2f s (%.0f leads/s, %u requests); "
+          "delivered %u, stored by the server %u; budget 10 s\n",
+          n, elapsed / 1e6, n / (elapsed / 1e6), server_count_requests (server, NULL),
+          summary.delivered, server_n_stored (server));
+
+  g_clear_object (&uploader);
+  g_clear_object (&outbox);
+  g_clear_object (&store);
+  {
+    const char *suffixes[] = { "", "-wal", "-shm", ".upload-lock" };
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+        g_unlink (file);
+      }
+    g_rmdir (dir);
+  }
+  return summary.delivered == n ? 0 : 1;
+}

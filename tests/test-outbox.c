@@ -1,0 +1,282 @@
+/* test-outbox.c: claiming, batch keys and recovery of the upload queue
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "store/fl-store.h"
+#include "sync/fl-outbox.h"
+#include "sync/fl-sync.h"
+#include "sync/fl-uploader.h"
+
+typedef struct
+{
+  char        *dir;
+  char        *path;
+  FlStore     *store;
+  FlOutbox    *outbox;
+  FlConnector *connector;
+  GPtrArray   *uuids;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+  g_autoptr(JsonObject) options = json_object_new ();
+
+  f->dir = g_dir_make_tmp ("fairlead-outbox-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "fairlead.db", NULL);
+  f->store = fl_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->outbox = fl_outbox_new (f->store);
+  f->uuids = g_ptr_array_new_with_free_func (g_free);
+  event->name = g_strdup ("Expo");
+  created = fl_store_create_event (f->store, event, &error);
+  g_assert_no_error (error);
+
+  json_object_set_string_member (options, "batch_size", "4");
+  fl_outbox_add_connector (f->outbox, "hook", "webhook", "http://127.0.0.1:9/", options, NULL, &error);
+  g_assert_no_error (error);
+  f->connector = fl_outbox_get_connector (f->outbox, "hook", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *lock = g_strconcat (f->path, ".upload-lock", NULL);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  g_clear_object (&f->connector);
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->store);
+  g_unlink (f->path);
+  g_unlink (lock);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+  g_ptr_array_unref (f->uuids);
+}
+
+static void
+add_leads (Fixture *f, guint n, FlStatus status)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+      g_autoptr(GError) error = NULL;
+
+      fl_lead_set_field (lead, FL_FIELD_EMAIL, "someone@example.com");
+      fl_lead_set_status (lead, status);
+      fl_store_save_lead (f->store, lead, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
+    }
+}
+
+static GPtrArray *
+claim (Fixture *f, char **key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *event = NULL;
+  GPtrArray *rows = fl_outbox_claim (f->outbox, f->connector, fl_sync_now (), key, &event, &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
+static void
+test_batches_sal_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) third = NULL;
+  g_autofree char *key1 = NULL, *key2 = NULL, *key3 = NULL;
+  FlOutboxCounts counts;
+
+  add_leads (f, 5, FL_STATUS_MQL);
+  add_leads (f, 2, FL_STATUS_SAL);
+
+  first = claim (f, &key1);
+  g_assert_cmpuint (first->len, ==, 4);
+  /* The two SALs come first, though captured last. */
+  g_assert_cmpstr (((FlOutboxRow *) first->pdata[0])->lead_uuid, ==, f->uuids->pdata[5]);
+  g_assert_cmpstr (((FlOutboxRow *) first->pdata[1])->lead_uuid, ==, f->uuids->pdata[6]);
+  g_assert_cmpint (((FlOutboxRow *) first->pdata[0])->attempts, ==, 1);
+  g_assert_false (((FlOutboxRow *) first->pdata[0])->known);
+
+  second = claim (f, &key2);
+  g_assert_cmpuint (second->len, ==, 3);
+  g_assert_cmpstr (key1, !=, key2);
+  third = claim (f, &key3);
+  g_assert_cmpuint (third->len, ==, 0);
+
+  g_assert_true (fl_outbox_get_counts (f->outbox, f->connector, fl_sync_now (), &counts, NULL));
+  g_assert_cmpint (counts.sending, ==, 7);
+  g_assert_cmpint (counts.pending, ==, 0);
+}
+
+static void
+test_recover_keeps_key (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL, *key_again = NULL;
+
+  add_leads (f, 3, FL_STATUS_MQL);
+  first = claim (f, &key);
+  g_assert_cmpuint (first->len, ==, 3);
+
+  /* The process dies; the next one puts the rows back, same batch. */
+  g_assert_cmpint (fl_outbox_recover (f->outbox, &error), ==, 3);
+  g_assert_no_error (error);
+  add_leads (f, 1, FL_STATUS_SAL);
+  again = claim (f, &key_again);
+  g_assert_cmpstr (key_again, ==, key);
+  g_assert_cmpuint (again->len, ==, 3);
+  g_assert_cmpint (((FlOutboxRow *) again->pdata[0])->attempts, ==, 2);
+}
+
+static void
+test_edit_resets_key (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autofree char *key = NULL, *key_again = NULL;
+  FlOutboxRow *row;
+
+  add_leads (f, 1, FL_STATUS_MQL);
+  first = claim (f, &key);
+  row = first->pdata[0];
+  g_assert_true (fl_outbox_mark_done (f->outbox, "hook", row->lead_id, "remote-1", fl_sync_now (), &error));
+  g_assert_no_error (error);
+
+  lead = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+  fl_lead_set_notes (lead, "Call back on Monday");
+  fl_store_save_lead (f->store, lead, NULL, &error);
+  g_assert_no_error (error);
+
+  again = claim (f, &key_again);
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_cmpstr (key_again, !=, key);
+  g_assert_true (((FlOutboxRow *) again->pdata[0])->known);
+}
+
+static void
+test_edit_while_sending (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autofree char *key = NULL;
+  FlOutboxCounts counts;
+
+  add_leads (f, 1, FL_STATUS_MQL);
+  rows = claim (f, &key);
+  lead = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+  fl_lead_set_field (lead, FL_FIELD_PHONE, "+49 30 1234");
+  fl_store_save_lead (f->store, lead, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The answer for the old content must not mark the new one as sent. */
+  g_assert_true (fl_outbox_mark_done (f->outbox, "hook", ((FlOutboxRow *) rows->pdata[0])->lead_id,
+                                      NULL, fl_sync_now (), &error));
+  g_assert_true (fl_outbox_get_counts (f->outbox, f->connector, fl_sync_now (), &counts, NULL));
+  g_assert_cmpint (counts.pending, ==, 1);
+  g_assert_cmpint (counts.done, ==, 0);
+}
+
+static void
+test_reschedule (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL, *key2 = NULL;
+  gint64 later = fl_sync_now () + 60 * G_USEC_PER_SEC;
+  FlOutboxCounts counts;
+
+  add_leads (f, 2, FL_STATUS_MQL);
+  rows = claim (f, &key);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_true (fl_outbox_reschedule (f->outbox, "hook", ((FlOutboxRow *) rows->pdata[i])->lead_id,
+                                         later, TRUE, "HTTP 503", &error));
+  none = claim (f, &key2);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_true (fl_outbox_get_counts (f->outbox, f->connector, fl_sync_now (), &counts, NULL));
+  g_assert_cmpint (counts.pending, ==, 2);
+  g_assert_cmpint (counts.due, ==, 0);
+  g_assert_cmpint (counts.next_attempt / 1000, ==, later / 1000);
+}
+
+static void
+test_backoff (void)
+{
+  static const struct { int attempts; double low, high; } cases[] = {
+    { 1, 0.5, 1.5 }, { 2, 1.0, 3.0 }, { 5, 8.0, 24.0 }, { 20, 1800.0, 5400.0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint j = 0; j < 50; j++)
+      {
+        double seconds = fl_uploader_backoff (cases[i].attempts) / (double) G_USEC_PER_SEC;
+        g_assert_cmpfloat (seconds, >=, cases[i].low);
+        g_assert_cmpfloat (seconds, <=, cases[i].high);
+      }
+}
+
+static void
+test_connector_names (Fixture *f, gconstpointer data)
+{
+  static const char *bad[] = { "", "with space", "semi;colon", "ümlaut" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (fl_outbox_add_connector (f->outbox, bad[i], "csv", "/tmp/x", NULL, NULL, &error));
+      g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    gint64 queued = -1;
+
+    add_leads (f, 3, FL_STATUS_MQL);
+    g_assert_true (fl_outbox_add_connector (f->outbox, "late-1", "csv", "/tmp/x", NULL, &queued, &error));
+    g_assert_no_error (error);
+    /* Leads captured before the connector existed go to it too. */
+    g_assert_cmpint (queued, ==, 3);
+    g_assert_true (fl_outbox_remove_connector (f->outbox, "late-1", &error));
+    g_assert_false (fl_outbox_remove_connector (f->outbox, "late-1", &error));
+    g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NOT_FOUND);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/outbox/batches-sal-first", test_batches_sal_first);
+  ADD ("/outbox/recover-keeps-key", test_recover_keeps_key);
+  ADD ("/outbox/edit-resets-key", test_edit_resets_key);
+  ADD ("/outbox/edit-while-sending", test_edit_while_sending);
+  ADD ("/outbox/reschedule", test_reschedule);
+  ADD ("/outbox/connector-names", test_connector_names);
+#undef ADD
+  g_test_add_func ("/outbox/backoff", test_backoff);
+
+  return g_test_run ();
+}
