@@ -73,7 +73,7 @@ static void
 give_consent (Fixture *fixture, FlLead *lead, gboolean given, const char *at)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) consent = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) consent = fl_json_new_object ();
   JsonObject *object = json_node_get_object (consent);
 
   json_object_set_string_member (object, "version", "2026-1");

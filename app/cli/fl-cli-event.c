@@ -87,7 +87,7 @@ event_list (FlCli *cli, int argc, char **argv)
 
   if (json)
     {
-      g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), json_array_new ());
+      g_autoptr(JsonNode) root = fl_json_new_array ();
 
       for (guint i = 0; i < events->len; i++)
         {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-event.h"
+#include "fl-lead.h"
 
 G_DEFINE_BOXED_TYPE (FlEvent, fl_event, fl_event_copy, fl_event_free)
 
@@ -18,7 +19,7 @@ fl_event_new (void)
 {
   FlEvent *event = g_new0 (FlEvent, 1);
 
-  event->settings = json_node_init_object (json_node_alloc (), json_object_new ());
+  event->settings = fl_json_new_object ();
   return event;
 }
 

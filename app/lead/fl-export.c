@@ -144,7 +144,7 @@ fl_export_csv (GPtrArray *leads)
 char *
 fl_export_json (GPtrArray *leads)
 {
-  g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), json_array_new ());
+  g_autoptr(JsonNode) root = fl_json_new_array ();
   JsonArray *array = json_node_get_array (root);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
 

@@ -217,6 +217,34 @@ normalize_time (const char *text)
   return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
 }
 
+/**
+ * fl_json_new_object:
+ *
+ * Returns: (transfer full): a node holding a new empty object
+ */
+JsonNode *
+fl_json_new_object (void)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, json_object_new ());
+  return node;
+}
+
+/**
+ * fl_json_new_array:
+ *
+ * Returns: (transfer full): a node holding a new empty array
+ */
+JsonNode *
+fl_json_new_array (void)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, json_array_new ());
+  return node;
+}
+
 char *
 fl_uuid_new (void)
 {
@@ -477,7 +505,7 @@ fl_lead_set_answer (FlLead *self, const char *question_id, JsonNode *value)
   g_return_if_fail (question_id != NULL);
 
   if (self->answers == NULL)
-    self->answers = json_node_init_object (json_node_alloc (), json_object_new ());
+    self->answers = fl_json_new_object ();
   else if (json_node_get_object (self->answers) == NULL)
     return;
   else if (json_node_is_immutable (self->answers))
@@ -507,7 +535,7 @@ fl_lead_add_interaction (FlLead *self, const char *kind, const char *at)
   else if ((now = normalize_time (at)) != NULL)
     at = now;
   if (self->interactions == NULL)
-    self->interactions = json_node_init_array (json_node_alloc (), json_array_new ());
+    self->interactions = fl_json_new_array ();
   item = json_object_new ();
   json_object_set_string_member (item, "kind", kind);
   json_object_set_string_member (item, "at", at);

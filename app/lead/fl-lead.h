@@ -152,6 +152,9 @@ void         fl_lead_add_interaction    (FlLead      *self,
                                          const char  *at);
 void         fl_lead_ensure_identity    (FlLead      *self);
 
+JsonNode    *fl_json_new_object         (void);
+JsonNode    *fl_json_new_array          (void);
+
 JsonNode    *fl_lead_to_json            (FlLead      *self);
 char        *fl_lead_to_json_string     (FlLead      *self,
                                          gboolean     pretty);

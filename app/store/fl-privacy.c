@@ -126,7 +126,7 @@ rows_to_json (FlStore *store, sqlite3_stmt *stmt, GError **error)
 JsonNode *
 fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
 {
-  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) root = fl_json_new_object ();
   JsonArray *leads = json_array_new ();
   g_autofree char *now = fl_now_iso8601 ();
 

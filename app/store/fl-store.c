@@ -528,7 +528,7 @@ row_to_event (sqlite3_stmt *stmt)
   if (event->settings == NULL || !JSON_NODE_HOLDS_OBJECT (event->settings))
     {
       g_clear_pointer (&event->settings, json_node_unref);
-      event->settings = json_node_init_object (json_node_alloc (), json_object_new ());
+      event->settings = fl_json_new_object ();
     }
   return event;
 }
