@@ -18,6 +18,9 @@ static const FlCliCommand commands[] = {
   { "event", N_("Create, list and choose events"), fl_cli_event },
   { "leads", N_("Import, list and show leads"), fl_cli_leads },
   { "export", N_("Export the leads of the active event as CSV or JSON"), fl_cli_export },
+  { "parse-badge", N_("Show what a scanned badge or card code carries"), fl_cli_parse_badge },
+  { "capture", N_("Capture a visitor from a scanned code"), fl_cli_capture },
+  { "roster", N_("Import and look up the attendee list"), fl_cli_roster },
 };
 
 FlStore *

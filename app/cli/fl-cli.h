@@ -53,5 +53,8 @@ void     fl_cli_print_json      (JsonNode    *node,
 int      fl_cli_event           (FlCli *cli, int argc, char **argv);
 int      fl_cli_leads           (FlCli *cli, int argc, char **argv);
 int      fl_cli_export          (FlCli *cli, int argc, char **argv);
+int      fl_cli_parse_badge     (FlCli *cli, int argc, char **argv);
+int      fl_cli_capture         (FlCli *cli, int argc, char **argv);
+int      fl_cli_roster          (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

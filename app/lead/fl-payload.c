@@ -175,28 +175,6 @@ contact_offer_alias (Contact *contact, const char *key, const char *value, int r
     }
 }
 
-/* Derives the full name from its parts, or the parts from the full name. */
-static void
-finish_names (Contact *contact)
-{
-  char **first = &contact->values[FL_FIELD_FIRST_NAME];
-  char **last = &contact->values[FL_FIELD_LAST_NAME];
-  char **full = &contact->values[FL_FIELD_FULL_NAME];
-
-  if (*full != NULL && *first == NULL && *last == NULL)
-    {
-      fl_text_split_name (*full, first, last);
-      /* “Muster, Anna” is how a list sorts, not how a person is called. */
-      if (strchr (*full, ',') != NULL)
-        g_clear_pointer (full, g_free);
-    }
-  if (*full == NULL && (*first != NULL || *last != NULL))
-    {
-      g_autofree char *joined = g_strdup_printf ("%s %s", *first ? *first : "", *last ? *last : "");
-      *full = fl_text_one_line (joined);
-    }
-}
-
 static FlLead *
 contact_to_lead (Contact *contact, const char *raw)
 {
@@ -206,7 +184,6 @@ contact_to_lead (Contact *contact, const char *raw)
     for (guint i = 0; i < N_ADR; i++)
       if (contact->adr[i] != NULL && contact->values[adr_fields[i]] == NULL)
         contact->values[adr_fields[i]] = g_strdup (contact->adr[i]);
-  finish_names (contact);
 
   for (guint i = 0; i < contact->bad_emails->len; i++)
     {
@@ -221,6 +198,7 @@ contact_to_lead (Contact *contact, const char *raw)
     fl_lead_set_field (lead, i, contact->values[i]);
   if (contact->notes->len > 0)
     fl_lead_set_notes (lead, contact->notes->str);
+  fl_payload_complete_names (lead);
   return g_steal_pointer (&lead);
 }
 
@@ -897,6 +875,9 @@ parse_keyvalue (Contact *contact, const char *text)
       colon = strchr (item, ':');
       if (colon == NULL || colon == item || colon - item > 40)
         return FALSE;
+      for (const char *p = item; p < colon; p++)
+        if (!(g_ascii_isalnum (*p) || (guchar) *p >= 0x80 || strchr (" _-.", *p) != NULL))
+          return FALSE;
       key = g_strndup (item, colon - item);
       if (fl_alias_lookup (key, NULL) != FL_ALIAS_NONE)
         n_known++;
@@ -980,13 +961,51 @@ is_plain_id (const char *text)
   if (len == 0 || len > 128)
     return FALSE;
   for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isgraph (*p) || *p == '"' || *p == '\'' || *p == '<' || *p == '>' ||
-        *p == '{' || *p == '}')
+    if (!g_ascii_isgraph (*p) || strchr ("\"'<>{}[],;`\\", *p) != NULL)
       return FALSE;
   return TRUE;
 }
 
 /* Public API */
+
+/**
+ * fl_payload_complete_names:
+ *
+ * Derives the full name from first and last name, or, when only a full
+ * name is known, splits it (“Muster, Anna” is read last name first and
+ * then written “Anna Muster”).
+ */
+void
+fl_payload_complete_names (FlLead *lead)
+{
+  const char *first, *last, *full;
+
+  g_return_if_fail (FL_IS_LEAD (lead));
+
+  first = fl_lead_get_field (lead, FL_FIELD_FIRST_NAME);
+  last = fl_lead_get_field (lead, FL_FIELD_LAST_NAME);
+  full = fl_lead_get_field (lead, FL_FIELD_FULL_NAME);
+  if (full != NULL && first == NULL && last == NULL)
+    {
+      g_autofree char *split_first = NULL;
+      g_autofree char *split_last = NULL;
+
+      fl_text_split_name (full, &split_first, &split_last);
+      fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, split_first);
+      fl_lead_set_field (lead, FL_FIELD_LAST_NAME, split_last);
+      if (strchr (full, ',') != NULL)
+        fl_lead_set_field (lead, FL_FIELD_FULL_NAME, NULL);
+      first = fl_lead_get_field (lead, FL_FIELD_FIRST_NAME);
+      last = fl_lead_get_field (lead, FL_FIELD_LAST_NAME);
+    }
+  if (fl_lead_get_field (lead, FL_FIELD_FULL_NAME) == NULL && (first != NULL || last != NULL))
+    {
+      g_autofree char *joined = g_strdup_printf ("%s %s", first ? first : "", last ? last : "");
+      g_autofree char *clean = fl_text_one_line (joined);
+
+      fl_lead_set_field (lead, FL_FIELD_FULL_NAME, clean);
+    }
+}
 
 const char *
 fl_payload_format_to_string (FlPayloadFormat format)

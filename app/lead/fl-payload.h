@@ -66,6 +66,7 @@ FlPayloadResult  *fl_payload_parse                (const char              *payl
                                                    GError                 **error);
 void              fl_payload_result_free          (FlPayloadResult         *result);
 JsonNode         *fl_payload_result_to_json       (const FlPayloadResult   *result);
+void              fl_payload_complete_names       (FlLead                  *lead);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlPayloadOptions, fl_payload_options_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlPayloadResult, fl_payload_result_free)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-alias.h"
+#include "fl-payload.h"
 #include "fl-roster.h"
 #include "fl-text.h"
 
@@ -279,7 +280,6 @@ fl_roster_mapping_apply (FlRosterMapping *self, GPtrArray *values, JsonObject **
   g_autoptr(FlLead) lead = NULL;
   g_autoptr(JsonObject) others = NULL;
   g_autofree char *badge = NULL;
-  const char *first, *last, *full;
 
   g_return_val_if_fail (self != NULL && values != NULL, NULL);
 
@@ -344,27 +344,7 @@ fl_roster_mapping_apply (FlRosterMapping *self, GPtrArray *values, JsonObject **
       fl_lead_set_field (lead, column->field, line);
     }
 
-  first = fl_lead_get_field (lead, FL_FIELD_FIRST_NAME);
-  last = fl_lead_get_field (lead, FL_FIELD_LAST_NAME);
-  full = fl_lead_get_field (lead, FL_FIELD_FULL_NAME);
-  if (full != NULL && first == NULL && last == NULL)
-    {
-      g_autofree char *split_first = NULL, *split_last = NULL;
-
-      fl_text_split_name (full, &split_first, &split_last);
-      fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, split_first);
-      fl_lead_set_field (lead, FL_FIELD_LAST_NAME, split_last);
-      if (strchr (full, ',') != NULL)
-        full = NULL, fl_lead_set_field (lead, FL_FIELD_FULL_NAME, NULL);
-      first = split_first ? fl_lead_get_field (lead, FL_FIELD_FIRST_NAME) : NULL;
-      last = fl_lead_get_field (lead, FL_FIELD_LAST_NAME);
-    }
-  if (fl_lead_get_field (lead, FL_FIELD_FULL_NAME) == NULL && (first != NULL || last != NULL))
-    {
-      g_autofree char *joined = g_strdup_printf ("%s %s", first ? first : "", last ? last : "");
-      g_autofree char *clean = fl_text_one_line (joined);
-      fl_lead_set_field (lead, FL_FIELD_FULL_NAME, clean);
-    }
+  fl_payload_complete_names (lead);
 
   if (json_object_get_size (others) > 0)
     *extra = g_steal_pointer (&others);
