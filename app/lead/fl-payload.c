@@ -732,8 +732,11 @@ is_person_key (const char *key)
   return FALSE;
 }
 
+/* Reads the scalar members of @object; with @nested_person / @nested_other
+ * also the objects one level down whose key does / does not name a person. */
 static void
-json_members (Contact *contact, JsonObject *object, int rank, int depth)
+json_members (Contact *contact, JsonObject *object, int rank, gboolean nested_person,
+              gboolean nested_other)
 {
   JsonObjectIter iter;
   const char *key;
@@ -744,12 +747,13 @@ json_members (Contact *contact, JsonObject *object, int rank, int depth)
     {
       if (JSON_NODE_HOLDS_OBJECT (node))
         {
-          if (depth == 0)
-            json_members (contact, json_node_get_object (node), is_person_key (key) ? rank : rank - 1,
-                          depth + 1);
+          gboolean person = is_person_key (key);
+
+          if ((person && nested_person) || (!person && nested_other))
+            json_members (contact, json_node_get_object (node), rank - 1, FALSE, FALSE);
           continue;
         }
-      if (!JSON_NODE_HOLDS_VALUE (node))
+      if (!JSON_NODE_HOLDS_VALUE (node) || nested_other)
         continue;
       switch (json_node_get_value_type (node))
         {
@@ -785,7 +789,11 @@ parse_json (Contact *contact, const char *text)
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
-  json_members (contact, json_node_get_object (root), 1, 0);
+  /* The top level and {"attendee": {…}} first; other objects ({"event":
+   * {"name": …}}) only when those carry nothing. */
+  json_members (contact, json_node_get_object (root), 1, TRUE, FALSE);
+  if (!contact_has_data (contact))
+    json_members (contact, json_node_get_object (root), 1, FALSE, TRUE);
   return TRUE;
 }
 
