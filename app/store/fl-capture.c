@@ -62,6 +62,23 @@ query_uuid (FlStore *store, const char *sql, const char *event, const char *valu
   return uuid;
 }
 
+/* German names are written with umlauts and without: “Müller”, “Mueller”
+ * and “Muller” are one name here. */
+static char *
+fold_umlauts (char *normal)
+{
+  char *out = normal;
+
+  for (const char *p = normal; *p != '\0'; p++)
+    {
+      *out++ = *p;
+      if ((*p == 'a' || *p == 'o' || *p == 'u') && p[1] == 'e')
+        p++;
+    }
+  *out = '\0';
+  return normal;
+}
+
 static char *
 lead_name_key (const char *full, const char *first, const char *last)
 {
@@ -71,20 +88,27 @@ lead_name_key (const char *full, const char *first, const char *last)
     return NULL;
   if (full == NULL)
     full = joined = g_strdup_printf ("%s %s", first ? first : "", last ? last : "");
-  return fl_text_normalize (full);
+  return fold_umlauts (fl_text_normalize (full));
 }
 
-/* The full-text index narrows the search to leads whose names share word
- * beginnings (it folds case and accents like fl_text_normalize(), and a
- * three-letter prefix also lets “Weiss” meet “Weiß”); the exact
- * comparison of the normalised name and company is made here. */
+static char *
+company_key (const char *company)
+{
+  return fold_umlauts (fl_text_normalize_company (company));
+}
+
+/* The full-text index narrows the search to leads whose names share the
+ * first two letters of every word (it folds case and accents like
+ * fl_text_normalize(), and two letters also let “Mueller” meet “Müller”
+ * and “Weiss” meet “Weiß”); the exact comparison of the normalised name
+ * and company is made here. */
 static char *
 find_by_name_company (FlStore *store, const char *event, FlLead *lead, GError **error)
 {
   g_autofree char *name = lead_name_key (fl_lead_get_field (lead, FL_FIELD_FULL_NAME),
                                          fl_lead_get_field (lead, FL_FIELD_FIRST_NAME),
                                          fl_lead_get_field (lead, FL_FIELD_LAST_NAME));
-  g_autofree char *company = fl_text_normalize_company (fl_lead_get_field (lead, FL_FIELD_COMPANY));
+  g_autofree char *company = company_key (fl_lead_get_field (lead, FL_FIELD_COMPANY));
   g_autoptr(GString) match = g_string_new (NULL);
   g_auto(GStrv) words = NULL;
   sqlite3_stmt *stmt;
@@ -98,7 +122,7 @@ find_by_name_company (FlStore *store, const char *event, FlLead *lead, GError **
     {
       const char *end = words[i];
 
-      for (guint n = 0; n < 3 && *end != '\0'; n++)
+      for (guint n = 0; n < 2 && *end != '\0'; n++)
         end = g_utf8_next_char (end);
       g_string_append_printf (match, "%s{full_name first_name last_name} : \"%.*s\"*",
                               i ? " AND " : "", (int) (end - words[i]), words[i]);
@@ -118,8 +142,7 @@ find_by_name_company (FlStore *store, const char *event, FlLead *lead, GError **
       g_autofree char *other_name = lead_name_key ((const char *) sqlite3_column_text (stmt, 1),
                                                    (const char *) sqlite3_column_text (stmt, 2),
                                                    (const char *) sqlite3_column_text (stmt, 3));
-      g_autofree char *other_company =
-        fl_text_normalize_company ((const char *) sqlite3_column_text (stmt, 4));
+      g_autofree char *other_company = company_key ((const char *) sqlite3_column_text (stmt, 4));
 
       if (other_name != NULL && strcmp (name, other_name) == 0 &&
           strcmp (company, other_company) == 0)
