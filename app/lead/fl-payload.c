@@ -1121,10 +1121,9 @@ fl_payload_parse (const char *payload, gssize length, const FlPayloadOptions *op
   if (length > FL_PAYLOAD_MAX_LENGTH)
     {
       g_set_error (error, FL_PAYLOAD_ERROR, FL_PAYLOAD_ERROR_TOO_LONG,
-                   _("The scanned code is %" G_GSSIZE_FORMAT " bytes long, more than the %d "
-                     "a badge or card can carry; it was not read. Scan it again, or enter "
-                     "the contact by hand."),
-                   length, FL_PAYLOAD_MAX_LENGTH);
+                   _("The scanned code is %lu bytes long, more than the %d a badge or card "
+                     "can carry; it was not read. Scan it again, or enter the contact by hand."),
+                   (unsigned long) length, FL_PAYLOAD_MAX_LENGTH);
       return NULL;
     }
 
