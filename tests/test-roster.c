@@ -147,6 +147,7 @@ test_skips (Fixture *fixture, gconstpointer data)
     "B4,\"Offen,x@y.de,\n"                           /* 9 */
     "B5,Nie gelesen,n@g.de,\n";                      /* 10 */
   g_autoptr(FlRosterReport) report = import (fixture, csv, NULL);
+  g_autoptr(FlLead) kai = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpuint (report->n_imported, ==, 2);
@@ -155,7 +156,9 @@ test_skips (Fixture *fixture, gconstpointer data)
   assert_skip (report, 1, 6, "line 2");
   assert_skip (report, 2, 7, "5 values");
   assert_skip (report, 3, 9, "quote");
-  g_assert_nonnull (fl_store_find_attendee (fixture->store, NULL, "B3", &error));
+  kai = fl_store_find_attendee (fixture->store, NULL, "B3", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_lead_get_field (kai, FL_FIELD_FULL_NAME), ==, "Kai Lehmann");
 }
 
 static void
