@@ -42,14 +42,25 @@ for target in payload csv; do
   mkdir -p "$work/$target"
   log="$work/$target.log"
   echo "run-fuzzers: fuzz-$target for ${seconds}s"
+  parallel=""
+  if [ "$jobs" -gt 1 ]; then
+    parallel="-jobs=$jobs -workers=$jobs"
+  fi
   # New inputs go to a scratch corpus; the seeds in git stay as they are.
-  if ! "$build/tests/fuzz/fuzz-$target" \
+  # Run inside $work: with -jobs libFuzzer writes fuzz-N.log to the
+  # current directory.
+  # shellcheck disable=SC2086
+  if ! (cd "$work" && "$build/tests/fuzz/fuzz-$target" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=20000 \
-      -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
-      -artifact_prefix="$work/$target-" \
-      "$work/$target" "$src/tests/fuzz/corpus/$target" >"$log" 2>&1; then
+      -print_final_stats=1 -artifact_prefix="$work/$target-" $parallel \
+      "$work/$target" "$src/tests/fuzz/corpus/$target") >"$log" 2>&1; then
     status=1
   fi
+  for worker_log in "$work"/fuzz-*.log; do
+    [ -e "$worker_log" ] || continue
+    cat "$worker_log" >>"$log"
+    rm -f "$worker_log"
+  done
   if grep -E "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: |GLib-CRITICAL|ERROR:.*assertion" "$log" >/dev/null; then
     status=1
   fi
