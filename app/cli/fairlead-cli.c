@@ -25,6 +25,9 @@ static const FlCliCommand commands[] = {
   { "connector", N_("Add, list, test and remove CRM connectors"), fl_cli_connector },
   { "upload", N_("Send the pending leads to the connectors now"), fl_cli_upload },
   { "sync", N_("Show the upload status"), fl_cli_sync },
+  { "parse-badge", N_("Show what a scanned badge or card code carries"), fl_cli_parse_badge },
+  { "capture", N_("Capture a visitor from a scanned code"), fl_cli_capture },
+  { "roster", N_("Import and look up the attendee list"), fl_cli_roster },
 };
 
 FlStore *

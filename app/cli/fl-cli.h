@@ -61,5 +61,8 @@ int      fl_cli_staff           (FlCli *cli, int argc, char **argv);
 int      fl_cli_connector       (FlCli *cli, int argc, char **argv);
 int      fl_cli_upload          (FlCli *cli, int argc, char **argv);
 int      fl_cli_sync            (FlCli *cli, int argc, char **argv);
+int      fl_cli_parse_badge     (FlCli *cli, int argc, char **argv);
+int      fl_cli_capture         (FlCli *cli, int argc, char **argv);
+int      fl_cli_roster          (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS
