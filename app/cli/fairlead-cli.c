@@ -18,6 +18,8 @@ static const FlCliCommand commands[] = {
   { "event", N_("Create, list and choose events"), fl_cli_event },
   { "leads", N_("Import, list and show leads"), fl_cli_leads },
   { "export", N_("Export the leads of the active event as CSV or JSON"), fl_cli_export },
+  { "scan-image", N_("Find barcodes and QR codes in images"), fl_cli_scan_image },
+  { "qr", N_("Draw text as a QR code (PNG or SVG)"), fl_cli_qr },
 };
 
 FlStore *
