@@ -52,7 +52,7 @@ fl_cli_scan_image (FlCli *cli, int argc, char **argv)
   GOptionEntry entries[] = {
     { "symbology", 's', 0, G_OPTION_ARG_STRING, &symbologies,
       N_("Only these barcode types, separated by commas: qr, code128, code39, ean-upc, i25, "
-         "databar (default: all)"), N_("LIST") },
+         "databar (default: all)"), N_("TYPES") },
     { NULL }
   };
   int code;
@@ -139,10 +139,11 @@ fl_cli_qr (FlCli *cli, int argc, char **argv)
   FlQrEcLevel level = FL_QR_EC_MEDIUM;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("Write the code to FILE; .png or .svg chooses the format"), N_("FILE") },
-    { "scale", 0, 0, G_OPTION_ARG_INT, &scale, N_("Pixels per module (default 8)"), N_("N") },
+      N_("Write the code to OUTPUT; .png or .svg chooses the format"), N_("OUTPUT") },
+    { "scale", 0, 0, G_OPTION_ARG_INT, &scale, N_("Pixels per module (default 8)"),
+      N_("PIXELS") },
     { "margin", 0, 0, G_OPTION_ARG_INT, &margin,
-      N_("Quiet zone around the code, in modules (default 4)"), N_("N") },
+      N_("Quiet zone around the code, in modules (default 4)"), N_("MODULES") },
     { "ec", 0, 0, G_OPTION_ARG_STRING, &ec,
       N_("Error correction: L, M, Q or H (default M)"), N_("LEVEL") },
     { NULL }
@@ -159,7 +160,8 @@ fl_cli_qr (FlCli *cli, int argc, char **argv)
   if (output == NULL)
     return fl_cli_fail (EX_USAGE, "%s", _("qr needs an output file: -o FILE.png or -o FILE.svg"));
   if (ec != NULL && !fl_qr_ec_level_from_string (ec, &level))
-    return fl_cli_fail (EX_USAGE, _("Unknown error correction level “%s”; use L, M, Q or H"), ec);
+    return fl_cli_fail (EX_USAGE, _("Unknown error correction level “%s”; use L, M, Q or H"),
+                        ec);
   if (scale < 1 || scale > 100)
     return fl_cli_fail (EX_USAGE, "%s", _("--scale must be between 1 and 100"));
   if (margin < 0 || margin > 100)
@@ -168,7 +170,7 @@ fl_cli_qr (FlCli *cli, int argc, char **argv)
   if (strcmp (argv[1], "-") == 0)
     {
       if ((text = read_stdin (&error)) == NULL)
-        return fl_cli_fail (EX_IOERR, _("Cannot read standard input: %s"), error->message);
+        return fl_cli_fail (EX_IOERR, _("Cannot read the text from standard input: %s"), error->message);
     }
   else
     text = g_strdup (argv[1]);

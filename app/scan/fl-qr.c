@@ -77,11 +77,15 @@ encode (const char *text, FlQrEcLevel level, GError **error)
   if (code == NULL)
     {
       if (errno == ERANGE)
-        g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_TOO_LONG,
-                     _("The text is too long for a QR code (%" G_GSIZE_FORMAT " bytes; at most "
-                       "about 2,300 fit at error correction M, 2,900 at L). Shorten it, or "
-                       "put a link to it in the code instead."),
-                     length);
+        {
+          g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
+
+          g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_TOO_LONG,
+                       _("The text is too long for a QR code (%s bytes; at most about 2,300 fit "
+                         "at error correction M, 2,900 at L). Shorten it, or put a link to it "
+                         "in the code instead."),
+                       bytes);
+        }
       else
         g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_INVALID,
                      _("Cannot make a QR code: %s"), g_strerror (errno));
@@ -103,10 +107,11 @@ check_size (const QRcode *code, guint scale, guint margin, GError **error)
     }
   if (side > MAX_SIDE)
     {
+      g_autofree char *pixels = g_strdup_printf ("%" G_GUINT64_FORMAT, side);
+
       g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_INVALID,
-                   _("A QR code %" G_GUINT64_FORMAT " pixels wide is too large; "
-                     "use a smaller scale or margin"),
-                   side);
+                   _("A QR code %s pixels wide is too large; use a smaller scale or margin"),
+                   pixels);
       return FALSE;
     }
   return TRUE;
@@ -254,7 +259,8 @@ fl_qr_save (const char *text, FlQrEcLevel level, guint scale, guint margin, cons
         return FALSE;
       if (!g_file_set_contents (path, svg, -1, &local_error))
         {
-          g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_WRITE, _("Cannot write “%s”: %s"),
+          g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_WRITE,
+                       _("Cannot write the file “%s”: %s"),
                        display, local_error->message);
           return FALSE;
         }

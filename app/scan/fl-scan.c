@@ -232,7 +232,8 @@ fl_frame_new_from_file (const char *path, FlPixelFormat format, GError **error)
   if (pixbuf == NULL)
     {
       if (local_error->domain == G_FILE_ERROR)
-        g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_READ, _("Cannot read “%s”: %s"),
+        g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_READ,
+                     _("Cannot read the image “%s”: %s"),
                      display, local_error->message);
       else
         g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_NOT_IMAGE,
@@ -327,7 +328,8 @@ fl_frame_save_png (const FlFrame *frame, const char *path, GError **error)
   if (!gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "png", &local_error, NULL) ||
       !g_file_set_contents (path, data, size, &local_error))
     {
-      g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_WRITE, _("Cannot write “%s”: %s"),
+      g_set_error (error, FL_SCAN_ERROR, FL_SCAN_ERROR_WRITE,
+                   _("Cannot write the file “%s”: %s"),
                    display, local_error->message);
       return FALSE;
     }
