@@ -28,6 +28,8 @@ static const FlCliCommand commands[] = {
   { "parse-badge", N_("Show what a scanned badge or card code carries"), fl_cli_parse_badge },
   { "capture", N_("Capture a visitor from a scanned code"), fl_cli_capture },
   { "roster", N_("Import and look up the attendee list"), fl_cli_roster },
+  { "scan-image", N_("Find barcodes and QR codes in images"), fl_cli_scan_image },
+  { "qr", N_("Draw text as a QR code (PNG or SVG)"), fl_cli_qr },
 };
 
 FlStore *
