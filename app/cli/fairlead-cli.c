@@ -18,6 +18,7 @@ static const FlCliCommand commands[] = {
   { "event", N_("Create, list and choose events"), fl_cli_event },
   { "leads", N_("Import, list and show leads"), fl_cli_leads },
   { "export", N_("Export the leads of the active event as CSV or JSON"), fl_cli_export },
+  { "read-card", N_("Read a business card photo by OCR and print its contact fields as JSON"), fl_cli_read_card },
 };
 
 FlStore *

@@ -54,5 +54,6 @@ void     fl_cli_print_json      (JsonNode    *node,
 int      fl_cli_event           (FlCli *cli, int argc, char **argv);
 int      fl_cli_leads           (FlCli *cli, int argc, char **argv);
 int      fl_cli_export          (FlCli *cli, int argc, char **argv);
+int      fl_cli_read_card       (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

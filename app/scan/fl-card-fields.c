@@ -988,6 +988,33 @@ find_name_and_title (Patterns *p, GArray *segments, FlCardResult *result)
       }
 }
 
+/* Tesseract gives long tokens full of dots and hyphens a low confidence even
+ * when every letter is right. An address whose local part spells the name
+ * found elsewhere on the card, or whose domain is the card's website, has
+ * been read right: two independent readings agree. */
+static void
+confirm_email (FlCardResult *result)
+{
+  FlLead *lead = fl_card_result_get_lead (result);
+  const char *email = fl_lead_get_field (lead, FL_FIELD_EMAIL);
+  const char *website = fl_lead_get_field (lead, FL_FIELD_WEBSITE);
+  g_autofree char *domain = email_domain (result);
+  gboolean agrees = FALSE;
+
+  if (email == NULL)
+    return;
+  if (fl_lead_get_field (lead, FL_FIELD_LAST_NAME) != NULL &&
+      email_spells_name (email, fl_lead_get_field (lead, FL_FIELD_FIRST_NAME) ?: "",
+                         fl_lead_get_field (lead, FL_FIELD_LAST_NAME)) >= 2)
+    agrees = TRUE;
+  if (website != NULL && domain != NULL && strstr (website, domain) != NULL)
+    agrees = TRUE;
+  if (agrees)
+    fl_card_result_set_field (result, FL_FIELD_EMAIL, email,
+                              MAX (SURE_EMAIL * 0.95,
+                                   fl_card_result_get_confidence (result, "email")));
+}
+
 /**
  * fl_card_fields_extract:
  * @result: where the fields go (its lead) with their confidence
@@ -1011,6 +1038,7 @@ fl_card_fields_extract (FlCardResult *result, const FlCardLine *lines, guint n_l
   find_address (p, segments, result);
   find_company (p, segments, result);
   find_name_and_title (p, segments, result);
+  confirm_email (result);
 }
 
 /**

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "fl-card-result.h"
 
@@ -326,4 +327,88 @@ fl_card_result_to_json (FlCardResult *self)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
+}
+
+static void
+append_json_string (GString *out, const char *value)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = NULL;
+
+  json_node_set_string (node, value);
+  text = json_to_string (node, FALSE);
+  g_string_append (out, text);
+}
+
+/**
+ * fl_card_result_to_json_string:
+ *
+ * fl_card_result_to_json() as text, with confidences printed to two
+ * decimals (json-glib would print 0.34 as 0.34000000000000002).
+ *
+ * Returns: (transfer full): one JSON object, on one line unless @pretty
+ */
+char *
+fl_card_result_to_json_string (FlCardResult *self, gboolean pretty)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) out = g_string_new ("{");
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+  const char *indent = pretty ? "\n  " : "";
+  const char *colon = pretty ? " : " : ":";
+  gboolean first = TRUE;
+
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+
+  node = fl_card_result_to_json (self);
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      JsonNode *member = json_object_get_member (object, key);
+
+      g_string_append_printf (out, "%s%s", first ? "" : ",", indent);
+      first = FALSE;
+      append_json_string (out, key);
+      g_string_append (out, colon);
+      if (strcmp (key, "confidence") == 0)
+        {
+          g_autoptr(GList) fields = json_object_get_members (json_node_get_object (member));
+
+          g_string_append_c (out, '{');
+          for (GList *f = fields; f != NULL; f = f->next)
+            {
+              char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+              g_string_append_printf (out, "%s%s", f == fields ? "" : ",", pretty ? "\n    " : "");
+              append_json_string (out, f->data);
+              g_ascii_formatd (number, sizeof number, "%.2f",
+                               json_object_get_double_member (json_node_get_object (member), f->data));
+              g_string_append_printf (out, "%s%s", colon, number);
+            }
+          g_string_append_printf (out, "%s}", pretty && fields ? "\n  " : "");
+        }
+      else if (JSON_NODE_HOLDS_ARRAY (member) && pretty)
+        {
+          JsonArray *array = json_node_get_array (member);
+          guint n = json_array_get_length (array);
+
+          g_string_append_c (out, '[');
+          for (guint i = 0; i < n; i++)
+            {
+              g_string_append_printf (out, "%s\n    ", i ? "," : "");
+              append_json_string (out, json_array_get_string_element (array, i));
+            }
+          g_string_append (out, n ? "\n  ]" : "]");
+        }
+      else
+        {
+          g_autofree char *text = json_to_string (member, FALSE);
+          g_string_append (out, text);
+        }
+    }
+  g_string_append (out, pretty ? "\n}" : "}");
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

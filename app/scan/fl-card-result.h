@@ -46,5 +46,7 @@ void                fl_card_result_set_timing       (FlCardResult  *self,
                                                      double         skew_degrees);
 
 JsonNode           *fl_card_result_to_json          (FlCardResult  *self);
+char               *fl_card_result_to_json_string   (FlCardResult  *self,
+                                                     gboolean       pretty);
 
 G_END_DECLS
