@@ -998,13 +998,15 @@ confirm_email (FlCardResult *result)
   FlLead *lead = fl_card_result_get_lead (result);
   const char *email = fl_lead_get_field (lead, FL_FIELD_EMAIL);
   const char *website = fl_lead_get_field (lead, FL_FIELD_WEBSITE);
+  const char *first = fl_lead_get_field (lead, FL_FIELD_FIRST_NAME);
   g_autofree char *domain = email_domain (result);
   gboolean agrees = FALSE;
 
   if (email == NULL)
     return;
+
   if (fl_lead_get_field (lead, FL_FIELD_LAST_NAME) != NULL &&
-      email_spells_name (email, fl_lead_get_field (lead, FL_FIELD_FIRST_NAME) ?: "",
+      email_spells_name (email, first != NULL ? first : "",
                          fl_lead_get_field (lead, FL_FIELD_LAST_NAME)) >= 2)
     agrees = TRUE;
   if (website != NULL && domain != NULL && strstr (website, domain) != NULL)
