@@ -30,6 +30,7 @@ static const FlCliCommand commands[] = {
   { "roster", N_("Import and look up the attendee list"), fl_cli_roster },
   { "scan-image", N_("Find barcodes and QR codes in images"), fl_cli_scan_image },
   { "qr", N_("Draw text as a QR code (PNG or SVG)"), fl_cli_qr },
+  { "read-card", N_("Read a business card photo by OCR and print its contact fields as JSON"), fl_cli_read_card },
 };
 
 FlStore *
