@@ -18,6 +18,8 @@ static const FlCliCommand commands[] = {
   { "event", N_("Create, list and choose events"), fl_cli_event },
   { "leads", N_("Import, list and show leads"), fl_cli_leads },
   { "export", N_("Export the leads of the active event as CSV or JSON"), fl_cli_export },
+  { "model", N_("Check, load and show the scoring model"), fl_cli_model },
+  { "rescore", N_("Score every lead of the active event again"), fl_cli_rescore },
 };
 
 FlStore *

@@ -53,5 +53,7 @@ void     fl_cli_print_json      (JsonNode    *node,
 int      fl_cli_event           (FlCli *cli, int argc, char **argv);
 int      fl_cli_leads           (FlCli *cli, int argc, char **argv);
 int      fl_cli_export          (FlCli *cli, int argc, char **argv);
+int      fl_cli_model           (FlCli *cli, int argc, char **argv);
+int      fl_cli_rescore         (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS
