@@ -287,7 +287,9 @@ format_reason (const Contribution *c, FlModel *model, FlLanguage language)
       g_autofree char *age = format_age (c->age_days, language);
       g_string_append_printf (reason, " → %+d (%s)", c->decayed, age);
     }
-  if (c->over_limit)
+  if (c->over_limit && c->interaction->max_count == 1)
+    g_string_append (reason, language == FL_LANGUAGE_DE ? " → 0 (zählt nur einmal)" : " → 0 (counts once)");
+  else if (c->over_limit)
     g_string_append_printf (reason,
                             language == FL_LANGUAGE_DE ? " → 0 (zählt höchstens %u-mal)"
                                                        : " → 0 (counts at most %u times)",
