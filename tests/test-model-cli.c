@@ -234,7 +234,7 @@ test_load_show_rescore (Fixture *f, gconstpointer data)
 
     g_assert_true (g_file_get_contents (bumped, &text, NULL, NULL));
     s = g_string_new (text);
-    g_string_replace (s, "\"sal\": 65", "\"sal\": 55", 1);
+    g_string_replace (s, "\"sal\": 65", "\"sal\": 50", 1);
     lower = write_file (f, "lower.json", s->str);
     g_assert_cmpint (run (f, &out, &err, "rescore", "--model", lower, "--dry-run", NULL), ==, 0);
     g_assert_nonnull (strstr (out, "22222222-2222-4222-8222-222222222222  MQL → SAL"));
