@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fl-demo.h"
 #include "score/fl-model-store.h"
 #include "score/fl-rescore.h"
 #include "score/fl-scorer.h"
@@ -386,6 +387,57 @@ test_rescore_many (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
 }
 
+/* The demo event is seeded with the bundled model and its leads scored. */
+static void
+test_demo_seed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fairlead-demo-XXXXXX", &error);
+  g_autofree char *source = g_build_filename (g_getenv ("FAIRLEAD_DATADIR"), "demo", NULL);
+  g_autofree char *db = g_build_filename (dir, "demo.db", NULL);
+  const char *files[] = { "event.json", "scoring.json" };
+  g_autoptr(FlStore) store = NULL;
+  g_autoptr(FlModel) model = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autofree char *leads = g_build_filename (dir, "leads.jsonl", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *from = g_build_filename (source, files[i], NULL);
+      g_autofree char *to = g_build_filename (dir, files[i], NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (from, &text, NULL, NULL));
+      g_assert_true (g_file_set_contents (to, text, -1, NULL));
+    }
+  g_assert_true (g_file_set_contents (leads,
+    "{\"uuid\": \"44444444-4444-4444-8444-444444444444\", \"full_name\": \"Dana Demo\","
+    " \"company\": \"Demo GmbH\", \"answers\": {\"timeframe\": \"3m\", \"budget\": \"approved\","
+    " \"role\": \"decides\"}}\n", -1, NULL));
+
+  store = fl_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_demo_seed (store, dir, &error));
+  g_assert_no_error (error);
+  model = fl_model_store_load_for_event (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_model_get_name (model), ==, "Automatica booth model");
+  lead = fl_store_get_lead (store, "44444444-4444-4444-8444-444444444444", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_lead_get_score (lead), ==, 65);
+  g_assert_cmpint (fl_lead_get_status (lead), ==, FL_STATUS_SAL);
+
+  g_clear_object (&store);
+  for (const char *const *name = (const char *const[]) { "event.json", "scoring.json", "leads.jsonl",
+                                                         "demo.db", "demo.db-wal", "demo.db-shm", NULL };
+       *name != NULL; name++)
+    {
+      g_autofree char *file = g_build_filename (dir, *name, NULL);
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -400,6 +452,7 @@ main (int argc, char **argv)
   ADD ("/rescore/version-conflict", test_rescore_version_conflict);
   ADD ("/rescore/many", test_rescore_many);
 #undef ADD
+  g_test_add_func ("/rescore/demo-seed", test_demo_seed);
 
   return g_test_run ();
 }
