@@ -60,8 +60,8 @@ print_summary (FlModel *model)
 {
   int cap;
 
-  printf (_("Model “%s” version %" G_GINT64_FORMAT " is valid.\n"), fl_model_get_name (model),
-          fl_model_get_version (model));
+  printf (_("Model “%s” version %d is valid.\n"), fl_model_get_name (model),
+          (int) fl_model_get_version (model));
   printf ("  %-18s %s\n", _("sha256"), fl_model_get_sha256 (model));
   printf ("  %-18s ", _("Questions"));
   printf (g_dngettext (GETTEXT_PACKAGE, "%u (%u required for SAL)\n",
@@ -142,27 +142,27 @@ model_load (FlCli *cli, int argc, char **argv)
 
       previous = fl_model_store_load_for_event (store, NULL, &unused);
       if (previous != NULL)
-        fprintf (stderr, _("The model in force stays: “%s” version %" G_GINT64_FORMAT ".\n"),
-                 fl_model_get_name (previous), fl_model_get_version (previous));
+        fprintf (stderr, _("The model in force stays: “%s” version %d.\n"),
+                 fl_model_get_name (previous), (int) fl_model_get_version (previous));
       return code;
     }
   if (!fl_model_store_activate (store, model, actor ? actor : g_get_user_name (), &error))
     return fl_cli_fail_error (model_exit_code (error), error);
 
   event = fl_store_get_active_event (store, NULL);
-  printf (_("Loaded model “%s” version %" G_GINT64_FORMAT " (sha256 %s); it is now the model of "
+  printf (_("Loaded model “%s” version %d (sha256 %s); it is now the model of "
             "event “%s”.\n"),
-          fl_model_get_name (model), fl_model_get_version (model), fl_model_get_sha256 (model),
+          fl_model_get_name (model), (int) fl_model_get_version (model), fl_model_get_sha256 (model),
           event ? event->name : "?");
   n_leads = fl_store_count_leads (store, NULL, NULL);
   if (n_leads > 0)
     printf (g_dngettext (GETTEXT_PACKAGE,
                          "New captures are scored with it; run “fairlead-cli rescore” to score "
-                         "the %" G_GINT64_FORMAT " lead already captured.\n",
+                         "the %d lead already captured.\n",
                          "New captures are scored with it; run “fairlead-cli rescore” to score "
-                         "the %" G_GINT64_FORMAT " leads already captured.\n",
-                         n_leads),
-            n_leads);
+                         "the %d leads already captured.\n",
+                         (gulong) n_leads),
+            (int) n_leads);
   return EX_OK;
 }
 
@@ -286,20 +286,20 @@ fl_cli_rescore (FlCli *cli, int argc, char **argv)
 
   if (dry_run)
     printf (g_dngettext (GETTEXT_PACKAGE,
-                         "Dry run: %u lead scored with “%s” version %" G_GINT64_FORMAT
+                         "Dry run: %u lead scored with “%s” version %d"
                          "; nothing was written.\n",
-                         "Dry run: %u leads scored with “%s” version %" G_GINT64_FORMAT
+                         "Dry run: %u leads scored with “%s” version %d"
                          "; nothing was written.\n",
                          report->n_leads),
-            report->n_leads, report->model_name, report->model_version);
+            report->n_leads, report->model_name, (int) report->model_version);
   else
     printf (g_dngettext (GETTEXT_PACKAGE,
-                         "Re-scored %u lead with “%s” version %" G_GINT64_FORMAT
+                         "Re-scored %u lead with “%s” version %d"
                          "; %u changed and were saved.\n",
-                         "Re-scored %u leads with “%s” version %" G_GINT64_FORMAT
+                         "Re-scored %u leads with “%s” version %d"
                          "; %u changed and were saved.\n",
                          report->n_leads),
-            report->n_leads, report->model_name, report->model_version, report->n_changed);
+            report->n_leads, report->model_name, (int) report->model_version, report->n_changed);
   print_moves (report);
 
   if (report->changes->len > 0)

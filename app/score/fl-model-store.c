@@ -79,9 +79,9 @@ fl_model_store_save (FlStore *store, FlModel *model, GError **error)
       if (same)
         return id;
       g_set_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_VERSION_CONFLICT,
-                   _("Model “%s” version %" G_GINT64_FORMAT " is already loaded with different "
+                   _("Model “%s” version %d is already loaded with different "
                      "content. Bump the “version” in the file to load the changed model."),
-                   fl_model_get_name (model), fl_model_get_version (model));
+                   fl_model_get_name (model), (int) fl_model_get_version (model));
       return -1;
     }
   sqlite3_reset (stmt);
@@ -191,7 +191,7 @@ fl_model_store_load (FlStore *store, gint64 model_id, GError **error)
   sqlite3_reset (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL,
-                 _("There is no stored scoring model %" G_GINT64_FORMAT), model_id);
+                 _("There is no stored scoring model %d"), (int) model_id);
   if (bytes == NULL)
     return NULL;
 

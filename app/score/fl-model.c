@@ -239,9 +239,8 @@ get_int (Check *check, JsonObject *object, const char *path, const char *key, gb
   value = json_node_get_int (node);
   if (value < min || value > max)
     {
-      fault (check, path, key, _("%" G_GINT64_FORMAT " is out of range (%" G_GINT64_FORMAT
-                                 " to %" G_GINT64_FORMAT ")"),
-             value, min, max);
+      fault (check, path, key, _("%lld is out of range (%lld to %lld)"), (long long) value,
+             (long long) min, (long long) max);
       return FALSE;
     }
   *out = value;
@@ -399,8 +398,19 @@ get_id (Check *check, JsonObject *object, const char *path, const char *key, GHa
 static char *
 fold (const char *text)
 {
-  g_autofree char *folded = g_utf8_casefold (text, -1);
-  char *normal = g_utf8_normalize (folded, -1, G_NORMALIZE_NFKC);
+  g_autofree char *folded = NULL;
+  char *normal;
+  const char *p;
+
+  /* Most contact data is ASCII, where folding is lowering; rules run on
+   * every lead of a rescore. */
+  for (p = text; *p != '\0' && (guchar) *p < 0x80; p++)
+    ;
+  if (*p == '\0')
+    return g_strstrip (g_ascii_strdown (text, -1));
+
+  folded = g_utf8_casefold (text, -1);
+  normal = g_utf8_normalize (folded, -1, G_NORMALIZE_NFKC);
 
   return normal ? g_strstrip (normal) : g_strstrip (g_steal_pointer (&folded));
 }
@@ -1255,8 +1265,8 @@ fl_model_describe (FlModel *self, FlLanguage language)
   g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
 
   agreed = g_strjoinv (", ", self->agreed_by);
-  g_string_append_printf (out, _("Model “%s”, version %" G_GINT64_FORMAT "\n"), self->name,
-                          self->version);
+  g_string_append_printf (out, _("Model “%s”, version %d\n"), self->name,
+                          (int) self->version);
   g_string_append_printf (out, "  %-16s %s\n", _("sha256"), self->sha256);
   g_string_append_printf (out, "  %-16s %s\n", _("Agreed by"), agreed);
   g_string_append_printf (out, "  %-16s %s\n", _("Consent version"), self->consent_version);

@@ -18,7 +18,10 @@
  * number of leads. */
 #define CHUNK 2000
 
-/* One query per chunk reads the leads with their answers and interactions
+/* "+l.event" keeps the planner on the row id: with the event index it
+ * would sort the whole event again for every chunk.
+ *
+ * One query per chunk reads the leads with their answers and interactions
  * folded into JSON by SQLite: three statements per lead would cost more
  * than the scoring itself. */
 #define RESCORE_SQL                                                                                \
@@ -31,7 +34,7 @@
   "     FROM answers WHERE lead_id = l.id), "                                                      \
   "  (SELECT json_group_array (json_object ('kind', kind, 'at', at)) "                             \
   "     FROM (SELECT kind, at FROM interactions WHERE lead_id = l.id ORDER BY id)) "               \
-  "FROM leads l WHERE l.event = ?1 AND l.id > ?2 ORDER BY l.id LIMIT " G_STRINGIFY (CHUNK)
+  "FROM leads l WHERE +l.event = ?1 AND l.id > ?2 ORDER BY l.id LIMIT " G_STRINGIFY (CHUNK)
 
 enum {
   COL_ID, COL_UUID, COL_CREATED_AT, COL_FIRST_FIELD,
@@ -73,12 +76,218 @@ fl_rescore_report_free (FlRescoreReport *report)
   g_free (report);
 }
 
+/* SQLite's JSON functions write compact, valid JSON. It is read here
+ * without JsonParser, whose set-up for every document costs more than
+ * scoring the lead; anything unexpected returns NULL and the caller falls
+ * back to JsonParser. */
+static JsonNode *read_value (const char **p, guint depth);
+
+static void
+skip_space (const char **p)
+{
+  while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+    (*p)++;
+}
+
+static char *
+read_string (const char **p)
+{
+  GString *out = g_string_new (NULL);
+  const char *s = *p + 1;
+
+  while (*s != '"')
+    {
+      if (*s == '\0')
+        goto fail;
+      if (*s != '\\')
+        {
+          g_string_append_c (out, *s++);
+          continue;
+        }
+      s++;
+      switch (*s)
+        {
+        case '"': case '\\': case '/': g_string_append_c (out, *s); break;
+        case 'b': g_string_append_c (out, '\b'); break;
+        case 'f': g_string_append_c (out, '\f'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gunichar c = 0;
+
+            for (guint i = 1; i <= 4; i++)
+              {
+                if (!g_ascii_isxdigit (s[i]))
+                  goto fail;
+                c = c * 16 + g_ascii_xdigit_value (s[i]);
+              }
+            s += 4;
+            if (c >= 0xd800 && c < 0xdc00 && s[1] == '\\' && s[2] == 'u')
+              {
+                gunichar low = 0;
+
+                for (guint i = 3; i <= 6; i++)
+                  {
+                    if (!g_ascii_isxdigit (s[i]))
+                      goto fail;
+                    low = low * 16 + g_ascii_xdigit_value (s[i]);
+                  }
+                if (low < 0xdc00 || low > 0xdfff)
+                  goto fail;
+                c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+                s += 6;
+              }
+            if (!g_unichar_validate (c))
+              goto fail;
+            g_string_append_unichar (out, c);
+          }
+          break;
+        default:
+          goto fail;
+        }
+      s++;
+    }
+  *p = s + 1;
+  return g_string_free (out, FALSE);
+
+fail:
+  g_string_free (out, TRUE);
+  return NULL;
+}
+
+static JsonNode *
+read_value (const char **p, guint depth)
+{
+  JsonNode *node;
+
+  skip_space (p);
+  if (depth > 32)
+    return NULL;
+  if (**p == '"')
+    {
+      g_autofree char *text = read_string (p);
+
+      if (text == NULL)
+        return NULL;
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, text);
+      return node;
+    }
+  if (**p == '{' || **p == '[')
+    {
+      gboolean is_object = **p == '{';
+      char close = is_object ? '}' : ']';
+      JsonObject *object = is_object ? json_object_new () : NULL;
+      JsonArray *array = is_object ? NULL : json_array_new ();
+
+      node = is_object ? json_node_init_object (json_node_alloc (), object)
+                       : json_node_init_array (json_node_alloc (), array);
+      if (object != NULL)
+        json_object_unref (object);
+      else
+        json_array_unref (array);
+      (*p)++;
+      skip_space (p);
+      if (**p == close)
+        {
+          (*p)++;
+          return node;
+        }
+      for (;;)
+        {
+          g_autofree char *key = NULL;
+          JsonNode *value;
+
+          skip_space (p);
+          if (is_object)
+            {
+              if (**p != '"' || (key = read_string (p)) == NULL)
+                break;
+              skip_space (p);
+              if (**p != ':')
+                break;
+              (*p)++;
+            }
+          if ((value = read_value (p, depth + 1)) == NULL)
+            break;
+          if (is_object)
+            json_object_set_member (object, key, value);
+          else
+            json_array_add_element (array, value);
+          skip_space (p);
+          if (**p == ',')
+            {
+              (*p)++;
+              continue;
+            }
+          if (**p == close)
+            {
+              (*p)++;
+              return node;
+            }
+          break;
+        }
+      json_node_unref (node);
+      return NULL;
+    }
+  if (strncmp (*p, "true", 4) == 0 || strncmp (*p, "false", 5) == 0)
+    {
+      gboolean value = **p == 't';
+
+      *p += value ? 4 : 5;
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_boolean (node, value);
+      return node;
+    }
+  if (strncmp (*p, "null", 4) == 0)
+    {
+      *p += 4;
+      return json_node_new (JSON_NODE_NULL);
+    }
+  if (**p == '-' || g_ascii_isdigit (**p))
+    {
+      const char *start = *p;
+      gboolean is_double = FALSE;
+      char *end = NULL;
+
+      for ((*p)++; g_ascii_isdigit (**p) || strchr (".eE+-", **p) != NULL; (*p)++)
+        is_double |= **p == '.' || **p == 'e' || **p == 'E';
+      node = json_node_new (JSON_NODE_VALUE);
+      if (is_double)
+        json_node_set_double (node, g_ascii_strtod (start, &end));
+      else
+        json_node_set_int (node, g_ascii_strtoll (start, &end, 10));
+      if (end != *p)
+        {
+          json_node_unref (node);
+          return NULL;
+        }
+      return node;
+    }
+  return NULL;
+}
+
 static JsonNode *
 parse (JsonParser *parser, const char *text)
 {
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+  const char *p = text;
+  JsonNode *node;
+
+  if (text == NULL)
     return NULL;
-  return json_parser_get_root (parser);
+  node = read_value (&p, 0);
+  if (node != NULL)
+    {
+      skip_space (&p);
+      if (*p == '\0')
+        return node;
+      json_node_unref (node);
+    }
+  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
 }
 
 static char *
@@ -234,7 +443,8 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           FlScoreInput input = { 0 };
-          JsonNode *answers, *interactions;
+          g_autoptr(JsonNode) answers = NULL;
+          g_autoptr(JsonNode) interactions = NULL;
           FlStatus from = FL_STATUS_MQL;
           FlScore *score;
           int score_before = sqlite3_column_int (stmt, COL_SCORE);
@@ -256,7 +466,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
           input.override_reason = (const char *) sqlite3_column_text (stmt, COL_OVERRIDE_REASON);
           fl_status_from_string ((const char *) sqlite3_column_text (stmt, COL_STATUS), &from);
 
-          score = fl_scorer_score_input (model, &input, now, language);
+          score = fl_scorer_score_input_brief (model, &input, now);
           report->n_leads++;
           report->moves[from][score->status]++;
           if (input.override_status != NULL)
@@ -288,6 +498,9 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
               fl_score_free (score);
               continue;
             }
+          /* Only what is written needs its reasons. */
+          fl_score_free (score);
+          score = fl_scorer_score_input (model, &input, now, language);
           g_array_set_size (updates, updates->len + 1);
           g_array_index (updates, Update, updates->len - 1) = (Update) {
             .id = last_id,

@@ -31,40 +31,90 @@ typedef struct
   int                 points;      /* after decay, limits and caps: what counts */
   double              age_days;    /* of the activity the points decay from; < 0 for no decay */
   const char         *at;          /* interactions: when */
-  char               *what;        /* "Timeframe: within 3 months" */
+  const char         *label;       /* what, in the reason's language: "Timeframe" */
+  const char         *detail;      /* the answer: "within 3 months", or NULL */
+  int                 stars;       /* rating answers */
+  JsonNode           *unknown;     /* an answer the model does not know */
   FlModelInteraction *interaction;
   gboolean            disqualify;
   gboolean            over_limit;
   gboolean            capped;
 } Contribution;
 
-static void
-contribution_clear (Contribution *contribution)
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static gint64
+days_from_civil (int y, int m, int d)
 {
-  g_free (contribution->what);
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
 }
 
-static GDateTime *
-parse_time (const char *text)
+static gboolean
+read_digits (const char *text, guint n, int *out)
+{
+  int value = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return FALSE;
+      value = value * 10 + (text[i] - '0');
+    }
+  *out = value;
+  return TRUE;
+}
+
+/* Microseconds since the epoch. The database writes one form,
+ * 2026-06-23T10:05:00.125Z, read here directly because re-scoring reads
+ * hundreds of thousands of them; any other ISO 8601 form goes through
+ * GDateTime. */
+static gboolean
+parse_time (const char *text, gint64 *usec)
 {
   g_autoptr(GTimeZone) utc = NULL;
+  g_autoptr(GDateTime) parsed = NULL;
+  int y, mo, d, h, mi, sec, frac = 0;
+  const char *p;
 
   if (text == NULL)
-    return NULL;
+    return FALSE;
+  if (read_digits (text, 4, &y) && text[4] == '-' && read_digits (text + 5, 2, &mo) &&
+      text[7] == '-' && read_digits (text + 8, 2, &d) && text[10] == 'T' &&
+      read_digits (text + 11, 2, &h) && text[13] == ':' && read_digits (text + 14, 2, &mi) &&
+      text[16] == ':' && read_digits (text + 17, 2, &sec) && mo >= 1 && mo <= 12 && d >= 1 &&
+      d <= 31 && h < 24 && mi < 60 && sec < 61)
+    {
+      int scale = 100000;
+
+      p = text + 19;
+      if (*p == '.')
+        for (p++; g_ascii_isdigit (*p); p++, scale /= 10)
+          frac += (*p - '0') * scale;
+      if (p[0] == 'Z' && p[1] == '\0')
+        {
+          *usec = ((days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * G_USEC_PER_SEC) + frac;
+          return TRUE;
+        }
+    }
   utc = g_time_zone_new_utc ();
-  return g_date_time_new_from_iso8601 (text, utc);
+  parsed = g_date_time_new_from_iso8601 (text, utc);
+  if (parsed == NULL)
+    return FALSE;
+  *usec = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
+  return TRUE;
 }
 
 static double
-days_between (GDateTime *then, GDateTime *now)
+days_between (gint64 then, gint64 now)
 {
-  double days;
-
-  if (then == NULL)
-    return 0;
-  days = (double) g_date_time_difference (now, then) / G_TIME_SPAN_DAY;
   /* A clock that ran ahead puts activity in the future: no decay, no bonus. */
-  return MAX (days, 0);
+  return MAX ((double) (now - then) / G_TIME_SPAN_DAY, 0);
 }
 
 static int
@@ -116,7 +166,8 @@ answer_text (JsonNode *node)
 }
 
 static Contribution *
-add (GArray *list, const char *source, const char *id, FlGroup group, int base, char *what)
+add (GArray *list, const char *source, const char *id, FlGroup group, int base, const char *label,
+     const char *detail)
 {
   Contribution contribution = { 0 };
 
@@ -126,7 +177,8 @@ add (GArray *list, const char *source, const char *id, FlGroup group, int base, 
   contribution.base = base;
   contribution.decayed = base;
   contribution.age_days = -1;
-  contribution.what = what;
+  contribution.label = label;
+  contribution.detail = detail;
   g_array_append_val (list, contribution);
   return &g_array_index (list, Contribution, list->len - 1);
 }
@@ -134,15 +186,8 @@ add (GArray *list, const char *source, const char *id, FlGroup group, int base, 
 static void
 add_unknown_answer (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLanguage language)
 {
-  g_autofree char *text = JSON_NODE_HOLDS_VALUE (answer) &&
-                              json_node_get_value_type (answer) == G_TYPE_STRING
-                            ? g_strdup (json_node_get_string (answer))
-                            : json_to_string (answer, FALSE);
-
-  add (list, "question", question->id, question->group, 0,
-       language == FL_LANGUAGE_DE
-         ? g_strdup_printf ("%s: unbekannte Antwort „%s“", question->label[language], text)
-         : g_strdup_printf ("%s: unknown answer “%s”", question->label[language], text));
+  add (list, "question", question->id, question->group, 0, question->label[language], NULL)
+    ->unknown = answer;
 }
 
 static void
@@ -160,7 +205,7 @@ score_question (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLan
           add_unknown_answer (list, question, answer, language);
         else
           add (list, "question", question->id, question->group, option->points,
-               g_strdup_printf ("%s: %s", label, option->label[language]))->option = option->id;
+               label, option->label[language])->option = option->id;
       }
       break;
 
@@ -178,7 +223,7 @@ score_question (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLan
               add_unknown_answer (list, question, answer, language);
             else
               add (list, "question", question->id, question->group, option->points,
-                   g_strdup_printf ("%s: %s", label, option->label[language]))->option = option->id;
+                   label, option->label[language])->option = option->id;
             break;
           }
         array = json_node_get_array (answer);
@@ -191,7 +236,7 @@ score_question (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLan
               add_unknown_answer (list, question, item, language);
             else if (g_hash_table_add (seen, option->id))
               add (list, "question", question->id, question->group, option->points,
-                   g_strdup_printf ("%s: %s", label, option->label[language]))->option = option->id;
+                   label, option->label[language])->option = option->id;
           }
       }
       break;
@@ -213,10 +258,8 @@ score_question (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLan
           add_unknown_answer (list, question, answer, language);
         else
           add (list, "question", question->id, question->group,
-               value ? question->points_yes : question->points_no,
-               g_strdup_printf ("%s: %s", label,
-                                language == FL_LANGUAGE_DE ? (value ? "ja" : "nein")
-                                                           : (value ? "yes" : "no")))
+               value ? question->points_yes : question->points_no, label,
+               language == FL_LANGUAGE_DE ? (value ? "ja" : "nein") : (value ? "yes" : "no"))
             ->option = value ? "yes" : "no";
       }
       break;
@@ -234,8 +277,7 @@ score_question (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLan
           add_unknown_answer (list, question, answer, language);
         else
           add (list, "question", question->id, question->group,
-               (int) stars * question->points_per_star,
-               g_strdup_printf ("%s: %d/5", label, (int) stars));
+               (int) stars * question->points_per_star, label, NULL)->stars = (int) stars;
       }
       break;
 
@@ -273,8 +315,25 @@ group_label (FlGroup group, FlLanguage language)
 static char *
 format_reason (const Contribution *c, FlModel *model, FlLanguage language)
 {
-  GString *reason = g_string_new (c->what);
+  GString *reason = g_string_new (c->label);
   int cap = 0;
+
+  if (c->unknown != NULL)
+    {
+      g_autofree char *text = JSON_NODE_HOLDS_VALUE (c->unknown) &&
+                                  json_node_get_value_type (c->unknown) == G_TYPE_STRING
+                                ? g_strdup (json_node_get_string (c->unknown))
+                                : json_to_string (c->unknown, FALSE);
+
+      g_string_append_printf (reason,
+                              language == FL_LANGUAGE_DE ? ": unbekannte Antwort „%s“"
+                                                         : ": unknown answer “%s”",
+                              text);
+    }
+  else if (c->stars > 0)
+    g_string_append_printf (reason, ": %d/5", c->stars);
+  else if (c->detail != NULL)
+    g_string_append_printf (reason, ": %s", c->detail);
 
   if (c->disqualify)
     {
@@ -413,64 +472,57 @@ fl_score_free (FlScore *score)
   g_free (score);
 }
 
-/**
- * fl_scorer_score_input:
- * @now: (nullable): the time to score at; %NULL for now
- * @language: the language of the reasons
- *
- * Scores a lead: the points of its answers, of the rules on its contact
- * fields and of its interactions, interest points decayed by the model's
- * half-life, each group capped; then the status: DISQUALIFIED when a
- * disqualify rule matches, else SAL when the score reaches the SAL
- * threshold and every question required for SAL is answered, else MQL. A
- * manual override stands over the computed status.
- *
- * Returns: (transfer full): the score
- */
-FlScore *
-fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now,
-                       FlLanguage language)
+/* Takes the reason; drops the entry when there is no breakdown to add to. */
+static void
+add_status (JsonArray *breakdown, JsonObject *entry)
 {
-  g_autoptr(GDateTime) now_owned = NULL;
-  g_autoptr(GDateTime) last_activity = NULL;
+  if (breakdown != NULL)
+    json_array_add_object_element (breakdown, entry);
+  else
+    json_object_unref (entry);
+}
+
+static FlScore *
+score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlLanguage language,
+             gboolean explain)
+{
   g_autoptr(GArray) list = g_array_new (FALSE, TRUE, sizeof (Contribution));
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
-  g_autofree char *last_activity_at = NULL;
   GPtrArray *questions, *rules;
-  JsonArray *breakdown;
+  JsonArray *breakdown = NULL;
   FlScore *score;
   const char *disqualified_by = NULL;
-  double half_life, activity_age;
+  double half_life, activity_age = 0;
+  gint64 now, last_activity = 0, at_usec;
+  gboolean has_activity;
   FlStatus override;
 
-  g_return_val_if_fail (FL_IS_MODEL (model), NULL);
-  g_return_val_if_fail (input != NULL, NULL);
-  g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
-
-  g_array_set_clear_func (list, (GDestroyNotify) contribution_clear);
-  if (now == NULL)
-    now = now_owned = g_date_time_new_now_utc ();
+  if (now_time != NULL)
+    now = g_date_time_to_unix (now_time) * G_USEC_PER_SEC + g_date_time_get_microsecond (now_time);
+  else
+    now = g_get_real_time ();
   half_life = fl_model_get_half_life_days (model);
   questions = _fl_model_get_questions (model);
   rules = _fl_model_get_rules (model);
 
   /* Interest shown in answers is as fresh as the visitor's last contact. */
-  last_activity = parse_time (input->created_at);
+  has_activity = parse_time (input->created_at, &last_activity);
   for (guint i = 0; input->interactions != NULL && i < json_array_get_length (input->interactions); i++)
     {
       JsonNode *node = json_array_get_element (input->interactions, i);
-      g_autoptr(GDateTime) at = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      at = parse_time (json_object_get_string_member_with_default (json_node_get_object (node), "at", NULL));
-      if (at != NULL && (last_activity == NULL || g_date_time_compare (at, last_activity) > 0))
+      if (parse_time (json_object_get_string_member_with_default (json_node_get_object (node), "at", NULL),
+                      &at_usec) &&
+          (!has_activity || at_usec > last_activity))
         {
-          g_clear_pointer (&last_activity, g_date_time_unref);
-          last_activity = g_steal_pointer (&at);
+          last_activity = at_usec;
+          has_activity = TRUE;
         }
     }
-  activity_age = days_between (last_activity, now);
+  if (has_activity)
+    activity_age = days_between (last_activity, now);
 
   for (guint i = 0; i < questions->len; i++)
     {
@@ -497,7 +549,7 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
       if (!_fl_model_rule_matches (rule, input->fields[rule->field]))
         continue;
       c = add (list, "rule", rule->id, rule->group, rule->disqualify ? 0 : rule->points,
-               g_strdup (rule->reason[language]));
+               rule->reason[language], NULL);
       c->disqualify = rule->disqualify;
       if (rule->disqualify && disqualified_by == NULL)
         disqualified_by = rule->reason[language];
@@ -511,7 +563,6 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
       FlModelInteraction *interaction;
       JsonObject *object;
       const char *at;
-      g_autoptr(GDateTime) when = NULL;
       Contribution *c;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -522,12 +573,11 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
       if (interaction == NULL)
         continue;
       at = json_object_get_string_member_with_default (object, "at", NULL);
-      when = parse_time (at);
       c = add (list, "interaction", interaction->kind, FL_GROUP_INTEREST, interaction->points,
-               g_strdup (interaction->label[language]));
+               interaction->label[language], NULL);
       c->interaction = interaction;
       c->at = at;
-      c->age_days = when ? days_between (when, now) : activity_age;
+      c->age_days = parse_time (at, &at_usec) ? days_between (at_usec, now) : activity_age;
     }
 
   for (guint i = 0; i < list->len; i++)
@@ -542,27 +592,31 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
   apply_caps (list, model);
 
   score = g_new0 (FlScore, 1);
-  breakdown = json_array_sized_new (list->len + 2);
+  if (explain)
+    breakdown = json_array_sized_new (list->len + 2);
   for (guint i = 0; i < list->len; i++)
     {
       Contribution *c = &g_array_index (list, Contribution, i);
 
       score->score += c->points;
-      json_array_add_object_element (breakdown, contribution_to_json (c, model, language));
+      if (explain)
+        json_array_add_object_element (breakdown, contribution_to_json (c, model, language));
     }
 
   if (disqualified_by != NULL)
     {
       score->computed_status = FL_STATUS_DISQUALIFIED;
-      json_array_add_object_element (
-        breakdown, status_entry ("status", "DISQUALIFIED",
+      if (explain)
+        add_status (
+          breakdown, status_entry ("status", "DISQUALIFIED",
                                  g_strdup_printf ("Status DISQUALIFIED: %s", disqualified_by)));
     }
   else if (score->score < fl_model_get_sal_threshold (model))
     {
       score->computed_status = FL_STATUS_MQL;
-      json_array_add_object_element (
-        breakdown,
+      if (explain)
+        add_status (
+          breakdown,
         status_entry ("status", "MQL",
                       language == FL_LANGUAGE_DE
                         ? g_strdup_printf ("Status MQL: %d Punkte liegen unter der SAL-Schwelle %d",
@@ -575,10 +629,12 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
       g_autofree char *names = NULL;
 
       g_ptr_array_add (missing, NULL);
-      names = g_strjoinv (", ", (char **) missing->pdata);
+      if (explain)
+        names = g_strjoinv (", ", (char **) missing->pdata);
       score->computed_status = FL_STATUS_MQL;
-      json_array_add_object_element (
-        breakdown,
+      if (explain)
+        add_status (
+          breakdown,
         status_entry ("status", "MQL",
                       language == FL_LANGUAGE_DE
                         ? g_strdup_printf ("Status MQL: %d Punkte erreichen die SAL-Schwelle %d, "
@@ -591,8 +647,9 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
   else
     {
       score->computed_status = FL_STATUS_SAL;
-      json_array_add_object_element (
-        breakdown,
+      if (explain)
+        add_status (
+          breakdown,
         status_entry ("status", "SAL",
                       language == FL_LANGUAGE_DE
                         ? g_strdup_printf ("Status SAL: %d Punkte erreichen die SAL-Schwelle %d",
@@ -608,8 +665,9 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
       const char *why = input->override_reason ? input->override_reason : "";
 
       score->status = override;
-      json_array_add_object_element (
-        breakdown,
+      if (explain)
+        add_status (
+          breakdown,
         status_entry ("override", input->override_status,
                       language == FL_LANGUAGE_DE
                         ? g_strdup_printf ("Status %s gesetzt von %s: %s (berechnet: %s)",
@@ -620,9 +678,52 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
                                            fl_status_to_string (score->computed_status))));
     }
 
-  score->breakdown = json_node_init_array (json_node_alloc (), breakdown);
-  json_array_unref (breakdown);
+  if (explain)
+    {
+      score->breakdown = json_node_init_array (json_node_alloc (), breakdown);
+      json_array_unref (breakdown);
+    }
   return score;
+}
+
+/**
+ * fl_scorer_score_input:
+ * @now: (nullable): the time to score at; %NULL for now
+ * @language: the language of the reasons
+ *
+ * Scores a lead: the points of its answers, of the rules on its contact
+ * fields and of its interactions, interest points decayed by the model's
+ * half-life, each group capped; then the status: DISQUALIFIED when a
+ * disqualify rule matches, else SAL when the score reaches the SAL
+ * threshold and every question required for SAL is answered, else MQL. A
+ * manual override stands over the computed status.
+ *
+ * Returns: (transfer full): the score, with its breakdown
+ */
+FlScore *
+fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now,
+                       FlLanguage language)
+{
+  g_return_val_if_fail (FL_IS_MODEL (model), NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
+
+  return score_input (model, input, now, language, TRUE);
+}
+
+/**
+ * fl_scorer_score_input_brief:
+ *
+ * Like fl_scorer_score_input(), without the breakdown (%NULL), for bulk
+ * work that only needs to know whether a lead changes.
+ */
+FlScore *
+fl_scorer_score_input_brief (FlModel *model, const FlScoreInput *input, GDateTime *now)
+{
+  g_return_val_if_fail (FL_IS_MODEL (model), NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+
+  return score_input (model, input, now, FL_LANGUAGE_EN, FALSE);
 }
 
 static void

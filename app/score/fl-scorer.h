@@ -31,6 +31,9 @@ typedef struct
 
 void      fl_score_free           (FlScore            *score);
 
+FlScore  *fl_scorer_score_input_brief (FlModel          *model,
+                                   const FlScoreInput *input,
+                                   GDateTime          *now);
 FlScore  *fl_scorer_score_input   (FlModel            *model,
                                    const FlScoreInput *input,
                                    GDateTime          *now,
