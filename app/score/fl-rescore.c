@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fl-model-store.h"
@@ -18,29 +19,64 @@
  * number of leads. */
 #define CHUNK 2000
 
-/* "+l.event" keeps the planner on the row id: with the event index it
- * would sort the whole event again for every chunk.
- *
- * One query per chunk reads the leads with their answers and interactions
- * folded into JSON by SQLite: three statements per lead would cost more
- * than the scoring itself. */
-#define RESCORE_SQL                                                                                \
-  "SELECT l.id, l.uuid, l.created_at, l.first_name, l.last_name, l.full_name, l.email, l.phone, "  \
-  "  l.mobile, l.company, l.title, l.department, l.street, l.city, l.postal_code, l.region, "       \
-  "  l.country, l.website, l.score, l.status, l.model_sha256, l.override_status, l.override_by, "   \
-  "  l.override_reason, "                                                                          \
-  "  (SELECT json_group_object (question_id, CASE WHEN json_valid (value) THEN json (value) "       \
-  "                                           ELSE json_quote (value) END) "                       \
-  "     FROM answers WHERE lead_id = l.id), "                                                      \
-  "  (SELECT json_group_array (json_object ('kind', kind, 'at', at)) "                             \
-  "     FROM (SELECT kind, at FROM interactions WHERE lead_id = l.id ORDER BY id)) "               \
-  "FROM leads l WHERE +l.event = ?1 AND l.id > ?2 ORDER BY l.id LIMIT " G_STRINGIFY (CHUNK)
+/* "+event" keeps the planner on the row id: with the event index it
+ * would sort the whole event again for every chunk. Answers and
+ * interactions of a chunk are read by two range scans over their lead_id
+ * indexes: a correlated query per lead costs more than scoring it. */
+#define LEADS_SQL                                                                                  \
+  "SELECT id, uuid, created_at, first_name, last_name, full_name, email, phone, mobile, company, "  \
+  "  title, department, street, city, postal_code, region, country, website, score, status, "       \
+  "  model_sha256, override_status, override_by, override_reason "                                 \
+  "FROM leads WHERE +event = ?1 AND id > ?2 ORDER BY id LIMIT " G_STRINGIFY (CHUNK)
+#define ANSWERS_SQL                                                                                \
+  "SELECT lead_id, question_id, value FROM answers WHERE lead_id BETWEEN ?1 AND ?2"
+#define INTERACTIONS_SQL                                                                           \
+  "SELECT lead_id, kind, at FROM interactions WHERE lead_id BETWEEN ?1 AND ?2 ORDER BY lead_id, id"
 
 enum {
   COL_ID, COL_UUID, COL_CREATED_AT, COL_FIRST_FIELD,
   COL_SCORE = COL_FIRST_FIELD + FL_N_FIELDS, COL_STATUS, COL_MODEL_SHA256, COL_OVERRIDE_STATUS,
-  COL_OVERRIDE_BY, COL_OVERRIDE_REASON, COL_ANSWERS, COL_INTERACTIONS,
+  COL_OVERRIDE_BY, COL_OVERRIDE_REASON, N_COLUMNS
 };
+
+/* One lead of a chunk, as read. */
+typedef struct
+{
+  gint64      id;
+  char       *columns[N_COLUMNS];   /* text of each column */
+  JsonObject *answers;
+  JsonArray  *interactions;
+} Row;
+
+static void
+row_clear (Row *row)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    g_free (row->columns[i]);
+  g_clear_pointer (&row->answers, json_object_unref);
+  g_clear_pointer (&row->interactions, json_array_unref);
+}
+
+/* The rows are in id order: a binary search finds a lead's row. */
+static Row *
+find_row (GArray *rows, gint64 id)
+{
+  guint low = 0, high = rows->len;
+
+  while (low < high)
+    {
+      guint mid = (low + high) / 2;
+      Row *row = &g_array_index (rows, Row, mid);
+
+      if (row->id == id)
+        return row;
+      if (row->id < id)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return NULL;
+}
 
 typedef struct
 {
@@ -291,12 +327,12 @@ parse (JsonParser *parser, const char *text)
 }
 
 static char *
-display_name (sqlite3_stmt *stmt)
+display_name (const Row *row)
 {
-  const char *full = (const char *) sqlite3_column_text (stmt, COL_FIRST_FIELD + FL_FIELD_FULL_NAME);
-  const char *first = (const char *) sqlite3_column_text (stmt, COL_FIRST_FIELD + FL_FIELD_FIRST_NAME);
-  const char *last = (const char *) sqlite3_column_text (stmt, COL_FIRST_FIELD + FL_FIELD_LAST_NAME);
-  const char *email = (const char *) sqlite3_column_text (stmt, COL_FIRST_FIELD + FL_FIELD_EMAIL);
+  const char *full = row->columns[COL_FIRST_FIELD + FL_FIELD_FULL_NAME];
+  const char *first = row->columns[COL_FIRST_FIELD + FL_FIELD_FIRST_NAME];
+  const char *last = row->columns[COL_FIRST_FIELD + FL_FIELD_LAST_NAME];
+  const char *email = row->columns[COL_FIRST_FIELD + FL_FIELD_EMAIL];
 
   if (full != NULL)
     return g_strdup (full);
@@ -390,9 +426,9 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_autoptr(FlModel) active = NULL;
   g_autoptr(FlEvent) event = NULL;
   g_autoptr(GDateTime) now_owned = NULL;
-  g_autoptr(JsonParser) answers_parser = json_parser_new_immutable ();
-  g_autoptr(JsonParser) interactions_parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GArray) updates = g_array_new (FALSE, TRUE, sizeof (Update));
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_autofree char *now_text = NULL;
   FlLanguage language = fl_language_default ();
   gint64 last_id = 0;
@@ -402,6 +438,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_return_val_if_fail (model == NULL || FL_IS_MODEL (model), NULL);
 
   g_array_set_clear_func (updates, (GDestroyNotify) update_clear);
+  g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
   event = fl_store_get_active_event (store, error);
   if (event == NULL)
     return NULL;
@@ -432,83 +469,22 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
 
   while (more)
     {
-      sqlite3_stmt *stmt = fl_store_prepare (store, RESCORE_SQL, error);
-      guint n_rows = 0;
+      sqlite3_stmt *stmt = fl_store_prepare (store, LEADS_SQL, error);
       int rc;
 
       if (stmt == NULL)
         goto fail;
+      g_array_set_size (rows, 0);
       sqlite3_bind_text (stmt, 1, event->uuid, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 2, last_id);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          FlScoreInput input = { 0 };
-          g_autoptr(JsonNode) answers = NULL;
-          g_autoptr(JsonNode) interactions = NULL;
-          FlStatus from = FL_STATUS_MQL;
-          FlScore *score;
-          int score_before = sqlite3_column_int (stmt, COL_SCORE);
-          gboolean changed;
+          Row row = { 0 };
 
-          n_rows++;
-          last_id = sqlite3_column_int64 (stmt, COL_ID);
-          for (guint i = 0; i < FL_N_FIELDS; i++)
-            input.fields[i] = (const char *) sqlite3_column_text (stmt, COL_FIRST_FIELD + i);
-          answers = parse (answers_parser, (const char *) sqlite3_column_text (stmt, COL_ANSWERS));
-          interactions = parse (interactions_parser,
-                                (const char *) sqlite3_column_text (stmt, COL_INTERACTIONS));
-          input.answers = answers && JSON_NODE_HOLDS_OBJECT (answers) ? json_node_get_object (answers) : NULL;
-          input.interactions = interactions && JSON_NODE_HOLDS_ARRAY (interactions)
-                                 ? json_node_get_array (interactions) : NULL;
-          input.created_at = (const char *) sqlite3_column_text (stmt, COL_CREATED_AT);
-          input.override_status = (const char *) sqlite3_column_text (stmt, COL_OVERRIDE_STATUS);
-          input.override_by = (const char *) sqlite3_column_text (stmt, COL_OVERRIDE_BY);
-          input.override_reason = (const char *) sqlite3_column_text (stmt, COL_OVERRIDE_REASON);
-          fl_status_from_string ((const char *) sqlite3_column_text (stmt, COL_STATUS), &from);
-
-          score = fl_scorer_score_input_brief (model, &input, now);
-          report->n_leads++;
-          report->moves[from][score->status]++;
-          if (input.override_status != NULL)
-            report->n_overridden++;
-          changed = score->score != score_before || score->status != from ||
-                    g_strcmp0 ((const char *) sqlite3_column_text (stmt, COL_MODEL_SHA256),
-                               fl_model_get_sha256 (model)) != 0;
-          if (score->status != from)
-            {
-              FlRescoreChange *change = g_new0 (FlRescoreChange, 1);
-
-              change->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, COL_UUID));
-              change->name = display_name (stmt);
-              change->from = from;
-              change->to = score->status;
-              change->score_before = score_before;
-              change->score_after = score->score;
-              g_ptr_array_add (report->changes, change);
-              report->n_moved++;
-            }
-          if (!changed)
-            {
-              fl_score_free (score);
-              continue;
-            }
-          report->n_changed++;
-          if (dry_run)
-            {
-              fl_score_free (score);
-              continue;
-            }
-          /* Only what is written needs its reasons. */
-          fl_score_free (score);
-          score = fl_scorer_score_input (model, &input, now, language);
-          g_array_set_size (updates, updates->len + 1);
-          g_array_index (updates, Update, updates->len - 1) = (Update) {
-            .id = last_id,
-            .uuid = g_strdup ((const char *) sqlite3_column_text (stmt, COL_UUID)),
-            .from = from,
-            .score_before = score_before,
-            .score = score,
-          };
+          row.id = last_id = sqlite3_column_int64 (stmt, COL_ID);
+          for (guint i = 0; i < N_COLUMNS; i++)
+            row.columns[i] = g_strdup ((const char *) sqlite3_column_text (stmt, i));
+          g_array_append_val (rows, row);
         }
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
@@ -516,7 +492,121 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
           fl_store_set_error (store, error);
           goto fail;
         }
-      more = n_rows == CHUNK;
+      more = rows->len == CHUNK;
+      if (rows->len == 0)
+        break;
+
+      stmt = fl_store_prepare (store, ANSWERS_SQL, error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (rows, Row, 0).id);
+      sqlite3_bind_int64 (stmt, 2, last_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          Row *row = find_row (rows, sqlite3_column_int64 (stmt, 0));
+          JsonNode *value;
+
+          if (row == NULL)
+            continue;
+          value = parse (parser, (const char *) sqlite3_column_text (stmt, 2));
+          if (value == NULL)
+            continue;
+          if (row->answers == NULL)
+            row->answers = json_object_new ();
+          json_object_set_member (row->answers, (const char *) sqlite3_column_text (stmt, 1), value);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fl_store_set_error (store, error);
+          goto fail;
+        }
+
+      stmt = fl_store_prepare (store, INTERACTIONS_SQL, error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (rows, Row, 0).id);
+      sqlite3_bind_int64 (stmt, 2, last_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          Row *row = find_row (rows, sqlite3_column_int64 (stmt, 0));
+          JsonObject *item;
+
+          if (row == NULL)
+            continue;
+          if (row->interactions == NULL)
+            row->interactions = json_array_new ();
+          item = json_object_new ();
+          json_object_set_string_member (item, "kind", (const char *) sqlite3_column_text (stmt, 1));
+          json_object_set_string_member (item, "at", (const char *) sqlite3_column_text (stmt, 2));
+          json_array_add_object_element (row->interactions, item);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fl_store_set_error (store, error);
+          goto fail;
+        }
+
+      for (guint r = 0; r < rows->len; r++)
+        {
+          Row *row = &g_array_index (rows, Row, r);
+          FlScoreInput input = { 0 };
+          FlStatus from = FL_STATUS_MQL;
+          FlScore *score;
+          int score_before = row->columns[COL_SCORE] ? atoi (row->columns[COL_SCORE]) : 0;
+          gboolean changed;
+
+          for (guint i = 0; i < FL_N_FIELDS; i++)
+            input.fields[i] = row->columns[COL_FIRST_FIELD + i];
+          input.answers = row->answers;
+          input.interactions = row->interactions;
+          input.created_at = row->columns[COL_CREATED_AT];
+          input.override_status = row->columns[COL_OVERRIDE_STATUS];
+          input.override_by = row->columns[COL_OVERRIDE_BY];
+          input.override_reason = row->columns[COL_OVERRIDE_REASON];
+          fl_status_from_string (row->columns[COL_STATUS], &from);
+
+          score = fl_scorer_score_input_brief (model, &input, now);
+          report->n_leads++;
+          report->moves[from][score->status]++;
+          if (input.override_status != NULL)
+            report->n_overridden++;
+          changed = score->score != score_before || score->status != from ||
+                    g_strcmp0 (row->columns[COL_MODEL_SHA256], fl_model_get_sha256 (model)) != 0;
+          if (score->status != from)
+            {
+              FlRescoreChange *change = g_new0 (FlRescoreChange, 1);
+
+              change->uuid = g_strdup (row->columns[COL_UUID]);
+              change->name = display_name (row);
+              change->from = from;
+              change->to = score->status;
+              change->score_before = score_before;
+              change->score_after = score->score;
+              g_ptr_array_add (report->changes, change);
+              report->n_moved++;
+            }
+          if (changed)
+            report->n_changed++;
+          if (!changed || dry_run)
+            {
+              fl_score_free (score);
+              continue;
+            }
+
+          /* Only what is written needs its reasons. */
+          fl_score_free (score);
+          score = fl_scorer_score_input (model, &input, now, language);
+          g_array_set_size (updates, updates->len + 1);
+          g_array_index (updates, Update, updates->len - 1) = (Update) {
+            .id = row->id,
+            .uuid = g_strdup (row->columns[COL_UUID]),
+            .from = from,
+            .score_before = score_before,
+            .score = score,
+          };
+        }
 
       for (guint i = 0; i < updates->len; i++)
         if (!write_update (store, model, &g_array_index (updates, Update, i), now_text, actor, error))
