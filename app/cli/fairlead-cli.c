@@ -31,6 +31,8 @@ static const FlCliCommand commands[] = {
   { "scan-image", N_("Find barcodes and QR codes in images"), fl_cli_scan_image },
   { "qr", N_("Draw text as a QR code (PNG or SVG)"), fl_cli_qr },
   { "read-card", N_("Read a business card photo by OCR and print its contact fields as JSON"), fl_cli_read_card },
+  { "model", N_("Check, load and show the scoring model"), fl_cli_model },
+  { "rescore", N_("Score every lead of the active event again"), fl_cli_rescore },
 };
 
 FlStore *
