@@ -66,13 +66,14 @@ fl_cli_read_card (FlCli *cli, int argc, char **argv)
     return fl_cli_fail (EX_USAGE, "%s", _("read-card needs one FILE, a photo of a business card"));
 
   reader = fl_card_reader_new ();
+  fl_card_reader_decode_codes_first (reader);
   result = fl_card_reader_read_file (reader, argv[1], NULL, &error);
   if (result == NULL)
     return fl_cli_fail_error (card_exit_code (error), error);
 
   json = fl_card_result_to_json_string (result, pretty);
   printf ("%s\n", json);
-  if (fl_card_result_get_n_found (result) == 0)
+  if (fl_card_result_get_n_found (result) == 0 && fl_card_result_get_code (result) == NULL)
     {
       fl_cli_fail (1, _("No contact details found on “%s”; take a sharper, closer photo or type them in"),
                    argv[1]);

@@ -14,6 +14,8 @@
 
 #include "fl-card-fields.h"
 #include "fl-card-reader.h"
+#include "fl-decoder.h"
+#include "lead/fl-payload.h"
 
 /* German and English together: German cards carry English job titles and
  * the other way round, and "deu" alone misreads English words. */
@@ -395,10 +397,22 @@ fl_card_reader_read_pix (FlCardReader *self, PIX *grey, GCancellable *cancellabl
 
       if (code != NULL)
         {
+          FlLead *lead = fl_card_result_get_lead (result);
+          g_autoptr(FlPayloadResult) parsed = NULL;
+
           g_mutex_unlock (&self->lock);
           fl_card_result_set_code (result, code);
-          fl_lead_set_source (fl_card_result_get_lead (result), FL_SOURCE_CARD_QR);
-          fl_lead_set_raw_payload (fl_card_result_get_lead (result), code);
+          /* The code on the card is what the badge parser reads, whole. */
+          parsed = fl_payload_parse (code, -1, NULL, NULL);
+          if (parsed != NULL)
+            {
+              for (guint i = 0; i < FL_N_FIELDS; i++)
+                fl_lead_set_field (lead, i, fl_lead_get_field (parsed->lead, i));
+              fl_lead_set_badge_id (lead, fl_lead_get_badge_id (parsed->lead));
+              fl_lead_set_notes (lead, fl_lead_get_notes (parsed->lead));
+            }
+          fl_lead_set_source (lead, FL_SOURCE_CARD_QR);
+          fl_lead_set_raw_payload (lead, code);
           return g_steal_pointer (&result);
         }
     }
@@ -592,4 +606,29 @@ fl_card_reader_read_finish (FlCardReader *self, GAsyncResult *result, GError **e
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == start_read, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static char *
+decode_first_symbol (const guint8 *grey, guint width, guint height, gsize stride, gpointer user_data)
+{
+  g_autoptr(GPtrArray) symbols = fl_decoder_decode (user_data, grey, width, height, stride);
+
+  if (symbols == NULL || symbols->len == 0)
+    return NULL;
+  return g_strdup (((FlSymbol *) g_ptr_array_index (symbols, 0))->data);
+}
+
+/**
+ * fl_card_reader_decode_codes_first:
+ *
+ * Makes the reader look for a QR code or barcode on the card before any
+ * OCR; when one is found it wins, and the lead comes from the badge parser
+ * with source `card-qr`.
+ */
+void
+fl_card_reader_decode_codes_first (FlCardReader *self)
+{
+  g_return_if_fail (FL_IS_CARD_READER (self));
+
+  fl_card_reader_set_decode_func (self, decode_first_symbol, fl_decoder_new (), g_object_unref);
 }

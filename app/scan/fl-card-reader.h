@@ -42,6 +42,8 @@ void                fl_card_reader_set_decode_func   (FlCardReader        *self,
                                                       gpointer             user_data,
                                                       GDestroyNotify       destroy);
 
+void                fl_card_reader_decode_codes_first (FlCardReader      *self);
+
 gboolean            fl_card_reader_load              (FlCardReader        *self,
                                                       GError             **error);
 FlCardResult       *fl_card_reader_read_file         (FlCardReader        *self,

@@ -383,3 +383,17 @@ fl_scorer_set_override (FlStore *store, const char *lead_uuid, const char *statu
     }
   return TRUE;
 }
+
+/**
+ * fl_scorer_capture_score:
+ *
+ * The #FlCaptureScoreFunc that scores a captured lead with its event's
+ * model, inside the capture's transaction. The kiosk and the CLI pass it
+ * to fl_capture().
+ */
+gboolean
+fl_scorer_capture_score (FlStore *store, const FlEvent *event, FlLead *lead, gpointer user_data,
+                         GError **error)
+{
+  return fl_scorer_score_lead (store, lead, error);
+}

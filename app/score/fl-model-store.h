@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "store/fl-capture.h"
 #include "store/fl-store.h"
 #include "fl-model.h"
 
@@ -26,6 +27,11 @@ FlModel  *fl_model_store_load_for_event  (FlStore     *store,
 gboolean  fl_scorer_score_lead           (FlStore     *store,
                                           FlLead      *lead,
                                           GError     **error);
+gboolean  fl_scorer_capture_score        (FlStore       *store,
+                                          const FlEvent *event,
+                                          FlLead        *lead,
+                                          gpointer       user_data,
+                                          GError       **error);
 gboolean  fl_scorer_set_override         (FlStore     *store,
                                           const char  *lead_uuid,
                                           const char  *status,
