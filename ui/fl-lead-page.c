@@ -608,9 +608,8 @@ had_interaction_this_visit (FlLeadPage *self, const char *kind)
 static void
 build_interactions (FlLeadPage *self)
 {
-  g_autoptr(JsonNode) reference = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
+  GBytes *bytes;
   JsonNode *root;
   JsonArray *kinds;
 

@@ -210,6 +210,17 @@ toast_dismissed_cb (AdwToast *toast, gpointer user_data)
     self->toast = NULL;
 }
 
+/* Dismissed once only: a toast dismissed again while it fades out is
+ * freed twice by libadwaita 1.2. */
+static void
+dismiss_toast (FlWindow *self)
+{
+  AdwToast *toast = g_steal_pointer (&self->toast);
+
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
+}
+
 static void
 show_toast (FlWindow *self, const char *title, guint timeout)
 {
@@ -217,8 +228,7 @@ show_toast (FlWindow *self, const char *title, guint timeout)
 
   adw_toast_set_timeout (toast, timeout);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
-  if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
+  dismiss_toast (self);
   self->toast = toast;
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -442,8 +452,7 @@ idle_timeout_cb (gpointer user_data)
   if (!save_open_lead (self))
     return G_SOURCE_REMOVE;
   close_dialogs (self);
-  if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
+  dismiss_toast (self);
   show_scan_page (self);
   if (g_strcmp0 (page, "lead") == 0)
     show_toast (self, _("The open lead was saved"), 5);
@@ -638,8 +647,7 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered)
                result->score_error->message);
 
   close_dialogs (self);
-  if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
+  dismiss_toast (self);
   fl_thanks_page_clear (self->thanks_page);
   fl_lead_page_open (self->lead_page, self->store, self->model, result, request.staff);
   gtk_stack_set_visible_child_name (self->stack, "lead");
