@@ -304,12 +304,13 @@ update_upload_state (FlWindow *self)
 
   if (failed > 0)
     {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, failed);
       g_autofree char *failed_text =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%" G_GINT64_FORMAT " lead failed: %s. Marketing sees it in the back office.",
-                                      "%" G_GINT64_FORMAT " leads failed: %s. Marketing sees them in the back office.",
+                                      "%s lead failed: %s. Marketing sees it in the back office.",
+                                      "%s leads failed: %s. Marketing sees them in the back office.",
                                       (gulong) failed),
-                         failed,
+                         number,
                          fl_upload_worker_get_last_error (self->worker)
                            ? fl_upload_worker_get_last_error (self->worker) : _("refused"));
       gtk_label_set_label (self->upload_error_label, failed_text);
@@ -655,7 +656,7 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered)
   if (source == FL_SOURCE_MANUAL)
     gtk_widget_grab_focus (GTK_WIDGET (_fl_lead_page_get_field (self->lead_page, FL_FIELD_FIRST_NAME)));
   else
-    gtk_widget_grab_focus (GTK_WIDGET (self->lead_page));
+    gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
 }
@@ -830,6 +831,28 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
   held = fl_wedge_detector_feed (self->wedge, key, character, g_get_monotonic_time ());
   arm_wedge_timer (self);
   return held ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+}
+
+/* Ctrl+Return and Escape work wherever the focus is, the header too. */
+static void
+done_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "lead") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->lead_page), "lead.done", NULL);
+}
+
+static void
+escape_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "lead") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->lead_page), "lead.close", NULL);
+  else if (g_strcmp0 (page, "thanks") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->thanks_page), "thanks.next", NULL);
 }
 
 static void
@@ -1051,6 +1074,11 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.upload-now", NULL, upload_now_action);
   gtk_widget_class_install_action (widget_class, "win.back-office", NULL, back_office_action);
   gtk_widget_class_install_property_action (widget_class, "win.staff", "staff");
+  gtk_widget_class_install_action (widget_class, "win.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "win.escape", NULL, escape_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.done", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.done", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fl-application.h"
@@ -168,8 +169,11 @@ check_screenshot (GtkWidget *widget, const char *name)
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guchar *pixels = NULL;
-  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("test-%s.png", name);
+  /* tests/gui/screenshot.sh asks for the pictures of data/screenshots/. */
+  const char *wanted = g_getenv ("FAIRLEAD_SCREENSHOT_DIR");
+  g_autofree char *dir = wanted ? g_strdup (wanted)
+                                : g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
   g_autofree char *path = g_build_filename (dir, file, NULL);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
@@ -178,6 +182,7 @@ check_screenshot (GtkWidget *widget, const char *name)
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
+  settle (600);  /* the page stack's crossfade */
   /* The window draws what changed at its next frame. */
   for (guint tries = 0; node == NULL && tries < 50; tries++)
     {
@@ -270,7 +275,13 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 
   fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1024, 700);
+  /* FAIRLEAD_SCREENSHOT_SIZE=1024x600 checks the smallest screen. */
+  {
+    int width = 1024, height = 700;
+    if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
+      sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  }
   wait_for_page (fixture->window, "scan", 10);
   fixture->store = fl_store_open (demo_db, &error);
   g_assert_no_error (error);
