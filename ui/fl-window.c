@@ -811,7 +811,8 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
 
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
     key = (FlWedgeKey) -1;
-  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter ||
+           keyval == GDK_KEY_Linefeed)
     key = FL_WEDGE_KEY_ENTER;
   else if (keyval == GDK_KEY_Tab)
     key = FL_WEDGE_KEY_TAB;
