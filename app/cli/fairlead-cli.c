@@ -231,6 +231,9 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Standard output is for the JSON and CSV a script reads; debug and info
+   * messages must not end up inside it. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (!take_global_options (&cli, &argc, argv))
     return EX_USAGE;

@@ -148,7 +148,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
       node = fl_lead_to_json (lead);
 
       stmt = fl_store_prepare (store,
-                               "SELECT text_version AS version, text_sha256 AS sha256, language, "
+                               "SELECT text_version AS version, text_sha256 AS sha256, text_source, language, "
                                "CASE given WHEN 1 THEN 'given' ELSE 'refused' END AS decision, "
                                "method, staff, at FROM consents "
                                "WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?) ORDER BY id",
