@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -547,6 +549,98 @@ test_logs_without_personal_data (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (uuid);
 }
 
+/* Crash output */
+
+static void
+allow_core_files (gpointer data)
+{
+  struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+
+  setrlimit (RLIMIT_CORE, &unlimited);
+}
+
+/* Kills a capture that holds a visitor's data with SIGABRT; returns
+ * whether it left a core file, and what it printed on stderr. */
+static gboolean
+abort_capture (Fixture *fixture, gboolean allow, char **err_out, char **limits_out)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *limits_path = NULL;
+  const char *payload = "BEGIN:VCARD\nVERSION:3.0\nFN:" PERSON_FIRST " " PERSON_LAST "\nEMAIL:"
+                        PERSON_EMAIL "\n";
+  gboolean core = FALSE;
+  const char *name;
+
+  g_subprocess_launcher_set_cwd (launcher, fixture->dir);
+  g_subprocess_launcher_set_child_setup (launcher, allow_core_files, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  if (allow)
+    g_subprocess_launcher_setenv (launcher, "FAIRLEAD_ALLOW_CORE_DUMPS", "1", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FAIRLEAD_CLI"), "--db",
+                                         fixture->db, "capture", NULL);
+  g_assert_no_error (error);
+  /* Half a card is in memory; the capture waits for the rest. */
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), payload, strlen (payload),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_usleep (300 * 1000);
+  limits_path = g_strdup_printf ("/proc/%s/limits", g_subprocess_get_identifier (process));
+  g_file_get_contents (limits_path, limits_out, NULL, NULL);
+  g_subprocess_send_signal (process, SIGABRT);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  err = g_input_stream_read_bytes (g_subprocess_get_stderr_pipe (process), 1 << 20, NULL, &error);
+  g_assert_no_error (error);
+  *err_out = g_strndup (g_bytes_get_size (err) ? g_bytes_get_data (err, NULL) : "",
+                        g_bytes_get_size (err));
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "core"))
+      {
+        g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+        g_unlink (path);
+        core = TRUE;
+      }
+  return core;
+}
+
+static void
+test_crash_output (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *limits = NULL;
+  g_autofree char *pattern = NULL;
+  g_autoptr(GRegex) core_limit = g_regex_new ("^Max core file size +0 +0 ", G_REGEX_MULTILINE, 0,
+                                              NULL);
+
+  g_assert_false (abort_capture (fixture, FALSE, &err, &limits));
+  assert_no_person ("an aborted capture", err);
+  g_assert_nonnull (limits);
+  g_assert_true (g_regex_match (core_limit, limits, 0, NULL));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&limits, g_free);
+
+  /* The same crash with core files allowed does leave one (where the
+   * kernel writes cores to the working directory), so the check above
+   * could have failed. */
+  if (g_file_get_contents ("/proc/sys/kernel/core_pattern", &pattern, NULL, NULL) &&
+      g_str_equal (g_strstrip (pattern), "core"))
+    {
+      g_assert_true (abort_capture (fixture, TRUE, &err, &limits));
+      assert_no_person ("an aborted capture", err);
+    }
+  else
+    g_test_message ("core_pattern is “%s”: the control run is left out", pattern);
+}
+
 /* Hostile input */
 
 typedef struct
@@ -865,6 +959,7 @@ main (int argc, char **argv)
   ADD ("/security/consent-ledger", test_consent_ledger);
   ADD ("/security/token-not-in-database", test_token_not_in_database);
   ADD ("/security/logs-without-personal-data", test_logs_without_personal_data);
+  ADD ("/security/crash-output", test_crash_output);
   ADD ("/security/hostile-input", test_hostile_input);
 #undef ADD
 

@@ -13,6 +13,7 @@
 
 #include "fl-cli.h"
 #include "fl-demo.h"
+#include "store/fl-privacy.h"
 
 static const FlCliCommand commands[] = {
   { "event", N_("Create, list and choose events"), fl_cli_event },
@@ -227,6 +228,7 @@ main (int argc, char **argv)
   FlCli cli = { 0 };
   int code;
 
+  fl_privacy_protect_process ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

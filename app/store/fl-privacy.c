@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "fl-privacy.h"
 
@@ -316,4 +319,30 @@ fl_privacy_purge (FlStore *store, GDateTime *now, gboolean dry_run, const char *
   if (!fl_privacy_scrub_files (store, error))
     return NULL;
   return g_steal_pointer (&due);
+}
+
+/**
+ * fl_privacy_protect_process:
+ *
+ * Keeps the leads in this process's memory out of crash output: no core
+ * file is written (a core holds every visitor the kiosk has seen since it
+ * started), and other processes of the same user cannot attach to read
+ * the memory. Call it first thing in main(). Crash messages themselves
+ * carry no personal data: no g_error() or assertion in Fairlead prints a
+ * lead's fields, only uuids.
+ *
+ * A developer who needs a core file sets FAIRLEAD_ALLOW_CORE_DUMPS=1.
+ */
+void
+fl_privacy_protect_process (void)
+{
+  struct rlimit none = { 0, 0 };
+  const char *allow = g_getenv ("FAIRLEAD_ALLOW_CORE_DUMPS");
+
+  if (allow != NULL && g_str_equal (allow, "1"))
+    return;
+  if (setrlimit (RLIMIT_CORE, &none) != 0)
+    g_debug ("Cannot turn off core files: %s", g_strerror (errno));
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_debug ("Cannot mark the process not dumpable: %s", g_strerror (errno));
 }
