@@ -86,6 +86,8 @@ cli_full (Fixture *fixture, Run *run, const char *const *env, const char *input,
                                             G_SUBPROCESS_FLAGS_STDERR_PIPE);
       stdin_bytes = g_bytes_new (input ? input : "", input_len);
     }
+  /* Relative output files land in the fixture, which is removed after. */
+  g_subprocess_launcher_set_cwd (launcher, fixture->dir);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
     g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
@@ -735,6 +737,7 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
+  { WRITES, NULL, { "event", "create", "@" } },
   { WRITES, NULL, { "event", "create", "@", "--venue", "@", "--booth", "@" } },
   { READS, NULL, { "event", "use", "@" } },
   { READS, NULL, { "event", "list", "--json" } },
