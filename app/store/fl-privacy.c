@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "fl-privacy.h"
 
@@ -148,7 +151,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
       node = fl_lead_to_json (lead);
 
       stmt = fl_store_prepare (store,
-                               "SELECT text_version AS version, text_sha256 AS sha256, language, "
+                               "SELECT text_version AS version, text_sha256 AS sha256, text_source, language, "
                                "CASE given WHEN 1 THEN 'given' ELSE 'refused' END AS decision, "
                                "method, staff, at FROM consents "
                                "WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?) ORDER BY id",
@@ -316,4 +319,30 @@ fl_privacy_purge (FlStore *store, GDateTime *now, gboolean dry_run, const char *
   if (!fl_privacy_scrub_files (store, error))
     return NULL;
   return g_steal_pointer (&due);
+}
+
+/**
+ * fl_privacy_protect_process:
+ *
+ * Keeps the leads in this process's memory out of crash output: no core
+ * file is written (a core holds every visitor the kiosk has seen since it
+ * started), and other processes of the same user cannot attach to read
+ * the memory. Call it first thing in main(). Crash messages themselves
+ * carry no personal data: no g_error() or assertion in Fairlead prints a
+ * lead's fields, only uuids.
+ *
+ * A developer who needs a core file sets FAIRLEAD_ALLOW_CORE_DUMPS=1.
+ */
+void
+fl_privacy_protect_process (void)
+{
+  struct rlimit none = { 0, 0 };
+  const char *allow = g_getenv ("FAIRLEAD_ALLOW_CORE_DUMPS");
+
+  if (allow != NULL && g_str_equal (allow, "1"))
+    return;
+  if (setrlimit (RLIMIT_CORE, &none) != 0)
+    g_debug ("Cannot turn off core files: %s", g_strerror (errno));
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_debug ("Cannot mark the process not dumpable: %s", g_strerror (errno));
 }

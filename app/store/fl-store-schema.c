@@ -89,6 +89,7 @@ static const char *const migrations[] = {
   "  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,"
   "  text_version TEXT,"
   "  text_sha256 TEXT,"
+  "  text_source TEXT,"
   "  language TEXT,"
   "  given INTEGER NOT NULL,"
   "  method TEXT,"

@@ -535,10 +535,14 @@ row_to_event (sqlite3_stmt *stmt)
 
 #define EVENT_COLUMNS "uuid, name, starts_on, ends_on, venue, booth, created_at, model_id, settings"
 
+#define FL_EVENT_TEXT_MAX 200
+
 static gboolean
 check_event (const FlEvent *event, GError **error)
 {
   g_autofree char *name = event->name ? g_strstrip (g_strdup (event->name)) : NULL;
+
+  const char *texts[] = { event->name, event->venue, event->booth };
 
   if (name == NULL || name[0] == '\0')
     {
@@ -546,6 +550,17 @@ check_event (const FlEvent *event, GError **error)
                            _("An event needs a name"));
       return FALSE;
     }
+  /* These are shown on the kiosk and written into JSON: text, of a length
+   * a screen can show. */
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] != NULL &&
+        (!g_utf8_validate (texts[i], -1, NULL) || g_utf8_strlen (texts[i], -1) > FL_EVENT_TEXT_MAX))
+      {
+        g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                     _("The event’s name, venue and booth must be UTF-8 text of at most %d "
+                       "characters"), FL_EVENT_TEXT_MAX);
+        return FALSE;
+      }
   if (event->starts_on != NULL && !fl_event_check_date (event->starts_on))
     {
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
@@ -862,8 +877,8 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
 
       stmt = fl_store_prepare (self,
                                "INSERT INTO consents (lead_id, text_version, text_sha256, language, "
-                               "given, method, staff, at) "
-                               "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS ("
+                               "given, method, staff, at, text_source) "
+                               "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS ("
                                "  SELECT 1 FROM consents WHERE lead_id = ?1 AND at = ?8"
                                "  AND given = ?5 AND text_version IS ?2)",
                                error);
@@ -877,6 +892,7 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
       bind_text (stmt, 6, json_object_get_string_member_with_default (object, "method", NULL));
       bind_text (stmt, 7, json_object_get_string_member_with_default (object, "staff", NULL));
       bind_text (stmt, 8, at);
+      bind_text (stmt, 9, json_object_get_string_member_with_default (object, "text_source", NULL));
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -1108,8 +1124,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
   sqlite3_reset (stmt);
 
   stmt = fl_store_prepare (self,
-                           "SELECT text_version, text_sha256, language, given, method, staff, at "
-                           "FROM consents WHERE lead_id = ? ORDER BY id DESC LIMIT 1",
+                           "SELECT text_version, text_sha256, language, given, method, staff, at, "
+                           "text_source FROM consents WHERE lead_id = ? ORDER BY id DESC LIMIT 1",
                            error);
   if (stmt == NULL)
     return NULL;
@@ -1118,7 +1134,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) consent = NULL;
-      static const char *keys[] = { "version", "sha256", "language", NULL, "method", "staff", "at" };
+      static const char *keys[] = { "version", "sha256", "language", NULL, "method", "staff", "at",
+                                    "text_source" };
 
       json_builder_begin_object (builder);
       for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
