@@ -18,6 +18,7 @@
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
 #include "lead/fl-payload.h"
+#include "store/fl-capture.h"
 #include "score/fl-model-private.h"
 #include "score/fl-scorer.h"
 
@@ -795,6 +796,19 @@ consent_toggled_cb (GtkCheckButton *check, gpointer user_data)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_string_value (builder, fl_model_get_consent_version (self->model));
+  /* The hash proves which words the visitor read, in their language. */
+  {
+    const char *text = fl_model_get_consent_text (self->model, self->language);
+    g_autofree char *sha256 = text ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1) : NULL;
+
+    json_builder_set_member_name (builder, "sha256");
+    if (sha256 != NULL)
+      json_builder_add_string_value (builder, sha256);
+    else
+      json_builder_add_null_value (builder);
+    json_builder_set_member_name (builder, "text_source");
+    json_builder_add_string_value (builder, text ? FL_CONSENT_TEXT_MODEL : FL_CONSENT_TEXT_NONE);
+  }
   json_builder_set_member_name (builder, "given");
   json_builder_add_boolean_value (builder, gtk_check_button_get_active (check));
   json_builder_set_member_name (builder, "at");
@@ -807,7 +821,7 @@ consent_toggled_cb (GtkCheckButton *check, gpointer user_data)
       json_builder_add_string_value (builder, self->staff);
     }
   json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, "touch");
+  json_builder_add_string_value (builder, FL_CONSENT_METHOD_CHECKBOX);
   json_builder_end_object (builder);
   consent = json_builder_get_root (builder);
   fl_lead_set_consent (self->lead, consent);

@@ -429,6 +429,15 @@ test_answers_done (Fixture *fixture, gconstpointer data)
   g_assert_true (json_object_get_boolean_member (json_node_get_object (fl_lead_get_consent (lead)), "given"));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (fl_lead_get_consent (lead)), "language"),
                    ==, "de");
+  /* The ledger proves which words were shown: the German text's hash. */
+  {
+    JsonObject *consent = json_node_get_object (fl_lead_get_consent (lead));
+    const char *sha256 = json_object_get_string_member_with_default (consent, "sha256", NULL);
+
+    g_assert_nonnull (sha256);
+    g_assert_cmpuint (strlen (sha256), ==, 64);
+    g_assert_cmpstr (json_object_get_string_member (consent, "method"), ==, "checkbox");
+  }
 
   /* Thanks by name, with the handout link carrying the lead's reference. */
   reference = g_strdup_printf ("?ref=%.8s", fl_lead_get_uuid (lead));
