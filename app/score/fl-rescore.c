@@ -350,20 +350,34 @@ write_update (FlStore *store, FlModel *model, const Update *update, const char *
   sqlite3_stmt *stmt;
 
   stmt = fl_store_prepare (store,
-                           "UPDATE leads SET score = ?2, status = ?3, breakdown = ?4, "
-                           "model_name = ?5, model_version = ?6, model_sha256 = ?7, "
-                           "updated_at = ?8 WHERE id = ?1",
+                           "UPDATE leads SET score = ?2, status = ?3, "
+                           "model_name = ?4, model_version = ?5, model_sha256 = ?6, "
+                           "updated_at = ?7 WHERE id = ?1",
                            error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, update->id);
   sqlite3_bind_int (stmt, 2, update->score->score);
   sqlite3_bind_text (stmt, 3, fl_status_to_string (update->score->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, breakdown, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, fl_model_get_name (model), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, fl_model_get_version (model));
-  sqlite3_bind_text (stmt, 7, fl_model_get_sha256 (model), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, fl_model_get_name (model), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, fl_model_get_version (model));
+  sqlite3_bind_text (stmt, 6, fl_model_get_sha256 (model), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      return fl_store_set_error (store, error);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = fl_store_prepare (store,
+                           "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
+                           "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, update->id);
+  sqlite3_bind_text (stmt, 2, breakdown, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       sqlite3_reset (stmt);
