@@ -37,6 +37,9 @@
  * each distinct text is parsed once per run, up to this many. */
 #define MAX_CACHED_VALUES 4096
 
+/* The page cache of a real run, in KiB. */
+#define CACHE_KB 65536
+
 enum {
   COL_ID, COL_UUID, COL_CREATED_AT, COL_FIRST_FIELD,
   COL_SCORE = COL_FIRST_FIELD + FL_N_FIELDS, COL_STATUS, COL_MODEL_SHA256, COL_OVERRIDE_STATUS,
@@ -84,6 +87,7 @@ typedef struct
   GDateTime  *now;
   FlLanguage  language;
   gboolean    dry_run;
+  const char *actor;
 } Job;
 
 /* The rows are in id order: a binary search finds a lead's row. */
@@ -391,78 +395,113 @@ display_name (const Row *row)
   return g_strdup (email);
 }
 
-static gboolean
-write_update (FlStore *store, FlModel *model, const Update *update, const char *now,
-              const char *actor, GError **error)
-{
-  g_autofree char *detail = NULL;
-  sqlite3_stmt *stmt;
+/* Runs a cached statement for every update of a chunk. One statement at
+ * a time, in lead order, keeps its b-tree pages hot in the cache. */
+typedef void (*BindFunc) (sqlite3_stmt *stmt, const Update *update, const Job *job,
+                          const char *now);
 
-  stmt = fl_store_prepare (store,
-                           "UPDATE leads SET score = ?2, status = ?3, "
-                           "model_name = ?4, model_version = ?5, model_sha256 = ?6, "
-                           "updated_at = ?7 WHERE id = ?1",
-                           error);
+static gboolean
+write_each (FlStore *store, const char *sql, BindFunc bind, Chunk *chunk, const Job *job,
+            const char *now, gboolean (*wanted) (const Update *update), GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store, sql, error);
+
   if (stmt == NULL)
     return FALSE;
+  for (guint i = 0; i < chunk->updates->len; i++)
+    {
+      const Update *update = &g_array_index (chunk->updates, Update, i);
+      int rc;
+
+      if (wanted != NULL && !wanted (update))
+        continue;
+      bind (stmt, update, job, now);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return fl_store_set_error (store, error);
+    }
+  return TRUE;
+}
+
+static void
+bind_lead (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
   sqlite3_bind_int64 (stmt, 1, update->id);
   sqlite3_bind_int (stmt, 2, update->score->score);
   sqlite3_bind_text (stmt, 3, fl_status_to_string (update->score->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, fl_model_get_name (model), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, fl_model_get_version (model));
-  sqlite3_bind_text (stmt, 6, fl_model_get_sha256 (model), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, fl_model_get_name (job->model), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, fl_model_get_version (job->model));
+  sqlite3_bind_text (stmt, 6, fl_model_get_sha256 (job->model), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      return fl_store_set_error (store, error);
-    }
-  sqlite3_reset (stmt);
+}
 
-  stmt = fl_store_prepare (store,
-                           "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
-                           "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
+static void
+bind_breakdown (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
   sqlite3_bind_int64 (stmt, 1, update->id);
   sqlite3_bind_text (stmt, 2, update->score->breakdown_json, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      return fl_store_set_error (store, error);
-    }
-  sqlite3_reset (stmt);
+}
 
-  /* A new score or status is news for the CRM: queue the lead again for
-   * every enabled connector, as saving a lead does. */
-  if (update->score->score != update->score_before || update->score->status != update->from)
-    {
-      stmt = fl_store_prepare (store,
-                               "INSERT INTO outbox (lead_id, connector, state, queued_at) "
-                               "SELECT ?1, name, 'pending', ?2 FROM connectors WHERE enabled "
-                               "ON CONFLICT (lead_id, connector) DO UPDATE SET "
-                               "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
-                               "  last_error = NULL, queued_at = excluded.queued_at",
-                               error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, update->id);
-      sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          sqlite3_reset (stmt);
-          return fl_store_set_error (store, error);
-        }
-      sqlite3_reset (stmt);
-    }
+static void
+bind_outbox (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
+  sqlite3_bind_int64 (stmt, 1, update->id);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+}
 
-  detail = g_strdup_printf ("%s → %s, score %d → %d, model %s v%" G_GINT64_FORMAT,
-                            fl_status_to_string (update->from),
-                            fl_status_to_string (update->score->status), update->score_before,
-                            update->score->score, fl_model_get_name (model),
-                            fl_model_get_version (model));
-  return fl_store_add_audit (store, update->uuid, actor, "rescored", detail, error);
+static void
+bind_audit (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
+  char *detail = g_strdup_printf ("%s → %s, score %d → %d, model %s v%" G_GINT64_FORMAT,
+                                  fl_status_to_string (update->from),
+                                  fl_status_to_string (update->score->status),
+                                  update->score_before, update->score->score,
+                                  fl_model_get_name (job->model),
+                                  fl_model_get_version (job->model));
+
+  sqlite3_bind_text (stmt, 1, update->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, job->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, detail, -1, g_free);
+}
+
+/* A new score or status is news for the CRM. */
+static gboolean
+is_news (const Update *update)
+{
+  return update->score->score != update->score_before || update->score->status != update->from;
+}
+
+/* Writes a chunk's changed leads: score, status and model, breakdown, the
+ * outbox and one audit entry each. */
+static gboolean
+write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, const char *audit_now,
+             GError **error)
+{
+  if (chunk->updates->len == 0)
+    return TRUE;
+  return write_each (store,
+                     "UPDATE leads SET score = ?2, status = ?3, "
+                     "model_name = ?4, model_version = ?5, model_sha256 = ?6, "
+                     "updated_at = ?7 WHERE id = ?1",
+                     bind_lead, chunk, job, now, NULL, error) &&
+         write_each (store,
+                     "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
+                     "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                     bind_breakdown, chunk, job, now, NULL, error) &&
+         /* Queued again for every enabled connector, as saving a lead does. */
+         write_each (store,
+                     "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                     "SELECT ?1, name, 'pending', ?2 FROM connectors WHERE enabled "
+                     "ON CONFLICT (lead_id, connector) DO UPDATE SET "
+                     "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
+                     "  last_error = NULL, queued_at = excluded.queued_at",
+                     bind_outbox, chunk, job, now, is_news, error) &&
+         write_each (store,
+                     "INSERT INTO audit (lead_uuid, at, actor, action, detail) "
+                     "VALUES (?1, ?2, ?3, 'rescored', ?4)",
+                     bind_audit, chunk, job, audit_now, NULL, error);
 }
 
 /* An answer's value, from the cache or parsed; owned by the cache or the
@@ -716,6 +755,8 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_autoptr(GAsyncQueue) to_score = NULL;
   g_autoptr(GAsyncQueue) scored = NULL;
   g_autofree char *now_text = NULL;
+  g_autofree char *cache_size = NULL;
+  g_autofree char *audit_now = NULL;
   GThread *thread;
   Worker worker;
   Job job;
@@ -758,8 +799,28 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
       return NULL;
     }
 
+  /* A real run changes index pages all over the file: with the default
+   * cache of 2 MB they were spilled to the WAL and read back again and
+   * again. The cache only grows as pages are used. */
+  if (!dry_run)
+    {
+      sqlite3_stmt *stmt = fl_store_prepare (store, "PRAGMA cache_size", error);
+
+      if (stmt == NULL)
+        {
+          fl_store_rollback (store);
+          return NULL;
+        }
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        cache_size = g_strdup_printf ("PRAGMA cache_size = %lld",
+                                      (long long) sqlite3_column_int64 (stmt, 0));
+      sqlite3_reset (stmt);
+      fl_store_exec (store, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_KB), NULL);
+    }
+
   cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
-  job = (Job) { model, now, fl_language_default (), dry_run };
+  job = (Job) { model, now, fl_language_default (), dry_run, actor };
+  audit_now = fl_now_iso8601 ();
   to_score = g_async_queue_new ();
   scored = g_async_queue_new ();
   worker = (Worker) { &job, to_score, scored };
@@ -791,9 +852,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
 
           in_flight--;
           report_add (report, chunk);
-          for (guint i = 0; ok && i < chunk->updates->len; i++)
-            ok = write_update (store, model, &g_array_index (chunk->updates, Update, i), now_text,
-                               actor, error);
+          ok = write_chunk (store, chunk, &job, now_text, audit_now, error);
         }
     }
 
@@ -803,13 +862,13 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
     chunk_free (g_async_queue_pop (scored));
 
   if (!ok)
-    {
-      fl_store_rollback (store);
-      return NULL;
-    }
-  if (dry_run)
     fl_store_rollback (store);
-  else if (!fl_store_commit (store, error))
-    return NULL;
-  return g_steal_pointer (&report);
+  else if (dry_run)
+    fl_store_rollback (store);
+  else
+    ok = fl_store_commit (store, error);
+  /* Give the memory back. */
+  if (cache_size != NULL)
+    fl_store_exec (store, cache_size, NULL);
+  return ok ? g_steal_pointer (&report) : NULL;
 }
