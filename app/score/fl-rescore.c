@@ -473,6 +473,12 @@ is_news (const Update *update)
   return update->score->score != update->score_before || update->score->status != update->from;
 }
 
+static gboolean
+is_old_news (const Update *update)
+{
+  return !is_news (update);
+}
+
 /* Writes a chunk's changed leads: score, status and model, breakdown, the
  * outbox and one audit entry each. */
 static gboolean
@@ -481,11 +487,17 @@ write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, cons
 {
   if (chunk->updates->len == 0)
     return TRUE;
+  /* Score and status are in three indexes: a lead that only changes its
+   * model leaves them alone. */
   return write_each (store,
                      "UPDATE leads SET score = ?2, status = ?3, "
                      "model_name = ?4, model_version = ?5, model_sha256 = ?6, "
                      "updated_at = ?7 WHERE id = ?1",
-                     bind_lead, chunk, job, now, NULL, error) &&
+                     bind_lead, chunk, job, now, is_news, error) &&
+         write_each (store,
+                     "UPDATE leads SET model_name = ?4, model_version = ?5, model_sha256 = ?6, "
+                     "updated_at = ?7 WHERE id = ?1",
+                     bind_lead, chunk, job, now, is_old_news, error) &&
          write_each (store,
                      "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
                      "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
