@@ -62,7 +62,6 @@ static const char *const migrations[] = {
   "  notes TEXT,"
   "  score INTEGER NOT NULL DEFAULT 0,"
   "  status TEXT NOT NULL DEFAULT 'MQL' CHECK (status IN ('MQL', 'SAL', 'DISQUALIFIED')),"
-  "  breakdown TEXT,"
   "  model_name TEXT,"
   "  model_version INTEGER,"
   "  model_sha256 TEXT,"
@@ -77,6 +76,13 @@ static const char *const migrations[] = {
   "  question_id TEXT NOT NULL,"
   "  value TEXT NOT NULL,"
   "  PRIMARY KEY (lead_id, question_id)"
+  ");"
+  /* The score breakdown (a JSON array, a few KB) lives beside the lead
+   * rather than in its row: in the row it would fill a page per lead, and
+   * every scan of leads (lists, filters, rescore) would read it. */
+  "CREATE TABLE lead_breakdowns ("
+  "  lead_id INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,"
+  "  breakdown TEXT NOT NULL"
   ");"
   "CREATE TABLE interactions ("
   "  id INTEGER PRIMARY KEY,"

@@ -31,13 +31,13 @@ G_DEFINE_QUARK (fl-store-error-quark, fl_store_error)
 #define LEAD_COLUMNS                                                                               \
   "id, uuid, event, created_at, updated_at, captured_by, device, source, raw_payload, badge_id, " \
   "first_name, last_name, full_name, email, phone, mobile, company, title, department, street, "  \
-  "city, postal_code, region, country, website, notes, score, status, breakdown, model_name, "    \
+  "city, postal_code, region, country, website, notes, score, status, model_name, "               \
   "model_version, model_sha256, override_status, override_by, override_reason"
 
 enum {
   COL_ID, COL_UUID, COL_EVENT, COL_CREATED_AT, COL_UPDATED_AT, COL_CAPTURED_BY, COL_DEVICE,
   COL_SOURCE, COL_RAW_PAYLOAD, COL_BADGE_ID, COL_FIRST_FIELD,
-  COL_NOTES = COL_FIRST_FIELD + FL_N_FIELDS, COL_SCORE, COL_STATUS, COL_BREAKDOWN, COL_MODEL_NAME,
+  COL_NOTES = COL_FIRST_FIELD + FL_N_FIELDS, COL_SCORE, COL_STATUS, COL_MODEL_NAME,
   COL_MODEL_VERSION, COL_MODEL_SHA256, COL_OVERRIDE_STATUS, COL_OVERRIDE_BY, COL_OVERRIDE_REASON,
 };
 
@@ -971,16 +971,16 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   stmt = fl_store_prepare (self,
                            "INSERT INTO leads (" LEAD_COLUMNS ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, "
                            "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-                           "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35) "
+                           "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34) "
                            "ON CONFLICT (uuid) DO UPDATE SET event = ?3, created_at = ?4, "
                            "updated_at = ?5, captured_by = ?6, device = ?7, source = ?8, "
                            "raw_payload = ?9, badge_id = ?10, first_name = ?11, last_name = ?12, "
                            "full_name = ?13, email = ?14, phone = ?15, mobile = ?16, company = ?17, "
                            "title = ?18, department = ?19, street = ?20, city = ?21, "
                            "postal_code = ?22, region = ?23, country = ?24, website = ?25, "
-                           "notes = ?26, score = ?27, status = ?28, breakdown = ?29, "
-                           "model_name = ?30, model_version = ?31, model_sha256 = ?32, "
-                           "override_status = ?33, override_by = ?34, override_reason = ?35 "
+                           "notes = ?26, score = ?27, status = ?28, "
+                           "model_name = ?29, model_version = ?30, model_sha256 = ?31, "
+                           "override_status = ?32, override_by = ?33, override_reason = ?34 "
                            "RETURNING id",
                            error);
   if (stmt == NULL)
@@ -1000,9 +1000,6 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   bind_text (stmt, COL_NOTES + 1, fl_lead_get_notes (lead));
   sqlite3_bind_int (stmt, COL_SCORE + 1, fl_lead_get_score (lead));
   bind_text (stmt, COL_STATUS + 1, fl_status_to_string (fl_lead_get_status (lead)));
-  if (fl_lead_get_breakdown (lead) != NULL)
-    breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
-  bind_text (stmt, COL_BREAKDOWN + 1, breakdown);
   model = fl_lead_get_model (lead);
   if (model != NULL && JSON_NODE_HOLDS_OBJECT (model))
     {
@@ -1024,6 +1021,24 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
     }
   lead_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
+
+  if (fl_lead_get_breakdown (lead) != NULL)
+    {
+      breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
+      stmt = fl_store_prepare (self,
+                               "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
+                               "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                               error);
+    }
+  else
+    stmt = fl_store_prepare (self, "DELETE FROM lead_breakdowns WHERE lead_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (breakdown != NULL)
+    sqlite3_bind_text (stmt, 2, breakdown, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return FALSE;
 
   if (!write_children (self, lead_id, lead, error))
     return FALSE;
@@ -1084,8 +1099,6 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
   fl_lead_set_score (lead, sqlite3_column_int (row, COL_SCORE));
   if (fl_status_from_string (column_text (row, COL_STATUS), &status))
     fl_lead_set_status (lead, status);
-  breakdown = parse_json (column_text (row, COL_BREAKDOWN));
-  fl_lead_set_breakdown (lead, breakdown);
   if (column_text (row, COL_MODEL_NAME) != NULL || column_text (row, COL_MODEL_SHA256) != NULL)
     {
       JsonObject *model = json_object_new ();
@@ -1100,6 +1113,17 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
     }
   fl_lead_set_override (lead, column_text (row, COL_OVERRIDE_STATUS),
                         column_text (row, COL_OVERRIDE_BY), column_text (row, COL_OVERRIDE_REASON));
+
+  stmt = fl_store_prepare (self, "SELECT breakdown FROM lead_breakdowns WHERE lead_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      breakdown = parse_json (column_text (stmt, 0));
+      fl_lead_set_breakdown (lead, breakdown);
+    }
+  sqlite3_reset (stmt);
 
   stmt = fl_store_prepare (self, "SELECT question_id, value FROM answers WHERE lead_id = ? "
                                  "ORDER BY rowid", error);
