@@ -26,6 +26,9 @@
 /* The idle timeout of the settings, when they are not installed. */
 #define DEFAULT_IDLE_SECONDS 90
 
+/* The longest side of the card photo on the lead page, in pixels. */
+#define CARD_DISPLAY_SIDE 440
+
 struct _FlWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -691,7 +694,15 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
   fl_lead_page_open (self->lead_page, self->store, self->model, result, request.staff);
   if (card != NULL)
     {
-      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (card->photo);
+      /* Shown at a size that leaves room for the form beside it. */
+      int width = gdk_pixbuf_get_width (card->photo);
+      int height = gdk_pixbuf_get_height (card->photo);
+      double factor = MIN (1.0, CARD_DISPLAY_SIDE / (double) MAX (width, height));
+      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (card->photo,
+                                                            MAX (1, (int) (width * factor)),
+                                                            MAX (1, (int) (height * factor)),
+                                                            GDK_INTERP_BILINEAR);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : card->photo);
 
       fl_lead_page_show_card (self->lead_page, GDK_PAINTABLE (texture), card->result);
     }
