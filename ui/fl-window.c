@@ -747,7 +747,6 @@ stop_reading (FlWindow *self)
 {
   g_clear_object (&self->card_cancellable);
   fl_scan_page_set_reading (self->scan_page, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-card", FALSE);
 }
 
 static void
@@ -814,7 +813,6 @@ read_card (FlWindow *self, GdkPixbuf *photo)
   if (self->card_cancellable == NULL)
     self->card_cancellable = g_cancellable_new ();
   fl_scan_page_set_reading (self->scan_page, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-card", TRUE);
 
   format = FL_CARD_PIXELS_RGBA8;
   pixels = gdk_pixbuf_read_pixel_bytes (photo);
@@ -892,7 +890,6 @@ card_file_cb (FlScanPage *page, GFile *file, gpointer user_data)
   self->card_started = g_get_monotonic_time ();
   self->card_cancellable = g_cancellable_new ();
   fl_scan_page_set_reading (self->scan_page, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-card", TRUE);
   task = g_task_new (self, self->card_cancellable, photo_loaded_cb, NULL);
   g_task_set_source_tag (task, card_file_cb);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
@@ -1342,7 +1339,6 @@ fl_window_init (FlWindow *self)
   g_signal_connect (self->scan_page, "code-detected", G_CALLBACK (code_detected_cb), self);
   g_signal_connect (self->scan_page, "card-still", G_CALLBACK (card_still_cb), self);
   g_signal_connect (self->scan_page, "card-file", G_CALLBACK (card_file_cb), self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-card", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_button), FALSE);
 }
