@@ -421,6 +421,9 @@ fl_capture (FlStore *store, const FlCaptureRequest *request, GError **error)
       if (fl_lead_get_badge_id (request->entered) != NULL)
         fl_lead_set_badge_id (scanned, fl_lead_get_badge_id (request->entered));
       append_note (scanned, fl_lead_get_notes (request->entered));
+      /* What a card reader recognised stays with the lead, as a scan's payload does. */
+      if (fl_lead_get_raw_payload (scanned) == NULL)
+        fl_lead_set_raw_payload (scanned, fl_lead_get_raw_payload (request->entered));
       fl_payload_complete_names (scanned);
     }
 

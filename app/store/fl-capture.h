@@ -63,7 +63,9 @@ typedef struct
 {
   const char         *payload;          /* what was scanned; NULL when only @entered */
   gssize              payload_length;   /* -1 when NUL-terminated */
-  FlLead             *entered;          /* (nullable) fields staff typed; they stand over the payload's */
+  FlLead             *entered;          /* (nullable) fields staff typed, or read from a business
+                                         * card; they stand over the payload's. Its raw payload
+                                         * (the card's text) is kept when there is no @payload */
   FlSource            source;
   const char         *staff;            /* (nullable) who captured */
   JsonObject         *answers;          /* (nullable) question id → value; newer wins on a merge */
