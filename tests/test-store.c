@@ -632,6 +632,44 @@ test_rollback (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM audit"), ==, 0);
 }
 
+/* The kiosk holds two connections (the GUI's and the upload worker's) while
+ * fairlead-cli comes and goes. Opening the second connection must not drop
+ * the first one's locks, or the CLI deletes the WAL under the kiosk and
+ * what the kiosk writes next is seen by nobody. */
+static void
+test_second_connection_keeps_wal (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlStore) kiosk = open_store (fixture->path);
+  g_autoptr(FlEvent) event = create_event (kiosk, "Two connections");
+  g_autoptr(FlStore) worker = open_store (fixture->path);
+  g_autoptr(FlStore) reader = NULL;
+  g_autoptr(FlLead) lead = make_lead ("Greta", "Lock", "Fcntl GmbH");
+  g_autoptr(FlLead) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  const char *argv[] = { g_getenv ("FAIRLEAD_CLI"), "--db", fixture->path, "event", "list", NULL };
+  int status = -1;
+
+  if (argv[0] == NULL)
+    {
+      g_test_skip ("FAIRLEAD_CLI is not set");
+      return;
+    }
+  g_clear_object (&worker);
+  worker = open_store (fixture->path);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  g_assert_true (fl_store_save_lead (kiosk, lead, "Tom", &error));
+  reader = open_store (fixture->path);
+  seen = fl_store_get_lead (reader, fl_lead_get_uuid (lead), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_lead_get_field (seen, FL_FIELD_LAST_NAME), ==, "Lock");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -652,6 +690,7 @@ main (int argc, char **argv)
   ADD ("/store/outbox-rows", test_outbox_rows);
   ADD ("/store/reader-during-write", test_reader_during_write);
   ADD ("/store/rollback", test_rollback);
+  ADD ("/store/second-connection-keeps-wal", test_second_connection_keeps_wal);
 #undef ADD
 
   return g_test_run ();

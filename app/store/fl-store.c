@@ -77,45 +77,6 @@ parse_json (const char *text)
   return json_node_copy (json_parser_get_root (parser));
 }
 
-/* What the first bytes of an existing file say about it. */
-static gboolean
-check_file_header (const char *path, GError **error)
-{
-  static const char magic[16] = "SQLite format 3";
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) input = NULL;
-  g_autoptr(GError) local_error = NULL;
-  char header[16];
-  gsize n_read = 0;
-
-  input = g_file_read (file, NULL, &local_error);
-  if (input == NULL)
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("Cannot read “%s”: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
-  if (!g_input_stream_read_all (G_INPUT_STREAM (input), header, sizeof header, &n_read, NULL,
-                                &local_error))
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("Cannot read “%s”: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
-  /* An empty file is what a crashed first start leaves; SQLite fills it. */
-  if (n_read == 0)
-    return TRUE;
-  if (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0)
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
-                   _("“%s” is not a Fairlead database (it is not an SQLite file). "
-                     "It was left untouched; choose another path with --db."),
-                   path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 query_int (sqlite3 *db, const char *sql, int *value, GError **error)
 {
@@ -284,8 +245,11 @@ fl_store_open_at_version (const char *path, int version, GError **error)
                        _("“%s” is a folder, not a Fairlead database"), path);
           return NULL;
         }
-      if (!check_file_header (path, error))
-        return NULL;
+      /* The file is judged through SQLite only (check_identity()): reading
+       * it through a file descriptor of our own and closing that would drop
+       * every POSIX lock this process holds on it — the locks of another
+       * connection in this process included — and a third process could
+       * then delete the WAL under it. */
     }
   else
     {

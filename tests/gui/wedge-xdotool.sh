@@ -14,13 +14,28 @@ done
 work=$(mktemp -d)
 trap '[[ -n "${pid:-}" ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
+# Waits (up to 20 s, the machine may be busy) until SQL on the demo
+# database answers at least COUNT.
+wait_for() {
+  local sql=$1 count=$2 n=0
+  for _ in $(seq 100); do
+    n=$(sqlite3 "$work/data/fairlead/demo.db" "$sql" 2>>"$work/sqlite.err" || echo 0)
+    [[ "$n" -ge "$count" ]] && return 0
+    sleep 0.2
+  done
+  echo "timed out waiting for $count from: $sql (have $n)"
+  if kill -0 "$pid" 2>/dev/null; then echo "the kiosk still runs"; else wait "$pid"; echo "the kiosk ended with status $?"; fi
+  echo "--- the kiosk said:"; cat "$work/kiosk.log"; echo "--- sqlite3 said:"; sort -u "$work/sqlite.err" 2>/dev/null | head -3
+  return 1
+}
+
 run() {
   export XDG_DATA_HOME="$work/data" GSETTINGS_BACKEND=memory GSK_RENDERER=cairo GDK_BACKEND=x11 \
          GTK_A11Y=none DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent NO_AT_BRIDGE=1
   "$build/ui/fairlead" --demo >"$work/kiosk.log" 2>&1 &
   pid=$!
   for _ in $(seq 50); do
-    wid=$(xdotool search --name "Automatica" 2>/dev/null | head -1 || true)
+    wid=$(xdotool search --onlyvisible --name "Automatica" 2>/dev/null | head -1 || true)
     [[ -n "$wid" ]] && break
     sleep 0.2
   done
@@ -28,11 +43,13 @@ run() {
   xdotool windowfocus --sync "$wid"
   sleep 0.5
   printf 'BEGIN:VCARD\nVERSION:3.0\nN:Brenner;Klaus\nORG:Brenner Antriebstechnik GmbH\nEMAIL:k.brenner@brenner-antriebe.de\nEND:VCARD\n' >"$work/vcard.txt"
+  kill -0 "$pid" 2>/dev/null || { echo "the kiosk quit before the scan"; cat "$work/kiosk.log"; exit 1; }
   xdotool type --delay 2 --file "$work/vcard.txt"
-  sleep 1.5
+  wait_for "SELECT count(*) FROM leads WHERE email = 'k.brenner@brenner-antriebe.de'" 1
   # The same badge again: a repeat visit, not a second lead.
   xdotool type --delay 2 --file "$work/vcard.txt"
-  sleep 1.5
+  wait_for "SELECT count(*) FROM interactions i JOIN leads l ON l.id = i.lead_id
+            WHERE l.email = 'k.brenner@brenner-antriebe.de' AND i.kind = 'repeat-visit'" 1
   kill "$pid"; wait "$pid" 2>/dev/null || true
   pid=
 
