@@ -113,10 +113,15 @@ check_identity (FlStore *self, GError **error)
       !query_int (self->db, "PRAGMA user_version", &user_version, &local_error) ||
       !query_int (self->db, "SELECT count(*) FROM sqlite_schema", &n_objects, &local_error))
     {
-      /* SQLITE_NOTADB lands here: the header looked right, the rest not. */
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
-                   _("“%s” is not a usable Fairlead database (%s). It was left untouched."),
-                   self->path, local_error->message);
+      if ((sqlite3_errcode (self->db) & 0xff) == SQLITE_NOTADB)
+        g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
+                     _("“%s” is not a Fairlead database (it is not an SQLite file). "
+                       "It was left untouched; choose another path with --db."),
+                     self->path);
+      else
+        g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
+                     _("“%s” is not a usable Fairlead database (%s). It was left untouched."),
+                     self->path, local_error->message);
       return FALSE;
     }
 
