@@ -9,6 +9,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-demo.h"
+#include "score/fl-model-store.h"
+#include "score/fl-rescore.h"
 #include "store/fl-import.h"
 
 /**
@@ -56,6 +58,9 @@ fl_demo_seed (FlStore *store, const char *demo_dir, GError **error)
   g_autoptr(FlEvent) created = NULL;
   g_autofree char *event_path = g_build_filename (demo_dir, "event.json", NULL);
   g_autofree char *leads_path = g_build_filename (demo_dir, "leads.jsonl", NULL);
+  g_autofree char *model_path = g_build_filename (demo_dir, "scoring.json", NULL);
+  g_autoptr(FlModel) model = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
   g_autoptr(GFile) leads_file = g_file_new_for_path (leads_path);
   g_autoptr(GInputStream) input = NULL;
   JsonObject *object;
@@ -89,10 +94,23 @@ fl_demo_seed (FlStore *store, const char *demo_dir, GError **error)
   if (created == NULL)
     return FALSE;
 
+  /* The demo event is scored by the bundled model, as a real one would be. */
+  model = fl_model_new_from_file (model_path, NULL, error);
+  if (model == NULL)
+    {
+      g_prefix_error (error, _("The demo scoring model “%s” is not usable: "), model_path);
+      return FALSE;
+    }
+  if (!fl_model_store_activate (store, model, "demo", error))
+    return FALSE;
+
   input = G_INPUT_STREAM (g_file_read (leads_file, NULL, error));
   if (input == NULL)
     return FALSE;
-  return fl_import_leads (store, input, leads_path, NULL, NULL, NULL, error) >= 0;
+  if (fl_import_leads (store, input, leads_path, NULL, NULL, NULL, error) < 0)
+    return FALSE;
+  report = fl_rescore (store, model, NULL, FALSE, "demo", error);
+  return report != NULL;
 }
 
 /**

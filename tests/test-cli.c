@@ -386,6 +386,29 @@ test_staff (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, EX_NOINPUT);
 }
 
+/* A business card with a QR code: the code wins over OCR and goes through
+ * the badge parser. */
+static void
+test_read_card_qr (Fixture *fixture, gconstpointer data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *png = g_build_filename (fixture->dir, "card.png", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  run_cli (fixture, &run, NULL, "qr", "BEGIN:VCARD\nVERSION:3.0\nN:Weiß;Jörg\nORG:Weiß Automation AG\n"
+           "EMAIL:j.weiss@weiss-automation.ch\nEND:VCARD", "-o", png, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_cli (fixture, &run, NULL, "read-card", png, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "source"), ==, "card-qr");
+  g_assert_cmpstr (json_object_get_string_member (object, "last_name"), ==, "Weiß");
+  g_assert_cmpstr (json_object_get_string_member (object, "email"), ==, "j.weiss@weiss-automation.ch");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -406,6 +429,7 @@ main (int argc, char **argv)
   ADD ("/cli/refusals", test_refusals);
   ADD ("/cli/demo", test_demo);
   ADD ("/cli/staff", test_staff);
+  ADD ("/cli/read-card-qr", test_read_card_qr);
 #undef ADD
 
   return g_test_run ();

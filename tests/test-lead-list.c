@@ -32,6 +32,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->store = fl_store_open (path, &error);
   g_assert_no_error (error);
   event->name = g_strdup ("List");
+  json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
   created = fl_store_create_event (fixture->store, event, &error);
 
   g_assert_true (fl_store_exec (fixture->store,

@@ -37,6 +37,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->outbox = fl_outbox_new (f->store);
   f->uuids = g_ptr_array_new_with_free_func (g_free);
   event->name = g_strdup ("Expo");
+  /* These tests are about the queue, not consent (test-sync covers it). */
+  json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
   created = fl_store_create_event (f->store, event, &error);
   g_assert_no_error (error);
 

@@ -501,6 +501,9 @@ test_outbox_rows (Fixture *fixture, gconstpointer data)
   g_autoptr(FlLead) lead = make_lead ("Ola", "Nordmann", "Fjord AS");
   g_autoptr(GError) error = NULL;
 
+  json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
+  g_assert_true (fl_store_update_event (store, event, NULL));
+
   g_assert_true (fl_store_exec (store,
     "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'now'), ('csv', 'csv', 'now');"
     "INSERT INTO connectors (name, type, enabled, created_at) VALUES ('off', 'csv', 0, 'now');", &error));

@@ -79,6 +79,21 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_ptr_array_unref (f->uuids);
 }
 
+static void
+give_consent (FlLead *lead, gboolean given)
+{
+  g_autoptr(JsonNode) consent = fl_json_new_object ();
+  JsonObject *object = json_node_get_object (consent);
+  g_autofree char *now = fl_now_iso8601 ();
+
+  json_object_set_string_member (object, "version", "2026-1");
+  json_object_set_string_member (object, "language", "de");
+  json_object_set_boolean_member (object, "given", given);
+  json_object_set_string_member (object, "method", "checkbox");
+  json_object_set_string_member (object, "at", now);
+  fl_lead_set_consent (lead, consent);
+}
+
 /* Saves @n leads; the one at @bad_index (if < n) gets an invalid email. */
 static void
 add_leads (Fixture *f, guint n, guint bad_index)
@@ -100,6 +115,7 @@ add_leads (Fixture *f, guint n, guint bad_index)
       fl_lead_set_score (lead, 40 + (int) i % 50);
       fl_lead_set_notes (lead, "Wants a demo in June");
       fl_lead_set_source (lead, FL_SOURCE_BADGE);
+      give_consent (lead, TRUE);
       fl_store_save_lead (f->store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
@@ -169,6 +185,71 @@ assert_each_stored_once (Fixture *f, Server *server, guint except)
 }
 
 /* Webhook */
+
+/* A lead without consent is kept on the kiosk and never sent; once the
+ * visitor consents it goes out, and a withdrawn consent stops it. */
+static void
+test_consent_required (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) first = { 0 };
+  g_auto(FlUploadSummary) second = { 0 };
+  g_auto(FlUploadSummary) third = { 0 };
+  const char *states[] = { "given", "none", "refused" };
+  g_autoptr(GPtrArray) leads = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  gboolean allowed = TRUE;
+
+  add_connector (f, "hook", "webhook", url, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      FlLead *lead = fl_lead_new ();
+      g_autofree char *email = g_strdup_printf ("%s@example.com", states[i]);
+
+      fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
+      if (i != 1)
+        give_consent (lead, i == 0);
+      fl_store_save_lead (f->store, lead, "test", &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (leads, lead);
+    }
+  g_assert_cmpint (fl_store_count_held_for_consent (f->store, NULL, &error), ==, 2);
+  g_assert_true (fl_store_lead_upload_allowed (f->store, fl_lead_get_uuid (leads->pdata[1]), &allowed, &error));
+  g_assert_false (allowed);
+
+  upload (f, NULL, 0, &first);
+  g_assert_cmpuint (first.delivered, ==, 1);
+  g_assert_cmpuint (server_n_stored (server), ==, 1);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (leads->pdata[0])), ==, 1);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (leads->pdata[1])), ==, 0);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (leads->pdata[2])), ==, 0);
+  /* Nothing of theirs went over the wire at all. */
+  for (guint i = 0; i < server->requests->len; i++)
+    {
+      ServerRequest *request = server_get_request (server, i);
+      g_assert_null (strstr (request->body, "none@example.com"));
+      g_assert_null (strstr (request->body, "refused@example.com"));
+    }
+
+  /* The visitor without a decision consents at the back office. */
+  give_consent (leads->pdata[1], TRUE);
+  fl_store_save_lead (f->store, leads->pdata[1], "marketing", &error);
+  g_assert_no_error (error);
+  upload (f, NULL, 0, &second);
+  g_assert_cmpuint (second.delivered, ==, 1);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (leads->pdata[1])), ==, 1);
+
+  /* Withdrawn before an edit went out: the update stays on the kiosk. */
+  give_consent (leads->pdata[0], FALSE);
+  fl_lead_set_notes (leads->pdata[0], "withdrew consent");
+  fl_store_save_lead (f->store, leads->pdata[0], "marketing", &error);
+  g_assert_no_error (error);
+  upload (f, NULL, 0, &third);
+  g_assert_cmpuint (third.delivered, ==, 0);
+  g_assert_cmpuint (server_n_stored (server), ==, 2);
+  g_assert_cmpint (fl_store_count_held_for_consent (f->store, NULL, &error), ==, 2);
+}
 
 static void
 test_webhook_success (Fixture *f, gconstpointer data)
@@ -510,6 +591,7 @@ test_hubspot (Fixture *f, gconstpointer data)
   {
     g_autoptr(FlLead) lead = fl_lead_new ();
     fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jane Doe");
+    give_consent (lead, TRUE);
     fl_store_save_lead (f->store, lead, "test", &error);
     g_assert_no_error (error);
     g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
@@ -1069,6 +1151,7 @@ main (int argc, char **argv)
   g_unsetenv ("FAIRLEAD_SECRET_NOKEY");
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/sync/consent-required", test_consent_required);
   ADD ("/sync/webhook/success", test_webhook_success);
   ADD ("/sync/webhook/500-then-success", test_webhook_retry_500);
   ADD ("/sync/webhook/429-retry-after", test_webhook_retry_after);

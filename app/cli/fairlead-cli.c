@@ -28,6 +28,11 @@ static const FlCliCommand commands[] = {
   { "parse-badge", N_("Show what a scanned badge or card code carries"), fl_cli_parse_badge },
   { "capture", N_("Capture a visitor from a scanned code"), fl_cli_capture },
   { "roster", N_("Import and look up the attendee list"), fl_cli_roster },
+  { "scan-image", N_("Find barcodes and QR codes in images"), fl_cli_scan_image },
+  { "qr", N_("Draw text as a QR code (PNG or SVG)"), fl_cli_qr },
+  { "read-card", N_("Read a business card photo by OCR and print its contact fields as JSON"), fl_cli_read_card },
+  { "model", N_("Check, load and show the scoring model"), fl_cli_model },
+  { "rescore", N_("Score every lead of the active event again"), fl_cli_rescore },
 };
 
 FlStore *

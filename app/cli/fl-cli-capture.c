@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fl-cli.h"
+#include "score/fl-model-store.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
 #include "store/fl-roster-store.h"
@@ -270,6 +271,7 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
   else if (no_consent)
     request.consent = FL_CAPTURE_CONSENT_REFUSED;
 
+  request.score_func = fl_scorer_capture_score;
   result = fl_capture (store, &request, &error);
   if (result == NULL)
     return fl_cli_fail_error (payload_exit_code (error), error);

@@ -175,7 +175,7 @@ print_field (const char *label, const char *value)
 }
 
 static void
-print_lead (FlLead *lead)
+print_lead (FlStore *store, FlLead *lead)
 {
   static const char *labels[FL_N_FIELDS] = {
     N_("First name"), N_("Last name"), N_("Full name"), N_("Email"), N_("Phone"), N_("Mobile"),
@@ -265,6 +265,12 @@ print_lead (FlLead *lead)
                                                json_object_get_string_member_with_default (consent, "at", "?"));
       print_field (_("Consent"), text);
     }
+  {
+    gboolean allowed = TRUE;
+
+    if (fl_store_lead_upload_allowed (store, fl_lead_get_uuid (lead), &allowed, NULL) && !allowed)
+      print_field (_("Upload"), _("not uploaded: no consent"));
+  }
   print_field (_("Scanned"), fl_lead_get_raw_payload (lead));
 }
 
@@ -299,7 +305,7 @@ leads_show (FlCli *cli, int argc, char **argv)
       fl_cli_print_json (node, TRUE);
     }
   else
-    print_lead (lead);
+    print_lead (store, lead);
   return EX_OK;
 }
 

@@ -665,6 +665,15 @@ sync_status (FlCli *cli, int argc, char **argv)
       g_autoptr(JsonNode) root = json_builder_get_root (builder);
       fl_cli_print_json (root, TRUE);
     }
+  else
+    {
+      gint64 held = fl_store_count_held_for_consent (fl_cli_get_store (cli), NULL, NULL);
+
+      if (held > 0)
+        printf (g_dngettext (GETTEXT_PACKAGE, "%u lead not uploaded: no consent\n",
+                             "%u leads not uploaded: no consent\n", (gulong) held),
+                (guint) held);
+    }
   return EX_OK;
 }
 

@@ -64,5 +64,10 @@ int      fl_cli_sync            (FlCli *cli, int argc, char **argv);
 int      fl_cli_parse_badge     (FlCli *cli, int argc, char **argv);
 int      fl_cli_capture         (FlCli *cli, int argc, char **argv);
 int      fl_cli_roster          (FlCli *cli, int argc, char **argv);
+int      fl_cli_scan_image      (FlCli *cli, int argc, char **argv);
+int      fl_cli_qr              (FlCli *cli, int argc, char **argv);
+int      fl_cli_read_card       (FlCli *cli, int argc, char **argv);
+int      fl_cli_model           (FlCli *cli, int argc, char **argv);
+int      fl_cli_rescore         (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

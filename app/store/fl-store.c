@@ -882,10 +882,13 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
     }
 
   /* Every enabled connector gets the lead (again, as an update, if it
-   * already went out). */
+   * already went out) — unless the event requires consent and the visitor
+   * has not given it. */
   stmt = fl_store_prepare (self,
                            "INSERT INTO outbox (lead_id, connector, state, queued_at) "
                            "SELECT ?1, name, 'pending', ?2 FROM connectors WHERE enabled "
+                           "AND EXISTS (SELECT 1 FROM leads l WHERE l.id = ?1 AND "
+                           FL_STORE_SQL_UPLOAD_ALLOWED ("l") ") "
                            "ON CONFLICT (lead_id, connector) DO UPDATE SET "
                            "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
                            "  last_error = NULL, queued_at = excluded.queued_at",
@@ -894,6 +897,18 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, lead_id);
   bind_text (stmt, 2, fl_lead_get_updated_at (lead));
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  /* Consent withdrawn: what has not left yet stays here. */
+  stmt = fl_store_prepare (self,
+                           "DELETE FROM outbox WHERE lead_id = ?1 AND state IN ('pending', 'failed') "
+                           "AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = ?1 AND "
+                           FL_STORE_SQL_UPLOAD_ALLOWED ("l") ")",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
   return step_done (self, stmt, error);
 }
 
@@ -1344,6 +1359,65 @@ fl_store_count_leads (FlStore *self, const FlLeadQuery *query, GError **error)
   if (stmt == NULL)
     return -1;
   bind_where (stmt, query, event, match);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    sql_error (self->db, error);
+  sqlite3_reset (stmt);
+  return count;
+}
+
+/**
+ * fl_store_lead_upload_allowed:
+ * @allowed: (out): %FALSE when the lead is held back for want of consent
+ */
+gboolean
+fl_store_lead_upload_allowed (FlStore *self, const char *uuid, gboolean *allowed, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+
+  stmt = fl_store_prepare (self, "SELECT " FL_STORE_SQL_UPLOAD_ALLOWED ("l") " FROM leads l "
+                                 "WHERE l.uuid = lower (?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *allowed = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return sql_error (self->db, error);
+  return TRUE;
+}
+
+/**
+ * fl_store_count_held_for_consent:
+ * @event: (nullable): an event uuid, %NULL for all events
+ *
+ * Returns: how many leads are kept on the kiosk because consent is
+ *   required and was not given, or -1 on error
+ */
+gint64
+fl_store_count_held_for_consent (FlStore *self, const char *event, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  g_return_val_if_fail (FL_IS_STORE (self), -1);
+
+  stmt = fl_store_prepare (self, "SELECT count(*) FROM leads l WHERE (?1 IS NULL OR l.event = ?1) "
+                                 "AND NOT " FL_STORE_SQL_UPLOAD_ALLOWED ("l"), error);
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, event);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int64 (stmt, 0);
   else

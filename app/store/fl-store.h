@@ -25,6 +25,18 @@ typedef enum
   FL_STORE_ERROR_INVALID,     /* the data to store is not valid */
 } FlStoreError;
 
+/* Event setting (FlEvent.settings, boolean, default true): a lead goes to
+ * no connector until the visitor's consent is recorded as given. */
+#define FL_SETTING_CONSENT_REQUIRED "consent_required"
+
+/* SQL: TRUE when the lead row aliased @l may be uploaded — its event does
+ * not require consent, or its latest consent entry says given. */
+#define FL_STORE_SQL_UPLOAD_ALLOWED(l)                                                             \
+  "(NOT coalesce ((SELECT json_extract (e.settings, '$." FL_SETTING_CONSENT_REQUIRED "') "         \
+  "  FROM events e WHERE e.uuid = " l ".event), 1) "                                              \
+  " OR coalesce ((SELECT c.given FROM consents c WHERE c.lead_id = " l ".id "                    \
+  "  ORDER BY c.id DESC LIMIT 1), 0) = 1)"
+
 /* The schema version this build writes. */
 #define FL_STORE_SCHEMA_VERSION 3
 
@@ -138,6 +150,13 @@ gint64        fl_store_count_leads         (FlStore      *self,
                                             const FlLeadQuery *query,
                                             GError      **error);
 const char   *fl_upload_state_to_string    (FlUploadState state);
+gboolean      fl_store_lead_upload_allowed (FlStore      *self,
+                                            const char   *uuid,
+                                            gboolean     *allowed,
+                                            GError      **error);
+gint64        fl_store_count_held_for_consent (FlStore   *self,
+                                            const char   *event,
+                                            GError      **error);
 gboolean      fl_store_add_audit           (FlStore      *self,
                                             const char   *lead_uuid,
                                             const char   *actor,

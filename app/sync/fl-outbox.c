@@ -303,7 +303,8 @@ fl_outbox_add_connector (FlOutbox *self, const char *name, const char *type, con
   stmt = fl_store_prepare (self->store,
                            "INSERT INTO outbox (lead_id, connector, state, queued_at) "
                            "SELECT l.id, :name, 'pending', :now FROM leads l "
-                           "WHERE " IN_SCOPE " ON CONFLICT DO NOTHING",
+                           "WHERE " IN_SCOPE " AND " FL_STORE_SQL_UPLOAD_ALLOWED ("l")
+                           " ON CONFLICT DO NOTHING",
                            error);
   if (stmt == NULL)
     goto fail;

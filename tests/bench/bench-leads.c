@@ -54,6 +54,7 @@ main (int argc, char **argv)
 
   g_assert_no_error (error);
   event->name = g_strdup ("Bench");
+  json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
   created = fl_store_create_event (store, event, &error);
   fl_store_exec (store, "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x')", NULL);
 

@@ -36,6 +36,7 @@ main (int argc, char **argv)
   store = fl_store_open (path, &error);
   g_assert_no_error (error);
   event->name = g_strdup ("Benchmark Expo");
+  json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
   created = fl_store_create_event (store, event, &error);
   g_assert_no_error (error);
 

@@ -1,0 +1,414 @@
+/* fl-card-result.c: what was read from a business card
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fl-card"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fl-card-result.h"
+
+struct _FlCardResult
+{
+  GObject     parent_instance;
+
+  FlLead     *lead;
+  JsonObject *confidences;  /* JSON key of a field → 0..1 */
+  char      **lines;
+  char       *code;
+  char       *fax;
+  double      prepare_ms;
+  double      recognize_ms;
+  double      skew;
+};
+
+G_DEFINE_FINAL_TYPE (FlCardResult, fl_card_result, G_TYPE_OBJECT)
+
+static void
+fl_card_result_finalize (GObject *object)
+{
+  FlCardResult *self = FL_CARD_RESULT (object);
+
+  g_clear_object (&self->lead);
+  g_clear_pointer (&self->confidences, json_object_unref);
+  g_clear_pointer (&self->lines, g_strfreev);
+  g_clear_pointer (&self->code, g_free);
+  g_clear_pointer (&self->fax, g_free);
+
+  G_OBJECT_CLASS (fl_card_result_parent_class)->finalize (object);
+}
+
+static void
+fl_card_result_class_init (FlCardResultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fl_card_result_finalize;
+}
+
+static void
+fl_card_result_init (FlCardResult *self)
+{
+  self->lead = fl_lead_new ();
+  fl_lead_set_source (self->lead, FL_SOURCE_CARD_OCR);
+  self->confidences = json_object_new ();
+  self->lines = g_new0 (char *, 1);
+}
+
+FlCardResult *
+fl_card_result_new (void)
+{
+  return g_object_new (FL_TYPE_CARD_RESULT, NULL);
+}
+
+/**
+ * fl_card_result_get_lead:
+ *
+ * Returns: (transfer none): the lead, source `card-ocr`, with the fields
+ *   found and the recognised text as its raw payload
+ */
+FlLead *
+fl_card_result_get_lead (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+  return self->lead;
+}
+
+/**
+ * fl_card_result_get_lines:
+ *
+ * Returns: (transfer none): the recognised lines, top to bottom
+ */
+const char * const *
+fl_card_result_get_lines (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+  return (const char * const *) self->lines;
+}
+
+/**
+ * fl_card_result_get_code:
+ *
+ * Returns: (nullable): the payload of the QR code or barcode found on the
+ *   card by the reader's decode function; when set, no OCR was done and the
+ *   payload belongs to the badge and card parser
+ */
+const char *
+fl_card_result_get_code (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+  return self->code;
+}
+
+/**
+ * fl_card_result_get_fax:
+ *
+ * Returns: (nullable): the fax number; the lead keeps it in its notes, as
+ *   leads have no fax field
+ */
+const char *
+fl_card_result_get_fax (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+  return self->fax;
+}
+
+/**
+ * fl_card_result_get_confidence:
+ * @key: a lead JSON key ("email", "phone"…) or "note" for the fax
+ *
+ * Returns: how sure the reader is of that field, 0..1; 0 when not found
+ */
+double
+fl_card_result_get_confidence (FlCardResult *self, const char *key)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), 0.0);
+  g_return_val_if_fail (key != NULL, 0.0);
+
+  return json_object_get_double_member_with_default (self->confidences, key, 0.0);
+}
+
+/**
+ * fl_card_result_get_confidences:
+ *
+ * Returns: (transfer full): a JSON object, field key → confidence 0..1
+ */
+JsonNode *
+fl_card_result_get_confidences (FlCardResult *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, self->confidences);
+  return node;
+}
+
+/**
+ * fl_card_result_get_n_found:
+ *
+ * Returns: how many fields were found (0: nothing on the card was usable)
+ */
+guint
+fl_card_result_get_n_found (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), 0);
+  return json_object_get_size (self->confidences);
+}
+
+double
+fl_card_result_get_prepare_ms (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), 0.0);
+  return self->prepare_ms;
+}
+
+double
+fl_card_result_get_recognize_ms (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), 0.0);
+  return self->recognize_ms;
+}
+
+/**
+ * fl_card_result_get_skew:
+ *
+ * Returns: the rotation corrected before recognition, in degrees
+ */
+double
+fl_card_result_get_skew (FlCardResult *self)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), 0.0);
+  return self->skew;
+}
+
+static double
+clamp_confidence (double confidence)
+{
+  return round (CLAMP (confidence, 0.0, 1.0) * 100.0) / 100.0;
+}
+
+/**
+ * fl_card_result_set_field:
+ * @value: (nullable): the value, %NULL or "" to unset
+ */
+void
+fl_card_result_set_field (FlCardResult *self, FlField field, const char *value,
+                          double confidence)
+{
+  const char *key;
+
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+  g_return_if_fail (field < FL_N_FIELDS);
+
+  key = fl_field_to_string (field);
+  fl_lead_set_field (self->lead, field, value);
+  if (fl_lead_get_field (self->lead, field) != NULL)
+    json_object_set_double_member (self->confidences, key, clamp_confidence (confidence));
+  else if (json_object_has_member (self->confidences, key))
+    json_object_remove_member (self->confidences, key);
+}
+
+/**
+ * fl_card_result_set_fax:
+ *
+ * Leads have no fax field: the number goes to the notes as "Fax: …", and
+ * its confidence under the key "note".
+ */
+void
+fl_card_result_set_fax (FlCardResult *self, const char *fax, double confidence)
+{
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+
+  g_clear_pointer (&self->fax, g_free);
+  if (fax == NULL || fax[0] == '\0')
+    {
+      fl_lead_set_notes (self->lead, NULL);
+      if (json_object_has_member (self->confidences, "note"))
+        json_object_remove_member (self->confidences, "note");
+      return;
+    }
+  {
+    g_autofree char *note = g_strdup_printf ("Fax: %s", fax);
+
+    self->fax = g_strdup (fax);
+    fl_lead_set_notes (self->lead, note);
+    json_object_set_double_member (self->confidences, "note", clamp_confidence (confidence));
+  }
+}
+
+/**
+ * fl_card_result_set_lines:
+ *
+ * Keeps the recognised lines; they also become the lead's raw payload, so
+ * what the camera saw is never lost whatever the fields say.
+ */
+void
+fl_card_result_set_lines (FlCardResult *self, const char * const *lines)
+{
+  g_autofree char *payload = NULL;
+
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+
+  g_strfreev (self->lines);
+  self->lines = lines ? g_strdupv ((char **) lines) : g_new0 (char *, 1);
+  payload = g_strjoinv ("\n", self->lines);
+  fl_lead_set_raw_payload (self->lead, payload);
+}
+
+void
+fl_card_result_set_code (FlCardResult *self, const char *code)
+{
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+
+  g_free (self->code);
+  self->code = g_strdup (code);
+}
+
+void
+fl_card_result_set_timing (FlCardResult *self, double prepare_ms, double recognize_ms,
+                           double skew_degrees)
+{
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+
+  self->prepare_ms = prepare_ms;
+  self->recognize_ms = recognize_ms;
+  self->skew = skew_degrees;
+}
+
+/**
+ * fl_card_result_to_json:
+ *
+ * The object `fairlead-cli read-card` prints: "source", the contact keys of
+ * the badge parser that were found (person fields and "note"), "confidence"
+ * (key → 0..1) and "text" (the recognised lines); "code" instead when the
+ * card carried a QR code or barcode.
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+fl_card_result_to_json (FlCardResult *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder,
+                                 fl_source_to_string (fl_lead_get_source (self->lead)));
+  if (self->code != NULL)
+    {
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, self->code);
+    }
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    {
+      const char *value = fl_lead_get_field (self->lead, i);
+
+      if (value == NULL)
+        continue;
+      json_builder_set_member_name (builder, fl_field_to_string (i));
+      json_builder_add_string_value (builder, value);
+    }
+  if (fl_lead_get_notes (self->lead) != NULL)
+    {
+      json_builder_set_member_name (builder, "note");
+      json_builder_add_string_value (builder, fl_lead_get_notes (self->lead));
+    }
+  json_builder_set_member_name (builder, "confidence");
+  json_builder_add_value (builder, fl_card_result_get_confidences (self));
+  json_builder_set_member_name (builder, "text");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->lines[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->lines[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+append_json_string (GString *out, const char *value)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = NULL;
+
+  json_node_set_string (node, value);
+  text = json_to_string (node, FALSE);
+  g_string_append (out, text);
+}
+
+/**
+ * fl_card_result_to_json_string:
+ *
+ * fl_card_result_to_json() as text, with confidences printed to two
+ * decimals (json-glib would print 0.34 as 0.34000000000000002).
+ *
+ * Returns: (transfer full): one JSON object, on one line unless @pretty
+ */
+char *
+fl_card_result_to_json_string (FlCardResult *self, gboolean pretty)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) out = g_string_new ("{");
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+  const char *indent = pretty ? "\n  " : "";
+  const char *colon = pretty ? " : " : ":";
+  gboolean first = TRUE;
+
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+
+  node = fl_card_result_to_json (self);
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      JsonNode *member = json_object_get_member (object, key);
+
+      g_string_append_printf (out, "%s%s", first ? "" : ",", indent);
+      first = FALSE;
+      append_json_string (out, key);
+      g_string_append (out, colon);
+      if (strcmp (key, "confidence") == 0)
+        {
+          g_autoptr(GList) fields = json_object_get_members (json_node_get_object (member));
+
+          g_string_append_c (out, '{');
+          for (GList *f = fields; f != NULL; f = f->next)
+            {
+              char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+              g_string_append_printf (out, "%s%s", f == fields ? "" : ",", pretty ? "\n    " : "");
+              append_json_string (out, f->data);
+              g_ascii_formatd (number, sizeof number, "%.2f",
+                               json_object_get_double_member (json_node_get_object (member), f->data));
+              g_string_append_printf (out, "%s%s", colon, number);
+            }
+          g_string_append_printf (out, "%s}", pretty && fields ? "\n  " : "");
+        }
+      else if (JSON_NODE_HOLDS_ARRAY (member) && pretty)
+        {
+          JsonArray *array = json_node_get_array (member);
+          guint n = json_array_get_length (array);
+
+          g_string_append_c (out, '[');
+          for (guint i = 0; i < n; i++)
+            {
+              g_string_append_printf (out, "%s\n    ", i ? "," : "");
+              append_json_string (out, json_array_get_string_element (array, i));
+            }
+          g_string_append (out, n ? "\n  ]" : "]");
+        }
+      else
+        {
+          g_autofree char *text = json_to_string (member, FALSE);
+          g_string_append (out, text);
+        }
+    }
+  g_string_append (out, pretty ? "\n}" : "}");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Fairlead and runs the whole test suite
+# twice: a normal build, then one with AddressSanitizer and UBSan.
+# Ends with one line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build-aux/deps.sh
+
+passed=0
+failed=0
+
+run_suite() {
+  local dir=$1; shift
+  rm -rf "$dir"
+  meson setup "$dir" "$@"
+  ninja -C "$dir"
+  local rc=0
+  xvfb-run -a -s "-screen 0 1280x800x24" meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+  local json="$dir/meson-logs/testlog.json"
+  local ok bad
+  ok=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["result"] in ("OK","SKIP","EXPECTEDFAIL")))' "$json")
+  bad=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["result"] not in ("OK","SKIP","EXPECTEDFAIL")))' "$json")
+  echo "== $dir: $ok passed, $bad failed"
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  return $rc
+}
+
+status=0
+run_suite build-ci || status=1
+run_suite build-ci-sanitize -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug || status=1
+
+# The parsers face whatever a badge, a card or a file holds: fuzz them.
+fuzz_seconds=${FAIRLEAD_FUZZ_SECONDS:-60}
+if tests/fuzz/run-fuzzers.sh "$fuzz_seconds"; then
+  echo "== fuzzing: passed"
+  passed=$((passed + 1))
+else
+  echo "== fuzzing: FAILED"
+  failed=$((failed + 1))
+  status=1
+fi
+
+echo "$passed passed, $failed failed"
+exit $status

@@ -1,0 +1,458 @@
+/* test-rescore.c: models in the database, scoring at capture, rescore
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fl-demo.h"
+#include "score/fl-model-store.h"
+#include "score/fl-rescore.h"
+#include "score/fl-scorer.h"
+
+/* SAL at 30: timeframe "now" (25) and a demo (10) make a SAL. */
+#define MODEL_TEMPLATE                                                                             \
+  "{\"name\": \"Rescore test\", \"version\": %d, \"agreed_by\": [\"Marketing\", \"Sales\"],"     \
+  " \"consent\": {\"version\": \"1\", \"text\": {\"en\": \"Yes.\", \"de\": \"Ja.\"}},"             \
+  " \"questions\": [{\"id\": \"timeframe\", \"type\": \"single\", \"group\": \"fit\","             \
+  "   \"required_for_sal\": true, \"label\": {\"en\": \"Timeframe\", \"de\": \"Zeitrahmen\"},"     \
+  "   \"options\": [{\"id\": \"now\", \"label\": {\"en\": \"now\", \"de\": \"sofort\"}, \"points\": %d},"  \
+  "                 {\"id\": \"later\", \"label\": {\"en\": \"later\", \"de\": \"später\"}, \"points\": 5}," \
+  "                 {\"id\": \"asap\", \"label\": {\"en\": \"asap\", \"de\": \"sofort\"}, \"points\": 30}]}]," \
+  " \"rules\": [{\"id\": \"student\", \"field\": \"title\", \"matches\": \"student\","             \
+  "   \"disqualify\": true, \"reason\": {\"en\": \"Student\", \"de\": \"Studierende\"}}],"         \
+  " \"interactions\": [{\"kind\": \"demo\", \"label\": {\"en\": \"Demo\", \"de\": \"Demo\"}, \"points\": 10}]," \
+  " \"thresholds\": {\"sal\": 30}}"
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  FlStore *store;
+  FlModel *model;
+} Fixture;
+
+static FlModel *
+make_model (int version, int points_now)
+{
+  char *text = g_strdup_printf (MODEL_TEMPLATE, version, points_now);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  FlModel *model;
+
+  model = fl_model_new_from_bytes (bytes, NULL, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+
+  f->dir = g_dir_make_tmp ("fairlead-rescore-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "fairlead.db", NULL);
+  f->store = fl_store_open (f->path, &error);
+  g_assert_no_error (error);
+  event->name = g_strdup ("Rescore show");
+  created = fl_store_create_event (f->store, event, &error);
+  g_assert_no_error (error);
+  f->model = make_model (1, 25);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->model);
+  g_assert_finalize_object (f->store);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (f->path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static gint64
+count (FlStore *store, const char *sql)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store, sql, NULL);
+  gint64 n;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+static FlLead *
+save_lead (Fixture *f, const char *name, const char *title, const char *timeframe, gboolean demo)
+{
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(GError) error = NULL;
+
+  fl_lead_set_field (lead, FL_FIELD_FULL_NAME, name);
+  fl_lead_set_field (lead, FL_FIELD_TITLE, title);
+  if (timeframe != NULL)
+    {
+      g_autoptr(JsonNode) value = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (value, timeframe);
+      fl_lead_set_answer (lead, "timeframe", value);
+    }
+  if (demo)
+    fl_lead_add_interaction (lead, "demo", NULL);
+  g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_store_save_lead (f->store, lead, "test", &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&lead);
+}
+
+static FlLead *
+reload (Fixture *f, FlLead *lead)
+{
+  g_autoptr(GError) error = NULL;
+  FlLead *stored = fl_store_get_lead (f->store, fl_lead_get_uuid (lead), &error);
+
+  g_assert_no_error (error);
+  return stored;
+}
+
+static void
+test_activate (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) loaded = NULL;
+  g_autoptr(FlModel) changed = make_model (1, 30);
+  g_autoptr(FlModel) bumped = make_model (2, 30);
+
+  /* No model yet: scoring at capture is skipped, not an error. */
+  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL);
+  g_assert_null (loaded);
+  g_clear_error (&error);
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_no_error (error);
+  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_model_get_sha256 (loaded), ==, fl_model_get_sha256 (f->model));
+  g_clear_object (&loaded);
+
+  /* Loading the same model again is harmless. */
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 1);
+
+  /* Same version, other content: refused, and the model in force stays. */
+  g_assert_false (fl_model_store_activate (f->store, changed, "tester", &error));
+  g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_VERSION_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "Bump the “version”"));
+  g_clear_error (&error);
+  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  g_assert_cmpstr (fl_model_get_sha256 (loaded), ==, fl_model_get_sha256 (f->model));
+  g_clear_object (&loaded);
+
+  /* A new version replaces it; both stay stored. */
+  g_assert_true (fl_model_store_activate (f->store, bumped, "tester", &error));
+  g_assert_no_error (error);
+  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  g_assert_cmpint (fl_model_get_version (loaded), ==, 2);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 2);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'model-loaded'"), ==, 3);
+}
+
+static void
+test_score_at_capture (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) unscored = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(FlLead) stored = NULL;
+  g_autoptr(FlModel) bumped = make_model (2, 30);
+  JsonObject *reference;
+
+  unscored = save_lead (f, "Before Model", NULL, "now", TRUE);
+  g_assert_null (fl_lead_get_model (unscored));
+  g_assert_cmpint (fl_lead_get_score (unscored), ==, 0);
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  lead = save_lead (f, "Anna", "Head of IT", "now", TRUE);
+  stored = reload (f, lead);
+  g_assert_cmpint (fl_lead_get_score (stored), ==, 35);
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (fl_lead_get_breakdown (stored))), ==, 3);
+  reference = json_node_get_object (fl_lead_get_model (stored));
+  g_assert_cmpstr (json_object_get_string_member (reference, "sha256"), ==, fl_model_get_sha256 (f->model));
+  g_assert_cmpint (json_object_get_int_member (reference, "version"), ==, 1);
+  g_clear_object (&lead);
+  g_clear_object (&stored);
+
+  /* The cache follows a newly loaded model. */
+  g_assert_true (fl_model_store_activate (f->store, bumped, "tester", &error));
+  lead = save_lead (f, "Ben", NULL, "now", FALSE);
+  g_assert_cmpint (fl_lead_get_score (lead), ==, 30);
+  reference = json_node_get_object (fl_lead_get_model (lead));
+  g_assert_cmpint (json_object_get_int_member (reference, "version"), ==, 2);
+}
+
+static void
+test_override (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(FlLead) stored = NULL;
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  lead = save_lead (f, "Carl", NULL, "later", FALSE);
+  g_assert_cmpint (fl_lead_get_status (lead), ==, FL_STATUS_MQL);
+
+  g_assert_false (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), "SAL", "Petra", "", &error));
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), "HOT", "Petra", "x", &error));
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), "SAL", "Petra",
+                                         "Met the CTO at dinner", &error));
+  g_assert_no_error (error);
+  stored = reload (f, lead);
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
+  g_assert_cmpstr (fl_lead_get_override_by (stored), ==, "Petra");
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override' "
+                                    "AND detail = 'MQL → SAL: Met the CTO at dinner'"), ==, 1);
+  g_clear_object (&stored);
+
+  g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), NULL, "Petra", NULL, &error));
+  g_assert_no_error (error);
+  stored = reload (f, lead);
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_MQL);
+  g_assert_null (fl_lead_get_override_status (stored));
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override'"), ==, 2);
+}
+
+/* The same leads, a dry run then a real run with a changed model. */
+static void
+test_rescore (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+  g_autoptr(FlRescoreReport) dry = NULL;
+  g_autoptr(FlRescoreReport) real = NULL;
+  g_autoptr(FlRescoreReport) again = NULL;
+  g_autoptr(FlLead) sal = NULL, kept = NULL, student = NULL, mql = NULL, stored = NULL;
+  gint64 audits_before;
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  sal = save_lead (f, "Sal Lead", NULL, "now", TRUE);              /* 35 SAL → 25 MQL */
+  kept = save_lead (f, "Kept Lead", NULL, "now", TRUE);            /* 35 SAL, override SAL */
+  student = save_lead (f, "Stu Dent", "Student", "now", TRUE);     /* DISQUALIFIED either way */
+  mql = save_lead (f, "Mo Ql", NULL, "later", FALSE);               /* 5 MQL either way */
+  g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (kept), "SAL", "Petra", "Key account", &error));
+  g_assert_cmpint (fl_lead_get_status (sal), ==, FL_STATUS_SAL);
+  g_assert_cmpint (fl_lead_get_status (student), ==, FL_STATUS_DISQUALIFIED);
+  audits_before = count (f->store, "SELECT count(*) FROM audit");
+
+  dry = fl_rescore (f->store, stricter, NULL, TRUE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dry->n_leads, ==, 4);
+  g_assert_cmpuint (dry->n_moved, ==, 1);
+  g_assert_cmpuint (dry->n_changed, ==, 4);  /* new model on every lead */
+  g_assert_cmpuint (dry->n_overridden, ==, 1);
+  g_assert_cmpuint (dry->moves[FL_STATUS_SAL][FL_STATUS_MQL], ==, 1);
+  g_assert_cmpuint (dry->moves[FL_STATUS_SAL][FL_STATUS_SAL], ==, 1);
+  g_assert_cmpuint (dry->moves[FL_STATUS_DISQUALIFIED][FL_STATUS_DISQUALIFIED], ==, 1);
+  g_assert_cmpuint (dry->moves[FL_STATUS_MQL][FL_STATUS_MQL], ==, 1);
+  g_assert_cmpuint (dry->changes->len, ==, 1);
+  g_assert_cmpstr (((FlRescoreChange *) g_ptr_array_index (dry->changes, 0))->uuid, ==, fl_lead_get_uuid (sal));
+  g_assert_cmpstr (((FlRescoreChange *) g_ptr_array_index (dry->changes, 0))->name, ==, "Sal Lead");
+  g_assert_cmpint (((FlRescoreChange *) g_ptr_array_index (dry->changes, 0))->score_after, ==, 25);
+
+  /* A dry run writes nothing: not the leads, not the model, no audit. */
+  stored = reload (f, sal);
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
+  g_assert_cmpint (fl_lead_get_score (stored), ==, 35);
+  g_clear_object (&stored);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit"), ==, audits_before);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 1);
+
+  real = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (real->n_moved, ==, dry->n_moved);
+  g_assert_cmpuint (real->n_changed, ==, dry->n_changed);
+  g_assert_cmpmem (real->moves, sizeof real->moves, dry->moves, sizeof dry->moves);
+
+  stored = reload (f, sal);
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_MQL);
+  g_assert_cmpint (fl_lead_get_score (stored), ==, 25);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (fl_lead_get_model (stored)), "version"), ==, 2);
+  g_clear_object (&stored);
+  stored = reload (f, kept);
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
+  g_assert_cmpint (fl_lead_get_score (stored), ==, 25);
+  g_assert_cmpstr (fl_lead_get_override_status (stored), ==, "SAL");
+  g_clear_object (&stored);
+
+  /* One audit entry per changed lead; the file's model is now stored. */
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'rescored' "
+                                    "AND detail LIKE 'SAL → MQL, score 35 → 25, model Rescore test v2'"), ==, 1);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 2);
+
+  /* Nothing left to change. */
+  again = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->n_changed, ==, 0);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
+}
+
+static void
+test_rescore_active_model (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlLead) lead = NULL;
+
+  report = fl_rescore (f->store, NULL, NULL, TRUE, "tester", &error);
+  g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL);
+  g_assert_null (report);
+  g_clear_error (&error);
+
+  lead = save_lead (f, "Early Bird", NULL, "now", TRUE);   /* captured before any model */
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  report = fl_rescore (f->store, NULL, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_leads, ==, 1);
+  g_assert_cmpuint (report->moves[FL_STATUS_MQL][FL_STATUS_SAL], ==, 1);
+}
+
+/* Same version with other content is refused in a rescore from a file
+ * too, before anything is written. */
+static void
+test_rescore_version_conflict (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlModel) changed = make_model (1, 40);
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(FlLead) stored = NULL;
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  lead = save_lead (f, "Dora", NULL, "later", TRUE);
+  report = fl_rescore (f->store, changed, NULL, FALSE, "tester", &error);
+  g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_VERSION_CONFLICT);
+  g_assert_null (report);
+  stored = reload (f, lead);
+  g_assert_cmpint (fl_lead_get_score (stored), ==, 15);
+}
+
+/* More leads than one chunk, to cross the chunk boundary. */
+static void
+test_rescore_many (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_store_begin (f->store, &error));
+  for (guint i = 0; i < 4500; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+      g_autoptr(JsonNode) value = json_node_new (JSON_NODE_VALUE);
+
+      json_node_set_string (value, "now");
+      fl_lead_set_answer (lead, "timeframe", value);
+      if (i % 3 == 0)
+        fl_lead_add_interaction (lead, "demo", NULL);
+      g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
+      g_assert_true (fl_store_save_lead_in_transaction (f->store, lead, "test", &error));
+    }
+  g_assert_true (fl_store_commit (f->store, &error));
+
+  report = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_leads, ==, 4500);
+  g_assert_cmpuint (report->moves[FL_STATUS_SAL][FL_STATUS_MQL], ==, 1500);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads WHERE status = 'SAL'"), ==, 0);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
+}
+
+/* The demo event is seeded with the bundled model and its leads scored. */
+static void
+test_demo_seed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fairlead-demo-XXXXXX", &error);
+  g_autofree char *source = g_build_filename (g_getenv ("FAIRLEAD_DATADIR"), "demo", NULL);
+  g_autofree char *db = g_build_filename (dir, "demo.db", NULL);
+  const char *files[] = { "event.json", "scoring.json" };
+  g_autoptr(FlStore) store = NULL;
+  g_autoptr(FlModel) model = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autofree char *leads = g_build_filename (dir, "leads.jsonl", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *from = g_build_filename (source, files[i], NULL);
+      g_autofree char *to = g_build_filename (dir, files[i], NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (from, &text, NULL, NULL));
+      g_assert_true (g_file_set_contents (to, text, -1, NULL));
+    }
+  g_assert_true (g_file_set_contents (leads,
+    "{\"uuid\": \"44444444-4444-4444-8444-444444444444\", \"full_name\": \"Dana Demo\","
+    " \"company\": \"Demo GmbH\", \"answers\": {\"timeframe\": \"3m\", \"budget\": \"approved\","
+    " \"role\": \"decides\"}}\n", -1, NULL));
+
+  store = fl_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_demo_seed (store, dir, &error));
+  g_assert_no_error (error);
+  model = fl_model_store_load_for_event (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_model_get_name (model), ==, "Automatica booth model");
+  lead = fl_store_get_lead (store, "44444444-4444-4444-8444-444444444444", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_lead_get_score (lead), ==, 65);
+  g_assert_cmpint (fl_lead_get_status (lead), ==, FL_STATUS_SAL);
+
+  g_clear_object (&store);
+  for (const char *const *name = (const char *const[]) { "event.json", "scoring.json", "leads.jsonl",
+                                                         "demo.db", "demo.db-wal", "demo.db-shm", NULL };
+       *name != NULL; name++)
+    {
+      g_autofree char *file = g_build_filename (dir, *name, NULL);
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/rescore/activate", test_activate);
+  ADD ("/rescore/score-at-capture", test_score_at_capture);
+  ADD ("/rescore/override", test_override);
+  ADD ("/rescore/dry-run-vs-real", test_rescore);
+  ADD ("/rescore/active-model", test_rescore_active_model);
+  ADD ("/rescore/version-conflict", test_rescore_version_conflict);
+  ADD ("/rescore/many", test_rescore_many);
+#undef ADD
+  g_test_add_func ("/rescore/demo-seed", test_demo_seed);
+
+  return g_test_run ();
+}

@@ -1,0 +1,324 @@
+/* test-wedge.c: FlWedgeDetector on recorded-style key timings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case is a script of keys with the milliseconds since the previous
+ * key, shaped like what a USB HID scanner (a key every 4–12 ms), a
+ * Bluetooth scanner (bursts with radio hiccups) and people (80–400 ms)
+ * produce. '\n' in a script stands for Enter, '\t' for Tab.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "scan/fl-wedge-detector.h"
+
+typedef struct
+{
+  FlWedgeDetector *detector;
+  GString         *log;     /* what came out, in order: [scan:…] and typed keys */
+  guint            n_scans;
+  guint            n_typed;
+  gint64           now;     /* µs */
+} Fixture;
+
+static void
+scanned_cb (FlWedgeDetector *detector, const char *payload, Fixture *fixture)
+{
+  fixture->n_scans++;
+  g_string_append_printf (fixture->log, "[scan:%s]", payload);
+}
+
+static void
+typed_cb (FlWedgeDetector *detector, guint key, guint character, Fixture *fixture)
+{
+  fixture->n_typed++;
+  if (key == FL_WEDGE_KEY_ENTER)
+    g_string_append (fixture->log, "<enter>");
+  else if (key == FL_WEDGE_KEY_TAB)
+    g_string_append (fixture->log, "<tab>");
+  else
+    g_string_append_unichar (fixture->log, character);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  fixture->detector = fl_wedge_detector_new ();
+  fixture->log = g_string_new (NULL);
+  fixture->now = 1000 * G_USEC_PER_SEC;
+  g_signal_connect (fixture->detector, "scanned", G_CALLBACK (scanned_cb), fixture);
+  g_signal_connect (fixture->detector, "typed", G_CALLBACK (typed_cb), fixture);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_assert_finalize_object (fixture->detector);
+  g_string_free (fixture->log, TRUE);
+}
+
+/* Keys the GUI handles itself (feed() returned FALSE) go to the log too, as
+ * the user would see them, so order can be checked. */
+static void
+press (Fixture *fixture, gunichar c, guint delay_ms)
+{
+  FlWedgeKey key = c == '\n' ? FL_WEDGE_KEY_ENTER : c == '\t' ? FL_WEDGE_KEY_TAB
+                                                               : FL_WEDGE_KEY_CHAR;
+
+  fixture->now += delay_ms * 1000;
+  if (!fl_wedge_detector_feed (fixture->detector, key, c, fixture->now))
+    g_string_append (fixture->log, key == FL_WEDGE_KEY_ENTER ? "{enter}" : "{tab}");
+}
+
+/* Plays @text with @delays_ms cycled over its characters. */
+static void
+play (Fixture *fixture, const char *text, const guint *delays_ms, guint n_delays)
+{
+  guint i = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p), i++)
+    press (fixture, g_utf8_get_char (p), delays_ms[i % n_delays]);
+}
+
+/* Lets time pass, firing the GUI's timer when it is due. */
+static void
+wait_ms (Fixture *fixture, guint ms)
+{
+  gint64 end = fixture->now + ms * 1000;
+
+  for (;;)
+    {
+      gint64 deadline = fl_wedge_detector_get_deadline (fixture->detector);
+
+      if (deadline < 0 || deadline > end)
+        break;
+      fixture->now = deadline;
+      fl_wedge_detector_tick (fixture->detector, fixture->now);
+    }
+  fixture->now = end;
+}
+
+/* A USB scanner at full speed, 4–12 ms a key, Enter suffix. */
+static const guint usb[] = { 8, 4, 12, 8, 8, 4, 8, 11, 8, 4 };
+/* A Bluetooth scanner: quick, with radio hiccups of up to 62 ms. */
+static const guint bluetooth[] = { 9, 15, 22, 9, 9, 62, 14, 9, 30, 9, 9, 9 };
+/* People at a keyboard, from hunting to touch typing. */
+static const guint slow_typist[] = { 310, 240, 420, 280, 390 };
+static const guint fast_typist[] = { 95, 120, 80, 140, 110, 85, 160 };
+
+static void
+test_usb_badge (Fixture *fixture, gconstpointer data)
+{
+  play (fixture, "FL-2026-000123\n", usb, G_N_ELEMENTS (usb));
+  g_assert_true (fl_wedge_detector_is_holding (fixture->detector));
+  g_assert_cmpuint (fixture->n_scans, ==, 0);  /* not before the gap */
+  wait_ms (fixture, 500);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:FL-2026-000123]");
+  g_assert_cmpuint (fixture->n_typed, ==, 0);
+  g_assert_false (fl_wedge_detector_is_holding (fixture->detector));
+  g_assert_cmpint (fl_wedge_detector_get_deadline (fixture->detector), ==, -1);
+}
+
+static void
+test_vcard_burst (Fixture *fixture, gconstpointer data)
+{
+  const char *vcard = "BEGIN:VCARD\nVERSION:3.0\nN:Größer;Jürgen\nFN:Jürgen Größer\n"
+                      "ORG:Müller & Söhne\nEMAIL:jg@example.com\nEND:VCARD\n";
+  /* Some scanners pause a little longer after each Enter. */
+  guint i = 0;
+
+  for (const char *p = vcard; *p != '\0'; p = g_utf8_next_char (p), i++)
+    press (fixture, g_utf8_get_char (p), p > vcard && p[-1] == '\n' ? 30 : usb[i % 10]);
+  wait_ms (fixture, 300);
+  g_assert_cmpuint (fixture->n_scans, ==, 1);
+  g_assert_cmpuint (fixture->n_typed, ==, 0);
+  g_assert_cmpstr (fixture->log->str, ==,
+                   "[scan:BEGIN:VCARD\nVERSION:3.0\nN:Größer;Jürgen\nFN:Jürgen Größer\n"
+                   "ORG:Müller & Söhne\nEMAIL:jg@example.com\nEND:VCARD]");
+}
+
+static void
+test_bluetooth_hiccups (Fixture *fixture, gconstpointer data)
+{
+  play (fixture, "4006381333931\n", bluetooth, G_N_ELEMENTS (bluetooth));
+  wait_ms (fixture, 500);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:4006381333931]");
+}
+
+static void
+test_no_suffix (Fixture *fixture, gconstpointer data)
+{
+  /* Scanners set up without a suffix: the gap alone ends the burst. */
+  play (fixture, "A1B2C3D4", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 100);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:A1B2C3D4]");
+}
+
+static void
+test_tab_fields (Fixture *fixture, gconstpointer data)
+{
+  play (fixture, "12345\tMüller\tAnna\t", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 100);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:12345\tMüller\tAnna]");
+}
+
+static void
+test_typing (Fixture *fixture, gconstpointer data)
+{
+  play (fixture, "Hallo Jürgen", slow_typist, G_N_ELEMENTS (slow_typist));
+  play (fixture, " – schön\n", fast_typist, G_N_ELEMENTS (fast_typist));
+  wait_ms (fixture, 1000);
+  g_assert_cmpuint (fixture->n_scans, ==, 0);
+  g_assert_cmpstr (fixture->log->str, ==, "Hallo Jürgen – schön{enter}");
+}
+
+static void
+test_typing_held_briefly (Fixture *fixture, gconstpointer data)
+{
+  /* A typed key comes back once the gap has passed, not later. */
+  press (fixture, 'x', 0);
+  g_assert_cmpint (fl_wedge_detector_get_deadline (fixture->detector), ==,
+                   fixture->now + FL_WEDGE_DEFAULT_GAP_US + 1);
+  wait_ms (fixture, 34);
+  g_assert_cmpstr (fixture->log->str, ==, "");
+  wait_ms (fixture, 2);
+  g_assert_cmpstr (fixture->log->str, ==, "x");
+}
+
+static void
+test_rollover (Fixture *fixture, gconstpointer data)
+{
+  /* Two keys rolled within 20 ms by a quick typist are still typing. */
+  static const guint rolled[] = { 200, 18, 150, 20, 170, 140 };
+
+  play (fixture, "the cat", rolled, G_N_ELEMENTS (rolled));
+  wait_ms (fixture, 500);
+  g_assert_cmpuint (fixture->n_scans, ==, 0);
+  g_assert_cmpstr (fixture->log->str, ==, "the cat");
+}
+
+static void
+test_enter_alone (Fixture *fixture, gconstpointer data)
+{
+  g_assert_false (fl_wedge_detector_feed (fixture->detector, FL_WEDGE_KEY_ENTER, 0, 1));
+  g_assert_false (fl_wedge_detector_feed (fixture->detector, FL_WEDGE_KEY_TAB, 0, 2));
+  g_assert_false (fl_wedge_detector_is_holding (fixture->detector));
+}
+
+static void
+test_mixed (Fixture *fixture, gconstpointer data)
+{
+  /* Staff type a note, a visitor's badge is scanned, staff go on typing:
+   * everything comes out in order and the scan stays whole. */
+  play (fixture, "ok\n", slow_typist, G_N_ELEMENTS (slow_typist));
+  press (fixture, 'B', 400);
+  play (fixture, "ADGE-77\n", usb, G_N_ELEMENTS (usb));
+  play (fixture, "ja", slow_typist, G_N_ELEMENTS (slow_typist));
+  wait_ms (fixture, 1000);
+  g_assert_cmpstr (fixture->log->str, ==, "ok{enter}[scan:BADGE-77]ja");
+}
+
+static void
+test_gap_configurable (Fixture *fixture, gconstpointer data)
+{
+  /* An old scanner at 50 ms a key reads as typing by default… */
+  static const guint old_scanner[] = { 50 };
+
+  play (fixture, "98765\n", old_scanner, 1);
+  wait_ms (fixture, 500);
+  g_assert_cmpstr (fixture->log->str, ==, "98765{enter}");
+
+  /* …and as a scan once the gap is set for it. */
+  g_string_truncate (fixture->log, 0);
+  g_object_set (fixture->detector, "gap", (gint64) 60000, NULL);
+  g_assert_cmpint (fl_wedge_detector_get_gap (fixture->detector), ==, 60000);
+  play (fixture, "98765\n", old_scanner, 1);
+  wait_ms (fixture, 500);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:98765]");
+}
+
+static void
+test_min_length (Fixture *fixture, gconstpointer data)
+{
+  play (fixture, "42\n", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 200);
+  g_assert_cmpstr (fixture->log->str, ==, "42<enter>");
+
+  g_string_truncate (fixture->log, 0);
+  fl_wedge_detector_set_min_length (fixture->detector, 2);
+  play (fixture, "42\n", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 200);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:42]");
+}
+
+static void
+test_back_to_back (Fixture *fixture, gconstpointer data)
+{
+  /* Two badges scanned 80 ms apart are two scans. */
+  play (fixture, "FIRST-001\n", usb, G_N_ELEMENTS (usb));
+  press (fixture, 'S', 80);
+  play (fixture, "ECOND-002\n", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 200);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:FIRST-001][scan:SECOND-002]");
+}
+
+static void
+test_flush (Fixture *fixture, gconstpointer data)
+{
+  /* The GUI flushes before a key it handles itself (Backspace here). */
+  press (fixture, 'a', 0);
+  fl_wedge_detector_flush (fixture->detector);
+  g_assert_cmpstr (fixture->log->str, ==, "a");
+  g_assert_false (fl_wedge_detector_is_holding (fixture->detector));
+
+  play (fixture, "CODE-9", usb, G_N_ELEMENTS (usb));
+  fl_wedge_detector_flush (fixture->detector);
+  g_assert_cmpstr (fixture->log->str, ==, "a[scan:CODE-9]");
+  fl_wedge_detector_flush (fixture->detector);
+  g_assert_cmpuint (fixture->n_scans, ==, 1);
+}
+
+static void
+reentrant_cb (FlWedgeDetector *detector, const char *payload, Fixture *fixture)
+{
+  /* A handler that feeds a key while handling a scan must not corrupt the
+   * detector's state. */
+  g_assert_true (fl_wedge_detector_feed (detector, FL_WEDGE_KEY_CHAR, 'z', fixture->now));
+}
+
+static void
+test_reentrant (Fixture *fixture, gconstpointer data)
+{
+  g_signal_connect (fixture->detector, "scanned", G_CALLBACK (reentrant_cb), fixture);
+  play (fixture, "ABCDEF", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 200);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:ABCDEF]z");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/wedge/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("usb-badge", test_usb_badge);
+  ADD ("vcard-burst", test_vcard_burst);
+  ADD ("bluetooth-hiccups", test_bluetooth_hiccups);
+  ADD ("no-suffix", test_no_suffix);
+  ADD ("tab-fields", test_tab_fields);
+  ADD ("typing", test_typing);
+  ADD ("typing-held-briefly", test_typing_held_briefly);
+  ADD ("rollover", test_rollover);
+  ADD ("enter-alone", test_enter_alone);
+  ADD ("mixed", test_mixed);
+  ADD ("gap-configurable", test_gap_configurable);
+  ADD ("min-length", test_min_length);
+  ADD ("back-to-back", test_back_to_back);
+  ADD ("flush", test_flush);
+  ADD ("reentrant", test_reentrant);
+#undef ADD
+
+  return g_test_run ();
+}
