@@ -17,6 +17,7 @@
 
 #include "fl-dashboard.h"
 #include "fl-leads-page.h"
+#include "score/fl-model-store.h"
 
 #define PANEL_HEIGHT 230
 #define GAP 12
@@ -139,7 +140,9 @@ draw_text (GtkWidget *widget, cairo_t *cr, const GdkRGBA *color, double alpha, c
 
   if (bold)
     pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  if (scale != 1.0)
+  if (scale != 1.0 && pango_font_description_get_size_is_absolute (font))
+    pango_font_description_set_absolute_size (font, pango_font_description_get_size (font) * scale);
+  else if (scale != 1.0)
     pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
@@ -200,7 +203,10 @@ draw_bars (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double y
         set_color (cr, &accent, 0.9);
       rounded_rect (cr, bx, y + chart_h - bh, bw, bh, MIN (3, bw / 2));
       cairo_fill (cr);
-      if (labels != NULL && i % label_every == 0)
+      /* Every day's first hour is labelled with the day; others as room allows. */
+      if (labels != NULL && (i % label_every == 0 || strchr (g_array_index (labels, Bucket, i).label, ' ')) &&
+          (i + 1 >= n || i % label_every != label_every - 1 || label_every == 1 ||
+           !strchr (g_array_index (labels, Bucket, i + 1).label, ' ') || strchr (g_array_index (labels, Bucket, i).label, ' ')))
         draw_text (widget, cr, fg, 0.6, g_array_index (labels, Bucket, i).label, bx + bw / 2, y + chart_h + 4,
                    0.5, 0, FALSE, 0.8);
     }
@@ -650,14 +656,18 @@ void
 fl_dashboard_reload (FlDashboard *self)
 {
   g_autofree char *event = NULL;
-  int threshold;
 
   g_return_if_fail (FL_IS_DASHBOARD (self));
 
-  threshold = self->stats.sal_threshold;
   stats_clear (&self->stats);
-  self->stats.sal_threshold = threshold;
   event = fl_store_get_meta (self->store, "active_event");
+  if (event != NULL)
+    {
+      g_autoptr(FlModel) model = fl_model_store_load_for_event (self->store, event, NULL);
+
+      if (model != NULL)
+        self->stats.sal_threshold = fl_model_get_sal_threshold (model);
+    }
   read_stats (self, event);
 
   if (self->stats.n_leads == 0)
@@ -704,18 +714,4 @@ fl_dashboard_get_sal_threshold (FlDashboard *self)
 {
   g_return_val_if_fail (FL_IS_DASHBOARD (self), -1);
   return self->stats.sal_threshold;
-}
-
-/**
- * fl_dashboard_set_sal_threshold:
- * @threshold: the score from which a lead is SAL, -1 when unknown
- *
- * Marks the threshold on the score histogram.
- */
-void
-fl_dashboard_set_sal_threshold (FlDashboard *self, int threshold)
-{
-  g_return_if_fail (FL_IS_DASHBOARD (self));
-  self->stats.sal_threshold = threshold;
-  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
 }

@@ -19,7 +19,5 @@ void       fl_dashboard_reload            (FlDashboard *self);
 gint64     fl_dashboard_get_n_leads       (FlDashboard *self);
 gboolean   fl_dashboard_get_sal_warning   (FlDashboard *self);
 int        fl_dashboard_get_sal_threshold (FlDashboard *self);
-void       fl_dashboard_set_sal_threshold (FlDashboard *self,
-                                           int          threshold);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
 
 struct _FlLeadDetail
@@ -768,7 +769,9 @@ fl_lead_detail_save (FlLeadDetail *self, GError **error)
   fl_lead_set_notes (lead, *notes ? notes : NULL);
   now = fl_now_iso8601 ();
   fl_lead_set_updated_at (lead, now);
-  if (!fl_store_save_lead (self->store, lead, self->actor, error))
+  /* A corrected title or company can change the score. */
+  if (!fl_scorer_score_lead (self->store, lead, error) ||
+      !fl_store_save_lead (self->store, lead, self->actor, error))
     return FALSE;
   fl_lead_detail_set_lead (self, fl_lead_get_uuid (lead));
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
@@ -786,10 +789,8 @@ fl_lead_detail_save (FlLeadDetail *self, GError **error)
 gboolean
 fl_lead_detail_override_status (FlLeadDetail *self, const char *status, const char *reason, GError **error)
 {
-  g_autoptr(FlLead) lead = NULL;
   g_autofree char *trimmed = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *now = NULL;
+  g_autofree char *uuid = NULL;
   FlStatus parsed;
 
   g_return_val_if_fail (FL_IS_LEAD_DETAIL (self), FALSE);
@@ -809,22 +810,11 @@ fl_lead_detail_override_status (FlLeadDetail *self, const char *status, const ch
       return FALSE;
     }
 
-  lead = fl_lead_copy (self->lead);
-  detail = g_strdup_printf ("%s → %s: %s", fl_status_to_string (fl_lead_get_status (lead)), status, trimmed);
-  fl_lead_set_override (lead, status, self->actor, trimmed);
-  fl_lead_set_status (lead, parsed);
-  now = fl_now_iso8601 ();
-  fl_lead_set_updated_at (lead, now);
-  if (!fl_store_begin (self->store, error))
+  /* The scorer keeps the override through every re-score and audits it. */
+  if (!fl_scorer_set_override (self->store, fl_lead_get_uuid (self->lead), status, self->actor, trimmed, error))
     return FALSE;
-  if (!fl_store_save_lead_in_transaction (self->store, lead, self->actor, error) ||
-      !fl_store_add_audit (self->store, fl_lead_get_uuid (lead), self->actor, "status-override", detail, error) ||
-      !fl_store_commit (self->store, error))
-    {
-      fl_store_rollback (self->store);
-      return FALSE;
-    }
-  fl_lead_detail_set_lead (self, fl_lead_get_uuid (lead));
+  uuid = g_strdup (fl_lead_get_uuid (self->lead));
+  fl_lead_detail_set_lead (self, uuid);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
 }

@@ -13,6 +13,8 @@
 #include "fl-preferences-window.h"
 #include "lead/fl-csv.h"
 #include "lead/fl-roster.h"
+#include "score/fl-model-store.h"
+#include "score/fl-rescore.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-staff.h"
 #include "sync/fl-outbox.h"
@@ -41,8 +43,19 @@ struct _FlPreferencesWindow
   AdwEntryRow          *staff_name_row;
   AdwPasswordEntryRow  *staff_pin_row;
 
+  /* Scoring model */
+  AdwPreferencesGroup  *model_group;
+  GPtrArray            *model_rows;
+  AdwPreferencesGroup  *faults_group;
+  GPtrArray            *fault_rows;
+  AdwPreferencesGroup  *dry_run_group;
+  GPtrArray            *dry_run_rows;
+  GtkWidget            *apply_button;
+  FlModel              *candidate;
+
   /* Roster */
   AdwPreferencesGroup  *roster_group;
+  AdwActionRow         *roster_count_row;
   AdwPreferencesGroup  *mapping_group;
   GPtrArray            *mapping_rows;
   AdwPreferencesGroup  *report_group;
@@ -421,6 +434,19 @@ build_staff_page (FlPreferencesWindow *self)
 
 /* Roster */
 
+static void
+update_roster_count (FlPreferencesWindow *self)
+{
+  gint64 count = fl_store_count_attendees (self->store, NULL, NULL);
+  g_autofree char *text = NULL;
+
+  text = count >= 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " attendee known",
+                                                    "%" G_GINT64_FORMAT " attendees known", (gulong) count),
+                                       count)
+                    : g_strdup (_("No event yet"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->roster_count_row), text);
+}
+
 /**
  * fl_preferences_window_preview_roster:
  * @path: a CSV file of attendees
@@ -525,6 +551,7 @@ fl_preferences_window_import_roster (FlPreferencesWindow *self, GError **error)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->report_group), TRUE);
   gtk_widget_set_sensitive (self->import_button, FALSE);
+  update_roster_count (self);
   g_clear_pointer (&self->roster_data, g_bytes_unref);
   fl_store_add_audit (self->store, NULL, self->actor, "roster-imported", summary, NULL);
   return TRUE;
@@ -587,18 +614,14 @@ static void
 build_roster_page (FlPreferencesWindow *self)
 {
   AdwPreferencesPage *page = add_page (self, "roster", _("Roster"), "x-office-address-book-symbolic");
-  g_autofree char *count_text = NULL;
-  gint64 count = fl_store_count_attendees (self->store, NULL, NULL);
   GtkWidget *row, *button;
 
   self->roster_group = add_group (page, _("Attendee List"),
                                   _("The organiser’s list of badge ids and names, so badges that carry only an id "
                                     "show the visitor’s name, offline."));
-  count_text = count >= 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " attendee known",
-                                                          "%" G_GINT64_FORMAT " attendees known", (gulong) count),
-                                             count)
-                          : g_strdup (_("No event yet"));
-  row = add_row (self->roster_group, NULL, count_text, NULL);
+  row = add_row (self->roster_group, NULL, "", NULL);
+  self->roster_count_row = ADW_ACTION_ROW (row);
+  update_roster_count (self);
   button = suffix_button (_("_Choose File…"), G_CALLBACK (choose_roster_cb), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
 
@@ -612,6 +635,209 @@ build_roster_page (FlPreferencesWindow *self)
   self->report_rows = g_ptr_array_new ();
   self->report_group = add_group (page, _("Import Report"), NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->report_group), FALSE);
+}
+
+/* Scoring model */
+
+static void
+load_current_model (FlPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) model = fl_model_store_load_for_event (self->store, NULL, &error);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  clear_rows (self->model_group, self->model_rows);
+  if (model == NULL)
+    {
+      add_row (self->model_group, self->model_rows, _("No scoring model"),
+               g_error_matches (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL)
+               ? _("Leads are captured but not scored. Load the model marketing and sales agreed on.")
+               : error->message);
+      return;
+    }
+  title = g_strdup_printf (_("“%s”, version %" G_GINT64_FORMAT), fl_model_get_name (model),
+                           fl_model_get_version (model));
+  subtitle = g_strdup_printf (_("SAL from %d points · %u questions, %u required · %u rules"),
+                              fl_model_get_sal_threshold (model), fl_model_get_n_questions (model),
+                              fl_model_get_n_required (model), fl_model_get_n_rules (model));
+  add_row (self->model_group, self->model_rows, title, subtitle);
+}
+
+/**
+ * fl_preferences_window_load_model:
+ * @path: a scoring model file
+ *
+ * Validates the file. A model with faults shows each with its JSON path
+ * and is refused; a valid one shows what re-scoring every lead with it
+ * would change ("12 leads MQL → SAL"), and waits to be applied.
+ *
+ * Returns: %FALSE with @error set when the file cannot be read or has
+ *   faults
+ */
+gboolean
+fl_preferences_window_load_model (FlPreferencesWindow *self, const char *path, GError **error)
+{
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(FlModel) model = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autofree char *description = NULL;
+  guint n_rows = 0;
+
+  g_return_val_if_fail (FL_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  g_clear_object (&self->candidate);
+  clear_rows (self->faults_group, self->fault_rows);
+  clear_rows (self->dry_run_group, self->dry_run_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->faults_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->dry_run_group), FALSE);
+
+  model = fl_model_new_from_file (path, &faults, error);
+  if (model == NULL)
+    {
+      for (guint i = 0; faults != NULL && i < faults->len; i++)
+        {
+          FlModelFault *fault = g_ptr_array_index (faults, i);
+          GtkWidget *row = add_row (self->faults_group, self->fault_rows, fault->message, fault->path);
+
+          gtk_widget_add_css_class (row, "model-fault");
+        }
+      if (faults != NULL && faults->len > 0)
+        gtk_widget_set_visible (GTK_WIDGET (self->faults_group), TRUE);
+      return FALSE;
+    }
+
+  report = fl_rescore (self->store, model, NULL, TRUE, self->actor, error);
+  if (report == NULL)
+    return FALSE;
+
+  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "“%s” version %" G_GINT64_FORMAT " is valid. Re-scoring the %u lead "
+                                              "of this event with it would change:",
+                                              "“%s” version %" G_GINT64_FORMAT " is valid. Re-scoring the %u leads "
+                                              "of this event with it would change:",
+                                              report->n_leads),
+                                 fl_model_get_name (model), fl_model_get_version (model), report->n_leads);
+  adw_preferences_group_set_description (self->dry_run_group, description);
+  for (FlStatus from = FL_STATUS_MQL; from <= FL_STATUS_DISQUALIFIED; from++)
+    for (FlStatus to = FL_STATUS_MQL; to <= FL_STATUS_DISQUALIFIED; to++)
+      {
+        guint n = report->moves[from][to];
+        g_autofree char *text = NULL;
+
+        if (from == to || n == 0)
+          continue;
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead %s → %s", "%u leads %s → %s", n), n,
+                                fl_status_to_string (from), fl_status_to_string (to));
+        add_row (self->dry_run_group, self->dry_run_rows, text, NULL);
+        n_rows++;
+      }
+  if (n_rows == 0)
+    add_row (self->dry_run_group, self->dry_run_rows, _("No lead changes status"),
+             report->n_changed > 0 ? _("Some scores change; every status stays.") : NULL);
+  if (report->n_overridden > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead keeps its manual status",
+                                                            "%u leads keep their manual status",
+                                                            report->n_overridden),
+                                               report->n_overridden);
+      add_row (self->dry_run_group, self->dry_run_rows, text, NULL);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->dry_run_group), TRUE);
+  gtk_widget_set_sensitive (self->apply_button, TRUE);
+  self->candidate = g_steal_pointer (&model);
+  return TRUE;
+}
+
+/**
+ * fl_preferences_window_apply_model:
+ *
+ * Makes the loaded model the event's model and re-scores every lead with
+ * it (manual statuses stay), each change audited.
+ */
+gboolean
+fl_preferences_window_apply_model (FlPreferencesWindow *self, GError **error)
+{
+  g_autoptr(FlRescoreReport) report = NULL;
+
+  g_return_val_if_fail (FL_IS_PREFERENCES_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->candidate != NULL, FALSE);
+
+  if (!fl_model_store_activate (self->store, self->candidate, self->actor, error))
+    return FALSE;
+  report = fl_rescore (self->store, self->candidate, NULL, FALSE, self->actor, error);
+  if (report == NULL)
+    return FALSE;
+  g_clear_object (&self->candidate);
+  clear_rows (self->dry_run_group, self->dry_run_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->dry_run_group), FALSE);
+  gtk_widget_set_sensitive (self->apply_button, FALSE);
+  load_current_model (self);
+  return TRUE;
+}
+
+static void
+model_file_cb (GtkNativeDialog *dialog, int response, FlPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    {
+      path = g_file_get_path (file);
+      if (path == NULL)
+        toast (self, _("Choose a file on this computer"));
+      else if (!fl_preferences_window_load_model (self, path, &error))
+        toast_error (self, error);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+choose_model_cb (FlPreferencesWindow *self)
+{
+  open_file (self, _("Choose a Scoring Model"), _("Scoring models (JSON)"), "*.json", G_CALLBACK (model_file_cb));
+}
+
+static void
+apply_model_cb (FlPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_preferences_window_apply_model (self, &error))
+    toast_error (self, error);
+  else
+    toast (self, _("Model applied; every lead was re-scored"));
+}
+
+static void
+build_scoring_page (FlPreferencesWindow *self)
+{
+  AdwPreferencesPage *page = add_page (self, "scoring", _("Scoring"), "starred-symbolic");
+  GtkWidget *button;
+
+  self->model_group = add_group (page, _("Scoring Model"),
+                                 _("The rules marketing and sales agreed on: when a lead is SAL, when MQL."));
+  self->model_rows = g_ptr_array_new ();
+  button = suffix_button (_("_Load File…"), G_CALLBACK (choose_model_cb), self);
+  adw_preferences_group_set_header_suffix (self->model_group, button);
+  load_current_model (self);
+
+  self->fault_rows = g_ptr_array_new ();
+  self->faults_group = add_group (page, _("The File Has Faults"),
+                                  _("The model in force stays. Fix each fault at its place in the file, then load it "
+                                    "again."));
+  gtk_widget_set_visible (GTK_WIDGET (self->faults_group), FALSE);
+
+  self->dry_run_rows = g_ptr_array_new ();
+  self->dry_run_group = add_group (page, _("What It Would Change"), NULL);
+  self->apply_button = suffix_button (_("_Apply"), G_CALLBACK (apply_model_cb), self);
+  gtk_widget_add_css_class (self->apply_button, "suggested-action");
+  gtk_widget_set_sensitive (self->apply_button, FALSE);
+  adw_preferences_group_set_header_suffix (self->dry_run_group, self->apply_button);
+  gtk_widget_set_visible (GTK_WIDGET (self->dry_run_group), FALSE);
 }
 
 /* Connectors */
@@ -1200,6 +1426,10 @@ fl_preferences_window_finalize (GObject *object)
   g_clear_pointer (&self->connector_rows, g_ptr_array_unref);
   g_clear_pointer (&self->roster_data, g_bytes_unref);
   g_clear_pointer (&self->roster_name, g_free);
+  g_clear_pointer (&self->model_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->fault_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->dry_run_rows, g_ptr_array_unref);
+  g_clear_object (&self->candidate);
   G_OBJECT_CLASS (fl_preferences_window_parent_class)->finalize (object);
 }
 
@@ -1239,6 +1469,7 @@ fl_preferences_window_new (FlStore *store, const char *actor)
   self->settings = lookup_settings ();
   build_event_page (self);
   build_staff_page (self);
+  build_scoring_page (self);
   build_roster_page (self);
   build_connectors_page (self);
   build_kiosk_page (self);

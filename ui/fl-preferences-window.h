@@ -24,6 +24,11 @@ gboolean   fl_preferences_window_preview_roster (FlPreferencesWindow *self,
                                                GError             **error);
 gboolean   fl_preferences_window_import_roster (FlPreferencesWindow *self,
                                                GError             **error);
+gboolean   fl_preferences_window_load_model   (FlPreferencesWindow *self,
+                                               const char          *path,
+                                               GError             **error);
+gboolean   fl_preferences_window_apply_model  (FlPreferencesWindow *self,
+                                               GError             **error);
 void       fl_preferences_window_upload_now   (FlPreferencesWindow *self);
 
 G_END_DECLS

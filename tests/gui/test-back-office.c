@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fl-back-office-private.h"
+#include "score/fl-model-store.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-staff.h"
 
@@ -201,6 +202,17 @@ make_leads (Fixture *fixture, guint n)
     }
   g_assert_true (fl_store_commit (fixture->store, &error));
   g_rand_free (rand);
+}
+
+static const char *
+demo_model_path (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (g_getenv ("FAIRLEAD_DATADIR"),
+                             "demo", "scoring.json", NULL);
+  return path;
 }
 
 static void
@@ -568,6 +580,7 @@ test_dashboard (Fixture *fixture, gconstpointer data)
   const Setup *setup = data;
   FlDashboard *dashboard = _fl_back_office_get_dashboard (fixture->office);
   g_autoptr(GError) error = NULL;
+  int threshold = -1;
 
   if (setup->n_leads > 0)
     {
@@ -585,12 +598,21 @@ test_dashboard (Fixture *fixture, gconstpointer data)
                                     &error));
       g_assert_no_error (error);
     }
+  if (setup->n_leads > 0)
+    {
+      /* The demo model marks its SAL threshold on the histogram. */
+      g_autoptr(FlModel) model = fl_model_new_from_file (demo_model_path (), NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (fl_model_store_activate (fixture->store, model, "Lena", &error));
+      threshold = fl_model_get_sal_threshold (model);
+    }
   unlock (fixture);
-  fl_dashboard_set_sal_threshold (dashboard, 60);
   _fl_back_office_show_view (fixture->office, "dashboard");
   fl_dashboard_reload (dashboard);
   g_assert_cmpint (fl_dashboard_get_n_leads (dashboard), ==, setup->n_leads);
   g_assert_cmpint (fl_dashboard_get_sal_warning (dashboard), ==, setup->n_leads > 0);
+  g_assert_cmpint (fl_dashboard_get_sal_threshold (dashboard), ==, threshold);
   screenshot (GTK_WIDGET (fixture->window), setup->n_leads > 0 ? "dashboard" : "dashboard-empty");
 }
 
@@ -688,6 +710,79 @@ test_event_errors (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_model (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = g_build_filename (fixture->tmpdir, "bad-model.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(FlModel) active = NULL;
+  FlPreferencesWindow *preferences;
+  FlLeadQuery sal = { .status = "SAL" };
+  gint64 n_sal_before;
+
+  unlock (fixture);
+  preferences = _fl_back_office_show_preferences (fixture->office);
+  gtk_window_set_default_size (GTK_WINDOW (preferences), 800, 720);
+  wait_until_mapped (GTK_WIDGET (preferences));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "scoring");
+
+  /* A broken model is refused with the JSON path of each fault. */
+  g_assert_true (g_file_get_contents (demo_model_path (), &text, NULL, &error));
+  {
+    g_autoptr(JsonNode) root = json_from_string (text, &error);
+    JsonObject *object = json_node_get_object (root);
+    g_autofree char *broken = NULL;
+
+    g_assert_no_error (error);
+    json_object_set_string_member (json_object_get_object_member (object, "thresholds"), "sal", "lots");
+    broken = json_to_string (root, TRUE);
+    g_assert_true (g_file_set_contents (bad, broken, -1, &error));
+  }
+  g_assert_false (fl_preferences_window_load_model (preferences, bad, &error));
+  g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "thresholds.sal"));
+  g_clear_error (&error);
+  screenshot (GTK_WIDGET (preferences), "settings-model-faults");
+
+  /* A good one shows the dry run and changes nothing until applied. */
+  n_sal_before = fl_store_count_leads (fixture->store, &sal, &error);
+  g_assert_true (fl_preferences_window_load_model (preferences, demo_model_path (), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_store_count_leads (fixture->store, &sal, NULL), ==, n_sal_before);
+  g_assert_null (fl_model_store_load_for_event (fixture->store, NULL, NULL));
+  screenshot (GTK_WIDGET (preferences), "settings-model-dry-run");
+  {
+    /* The dry run's rows say "N leads SAL → MQL". */
+    GtkWidget *found = NULL;
+    GtkWidget *root = GTK_WIDGET (preferences);
+    GPtrArray *queue = g_ptr_array_new ();
+
+    g_ptr_array_add (queue, root);
+    for (guint i = 0; i < queue->len && found == NULL; i++)
+      {
+        GtkWidget *widget = g_ptr_array_index (queue, i);
+
+        if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_visible (widget) &&
+            g_regex_match_simple ("^[0-9]+ leads? (MQL|SAL|DISQUALIFIED) → (MQL|SAL|DISQUALIFIED)$",
+                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), 0, 0))
+          found = widget;
+        for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+          g_ptr_array_add (queue, child);
+      }
+    g_ptr_array_unref (queue);
+    g_assert_nonnull (found);
+    g_test_message ("Dry run: %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (found)));
+  }
+
+  g_assert_true (fl_preferences_window_apply_model (preferences, &error));
+  g_assert_no_error (error);
+  active = fl_model_store_load_for_event (fixture->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (active);
+  g_assert_cmpint (fl_store_count_leads (fixture->store, &sal, NULL), !=, n_sal_before);
+}
+
+static void
 test_no_display (void)
 {
   g_test_skip ("No display: run the GUI tests under xvfb-run -a");
@@ -705,6 +800,14 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
+  {
+    /* AdwApplication loads the kiosk's style sheet; a plain window does not. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/fairlead/Fairlead/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
 #define ADD(path, setup, func) g_test_add (path, Fixture, setup, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/back-office/pin/lock", &setup_empty, test_pin_lock);
@@ -717,6 +820,7 @@ main (int argc, char *argv[])
   ADD ("/gui/back-office/dashboard/empty", &setup_empty, test_dashboard);
   ADD ("/gui/back-office/preferences", &setup_small, test_preferences);
   ADD ("/gui/back-office/preferences/event", &setup_small, test_event_errors);
+  ADD ("/gui/back-office/preferences/model", &setup_small, test_model);
 #undef ADD
 
   return g_test_run ();
