@@ -233,9 +233,9 @@ build_score (FlLeadDetail *self, AdwPreferencesPage *page)
     {
       JsonObject *object = json_node_get_object (model);
       g_autofree char *text =
-        g_strdup_printf (_("Scored with %s, version %" G_GINT64_FORMAT),
+        g_strdup_printf (_("Scored with %s, version %d"),
                          json_object_get_string_member_with_default (object, "name", "?"),
-                         json_object_get_int_member_with_default (object, "version", 0));
+                         (int) json_object_get_int_member_with_default (object, "version", 0));
       adw_preferences_group_set_description (group, text);
     }
   if (override != NULL)

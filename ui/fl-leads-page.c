@@ -741,13 +741,13 @@ build (FlLeadsPage *self)
   self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
   gtk_column_view_set_show_column_separators (self->column_view, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "leads-view");
-  add_column (self, COLUMN_TIME, _("Time"), FALSE, 100);
+  add_column (self, COLUMN_TIME, _("Time"), FALSE, 90);
   add_column (self, COLUMN_NAME, _("Name"), TRUE, -1);
   add_column (self, COLUMN_COMPANY, _("Company"), TRUE, -1);
   add_column (self, COLUMN_SCORE, _("Score"), FALSE, 70);
   add_column (self, COLUMN_STATUS, _("Status"), FALSE, 120);
   add_column (self, COLUMN_STAFF, _("Staff"), FALSE, 100);
-  add_column (self, COLUMN_UPLOAD, _("Upload"), FALSE, 110);
+  add_column (self, COLUMN_UPLOAD, _("Upload"), FALSE, 130);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
                             G_CALLBACK (filter_changed_cb), self);
 

@@ -440,9 +440,9 @@ update_roster_count (FlPreferencesWindow *self)
   gint64 count = fl_store_count_attendees (self->store, NULL, NULL);
   g_autofree char *text = NULL;
 
-  text = count >= 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " attendee known",
-                                                    "%" G_GINT64_FORMAT " attendees known", (gulong) count),
-                                       count)
+  text = count >= 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d attendee known", "%d attendees known",
+                                                    (gulong) count),
+                                       (int) count)
                     : g_strdup (_("No event yet"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->roster_count_row), text);
 }
@@ -656,8 +656,7 @@ load_current_model (FlPreferencesWindow *self)
                : error->message);
       return;
     }
-  title = g_strdup_printf (_("“%s”, version %" G_GINT64_FORMAT), fl_model_get_name (model),
-                           fl_model_get_version (model));
+  title = g_strdup_printf (_("“%s”, version %d"), fl_model_get_name (model), (int) fl_model_get_version (model));
   subtitle = g_strdup_printf (_("SAL from %d points · %u questions, %u required · %u rules"),
                               fl_model_get_sal_threshold (model), fl_model_get_n_questions (model),
                               fl_model_get_n_required (model), fl_model_get_n_rules (model));
@@ -712,12 +711,12 @@ fl_preferences_window_load_model (FlPreferencesWindow *self, const char *path, G
     return FALSE;
 
   description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "“%s” version %" G_GINT64_FORMAT " is valid. Re-scoring the %u lead "
+                                              "“%s” version %d is valid. Re-scoring the %u lead "
                                               "of this event with it would change:",
-                                              "“%s” version %" G_GINT64_FORMAT " is valid. Re-scoring the %u leads "
+                                              "“%s” version %d is valid. Re-scoring the %u leads "
                                               "of this event with it would change:",
                                               report->n_leads),
-                                 fl_model_get_name (model), fl_model_get_version (model), report->n_leads);
+                                 fl_model_get_name (model), (int) fl_model_get_version (model), report->n_leads);
   adw_preferences_group_set_description (self->dry_run_group, description);
   for (FlStatus from = FL_STATUS_MQL; from <= FL_STATUS_DISQUALIFIED; from++)
     for (FlStatus to = FL_STATUS_MQL; to <= FL_STATUS_DISQUALIFIED; to++)
@@ -1143,11 +1142,10 @@ load_connectors (FlPreferencesWindow *self)
       GtkWidget *row, *button;
 
       fl_outbox_get_counts (outbox, connector, g_get_real_time (), &counts, NULL);
-      subtitle = g_strdup_printf (_("%s · %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " failed, %"
-                                    G_GINT64_FORMAT " uploaded"),
+      subtitle = g_strdup_printf (_("%s · %d waiting, %d failed, %d uploaded"),
                                   fl_connector_get_url (connector) ? fl_connector_get_url (connector)
                                                                    : fl_connector_get_type_name (connector),
-                                  counts.pending + counts.sending, counts.failed, counts.done);
+                                  (int) (counts.pending + counts.sending), (int) counts.failed, (int) counts.done);
       row = add_row (self->connectors_group, self->connector_rows, fl_connector_get_name (connector), subtitle);
       button = suffix_button (_("_Test"), NULL, NULL);
       g_object_set_data_full (G_OBJECT (button), "name", g_strdup (fl_connector_get_name (connector)), g_free);
@@ -1226,8 +1224,8 @@ upload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_string_append_printf (text, _("%u uploaded, %u failed, %" G_GINT64_FORMAT " still waiting"),
-                          summary.delivered, summary.failed, summary.pending);
+  g_string_append_printf (text, _("%u uploaded, %u failed, %d still waiting"), summary.delivered, summary.failed,
+                          (int) summary.pending);
   if (summary.stopped != NULL)
     {
       GHashTableIter iter;
