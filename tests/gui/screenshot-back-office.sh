@@ -23,7 +23,11 @@ if [[ -z ${DISPLAY:-} ]]; then
 fi
 
 mkdir -p "$outdir"
-export GSETTINGS_SCHEMA_DIR="$builddir/data"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# The schema as the sources have it now, whatever the build compiled last.
+glib-compile-schemas --strict --targetdir="$tmp" "$srcdir/data"
+export GSETTINGS_SCHEMA_DIR="$tmp"
 export GSETTINGS_BACKEND=memory
 export FAIRLEAD_DATADIR="$srcdir/data"
 export FAIRLEAD_SCREENSHOT_DIR="$outdir/back-office"

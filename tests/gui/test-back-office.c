@@ -658,6 +658,23 @@ test_preferences (Fixture *fixture, gconstpointer data)
   screenshot (GTK_WIDGET (preferences), "settings-upload");
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "kiosk");
   screenshot (GTK_WIDGET (preferences), "settings-kiosk");
+  {
+    /* The kiosk page shows the GSettings keys: idle time 90 s, key gap 35 ms. */
+    g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+    g_autoptr(GString) values = g_string_new (NULL);
+
+    g_ptr_array_add (queue, preferences);
+    for (guint i = 0; i < queue->len; i++)
+      {
+        GtkWidget *widget = g_ptr_array_index (queue, i);
+
+        if (GTK_IS_SPIN_BUTTON (widget))
+          g_string_append_printf (values, "%d ", gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget)));
+        for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+          g_ptr_array_add (queue, child);
+      }
+    g_assert_cmpstr (values->str, ==, "90 35 ");
+  }
 
   /* Locking closes the settings. */
   fl_back_office_lock (fixture->office);
