@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "fl-dashboard.h"
 #include "fl-leads-page.h"
@@ -168,6 +169,19 @@ begin_panel (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double
   return y + 12 + draw_text (widget, cr, fg, 1.0, title, x + 16, y + 12, 0, w - 32, TRUE, 1.0) + 10;
 }
 
+static gboolean
+label_fits (GArray *labels, guint i, guint every)
+{
+  if (strchr (g_array_index (labels, Bucket, i).label, ' ') != NULL)
+    return TRUE;
+  if (i % every != 0)
+    return FALSE;
+  for (guint k = 1; k < every && k <= i; k++)
+    if (strchr (g_array_index (labels, Bucket, i - k).label, ' ') != NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 draw_bars (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double y, double w, double h,
            GArray *labels, const gint64 *values, guint n, int threshold_bin, double threshold_frac)
@@ -197,16 +211,15 @@ draw_bars (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double y
       double bx = x + i * bar_w + MIN (3, bar_w * 0.15);
       double bw = MAX (1, bar_w - 2 * MIN (3, bar_w * 0.15));
 
-      if (threshold_bin >= 0 && (int) i >= threshold_bin)
+      /* A bar is SAL when its whole range is at or above the threshold. */
+      if (threshold_bin >= 0 && ((int) i > threshold_bin || ((int) i == threshold_bin && threshold_frac == 0)))
         set_color (cr, &status_colors[FL_STATUS_SAL], 0.9);
       else
         set_color (cr, &accent, 0.9);
       rounded_rect (cr, bx, y + chart_h - bh, bw, bh, MIN (3, bw / 2));
       cairo_fill (cr);
       /* Every day's first hour is labelled with the day; others as room allows. */
-      if (labels != NULL && (i % label_every == 0 || strchr (g_array_index (labels, Bucket, i).label, ' ')) &&
-          (i + 1 >= n || i % label_every != label_every - 1 || label_every == 1 ||
-           !strchr (g_array_index (labels, Bucket, i + 1).label, ' ') || strchr (g_array_index (labels, Bucket, i).label, ' ')))
+      if (labels != NULL && label_fits (labels, i, label_every))
         draw_text (widget, cr, fg, 0.6, g_array_index (labels, Bucket, i).label, bx + bw / 2, y + chart_h + 4,
                    0.5, 0, FALSE, 0.8);
     }

@@ -817,6 +817,8 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
+  /* Screenshots show pages, not the crossfade between two of them. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   {
     /* AdwApplication loads the kiosk's style sheet; a plain window does not. */
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
