@@ -4,15 +4,29 @@
  */
 #pragma once
 
+#include "fl-lead-page.h"
+#include "fl-lead-page-private.h"
+#include "fl-scan-page.h"
+#include "fl-thanks-page.h"
 #include "fl-window.h"
+#include "scan/fl-wedge-detector.h"
 
 G_BEGIN_DECLS
 
-AdwWindowTitle *_fl_window_get_title_widget  (FlWindow *self);
-GtkWidget      *_fl_window_get_page          (FlWindow *self,
-                                              const char *name);
-GtkLabel       *_fl_window_get_lead_count    (FlWindow *self);
-GtkLabel       *_fl_window_get_command       (FlWindow *self);
-AdwStatusPage  *_fl_window_get_error_page    (FlWindow *self);
+AdwWindowTitle  *_fl_window_get_title_widget    (FlWindow   *self);
+GtkWidget       *_fl_window_get_page            (FlWindow   *self,
+                                                 const char *name);
+GtkLabel        *_fl_window_get_lead_count      (FlWindow   *self);
+GtkLabel        *_fl_window_get_command         (FlWindow   *self);
+AdwStatusPage   *_fl_window_get_error_page      (FlWindow   *self);
+FlLeadPage      *_fl_window_get_lead_page       (FlWindow   *self);
+FlThanksPage    *_fl_window_get_thanks_page     (FlWindow   *self);
+FlScanPage      *_fl_window_get_scan_page       (FlWindow   *self);
+FlWedgeDetector *_fl_window_get_wedge           (FlWindow   *self);
+void             _fl_window_set_idle_timeout_ms (FlWindow   *self,
+                                                 guint       timeout_ms);
+AdwToast        *_fl_window_get_toast           (FlWindow   *self);
+GtkLabel        *_fl_window_get_staff_label     (FlWindow   *self);
+GtkLabel        *_fl_window_get_upload_label    (FlWindow   *self);
 
 G_END_DECLS

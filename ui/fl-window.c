@@ -9,8 +9,20 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-application.h"
+#include "fl-lead-page.h"
+#include "fl-scan-page.h"
+#include "fl-thanks-page.h"
 #include "fl-window.h"
 #include "fl-window-private.h"
+#include "scan/fl-wedge-detector.h"
+#include "score/fl-model-store.h"
+#include "score/fl-scorer.h"
+#include "store/fl-capture.h"
+#include "store/fl-staff.h"
+#include "sync/fl-upload-worker.h"
+
+/* The idle timeout of the settings, when they are not installed. */
+#define DEFAULT_IDLE_SECONDS 90
 
 struct _FlWindow
 {
@@ -19,17 +31,44 @@ struct _FlWindow
   FlStore              *store;
   char                 *database_path;
   GSettings            *settings;
+  FlEvent              *event;
+  FlModel              *model;
+  FlUploadWorker       *worker;
+  char                 *staff;
+
+  FlWedgeDetector      *wedge;
+  guint                 wedge_timeout_id;
+  guint                 idle_ms;
+  guint                 idle_id;
+  AdwToast             *toast;      /* the last one, dismissed with the lead */
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
+  GtkMenuButton        *staff_button;
+  GtkLabel             *staff_label;
+  GtkMenuButton        *upload_button;
+  GtkImage             *upload_icon;
+  GtkLabel             *upload_label;
+  GtkLabel             *upload_state_label;
+  GtkLabel             *upload_pending_label;
+  GtkLabel             *upload_last_label;
+  GtkLabel             *upload_error_label;
+  AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
-  AdwStatusPage        *scan_page;
-  GtkLabel             *lead_count_label;
+  FlScanPage           *scan_page;
+  FlLeadPage           *lead_page;
+  FlThanksPage         *thanks_page;
   AdwStatusPage        *no_event_page;
   GtkLabel             *command_label;
   AdwStatusPage        *error_page;
   GtkLabel             *error_hint_label;
 };
+
+static void show_toast   (FlWindow   *self,
+                          const char *title,
+                          guint       timeout);
+static void update_staff (FlWindow   *self);
+static void start_worker (FlWindow   *self);
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -37,6 +76,7 @@ enum
 {
   PROP_0,
   PROP_SETTINGS,
+  PROP_STAFF,
   N_PROPS
 };
 
@@ -77,7 +117,7 @@ update_lead_count (FlWindow *self, const FlEvent *event)
     {
       /* The count is a courtesy; capture still works without it. */
       g_debug ("Cannot count the leads of %s: %s", event->uuid, error->message);
-      gtk_label_set_label (self->lead_count_label, "");
+      fl_scan_page_set_lead_count (self->scan_page, "");
       return;
     }
   if (count == 0)
@@ -93,7 +133,7 @@ update_lead_count (FlWindow *self, const FlEvent *event)
                                            (gulong) count),
                               number);
     }
-  gtk_label_set_label (self->lead_count_label, text);
+  fl_scan_page_set_lead_count (self->scan_page, text);
 }
 
 /* The command that creates an event in the database this window shows. */
@@ -119,10 +159,31 @@ static void
 show_event (FlWindow *self, const FlEvent *event)
 {
   g_autofree char *location = format_location (event);
+  g_autoptr(GError) error = NULL;
+  FlEvent *copy = fl_event_copy (event);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  g_clear_pointer (&self->event, fl_event_free);
+  self->event = copy;
+  g_clear_object (&self->model);
+  self->model = fl_model_store_load_for_event (self->store, event->uuid, &error);
+  if (self->model == NULL && !g_error_matches (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL))
+    {
+      /* Capture goes on unscored; the leads are re-scored once the model is fixed. */
+      g_autofree char *message = g_strdup_printf (_("The scoring model cannot be used: %s. "
+                                                    "Leads are saved unscored."), error->message);
+      g_warning ("%s", message);
+      show_toast (self, message, 0);
+    }
 
   set_header (self, event->name, location);
   update_lead_count (self, event);
-  gtk_stack_set_visible_child_name (self->stack, "scan");
+  update_staff (self);
+  start_worker (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_button), TRUE);
+  /* A reload while a visitor is being served leaves them be. */
+  if (g_strcmp0 (page, "lead") != 0 && g_strcmp0 (page, "thanks") != 0)
+    gtk_stack_set_visible_child_name (self->stack, "scan");
 }
 
 static void
@@ -130,15 +191,685 @@ show_no_event (FlWindow *self)
 {
   g_autofree char *command = build_create_command (self);
 
+  g_clear_pointer (&self->event, fl_event_free);
+  g_clear_object (&self->model);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
   set_header (self, _("Fairlead"), NULL);
   gtk_label_set_label (self->command_label, command);
   gtk_stack_set_visible_child_name (self->stack, "no-event");
+}
+
+/* Toasts */
+
+static void
+toast_dismissed_cb (AdwToast *toast, gpointer user_data)
+{
+  FlWindow *self = user_data;
+
+  if (self->toast == toast)
+    self->toast = NULL;
+}
+
+/* Dismissed once only: a toast dismissed again while it fades out is
+ * freed twice by libadwaita 1.2. */
+static void
+dismiss_toast (FlWindow *self)
+{
+  AdwToast *toast = g_steal_pointer (&self->toast);
+
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
+}
+
+static void
+show_toast (FlWindow *self, const char *title, guint timeout)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, timeout);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  dismiss_toast (self);
+  self->toast = toast;
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Upload state in the header */
+
+static void
+update_upload_state (FlWindow *self)
+{
+  g_autofree char *pending_text = NULL;
+  g_autofree char *last_text = NULL;
+  g_autofree char *count = NULL;
+  gint64 pending, failed, last;
+  gboolean online;
+  const char *icon;
+  const char *state;
+
+  if (self->worker == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->upload_button), FALSE);
+      return;
+    }
+  pending = fl_upload_worker_get_pending (self->worker);
+  failed = fl_upload_worker_get_failed (self->worker);
+  last = fl_upload_worker_get_last_success (self->worker);
+  online = fl_upload_worker_get_online (self->worker);
+
+  if (failed > 0)
+    {
+      icon = "dialog-warning-symbolic";
+      state = _("A lead could not be uploaded");
+    }
+  else if (!online)
+    {
+      icon = "network-offline-symbolic";
+      state = _("Offline — leads wait safely on this kiosk");
+    }
+  else if (fl_upload_worker_get_busy (self->worker))
+    {
+      icon = "network-transmit-symbolic";
+      state = _("Uploading…");
+    }
+  else
+    {
+      icon = "network-transmit-receive-symbolic";
+      state = _("Online");
+    }
+  gtk_image_set_from_icon_name (self->upload_icon, icon);
+  gtk_label_set_label (self->upload_state_label, state);
+
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, pending);
+  gtk_label_set_label (self->upload_label, pending > 0 ? count : "");
+  if (pending == 0)
+    pending_text = g_strdup (_("Every lead is uploaded"));
+  else
+    pending_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead waiting to upload",
+                                                 "%s leads waiting to upload", (gulong) pending),
+                                    count);
+  gtk_label_set_label (self->upload_pending_label, pending_text);
+
+  if (last > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+      /* Translators: strftime format of the time of the last upload */
+      g_autofree char *when = local ? g_date_time_format (local, _("%-d %B, %H:%M")) : NULL;
+
+      last_text = g_strdup_printf (_("Last upload: %s"), when ? when : "?");
+    }
+  else
+    last_text = g_strdup (_("Nothing uploaded yet"));
+  gtk_label_set_label (self->upload_last_label, last_text);
+
+  if (failed > 0)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, failed);
+      g_autofree char *failed_text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%s lead failed: %s. Marketing sees it in the back office.",
+                                      "%s leads failed: %s. Marketing sees them in the back office.",
+                                      (gulong) failed),
+                         number,
+                         fl_upload_worker_get_last_error (self->worker)
+                           ? fl_upload_worker_get_last_error (self->worker) : _("refused"));
+      gtk_label_set_label (self->upload_error_label, failed_text);
+    }
+  else
+    gtk_label_set_label (self->upload_error_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_error_label), failed > 0);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->upload_button), state);
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_button), TRUE);
+}
+
+static void
+worker_notify_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  update_upload_state (FL_WINDOW (user_data));
+}
+
+static void
+stop_worker (FlWindow *self)
+{
+  if (self->worker == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->worker, self);
+  fl_upload_worker_stop (self->worker);
+  g_clear_object (&self->worker);
+}
+
+static void
+start_worker (FlWindow *self)
+{
+  if (self->worker != NULL || self->store == NULL)
+    return;
+  self->worker = fl_upload_worker_new (fl_store_get_path (self->store));
+  g_signal_connect (self->worker, "notify", G_CALLBACK (worker_notify_cb), self);
+  fl_upload_worker_start (self->worker);
+  update_upload_state (self);
+}
+
+static void
+upload_now_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (self->worker != NULL)
+    fl_upload_worker_retry_now (self->worker);
+}
+
+/* Staff at the kiosk */
+
+static void
+update_staff (FlWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) names = g_menu_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) staff = NULL;
+
+  if (self->store != NULL)
+    staff = fl_staff_list (self->store, &error);
+  if (error != NULL)
+    g_debug ("Cannot list the staff: %s", error->message);
+
+  for (guint i = 0; staff != NULL && staff[i] != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (staff[i], NULL);
+
+      g_menu_item_set_action_and_target (item, "win.staff", "s", staff[i]);
+      g_menu_append_item (names, item);
+    }
+  if (staff == NULL || staff[0] == NULL)
+    g_menu_append (names, _("No staff set up: fairlead-cli staff add NAME"), "win.no-staff");
+  g_menu_append_section (menu, _("At the Booth"), G_MENU_MODEL (names));
+  gtk_menu_button_set_menu_model (self->staff_button, G_MENU_MODEL (menu));
+
+  gtk_label_set_label (self->staff_label,
+                       self->staff != NULL && self->staff[0] != '\0' ? self->staff : _("Staff"));
+}
+
+/* Pages */
+
+static void
+cancel_idle (FlWindow *self)
+{
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+}
+
+/* Writes the open lead; a failure is shown, and the lead stays in memory
+ * for the next try. */
+static gboolean
+save_open_lead (FlWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (fl_lead_page_save (self->lead_page, &error))
+    return TRUE;
+  show_toast (self, error->message, 0);
+  return FALSE;
+}
+
+/* Back to the resting screen, with nothing of the last visitor on it. */
+static void
+show_scan_page (FlWindow *self)
+{
+  cancel_idle (self);
+  fl_lead_page_clear (self->lead_page);
+  fl_thanks_page_clear (self->thanks_page);
+  if (self->event != NULL)
+    update_lead_count (self, self->event);
+  gtk_stack_set_visible_child_name (self->stack, "scan");
+}
+
+static void
+close_dialogs (FlWindow *self)
+{
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+
+  g_object_ref (toplevels);
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i - 1);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) &&
+          gtk_window_get_transient_for (GTK_WINDOW (item)) == GTK_WINDOW (self))
+        gtk_window_destroy (GTK_WINDOW (item));
+    }
+}
+
+static gboolean
+idle_timeout_cb (gpointer user_data)
+{
+  FlWindow *self = user_data;
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  self->idle_id = 0;
+  if (g_strcmp0 (page, "lead") != 0 && g_strcmp0 (page, "thanks") != 0)
+    return G_SOURCE_REMOVE;
+
+  /* Saved first; if the disk refuses, the lead stays on screen rather
+   * than being lost, and the message says so. */
+  if (!save_open_lead (self))
+    return G_SOURCE_REMOVE;
+  close_dialogs (self);
+  dismiss_toast (self);
+  show_scan_page (self);
+  if (g_strcmp0 (page, "lead") == 0)
+    show_toast (self, _("The open lead was saved"), 5);
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+idle_interval_ms (FlWindow *self)
+{
+  if (self->idle_ms > 0)
+    return self->idle_ms;
+  if (self->settings != NULL)
+    return g_settings_get_uint (self->settings, "idle-timeout") * 1000;
+  return DEFAULT_IDLE_SECONDS * 1000;
+}
+
+/* Any touch or key on the lead or thanks page restarts the countdown. */
+static void
+restart_idle (FlWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  cancel_idle (self);
+  if (g_strcmp0 (page, "lead") == 0 || g_strcmp0 (page, "thanks") == 0)
+    self->idle_id = g_timeout_add (idle_interval_ms (self), idle_timeout_cb, self);
+}
+
+static void
+visible_child_notify_cb (GtkStack *stack, GParamSpec *pspec, gpointer user_data)
+{
+  restart_idle (FL_WINDOW (user_data));
+}
+
+static void
+activity_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, gpointer user_data)
+{
+  restart_idle (FL_WINDOW (user_data));
+}
+
+static const char *
+status_phrase (FlLead *lead, gboolean consent_held)
+{
+  if (consent_held)
+    return NULL;
+  switch (fl_lead_get_status (lead))
+    {
+    case FL_STATUS_SAL: return _("SAL, goes to sales at the next upload");
+    case FL_STATUS_DISQUALIFIED: return _("disqualified");
+    case FL_STATUS_MQL:
+    default: return _("MQL, stays with marketing");
+    }
+}
+
+static gboolean
+consent_required (FlWindow *self)
+{
+  if (self->event == NULL || !JSON_NODE_HOLDS_OBJECT (self->event->settings))
+    return TRUE;
+  return json_object_get_boolean_member_with_default (json_node_get_object (self->event->settings),
+                                                      FL_SETTING_CONSENT_REQUIRED, TRUE);
+}
+
+static gboolean
+consent_given (FlLead *lead)
+{
+  JsonNode *consent = fl_lead_get_consent (lead);
+
+  return consent != NULL && JSON_NODE_HOLDS_OBJECT (consent) &&
+         json_object_get_boolean_member_with_default (json_node_get_object (consent), "given", FALSE);
+}
+
+static char *
+saved_message (FlWindow *self, FlLead *lead)
+{
+  const char *name = fl_lead_get_display_name (lead);
+  gboolean held = consent_required (self) && !consent_given (lead);
+  const char *phrase = fl_lead_get_model (lead) != NULL ? status_phrase (lead, held) : NULL;
+
+  if (name == NULL)
+    name = _("The lead");
+  if (held)
+    /* Translators: “Anna Muster saved — stays on this kiosk until …” */
+    return g_strdup_printf (_("%s saved — stays on this kiosk until the visitor consents"), name);
+  if (phrase != NULL)
+    /* Translators: “Anna Muster saved — SAL, goes to sales at the next upload” */
+    return g_strdup_printf (_("%s saved — %s"), name, phrase);
+  return g_strdup_printf (_("%s saved"), name);
+}
+
+static void
+lead_done_cb (FlLeadPage *page, gpointer user_data)
+{
+  FlWindow *self = user_data;
+  g_autofree char *message = NULL;
+  FlLead *lead = fl_lead_page_get_lead (page);
+
+  if (lead == NULL || !save_open_lead (self))
+    return;
+  if (self->worker != NULL)
+    fl_upload_worker_wake (self->worker);
+  message = saved_message (self, lead);
+  fl_thanks_page_show_lead (self->thanks_page, self->event, lead);
+  fl_lead_page_clear (page);
+  gtk_stack_set_visible_child_name (self->stack, "thanks");
+  show_toast (self, message, 4);
+}
+
+static void
+lead_closed_cb (FlLeadPage *page, gpointer user_data)
+{
+  FlWindow *self = user_data;
+  g_autofree char *message = NULL;
+  FlLead *lead = fl_lead_page_get_lead (page);
+
+  if (lead == NULL || !save_open_lead (self))
+    return;
+  if (self->worker != NULL)
+    fl_upload_worker_wake (self->worker);
+  message = saved_message (self, lead);
+  show_scan_page (self);
+  show_toast (self, message, 4);
+}
+
+static void
+lead_discarded_cb (FlLeadPage *page, gpointer user_data)
+{
+  FlWindow *self = user_data;
+
+  show_scan_page (self);
+  show_toast (self, _("The scan was discarded"), 4);
+}
+
+static void
+lead_save_failed_cb (FlLeadPage *page, const GError *error, gpointer user_data)
+{
+  FlWindow *self = user_data;
+  g_autofree char *message =
+    g_strdup_printf (_("The last change is not saved yet: %s. It stays on screen; "
+                       "the kiosk tries again with the next change."), error->message);
+
+  show_toast (self, message, 0);
+}
+
+static void
+thanks_finished_cb (FlThanksPage *page, gpointer user_data)
+{
+  show_scan_page (FL_WINDOW (user_data));
+}
+
+/* Capture */
+
+static gboolean
+score_capture (FlStore *store, const FlEvent *event, FlLead *lead, gpointer user_data,
+               GError **error)
+{
+  return fl_scorer_score_lead (store, lead, error);
+}
+
+static void
+capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered)
+{
+  FlCaptureRequest request = FL_CAPTURE_REQUEST_INIT;
+  g_autoptr(FlCaptureResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || self->event == NULL)
+    {
+      show_toast (self, _("There is no event to capture leads for; create one first"), 0);
+      return;
+    }
+
+  /* A new scan while a lead is open: that lead is kept as it stands. */
+  if (fl_lead_page_get_lead (self->lead_page) != NULL && !save_open_lead (self))
+    return;
+
+  request.payload = payload;
+  request.source = source;
+  request.entered = entered;
+  request.staff = self->staff != NULL && self->staff[0] != '\0' ? self->staff : NULL;
+  request.score_func = score_capture;
+  result = fl_capture (self->store, &request, &error);
+  if (result == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The scan could not be saved: %s"),
+                                                  error->message);
+      g_warning ("Capture failed: %s", error->message);
+      show_toast (self, message, 0);
+      return;
+    }
+  if (result->score_error != NULL)
+    g_warning ("Lead %s saved unscored: %s", fl_lead_get_uuid (result->lead),
+               result->score_error->message);
+
+  close_dialogs (self);
+  dismiss_toast (self);
+  fl_thanks_page_clear (self->thanks_page);
+  fl_lead_page_open (self->lead_page, self->store, self->model, result, request.staff);
+  gtk_stack_set_visible_child_name (self->stack, "lead");
+  restart_idle (self);
+  if (source == FL_SOURCE_MANUAL)
+    gtk_widget_grab_focus (GTK_WIDGET (_fl_lead_page_get_field (self->lead_page, FL_FIELD_FIRST_NAME)));
+  else
+    gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+  if (self->worker != NULL)
+    fl_upload_worker_wake (self->worker);
+}
+
+static void
+manual_entry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  g_autoptr(FlLead) entered = fl_lead_new ();
+
+  capture (self, NULL, FL_SOURCE_MANUAL, entered);
+}
+
+static void
+code_detected_cb (FlScanPage *page, const char *payload, gboolean card, gpointer user_data)
+{
+  FlWindow *self = user_data;
+
+  /* The camera keeps looking while the page fades out; one capture per
+   * visit to the scan page. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "scan") != 0)
+    return;
+  capture (self, payload, card ? FL_SOURCE_CARD_QR : FL_SOURCE_BADGE, NULL);
+}
+
+static void
+card_unreadable_cb (FlScanPage *page, gpointer user_data)
+{
+  show_toast (FL_WINDOW (user_data),
+              _("No QR code found on the card. Hold it flat and closer to the camera, "
+                "or type in the details."), 5);
+}
+
+/* The keyboard-wedge scanner: a badge scanner types its payload as fast
+ * keystrokes, wherever the focus is. Keys are held by the detector for a
+ * moment; a person's keys come back through ::typed and are delivered to
+ * the focused widget as if they had never been held. */
+
+static void
+deliver_key (FlWindow *self, FlWedgeKey key, gunichar character)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (key == FL_WEDGE_KEY_TAB)
+    {
+      gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+      return;
+    }
+  if (focus == NULL)
+    return;
+
+  if (GTK_IS_TEXT_VIEW (focus))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+      char text[7] = { 0 };
+
+      if (!gtk_text_view_get_editable (GTK_TEXT_VIEW (focus)))
+        return;
+      if (key == FL_WEDGE_KEY_ENTER)
+        text[0] = '\n';
+      else
+        g_unichar_to_utf8 (character, text);
+      gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
+      gtk_text_buffer_insert_interactive_at_cursor (buffer, text, -1, TRUE);
+      gtk_text_view_scroll_mark_onscreen (GTK_TEXT_VIEW (focus), gtk_text_buffer_get_insert (buffer));
+      return;
+    }
+  if (GTK_IS_EDITABLE (focus))
+    {
+      GtkEditable *editable = GTK_EDITABLE (focus);
+      char text[7] = { 0 };
+      int position;
+
+      if (key == FL_WEDGE_KEY_ENTER)
+        {
+          gtk_widget_activate (focus);
+          return;
+        }
+      if (!gtk_editable_get_editable (editable))
+        return;
+      gtk_editable_delete_selection (editable);
+      position = gtk_editable_get_position (editable);
+      gtk_editable_insert_text (editable, text, g_unichar_to_utf8 (character, text), &position);
+      gtk_editable_set_position (editable, position);
+      return;
+    }
+  /* Enter and Space press the focused button, as they would have. */
+  if (key == FL_WEDGE_KEY_ENTER || character == ' ')
+    gtk_widget_activate (focus);
+}
+
+static void
+wedge_typed_cb (FlWedgeDetector *wedge, guint key, guint character, gpointer user_data)
+{
+  deliver_key (FL_WINDOW (user_data), key, character);
+}
+
+static void
+wedge_scanned_cb (FlWedgeDetector *wedge, const char *payload, gpointer user_data)
+{
+  FlWindow *self = user_data;
+
+  if (self->store == NULL || self->event == NULL)
+    return;
+  capture (self, payload, FL_SOURCE_BADGE, NULL);
+}
+
+static gboolean
+wedge_timeout_cb (gpointer user_data)
+{
+  FlWindow *self = user_data;
+
+  self->wedge_timeout_id = 0;
+  fl_wedge_detector_tick (self->wedge, g_get_monotonic_time ());
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_wedge_timer (FlWindow *self)
+{
+  gint64 deadline = fl_wedge_detector_get_deadline (self->wedge);
+  gint64 wait;
+
+  g_clear_handle_id (&self->wedge_timeout_id, g_source_remove);
+  if (deadline < 0)
+    return;
+  wait = deadline - g_get_monotonic_time ();
+  self->wedge_timeout_id = g_timeout_add (MAX (0, (wait + 999) / 1000), wedge_timeout_cb, self);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, gpointer user_data)
+{
+  FlWindow *self = user_data;
+  FlWedgeKey key;
+  gunichar character = 0;
+  gboolean held;
+
+  restart_idle (self);
+
+  /* Scanners press Shift for capitals: a bare modifier is no key. */
+  switch (keyval)
+    {
+    case GDK_KEY_Shift_L: case GDK_KEY_Shift_R: case GDK_KEY_Control_L: case GDK_KEY_Control_R:
+    case GDK_KEY_Alt_L: case GDK_KEY_Alt_R: case GDK_KEY_Super_L: case GDK_KEY_Super_R:
+    case GDK_KEY_Caps_Lock: case GDK_KEY_ISO_Level3_Shift: case GDK_KEY_Meta_L: case GDK_KEY_Meta_R:
+      return GDK_EVENT_PROPAGATE;
+    default:
+      break;
+    }
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    key = (FlWedgeKey) -1;
+  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+    key = FL_WEDGE_KEY_ENTER;
+  else if (keyval == GDK_KEY_Tab)
+    key = FL_WEDGE_KEY_TAB;
+  else if ((character = gdk_keyval_to_unicode (keyval)) != 0 && g_unichar_isprint (character))
+    key = FL_WEDGE_KEY_CHAR;
+  else
+    key = (FlWedgeKey) -1;
+
+  if (key == (FlWedgeKey) -1)
+    {
+      /* Shortcuts, arrows, Backspace: whatever was held goes first. */
+      fl_wedge_detector_flush (self->wedge);
+      arm_wedge_timer (self);
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  held = fl_wedge_detector_feed (self->wedge, key, character, g_get_monotonic_time ());
+  arm_wedge_timer (self);
+  return held ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+}
+
+/* Ctrl+Return and Escape work wherever the focus is, the header too. */
+static void
+done_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "lead") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->lead_page), "lead.done", NULL);
+}
+
+static void
+escape_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "lead") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->lead_page), "lead.close", NULL);
+  else if (g_strcmp0 (page, "thanks") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->thanks_page), "thanks.next", NULL);
+}
+
+static void
+back_office_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  /* The back office is a page of its own, behind a staff PIN; until it
+   * is part of the kiosk the action stays disabled. */
 }
 
 static void
 update_actions (FlWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manual-entry", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.upload-now", self->worker != NULL);
+  /* Enabled by the back office once it is part of the kiosk. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back-office", FALSE);
 }
 
 static void
@@ -199,6 +930,24 @@ fl_window_set_property (GObject *object, guint prop_id, const GValue *value, GPa
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
       break;
+    case PROP_STAFF:
+      fl_window_set_staff (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlWindow *self = FL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STAFF:
+      g_value_set_string (value, self->staff ? self->staff : "");
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -212,6 +961,14 @@ fl_window_constructed (GObject *object)
   G_OBJECT_CLASS (fl_window_parent_class)->constructed (object);
 
   restore_window_state (self);
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "staff-member", self, "staff", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "camera", self->scan_page, "camera-source",
+                       G_SETTINGS_BIND_DEFAULT);
+    }
+  if (g_getenv ("FAIRLEAD_CAMERA") != NULL)
+    fl_scan_page_set_camera_source (self->scan_page, g_getenv ("FAIRLEAD_CAMERA"));
   if (g_strcmp0 (PROFILE, "Devel") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
   update_actions (self);
@@ -222,9 +979,20 @@ fl_window_dispose (GObject *object)
 {
   FlWindow *self = FL_WINDOW (object);
 
+  g_clear_handle_id (&self->wedge_timeout_id, g_source_remove);
+  cancel_idle (self);
+  stop_worker (self);
+  if (self->wedge != NULL)
+    g_signal_handlers_disconnect_by_data (self->wedge, self);
+  g_clear_object (&self->wedge);
+  /* Whatever is pending is written before the window goes. */
+  if (self->lead_page != NULL && self->store != NULL)
+    save_open_lead (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->event, fl_event_free);
 
   G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
 }
@@ -235,6 +1003,7 @@ fl_window_finalize (GObject *object)
   FlWindow *self = FL_WINDOW (object);
 
   g_free (self->database_path);
+  g_free (self->staff);
 
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
@@ -250,6 +1019,7 @@ fl_window_class_init (FlWindowClass *klass)
   object_class->dispose = fl_window_dispose;
   object_class->finalize = fl_window_finalize;
   object_class->set_property = fl_window_set_property;
+  object_class->get_property = fl_window_get_property;
   window_class->close_request = fl_window_close_request;
 
   /**
@@ -261,14 +1031,37 @@ fl_window_class_init (FlWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * FlWindow:staff:
+   *
+   * The staff member at the kiosk, recorded as the capturer of each lead;
+   * empty when nobody said.
+   */
+  properties[PROP_STAFF] =
+    g_param_spec_string ("staff", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (FL_TYPE_SCAN_PAGE);
+  g_type_ensure (FL_TYPE_LEAD_PAGE);
+  g_type_ensure (FL_TYPE_THANKS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlead/Fairlead/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, staff_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, staff_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_icon);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_state_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_pending_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_last_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_error_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, scan_page);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, lead_count_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, lead_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, thanks_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, no_event_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, command_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, error_page);
@@ -277,12 +1070,53 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.manual-entry", NULL, manual_entry_action);
+  gtk_widget_class_install_action (widget_class, "win.upload-now", NULL, upload_now_action);
+  gtk_widget_class_install_action (widget_class, "win.back-office", NULL, back_office_action);
+  gtk_widget_class_install_property_action (widget_class, "win.staff", "staff");
+  gtk_widget_class_install_action (widget_class, "win.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "win.escape", NULL, escape_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.done", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.done", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
 }
 
 static void
 fl_window_init (FlWindow *self)
 {
+  GtkEventController *keys;
+  GtkGesture *click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->wedge = fl_wedge_detector_new ();
+  g_signal_connect (self->wedge, "scanned", G_CALLBACK (wedge_scanned_cb), self);
+  g_signal_connect (self->wedge, "typed", G_CALLBACK (wedge_typed_cb), self);
+
+  /* In the capture phase: the scanner is heard before any widget, on
+   * every page, wherever the focus is. */
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (keys, "fl-wedge");
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (activity_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (visible_child_notify_cb), self);
+  g_signal_connect (self->lead_page, "done", G_CALLBACK (lead_done_cb), self);
+  g_signal_connect (self->lead_page, "closed", G_CALLBACK (lead_closed_cb), self);
+  g_signal_connect (self->lead_page, "discarded", G_CALLBACK (lead_discarded_cb), self);
+  g_signal_connect (self->lead_page, "save-failed", G_CALLBACK (lead_save_failed_cb), self);
+  g_signal_connect (self->thanks_page, "finished", G_CALLBACK (thanks_finished_cb), self);
+  g_signal_connect (self->scan_page, "code-detected", G_CALLBACK (code_detected_cb), self);
+  g_signal_connect (self->scan_page, "card-unreadable", G_CALLBACK (card_unreadable_cb), self);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_button), FALSE);
 }
 
 /* Public API */
@@ -341,6 +1175,54 @@ fl_window_get_visible_page (FlWindow *self)
 }
 
 /**
+ * fl_window_get_staff:
+ *
+ * Returns: (nullable): the staff member at the kiosk
+ */
+const char *
+fl_window_get_staff (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->staff;
+}
+
+/**
+ * fl_window_set_staff:
+ * @staff: (nullable): who is at the kiosk; recorded on every lead captured
+ */
+void
+fl_window_set_staff (FlWindow *self, const char *staff)
+{
+  g_return_if_fail (FL_IS_WINDOW (self));
+
+  if (staff != NULL && staff[0] == '\0')
+    staff = NULL;
+  if (g_strcmp0 (self->staff, staff) == 0)
+    return;
+  g_free (self->staff);
+  self->staff = g_strdup (staff);
+  if (self->staff_label != NULL)
+    gtk_label_set_label (self->staff_label, self->staff ? self->staff : _("Staff"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
+}
+
+/**
+ * fl_window_capture:
+ * @payload: what a scanner read
+ * @source: how
+ *
+ * Captures a lead as if it had been scanned, and opens it.
+ */
+void
+fl_window_capture (FlWindow *self, const char *payload, FlSource source)
+{
+  g_return_if_fail (FL_IS_WINDOW (self));
+  g_return_if_fail (payload != NULL);
+
+  capture (self, payload, source, NULL);
+}
+
+/**
  * fl_window_set_store:
  * @store: the database to work on; the window keeps a reference and is
  *   its only user on the main thread
@@ -379,6 +1261,10 @@ fl_window_show_error (FlWindow *self, const char *path, const GError *error)
   g_return_if_fail (error != NULL);
 
   /* @path may be our own database_path, when a reload failed. */
+  stop_worker (self);
+  fl_lead_page_clear (self->lead_page);
+  fl_thanks_page_clear (self->thanks_page);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
   g_clear_object (&self->store);
   g_free (self->database_path);
   self->database_path = g_steal_pointer (&failed_path);
@@ -448,7 +1334,7 @@ _fl_window_get_page (FlWindow *self, const char *name)
 GtkLabel *
 _fl_window_get_lead_count (FlWindow *self)
 {
-  return self->lead_count_label;
+  return fl_scan_page_get_lead_count (self->scan_page);
 }
 
 GtkLabel *
@@ -461,4 +1347,54 @@ AdwStatusPage *
 _fl_window_get_error_page (FlWindow *self)
 {
   return self->error_page;
+}
+
+FlLeadPage *
+_fl_window_get_lead_page (FlWindow *self)
+{
+  return self->lead_page;
+}
+
+FlThanksPage *
+_fl_window_get_thanks_page (FlWindow *self)
+{
+  return self->thanks_page;
+}
+
+FlScanPage *
+_fl_window_get_scan_page (FlWindow *self)
+{
+  return self->scan_page;
+}
+
+FlWedgeDetector *
+_fl_window_get_wedge (FlWindow *self)
+{
+  return self->wedge;
+}
+
+/* Tests shorten the idle timeout below the settings' minimum of 10 s. */
+void
+_fl_window_set_idle_timeout_ms (FlWindow *self, guint timeout_ms)
+{
+  self->idle_ms = timeout_ms;
+  restart_idle (self);
+}
+
+AdwToast *
+_fl_window_get_toast (FlWindow *self)
+{
+  return self->toast;
+}
+
+GtkLabel *
+_fl_window_get_staff_label (FlWindow *self)
+{
+  return self->staff_label;
+}
+
+GtkLabel *
+_fl_window_get_upload_label (FlWindow *self)
+{
+  return self->upload_pending_label;
 }

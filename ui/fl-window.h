@@ -18,6 +18,12 @@ FlWindow   *fl_window_new               (GtkApplication *application);
 FlStore    *fl_window_get_store         (FlWindow       *self);
 const char *fl_window_get_database_path (FlWindow       *self);
 const char *fl_window_get_visible_page  (FlWindow       *self);
+const char *fl_window_get_staff         (FlWindow       *self);
+void        fl_window_set_staff         (FlWindow       *self,
+                                         const char     *staff);
+void        fl_window_capture           (FlWindow       *self,
+                                         const char     *payload,
+                                         FlSource        source);
 void        fl_window_set_store         (FlWindow       *self,
                                          FlStore        *store);
 void        fl_window_show_error        (FlWindow       *self,

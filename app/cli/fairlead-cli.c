@@ -15,24 +15,25 @@
 #include "fl-demo.h"
 
 static const FlCliCommand commands[] = {
+  /* In the order of a show: set up, capture, review, upload, aftercare. */
   { "event", N_("Create, list and choose events"), fl_cli_event },
+  { "roster", N_("Import and look up the attendee list"), fl_cli_roster },
+  { "model", N_("Check, load and show the scoring model"), fl_cli_model },
+  { "capture", N_("Capture a visitor from a scanned code"), fl_cli_capture },
+  { "parse-badge", N_("Show what a scanned badge or card code carries"), fl_cli_parse_badge },
+  { "scan-image", N_("Find barcodes and QR codes in images"), fl_cli_scan_image },
+  { "read-card", N_("Read a business card photo by OCR and print its contact fields as JSON"), fl_cli_read_card },
+  { "qr", N_("Draw text as a QR code (PNG or SVG)"), fl_cli_qr },
   { "leads", N_("Import, list and show leads"), fl_cli_leads },
   { "export", N_("Export the leads of the active event as CSV or JSON"), fl_cli_export },
+  { "rescore", N_("Score every lead of the active event again"), fl_cli_rescore },
+  { "connector", N_("Add, list, test and remove CRM connectors"), fl_cli_connector },
+  { "upload", N_("Send the pending leads to the connectors now"), fl_cli_upload },
+  { "sync", N_("Show the upload status"), fl_cli_sync },
   { "person", N_("Everything stored about a person (access requests)"), fl_cli_person },
   { "erase", N_("Erase a person's leads for good (erasure requests)"), fl_cli_erase },
   { "purge", N_("Delete personal data whose retention period is over"), fl_cli_purge },
   { "staff", N_("Staff members and their PINs for the back office"), fl_cli_staff },
-  { "connector", N_("Add, list, test and remove CRM connectors"), fl_cli_connector },
-  { "upload", N_("Send the pending leads to the connectors now"), fl_cli_upload },
-  { "sync", N_("Show the upload status"), fl_cli_sync },
-  { "parse-badge", N_("Show what a scanned badge or card code carries"), fl_cli_parse_badge },
-  { "capture", N_("Capture a visitor from a scanned code"), fl_cli_capture },
-  { "roster", N_("Import and look up the attendee list"), fl_cli_roster },
-  { "scan-image", N_("Find barcodes and QR codes in images"), fl_cli_scan_image },
-  { "qr", N_("Draw text as a QR code (PNG or SVG)"), fl_cli_qr },
-  { "read-card", N_("Read a business card photo by OCR and print its contact fields as JSON"), fl_cli_read_card },
-  { "model", N_("Check, load and show the scoring model"), fl_cli_model },
-  { "rescore", N_("Score every lead of the active event again"), fl_cli_rescore },
 };
 
 FlStore *

@@ -51,6 +51,28 @@ export NO_AT_BRIDGE=1
 export DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent
 export LC_ALL=${LC_ALL:-C.UTF-8}
 
+# grab NAME: saves the screen as NAME.png and fails on a blank picture.
+grab() {
+  local name=$1 spread
+  import -window root "$outdir/$name.png"
+  spread=$(identify -format '%[fx:standard_deviation]' "$outdir/$name.png")
+  if awk -v s="$spread" 'BEGIN { exit !(s < 0.02) }'; then
+    echo "screenshot.sh: $outdir/$name.png is blank (standard deviation $spread)" >&2
+    exit 1
+  fi
+  echo "$outdir/$name.png"
+}
+
+# The booth flow: the GUI test drives the real kiosk (a vCard scanned as a
+# keyboard-wedge burst, answers tapped, Done) and renders each page.
+booth_flow() {
+  FAIRLEAD_SCREENSHOT_DIR="$outdir" G_DEBUG= "$builddir/tests/gui/test-kiosk" \
+    -p /gui/kiosk/wedge-vcard -p /gui/kiosk/answers-done >/dev/null
+  for name in scan-page lead-page thanks-page; do
+    echo "$outdir/$name.png"
+  done
+}
+
 # shoot NAME [ARGS...]: starts the kiosk with ARGS and saves NAME.png
 shoot() {
   local name=$1
@@ -77,7 +99,7 @@ shoot() {
   echo "$outdir/$name.png"
 }
 
-shoot scan-page --demo
+booth_flow
 # FAIRLEAD_DB is the default database, so the command shown needs no --db.
 shoot no-event
 printf 'Not a database, just notes.\n' >"$tmp/notes.db"

@@ -1,0 +1,1397 @@
+/* fl-lead-page.c: the visitor just captured — contact, questions, score, consent
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The lead is already saved when the page opens: capture committed it.
+ * Every change made here is applied to the lead in memory at once, scored
+ * at once (the score bar moves as the visitor answers) and written a
+ * moment later, each write one transaction in the store. Leaving the page
+ * in any way — Done, Escape, a new scan, the idle timeout — writes what is
+ * still pending first.
+ */
+#define G_LOG_DOMAIN "fl-lead-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-lead-page.h"
+#include "fl-lead-page-private.h"
+#include "lead/fl-payload.h"
+#include "score/fl-model-private.h"
+#include "score/fl-scorer.h"
+
+/* Long enough to gather a word typed into a field into one write, short
+ * enough that nothing is pending when the visitor walks away. */
+#define SAVE_DELAY_MS 400
+
+typedef struct
+{
+  FlLeadPage      *page;
+  FlModelQuestion *question;
+  GtkLabel        *title;
+  GPtrArray       *buttons;  /* GtkToggleButton, one per choice */
+  GtkEditable     *entry;    /* text questions */
+} QuestionView;
+
+struct _FlLeadPage
+{
+  AdwBin             parent_instance;
+
+  FlStore           *store;
+  FlModel           *model;
+  FlModel           *built_for;     /* the model the question widgets show */
+  FlLead            *lead;
+  char              *staff;
+  char              *visit_start;   /* interactions from here on are this visit's */
+  FlLanguage         language;
+  gboolean           merged;
+  gboolean           dirty;
+  guint              updating;      /* > 0 while widgets are set from the lead */
+  guint              save_id;
+  GPtrArray         *questions;     /* QuestionView */
+  GPtrArray         *interactions;  /* GtkToggleButton */
+
+  /* Template widgets */
+  GtkLabel          *name_label;
+  GtkLabel          *source_label;
+  GtkWidget         *score_box;
+  GtkLabel          *status_label;
+  GtkLabel          *score_label;
+  GtkLevelBar       *score_bar;
+  GtkWidget         *discard_button;
+  GtkWidget         *done_button;
+  GtkScrolledWindow *scroller;
+  GtkRevealer       *welcome_revealer;
+  GtkLabel          *welcome_label;
+  GtkExpander       *why_expander;
+  GtkListBox        *why_list;
+  GtkWidget         *language_box;
+  GtkToggleButton   *english_button;
+  GtkToggleButton   *german_button;
+  AdwPreferencesGroup *contact_group;
+  AdwEntryRow       *first_name_row;
+  AdwEntryRow       *last_name_row;
+  AdwEntryRow       *company_row;
+  AdwEntryRow       *job_title_row;
+  AdwEntryRow       *email_row;
+  AdwEntryRow       *phone_row;
+  AdwEntryRow       *city_row;
+  AdwEntryRow       *country_row;
+  GtkBox            *questions_box;
+  GtkWidget         *interactions_section;
+  GtkFlowBox        *interactions_box;
+  GtkTextView       *notes_view;
+  GtkCheckButton    *consent_check;
+  GtkLabel          *consent_label;
+};
+
+G_DEFINE_FINAL_TYPE (FlLeadPage, fl_lead_page, ADW_TYPE_BIN)
+
+enum
+{
+  DONE,
+  CLOSED,
+  DISCARDED,
+  SAVE_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Interactions the kiosk records by itself; staff do not tick them. */
+static const char *automatic_interactions[] = { "badge-scan", "repeat-visit", NULL };
+
+static AdwEntryRow *
+field_row (FlLeadPage *self, FlField field)
+{
+  switch (field)
+    {
+    case FL_FIELD_FIRST_NAME: return self->first_name_row;
+    case FL_FIELD_LAST_NAME: return self->last_name_row;
+    case FL_FIELD_COMPANY: return self->company_row;
+    case FL_FIELD_TITLE: return self->job_title_row;
+    case FL_FIELD_EMAIL: return self->email_row;
+    case FL_FIELD_PHONE: return self->phone_row;
+    case FL_FIELD_CITY: return self->city_row;
+    case FL_FIELD_COUNTRY: return self->country_row;
+    default: return NULL;
+    }
+}
+
+static void
+question_view_free (QuestionView *view)
+{
+  g_clear_pointer (&view->buttons, g_ptr_array_unref);
+  g_free (view);
+}
+
+static char *
+strip_or_null (const char *text)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text ? text : ""));
+
+  return copy[0] != '\0' ? g_steal_pointer (&copy) : NULL;
+}
+
+/* Saving */
+
+static gboolean
+save_timeout_cb (gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->save_id = 0;
+  if (!fl_lead_page_save (self, &error))
+    g_signal_emit (self, signals[SAVE_FAILED], 0, error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+changed (FlLeadPage *self)
+{
+  if (self->updating > 0 || self->lead == NULL)
+    return;
+  self->dirty = TRUE;
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  self->save_id = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+/* The score */
+
+static const char *
+status_css_class (FlStatus status)
+{
+  switch (status)
+    {
+    case FL_STATUS_SAL: return "sal";
+    case FL_STATUS_DISQUALIFIED: return "disqualified";
+    case FL_STATUS_MQL:
+    default: return "mql";
+    }
+}
+
+static void
+update_why (FlLeadPage *self)
+{
+  JsonNode *breakdown = fl_lead_get_breakdown (self->lead);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->why_list))) != NULL)
+    gtk_list_box_remove (self->why_list, child);
+  if (breakdown == NULL || !JSON_NODE_HOLDS_ARRAY (breakdown))
+    return;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (breakdown)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (breakdown), i);
+      const char *reason;
+      GtkWidget *label;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        continue;
+      reason = json_object_get_string_member_with_default (json_node_get_object (item), "reason",
+                                                           NULL);
+      if (reason == NULL)
+        continue;
+      label = g_object_new (GTK_TYPE_LABEL,
+                            "label", reason,
+                            "xalign", 0.0f,
+                            "wrap", TRUE,
+                            "margin-top", 12, "margin-bottom", 12,
+                            "margin-start", 12, "margin-end", 12,
+                            NULL);
+      gtk_list_box_append (self->why_list, label);
+    }
+}
+
+static void
+update_score (FlLeadPage *self)
+{
+  g_autofree char *text = NULL;
+  FlStatus status;
+  int score;
+
+  if (self->model == NULL || fl_lead_get_model (self->lead) == NULL)
+    {
+      /* No model at this event: the lead is captured unscored, and the
+       * page does not pretend otherwise. */
+      gtk_widget_set_visible (self->score_box, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->why_expander), FALSE);
+      return;
+    }
+
+  status = fl_lead_get_status (self->lead);
+  score = fl_lead_get_score (self->lead);
+  gtk_widget_set_visible (self->score_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->why_expander), TRUE);
+
+  for (FlStatus s = FL_STATUS_MQL; s <= FL_STATUS_DISQUALIFIED; s++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), status_css_class (s));
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), status_css_class (status));
+  gtk_label_set_label (self->status_label, status == FL_STATUS_DISQUALIFIED
+                                             ? _("DISQUALIFIED")
+                                             : fl_status_to_string (status));
+
+  /* Translators: the lead's score, then the score at which it goes to sales */
+  text = g_strdup_printf (_("%d points · SAL from %d"), score,
+                          fl_model_get_sal_threshold (self->model));
+  gtk_label_set_label (self->score_label, text);
+  gtk_level_bar_set_max_value (self->score_bar, MAX (1, fl_model_get_max_total (self->model)));
+  gtk_level_bar_set_value (self->score_bar, CLAMP (score, 0, fl_model_get_max_total (self->model)));
+
+  update_why (self);
+}
+
+static void
+rescore (FlLeadPage *self)
+{
+  if (self->model != NULL)
+    fl_scorer_apply (self->model, self->lead, NULL);
+  update_score (self);
+}
+
+static void
+update_name (FlLeadPage *self)
+{
+  const char *name = fl_lead_get_display_name (self->lead);
+
+  gtk_label_set_label (self->name_label, name != NULL ? name : _("New Visitor"));
+}
+
+/* Contact */
+
+static void
+field_changed_cb (GtkEditable *editable, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+  FlField field = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (editable), "fl-field"));
+  g_autofree char *value = NULL;
+
+  if (self->updating > 0 || self->lead == NULL)
+    return;
+
+  value = strip_or_null (gtk_editable_get_text (editable));
+  fl_lead_set_field (self->lead, field, value);
+  if (field == FL_FIELD_FIRST_NAME || field == FL_FIELD_LAST_NAME)
+    {
+      /* The full name follows what staff correct in its parts. */
+      const char *first = fl_lead_get_field (self->lead, FL_FIELD_FIRST_NAME);
+      const char *last = fl_lead_get_field (self->lead, FL_FIELD_LAST_NAME);
+      g_autofree char *full = g_strdup_printf ("%s %s", first ? first : "", last ? last : "");
+
+      fl_lead_set_field (self->lead, FL_FIELD_FULL_NAME, NULL);
+      g_strstrip (full);
+      fl_lead_set_field (self->lead, FL_FIELD_FULL_NAME, full[0] != '\0' ? full : NULL);
+    }
+  update_name (self);
+  rescore (self);
+  changed (self);
+}
+
+/* Questions */
+
+static const char *
+question_label (FlLeadPage *self, char **labels)
+{
+  return labels[self->language] != NULL ? labels[self->language] : labels[FL_LANGUAGE_EN];
+}
+
+static JsonNode *
+answer_of (FlLeadPage *self, const char *question_id)
+{
+  JsonNode *answers = fl_lead_get_answers (self->lead);
+
+  if (answers == NULL || !JSON_NODE_HOLDS_OBJECT (answers))
+    return NULL;
+  return json_object_get_member (json_node_get_object (answers), question_id);
+}
+
+static JsonNode *
+answer_from_buttons (QuestionView *view)
+{
+  FlModelQuestion *question = view->question;
+  JsonNode *node = NULL;
+
+  if (question->type == FL_QUESTION_MULTI)
+    {
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < view->buttons->len; i++)
+        if (gtk_toggle_button_get_active (g_ptr_array_index (view->buttons, i)))
+          {
+            FlModelOption *option = g_ptr_array_index (question->options, i);
+            json_array_add_string_element (array, option->id);
+          }
+      if (json_array_get_length (array) > 0)
+        node = json_node_init_array (json_node_alloc (), array);
+      json_array_unref (array);
+      return node;
+    }
+
+  for (guint i = 0; i < view->buttons->len; i++)
+    {
+      if (!gtk_toggle_button_get_active (g_ptr_array_index (view->buttons, i)))
+        continue;
+      switch (question->type)
+        {
+        case FL_QUESTION_SINGLE:
+          {
+            FlModelOption *option = g_ptr_array_index (question->options, i);
+            return json_node_init_string (json_node_alloc (), option->id);
+          }
+        case FL_QUESTION_BOOLEAN:
+          return json_node_init_boolean (json_node_alloc (), i == 0);
+        case FL_QUESTION_RATING:
+          return json_node_init_int (json_node_alloc (), i + 1);
+        case FL_QUESTION_MULTI:
+        case FL_QUESTION_TEXT:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return NULL;
+}
+
+static void
+choice_toggled_cb (GtkToggleButton *button, gpointer user_data)
+{
+  QuestionView *view = user_data;
+  FlLeadPage *self = view->page;
+  g_autoptr(JsonNode) answer = NULL;
+
+  if (self->updating > 0 || self->lead == NULL)
+    return;
+
+  /* One answer for single, yes/no and rating questions; tapping the
+   * chosen answer again takes it back. */
+  if (view->question->type != FL_QUESTION_MULTI && gtk_toggle_button_get_active (button))
+    {
+      self->updating++;
+      for (guint i = 0; i < view->buttons->len; i++)
+        if (g_ptr_array_index (view->buttons, i) != button)
+          gtk_toggle_button_set_active (g_ptr_array_index (view->buttons, i), FALSE);
+      self->updating--;
+    }
+
+  answer = answer_from_buttons (view);
+  fl_lead_set_answer (self->lead, view->question->id, answer);
+  rescore (self);
+  changed (self);
+}
+
+static void
+text_answer_changed_cb (GtkEditable *editable, gpointer user_data)
+{
+  QuestionView *view = user_data;
+  FlLeadPage *self = view->page;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  if (self->updating > 0 || self->lead == NULL)
+    return;
+  text = strip_or_null (gtk_editable_get_text (editable));
+  if (text != NULL)
+    answer = json_node_init_string (json_node_alloc (), text);
+  fl_lead_set_answer (self->lead, view->question->id, answer);
+  rescore (self);
+  changed (self);
+}
+
+static GtkToggleButton *
+choice_button_new (QuestionView *view, const char *label)
+{
+  GtkWidget *child = g_object_new (GTK_TYPE_LABEL,
+                                   "label", label,
+                                   "wrap", TRUE,
+                                   "justify", GTK_JUSTIFY_CENTER,
+                                   "max-width-chars", 14,
+                                   NULL);
+  GtkWidget *button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
+                                    "child", child,
+                                    "hexpand", TRUE,
+                                    NULL);
+
+  gtk_widget_add_css_class (button, "choice");
+  g_signal_connect (button, "toggled", G_CALLBACK (choice_toggled_cb), view);
+  g_ptr_array_add (view->buttons, button);
+  return GTK_TOGGLE_BUTTON (button);
+}
+
+static void
+relabel_question (FlLeadPage *self, QuestionView *view)
+{
+  FlModelQuestion *question = view->question;
+  const char *text;
+
+  gtk_label_set_label (view->title, question_label (self, question->label));
+  switch (question->type)
+    {
+    case FL_QUESTION_SINGLE:
+    case FL_QUESTION_MULTI:
+      for (guint i = 0; i < view->buttons->len; i++)
+        {
+          FlModelOption *option = g_ptr_array_index (question->options, i);
+          GtkWidget *child = gtk_button_get_child (g_ptr_array_index (view->buttons, i));
+
+          gtk_label_set_label (GTK_LABEL (child), question_label (self, option->label));
+        }
+      break;
+    case FL_QUESTION_BOOLEAN:
+      /* The visitor reads these: in the visitor's language, not the kiosk's. */
+      text = self->language == FL_LANGUAGE_DE ? "Ja" : "Yes";
+      gtk_label_set_label (GTK_LABEL (gtk_button_get_child (g_ptr_array_index (view->buttons, 0))),
+                           text);
+      text = self->language == FL_LANGUAGE_DE ? "Nein" : "No";
+      gtk_label_set_label (GTK_LABEL (gtk_button_get_child (g_ptr_array_index (view->buttons, 1))),
+                           text);
+      break;
+    case FL_QUESTION_RATING:
+    case FL_QUESTION_TEXT:
+    default:
+      break;
+    }
+}
+
+static void
+build_questions (FlLeadPage *self)
+{
+  GtkWidget *child;
+  GPtrArray *questions;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->questions_box))) != NULL)
+    gtk_box_remove (self->questions_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->interactions_box))) != NULL)
+    gtk_flow_box_remove (self->interactions_box, child);
+  g_ptr_array_set_size (self->questions, 0);
+  g_ptr_array_set_size (self->interactions, 0);
+  self->built_for = self->model;
+
+  if (self->model == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->questions_box), FALSE);
+      gtk_widget_set_visible (self->interactions_section, FALSE);
+      return;
+    }
+
+  questions = _fl_model_get_questions (self->model);
+  for (guint i = 0; i < questions->len; i++)
+    {
+      FlModelQuestion *question = g_ptr_array_index (questions, i);
+      QuestionView *view = g_new0 (QuestionView, 1);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+      GtkWidget *choices;
+
+      view->page = self;
+      view->question = question;
+      view->buttons = g_ptr_array_new ();
+      view->title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "wrap", TRUE, NULL);
+      gtk_widget_add_css_class (GTK_WIDGET (view->title), "heading");
+      gtk_widget_add_css_class (GTK_WIDGET (view->title), "question");
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (view->title));
+
+      switch (question->type)
+        {
+        case FL_QUESTION_SINGLE:
+        case FL_QUESTION_BOOLEAN:
+        case FL_QUESTION_RATING:
+          choices = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+          gtk_box_set_homogeneous (GTK_BOX (choices), TRUE);
+          gtk_widget_add_css_class (choices, "linked");
+          if (question->type == FL_QUESTION_SINGLE)
+            for (guint j = 0; j < question->options->len; j++)
+              gtk_box_append (GTK_BOX (choices), GTK_WIDGET (choice_button_new (view, "")));
+          else if (question->type == FL_QUESTION_BOOLEAN)
+            {
+              gtk_box_append (GTK_BOX (choices), GTK_WIDGET (choice_button_new (view, "")));
+              gtk_box_append (GTK_BOX (choices), GTK_WIDGET (choice_button_new (view, "")));
+            }
+          else
+            for (guint j = 1; j <= 5; j++)
+              {
+                g_autofree char *stars = g_strdup_printf ("%u ★", j);
+                gtk_box_append (GTK_BOX (choices), GTK_WIDGET (choice_button_new (view, stars)));
+              }
+          break;
+        case FL_QUESTION_MULTI:
+          choices = g_object_new (GTK_TYPE_FLOW_BOX,
+                                  "selection-mode", GTK_SELECTION_NONE,
+                                  "homogeneous", TRUE,
+                                  "max-children-per-line", 5,
+                                  "column-spacing", 8, "row-spacing", 8,
+                                  NULL);
+          for (guint j = 0; j < question->options->len; j++)
+            gtk_flow_box_append (GTK_FLOW_BOX (choices),
+                                 GTK_WIDGET (choice_button_new (view, "")));
+          break;
+        case FL_QUESTION_TEXT:
+        default:
+          choices = gtk_entry_new ();
+          view->entry = GTK_EDITABLE (choices);
+          g_signal_connect (choices, "changed", G_CALLBACK (text_answer_changed_cb), view);
+          break;
+        }
+      gtk_widget_add_css_class (choices, "choices");
+      gtk_box_append (GTK_BOX (box), choices);
+      gtk_box_append (self->questions_box, box);
+      g_ptr_array_add (self->questions, view);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->questions_box), questions->len > 0);
+}
+
+static void
+interaction_toggled_cb (GtkToggleButton *button, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+  const char *kind = g_object_get_data (G_OBJECT (button), "fl-kind");
+  JsonNode *interactions;
+
+  if (self->updating > 0 || self->lead == NULL)
+    return;
+
+  if (gtk_toggle_button_get_active (button))
+    fl_lead_add_interaction (self->lead, kind, NULL);
+  else if ((interactions = fl_lead_get_interactions (self->lead)) != NULL &&
+           JSON_NODE_HOLDS_ARRAY (interactions))
+    {
+      /* Untick takes back what was recorded during this visit only;
+       * earlier visits stay as they happened. */
+      JsonArray *old = json_node_get_array (interactions);
+      JsonArray *kept = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint i = 0; i < json_array_get_length (old); i++)
+        {
+          JsonNode *item = json_array_get_element (old, i);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+          const char *at = object ? json_object_get_string_member_with_default (object, "at", "") : "";
+          const char *item_kind = object ? json_object_get_string_member_with_default (object, "kind", "") : "";
+
+          if (g_strcmp0 (item_kind, kind) == 0 && g_strcmp0 (at, self->visit_start) >= 0)
+            continue;
+          json_array_add_element (kept, json_node_copy (item));
+        }
+      node = json_node_init_array (json_node_alloc (), kept);
+      json_array_unref (kept);
+      fl_lead_set_interactions (self->lead, node);
+    }
+  rescore (self);
+  changed (self);
+}
+
+static gboolean
+had_interaction_this_visit (FlLeadPage *self, const char *kind)
+{
+  JsonNode *interactions = fl_lead_get_interactions (self->lead);
+  JsonArray *array;
+
+  if (interactions == NULL || !JSON_NODE_HOLDS_ARRAY (interactions))
+    return FALSE;
+  array = json_node_get_array (interactions);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      JsonObject *object;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        continue;
+      object = json_node_get_object (item);
+      if (g_strcmp0 (json_object_get_string_member_with_default (object, "kind", NULL), kind) == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (object, "at", ""),
+                     self->visit_start) >= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+build_interactions (FlLeadPage *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GBytes *bytes;
+  JsonNode *root;
+  JsonArray *kinds;
+
+  if (self->model == NULL)
+    return;
+
+  /* The model lists its interactions in the order marketing wrote them. */
+  bytes = fl_model_get_bytes (self->model);
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
+      !json_object_has_member (json_node_get_object (root), "interactions"))
+    {
+      gtk_widget_set_visible (self->interactions_section, FALSE);
+      return;
+    }
+  kinds = json_object_get_array_member (json_node_get_object (root), "interactions");
+  for (guint i = 0; kinds != NULL && i < json_array_get_length (kinds); i++)
+    {
+      JsonNode *item = json_array_get_element (kinds, i);
+      const char *kind;
+      FlModelInteraction *interaction;
+      GtkWidget *button;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        continue;
+      kind = json_object_get_string_member_with_default (json_node_get_object (item), "kind", NULL);
+      if (kind == NULL || g_strv_contains (automatic_interactions, kind))
+        continue;
+      interaction = _fl_model_find_interaction (self->model, kind);
+      if (interaction == NULL)
+        continue;
+      button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
+                             "child", g_object_new (GTK_TYPE_LABEL, "wrap", TRUE,
+                                                    "justify", GTK_JUSTIFY_CENTER, NULL),
+                             NULL);
+      gtk_widget_add_css_class (button, "choice");
+      g_object_set_data_full (G_OBJECT (button), "fl-kind", g_strdup (kind), g_free);
+      g_object_set_data (G_OBJECT (button), "fl-interaction", interaction);
+      g_signal_connect (button, "toggled", G_CALLBACK (interaction_toggled_cb), self);
+      gtk_flow_box_append (self->interactions_box, button);
+      g_ptr_array_add (self->interactions, button);
+    }
+  gtk_widget_set_visible (self->interactions_section, self->interactions->len > 0);
+}
+
+static void
+relabel (FlLeadPage *self)
+{
+  const char *consent = NULL;
+
+  for (guint i = 0; i < self->questions->len; i++)
+    relabel_question (self, g_ptr_array_index (self->questions, i));
+  for (guint i = 0; i < self->interactions->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (self->interactions, i);
+      FlModelInteraction *interaction = g_object_get_data (G_OBJECT (button), "fl-interaction");
+
+      gtk_label_set_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
+                           question_label (self, interaction->label));
+    }
+
+  if (self->model != NULL)
+    consent = fl_model_get_consent_text (self->model, self->language);
+  gtk_label_set_label (self->consent_label, consent ? consent : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->consent_check), consent != NULL);
+}
+
+/* Shows the lead's answers and this visit's interactions on the buttons. */
+static void
+sync_answers (FlLeadPage *self)
+{
+  self->updating++;
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      QuestionView *view = g_ptr_array_index (self->questions, i);
+      JsonNode *answer = answer_of (self, view->question->id);
+
+      if (view->entry != NULL)
+        {
+          const char *text = answer && JSON_NODE_HOLDS_VALUE (answer) &&
+                             json_node_get_value_type (answer) == G_TYPE_STRING
+                               ? json_node_get_string (answer) : "";
+          gtk_editable_set_text (view->entry, text);
+          continue;
+        }
+      for (guint j = 0; j < view->buttons->len; j++)
+        {
+          gboolean active = FALSE;
+
+          if (answer != NULL)
+            switch (view->question->type)
+              {
+              case FL_QUESTION_SINGLE:
+                active = JSON_NODE_HOLDS_VALUE (answer) &&
+                         json_node_get_value_type (answer) == G_TYPE_STRING &&
+                         g_strcmp0 (json_node_get_string (answer),
+                                    ((FlModelOption *) g_ptr_array_index (view->question->options, j))->id) == 0;
+                break;
+              case FL_QUESTION_MULTI:
+                if (JSON_NODE_HOLDS_ARRAY (answer))
+                  {
+                    JsonArray *array = json_node_get_array (answer);
+                    FlModelOption *option = g_ptr_array_index (view->question->options, j);
+
+                    for (guint k = 0; k < json_array_get_length (array); k++)
+                      if (g_strcmp0 (json_array_get_string_element (array, k), option->id) == 0)
+                        active = TRUE;
+                  }
+                break;
+              case FL_QUESTION_BOOLEAN:
+                active = JSON_NODE_HOLDS_VALUE (answer) &&
+                         json_node_get_value_type (answer) == G_TYPE_BOOLEAN &&
+                         json_node_get_boolean (answer) == (j == 0);
+                break;
+              case FL_QUESTION_RATING:
+                active = JSON_NODE_HOLDS_VALUE (answer) &&
+                         json_node_get_value_type (answer) == G_TYPE_INT64 &&
+                         json_node_get_int (answer) == (gint64) j + 1;
+                break;
+              case FL_QUESTION_TEXT:
+              default:
+                break;
+              }
+          gtk_toggle_button_set_active (g_ptr_array_index (view->buttons, j), active);
+        }
+    }
+  for (guint i = 0; i < self->interactions->len; i++)
+    {
+      GtkToggleButton *button = g_ptr_array_index (self->interactions, i);
+      const char *kind = g_object_get_data (G_OBJECT (button), "fl-kind");
+
+      gtk_toggle_button_set_active (button, had_interaction_this_visit (self, kind));
+    }
+  self->updating--;
+}
+
+static void
+language_toggled_cb (GtkToggleButton *button, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  self->language = button == self->german_button ? FL_LANGUAGE_DE : FL_LANGUAGE_EN;
+  relabel (self);
+}
+
+/* Notes and consent */
+
+static void
+notes_changed_cb (GtkTextBuffer *buffer, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+  g_autofree char *notes = NULL;
+
+  if (self->updating > 0 || self->lead == NULL)
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  notes = strip_or_null (text);
+  fl_lead_set_notes (self->lead, notes);
+  changed (self);
+}
+
+static void
+consent_toggled_cb (GtkCheckButton *check, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) consent = NULL;
+  g_autofree char *now = NULL;
+
+  if (self->updating > 0 || self->lead == NULL || self->model == NULL)
+    return;
+
+  now = fl_now_iso8601 ();
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, fl_model_get_consent_version (self->model));
+  json_builder_set_member_name (builder, "given");
+  json_builder_add_boolean_value (builder, gtk_check_button_get_active (check));
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_string_value (builder, now);
+  json_builder_set_member_name (builder, "language");
+  json_builder_add_string_value (builder, fl_language_to_string (self->language));
+  if (self->staff != NULL)
+    {
+      json_builder_set_member_name (builder, "staff");
+      json_builder_add_string_value (builder, self->staff);
+    }
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "touch");
+  json_builder_end_object (builder);
+  consent = json_builder_get_root (builder);
+  fl_lead_set_consent (self->lead, consent);
+  changed (self);
+}
+
+static gboolean
+consent_given (FlLead *lead)
+{
+  JsonNode *consent = fl_lead_get_consent (lead);
+
+  return consent != NULL && JSON_NODE_HOLDS_OBJECT (consent) &&
+         json_object_get_boolean_member_with_default (json_node_get_object (consent), "given", FALSE);
+}
+
+/* Discard */
+
+static gboolean
+discard_lead (FlStore *store, const char *uuid, const char *actor, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!fl_store_begin (store, error))
+    return FALSE;
+  /* Answers, interactions, consents and outbox rows go with it (ON DELETE
+   * CASCADE); the audit keeps that it was discarded, by whom, not what. */
+  stmt = fl_store_prepare (store, "DELETE FROM leads WHERE uuid = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fl_store_set_error (store, error);
+      goto fail;
+    }
+  stmt = fl_store_prepare (store, "UPDATE audit SET detail = NULL WHERE lead_uuid = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fl_store_set_error (store, error);
+      goto fail;
+    }
+  if (!fl_store_add_audit (store, uuid, actor, "discarded", "accidental scan, discarded at the kiosk",
+                           error))
+    goto fail;
+  return fl_store_commit (store, error);
+
+fail:
+  fl_store_rollback (store);
+  return FALSE;
+}
+
+static void
+discard_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "discard") != 0 || self->lead == NULL)
+    return;
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  self->dirty = FALSE;
+  if (!discard_lead (self->store, fl_lead_get_uuid (self->lead),
+                     self->staff ? self->staff : "kiosk", &error))
+    {
+      g_signal_emit (self, signals[SAVE_FAILED], 0, error);
+      return;
+    }
+  fl_lead_page_clear (self);
+  g_signal_emit (self, signals[DISCARDED], 0);
+}
+
+static void
+discard_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlLeadPage *self = FL_LEAD_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  if (self->lead == NULL || self->merged)
+    return;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("Discard This Scan?"),
+                                                       _("Only for a badge scanned by accident: the lead "
+                                                         "is removed from this kiosk and never uploaded. "
+                                                         "The log keeps that it was discarded.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Keep"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+done_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlLeadPage *self = FL_LEAD_PAGE (widget);
+
+  if (self->lead != NULL)
+    g_signal_emit (self, signals[DONE], 0);
+}
+
+static void
+close_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlLeadPage *self = FL_LEAD_PAGE (widget);
+
+  if (self->lead != NULL)
+    g_signal_emit (self, signals[CLOSED], 0);
+}
+
+/* The “Welcome back” line of a visitor met before at this event. */
+static char *
+format_welcome (FlLead *lead)
+{
+  g_autoptr(GDateTime) created = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = NULL;
+  const char *by = fl_lead_get_captured_by (lead);
+
+  if (fl_lead_get_created_at (lead) != NULL)
+    created = g_date_time_new_from_iso8601 (fl_lead_get_created_at (lead), NULL);
+  if (created == NULL)
+    return g_strdup (_("Welcome back — this visitor was met before at this event"));
+  local = g_date_time_to_local (created);
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    /* Translators: a time of day, as in “first met at 10:32” */
+    when = g_date_time_format (local, _("at %H:%M"));
+  else
+    /* Translators: a day and time, as in “first met on 23 June at 10:32” */
+    when = g_date_time_format (local, _("on %-d %B at %H:%M"));
+
+  if (by != NULL)
+    /* Translators: “Welcome back — first met at 10:32 by Anna” */
+    return g_strdup_printf (_("Welcome back — first met %s by %s"), when, by);
+  return g_strdup_printf (_("Welcome back — first met %s"), when);
+}
+
+static char *
+format_source (const FlCaptureResult *result)
+{
+  const char *source;
+
+  switch (fl_lead_get_source (result->lead))
+    {
+    case FL_SOURCE_BADGE: source = _("Badge scan"); break;
+    case FL_SOURCE_CARD_QR: source = _("QR code on a business card"); break;
+    case FL_SOURCE_CARD_OCR: source = _("Business card text"); break;
+    case FL_SOURCE_MANUAL:
+    default: source = _("Typed in"); break;
+    }
+  if (result->from_roster)
+    /* Translators: how the lead came in, completed from the organiser's list */
+    return g_strdup_printf (_("%s · completed from the visitor list"), source);
+  return g_strdup (source);
+}
+
+static void
+fl_lead_page_dispose (GObject *object)
+{
+  FlLeadPage *self = FL_LEAD_PAGE (object);
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_LEAD_PAGE);
+  g_clear_object (&self->store);
+  g_clear_object (&self->model);
+  g_clear_object (&self->lead);
+
+  G_OBJECT_CLASS (fl_lead_page_parent_class)->dispose (object);
+}
+
+static void
+fl_lead_page_finalize (GObject *object)
+{
+  FlLeadPage *self = FL_LEAD_PAGE (object);
+
+  g_clear_pointer (&self->questions, g_ptr_array_unref);
+  g_clear_pointer (&self->interactions, g_ptr_array_unref);
+  g_free (self->staff);
+  g_free (self->visit_start);
+
+  G_OBJECT_CLASS (fl_lead_page_parent_class)->finalize (object);
+}
+
+static void
+fl_lead_page_class_init (FlLeadPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_lead_page_dispose;
+  object_class->finalize = fl_lead_page_finalize;
+
+  /**
+   * FlLeadPage::done:
+   *
+   * Staff finished the lead: thank the visitor.
+   */
+  signals[DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * FlLeadPage::closed:
+   *
+   * Staff left the lead (Escape) without thanking: back to scanning.
+   */
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * FlLeadPage::discarded:
+   *
+   * The lead was removed after confirmation; the page is empty.
+   */
+  signals[DISCARDED] = g_signal_new ("discarded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * FlLeadPage::save-failed:
+   * @error: why
+   *
+   * A change could not be written; it stays on the page and in memory and
+   * is written with the next change or when the page is left.
+   */
+  signals[SAVE_FAILED] = g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                       G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fairlead/Fairlead/fl-lead-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, source_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, score_box);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, score_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, score_bar);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, discard_button);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, welcome_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, welcome_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, why_expander);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, why_list);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, language_box);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, english_button);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, german_button);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, contact_group);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, first_name_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, last_name_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, company_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, job_title_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, email_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, city_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, country_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, questions_box);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_section);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_box);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_check);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_label);
+
+  gtk_widget_class_install_action (widget_class, "lead.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "lead.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "lead.discard", NULL, discard_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "lead.done", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "lead.done", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "lead.close", NULL);
+}
+
+static void
+fl_lead_page_init (FlLeadPage *self)
+{
+  static const FlField fields[] = {
+    FL_FIELD_FIRST_NAME, FL_FIELD_LAST_NAME, FL_FIELD_COMPANY, FL_FIELD_TITLE,
+    FL_FIELD_EMAIL, FL_FIELD_PHONE, FL_FIELD_CITY, FL_FIELD_COUNTRY,
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->questions = g_ptr_array_new_with_free_func ((GDestroyNotify) question_view_free);
+  self->interactions = g_ptr_array_new ();
+  self->language = fl_language_default ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      AdwEntryRow *row = field_row (self, fields[i]);
+
+      g_object_set_data (G_OBJECT (row), "fl-field", GUINT_TO_POINTER (fields[i]));
+      g_signal_connect (row, "changed", G_CALLBACK (field_changed_cb), self);
+    }
+  g_signal_connect (self->english_button, "toggled", G_CALLBACK (language_toggled_cb), self);
+  g_signal_connect (self->german_button, "toggled", G_CALLBACK (language_toggled_cb), self);
+  g_signal_connect (gtk_text_view_get_buffer (self->notes_view), "changed",
+                    G_CALLBACK (notes_changed_cb), self);
+  g_signal_connect (self->consent_check, "toggled", G_CALLBACK (consent_toggled_cb), self);
+  fl_lead_page_clear (self);
+}
+
+/* Public API */
+
+FlLeadPage *
+fl_lead_page_new (void)
+{
+  return g_object_new (FL_TYPE_LEAD_PAGE, NULL);
+}
+
+/**
+ * fl_lead_page_get_lead:
+ *
+ * Returns: (transfer none) (nullable): the lead on show
+ */
+FlLead *
+fl_lead_page_get_lead (FlLeadPage *self)
+{
+  g_return_val_if_fail (FL_IS_LEAD_PAGE (self), NULL);
+  return self->lead;
+}
+
+FlLanguage
+fl_lead_page_get_language (FlLeadPage *self)
+{
+  g_return_val_if_fail (FL_IS_LEAD_PAGE (self), FL_LANGUAGE_EN);
+  return self->language;
+}
+
+/**
+ * fl_lead_page_get_dirty:
+ *
+ * Returns: whether a change waits to be written
+ */
+gboolean
+fl_lead_page_get_dirty (FlLeadPage *self)
+{
+  g_return_val_if_fail (FL_IS_LEAD_PAGE (self), FALSE);
+  return self->dirty;
+}
+
+/**
+ * fl_lead_page_open:
+ * @store: the database the lead was captured into
+ * @model: (nullable): the scoring model of the event
+ * @result: the capture, already committed
+ * @staff: (nullable): who is at the kiosk
+ *
+ * Shows a captured lead. A lead still open is the caller's to save first.
+ */
+void
+fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
+                   const FlCaptureResult *result, const char *staff)
+{
+  g_autofree char *source = NULL;
+  GtkTextBuffer *notes;
+
+  g_return_if_fail (FL_IS_LEAD_PAGE (self));
+  g_return_if_fail (FL_IS_STORE (store));
+  g_return_if_fail (result != NULL && FL_IS_LEAD (result->lead));
+
+  fl_lead_page_clear (self);
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->model, model);
+  self->lead = fl_lead_copy (result->lead);
+  g_free (self->staff);
+  self->staff = g_strdup (staff);
+  g_free (self->visit_start);
+  self->visit_start = g_strdup (fl_lead_get_updated_at (self->lead));
+  self->merged = result->match != FL_CAPTURE_MATCH_NONE;
+  self->language = fl_language_default ();
+
+  self->updating++;
+  if (self->built_for != self->model || self->model == NULL)
+    {
+      build_questions (self);
+      build_interactions (self);
+    }
+  gtk_toggle_button_set_active (self->language == FL_LANGUAGE_DE ? self->german_button
+                                                                 : self->english_button, TRUE);
+  relabel (self);
+
+  for (FlField field = 0; field < FL_N_FIELDS; field++)
+    {
+      AdwEntryRow *row = field_row (self, field);
+      const char *value = fl_lead_get_field (self->lead, field);
+
+      if (row != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
+    }
+  notes = gtk_text_view_get_buffer (self->notes_view);
+  gtk_text_buffer_set_text (notes, fl_lead_get_notes (self->lead) ? fl_lead_get_notes (self->lead) : "", -1);
+  gtk_check_button_set_active (self->consent_check, consent_given (self->lead));
+  sync_answers (self);
+
+  update_name (self);
+  source = format_source (result);
+  gtk_label_set_label (self->source_label, source);
+  if (self->merged)
+    {
+      g_autofree char *welcome = format_welcome (self->lead);
+      gtk_label_set_label (self->welcome_label, welcome);
+    }
+  gtk_revealer_set_reveal_child (self->welcome_revealer, self->merged);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.discard", !self->merged);
+  gtk_widget_set_tooltip_text (self->discard_button,
+                               self->merged
+                                 ? _("This visitor was captured before; the earlier lead stays")
+                                 : _("Remove a Badge Scanned by Accident"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.done", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.close", TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scroller), TRUE);
+  update_score (self);
+  self->updating--;
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+/**
+ * fl_lead_page_save:
+ *
+ * Writes the pending change now, in one transaction.
+ *
+ * Returns: %FALSE when the database refused it; the change stays pending
+ */
+gboolean
+fl_lead_page_save (FlLeadPage *self, GError **error)
+{
+  g_autofree char *now = NULL;
+
+  g_return_val_if_fail (FL_IS_LEAD_PAGE (self), FALSE);
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  if (self->lead == NULL || !self->dirty)
+    return TRUE;
+
+  now = fl_now_iso8601 ();
+  fl_lead_set_updated_at (self->lead, now);
+  if (!fl_store_save_lead (self->store, self->lead, self->staff ? self->staff : "kiosk", error))
+    return FALSE;
+  self->dirty = FALSE;
+  return TRUE;
+}
+
+/**
+ * fl_lead_page_clear:
+ *
+ * Forgets the lead and empties every widget that showed anything of it,
+ * so the next visitor sees nothing of the previous one. Pending changes
+ * are dropped: save first.
+ */
+void
+fl_lead_page_clear (FlLeadPage *self)
+{
+  static const FlField fields[] = {
+    FL_FIELD_FIRST_NAME, FL_FIELD_LAST_NAME, FL_FIELD_COMPANY, FL_FIELD_TITLE,
+    FL_FIELD_EMAIL, FL_FIELD_PHONE, FL_FIELD_CITY, FL_FIELD_COUNTRY,
+  };
+  GtkWidget *child;
+
+  g_return_if_fail (FL_IS_LEAD_PAGE (self));
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  self->dirty = FALSE;
+  g_clear_object (&self->lead);
+  self->merged = FALSE;
+
+  self->updating++;
+  gtk_label_set_label (self->name_label, "");
+  gtk_label_set_label (self->source_label, "");
+  gtk_label_set_label (self->welcome_label, "");
+  gtk_revealer_set_reveal_child (self->welcome_revealer, FALSE);
+  gtk_label_set_label (self->status_label, "");
+  gtk_label_set_label (self->score_label, "");
+  gtk_level_bar_set_value (self->score_bar, 0);
+  gtk_expander_set_expanded (self->why_expander, FALSE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->why_list))) != NULL)
+    gtk_list_box_remove (self->why_list, child);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    gtk_editable_set_text (GTK_EDITABLE (field_row (self, fields[i])), "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
+  gtk_check_button_set_active (self->consent_check, FALSE);
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      QuestionView *view = g_ptr_array_index (self->questions, i);
+
+      if (view->entry != NULL)
+        gtk_editable_set_text (view->entry, "");
+      for (guint j = 0; j < view->buttons->len; j++)
+        gtk_toggle_button_set_active (g_ptr_array_index (view->buttons, j), FALSE);
+    }
+  for (guint i = 0; i < self->interactions->len; i++)
+    gtk_toggle_button_set_active (g_ptr_array_index (self->interactions, i), FALSE);
+  self->updating--;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.done", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.close", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.discard", FALSE);
+}
+
+/* Private API for the GUI tests */
+
+GtkToggleButton *
+_fl_lead_page_get_choice (FlLeadPage *self, const char *question_id, guint index)
+{
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      QuestionView *view = g_ptr_array_index (self->questions, i);
+
+      if (g_strcmp0 (view->question->id, question_id) == 0 && index < view->buttons->len)
+        return g_ptr_array_index (view->buttons, index);
+    }
+  return NULL;
+}
+
+GtkToggleButton *
+_fl_lead_page_get_interaction (FlLeadPage *self, const char *kind)
+{
+  for (guint i = 0; i < self->interactions->len; i++)
+    {
+      GtkToggleButton *button = g_ptr_array_index (self->interactions, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "fl-kind"), kind) == 0)
+        return button;
+    }
+  return NULL;
+}
+
+GtkEditable *
+_fl_lead_page_get_field (FlLeadPage *self, FlField field)
+{
+  return GTK_EDITABLE (field_row (self, field));
+}
+
+GtkLabel *
+_fl_lead_page_get_status (FlLeadPage *self)
+{
+  return self->status_label;
+}
+
+GtkLevelBar *
+_fl_lead_page_get_score_bar (FlLeadPage *self)
+{
+  return self->score_bar;
+}
+
+GtkRevealer *
+_fl_lead_page_get_welcome (FlLeadPage *self)
+{
+  return self->welcome_revealer;
+}
+
+GtkLabel *
+_fl_lead_page_get_welcome_label (FlLeadPage *self)
+{
+  return self->welcome_label;
+}
+
+GtkCheckButton *
+_fl_lead_page_get_consent (FlLeadPage *self)
+{
+  return self->consent_check;
+}
+
+GtkToggleButton *
+_fl_lead_page_get_language_button (FlLeadPage *self, FlLanguage language)
+{
+  return language == FL_LANGUAGE_DE ? self->german_button : self->english_button;
+}
+
+GtkListBox *
+_fl_lead_page_get_why_list (FlLeadPage *self)
+{
+  return self->why_list;
+}

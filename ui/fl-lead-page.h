@@ -1,0 +1,31 @@
+/* fl-lead-page.h: the visitor just captured — contact, questions, score, consent
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "score/fl-model.h"
+#include "store/fl-capture.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_LEAD_PAGE (fl_lead_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlLeadPage, fl_lead_page, FL, LEAD_PAGE, AdwBin)
+
+FlLeadPage *fl_lead_page_new          (void);
+FlLead     *fl_lead_page_get_lead     (FlLeadPage            *self);
+FlLanguage  fl_lead_page_get_language (FlLeadPage            *self);
+gboolean    fl_lead_page_get_dirty    (FlLeadPage            *self);
+void        fl_lead_page_open         (FlLeadPage            *self,
+                                       FlStore               *store,
+                                       FlModel               *model,
+                                       const FlCaptureResult *result,
+                                       const char            *staff);
+gboolean    fl_lead_page_save         (FlLeadPage            *self,
+                                       GError               **error);
+void        fl_lead_page_clear        (FlLeadPage            *self);
+
+G_END_DECLS
