@@ -62,6 +62,8 @@ main (int argc, char **argv)
   GtkDropDown *filter;
   gint64 start;
 
+  /* Figures appear as they are measured, even into a file. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   gtk_init ();
   adw_init ();
   store = fl_store_open (path, &error);
