@@ -316,6 +316,34 @@ update_count (FlLeadsPage *self)
   gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
 }
 
+static void selection_changed_cb (FlLeadsPage *self);
+
+/* A new query is a new list. The view lets go of the list while it is
+ * counted anew and gets a fresh selection model afterwards: on a
+ * whole-list items-changed, GTK 4.8's list item manager and
+ * GtkMultiSelection fetch every added item to keep their widgets and
+ * selection, which for a list paged from SQLite means reading all
+ * 100,000 leads. A detached view asks only for the rows it shows. */
+static void
+detach_selection (FlLeadsPage *self)
+{
+  gtk_column_view_set_model (self->column_view, NULL);
+  if (self->selection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->selection, self);
+      g_clear_object (&self->selection);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_selected_button), FALSE);
+}
+
+static void
+attach_selection (FlLeadsPage *self)
+{
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
+  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+}
+
 static void
 refresh (FlLeadsPage *self)
 {
@@ -324,6 +352,7 @@ refresh (FlLeadsPage *self)
   g_autofree char *until = NULL;
   g_autofree char *search = NULL;
   FlLeadQuery query = { 0 };
+  gboolean ok;
   guint pos;
 
   if (self->reloading)
@@ -354,7 +383,10 @@ refresh (FlLeadsPage *self)
 
   read_sort (self, &query);
   fl_lead_list_set_query (self->list, &query);
-  if (!fl_lead_list_refresh (self->list, &error))
+  detach_selection (self);
+  ok = fl_lead_list_refresh (self->list, &error);
+  attach_selection (self);
+  if (!ok)
     {
       g_autofree char *text = g_strdup_printf (_("Cannot read the leads: %s"), error->message);
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
@@ -736,9 +768,7 @@ build (FlLeadsPage *self)
 
   /* The list */
   self->list = fl_lead_list_new (self->store);
-  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->list)));
-  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
-  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
+  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   gtk_column_view_set_show_column_separators (self->column_view, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "leads-view");
   add_column (self, COLUMN_TIME, _("Time"), FALSE, 90);
@@ -778,6 +808,7 @@ build (FlLeadsPage *self)
   g_signal_connect_swapped (self->export_selected_button, "clicked", G_CALLBACK (export_selected_cb), self);
   gtk_action_bar_pack_end (GTK_ACTION_BAR (action_bar), GTK_WIDGET (self->export_selected_button));
   gtk_box_append (GTK_BOX (box), action_bar);
+  attach_selection (self);
 
   /* The detail pane */
   self->detail = FL_LEAD_DETAIL (fl_lead_detail_new (self->store));
