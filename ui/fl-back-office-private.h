@@ -38,6 +38,10 @@ GtkDropDown         *_fl_leads_page_get_filter         (FlLeadsPage  *self,
 GtkColumnView       *_fl_leads_page_get_column_view    (FlLeadsPage  *self);
 FlLeadList          *_fl_leads_page_get_list           (FlLeadsPage  *self);
 FlLeadDetail        *_fl_leads_page_get_detail         (FlLeadsPage  *self);
+void                 _fl_leads_page_export             (FlLeadsPage  *self,
+                                                        const char   *path,
+                                                        gboolean      selected_only);
+gint64               _fl_leads_page_get_count_time     (FlLeadsPage  *self);
 void                 _fl_leads_page_flush_search       (FlLeadsPage  *self);
 void                 _fl_leads_page_sort_by            (FlLeadsPage  *self,
                                                         guint         column,

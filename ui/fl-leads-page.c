@@ -41,6 +41,7 @@ struct _FlLeadsPage
   GtkMultiSelection  *selection;
   GCancellable       *cancellable;
   guint               search_id;
+  gint64              count_time;      /* µs SQLite took to count the last query */
   int                 sorted_column;   /* the column a sorter compare saw first, -1 for none */
   gboolean            reloading;
 
@@ -385,6 +386,7 @@ refresh (FlLeadsPage *self)
   fl_lead_list_set_query (self->list, &query);
   detach_selection (self);
   ok = fl_lead_list_refresh (self->list, &error);
+  self->count_time = fl_lead_list_get_db_time (self->list);
   attach_selection (self);
   if (!ok)
     {
@@ -979,6 +981,36 @@ FlLeadDetail *
 _fl_leads_page_get_detail (FlLeadsPage *self)
 {
   return self->detail;
+}
+
+gint64
+_fl_leads_page_get_count_time (FlLeadsPage *self)
+{
+  return self->count_time;
+}
+
+/* Exports as the file chooser's answer would; for the tests. */
+void
+_fl_leads_page_export (FlLeadsPage *self, const char *path, gboolean selected_only)
+{
+  ExportJob *job;
+
+  if (selected_only)
+    {
+      g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      GtkBitsetIter iter;
+      guint position;
+
+      job = g_new0 (ExportJob, 1);
+      job->leads = g_ptr_array_new_with_free_func (g_object_unref);
+      for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+           ok = gtk_bitset_iter_next (&iter, &position))
+        g_ptr_array_add (job->leads, g_list_model_get_item (G_LIST_MODEL (self->list), position));
+    }
+  else
+    job = export_job_for_all (self);
+  job->path = g_strdup (path);
+  start_export (self, job);
 }
 
 /* Runs a pending search at once instead of after the typing pause. */

@@ -150,7 +150,8 @@ suffix_button (const char *label, GCallback callback, gpointer data)
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (button, "clicked", callback, data);
+  if (callback != NULL)
+    g_signal_connect_swapped (button, "clicked", callback, data);
   return button;
 }
 

@@ -52,9 +52,9 @@ report (FlLeadsPage *page, const char *label, gint64 start)
 
   settle ();
   wall = g_get_monotonic_time () - start;
-  printf ("  %-30s %7u leads   database %6.1f ms   until drawn %6.1f ms\n", label,
-          g_list_model_get_n_items (G_LIST_MODEL (list)), fl_lead_list_get_db_time (list) / 1000.0,
-          wall / 1000.0);
+  printf ("  %-24s %7u leads   count %6.1f ms   last page %6.1f ms   until drawn %6.1f ms\n", label,
+          g_list_model_get_n_items (G_LIST_MODEL (list)), _fl_leads_page_get_count_time (page) / 1000.0,
+          fl_lead_list_get_db_time (list) / 1000.0, wall / 1000.0);
 }
 
 int
@@ -119,7 +119,7 @@ main (int argc, char **argv)
   settle ();
   page = _fl_back_office_get_leads_page (office);
 
-  printf ("leads page (budget: database time under 50 ms each):\n");
+  printf ("leads page (budget: each SQLite call under 50 ms; \"until drawn\" adds building the rows):\n");
   {
     FlPinPage *pin = _fl_back_office_get_pin_page (office);
 

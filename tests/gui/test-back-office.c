@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fl-back-office-private.h"
+#include "sync-test-server.h"
 #include "score/fl-model-store.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-staff.h"
@@ -799,6 +800,95 @@ test_model (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (fl_store_count_leads (fixture->store, &sal, NULL), !=, n_sal_before);
 }
 
+static guint
+count_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  for (const char *p = text; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+static void
+wait_for_file (const char *path)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    iterate_for (20);
+  iterate_for (100);
+}
+
+static void
+test_export (Fixture *fixture, gconstpointer data)
+{
+  FlLeadsPage *page = _fl_back_office_get_leads_page (fixture->office);
+  GtkColumnView *view = _fl_leads_page_get_column_view (page);
+  g_autofree char *all = g_build_filename (fixture->tmpdir, "all.csv", NULL);
+  g_autofree char *some = g_build_filename (fixture->tmpdir, "some.csv", NULL);
+  GStatBuf info;
+
+  unlock (fixture);
+  /* Everything the filters show: the SAL leads, plus the header line. */
+  gtk_drop_down_set_selected (_fl_leads_page_get_filter (page, "status"), 2);
+  _fl_leads_page_export (page, all, FALSE);
+  wait_for_file (all);
+  g_assert_cmpuint (count_lines (all), ==, fixture->expected.n_sal + 1);
+  g_assert_cmpint (g_stat (all, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+
+  gtk_selection_model_select_range (gtk_column_view_get_model (view), 2, 3, TRUE);
+  _fl_leads_page_export (page, some, TRUE);
+  wait_for_file (some);
+  g_assert_cmpuint (count_lines (some), ==, 3 + 1);
+}
+
+static void
+test_upload_now (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  Server *server = server_new (NULL);
+  FlPreferencesWindow *preferences;
+  gint64 deadline;
+  sqlite3_stmt *stmt;
+  int done = 0;
+
+  /* A webhook on a real HTTP server in this process. */
+  g_string_printf (sql, "INSERT INTO connectors (name, type, url, created_at) "
+                        "VALUES ('hook', 'webhook', '%s/hook', 'x');"
+                        "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                        "SELECT id, 'hook', 'pending', '2026-01-01T00:00:00.000Z' FROM leads;",
+                   server->url);
+  g_assert_true (fl_store_exec (fixture->store, sql->str, &error));
+  g_assert_no_error (error);
+
+  unlock (fixture);
+  preferences = _fl_back_office_show_preferences (fixture->office);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "connectors");
+  fl_preferences_window_upload_now (preferences);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (server_n_stored (server) < fixture->expected.n_leads && g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  iterate_for (300);
+  g_assert_cmpuint (server_n_stored (server), ==, fixture->expected.n_leads);
+
+  stmt = fl_store_prepare (fixture->store, "SELECT count (*) FROM outbox WHERE state = 'done'", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  done = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  g_assert_cmpint (done, ==, fixture->expected.n_leads);
+  screenshot (GTK_WIDGET (preferences), "settings-upload-done");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  iterate_for (100);
+  server_free (server);
+}
+
 static void
 test_no_display (void)
 {
@@ -840,6 +930,8 @@ main (int argc, char *argv[])
   ADD ("/gui/back-office/preferences", &setup_small, test_preferences);
   ADD ("/gui/back-office/preferences/event", &setup_small, test_event_errors);
   ADD ("/gui/back-office/preferences/model", &setup_small, test_model);
+  ADD ("/gui/back-office/leads/export", &setup_small, test_export);
+  ADD ("/gui/back-office/preferences/upload-now", &setup_small, test_upload_now);
 #undef ADD
 
   return g_test_run ();
