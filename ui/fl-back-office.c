@@ -135,6 +135,14 @@ preferences_closed_cb (FlBackOffice *self)
 }
 
 static void
+view_changed_cb (FlBackOffice *self)
+{
+  if (self->staff != NULL &&
+      g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "dashboard") == 0)
+    fl_dashboard_reload (self->dashboard);
+}
+
+static void
 lock_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   fl_back_office_lock (FL_BACK_OFFICE (widget));
@@ -188,6 +196,8 @@ fl_back_office_dispose (GObject *object)
   FlBackOffice *self = FL_BACK_OFFICE (object);
 
   g_clear_handle_id (&self->idle_id, g_source_remove);
+  if (self->view_stack != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_stack, self);
   if (self->preferences != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->preferences, self);
@@ -286,6 +296,7 @@ fl_back_office_new (FlStore *store)
   self->dashboard = FL_DASHBOARD (fl_dashboard_new (store));
   adw_bin_set_child (self->dashboard_bin, GTK_WIDGET (self->dashboard));
 
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name", G_CALLBACK (view_changed_cb), self);
   gtk_stack_set_visible_child_name (self->stack, "locked");
   return GTK_WIDGET (self);
 }
@@ -378,7 +389,9 @@ fl_back_office_reload (FlBackOffice *self)
   if (self->staff == NULL)
     return;
   fl_leads_page_reload (self->leads_page);
-  fl_dashboard_reload (self->dashboard);
+  /* The dashboard reads every lead of the event; only when it is shown. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "dashboard") == 0)
+    fl_dashboard_reload (self->dashboard);
 }
 
 FlPinPage *
