@@ -261,6 +261,9 @@ test_rescore (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_lead_get_status (sal), ==, FL_STATUS_SAL);
   g_assert_cmpint (fl_lead_get_status (student), ==, FL_STATUS_DISQUALIFIED);
   audits_before = count (f->store, "SELECT count(*) FROM audit");
+  g_assert_true (fl_store_exec (f->store, "INSERT INTO connectors (name, type, created_at) "
+                                          "VALUES ('crm', 'webhook', '2026-06-01T00:00:00.000Z')",
+                                &error));
 
   dry = fl_rescore (f->store, stricter, NULL, TRUE, "tester", &error);
   g_assert_no_error (error);
@@ -301,6 +304,28 @@ test_rescore (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_lead_get_score (stored), ==, 25);
   g_assert_cmpstr (fl_lead_get_override_status (stored), ==, "SAL");
   g_clear_object (&stored);
+
+  /* Only the model changed: same score and status, the new model named,
+   * not queued again. */
+  stored = reload (f, mql);
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_MQL);
+  g_assert_cmpint (fl_lead_get_score (stored), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (fl_lead_get_model (stored)), "version"), ==, 2);
+  g_clear_object (&stored);
+
+  /* The stored breakdown is the one the scorer gives for the lead. */
+  stored = reload (f, sal);
+  {
+    g_autoptr(FlScore) expected = fl_scorer_score (stricter, stored, NULL, fl_language_default ());
+
+    g_assert_true (json_node_equal (fl_lead_get_breakdown (stored), expected->breakdown));
+  }
+  g_clear_object (&stored);
+
+  /* A new score or status goes to the CRM again. */
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
+                                    "WHERE l.full_name = 'Mo Ql'"), ==, 0);
 
   /* One audit entry per changed lead; the file's model is now stored. */
   g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 4);

@@ -315,6 +315,62 @@ test_breakdown_fields (void)
   g_assert_cmpstr (json_object_get_string_member (status, "id"), ==, "MQL");
 }
 
+/* The breakdown is written as JSON text: exactly what json-glib writes
+ * for the same entries, any text escaped, the same from both entry points. */
+static void
+test_breakdown_text (void)
+{
+  g_autoptr(FlModel) model = test_model ();
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (NOW, NULL);
+  ScoreCase c = { .answers = "{\"timeframe\": \"now\"}", .interactions = "demo@10", .title = "Student" };
+  g_autoptr(FlLead) lead = make_lead (&c, now);
+  g_autoptr(FlScore) score = NULL;
+  g_autoptr(FlScore) text_only = NULL;
+  g_autofree char *written = NULL;
+  const char *reason = "said \"call me\"\n\tback\\slash \x01 Grüße";
+  g_autoptr(JsonNode) now_answer = json_from_string ("\"now\"", NULL);
+  FlScoreAnswer answers[] = { { "timeframe", NULL } };
+  const FlScoreInteraction interactions[] = { { "demo", "2026-06-15T12:00:00.000Z" } };
+  FlScoreInput input = { 0 };
+  JsonArray *breakdown;
+  const char *expected =
+    "[{\"source\":\"question\",\"id\":\"timeframe\",\"option\":\"now\",\"group\":\"fit\","
+    "\"points_before\":25,\"points_decayed\":25,\"points\":25,\"reason\":\"Timeframe: now +25\"},"
+    "{\"source\":\"rule\",\"id\":\"student\",\"disqualify\":true,\"reason\":\"Student: disqualified\"},"
+    "{\"source\":\"interaction\",\"id\":\"demo\",\"at\":\"2026-06-15T12:00:00.000Z\",\"group\":\"interest\","
+    "\"points_before\":10,\"points_decayed\":5,\"points\":5,\"reason\":\"Live demo +10 → +5 (10 days ago)\"},"
+    "{\"source\":\"status\",\"id\":\"DISQUALIFIED\",\"reason\":\"Status DISQUALIFIED: Student\"},"
+    "{\"source\":\"override\",\"id\":\"SAL\",\"reason\":\"Status SAL set by Petra: said \\\"call me\\\"\\n\\tback\\\\slash \\u0001 Grüße (computed: DISQUALIFIED)\"}]";
+
+  fl_lead_set_override (lead, "SAL", "Petra", reason);
+  score = fl_scorer_score (model, lead, now, FL_LANGUAGE_EN);
+  g_assert_nonnull (score->breakdown);
+  written = json_to_string (score->breakdown, FALSE);
+  g_assert_cmpstr (written, ==, expected);
+  g_assert_cmpstr (score->breakdown_json, ==, expected);
+  breakdown = json_node_get_array (score->breakdown);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (breakdown, 4), "reason"),
+                   ==, "Status SAL set by Petra: said \"call me\"\n\tback\\slash \x01 Grüße (computed: DISQUALIFIED)");
+
+  /* The views rescore passes give the same text. */
+  answers[0].value = now_answer;
+  input.fields[FL_FIELD_TITLE] = "Student";
+  input.fields[FL_FIELD_COMPANY] = "Acme GmbH";
+  input.answers = answers;
+  input.n_answers = G_N_ELEMENTS (answers);
+  input.interactions = interactions;
+  input.n_interactions = G_N_ELEMENTS (interactions);
+  input.created_at = fl_lead_get_created_at (lead);
+  input.override_status = "SAL";
+  input.override_by = "Petra";
+  input.override_reason = reason;
+  text_only = fl_scorer_score_input_json (model, &input, now, FL_LANGUAGE_EN);
+  g_assert_null (text_only->breakdown);
+  g_assert_cmpstr (text_only->breakdown_json, ==, expected);
+  g_assert_cmpint (text_only->score, ==, score->score);
+  g_assert_cmpint (text_only->status, ==, FL_STATUS_SAL);
+}
+
 /* The scorer is pure: the same lead, model and time give the same result. */
 static void
 test_pure (void)
@@ -368,6 +424,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &cases[i], test_score);
     }
   g_test_add_func ("/scorer/breakdown-fields", test_breakdown_fields);
+  g_test_add_func ("/scorer/breakdown-text", test_breakdown_text);
   g_test_add_func ("/scorer/pure", test_pure);
   g_test_add_func ("/scorer/apply", test_apply);
 

@@ -493,6 +493,71 @@ test_leads (Fixture *fixture, gconstpointer data)
   g_object_unref (first);
 }
 
+/* The breakdown has a table of its own: it follows the lead through save,
+ * update, list, clearing and deletion. */
+static void
+test_breakdown (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlStore) store = open_store (fixture->path);
+  g_autoptr(FlEvent) event = create_event (store, "Breakdown");
+  g_autoptr(FlLead) lead = make_lead ("Jürgen", "Müller", "Müller Maschinenbau");
+  g_autoptr(FlLead) other = make_lead ("Anna", "Berg", "Berg GmbH");
+  g_autoptr(FlLead) back = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text = "[{\"source\":\"question\",\"id\":\"timeframe\",\"group\":\"fit\","
+                     "\"points_before\":25,\"points_decayed\":25,\"points\":25,"
+                     "\"reason\":\"Zeitrahmen: „sofort“ +25\"},"
+                     "{\"source\":\"status\",\"id\":\"MQL\",\"reason\":\"Status MQL\"}]";
+  g_autoptr(JsonNode) breakdown = json_from_string (text, &error);
+  g_autoptr(JsonNode) changed = json_from_string ("[{\"source\":\"status\",\"id\":\"SAL\"}]", &error);
+
+  g_assert_no_error (error);
+  fl_lead_set_breakdown (lead, breakdown);
+  g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+  g_assert_true (fl_store_save_lead (store, other, "Tom", &error));
+  g_assert_no_error (error);
+
+  back = fl_store_get_lead (store, fl_lead_get_uuid (lead), &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (fl_lead_get_breakdown (back), breakdown));
+  g_clear_object (&back);
+  back = fl_store_get_lead (store, fl_lead_get_uuid (other), &error);
+  g_assert_null (fl_lead_get_breakdown (back));
+  g_clear_object (&back);
+
+  all = fl_store_list_leads (store, NULL, &error);
+  g_assert_cmpuint (all->len, ==, 2);
+  for (guint i = 0; i < all->len; i++)
+    {
+      FlLead *listed = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (fl_lead_get_uuid (listed), fl_lead_get_uuid (lead)) == 0)
+        g_assert_true (json_node_equal (fl_lead_get_breakdown (listed), breakdown));
+      else
+        g_assert_null (fl_lead_get_breakdown (listed));
+    }
+
+  fl_lead_set_breakdown (lead, changed);
+  g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+  back = fl_store_get_lead (store, fl_lead_get_uuid (lead), &error);
+  g_assert_true (json_node_equal (fl_lead_get_breakdown (back), changed));
+  g_clear_object (&back);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 1);
+
+  fl_lead_set_breakdown (lead, NULL);
+  g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+  back = fl_store_get_lead (store, fl_lead_get_uuid (lead), &error);
+  g_assert_null (fl_lead_get_breakdown (back));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 0);
+
+  fl_lead_set_breakdown (lead, breakdown);
+  g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+  g_assert_true (fl_store_exec (store, "DELETE FROM leads", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 0);
+}
+
 static void
 test_outbox_rows (Fixture *fixture, gconstpointer data)
 {
@@ -583,6 +648,7 @@ main (int argc, char **argv)
   ADD ("/store/env-path", test_env_path);
   ADD ("/store/events", test_events);
   ADD ("/store/leads", test_leads);
+  ADD ("/store/breakdown", test_breakdown);
   ADD ("/store/outbox-rows", test_outbox_rows);
   ADD ("/store/reader-during-write", test_reader_during_write);
   ADD ("/store/rollback", test_rollback);

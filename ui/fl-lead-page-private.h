@@ -23,5 +23,8 @@ GtkCheckButton  *_fl_lead_page_get_consent         (FlLeadPage *self);
 GtkToggleButton *_fl_lead_page_get_language_button (FlLeadPage *self,
                                                     FlLanguage  language);
 GtkListBox      *_fl_lead_page_get_why_list        (FlLeadPage *self);
+GtkPicture      *_fl_lead_page_get_card_picture    (FlLeadPage *self);
+gboolean         _fl_lead_page_get_field_unsure    (FlLeadPage *self,
+                                                    FlField     field);
 
 G_END_DECLS

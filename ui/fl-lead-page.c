@@ -18,12 +18,19 @@
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
 #include "lead/fl-payload.h"
+#include "store/fl-capture.h"
 #include "score/fl-model-private.h"
 #include "score/fl-scorer.h"
+#include "scan/fl-card-result.h"
 
 /* Long enough to gather a word typed into a field into one write, short
  * enough that nothing is pending when the visitor walks away. */
 #define SAVE_DELAY_MS 400
+
+/* Fields read from a business card below this confidence are marked for
+ * staff to check; on the test cards, fields below it were wrong more
+ * often than right. */
+#define CARD_UNSURE_BELOW 0.6
 
 typedef struct
 {
@@ -78,6 +85,11 @@ struct _FlLeadPage
   AdwEntryRow       *phone_row;
   AdwEntryRow       *city_row;
   AdwEntryRow       *country_row;
+  GtkBox            *content_box;
+  GtkWidget         *notes_section;
+  GtkFlowBox        *contact_flow;
+  GtkWidget         *card_frame;
+  GtkPicture        *card_picture;
   GtkBox            *questions_box;
   GtkWidget         *interactions_section;
   GtkFlowBox        *interactions_box;
@@ -263,6 +275,35 @@ update_name (FlLeadPage *self)
 /* Contact */
 
 static void
+set_unsure (FlLeadPage *self, AdwEntryRow *row, gboolean unsure)
+{
+  if (unsure == GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "fl-unsure")))
+    return;
+  g_object_set_data (G_OBJECT (row), "fl-unsure", GINT_TO_POINTER (unsure));
+  if (unsure)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "warning");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row),
+                                   _("Please check: read from the card with low confidence"));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (row), "warning");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
+    }
+}
+
+/* The card photo and the contact go first for a card, for staff to compare;
+ * otherwise the questions do, and the contact follows the notes. */
+static void
+show_card_section (FlLeadPage *self, gboolean card)
+{
+  gtk_widget_set_visible (gtk_widget_get_parent (self->card_frame), card);
+  gtk_box_reorder_child_after (self->content_box, GTK_WIDGET (self->contact_flow),
+                               card ? GTK_WIDGET (self->welcome_revealer) : self->notes_section);
+}
+
+static void
 field_changed_cb (GtkEditable *editable, gpointer user_data)
 {
   FlLeadPage *self = user_data;
@@ -272,6 +313,8 @@ field_changed_cb (GtkEditable *editable, gpointer user_data)
   if (self->updating > 0 || self->lead == NULL)
     return;
 
+  /* Staff looked at it: what they typed is no longer the card's guess. */
+  set_unsure (self, ADW_ENTRY_ROW (editable), FALSE);
   value = strip_or_null (gtk_editable_get_text (editable));
   fl_lead_set_field (self->lead, field, value);
   if (field == FL_FIELD_FIRST_NAME || field == FL_FIELD_LAST_NAME)
@@ -795,6 +838,19 @@ consent_toggled_cb (GtkCheckButton *check, gpointer user_data)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_string_value (builder, fl_model_get_consent_version (self->model));
+  /* The hash proves which words the visitor read, in their language. */
+  {
+    const char *text = fl_model_get_consent_text (self->model, self->language);
+    g_autofree char *sha256 = text ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1) : NULL;
+
+    json_builder_set_member_name (builder, "sha256");
+    if (sha256 != NULL)
+      json_builder_add_string_value (builder, sha256);
+    else
+      json_builder_add_null_value (builder);
+    json_builder_set_member_name (builder, "text_source");
+    json_builder_add_string_value (builder, text ? FL_CONSENT_TEXT_MODEL : FL_CONSENT_TEXT_NONE);
+  }
   json_builder_set_member_name (builder, "given");
   json_builder_add_boolean_value (builder, gtk_check_button_get_active (check));
   json_builder_set_member_name (builder, "at");
@@ -807,7 +863,7 @@ consent_toggled_cb (GtkCheckButton *check, gpointer user_data)
       json_builder_add_string_value (builder, self->staff);
     }
   json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, "touch");
+  json_builder_add_string_value (builder, FL_CONSENT_METHOD_CHECKBOX);
   json_builder_end_object (builder);
   consent = json_builder_get_root (builder);
   fl_lead_set_consent (self->lead, consent);
@@ -1075,6 +1131,11 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, phone_row);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, city_row);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, country_row);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, content_box);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_section);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, contact_flow);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, card_frame);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, card_picture);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, questions_box);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_section);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_box);
@@ -1118,6 +1179,11 @@ fl_lead_page_init (FlLeadPage *self)
   g_signal_connect (gtk_text_view_get_buffer (self->notes_view), "changed",
                     G_CALLBACK (notes_changed_cb), self);
   g_signal_connect (self->consent_check, "toggled", G_CALLBACK (consent_toggled_cb), self);
+  /* The flow box only lays out the photo and the form side by side or
+   * one above the other; Tab goes straight into the form. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->contact_flow));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   fl_lead_page_clear (self);
 }
 
@@ -1239,6 +1305,56 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
 }
 
 /**
+ * fl_lead_page_show_card:
+ * @photo: the photo of the business card the lead was read from
+ * @card: what was read on it
+ *
+ * Shows the photo beside the contact (above it in a narrow window) and
+ * marks the fields read with low confidence for staff to check; a mark
+ * goes once staff edit the field. Call after fl_lead_page_open().
+ */
+void
+fl_lead_page_show_card (FlLeadPage *self, GdkPaintable *photo, FlCardResult *card)
+{
+  g_autoptr(JsonNode) confidences = NULL;
+  JsonObject *known;
+  FlLead *read;
+
+  g_return_if_fail (FL_IS_LEAD_PAGE (self));
+  g_return_if_fail (GDK_IS_PAINTABLE (photo));
+  g_return_if_fail (FL_IS_CARD_RESULT (card));
+  g_return_if_fail (self->lead != NULL);
+
+  gtk_picture_set_paintable (self->card_picture, photo);
+  show_card_section (self, TRUE);
+
+  /* A code on the card is read exactly; only OCR guesses. */
+  if (fl_card_result_get_code (card) != NULL)
+    return;
+  read = fl_card_result_get_lead (card);
+  confidences = fl_card_result_get_confidences (card);
+  known = json_node_get_object (confidences);
+  for (FlField field = 0; field < FL_N_FIELDS; field++)
+    {
+      AdwEntryRow *row = field_row (self, field);
+      const char *key = fl_field_to_string (field);
+      const char *value = fl_lead_get_field (read, field);
+
+      /* Only what the card put on the page: a returning visitor's earlier
+       * fields were checked at the first visit. */
+      if (row == NULL || value == NULL ||
+          g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), value) != 0)
+        continue;
+      if (!json_object_has_member (known, key) &&
+          (field == FL_FIELD_FIRST_NAME || field == FL_FIELD_LAST_NAME))
+        key = fl_field_to_string (FL_FIELD_FULL_NAME);
+      if (!json_object_has_member (known, key))
+        continue;
+      set_unsure (self, row, json_object_get_double_member (known, key) < CARD_UNSURE_BELOW);
+    }
+}
+
+/**
  * fl_lead_page_save:
  *
  * Writes the pending change now, in one transaction.
@@ -1299,7 +1415,12 @@ fl_lead_page_clear (FlLeadPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->why_list))) != NULL)
     gtk_list_box_remove (self->why_list, child);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    gtk_editable_set_text (GTK_EDITABLE (field_row (self, fields[i])), "");
+    {
+      gtk_editable_set_text (GTK_EDITABLE (field_row (self, fields[i])), "");
+      set_unsure (self, field_row (self, fields[i]), FALSE);
+    }
+  gtk_picture_set_paintable (self->card_picture, NULL);
+  show_card_section (self, FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
   gtk_check_button_set_active (self->consent_check, FALSE);
   for (guint i = 0; i < self->questions->len; i++)
@@ -1394,4 +1515,18 @@ GtkListBox *
 _fl_lead_page_get_why_list (FlLeadPage *self)
 {
   return self->why_list;
+}
+
+GtkPicture *
+_fl_lead_page_get_card_picture (FlLeadPage *self)
+{
+  return self->card_picture;
+}
+
+gboolean
+_fl_lead_page_get_field_unsure (FlLeadPage *self, FlField field)
+{
+  AdwEntryRow *row = field_row (self, field);
+
+  return row != NULL && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "fl-unsure"));
 }

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "scan/fl-card-result.h"
 #include "score/fl-model.h"
 #include "store/fl-capture.h"
 
@@ -24,6 +25,9 @@ void        fl_lead_page_open         (FlLeadPage            *self,
                                        FlModel               *model,
                                        const FlCaptureResult *result,
                                        const char            *staff);
+void        fl_lead_page_show_card    (FlLeadPage            *self,
+                                       GdkPaintable          *photo,
+                                       FlCardResult          *card);
 gboolean    fl_lead_page_save         (FlLeadPage            *self,
                                        GError               **error);
 void        fl_lead_page_clear        (FlLeadPage            *self);

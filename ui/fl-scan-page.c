@@ -34,6 +34,12 @@ struct _FlScanPage
   GtkLabel     *camera_message;
   GtkMenuButton *camera_button;
   GtkLabel     *lead_count_label;
+  GtkWidget    *reading_box;
+  GtkWidget    *reading_spinner;
+  GtkWidget    *card_button;
+
+  GtkNativeDialog *chooser;
+  gboolean      reading;
 };
 
 G_DEFINE_FINAL_TYPE (FlScanPage, fl_scan_page, ADW_TYPE_BIN)
@@ -48,7 +54,8 @@ enum
 enum
 {
   CODE_DETECTED,
-  CARD_UNREADABLE,
+  CARD_STILL,
+  CARD_FILE,
   N_SIGNALS
 };
 
@@ -87,8 +94,12 @@ update_camera (FlScanPage *self)
   FlCameraState state = fl_camera_get_state (self->camera);
   const char *message = fl_camera_get_message (self->camera);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.business-card",
-                                 state == FL_CAMERA_STATE_RUNNING);
+  /* Without a camera the button opens a photo of the card instead. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.business-card", !self->reading);
+  gtk_widget_set_tooltip_text (self->card_button,
+                               state == FL_CAMERA_STATE_RUNNING
+                                 ? _("Read a business card held in front of the camera")
+                                 : _("Read a photo of a business card, taken with a phone"));
   switch (state)
     {
     case FL_CAMERA_STATE_RUNNING:
@@ -241,25 +252,74 @@ code_detected_cb (FlCamera *camera, const FlSymbol *symbol, gpointer user_data)
 }
 
 static void
+chooser_response_cb (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  FlScanPage *self = user_data;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+  if (file != NULL)
+    _fl_scan_page_card_file_chosen (self, file);
+}
+
+static void
+choose_card_file (FlScanPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (self->chooser != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Open a Photo of the Business Card"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Read"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Photos (PNG, JPEG)"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_suffix (filter, "png");
+  gtk_file_filter_add_suffix (filter, "jpg");
+  gtk_file_filter_add_suffix (filter, "jpeg");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+/* A still of the card: the latest preview frame, copied, since the camera
+ * reuses its buffers. */
+static GdkPixbuf *
+take_still (FlScanPage *self)
+{
+  g_autoptr(FlFrame) frame = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+
+  if (fl_camera_get_state (self->camera) != FL_CAMERA_STATE_RUNNING)
+    return NULL;
+  frame = fl_camera_get_preview (self->camera);
+  if (frame == NULL || frame->format != FL_PIXEL_FORMAT_RGBA8)
+    return NULL;
+  pixels = g_bytes_new (g_bytes_get_data (frame->pixels, NULL), frame->stride * frame->height);
+  return gdk_pixbuf_new_from_bytes (pixels, GDK_COLORSPACE_RGB, TRUE, 8, frame->width,
+                                    frame->height, frame->stride);
+}
+
+static void
 business_card_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlScanPage *self = FL_SCAN_PAGE (widget);
-  g_autoptr(FlFrame) frame = fl_camera_get_preview (self->camera);
-  g_autoptr(GPtrArray) symbols = NULL;
+  g_autoptr(GdkPixbuf) still = NULL;
 
-  if (frame != NULL)
-    symbols = fl_decoder_decode_frame (fl_camera_get_decoder (self->camera), frame);
-  for (guint i = 0; symbols != NULL && i < symbols->len; i++)
-    {
-      FlSymbol *symbol = g_ptr_array_index (symbols, i);
-
-      if (symbol->symbology == FL_SYMBOLOGY_QR && symbol->data != NULL && symbol->data[0] != '\0')
-        {
-          g_signal_emit (self, signals[CODE_DETECTED], 0, symbol->data, TRUE);
-          return;
-        }
-    }
-  g_signal_emit (self, signals[CARD_UNREADABLE], 0);
+  if (self->reading)
+    return;
+  still = take_still (self);
+  if (still != NULL)
+    g_signal_emit (self, signals[CARD_STILL], 0, still);
+  else
+    choose_card_file (self);
 }
 
 static void
@@ -328,6 +388,12 @@ fl_scan_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->start_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
   if (self->camera != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->camera, self);
@@ -386,12 +452,19 @@ fl_scan_page_class_init (FlScanPageClass *klass)
                                          G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                                          G_TYPE_BOOLEAN);
   /**
-   * FlScanPage::card-unreadable:
-   *
-   * “Business card” found no QR code in the camera's picture.
+   * FlScanPage::card-still:
+   * @photo: the card as the camera saw it when “Business card” was pressed
    */
-  signals[CARD_UNREADABLE] = g_signal_new ("card-unreadable", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CARD_STILL] = g_signal_new ("card-still", G_TYPE_FROM_CLASS (klass),
+                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                      GDK_TYPE_PIXBUF);
+  /**
+   * FlScanPage::card-file:
+   * @file: a photo of a card that staff chose, for a kiosk without a camera
+   */
+  signals[CARD_FILE] = g_signal_new ("card-file", G_TYPE_FROM_CLASS (klass),
+                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                     G_TYPE_FILE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlead/Fairlead/fl-scan-page.ui");
@@ -401,6 +474,9 @@ fl_scan_page_class_init (FlScanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_message);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_button);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, lead_count_label);
+  gtk_widget_class_bind_template_child (widget_class, FlScanPage, reading_box);
+  gtk_widget_class_bind_template_child (widget_class, FlScanPage, reading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FlScanPage, card_button);
 
   gtk_widget_class_install_property_action (widget_class, "scan.camera", "camera-source");
   gtk_widget_class_install_action (widget_class, "scan.business-card", NULL, business_card_action);
@@ -482,4 +558,50 @@ fl_scan_page_get_lead_count (FlScanPage *self)
 {
   g_return_val_if_fail (FL_IS_SCAN_PAGE (self), NULL);
   return self->lead_count_label;
+}
+
+/**
+ * fl_scan_page_set_reading:
+ * @reading: whether a business card is being read
+ *
+ * Shows “Reading the card…” with a spinner and a Cancel button over the
+ * camera view, and holds the “Business card” button meanwhile.
+ */
+void
+fl_scan_page_set_reading (FlScanPage *self, gboolean reading)
+{
+  g_return_if_fail (FL_IS_SCAN_PAGE (self));
+
+  reading = !!reading;
+  if (self->reading == reading)
+    return;
+  self->reading = reading;
+  gtk_widget_set_visible (self->reading_box, reading);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->reading_spinner), reading);
+  update_camera (self);
+}
+
+gboolean
+fl_scan_page_get_reading (FlScanPage *self)
+{
+  g_return_val_if_fail (FL_IS_SCAN_PAGE (self), FALSE);
+  return self->reading;
+}
+
+/* What the file chooser does with the photo chosen; the GUI tests call it
+ * directly, as they cannot drive a portal's dialog. */
+void
+_fl_scan_page_card_file_chosen (FlScanPage *self, GFile *file)
+{
+  g_return_if_fail (FL_IS_SCAN_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!self->reading)
+    g_signal_emit (self, signals[CARD_FILE], 0, file);
+}
+
+GtkWidget *
+_fl_scan_page_get_card_button (FlScanPage *self)
+{
+  return self->card_button;
 }

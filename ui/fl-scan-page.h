@@ -22,5 +22,12 @@ void        fl_scan_page_set_camera_source (FlScanPage *self,
 void        fl_scan_page_set_lead_count    (FlScanPage *self,
                                             const char *text);
 GtkLabel   *fl_scan_page_get_lead_count    (FlScanPage *self);
+gboolean    fl_scan_page_get_reading       (FlScanPage *self);
+void        fl_scan_page_set_reading       (FlScanPage *self,
+                                            gboolean    reading);
+
+void        _fl_scan_page_card_file_chosen (FlScanPage *self,
+                                            GFile      *file);
+GtkWidget  *_fl_scan_page_get_card_button  (FlScanPage *self);
 
 G_END_DECLS

@@ -14,15 +14,20 @@
 #include "fl-thanks-page.h"
 #include "fl-window.h"
 #include "fl-window-private.h"
+#include "scan/fl-card-reader.h"
 #include "scan/fl-wedge-detector.h"
 #include "score/fl-model-store.h"
 #include "score/fl-scorer.h"
 #include "store/fl-capture.h"
+#include "store/fl-card-photo.h"
 #include "store/fl-staff.h"
 #include "sync/fl-upload-worker.h"
 
 /* The idle timeout of the settings, when they are not installed. */
 #define DEFAULT_IDLE_SECONDS 90
+
+/* The longest side of the card photo on the lead page, in pixels. */
+#define CARD_DISPLAY_SIDE 440
 
 struct _FlWindow
 {
@@ -41,6 +46,10 @@ struct _FlWindow
   guint                 idle_ms;
   guint                 idle_id;
   AdwToast             *toast;      /* the last one, dismissed with the lead */
+
+  FlCardReader         *card_reader;      /* created on the first card, then reused */
+  GCancellable         *card_cancellable; /* the card being read, if any */
+  gint64                card_started;     /* monotonic µs when “Business card” was pressed */
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -69,6 +78,13 @@ static void show_toast   (FlWindow   *self,
                           guint       timeout);
 static void update_staff (FlWindow   *self);
 static void start_worker (FlWindow   *self);
+
+/* A business card read for a capture: the photo and what was read on it. */
+typedef struct
+{
+  GdkPixbuf    *photo;
+  FlCardResult *result;
+} CardCapture;
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -612,8 +628,31 @@ score_capture (FlStore *store, const FlEvent *event, FlLead *lead, gpointer user
   return fl_scorer_score_lead (store, lead, error);
 }
 
+/* Keeps the photo with the lead when the event allows it. A photo that
+ * cannot be kept costs the lead nothing: the lead is saved already. */
 static void
-capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered)
+keep_card_photo (FlWindow *self, FlLead *lead, GdkPixbuf *photo)
+{
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_card_photo_allowed (self->event))
+    return;
+  jpeg = fl_card_photo_encode_jpeg (photo, FL_CARD_PHOTO_MAX_SIDE, FL_CARD_PHOTO_QUALITY, &error);
+  if (jpeg == NULL ||
+      !fl_card_photo_save (self->store, fl_lead_get_uuid (lead), jpeg, NULL, &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The lead is saved, but the photo of the card could not be kept: %s"),
+                         error->message);
+      g_warning ("%s", message);
+      show_toast (self, message, 0);
+    }
+}
+
+static void
+capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
+         const CardCapture *card)
 {
   FlCaptureRequest request = FL_CAPTURE_REQUEST_INIT;
   g_autoptr(FlCaptureResult) result = NULL;
@@ -649,8 +688,24 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered)
 
   close_dialogs (self);
   dismiss_toast (self);
+  if (card != NULL)
+    keep_card_photo (self, result->lead, card->photo);
   fl_thanks_page_clear (self->thanks_page);
   fl_lead_page_open (self->lead_page, self->store, self->model, result, request.staff);
+  if (card != NULL)
+    {
+      /* Shown at a size that leaves room for the form beside it. */
+      int width = gdk_pixbuf_get_width (card->photo);
+      int height = gdk_pixbuf_get_height (card->photo);
+      double factor = MIN (1.0, CARD_DISPLAY_SIDE / (double) MAX (width, height));
+      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (card->photo,
+                                                            MAX (1, (int) (width * factor)),
+                                                            MAX (1, (int) (height * factor)),
+                                                            GDK_INTERP_BILINEAR);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : card->photo);
+
+      fl_lead_page_show_card (self->lead_page, GDK_PAINTABLE (texture), card->result);
+    }
   gtk_stack_set_visible_child_name (self->stack, "lead");
   restart_idle (self);
   if (source == FL_SOURCE_MANUAL)
@@ -667,7 +722,7 @@ manual_entry_action (GtkWidget *widget, const char *action_name, GVariant *param
   FlWindow *self = FL_WINDOW (widget);
   g_autoptr(FlLead) entered = fl_lead_new ();
 
-  capture (self, NULL, FL_SOURCE_MANUAL, entered);
+  capture (self, NULL, FL_SOURCE_MANUAL, entered, NULL);
 }
 
 static void
@@ -679,15 +734,177 @@ code_detected_cb (FlScanPage *page, const char *payload, gboolean card, gpointer
    * visit to the scan page. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "scan") != 0)
     return;
-  capture (self, payload, card ? FL_SOURCE_CARD_QR : FL_SOURCE_BADGE, NULL);
+  capture (self, payload, card ? FL_SOURCE_CARD_QR : FL_SOURCE_BADGE, NULL, NULL);
+}
+
+/* Business cards: the photo is read by OCR on the reader's worker thread
+ * (a QR code or barcode on the card wins), then captured like a scan with
+ * the fields read as if staff had typed them, so a visitor met before is
+ * found again by email or by name and company. */
+
+static void
+stop_reading (FlWindow *self)
+{
+  g_clear_object (&self->card_cancellable);
+  fl_scan_page_set_reading (self->scan_page, FALSE);
 }
 
 static void
-card_unreadable_cb (FlScanPage *page, gpointer user_data)
+card_read_cb (GObject *object, GAsyncResult *res, gpointer user_data)
 {
-  show_toast (FL_WINDOW (user_data),
-              _("No QR code found on the card. Hold it flat and closer to the camera, "
-                "or type in the details."), 5);
+  g_autoptr(GdkPixbuf) photo = user_data;
+  g_autoptr(FlCardResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FlWindow *self;
+  CardCapture card;
+
+  result = fl_card_reader_read_finish (FL_CARD_READER (object), res, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* staff cancelled, or the window is gone */
+  self = g_object_get_data (object, "fl-window");
+  g_assert (FL_IS_WINDOW (self));
+  stop_reading (self);
+
+  if (result == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The card could not be read: %s"),
+                                                  error->message);
+      show_toast (self, message, 0);
+      return;
+    }
+  if (fl_card_result_get_code (result) == NULL && fl_card_result_get_n_found (result) == 0)
+    {
+      show_toast (self, _("No contact details found on the card. Hold it flat, closer and "
+                          "well lit, or type in the details."), 6);
+      return;
+    }
+  /* A badge scanned meanwhile was saved; like any new scan, the card
+   * opens over it. */
+  card.photo = photo;
+  card.result = result;
+  if (fl_card_result_get_code (result) != NULL)
+    capture (self, fl_card_result_get_code (result), FL_SOURCE_CARD_QR, NULL, &card);
+  else
+    capture (self, NULL, FL_SOURCE_CARD_OCR, fl_card_result_get_lead (result), &card);
+  g_debug ("Business card: %.0f ms from the button to the lead page",
+           (g_get_monotonic_time () - self->card_started) / 1000.0);
+}
+
+static void
+read_card (FlWindow *self, GdkPixbuf *photo)
+{
+  g_autoptr(GBytes) pixels = NULL;
+  FlCardPixelFormat format;
+
+  if (!gdk_pixbuf_get_has_alpha (photo) || gdk_pixbuf_get_n_channels (photo) != 4)
+    {
+      /* The reader takes RGBA; photos from files are often RGB. */
+      g_autoptr(GdkPixbuf) rgba = gdk_pixbuf_add_alpha (photo, FALSE, 0, 0, 0);
+
+      read_card (self, rgba);
+      return;
+    }
+  if (self->card_reader == NULL)
+    {
+      self->card_reader = fl_card_reader_new ();
+      fl_card_reader_decode_codes_first (self->card_reader);
+      g_object_set_data (G_OBJECT (self->card_reader), "fl-window", self);
+    }
+  if (self->card_cancellable == NULL)
+    self->card_cancellable = g_cancellable_new ();
+  fl_scan_page_set_reading (self->scan_page, TRUE);
+
+  format = FL_CARD_PIXELS_RGBA8;
+  pixels = gdk_pixbuf_read_pixel_bytes (photo);
+  fl_card_reader_read_pixels_async (self->card_reader, pixels, gdk_pixbuf_get_width (photo),
+                                    gdk_pixbuf_get_height (photo),
+                                    gdk_pixbuf_get_rowstride (photo), format,
+                                    self->card_cancellable, card_read_cb, g_object_ref (photo));
+}
+
+static void
+card_still_cb (FlScanPage *page, GdkPixbuf *photo, gpointer user_data)
+{
+  FlWindow *self = user_data;
+
+  if (self->store == NULL || self->event == NULL || self->card_cancellable != NULL)
+    return;
+  self->card_started = g_get_monotonic_time ();
+  read_card (self, photo);
+}
+
+static void
+load_photo_thread (GTask *task, gpointer source_object, gpointer task_data,
+                   GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  GError *error = NULL;
+
+  stream = g_file_read (file, cancellable, &error);
+  if (stream != NULL)
+    pixbuf = gdk_pixbuf_new_from_stream (G_INPUT_STREAM (stream), cancellable, &error);
+  if (pixbuf == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Phones store the picture as the sensor saw it and say how to turn it. */
+  g_task_return_pointer (task, gdk_pixbuf_apply_embedded_orientation (pixbuf), g_object_unref);
+}
+
+static void
+photo_loaded_cb (GObject *object, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GdkPixbuf) photo = NULL;
+  g_autoptr(GError) error = NULL;
+  FlWindow *self = FL_WINDOW (object);
+  GFile *file = g_task_get_task_data (G_TASK (res));
+
+  photo = g_task_propagate_pointer (G_TASK (res), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (photo == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” cannot be read as a photo (%s). Choose a PNG or JPEG picture "
+                           "of the card."), name, error->message);
+
+      stop_reading (self);
+      show_toast (self, message, 0);
+      return;
+    }
+  read_card (self, photo);
+}
+
+static void
+card_file_cb (FlScanPage *page, GFile *file, gpointer user_data)
+{
+  FlWindow *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL || self->event == NULL || self->card_cancellable != NULL)
+    return;
+  self->card_started = g_get_monotonic_time ();
+  self->card_cancellable = g_cancellable_new ();
+  fl_scan_page_set_reading (self->scan_page, TRUE);
+  task = g_task_new (self, self->card_cancellable, photo_loaded_cb, NULL);
+  g_task_set_source_tag (task, card_file_cb);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_photo_thread);
+}
+
+static void
+cancel_card_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (self->card_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->card_cancellable);
+  stop_reading (self);
 }
 
 /* The keyboard-wedge scanner: a badge scanner types its payload as fast
@@ -761,7 +978,7 @@ wedge_scanned_cb (FlWedgeDetector *wedge, const char *payload, gpointer user_dat
 
   if (self->store == NULL || self->event == NULL)
     return;
-  capture (self, payload, FL_SOURCE_BADGE, NULL);
+  capture (self, payload, FL_SOURCE_BADGE, NULL, NULL);
 }
 
 static gboolean
@@ -811,7 +1028,8 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
 
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
     key = (FlWedgeKey) -1;
-  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter ||
+           keyval == GDK_KEY_Linefeed)
     key = FL_WEDGE_KEY_ENTER;
   else if (keyval == GDK_KEY_Tab)
     key = FL_WEDGE_KEY_TAB;
@@ -982,6 +1200,10 @@ fl_window_dispose (GObject *object)
   g_clear_handle_id (&self->wedge_timeout_id, g_source_remove);
   cancel_idle (self);
   stop_worker (self);
+  if (self->card_cancellable != NULL)
+    g_cancellable_cancel (self->card_cancellable);
+  g_clear_object (&self->card_cancellable);
+  g_clear_object (&self->card_reader);
   if (self->wedge != NULL)
     g_signal_handlers_disconnect_by_data (self->wedge, self);
   g_clear_object (&self->wedge);
@@ -1076,6 +1298,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.staff", "staff");
   gtk_widget_class_install_action (widget_class, "win.done", NULL, done_action);
   gtk_widget_class_install_action (widget_class, "win.escape", NULL, escape_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-card", NULL, cancel_card_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.done", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.done", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
@@ -1114,7 +1337,8 @@ fl_window_init (FlWindow *self)
   g_signal_connect (self->lead_page, "save-failed", G_CALLBACK (lead_save_failed_cb), self);
   g_signal_connect (self->thanks_page, "finished", G_CALLBACK (thanks_finished_cb), self);
   g_signal_connect (self->scan_page, "code-detected", G_CALLBACK (code_detected_cb), self);
-  g_signal_connect (self->scan_page, "card-unreadable", G_CALLBACK (card_unreadable_cb), self);
+  g_signal_connect (self->scan_page, "card-still", G_CALLBACK (card_still_cb), self);
+  g_signal_connect (self->scan_page, "card-file", G_CALLBACK (card_file_cb), self);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_button), FALSE);
 }
@@ -1219,7 +1443,7 @@ fl_window_capture (FlWindow *self, const char *payload, FlSource source)
   g_return_if_fail (FL_IS_WINDOW (self));
   g_return_if_fail (payload != NULL);
 
-  capture (self, payload, source, NULL);
+  capture (self, payload, source, NULL, NULL);
 }
 
 /**

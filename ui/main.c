@@ -10,12 +10,15 @@
 #include <locale.h>
 
 #include "fl-application.h"
+#include "store/fl-privacy.h"
 
 int
 main (int argc, char *argv[])
 {
   g_autoptr(FlApplication) app = NULL;
 
+  /* A stolen kiosk's core dumps would hold visitors' data. */
+  fl_privacy_protect_process ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -13,6 +13,7 @@
 
 #include "fl-cli.h"
 #include "fl-demo.h"
+#include "store/fl-privacy.h"
 
 static const FlCliCommand commands[] = {
   /* In the order of a show: set up, capture, review, upload, aftercare. */
@@ -228,10 +229,14 @@ main (int argc, char **argv)
   FlCli cli = { 0 };
   int code;
 
+  fl_privacy_protect_process ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Standard output is for the JSON and CSV a script reads; debug and info
+   * messages must not end up inside it. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (!take_global_options (&cli, &argc, argv))
     return EX_USAGE;

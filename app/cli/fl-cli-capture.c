@@ -189,6 +189,53 @@ collect_answers (char **answers, JsonObject *object, int *code)
   return TRUE;
 }
 
+/* Fills the consent part of @request from the model of the active event:
+ * the text in the language it was shown in, whose hash the ledger keeps.
+ * Without a model, the ledger entry records that no text was on record. */
+static gboolean
+resolve_consent (FlStore *store, FlCaptureRequest *request, const char *version,
+                 const char *language, FlModel **model, int *code)
+{
+  g_autoptr(GError) error = NULL;
+  FlLanguage shown;
+
+  if (language == NULL)
+    shown = fl_language_default ();
+  else if (g_ascii_strcasecmp (language, "en") == 0 || g_ascii_strcasecmp (language, "de") == 0)
+    shown = fl_language_from_string (language);
+  else
+    {
+      *code = fl_cli_fail (EX_USAGE, _("Unknown consent language “%s” (expected en or de)"),
+                           language);
+      return FALSE;
+    }
+  request->consent_language = fl_language_to_string (shown);
+  request->consent_version = version;
+
+  *model = fl_model_store_load_for_event (store, NULL, &error);
+  if (*model == NULL)
+    {
+      if (g_error_matches (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL) ||
+          g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_NO_EVENT))
+        return TRUE;
+      *code = fl_cli_fail_error (fl_cli_exit_code (error), error);
+      return FALSE;
+    }
+
+  if (version != NULL && g_strcmp0 (version, fl_model_get_consent_version (*model)) != 0)
+    {
+      *code = fl_cli_fail (EX_DATAERR, _("The consent text of the event’s model is version “%s”, "
+                                         "not “%s”; record the version the visitor was shown "
+                                         "(--consent %s)"),
+                           fl_model_get_consent_version (*model), version,
+                           fl_model_get_consent_version (*model));
+      return FALSE;
+    }
+  request->consent_version = fl_model_get_consent_version (*model);
+  request->consent_text = fl_model_get_consent_text (*model, shown);
+  return TRUE;
+}
+
 int
 fl_cli_capture (FlCli *cli, int argc, char **argv)
 {
@@ -204,9 +251,12 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
   g_autofree char *staff = NULL;
   g_autofree char *note = NULL;
   g_autofree char *consent = NULL;
+  g_autofree char *consent_language = NULL;
+  g_autoptr(FlModel) model = NULL;
   g_auto(GStrv) answers = NULL;
   g_auto(GStrv) interactions = NULL;
   gboolean no_consent = FALSE;
+  gboolean consent_by_staff = FALSE;
   GOptionEntry entries[] = {
     { "payload", 0, 0, G_OPTION_ARG_FILENAME, &payload,
       N_("The scanned text (standard input when not given)"), N_("TEXT") },
@@ -221,6 +271,12 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
     { "consent", 0, 0, G_OPTION_ARG_STRING, &consent,
       N_("The visitor gave consent to the text of this version"), N_("VERSION") },
     { "no-consent", 0, 0, G_OPTION_ARG_NONE, &no_consent, N_("The visitor refused consent"), NULL },
+    { "consent-language", 0, 0, G_OPTION_ARG_STRING, &consent_language,
+      N_("The language the consent text was shown in (default: that of the user interface)"),
+      "en|de" },
+    { "consent-by-staff", 0, 0, G_OPTION_ARG_NONE, &consent_by_staff,
+      N_("Staff recorded the visitor’s answer (needs --staff); by default the visitor ticked "
+         "the box"), NULL },
     { NULL }
   };
   FlCaptureRequest request = FL_CAPTURE_REQUEST_INIT;
@@ -242,6 +298,12 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
                                     "or on standard input"), argv[1]);
   if (consent != NULL && no_consent)
     return fl_cli_fail (EX_USAGE, "%s", _("Choose one of --consent and --no-consent"));
+  if ((consent_language != NULL || consent_by_staff) && consent == NULL && !no_consent)
+    return fl_cli_fail (EX_USAGE, "%s", _("--consent-language and --consent-by-staff describe a "
+                                          "consent; add --consent VERSION or --no-consent"));
+  if (consent_by_staff && (staff == NULL || staff[0] == '\0'))
+    return fl_cli_fail (EX_USAGE, "%s", _("--consent-by-staff needs --staff NAME: the consent "
+                                          "ledger records who took the visitor’s answer"));
   if (source != NULL && !fl_source_from_string (source, &request.source))
     return fl_cli_fail (EX_USAGE, _("Unknown source “%s” (expected badge, card-qr, card-ocr or "
                                     "manual)"), source);
@@ -263,13 +325,14 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
   request.answers = json_object_get_size (answer_object) > 0 ? answer_object : NULL;
   request.interactions = (const char *const *) interactions;
   request.note = note;
-  if (consent != NULL)
+  if (consent != NULL || no_consent)
     {
-      request.consent = FL_CAPTURE_CONSENT_GIVEN;
-      request.consent_version = consent;
+      request.consent = consent != NULL ? FL_CAPTURE_CONSENT_GIVEN : FL_CAPTURE_CONSENT_REFUSED;
+      request.consent_method = consent_by_staff ? FL_CONSENT_METHOD_STAFF
+                                                : FL_CONSENT_METHOD_CHECKBOX;
+      if (!resolve_consent (store, &request, consent, consent_language, &model, &code))
+        return code;
     }
-  else if (no_consent)
-    request.consent = FL_CAPTURE_CONSENT_REFUSED;
 
   request.score_func = fl_scorer_capture_score;
   result = fl_capture (store, &request, &error);

@@ -29,9 +29,16 @@
   "  model_sha256, override_status, override_by, override_reason "                                 \
   "FROM leads WHERE +event = ?1 AND id > ?2 ORDER BY id LIMIT " G_STRINGIFY (CHUNK)
 #define ANSWERS_SQL                                                                                \
-  "SELECT lead_id, question_id, value FROM answers WHERE lead_id BETWEEN ?1 AND ?2"
+  "SELECT lead_id, question_id, value FROM answers WHERE lead_id BETWEEN ?1 AND ?2 ORDER BY lead_id"
 #define INTERACTIONS_SQL                                                                           \
   "SELECT lead_id, kind, at FROM interactions WHERE lead_id BETWEEN ?1 AND ?2 ORDER BY lead_id, id"
+
+/* Answers are stored as JSON text and repeat a lot ("3m", ["vision"]):
+ * each distinct text is parsed once per run, up to this many. */
+#define MAX_CACHED_VALUES 4096
+
+/* The page cache of a real run, in KiB. */
+#define CACHE_KB 65536
 
 enum {
   COL_ID, COL_UUID, COL_CREATED_AT, COL_FIRST_FIELD,
@@ -39,23 +46,49 @@ enum {
   COL_OVERRIDE_BY, COL_OVERRIDE_REASON, N_COLUMNS
 };
 
-/* One lead of a chunk, as read. */
+/* One lead of a chunk, as read; the texts live in the chunk's strings. */
 typedef struct
 {
   gint64      id;
-  char       *columns[N_COLUMNS];   /* text of each column */
-  JsonObject *answers;
-  JsonArray  *interactions;
+  const char *columns[N_COLUMNS];
+  guint       first_answer, n_answers;
+  guint       first_interaction, n_interactions;
 } Row;
 
-static void
-row_clear (Row *row)
+typedef struct
 {
-  for (guint i = 0; i < N_COLUMNS; i++)
-    g_free (row->columns[i]);
-  g_clear_pointer (&row->answers, json_object_unref);
-  g_clear_pointer (&row->interactions, json_array_unref);
-}
+  gint64      id;
+  const char *uuid;
+  FlStatus    from;
+  int         score_before;
+  FlScore    *score;
+} Update;
+
+/* A chunk of leads: read on the thread that owns the connection, scored
+ * on a worker thread, written back on the first. */
+typedef struct
+{
+  GStringChunk *strings;
+  GArray       *rows;           /* Row, in id order */
+  GArray       *answers;        /* FlScoreAnswer */
+  GArray       *interactions;   /* FlScoreInteraction */
+  GPtrArray    *values;         /* JsonNode, answers not in the cache */
+  GArray       *updates;        /* Update: what to write */
+  GPtrArray    *changes;        /* FlRescoreChange: leads that moved */
+  guint         n_changed;
+  guint         n_overridden;
+  guint         moves[3][3];
+} Chunk;
+
+/* What every chunk is scored with. */
+typedef struct
+{
+  FlModel    *model;
+  GDateTime  *now;
+  FlLanguage  language;
+  gboolean    dry_run;
+  const char *actor;
+} Job;
 
 /* The rows are in id order: a binary search finds a lead's row. */
 static Row *
@@ -78,19 +111,9 @@ find_row (GArray *rows, gint64 id)
   return NULL;
 }
 
-typedef struct
-{
-  gint64   id;
-  char    *uuid;
-  FlStatus from;
-  int      score_before;
-  FlScore *score;
-} Update;
-
 static void
 update_clear (Update *update)
 {
-  g_free (update->uuid);
   g_clear_pointer (&update->score, fl_score_free);
 }
 
@@ -101,6 +124,37 @@ change_free (FlRescoreChange *change)
   g_free (change->name);
   g_free (change);
 }
+
+static Chunk *
+chunk_new (void)
+{
+  Chunk *chunk = g_new0 (Chunk, 1);
+
+  chunk->strings = g_string_chunk_new (64 * 1024);
+  chunk->rows = g_array_sized_new (FALSE, TRUE, sizeof (Row), CHUNK);
+  chunk->answers = g_array_new (FALSE, TRUE, sizeof (FlScoreAnswer));
+  chunk->interactions = g_array_new (FALSE, TRUE, sizeof (FlScoreInteraction));
+  chunk->values = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  chunk->updates = g_array_new (FALSE, TRUE, sizeof (Update));
+  g_array_set_clear_func (chunk->updates, (GDestroyNotify) update_clear);
+  chunk->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  return chunk;
+}
+
+static void
+chunk_free (Chunk *chunk)
+{
+  g_string_chunk_free (chunk->strings);
+  g_array_unref (chunk->rows);
+  g_array_unref (chunk->answers);
+  g_array_unref (chunk->interactions);
+  g_ptr_array_unref (chunk->values);
+  g_array_unref (chunk->updates);
+  g_clear_pointer (&chunk->changes, g_ptr_array_unref);
+  g_free (chunk);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Chunk, chunk_free)
 
 void
 fl_rescore_report_free (FlRescoreReport *report)
@@ -341,65 +395,344 @@ display_name (const Row *row)
   return g_strdup (email);
 }
 
-static gboolean
-write_update (FlStore *store, FlModel *model, const Update *update, const char *now,
-              const char *actor, GError **error)
-{
-  g_autofree char *breakdown = json_to_string (update->score->breakdown, FALSE);
-  g_autofree char *detail = NULL;
-  sqlite3_stmt *stmt;
+/* Runs a cached statement for every update of a chunk. One statement at
+ * a time, in lead order, keeps its b-tree pages hot in the cache. */
+typedef void (*BindFunc) (sqlite3_stmt *stmt, const Update *update, const Job *job,
+                          const char *now);
 
-  stmt = fl_store_prepare (store,
-                           "UPDATE leads SET score = ?2, status = ?3, breakdown = ?4, "
-                           "model_name = ?5, model_version = ?6, model_sha256 = ?7, "
-                           "updated_at = ?8 WHERE id = ?1",
-                           error);
+static gboolean
+write_each (FlStore *store, const char *sql, BindFunc bind, Chunk *chunk, const Job *job,
+            const char *now, gboolean (*wanted) (const Update *update), GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store, sql, error);
+
   if (stmt == NULL)
     return FALSE;
+  for (guint i = 0; i < chunk->updates->len; i++)
+    {
+      const Update *update = &g_array_index (chunk->updates, Update, i);
+      int rc;
+
+      if (wanted != NULL && !wanted (update))
+        continue;
+      bind (stmt, update, job, now);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return fl_store_set_error (store, error);
+    }
+  return TRUE;
+}
+
+static void
+bind_lead (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
   sqlite3_bind_int64 (stmt, 1, update->id);
   sqlite3_bind_int (stmt, 2, update->score->score);
   sqlite3_bind_text (stmt, 3, fl_status_to_string (update->score->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, breakdown, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, fl_model_get_name (model), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, fl_model_get_version (model));
-  sqlite3_bind_text (stmt, 7, fl_model_get_sha256 (model), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, now, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  sqlite3_bind_text (stmt, 4, fl_model_get_name (job->model), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, fl_model_get_version (job->model));
+  sqlite3_bind_text (stmt, 6, fl_model_get_sha256 (job->model), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
+}
+
+static void
+bind_breakdown (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
+  sqlite3_bind_int64 (stmt, 1, update->id);
+  sqlite3_bind_text (stmt, 2, update->score->breakdown_json, -1, SQLITE_STATIC);
+}
+
+static void
+bind_outbox (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
+  sqlite3_bind_int64 (stmt, 1, update->id);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+}
+
+static void
+bind_audit (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+{
+  char *detail = g_strdup_printf ("%s → %s, score %d → %d, model %s v%" G_GINT64_FORMAT,
+                                  fl_status_to_string (update->from),
+                                  fl_status_to_string (update->score->status),
+                                  update->score_before, update->score->score,
+                                  fl_model_get_name (job->model),
+                                  fl_model_get_version (job->model));
+
+  sqlite3_bind_text (stmt, 1, update->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, job->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, detail, -1, g_free);
+}
+
+/* A new score or status is news for the CRM. */
+static gboolean
+is_news (const Update *update)
+{
+  return update->score->score != update->score_before || update->score->status != update->from;
+}
+
+static gboolean
+is_old_news (const Update *update)
+{
+  return !is_news (update);
+}
+
+/* Writes a chunk's changed leads: score, status and model, breakdown, the
+ * outbox and one audit entry each. */
+static gboolean
+write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, const char *audit_now,
+             GError **error)
+{
+  if (chunk->updates->len == 0)
+    return TRUE;
+  /* Score and status are in three indexes: a lead that only changes its
+   * model leaves them alone. */
+  return write_each (store,
+                     "UPDATE leads SET score = ?2, status = ?3, "
+                     "model_name = ?4, model_version = ?5, model_sha256 = ?6, "
+                     "updated_at = ?7 WHERE id = ?1",
+                     bind_lead, chunk, job, now, is_news, error) &&
+         write_each (store,
+                     "UPDATE leads SET model_name = ?4, model_version = ?5, model_sha256 = ?6, "
+                     "updated_at = ?7 WHERE id = ?1",
+                     bind_lead, chunk, job, now, is_old_news, error) &&
+         write_each (store,
+                     "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
+                     "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                     bind_breakdown, chunk, job, now, NULL, error) &&
+         /* Queued again for every enabled connector, as saving a lead does. */
+         write_each (store,
+                     "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                     "SELECT ?1, name, 'pending', ?2 FROM connectors WHERE enabled "
+                     "ON CONFLICT (lead_id, connector) DO UPDATE SET "
+                     "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
+                     "  last_error = NULL, queued_at = excluded.queued_at",
+                     bind_outbox, chunk, job, now, is_news, error) &&
+         write_each (store,
+                     "INSERT INTO audit (lead_uuid, at, actor, action, detail) "
+                     "VALUES (?1, ?2, ?3, 'rescored', ?4)",
+                     bind_audit, chunk, job, audit_now, NULL, error);
+}
+
+/* An answer's value, from the cache or parsed; owned by the cache or the
+ * chunk. */
+static JsonNode *
+answer_value (GHashTable *cache, JsonParser *parser, Chunk *chunk, const char *text)
+{
+  JsonNode *value = g_hash_table_lookup (cache, text);
+
+  if (value != NULL)
+    return value;
+  value = parse (parser, text);
+  if (value == NULL)
+    return NULL;
+  if (g_hash_table_size (cache) < MAX_CACHED_VALUES)
+    g_hash_table_insert (cache, g_strdup (text), value);
+  else
+    g_ptr_array_add (chunk->values, value);
+  return value;
+}
+
+/* Reads the leads after @last_id with their answers and interactions. */
+static gboolean
+read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache,
+            JsonParser *parser, Chunk *chunk, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store, LEADS_SQL, error);
+  Row *row = NULL;
+  gint64 first_id;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, last_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      sqlite3_reset (stmt);
-      return fl_store_set_error (store, error);
+      Row new_row = { 0 };
+
+      new_row.id = last_id = sqlite3_column_int64 (stmt, COL_ID);
+      for (guint i = 0; i < N_COLUMNS; i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          if (text != NULL)
+            new_row.columns[i] = g_string_chunk_insert_len (chunk->strings, text,
+                                                            sqlite3_column_bytes (stmt, i));
+        }
+      g_array_append_val (chunk->rows, new_row);
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (store, error);
+  if (chunk->rows->len == 0)
+    return TRUE;
+  first_id = g_array_index (chunk->rows, Row, 0).id;
 
-  /* A new score or status is news for the CRM: queue the lead again for
-   * every enabled connector, as saving a lead does. */
-  if (update->score->score != update->score_before || update->score->status != update->from)
+  /* Both queries return a lead's rows together, in lead order. */
+  stmt = fl_store_prepare (store, ANSWERS_SQL, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first_id);
+  sqlite3_bind_int64 (stmt, 2, last_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      stmt = fl_store_prepare (store,
-                               "INSERT INTO outbox (lead_id, connector, state, queued_at) "
-                               "SELECT ?1, name, 'pending', ?2 FROM connectors WHERE enabled "
-                               "ON CONFLICT (lead_id, connector) DO UPDATE SET "
-                               "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
-                               "  last_error = NULL, queued_at = excluded.queued_at",
-                               error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, update->id);
-      sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          sqlite3_reset (stmt);
-          return fl_store_set_error (store, error);
-        }
-      sqlite3_reset (stmt);
-    }
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      FlScoreAnswer answer;
 
-  detail = g_strdup_printf ("%s → %s, score %d → %d, model %s v%" G_GINT64_FORMAT,
-                            fl_status_to_string (update->from),
-                            fl_status_to_string (update->score->status), update->score_before,
-                            update->score->score, fl_model_get_name (model),
-                            fl_model_get_version (model));
-  return fl_store_add_audit (store, update->uuid, actor, "rescored", detail, error);
+      if (row == NULL || row->id != id)
+        {
+          row = find_row (chunk->rows, id);
+          if (row == NULL)
+            continue;
+          row->first_answer = chunk->answers->len;
+        }
+      answer.value = answer_value (cache, parser, chunk, (const char *) sqlite3_column_text (stmt, 2));
+      if (answer.value == NULL)
+        continue;
+      answer.question_id = g_string_chunk_insert_const (chunk->strings,
+                                                        (const char *) sqlite3_column_text (stmt, 1));
+      g_array_append_val (chunk->answers, answer);
+      row->n_answers++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (store, error);
+
+  row = NULL;
+  stmt = fl_store_prepare (store, INTERACTIONS_SQL, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first_id);
+  sqlite3_bind_int64 (stmt, 2, last_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      FlScoreInteraction interaction;
+
+      if (row == NULL || row->id != id)
+        {
+          row = find_row (chunk->rows, id);
+          if (row == NULL)
+            continue;
+          row->first_interaction = chunk->interactions->len;
+        }
+      interaction.kind = g_string_chunk_insert_const (chunk->strings,
+                                                      (const char *) sqlite3_column_text (stmt, 1));
+      interaction.at = g_string_chunk_insert (chunk->strings,
+                                              (const char *) sqlite3_column_text (stmt, 2));
+      g_array_append_val (chunk->interactions, interaction);
+      row->n_interactions++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (store, error);
+  return TRUE;
+}
+
+/* Scores a chunk: counts the moves and, for a real run, keeps what is to
+ * be written. Touches no database, so it runs on any thread. */
+static void
+score_chunk (const Job *job, Chunk *chunk)
+{
+  const char *sha256 = fl_model_get_sha256 (job->model);
+
+  for (guint r = 0; r < chunk->rows->len; r++)
+    {
+      Row *row = &g_array_index (chunk->rows, Row, r);
+      FlScoreInput input = { 0 };
+      FlStatus from = FL_STATUS_MQL;
+      FlScore *score;
+      int score_before = row->columns[COL_SCORE] ? atoi (row->columns[COL_SCORE]) : 0;
+      gboolean changed;
+
+      for (guint i = 0; i < FL_N_FIELDS; i++)
+        input.fields[i] = row->columns[COL_FIRST_FIELD + i];
+      if (row->n_answers > 0)
+        input.answers = &g_array_index (chunk->answers, FlScoreAnswer, row->first_answer);
+      input.n_answers = row->n_answers;
+      if (row->n_interactions > 0)
+        input.interactions = &g_array_index (chunk->interactions, FlScoreInteraction,
+                                             row->first_interaction);
+      input.n_interactions = row->n_interactions;
+      input.created_at = row->columns[COL_CREATED_AT];
+      input.override_status = row->columns[COL_OVERRIDE_STATUS];
+      input.override_by = row->columns[COL_OVERRIDE_BY];
+      input.override_reason = row->columns[COL_OVERRIDE_REASON];
+      fl_status_from_string (row->columns[COL_STATUS], &from);
+
+      score = fl_scorer_score_input_brief (job->model, &input, job->now);
+      chunk->moves[from][score->status]++;
+      if (input.override_status != NULL)
+        chunk->n_overridden++;
+      changed = score->score != score_before || score->status != from ||
+                g_strcmp0 (row->columns[COL_MODEL_SHA256], sha256) != 0;
+      if (score->status != from)
+        {
+          FlRescoreChange *change = g_new0 (FlRescoreChange, 1);
+
+          change->uuid = g_strdup (row->columns[COL_UUID]);
+          change->name = display_name (row);
+          change->from = from;
+          change->to = score->status;
+          change->score_before = score_before;
+          change->score_after = score->score;
+          g_ptr_array_add (chunk->changes, change);
+        }
+      if (changed)
+        chunk->n_changed++;
+      fl_score_free (score);
+      if (!changed || job->dry_run)
+        continue;
+
+      /* Only what is written needs its reasons. */
+      g_array_set_size (chunk->updates, chunk->updates->len + 1);
+      g_array_index (chunk->updates, Update, chunk->updates->len - 1) = (Update) {
+        .id = row->id,
+        .uuid = row->columns[COL_UUID],
+        .from = from,
+        .score_before = score_before,
+        .score = fl_scorer_score_input_json (job->model, &input, job->now, job->language),
+      };
+    }
+}
+
+static void
+report_add (FlRescoreReport *report, Chunk *chunk)
+{
+  report->n_leads += chunk->rows->len;
+  report->n_changed += chunk->n_changed;
+  report->n_overridden += chunk->n_overridden;
+  report->n_moved += chunk->changes->len;
+  for (guint from = 0; from < 3; from++)
+    for (guint to = 0; to < 3; to++)
+      report->moves[from][to] += chunk->moves[from][to];
+  g_ptr_array_extend_and_steal (report->changes, g_steal_pointer (&chunk->changes));
+}
+
+/* The worker: scores the chunks it is given, in order, until it gets the
+ * job itself back as the signal to stop. */
+typedef struct
+{
+  const Job   *job;
+  GAsyncQueue *to_score;
+  GAsyncQueue *scored;
+} Worker;
+
+static gpointer
+worker_run (gpointer data)
+{
+  Worker *worker = data;
+  gpointer item;
+
+  while ((item = g_async_queue_pop (worker->to_score)) != (gpointer) worker->job)
+    {
+      score_chunk (worker->job, item);
+      g_async_queue_push (worker->scored, item);
+    }
+  return NULL;
 }
 
 /**
@@ -416,6 +749,9 @@ write_update (FlStore *store, FlModel *model, const Update *update, const char *
  * upload. Manual statuses (overrides) stand. A @model from a file is
  * stored first, so leads always name a model the database holds.
  *
+ * The thread that calls it reads and writes the database; a worker
+ * thread scores, one chunk behind, so both cores work.
+ *
  * Returns: (transfer full) (nullable): what changed, or would change
  */
 FlRescoreReport *
@@ -427,18 +763,23 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_autoptr(FlEvent) event = NULL;
   g_autoptr(GDateTime) now_owned = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GArray) updates = g_array_new (FALSE, TRUE, sizeof (Update));
-  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  g_autoptr(GHashTable) cache = NULL;
+  g_autoptr(GAsyncQueue) to_score = NULL;
+  g_autoptr(GAsyncQueue) scored = NULL;
   g_autofree char *now_text = NULL;
-  FlLanguage language = fl_language_default ();
+  g_autofree char *cache_size = NULL;
+  g_autofree char *audit_now = NULL;
+  GThread *thread;
+  Worker worker;
+  Job job;
   gint64 last_id = 0;
+  guint in_flight = 0;
   gboolean more = TRUE;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (FL_IS_STORE (store), NULL);
   g_return_val_if_fail (model == NULL || FL_IS_MODEL (model), NULL);
 
-  g_array_set_clear_func (updates, (GDestroyNotify) update_clear);
-  g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
   event = fl_store_get_active_event (store, error);
   if (event == NULL)
     return NULL;
@@ -465,162 +806,81 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   if (!(dry_run ? fl_store_exec (store, "BEGIN", error) : fl_store_begin (store, error)))
     return NULL;
   if (!dry_run && active == NULL && fl_model_store_save (store, model, error) < 0)
-    goto fail;
-
-  while (more)
     {
-      sqlite3_stmt *stmt = fl_store_prepare (store, LEADS_SQL, error);
-      int rc;
-
-      if (stmt == NULL)
-        goto fail;
-      g_array_set_size (rows, 0);
-      sqlite3_bind_text (stmt, 1, event->uuid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, last_id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          Row row = { 0 };
-
-          row.id = last_id = sqlite3_column_int64 (stmt, COL_ID);
-          for (guint i = 0; i < N_COLUMNS; i++)
-            row.columns[i] = g_strdup ((const char *) sqlite3_column_text (stmt, i));
-          g_array_append_val (rows, row);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          fl_store_set_error (store, error);
-          goto fail;
-        }
-      more = rows->len == CHUNK;
-      if (rows->len == 0)
-        break;
-
-      stmt = fl_store_prepare (store, ANSWERS_SQL, error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_int64 (stmt, 1, g_array_index (rows, Row, 0).id);
-      sqlite3_bind_int64 (stmt, 2, last_id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          Row *row = find_row (rows, sqlite3_column_int64 (stmt, 0));
-          JsonNode *value;
-
-          if (row == NULL)
-            continue;
-          value = parse (parser, (const char *) sqlite3_column_text (stmt, 2));
-          if (value == NULL)
-            continue;
-          if (row->answers == NULL)
-            row->answers = json_object_new ();
-          json_object_set_member (row->answers, (const char *) sqlite3_column_text (stmt, 1), value);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          fl_store_set_error (store, error);
-          goto fail;
-        }
-
-      stmt = fl_store_prepare (store, INTERACTIONS_SQL, error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_int64 (stmt, 1, g_array_index (rows, Row, 0).id);
-      sqlite3_bind_int64 (stmt, 2, last_id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          Row *row = find_row (rows, sqlite3_column_int64 (stmt, 0));
-          JsonObject *item;
-
-          if (row == NULL)
-            continue;
-          if (row->interactions == NULL)
-            row->interactions = json_array_new ();
-          item = json_object_new ();
-          json_object_set_string_member (item, "kind", (const char *) sqlite3_column_text (stmt, 1));
-          json_object_set_string_member (item, "at", (const char *) sqlite3_column_text (stmt, 2));
-          json_array_add_object_element (row->interactions, item);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          fl_store_set_error (store, error);
-          goto fail;
-        }
-
-      for (guint r = 0; r < rows->len; r++)
-        {
-          Row *row = &g_array_index (rows, Row, r);
-          FlScoreInput input = { 0 };
-          FlStatus from = FL_STATUS_MQL;
-          FlScore *score;
-          int score_before = row->columns[COL_SCORE] ? atoi (row->columns[COL_SCORE]) : 0;
-          gboolean changed;
-
-          for (guint i = 0; i < FL_N_FIELDS; i++)
-            input.fields[i] = row->columns[COL_FIRST_FIELD + i];
-          input.answers = row->answers;
-          input.interactions = row->interactions;
-          input.created_at = row->columns[COL_CREATED_AT];
-          input.override_status = row->columns[COL_OVERRIDE_STATUS];
-          input.override_by = row->columns[COL_OVERRIDE_BY];
-          input.override_reason = row->columns[COL_OVERRIDE_REASON];
-          fl_status_from_string (row->columns[COL_STATUS], &from);
-
-          score = fl_scorer_score_input_brief (model, &input, now);
-          report->n_leads++;
-          report->moves[from][score->status]++;
-          if (input.override_status != NULL)
-            report->n_overridden++;
-          changed = score->score != score_before || score->status != from ||
-                    g_strcmp0 (row->columns[COL_MODEL_SHA256], fl_model_get_sha256 (model)) != 0;
-          if (score->status != from)
-            {
-              FlRescoreChange *change = g_new0 (FlRescoreChange, 1);
-
-              change->uuid = g_strdup (row->columns[COL_UUID]);
-              change->name = display_name (row);
-              change->from = from;
-              change->to = score->status;
-              change->score_before = score_before;
-              change->score_after = score->score;
-              g_ptr_array_add (report->changes, change);
-              report->n_moved++;
-            }
-          if (changed)
-            report->n_changed++;
-          if (!changed || dry_run)
-            {
-              fl_score_free (score);
-              continue;
-            }
-
-          /* Only what is written needs its reasons. */
-          fl_score_free (score);
-          score = fl_scorer_score_input (model, &input, now, language);
-          g_array_set_size (updates, updates->len + 1);
-          g_array_index (updates, Update, updates->len - 1) = (Update) {
-            .id = row->id,
-            .uuid = g_strdup (row->columns[COL_UUID]),
-            .from = from,
-            .score_before = score_before,
-            .score = score,
-          };
-        }
-
-      for (guint i = 0; i < updates->len; i++)
-        if (!write_update (store, model, &g_array_index (updates, Update, i), now_text, actor, error))
-          goto fail;
-      g_array_set_size (updates, 0);
+      fl_store_rollback (store);
+      return NULL;
     }
 
-  if (dry_run)
-    fl_store_rollback (store);
-  else if (!fl_store_commit (store, error))
-    return NULL;
-  return g_steal_pointer (&report);
+  /* A real run changes index pages all over the file: with the default
+   * cache of 2 MB they were spilled to the WAL and read back again and
+   * again. The cache only grows as pages are used. */
+  if (!dry_run)
+    {
+      sqlite3_stmt *stmt = fl_store_prepare (store, "PRAGMA cache_size", error);
 
-fail:
-  fl_store_rollback (store);
-  return NULL;
+      if (stmt == NULL)
+        {
+          fl_store_rollback (store);
+          return NULL;
+        }
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        cache_size = g_strdup_printf ("PRAGMA cache_size = %lld",
+                                      (long long) sqlite3_column_int64 (stmt, 0));
+      sqlite3_reset (stmt);
+      fl_store_exec (store, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_KB), NULL);
+    }
+
+  cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
+  job = (Job) { model, now, fl_language_default (), dry_run, actor };
+  audit_now = fl_now_iso8601 ();
+  to_score = g_async_queue_new ();
+  scored = g_async_queue_new ();
+  worker = (Worker) { &job, to_score, scored };
+  thread = g_thread_new ("fl-rescore", worker_run, &worker);
+
+  while (ok && (more || in_flight > 0))
+    {
+      if (more)
+        {
+          g_autoptr(Chunk) chunk = chunk_new ();
+
+          ok = read_chunk (store, event->uuid, last_id, cache, parser, chunk, error);
+          if (!ok)
+            break;
+          more = chunk->rows->len == CHUNK;
+          if (chunk->rows->len > 0)
+            {
+              last_id = g_array_index (chunk->rows, Row, chunk->rows->len - 1).id;
+              g_async_queue_push (to_score, g_steal_pointer (&chunk));
+              in_flight++;
+            }
+          /* Read one chunk ahead, so the worker never waits for a read. */
+          if (more && in_flight < 2)
+            continue;
+        }
+      if (in_flight > 0)
+        {
+          g_autoptr(Chunk) chunk = g_async_queue_pop (scored);
+
+          in_flight--;
+          report_add (report, chunk);
+          ok = write_chunk (store, chunk, &job, now_text, audit_now, error);
+        }
+    }
+
+  g_async_queue_push (to_score, &job);
+  g_thread_join (thread);
+  while (in_flight-- > 0)
+    chunk_free (g_async_queue_pop (scored));
+
+  if (!ok)
+    fl_store_rollback (store);
+  else if (dry_run)
+    fl_store_rollback (store);
+  else
+    ok = fl_store_commit (store, error);
+  /* Give the memory back. */
+  if (cache_size != NULL)
+    fl_store_exec (store, cache_size, NULL);
+  return ok ? g_steal_pointer (&report) : NULL;
 }

@@ -165,6 +165,17 @@ answer_text (JsonNode *node)
   return NULL;
 }
 
+/* Whether a multiple choice already counted the option: a choice given
+ * twice counts once. */
+static gboolean
+option_added (GArray *list, guint first, FlModelOption *option)
+{
+  for (guint i = first; i < list->len; i++)
+    if (g_array_index (list, Contribution, i).option == option->id)
+      return TRUE;
+  return FALSE;
+}
+
 static Contribution *
 add (GArray *list, const char *source, const char *id, FlGroup group, int base, const char *label,
      const char *detail)
@@ -211,7 +222,7 @@ score_question (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLan
 
     case FL_QUESTION_MULTI:
       {
-        g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+        guint first = list->len;
         JsonArray *array;
 
         if (!JSON_NODE_HOLDS_ARRAY (answer))
@@ -234,7 +245,7 @@ score_question (GArray *list, FlModelQuestion *question, JsonNode *answer, FlLan
 
             if (option == NULL)
               add_unknown_answer (list, question, item, language);
-            else if (g_hash_table_add (seen, option->id))
+            else if (!option_added (list, first, option))
               add (list, "question", question->id, question->group, option->points,
                    label, option->label[language])->option = option->id;
           }
@@ -364,29 +375,83 @@ format_reason (const Contribution *c, FlModel *model, FlLanguage language)
   return g_string_free (reason, FALSE);
 }
 
-static JsonObject *
-contribution_to_json (const Contribution *c, FlModel *model, FlLanguage language)
+/* The breakdown is written as compact JSON text directly: re-scoring
+ * writes it for every lead that changed, and building JSON nodes for it
+ * cost more than scoring. */
+static void
+append_json_string (GString *out, const char *text)
 {
-  JsonObject *object = json_object_new ();
+  g_autofree char *valid = NULL;
+  const char *run;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+  g_string_append_c (out, '"');
+  for (run = text; *text != '\0'; text++)
+    {
+      guchar c = *text;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, text - run);
+      run = text + 1;
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_printf (out, "\\u%04x", c); break;
+        }
+    }
+  g_string_append_len (out, run, text - run);
+  g_string_append_c (out, '"');
+}
+
+/* ,"key":"value" (without the comma for the first member of an object) */
+static void
+append_string_member (GString *out, const char *key, const char *value)
+{
+  if (out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append (out, "\":");
+  append_json_string (out, value);
+}
+
+static void
+append_int_member (GString *out, const char *key, int value)
+{
+  g_string_append_printf (out, ",\"%s\":%d", key, value);
+}
+
+static void
+append_contribution (GString *out, const Contribution *c, FlModel *model, FlLanguage language)
+{
   g_autofree char *reason = format_reason (c, model, language);
 
-  json_object_set_string_member (object, "source", c->source);
-  json_object_set_string_member (object, "id", c->id);
+  g_string_append_c (out, '{');
+  append_string_member (out, "source", c->source);
+  append_string_member (out, "id", c->id);
   if (c->option != NULL)
-    json_object_set_string_member (object, "option", c->option);
+    append_string_member (out, "option", c->option);
   if (c->at != NULL)
-    json_object_set_string_member (object, "at", c->at);
+    append_string_member (out, "at", c->at);
   if (c->disqualify)
-    json_object_set_boolean_member (object, "disqualify", TRUE);
+    g_string_append (out, ",\"disqualify\":true");
   else
     {
-      json_object_set_string_member (object, "group", fl_group_to_string (c->group));
-      json_object_set_int_member (object, "points_before", c->base);
-      json_object_set_int_member (object, "points_decayed", c->decayed);
-      json_object_set_int_member (object, "points", c->points);
+      append_string_member (out, "group", fl_group_to_string (c->group));
+      append_int_member (out, "points_before", c->base);
+      append_int_member (out, "points_decayed", c->decayed);
+      append_int_member (out, "points", c->points);
     }
-  json_object_set_string_member (object, "reason", reason);
-  return object;
+  append_string_member (out, "reason", reason);
+  g_string_append_c (out, '}');
 }
 
 /* Among several interactions of one kind only the best max_count count:
@@ -451,16 +516,21 @@ apply_caps (GArray *list, FlModel *model)
     }
 }
 
-static JsonObject *
-status_entry (const char *source, const char *id, char *reason)
+/* Takes the reason; writes nothing when there is no breakdown to add to. */
+static void
+append_status (GString *out, const char *source, const char *id, char *reason)
 {
-  JsonObject *object = json_object_new ();
-
-  json_object_set_string_member (object, "source", source);
-  json_object_set_string_member (object, "id", id);
-  json_object_set_string_member (object, "reason", reason);
+  if (out != NULL)
+    {
+      if (out->str[out->len - 1] != '[')
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '{');
+      append_string_member (out, "source", source);
+      append_string_member (out, "id", id);
+      append_string_member (out, "reason", reason);
+      g_string_append_c (out, '}');
+    }
   g_free (reason);
-  return object;
 }
 
 void
@@ -469,27 +539,28 @@ fl_score_free (FlScore *score)
   if (score == NULL)
     return;
   g_clear_pointer (&score->breakdown, json_node_unref);
+  g_free (score->breakdown_json);
   g_free (score);
 }
 
-/* Takes the reason; drops the entry when there is no breakdown to add to. */
-static void
-add_status (JsonArray *breakdown, JsonObject *entry)
+static JsonNode *
+find_answer (const FlScoreInput *input, const char *question_id)
 {
-  if (breakdown != NULL)
-    json_array_add_object_element (breakdown, entry);
-  else
-    json_object_unref (entry);
+  for (guint i = 0; i < input->n_answers; i++)
+    if (strcmp (input->answers[i].question_id, question_id) == 0)
+      return input->answers[i].value;
+  return NULL;
 }
 
+/* @breakdown: (nullable): where to write the breakdown as JSON text */
 static FlScore *
 score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlLanguage language,
-             gboolean explain)
+             GString *breakdown)
 {
   g_autoptr(GArray) list = g_array_new (FALSE, TRUE, sizeof (Contribution));
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
   GPtrArray *questions, *rules;
-  JsonArray *breakdown = NULL;
+  gboolean explain = breakdown != NULL;
   FlScore *score;
   const char *disqualified_by = NULL;
   double half_life, activity_age = 0;
@@ -507,14 +578,9 @@ score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlL
 
   /* Interest shown in answers is as fresh as the visitor's last contact. */
   has_activity = parse_time (input->created_at, &last_activity);
-  for (guint i = 0; input->interactions != NULL && i < json_array_get_length (input->interactions); i++)
+  for (guint i = 0; i < input->n_interactions; i++)
     {
-      JsonNode *node = json_array_get_element (input->interactions, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      if (parse_time (json_object_get_string_member_with_default (json_node_get_object (node), "at", NULL),
-                      &at_usec) &&
+      if (parse_time (input->interactions[i].at, &at_usec) &&
           (!has_activity || at_usec > last_activity))
         {
           last_activity = at_usec;
@@ -527,7 +593,7 @@ score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlL
   for (guint i = 0; i < questions->len; i++)
     {
       FlModelQuestion *question = g_ptr_array_index (questions, i);
-      JsonNode *answer = input->answers ? json_object_get_member (input->answers, question->id) : NULL;
+      JsonNode *answer = find_answer (input, question->id);
       guint first = list->len;
 
       if (!answer_is_given (answer))
@@ -557,22 +623,16 @@ score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlL
         c->age_days = activity_age;
     }
 
-  for (guint i = 0; input->interactions != NULL && i < json_array_get_length (input->interactions); i++)
+  for (guint i = 0; i < input->n_interactions; i++)
     {
-      JsonNode *node = json_array_get_element (input->interactions, i);
       FlModelInteraction *interaction;
-      JsonObject *object;
       const char *at;
       Contribution *c;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      object = json_node_get_object (node);
-      interaction = _fl_model_find_interaction (
-        model, json_object_get_string_member_with_default (object, "kind", NULL));
+      interaction = _fl_model_find_interaction (model, input->interactions[i].kind);
       if (interaction == NULL)
         continue;
-      at = json_object_get_string_member_with_default (object, "at", NULL);
+      at = input->interactions[i].at;
       c = add (list, "interaction", interaction->kind, FL_GROUP_INTEREST, interaction->points,
                interaction->label[language], NULL);
       c->interaction = interaction;
@@ -593,36 +653,37 @@ score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlL
 
   score = g_new0 (FlScore, 1);
   if (explain)
-    breakdown = json_array_sized_new (list->len + 2);
+    g_string_append_c (breakdown, '[');
   for (guint i = 0; i < list->len; i++)
     {
       Contribution *c = &g_array_index (list, Contribution, i);
 
       score->score += c->points;
       if (explain)
-        json_array_add_object_element (breakdown, contribution_to_json (c, model, language));
+        {
+          if (i > 0)
+            g_string_append_c (breakdown, ',');
+          append_contribution (breakdown, c, model, language);
+        }
     }
 
   if (disqualified_by != NULL)
     {
       score->computed_status = FL_STATUS_DISQUALIFIED;
       if (explain)
-        add_status (
-          breakdown, status_entry ("status", "DISQUALIFIED",
-                                 g_strdup_printf ("Status DISQUALIFIED: %s", disqualified_by)));
+        append_status (breakdown, "status", "DISQUALIFIED",
+                       g_strdup_printf ("Status DISQUALIFIED: %s", disqualified_by));
     }
   else if (score->score < fl_model_get_sal_threshold (model))
     {
       score->computed_status = FL_STATUS_MQL;
       if (explain)
-        add_status (
-          breakdown,
-        status_entry ("status", "MQL",
-                      language == FL_LANGUAGE_DE
-                        ? g_strdup_printf ("Status MQL: %d Punkte liegen unter der SAL-Schwelle %d",
-                                           score->score, fl_model_get_sal_threshold (model))
-                        : g_strdup_printf ("Status MQL: score %d is below the SAL threshold %d",
-                                           score->score, fl_model_get_sal_threshold (model))));
+        append_status (breakdown, "status", "MQL",
+                       language == FL_LANGUAGE_DE
+                         ? g_strdup_printf ("Status MQL: %d Punkte liegen unter der SAL-Schwelle %d",
+                                            score->score, fl_model_get_sal_threshold (model))
+                         : g_strdup_printf ("Status MQL: score %d is below the SAL threshold %d",
+                                            score->score, fl_model_get_sal_threshold (model)));
     }
   else if (missing->len > 0)
     {
@@ -633,29 +694,25 @@ score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlL
         names = g_strjoinv (", ", (char **) missing->pdata);
       score->computed_status = FL_STATUS_MQL;
       if (explain)
-        add_status (
-          breakdown,
-        status_entry ("status", "MQL",
-                      language == FL_LANGUAGE_DE
-                        ? g_strdup_printf ("Status MQL: %d Punkte erreichen die SAL-Schwelle %d, "
-                                           "aber unbeantwortet: %s",
-                                           score->score, fl_model_get_sal_threshold (model), names)
-                        : g_strdup_printf ("Status MQL: score %d reaches the SAL threshold %d, "
-                                           "but not answered: %s",
-                                           score->score, fl_model_get_sal_threshold (model), names)));
+        append_status (breakdown, "status", "MQL",
+                       language == FL_LANGUAGE_DE
+                         ? g_strdup_printf ("Status MQL: %d Punkte erreichen die SAL-Schwelle %d, "
+                                            "aber unbeantwortet: %s",
+                                            score->score, fl_model_get_sal_threshold (model), names)
+                         : g_strdup_printf ("Status MQL: score %d reaches the SAL threshold %d, "
+                                            "but not answered: %s",
+                                            score->score, fl_model_get_sal_threshold (model), names));
     }
   else
     {
       score->computed_status = FL_STATUS_SAL;
       if (explain)
-        add_status (
-          breakdown,
-        status_entry ("status", "SAL",
-                      language == FL_LANGUAGE_DE
-                        ? g_strdup_printf ("Status SAL: %d Punkte erreichen die SAL-Schwelle %d",
-                                           score->score, fl_model_get_sal_threshold (model))
-                        : g_strdup_printf ("Status SAL: score %d reaches the SAL threshold %d",
-                                           score->score, fl_model_get_sal_threshold (model))));
+        append_status (breakdown, "status", "SAL",
+                       language == FL_LANGUAGE_DE
+                         ? g_strdup_printf ("Status SAL: %d Punkte erreichen die SAL-Schwelle %d",
+                                            score->score, fl_model_get_sal_threshold (model))
+                         : g_strdup_printf ("Status SAL: score %d reaches the SAL threshold %d",
+                                            score->score, fl_model_get_sal_threshold (model)));
     }
 
   score->status = score->computed_status;
@@ -666,23 +723,18 @@ score_input (FlModel *model, const FlScoreInput *input, GDateTime *now_time, FlL
 
       score->status = override;
       if (explain)
-        add_status (
-          breakdown,
-        status_entry ("override", input->override_status,
-                      language == FL_LANGUAGE_DE
-                        ? g_strdup_printf ("Status %s gesetzt von %s: %s (berechnet: %s)",
-                                           input->override_status, by, why,
-                                           fl_status_to_string (score->computed_status))
-                        : g_strdup_printf ("Status %s set by %s: %s (computed: %s)",
-                                           input->override_status, by, why,
-                                           fl_status_to_string (score->computed_status))));
+        append_status (breakdown, "override", input->override_status,
+                       language == FL_LANGUAGE_DE
+                         ? g_strdup_printf ("Status %s gesetzt von %s: %s (berechnet: %s)",
+                                            input->override_status, by, why,
+                                            fl_status_to_string (score->computed_status))
+                         : g_strdup_printf ("Status %s set by %s: %s (computed: %s)",
+                                            input->override_status, by, why,
+                                            fl_status_to_string (score->computed_status)));
     }
 
   if (explain)
-    {
-      score->breakdown = json_node_init_array (json_node_alloc (), breakdown);
-      json_array_unref (breakdown);
-    }
+    g_string_append_c (breakdown, ']');
   return score;
 }
 
@@ -704,11 +756,48 @@ FlScore *
 fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now,
                        FlLanguage language)
 {
+  g_autoptr(GError) error = NULL;
+  GString *breakdown;
+  FlScore *score;
+
   g_return_val_if_fail (FL_IS_MODEL (model), NULL);
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
 
-  return score_input (model, input, now, language, TRUE);
+  breakdown = g_string_sized_new (2048);
+  score = score_input (model, input, now, language, breakdown);
+  score->breakdown = json_from_string (breakdown->str, &error);
+  if (score->breakdown == NULL)
+    g_critical ("The scorer wrote a breakdown that is not JSON: %s", error->message);
+  score->breakdown_json = g_string_free (breakdown, FALSE);
+  return score;
+}
+
+/**
+ * fl_scorer_score_input_json:
+ * @now: (nullable): the time to score at; %NULL for now
+ * @language: the language of the reasons
+ *
+ * Like fl_scorer_score_input(), with the breakdown only as JSON text
+ * (breakdown_json; breakdown is %NULL), for bulk work that stores it.
+ *
+ * Returns: (transfer full): the score, with its breakdown as text
+ */
+FlScore *
+fl_scorer_score_input_json (FlModel *model, const FlScoreInput *input, GDateTime *now,
+                            FlLanguage language)
+{
+  GString *breakdown;
+  FlScore *score;
+
+  g_return_val_if_fail (FL_IS_MODEL (model), NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
+
+  breakdown = g_string_sized_new (2048);
+  score = score_input (model, input, now, language, breakdown);
+  score->breakdown_json = g_string_free (breakdown, FALSE);
+  return score;
 }
 
 /**
@@ -723,9 +812,11 @@ fl_scorer_score_input_brief (FlModel *model, const FlScoreInput *input, GDateTim
   g_return_val_if_fail (FL_IS_MODEL (model), NULL);
   g_return_val_if_fail (input != NULL, NULL);
 
-  return score_input (model, input, now, FL_LANGUAGE_EN, FALSE);
+  return score_input (model, input, now, FL_LANGUAGE_EN, NULL);
 }
 
+/* Fills @input with views into the lead; free answers and interactions
+ * with g_free(). */
 static void
 lead_to_input (FlLead *lead, FlScoreInput *input)
 {
@@ -735,9 +826,39 @@ lead_to_input (FlLead *lead, FlScoreInput *input)
   memset (input, 0, sizeof *input);
   for (guint i = 0; i < FL_N_FIELDS; i++)
     input->fields[i] = fl_lead_get_field (lead, i);
-  input->answers = answers && JSON_NODE_HOLDS_OBJECT (answers) ? json_node_get_object (answers) : NULL;
-  input->interactions = interactions && JSON_NODE_HOLDS_ARRAY (interactions)
-                          ? json_node_get_array (interactions) : NULL;
+  if (answers != NULL && JSON_NODE_HOLDS_OBJECT (answers))
+    {
+      JsonObject *object = json_node_get_object (answers);
+      FlScoreAnswer *list = g_new0 (FlScoreAnswer, json_object_get_size (object));
+      JsonObjectIter iter;
+      const char *question_id;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &question_id, &value))
+        list[input->n_answers++] = (FlScoreAnswer) { question_id, value };
+      input->answers = list;
+    }
+  if (interactions != NULL && JSON_NODE_HOLDS_ARRAY (interactions))
+    {
+      JsonArray *array = json_node_get_array (interactions);
+      FlScoreInteraction *list = g_new0 (FlScoreInteraction, json_array_get_length (array));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          JsonObject *object;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          object = json_node_get_object (node);
+          list[input->n_interactions++] = (FlScoreInteraction) {
+            json_object_get_string_member_with_default (object, "kind", NULL),
+            json_object_get_string_member_with_default (object, "at", NULL),
+          };
+        }
+      input->interactions = list;
+    }
   input->created_at = fl_lead_get_created_at (lead);
   input->override_status = fl_lead_get_override_status (lead);
   input->override_by = fl_lead_get_override_by (lead);
@@ -754,12 +875,16 @@ FlScore *
 fl_scorer_score (FlModel *model, FlLead *lead, GDateTime *now, FlLanguage language)
 {
   FlScoreInput input;
+  FlScore *score;
 
   g_return_val_if_fail (FL_IS_MODEL (model), NULL);
   g_return_val_if_fail (FL_IS_LEAD (lead), NULL);
 
   lead_to_input (lead, &input);
-  return fl_scorer_score_input (model, &input, now, language);
+  score = fl_scorer_score_input (model, &input, now, language);
+  g_free ((gpointer) input.answers);
+  g_free ((gpointer) input.interactions);
+  return score;
 }
 
 /**

@@ -9,12 +9,27 @@
 
 G_BEGIN_DECLS
 
-/* What the scorer reads of a lead; every pointer may be NULL. */
 typedef struct
 {
-  const char *fields[FL_N_FIELDS];
-  JsonObject *answers;          /* question id → answer */
-  JsonArray  *interactions;     /* [{"kind", "at"}] */
+  const char *question_id;
+  JsonNode   *value;
+} FlScoreAnswer;
+
+typedef struct
+{
+  const char *kind;
+  const char *at;               /* ISO 8601, or NULL */
+} FlScoreInteraction;
+
+/* What the scorer reads of a lead, as plain views the caller owns; every
+ * pointer may be NULL. */
+typedef struct
+{
+  const char               *fields[FL_N_FIELDS];
+  const FlScoreAnswer      *answers;        /* one per question id */
+  guint                     n_answers;
+  const FlScoreInteraction *interactions;   /* in the order they happened */
+  guint                     n_interactions;
   const char *created_at;
   const char *override_status;  /* "MQL", "SAL", "DISQUALIFIED" */
   const char *override_by;
@@ -27,6 +42,7 @@ typedef struct
   FlStatus  computed_status;  /* what the model says */
   FlStatus  status;           /* what stands: the override, else the computed status */
   JsonNode *breakdown;        /* array: every contribution and the status, with reasons */
+  char     *breakdown_json;   /* the same as compact JSON text */
 } FlScore;
 
 void      fl_score_free           (FlScore            *score);
@@ -34,6 +50,10 @@ void      fl_score_free           (FlScore            *score);
 FlScore  *fl_scorer_score_input_brief (FlModel          *model,
                                    const FlScoreInput *input,
                                    GDateTime          *now);
+FlScore  *fl_scorer_score_input_json (FlModel           *model,
+                                   const FlScoreInput *input,
+                                   GDateTime          *now,
+                                   FlLanguage          language);
 FlScore  *fl_scorer_score_input   (FlModel            *model,
                                    const FlScoreInput *input,
                                    GDateTime          *now,

@@ -263,11 +263,32 @@ apply_request (FlLead *lead, const FlCaptureRequest *request, const char *now)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) consent = NULL;
+      const char *method = request->consent_method ? request->consent_method
+                                                   : FL_CONSENT_METHOD_CHECKBOX;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "version");
       if (request->consent_version != NULL)
         json_builder_add_string_value (builder, request->consent_version);
+      else
+        json_builder_add_null_value (builder);
+      /* The hash proves which words the visitor saw; the model that holds
+       * them stays in the models table. */
+      json_builder_set_member_name (builder, "sha256");
+      if (request->consent_text != NULL)
+        {
+          g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                                    request->consent_text, -1);
+          json_builder_add_string_value (builder, sha256);
+        }
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "text_source");
+      json_builder_add_string_value (builder, request->consent_text != NULL ? FL_CONSENT_TEXT_MODEL
+                                                                            : FL_CONSENT_TEXT_NONE);
+      json_builder_set_member_name (builder, "language");
+      if (request->consent_language != NULL)
+        json_builder_add_string_value (builder, request->consent_language);
       else
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "given");
@@ -279,11 +300,8 @@ apply_request (FlLead *lead, const FlCaptureRequest *request, const char *now)
           json_builder_set_member_name (builder, "staff");
           json_builder_add_string_value (builder, request->staff);
         }
-      if (request->consent_method != NULL)
-        {
-          json_builder_set_member_name (builder, "method");
-          json_builder_add_string_value (builder, request->consent_method);
-        }
+      json_builder_set_member_name (builder, "method");
+      json_builder_add_string_value (builder, method);
       json_builder_end_object (builder);
       consent = json_builder_get_root (builder);
       fl_lead_set_consent (lead, consent);
@@ -351,6 +369,27 @@ fl_capture (FlStore *store, const FlCaptureRequest *request, GError **error)
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (request->entered == NULL || FL_IS_LEAD (request->entered), NULL);
 
+  if (request->consent != FL_CAPTURE_CONSENT_UNCHANGED)
+    {
+      if (request->consent_method != NULL &&
+          g_strcmp0 (request->consent_method, FL_CONSENT_METHOD_CHECKBOX) != 0 &&
+          g_strcmp0 (request->consent_method, FL_CONSENT_METHOD_STAFF) != 0)
+        {
+          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                       _("Unknown consent method “%s” (expected checkbox or staff)"),
+                       request->consent_method);
+          return NULL;
+        }
+      /* The ledger must say who took a consent that no visitor ticked. */
+      if (g_strcmp0 (request->consent_method, FL_CONSENT_METHOD_STAFF) == 0 &&
+          (request->staff == NULL || request->staff[0] == '\0'))
+        {
+          g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                               _("Consent recorded by staff needs the name of the staff member"));
+          return NULL;
+        }
+    }
+
   event = fl_store_get_active_event (store, error);
   if (event == NULL)
     return NULL;
@@ -382,6 +421,9 @@ fl_capture (FlStore *store, const FlCaptureRequest *request, GError **error)
       if (fl_lead_get_badge_id (request->entered) != NULL)
         fl_lead_set_badge_id (scanned, fl_lead_get_badge_id (request->entered));
       append_note (scanned, fl_lead_get_notes (request->entered));
+      /* What a card reader recognised stays with the lead, as a scan's payload does. */
+      if (fl_lead_get_raw_payload (scanned) == NULL)
+        fl_lead_set_raw_payload (scanned, fl_lead_get_raw_payload (request->entered));
       fl_payload_complete_names (scanned);
     }
 

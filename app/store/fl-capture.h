@@ -40,6 +40,17 @@ typedef enum
   FL_CAPTURE_CONSENT_REFUSED,
 } FlCaptureConsent;
 
+/* How consent was taken: the visitor ticked the box on the kiosk, or staff
+ * recorded what the visitor said. */
+#define FL_CONSENT_METHOD_CHECKBOX "checkbox"
+#define FL_CONSENT_METHOD_STAFF    "staff"
+
+/* Where the consent text of a ledger entry came from: the scoring model of
+ * the event (its sha256 is in the entry), or nowhere, when the event had
+ * no model and only the version staff named is known. */
+#define FL_CONSENT_TEXT_MODEL "model"
+#define FL_CONSENT_TEXT_NONE  "none"
+
 typedef enum
 {
   FL_CAPTURE_MATCH_NONE,          /* a new lead */
@@ -52,7 +63,9 @@ typedef struct
 {
   const char         *payload;          /* what was scanned; NULL when only @entered */
   gssize              payload_length;   /* -1 when NUL-terminated */
-  FlLead             *entered;          /* (nullable) fields staff typed; they stand over the payload's */
+  FlLead             *entered;          /* (nullable) fields staff typed, or read from a business
+                                         * card; they stand over the payload's. Its raw payload
+                                         * (the card's text) is kept when there is no @payload */
   FlSource            source;
   const char         *staff;            /* (nullable) who captured */
   JsonObject         *answers;          /* (nullable) question id → value; newer wins on a merge */
@@ -60,7 +73,12 @@ typedef struct
   const char         *note;             /* (nullable) appended to the notes */
   FlCaptureConsent    consent;
   const char         *consent_version;  /* the consent text version shown */
-  const char         *consent_method;   /* (nullable) how it was given: "touch", "verbal"… */
+  const char         *consent_text;     /* (nullable) the consent text shown: the event's model's
+                                         * text in @consent_language, whose sha256 the ledger
+                                         * keeps; NULL when there is no model (the entry says so) */
+  const char         *consent_language; /* (nullable) the language it was shown in ("en", "de") */
+  const char         *consent_method;   /* (nullable) FL_CONSENT_METHOD_CHECKBOX (the default) or
+                                         * FL_CONSENT_METHOD_STAFF */
   FlCaptureScoreFunc  score_func;       /* (nullable) see FlCaptureScoreFunc */
   gpointer            score_data;
 } FlCaptureRequest;

@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "fl-privacy.h"
 
@@ -118,8 +121,9 @@ rows_to_json (FlStore *store, sqlite3_stmt *stmt, GError **error)
  * @uuids: (element-type utf8): the person's leads, from fl_privacy_find_leads()
  *
  * Everything stored about a person, for an access request: each lead with
- * its answers and interactions, the whole consent ledger, the upload history
- * and the audit trail.
+ * its answers and interactions, the whole consent ledger, the upload history,
+ * the audit trail and whether a photo of a business card is kept (not the
+ * photo itself).
  *
  * Returns: (transfer full): a JSON object
  */
@@ -148,7 +152,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
       node = fl_lead_to_json (lead);
 
       stmt = fl_store_prepare (store,
-                               "SELECT text_version AS version, text_sha256 AS sha256, language, "
+                               "SELECT text_version AS version, text_sha256 AS sha256, text_source, language, "
                                "CASE given WHEN 1 THEN 'given' ELSE 'refused' END AS decision, "
                                "method, staff, at FROM consents "
                                "WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?) ORDER BY id",
@@ -180,6 +184,44 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
           return NULL;
         }
       json_object_set_member (json_node_get_object (node), "history", audit);
+
+      /* The photo of the business card is named, not copied: the export
+       * says it is kept and since when; the picture itself is shown on
+       * request at the kiosk. */
+      stmt = fl_store_prepare (store,
+                               "SELECT taken_at, length (jpeg) FROM card_photos "
+                               "WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?)",
+                               error);
+      if (stmt == NULL)
+        {
+          json_node_unref (node);
+          return NULL;
+        }
+      bind_text (stmt, 1, uuid);
+      {
+        int rc = sqlite3_step (stmt);
+
+        if (rc == SQLITE_ROW)
+          {
+            JsonObject *photo = json_object_new ();
+
+            json_object_set_boolean_member (photo, "kept", TRUE);
+            json_object_set_string_member (photo, "taken_at",
+                                           (const char *) sqlite3_column_text (stmt, 0));
+            json_object_set_int_member (photo, "size_bytes", sqlite3_column_int64 (stmt, 1));
+            json_object_set_string_member (photo, "format", "image/jpeg");
+            json_object_set_object_member (json_node_get_object (node), "card_photo", photo);
+          }
+        else
+          json_object_set_null_member (json_node_get_object (node), "card_photo");
+        sqlite3_reset (stmt);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+          {
+            fl_store_set_error (store, error);
+            json_node_unref (node);
+            return NULL;
+          }
+      }
 
       json_array_add_element (leads, node);
     }
@@ -316,4 +358,30 @@ fl_privacy_purge (FlStore *store, GDateTime *now, gboolean dry_run, const char *
   if (!fl_privacy_scrub_files (store, error))
     return NULL;
   return g_steal_pointer (&due);
+}
+
+/**
+ * fl_privacy_protect_process:
+ *
+ * Keeps the leads in this process's memory out of crash output: no core
+ * file is written (a core holds every visitor the kiosk has seen since it
+ * started), and other processes of the same user cannot attach to read
+ * the memory. Call it first thing in main(). Crash messages themselves
+ * carry no personal data: no g_error() or assertion in Fairlead prints a
+ * lead's fields, only uuids.
+ *
+ * A developer who needs a core file sets FAIRLEAD_ALLOW_CORE_DUMPS=1.
+ */
+void
+fl_privacy_protect_process (void)
+{
+  struct rlimit none = { 0, 0 };
+  const char *allow = g_getenv ("FAIRLEAD_ALLOW_CORE_DUMPS");
+
+  if (allow != NULL && g_str_equal (allow, "1"))
+    return;
+  if (setrlimit (RLIMIT_CORE, &none) != 0)
+    g_debug ("Cannot turn off core files: %s", g_strerror (errno));
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_debug ("Cannot mark the process not dumpable: %s", g_strerror (errno));
 }

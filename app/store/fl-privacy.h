@@ -32,4 +32,6 @@ GPtrArray *fl_privacy_purge          (FlStore     *store,
                                       const char  *actor,
                                       GError     **error);
 
+void       fl_privacy_protect_process (void);
+
 G_END_DECLS

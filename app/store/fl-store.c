@@ -31,13 +31,13 @@ G_DEFINE_QUARK (fl-store-error-quark, fl_store_error)
 #define LEAD_COLUMNS                                                                               \
   "id, uuid, event, created_at, updated_at, captured_by, device, source, raw_payload, badge_id, " \
   "first_name, last_name, full_name, email, phone, mobile, company, title, department, street, "  \
-  "city, postal_code, region, country, website, notes, score, status, breakdown, model_name, "    \
+  "city, postal_code, region, country, website, notes, score, status, model_name, "               \
   "model_version, model_sha256, override_status, override_by, override_reason"
 
 enum {
   COL_ID, COL_UUID, COL_EVENT, COL_CREATED_AT, COL_UPDATED_AT, COL_CAPTURED_BY, COL_DEVICE,
   COL_SOURCE, COL_RAW_PAYLOAD, COL_BADGE_ID, COL_FIRST_FIELD,
-  COL_NOTES = COL_FIRST_FIELD + FL_N_FIELDS, COL_SCORE, COL_STATUS, COL_BREAKDOWN, COL_MODEL_NAME,
+  COL_NOTES = COL_FIRST_FIELD + FL_N_FIELDS, COL_SCORE, COL_STATUS, COL_MODEL_NAME,
   COL_MODEL_VERSION, COL_MODEL_SHA256, COL_OVERRIDE_STATUS, COL_OVERRIDE_BY, COL_OVERRIDE_REASON,
 };
 
@@ -535,10 +535,14 @@ row_to_event (sqlite3_stmt *stmt)
 
 #define EVENT_COLUMNS "uuid, name, starts_on, ends_on, venue, booth, created_at, model_id, settings"
 
+#define FL_EVENT_TEXT_MAX 200
+
 static gboolean
 check_event (const FlEvent *event, GError **error)
 {
   g_autofree char *name = event->name ? g_strstrip (g_strdup (event->name)) : NULL;
+
+  const char *texts[] = { event->name, event->venue, event->booth };
 
   if (name == NULL || name[0] == '\0')
     {
@@ -546,6 +550,17 @@ check_event (const FlEvent *event, GError **error)
                            _("An event needs a name"));
       return FALSE;
     }
+  /* These are shown on the kiosk and written into JSON: text, of a length
+   * a screen can show. */
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] != NULL &&
+        (!g_utf8_validate (texts[i], -1, NULL) || g_utf8_strlen (texts[i], -1) > FL_EVENT_TEXT_MAX))
+      {
+        g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                     _("The event’s name, venue and booth must be UTF-8 text of at most %d "
+                       "characters"), FL_EVENT_TEXT_MAX);
+        return FALSE;
+      }
   if (event->starts_on != NULL && !fl_event_check_date (event->starts_on))
     {
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
@@ -862,8 +877,8 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
 
       stmt = fl_store_prepare (self,
                                "INSERT INTO consents (lead_id, text_version, text_sha256, language, "
-                               "given, method, staff, at) "
-                               "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS ("
+                               "given, method, staff, at, text_source) "
+                               "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS ("
                                "  SELECT 1 FROM consents WHERE lead_id = ?1 AND at = ?8"
                                "  AND given = ?5 AND text_version IS ?2)",
                                error);
@@ -877,6 +892,7 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
       bind_text (stmt, 6, json_object_get_string_member_with_default (object, "method", NULL));
       bind_text (stmt, 7, json_object_get_string_member_with_default (object, "staff", NULL));
       bind_text (stmt, 8, at);
+      bind_text (stmt, 9, json_object_get_string_member_with_default (object, "text_source", NULL));
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -955,16 +971,16 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   stmt = fl_store_prepare (self,
                            "INSERT INTO leads (" LEAD_COLUMNS ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, "
                            "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-                           "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35) "
+                           "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34) "
                            "ON CONFLICT (uuid) DO UPDATE SET event = ?3, created_at = ?4, "
                            "updated_at = ?5, captured_by = ?6, device = ?7, source = ?8, "
                            "raw_payload = ?9, badge_id = ?10, first_name = ?11, last_name = ?12, "
                            "full_name = ?13, email = ?14, phone = ?15, mobile = ?16, company = ?17, "
                            "title = ?18, department = ?19, street = ?20, city = ?21, "
                            "postal_code = ?22, region = ?23, country = ?24, website = ?25, "
-                           "notes = ?26, score = ?27, status = ?28, breakdown = ?29, "
-                           "model_name = ?30, model_version = ?31, model_sha256 = ?32, "
-                           "override_status = ?33, override_by = ?34, override_reason = ?35 "
+                           "notes = ?26, score = ?27, status = ?28, "
+                           "model_name = ?29, model_version = ?30, model_sha256 = ?31, "
+                           "override_status = ?32, override_by = ?33, override_reason = ?34 "
                            "RETURNING id",
                            error);
   if (stmt == NULL)
@@ -984,9 +1000,6 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   bind_text (stmt, COL_NOTES + 1, fl_lead_get_notes (lead));
   sqlite3_bind_int (stmt, COL_SCORE + 1, fl_lead_get_score (lead));
   bind_text (stmt, COL_STATUS + 1, fl_status_to_string (fl_lead_get_status (lead)));
-  if (fl_lead_get_breakdown (lead) != NULL)
-    breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
-  bind_text (stmt, COL_BREAKDOWN + 1, breakdown);
   model = fl_lead_get_model (lead);
   if (model != NULL && JSON_NODE_HOLDS_OBJECT (model))
     {
@@ -1008,6 +1021,24 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
     }
   lead_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
+
+  if (fl_lead_get_breakdown (lead) != NULL)
+    {
+      breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
+      stmt = fl_store_prepare (self,
+                               "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
+                               "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                               error);
+    }
+  else
+    stmt = fl_store_prepare (self, "DELETE FROM lead_breakdowns WHERE lead_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (breakdown != NULL)
+    sqlite3_bind_text (stmt, 2, breakdown, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return FALSE;
 
   if (!write_children (self, lead_id, lead, error))
     return FALSE;
@@ -1068,8 +1099,6 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
   fl_lead_set_score (lead, sqlite3_column_int (row, COL_SCORE));
   if (fl_status_from_string (column_text (row, COL_STATUS), &status))
     fl_lead_set_status (lead, status);
-  breakdown = parse_json (column_text (row, COL_BREAKDOWN));
-  fl_lead_set_breakdown (lead, breakdown);
   if (column_text (row, COL_MODEL_NAME) != NULL || column_text (row, COL_MODEL_SHA256) != NULL)
     {
       JsonObject *model = json_object_new ();
@@ -1084,6 +1113,17 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
     }
   fl_lead_set_override (lead, column_text (row, COL_OVERRIDE_STATUS),
                         column_text (row, COL_OVERRIDE_BY), column_text (row, COL_OVERRIDE_REASON));
+
+  stmt = fl_store_prepare (self, "SELECT breakdown FROM lead_breakdowns WHERE lead_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      breakdown = parse_json (column_text (stmt, 0));
+      fl_lead_set_breakdown (lead, breakdown);
+    }
+  sqlite3_reset (stmt);
 
   stmt = fl_store_prepare (self, "SELECT question_id, value FROM answers WHERE lead_id = ? "
                                  "ORDER BY rowid", error);
@@ -1108,8 +1148,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
   sqlite3_reset (stmt);
 
   stmt = fl_store_prepare (self,
-                           "SELECT text_version, text_sha256, language, given, method, staff, at "
-                           "FROM consents WHERE lead_id = ? ORDER BY id DESC LIMIT 1",
+                           "SELECT text_version, text_sha256, language, given, method, staff, at, "
+                           "text_source FROM consents WHERE lead_id = ? ORDER BY id DESC LIMIT 1",
                            error);
   if (stmt == NULL)
     return NULL;
@@ -1118,7 +1158,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) consent = NULL;
-      static const char *keys[] = { "version", "sha256", "language", NULL, "method", "staff", "at" };
+      static const char *keys[] = { "version", "sha256", "language", NULL, "method", "staff", "at",
+                                    "text_source" };
 
       json_builder_begin_object (builder);
       for (guint i = 0; i < G_N_ELEMENTS (keys); i++)

@@ -557,6 +557,76 @@ fl_connector_list_types (void)
   return types;
 }
 
+static gboolean
+looks_like_secret (const char *name)
+{
+  static const char *const words[] = {
+    "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "credential",
+    "signing_key", "private", "bearer", "auth",
+  };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  if (g_str_equal (lower, "key") || g_str_equal (lower, "sig") || g_str_equal (lower, "pass"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strstr (lower, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Options and URLs are stored in the database; a token written there would
+ * leave the keyring's protection. Refuse what looks like one. */
+static gboolean
+check_no_secret (FlConnector *self, GError **error)
+{
+  FlConnectorPrivate *priv = fl_connector_get_instance_private (self);
+  g_autofree char *env_name = fl_secret_env_name (priv->name);
+  g_autoptr(GList) members = json_object_get_members (priv->options);
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  gboolean secret_in_url = FALSE;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (looks_like_secret (l->data))
+      {
+        g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                     _("The option “%s” of connector “%s” looks like a secret, and options are "
+                       "stored in the database. Keep the secret in the keyring (--secret-stdin) "
+                       "or in the environment variable %s."),
+                     (const char *) l->data, priv->name, env_name);
+        return FALSE;
+      }
+
+  if (priv->url == NULL || g_str_equal (priv->type, "csv"))
+    return TRUE;
+  uri = g_uri_parse (priv->url, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL)
+    return TRUE;  /* the URL check that follows explains what is wrong */
+  if (g_uri_get_userinfo (uri) != NULL)
+    secret_in_url = TRUE;
+  if (g_uri_get_query (uri) != NULL &&
+      (params = g_uri_parse_params (g_uri_get_query (uri), -1, "&;", G_URI_PARAMS_NONE, NULL)) != NULL)
+    {
+      GHashTableIter iter;
+      gpointer name;
+
+      g_hash_table_iter_init (&iter, params);
+      while (g_hash_table_iter_next (&iter, &name, NULL))
+        if (looks_like_secret (name))
+          secret_in_url = TRUE;
+    }
+  if (secret_in_url)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                   _("The URL of connector “%s” carries a user name, password or token, which "
+                     "would be stored in the database. Give the URL without it and keep the "
+                     "secret in the keyring (--secret-stdin) or in the environment variable %s."),
+                   priv->name, env_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * fl_connector_new:
  * @url: (nullable): the base URL, or the folder for csv
@@ -607,6 +677,8 @@ fl_connector_new (const char *name, const char *type, const char *url, JsonObjec
                    name, priv->url);
       return NULL;
     }
+  if (!check_no_secret (self, error))
+    return NULL;
   if (fl_connector_get_option_int (self, "timeout", 30) <= 0)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,

@@ -27,7 +27,7 @@ else
     -Db_sanitize=address,undefined -Db_lundef=false \
     -Dc_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer"
 fi
-ninja -C "$build" tests/fuzz/fuzz-payload tests/fuzz/fuzz-csv
+ninja -C "$build" tests/fuzz/fuzz-payload tests/fuzz/fuzz-csv tests/fuzz/fuzz-model
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fairlead-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -38,7 +38,7 @@ export G_SLICE=always-malloc
 export G_DEBUG=gc-friendly
 
 status=0
-for target in payload csv; do
+for target in payload csv model; do
   mkdir -p "$work/$target"
   log="$work/$target.log"
   echo "run-fuzzers: fuzz-$target for ${seconds}s"

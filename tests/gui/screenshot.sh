@@ -71,6 +71,12 @@ booth_flow() {
   for name in scan-page lead-page thanks-page; do
     echo "$outdir/$name.png"
   done
+  # A business card read by OCR from the camera: the photo beside the form.
+  FAIRLEAD_SCREENSHOT_DIR="$outdir" G_DEBUG= "$builddir/tests/gui/test-kiosk" \
+    -p /gui/kiosk/business-card >/dev/null
+  for name in lead-page-card scan-page-reading-card; do
+    echo "$outdir/$name.png"
+  done
 }
 
 # shoot NAME [ARGS...]: starts the kiosk with ARGS and saves NAME.png

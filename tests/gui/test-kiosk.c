@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../card-render.h"
 #include "fl-application.h"
+#include "fl-lead-page-private.h"
 #include "fl-window-private.h"
 #include "scan/fl-qr.h"
+#include "store/fl-card-photo.h"
 #include "store/fl-staff.h"
 
 typedef struct
@@ -429,6 +432,15 @@ test_answers_done (Fixture *fixture, gconstpointer data)
   g_assert_true (json_object_get_boolean_member (json_node_get_object (fl_lead_get_consent (lead)), "given"));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (fl_lead_get_consent (lead)), "language"),
                    ==, "de");
+  /* The ledger proves which words were shown: the German text's hash. */
+  {
+    JsonObject *consent = json_node_get_object (fl_lead_get_consent (lead));
+    const char *sha256 = json_object_get_string_member_with_default (consent, "sha256", NULL);
+
+    g_assert_nonnull (sha256);
+    g_assert_cmpuint (strlen (sha256), ==, 64);
+    g_assert_cmpstr (json_object_get_string_member (consent, "method"), ==, "checkbox");
+  }
 
   /* Thanks by name, with the handout link carrying the lead's reference. */
   reference = g_strdup_printf ("?ref=%.8s", fl_lead_get_uuid (lead));
@@ -601,6 +613,266 @@ test_camera (Fixture *fixture, gconstpointer data)
   fl_scan_page_set_camera_source (_fl_window_get_scan_page (fixture->window), NULL);
 }
 
+/* Draws the card @id of tests/data/cards/cards.json into a PNG, with a QR
+ * code of @code in its right half when @code is given. */
+static char *
+render_card (Fixture *fixture, const char *id, const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) specs = card_specs_load (&error);
+  g_autoptr(CardImage) image = NULL;
+  g_autofree char *file = g_strdup_printf ("%s.png", id);
+  char *path = g_build_filename (fixture->tmpdir, file, NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; image == NULL && i < json_array_get_length (specs); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (specs, i);
+
+      if (g_strcmp0 (json_object_get_string_member (spec, "id"), id) == 0)
+        image = card_render (spec);
+    }
+  g_assert_nonnull (image);
+  if (code != NULL)
+    {
+      g_autoptr(FlFrame) qr = fl_qr_render (code, FL_QR_EC_MEDIUM, 3, FL_QR_DEFAULT_MARGIN,
+                                            FL_PIXEL_FORMAT_GREY8, &error);
+      const guint8 *src;
+      guint left, top;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (qr->width, <, image->width / 2);
+      g_assert_cmpuint (qr->height, <, image->height);
+      left = image->width - qr->width - 8;
+      top = image->height - qr->height - 8;
+      src = g_bytes_get_data (qr->pixels, NULL);
+      for (guint y = 0; y < qr->height; y++)
+        memcpy (image->pixels + (top + y) * image->stride + left, src + y * qr->stride, qr->width);
+    }
+  g_assert_true (card_image_save_png (image, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Waits until the lead page shows a lead of @source. */
+static FlLead *
+wait_for_card_lead (Fixture *fixture, FlSource source, gint64 pressed)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while ((fl_lead_page_get_lead (page) == NULL ||
+          fl_lead_get_source (fl_lead_page_get_lead (page)) != source) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  wait_for_page (fixture->window, "lead", 5);
+  g_test_message ("timing: “Business card” pressed → lead page mapped with the lead: %.0f ms",
+                  (g_get_monotonic_time () - pressed) / 1000.0);
+  g_assert_cmpint (fl_lead_get_source (fl_lead_page_get_lead (page)), ==, source);
+  return fl_lead_page_get_lead (page);
+}
+
+/* The camera sees a card with no code: “Business card” takes a still,
+ * reads it by OCR off the main thread and opens the lead page with the
+ * photo beside the contact, the photo kept with the lead. */
+static void
+test_business_card (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = render_card (fixture, "de-hafen", NULL);
+  g_autofree char *source = g_strdup_printf ("multifilesrc location=\"%s\" ! pngdec ! imagefreeze", png);
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
+  g_autoptr(GString) texts = g_string_new (NULL);
+  FlScanPage *scan_page = _fl_window_get_scan_page (fixture->window);
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GdkPixbuf *kept;
+  FlLead *lead;
+  gint64 deadline, pressed;
+  guint unsure = 0;
+
+  fl_scan_page_set_camera_source (scan_page, source);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((fl_camera_get_state (fl_scan_page_get_camera (scan_page)) != FL_CAMERA_STATE_RUNNING ||
+          fl_camera_get_preview (fl_scan_page_get_camera (scan_page)) == NULL) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  {
+    g_autoptr(FlFrame) frame = fl_camera_get_preview (fl_scan_page_get_camera (scan_page));
+    g_assert_nonnull (frame);
+  }
+
+  pressed = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scan_page), "scan.business-card", NULL));
+  g_assert_true (fl_scan_page_get_reading (scan_page));
+  lead = wait_for_card_lead (fixture, FL_SOURCE_CARD_OCR, pressed);
+  g_assert_false (fl_scan_page_get_reading (scan_page));
+
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL)), ==,
+                   "j.mueller@nordwind-logistik.de");
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_LAST_NAME)), ==,
+                   "Müller");
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_CITY)), ==,
+                   "Hamburg");
+  /* The recognised text stays with the lead, whatever the fields say. */
+  g_assert_nonnull (strstr (fl_lead_get_raw_payload (lead), "nordwind-logistik.de"));
+
+  /* The photo is shown beside the form and kept with the lead. */
+  g_assert_nonnull (gtk_picture_get_paintable (_fl_lead_page_get_card_picture (page)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_fl_lead_page_get_card_picture (page))));
+  jpeg = fl_card_photo_load (fixture->store, fl_lead_get_uuid (lead), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jpeg);
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, jpeg, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  kept = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (MAX (gdk_pixbuf_get_width (kept), gdk_pixbuf_get_height (kept)), <=,
+                   FL_CARD_PHOTO_MAX_SIDE);
+
+  /* Fields read with low confidence are marked. */
+  for (FlField field = 0; field < FL_N_FIELDS; field++)
+    if (_fl_lead_page_get_field_unsure (page, field))
+      {
+        GtkWidget *row = GTK_WIDGET (_fl_lead_page_get_field (page, field));
+
+        unsure++;
+        g_assert_true (gtk_widget_has_css_class (row, "warning"));
+        g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==,
+                         "Please check: read from the card with low confidence");
+      }
+  g_test_message ("%u fields of the rendered card marked for checking", unsure);
+  g_assert_false (_fl_lead_page_get_field_unsure (page, FL_FIELD_EMAIL));
+
+  /* How sure OCR is varies with fonts and noise; a reading with a known
+   * low confidence shows the marks and how an edit clears them. */
+  {
+    g_autoptr(FlCardResult) unsure_read = fl_card_result_new ();
+    GdkPaintable *photo = gtk_picture_get_paintable (_fl_lead_page_get_card_picture (page));
+    GtkEditable *company = _fl_lead_page_get_field (page, FL_FIELD_COMPANY);
+    GtkEditable *city = _fl_lead_page_get_field (page, FL_FIELD_CITY);
+    int position = 0;
+
+    fl_card_result_set_field (unsure_read, FL_FIELD_COMPANY, gtk_editable_get_text (company), 0.41);
+    fl_card_result_set_field (unsure_read, FL_FIELD_CITY, gtk_editable_get_text (city), 0.55);
+    fl_card_result_set_field (unsure_read, FL_FIELD_EMAIL, "j.mueller@nordwind-logistik.de", 0.97);
+    fl_lead_page_show_card (page, photo, unsure_read);
+    g_assert_true (_fl_lead_page_get_field_unsure (page, FL_FIELD_COMPANY));
+    g_assert_true (_fl_lead_page_get_field_unsure (page, FL_FIELD_CITY));
+    g_assert_false (_fl_lead_page_get_field_unsure (page, FL_FIELD_EMAIL));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (company), "warning"));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (company)), ==,
+                     "Please check: read from the card with low confidence");
+    check_screenshot (GTK_WIDGET (fixture->window), "lead-page-card");
+
+    /* Staff correct the company: its mark goes, the city's stays. */
+    gtk_editable_delete_text (company, 0, -1);
+    gtk_editable_insert_text (company, "Nordwind Logistik GmbH & Co. KG", -1, &position);
+    g_assert_false (_fl_lead_page_get_field_unsure (page, FL_FIELD_COMPANY));
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (company), "warning"));
+    g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (company)));
+    g_assert_true (_fl_lead_page_get_field_unsure (page, FL_FIELD_CITY));
+    g_assert_cmpstr (fl_lead_get_field (fl_lead_page_get_lead (page), FL_FIELD_COMPANY), ==,
+                     "Nordwind Logistik GmbH & Co. KG");
+  }
+
+  /* Back at rest, nothing of the card is left on the page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
+  wait_for_page (fixture->window, "scan", 5);
+  g_assert_null (gtk_picture_get_paintable (_fl_lead_page_get_card_picture (page)));
+  collect_texts (GTK_WIDGET (page), texts);
+  g_assert_null (strstr (texts->str, "Müller"));
+  g_assert_false (_fl_lead_page_get_field_unsure (page, FL_FIELD_CITY));
+
+  /* Cancel leaves the kiosk as it was: no new lead, the button back. */
+  wait_for_page (fixture->window, "scan", 5);
+  {
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while ((fl_camera_get_state (fl_scan_page_get_camera (scan_page)) != FL_CAMERA_STATE_RUNNING ||
+            fl_camera_get_preview (fl_scan_page_get_camera (scan_page)) == NULL) &&
+           g_get_monotonic_time () < until)
+      iterate ();
+  }
+  /* The engine is warm now: a read takes well under a second, so Cancel
+   * comes at once, before the read can finish. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scan_page), "scan.business-card", NULL));
+  g_assert_true (fl_scan_page_get_reading (scan_page));
+  g_assert_false (gtk_widget_is_sensitive (_fl_scan_page_get_card_button (scan_page)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel-card", NULL));
+  g_assert_false (fl_scan_page_get_reading (scan_page));
+  g_assert_true (gtk_widget_is_sensitive (_fl_scan_page_get_card_button (scan_page)));
+  settle (1500);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
+
+  /* The reading state, held for the picture. */
+  fl_scan_page_set_reading (scan_page, TRUE);
+  check_screenshot (GTK_WIDGET (fixture->window), "scan-page-reading-card");
+  fl_scan_page_set_reading (scan_page, FALSE);
+  fl_scan_page_set_camera_source (scan_page, NULL);
+}
+
+/* Without a camera the button opens a photo from a file; a QR code on the
+ * card wins over OCR, and a second card of the same visitor makes no
+ * second lead. */
+static void
+test_business_card_file (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = render_card (fixture, "de-hafen", vcard);
+  g_autoptr(GFile) file = g_file_new_for_path (png);
+  g_autoptr(GFile) missing = g_file_new_build_filename (fixture->tmpdir, "no-such-card.jpg", NULL);
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(FlLead) stored = NULL;
+  FlScanPage *scan_page = _fl_window_get_scan_page (fixture->window);
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  FlLead *lead;
+  gint64 pressed;
+
+  /* No camera: the button is there for a photo taken with a phone. */
+  fl_scan_page_set_camera_source (scan_page, "no-such-gstreamer-element-xyz");
+  settle (500);
+  g_assert_true (gtk_widget_is_sensitive (_fl_scan_page_get_card_button (scan_page)));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (_fl_scan_page_get_card_button (scan_page)),
+                            "photo"));
+
+  /* A file that is no photo says so and captures nothing. */
+  _fl_scan_page_card_file_chosen (scan_page, missing);
+  g_assert_true (fl_scan_page_get_reading (scan_page));
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (fl_scan_page_get_reading (scan_page) && g_get_monotonic_time () < deadline)
+      iterate ();
+  }
+  g_assert_false (fl_scan_page_get_reading (scan_page));
+  g_assert_nonnull (_fl_window_get_toast (fixture->window));
+  g_assert_nonnull (strstr (adw_toast_get_title (_fl_window_get_toast (fixture->window)),
+                            "no-such-card.jpg"));
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
+
+  pressed = g_get_monotonic_time ();
+  _fl_scan_page_card_file_chosen (scan_page, file);
+  lead = wait_for_card_lead (fixture, FL_SOURCE_CARD_QR, pressed);
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL)), ==,
+                   "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_raw_payload (lead), ==, vcard);
+  g_assert_nonnull (gtk_picture_get_paintable (_fl_lead_page_get_card_picture (page)));
+  for (FlField field = 0; field < FL_N_FIELDS; field++)
+    g_assert_false (_fl_lead_page_get_field_unsure (page, field));
+  jpeg = fl_card_photo_load (fixture->store, fl_lead_get_uuid (lead), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jpeg);
+
+  /* The same visitor's card again: de-duplicated into the first lead. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
+  wait_for_page (fixture->window, "scan", 5);
+  pressed = g_get_monotonic_time ();
+  _fl_scan_page_card_file_chosen (scan_page, file);
+  wait_for_card_lead (fixture, FL_SOURCE_CARD_QR, pressed);
+  g_assert_true (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
+  stored = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_uuid (stored), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
+  fl_scan_page_set_camera_source (scan_page, NULL);
+}
+
 static void
 test_no_display (void)
 {
@@ -630,6 +902,8 @@ main (int argc, char *argv[])
   ADD ("/gui/kiosk/manual-entry", test_manual_entry);
   ADD ("/gui/kiosk/staff", test_staff);
   ADD ("/gui/kiosk/camera", test_camera);
+  ADD ("/gui/kiosk/business-card", test_business_card);
+  ADD ("/gui/kiosk/business-card-file", test_business_card_file);
 #undef ADD
 
   return g_test_run ();

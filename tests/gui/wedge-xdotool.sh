@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# A badge scanner is a keyboard: type a vCard into the running kiosk with
+# real X key events (xdotool, 2 ms a key, newlines as the scanner sends
+# them) and check that exactly one lead, with the right name, was captured.
+#
+#   tests/gui/wedge-xdotool.sh BUILD_DIR
+set -euo pipefail
+build=$1
+missing=${FAIRLEAD_MISSING_EXIT:-77}
+for tool in xvfb-run xdotool; do
+  command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit "$missing"; }
+done
+
+work=$(mktemp -d)
+trap '[[ -n "${pid:-}" ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+run() {
+  export XDG_DATA_HOME="$work/data" GSETTINGS_BACKEND=memory GSK_RENDERER=cairo GDK_BACKEND=x11 \
+         GTK_A11Y=none DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent NO_AT_BRIDGE=1
+  "$build/ui/fairlead" --demo >"$work/kiosk.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do
+    wid=$(xdotool search --name "Automatica" 2>/dev/null | head -1 || true)
+    [[ -n "$wid" ]] && break
+    sleep 0.2
+  done
+  [[ -n "$wid" ]] || { echo "the kiosk window did not appear"; cat "$work/kiosk.log"; exit 1; }
+  xdotool windowfocus --sync "$wid"
+  sleep 0.5
+  printf 'BEGIN:VCARD\nVERSION:3.0\nN:Brenner;Klaus\nORG:Brenner Antriebstechnik GmbH\nEMAIL:k.brenner@brenner-antriebe.de\nEND:VCARD\n' >"$work/vcard.txt"
+  xdotool type --delay 2 --file "$work/vcard.txt"
+  sleep 1.5
+  # The same badge again: a repeat visit, not a second lead.
+  xdotool type --delay 2 --file "$work/vcard.txt"
+  sleep 1.5
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  pid=
+
+  "$build/app/cli/fairlead-cli" --demo leads list --json >"$work/leads.json"
+  python3 - "$work/leads.json" <<'PY'
+import json, sys
+leads = json.load(open(sys.argv[1]))
+new = [l for l in leads if l["created_at"] >= "2026-07"]
+names = [l.get("full_name") for l in new]
+assert len(new) == 1, f"expected one new lead, got {len(new)}: {names}"
+lead = new[0]
+assert lead["full_name"] == "Klaus Brenner", names
+assert lead["email"] == "k.brenner@brenner-antriebe.de", lead["email"]
+assert lead["company"] == "Brenner Antriebstechnik GmbH", lead["company"]
+kinds = [i["kind"] for i in lead["interactions"] or []]
+assert "repeat-visit" in kinds, kinds
+print("ok: one lead, Klaus Brenner, with a repeat visit")
+PY
+}
+
+# An X server of its own: typed keys go to the focused window, and other
+# GUI tests running beside this one must not receive them.
+if [[ -z "${FAIRLEAD_OWN_XVFB:-}" ]]; then
+  rm -rf "$work"
+  FAIRLEAD_OWN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+run
