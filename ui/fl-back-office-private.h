@@ -1,0 +1,55 @@
+/* fl-back-office-private.h: what the GUI tests reach inside the back office
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fl-back-office.h"
+#include "fl-dashboard.h"
+#include "fl-lead-detail.h"
+#include "fl-leads-page.h"
+#include "fl-pin-page.h"
+#include "fl-preferences-window.h"
+#include "store/fl-lead-list.h"
+
+G_BEGIN_DECLS
+
+FlPinPage           *_fl_back_office_get_pin_page      (FlBackOffice *self);
+FlLeadsPage         *_fl_back_office_get_leads_page    (FlBackOffice *self);
+FlDashboard         *_fl_back_office_get_dashboard     (FlBackOffice *self);
+void                 _fl_back_office_show_view         (FlBackOffice *self,
+                                                        const char   *name);
+FlPreferencesWindow *_fl_back_office_show_preferences  (FlBackOffice *self);
+
+AdwComboRow         *_fl_pin_page_get_staff_row        (FlPinPage    *self);
+GtkEditable         *_fl_pin_page_get_pin_entry        (FlPinPage    *self);
+GtkLabel            *_fl_pin_page_get_message          (FlPinPage    *self);
+GtkWidget           *_fl_pin_page_get_unlock_button    (FlPinPage    *self);
+void                 _fl_pin_page_get_first_run_entries (FlPinPage   *self,
+                                                        GtkEditable **name,
+                                                        GtkEditable **pin,
+                                                        GtkEditable **repeat);
+
+GtkEditable         *_fl_leads_page_get_search_entry   (FlLeadsPage  *self);
+GtkDropDown         *_fl_leads_page_get_filter         (FlLeadsPage  *self,
+                                                        const char   *name);
+GtkColumnView       *_fl_leads_page_get_column_view    (FlLeadsPage  *self);
+FlLeadList          *_fl_leads_page_get_list           (FlLeadsPage  *self);
+FlLeadDetail        *_fl_leads_page_get_detail         (FlLeadsPage  *self);
+void                 _fl_leads_page_export             (FlLeadsPage  *self,
+                                                        const char   *path,
+                                                        gboolean      selected_only);
+gint64               _fl_leads_page_get_count_time     (FlLeadsPage  *self);
+void                 _fl_leads_page_flush_search       (FlLeadsPage  *self);
+void                 _fl_leads_page_sort_by            (FlLeadsPage  *self,
+                                                        guint         column,
+                                                        GtkSortType   direction);
+
+GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow *self,
+                                                        guint         index);
+
+AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
+
+G_END_DECLS

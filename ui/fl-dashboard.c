@@ -1,0 +1,730 @@
+/* fl-dashboard.c: the event at a glance
+ *
+ * Leads per hour, the MQL/SAL/DISQUALIFIED split, the score histogram with
+ * the SAL threshold, leads per staff member and the upload health, read
+ * with a few GROUP BY queries and drawn on one canvas with GtkSnapshot and
+ * cairo. A SAL waiting for upload for more than an hour raises a warning:
+ * the hand-over to sales must never be delayed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fl-dashboard"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "fl-dashboard.h"
+#include "fl-leads-page.h"
+#include "score/fl-model-store.h"
+
+#define PANEL_HEIGHT 230
+#define GAP 12
+#define MAX_HOURS 72
+#define MAX_STAFF 8
+#define SAL_WAIT_WARNING_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+
+typedef struct
+{
+  char   *label;
+  gint64  count;
+} Bucket;
+
+typedef struct
+{
+  gint64     n_leads;
+  gint64     status[3];        /* by FlStatus */
+  GArray    *hours;            /* Bucket: "Tue 14" style labels, gaps within a day filled */
+  GArray    *scores;           /* gint64 per bin of score_bin points */
+  int        score_bin;
+  GArray    *staff;            /* Bucket, most leads first */
+  gint64     upload[5];        /* by FlUploadState */
+  gint64     oldest_sal_wait;  /* µs the oldest waiting SAL has waited, 0 for none */
+  int        sal_threshold;    /* -1 when the event has no model */
+} Stats;
+
+#define FL_TYPE_DASHBOARD_CANVAS (fl_dashboard_canvas_get_type ())
+G_DECLARE_FINAL_TYPE (FlDashboardCanvas, fl_dashboard_canvas, FL, DASHBOARD_CANVAS, GtkWidget)
+
+struct _FlDashboardCanvas
+{
+  GtkWidget  parent_instance;
+  Stats     *stats;
+};
+
+G_DEFINE_FINAL_TYPE (FlDashboardCanvas, fl_dashboard_canvas, GTK_TYPE_WIDGET)
+
+struct _FlDashboard
+{
+  AdwBin             parent_instance;
+
+  FlStore           *store;
+  Stats              stats;
+
+  GtkStack          *stack;
+  AdwStatusPage     *empty_page;
+  GtkWidget         *warning;
+  GtkLabel          *warning_label;
+  FlDashboardCanvas *canvas;
+};
+
+G_DEFINE_FINAL_TYPE (FlDashboard, fl_dashboard, ADW_TYPE_BIN)
+
+static const GdkRGBA status_colors[3] = {
+  [FL_STATUS_MQL] = { 0.21, 0.52, 0.89, 1.0 },          /* blue 3 */
+  [FL_STATUS_SAL] = { 0.18, 0.76, 0.49, 1.0 },          /* green 4 */
+  [FL_STATUS_DISQUALIFIED] = { 0.60, 0.59, 0.57, 1.0 }, /* dark 1 */
+};
+static const GdkRGBA accent = { 0.21, 0.52, 0.89, 1.0 };
+static const GdkRGBA warning_color = { 0.90, 0.65, 0.04, 1.0 };
+static const GdkRGBA error_color = { 0.88, 0.11, 0.14, 1.0 };
+static const GdkRGBA success_color = { 0.18, 0.76, 0.49, 1.0 };
+
+static void
+bucket_clear (gpointer data)
+{
+  g_free (((Bucket *) data)->label);
+}
+
+static void
+stats_clear (Stats *stats)
+{
+  g_clear_pointer (&stats->hours, g_array_unref);
+  g_clear_pointer (&stats->scores, g_array_unref);
+  g_clear_pointer (&stats->staff, g_array_unref);
+  memset (stats, 0, sizeof *stats);
+  stats->sal_threshold = -1;
+}
+
+static char *
+format_wait (gint64 us)
+{
+  gint64 minutes = us / (60 * G_USEC_PER_SEC);
+
+  if (minutes < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (gulong) minutes),
+                            (int) minutes);
+  return g_strdup_printf (_("%d h %02d min"), (int) (minutes / 60), (int) (minutes % 60));
+}
+
+/* Drawing */
+
+static void
+set_color (cairo_t *cr, const GdkRGBA *color, double alpha)
+{
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
+}
+
+static void
+rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
+{
+  r = MIN (r, MIN (w, h) / 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+/* Draws @text with its top left (or, for @align 0.5 / 1, its centre or
+ * right end) at x, y; returns its height. */
+static int
+draw_text (GtkWidget *widget, cairo_t *cr, const GdkRGBA *color, double alpha, const char *text, double x,
+           double y, double align, double max_width, gboolean bold, double scale)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  PangoFontDescription *font = pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+  int w, h;
+
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  if (scale != 1.0 && pango_font_description_get_size_is_absolute (font))
+    pango_font_description_set_absolute_size (font, pango_font_description_get_size (font) * scale);
+  else if (scale != 1.0)
+    pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  if (max_width > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  pango_layout_get_pixel_size (layout, &w, &h);
+  set_color (cr, color, alpha);
+  cairo_move_to (cr, x - w * align, y);
+  pango_cairo_show_layout (cr, layout);
+  return h;
+}
+
+static double
+begin_panel (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double y, double w, double h,
+             const char *title)
+{
+  rounded_rect (cr, x, y, w, h, 12);
+  set_color (cr, fg, 0.05);
+  cairo_fill (cr);
+  return y + 12 + draw_text (widget, cr, fg, 1.0, title, x + 16, y + 12, 0, w - 32, TRUE, 1.0) + 10;
+}
+
+static gboolean
+label_fits (GArray *labels, guint i, guint every)
+{
+  if (strchr (g_array_index (labels, Bucket, i).label, ' ') != NULL)
+    return TRUE;
+  if (i % every != 0)
+    return FALSE;
+  for (guint k = 1; k < every && k <= i; k++)
+    if (strchr (g_array_index (labels, Bucket, i - k).label, ' ') != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+draw_bars (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double y, double w, double h,
+           GArray *labels, const gint64 *values, guint n, int threshold_bin, double threshold_frac)
+{
+  gint64 max = 1;
+  double bar_w, label_h = 18, chart_h;
+  guint label_every;
+
+  for (guint i = 0; i < n; i++)
+    max = MAX (max, values[i]);
+  chart_h = h - label_h - 16;
+  bar_w = w / MAX (n, 1);
+  label_every = MAX (1, (guint) ceil (40.0 / bar_w));
+
+  /* Baseline and the maximum */
+  set_color (cr, fg, 0.2);
+  cairo_rectangle (cr, x, y + chart_h, w, 1);
+  cairo_fill (cr);
+  {
+    g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+    draw_text (widget, cr, fg, 0.55, text, x + w, y - 4, 1.0, 0, FALSE, 0.8);
+  }
+
+  for (guint i = 0; i < n; i++)
+    {
+      double bh = values[i] == 0 ? 0 : MAX (2, chart_h * values[i] / (double) max);
+      double bx = x + i * bar_w + MIN (3, bar_w * 0.15);
+      double bw = MAX (1, bar_w - 2 * MIN (3, bar_w * 0.15));
+
+      /* A bar is SAL when its whole range is at or above the threshold. */
+      if (threshold_bin >= 0 && ((int) i > threshold_bin || ((int) i == threshold_bin && threshold_frac == 0)))
+        set_color (cr, &status_colors[FL_STATUS_SAL], 0.9);
+      else
+        set_color (cr, &accent, 0.9);
+      rounded_rect (cr, bx, y + chart_h - bh, bw, bh, MIN (3, bw / 2));
+      cairo_fill (cr);
+      /* Every day's first hour is labelled with the day; others as room allows. */
+      if (labels != NULL && label_fits (labels, i, label_every))
+        draw_text (widget, cr, fg, 0.6, g_array_index (labels, Bucket, i).label, bx + bw / 2, y + chart_h + 4,
+                   0.5, 0, FALSE, 0.8);
+    }
+
+  if (threshold_bin >= 0)
+    {
+      double tx = x + (threshold_bin + threshold_frac) * bar_w;
+      g_autofree char *text = g_strdup_printf (_("SAL from %d"), GPOINTER_TO_INT (g_object_get_data (G_OBJECT (widget), "threshold")));
+
+      set_color (cr, &error_color, 1.0);
+      cairo_set_line_width (cr, 2);
+      cairo_set_dash (cr, (double[]) { 4, 3 }, 2, 0);
+      cairo_move_to (cr, tx, y - 2);
+      cairo_line_to (cr, tx, y + chart_h);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      draw_text (widget, cr, &error_color, 1.0, text, tx + 4, y - 2, 0, 0, TRUE, 0.8);
+    }
+}
+
+static void
+draw_hours (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, double x, double y, double w,
+            double h)
+{
+  double top = begin_panel (widget, cr, fg, x, y, w, h, _("Leads per Hour"));
+  g_autofree gint64 *values = g_new0 (gint64, MAX (stats->hours->len, 1));
+
+  for (guint i = 0; i < stats->hours->len; i++)
+    values[i] = g_array_index (stats->hours, Bucket, i).count;
+  draw_bars (widget, cr, fg, x + 16, top + 8, w - 32, y + h - top - 20, stats->hours, values, stats->hours->len,
+             -1, 0);
+}
+
+static void
+draw_status (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, double x, double y, double w,
+             double h)
+{
+  double top = begin_panel (widget, cr, fg, x, y, w, h, _("Status"));
+  double bx = x + 16, bw = w - 32, cursor = bx;
+  gint64 total = MAX (1, stats->status[0] + stats->status[1] + stats->status[2]);
+  const FlStatus order[] = { FL_STATUS_SAL, FL_STATUS_MQL, FL_STATUS_DISQUALIFIED };
+
+  /* One bar split by status, then a legend with counts and shares. */
+  rounded_rect (cr, bx, top + 4, bw, 28, 8);
+  cairo_save (cr);
+  cairo_clip (cr);
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      double sw = bw * stats->status[order[i]] / (double) total;
+
+      set_color (cr, &status_colors[order[i]], 1.0);
+      cairo_rectangle (cr, cursor, top + 4, sw, 28);
+      cairo_fill (cr);
+      cursor += sw;
+    }
+  cairo_restore (cr);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      double ly = top + 48 + i * 30;
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT "  (%.0f %%)", stats->status[order[i]],
+                                                100.0 * stats->status[order[i]] / total);
+
+      set_color (cr, &status_colors[order[i]], 1.0);
+      rounded_rect (cr, bx, ly + 3, 14, 14, 4);
+      cairo_fill (cr);
+      draw_text (widget, cr, fg, 1.0, fl_status_get_label (order[i]), bx + 22, ly, 0, 0, FALSE, 1.0);
+      draw_text (widget, cr, fg, 0.8, count, bx + bw, ly, 1.0, 0, TRUE, 1.0);
+    }
+}
+
+static void
+draw_scores (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, double x, double y, double w,
+             double h)
+{
+  double top = begin_panel (widget, cr, fg, x, y, w, h, _("Score"));
+  g_autoptr(GArray) labels = g_array_new (FALSE, TRUE, sizeof (Bucket));
+  guint n = stats->scores->len;
+  int threshold_bin = -1;
+  double threshold_frac = 0;
+
+  g_array_set_clear_func (labels, bucket_clear);
+  for (guint i = 0; i < n; i++)
+    {
+      Bucket bucket = { g_strdup_printf ("%d", (int) i * stats->score_bin), 0 };
+      g_array_append_val (labels, bucket);
+    }
+  if (stats->sal_threshold >= 0)
+    {
+      threshold_bin = stats->sal_threshold / stats->score_bin;
+      threshold_frac = (stats->sal_threshold % stats->score_bin) / (double) stats->score_bin;
+      g_object_set_data (G_OBJECT (widget), "threshold", GINT_TO_POINTER (stats->sal_threshold));
+      if (threshold_bin >= (int) n)
+        threshold_bin = -1;
+    }
+  draw_bars (widget, cr, fg, x + 16, top + 12, w - 32, y + h - top - 24, labels,
+             (const gint64 *) stats->scores->data, n, threshold_bin, threshold_frac);
+}
+
+static void
+draw_staff (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, double x, double y, double w,
+            double h)
+{
+  double top = begin_panel (widget, cr, fg, x, y, w, h, _("Leads per Staff Member"));
+  double name_w = MIN (120, w * 0.35), bar_x = x + 16 + name_w + 8, bar_w = w - 32 - name_w - 8 - 50;
+  double row_h = MIN (24, (y + h - top - 12) / MAX (1, stats->staff->len));
+  gint64 max = 1;
+
+  for (guint i = 0; i < stats->staff->len; i++)
+    max = MAX (max, g_array_index (stats->staff, Bucket, i).count);
+  for (guint i = 0; i < stats->staff->len; i++)
+    {
+      Bucket *bucket = &g_array_index (stats->staff, Bucket, i);
+      double ry = top + i * row_h;
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, bucket->count);
+
+      draw_text (widget, cr, fg, 1.0, bucket->label, x + 16, ry, 0, name_w, FALSE, 0.9);
+      set_color (cr, &accent, 0.9);
+      rounded_rect (cr, bar_x, ry + 3, MAX (2, bar_w * bucket->count / (double) max), row_h - 8, 3);
+      cairo_fill (cr);
+      draw_text (widget, cr, fg, 0.8, count, x + w - 16, ry, 1.0, 0, TRUE, 0.9);
+    }
+}
+
+static void
+draw_upload (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, double x, double y, double w,
+             double h)
+{
+  double top = begin_panel (widget, cr, fg, x, y, w, h, _("Upload Health"));
+  struct { const char *label; gint64 count; const GdkRGBA *color; } rows[] = {
+    { C_("upload", "Uploaded"), stats->upload[FL_UPLOAD_DONE], &success_color },
+    { C_("upload", "Waiting"), stats->upload[FL_UPLOAD_WAITING], &warning_color },
+    { C_("upload", "Failed"), stats->upload[FL_UPLOAD_FAILED], &error_color },
+    { C_("upload", "Not queued"), stats->upload[FL_UPLOAD_NONE], &status_colors[FL_STATUS_DISQUALIFIED] },
+  };
+  double ly = top + 4;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++, ly += 28)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, rows[i].count);
+
+      set_color (cr, rows[i].color, 1.0);
+      cairo_arc (cr, x + 23, ly + 10, 6, 0, 2 * G_PI);
+      cairo_fill (cr);
+      draw_text (widget, cr, fg, 1.0, rows[i].label, x + 38, ly, 0, 0, FALSE, 1.0);
+      draw_text (widget, cr, fg, 0.8, count, x + w - 16, ly, 1.0, 0, TRUE, 1.0);
+    }
+
+  ly += 8;
+  if (stats->oldest_sal_wait > 0)
+    {
+      g_autofree char *wait = format_wait (stats->oldest_sal_wait);
+      g_autofree char *text = g_strdup_printf (_("Oldest SAL waiting: %s"), wait);
+      gboolean late = stats->oldest_sal_wait > SAL_WAIT_WARNING_US;
+
+      draw_text (widget, cr, late ? &error_color : fg, 1.0, text, x + 16, ly, 0, w - 32, late, 1.0);
+    }
+  else
+    draw_text (widget, cr, &success_color, 1.0, _("No SAL is waiting"), x + 16, ly, 0, w - 32, FALSE, 1.0);
+}
+
+static void
+fl_dashboard_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  FlDashboardCanvas *self = FL_DASHBOARD_CANVAS (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA fg;
+  cairo_t *cr;
+  double col_w;
+
+  if (self->stats == NULL || self->stats->hours == NULL || width <= 0 || height <= 0)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  col_w = (width - 3 * GAP) / 2.0;
+  draw_hours (widget, cr, &fg, self->stats, GAP, GAP, width - 2 * GAP, PANEL_HEIGHT);
+  draw_status (widget, cr, &fg, self->stats, GAP, 2 * GAP + PANEL_HEIGHT, col_w, PANEL_HEIGHT);
+  draw_upload (widget, cr, &fg, self->stats, 2 * GAP + col_w, 2 * GAP + PANEL_HEIGHT, col_w, PANEL_HEIGHT);
+  draw_scores (widget, cr, &fg, self->stats, GAP, 3 * GAP + 2 * PANEL_HEIGHT, col_w, PANEL_HEIGHT);
+  draw_staff (widget, cr, &fg, self->stats, 2 * GAP + col_w, 3 * GAP + 2 * PANEL_HEIGHT, col_w, PANEL_HEIGHT);
+  cairo_destroy (cr);
+}
+
+static void
+fl_dashboard_canvas_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                             int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = *natural = 560;
+  else
+    *minimum = *natural = 3 * PANEL_HEIGHT + 4 * GAP;
+}
+
+static void
+fl_dashboard_canvas_class_init (FlDashboardCanvasClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->snapshot = fl_dashboard_canvas_snapshot;
+  widget_class->measure = fl_dashboard_canvas_measure;
+}
+
+static void
+fl_dashboard_canvas_init (FlDashboardCanvas *self)
+{
+}
+
+/* Reading */
+
+static sqlite3_stmt *
+query (FlDashboard *self, const char *sql, const char *event)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (self->store, sql, NULL);
+
+  if (stmt != NULL)
+    sqlite3_bind_text (stmt, 1, event, -1, SQLITE_TRANSIENT);
+  return stmt;
+}
+
+static void
+read_hours (FlDashboard *self, const char *event)
+{
+  sqlite3_stmt *stmt = query (self,
+                              "SELECT strftime ('%Y-%m-%d %H', created_at, 'localtime') AS hour, count (*) "
+                              "FROM leads WHERE event = ? GROUP BY hour ORDER BY hour", event);
+  g_autoptr(GDateTime) previous = NULL;
+
+  if (stmt == NULL)
+    return;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *hour = (const char *) sqlite3_column_text (stmt, 0);
+      int y, m, d, h;
+      g_autoptr(GDateTime) at = NULL;
+
+      if (hour == NULL || sscanf (hour, "%d-%d-%d %d", &y, &m, &d, &h) != 4 ||
+          (at = g_date_time_new_local (y, m, d, h, 0, 0)) == NULL)
+        continue;
+      /* Fill the quiet hours of the same day; a night between show days is
+       * left out rather than drawn as twelve empty bars. */
+      if (previous != NULL && g_date_time_get_day_of_year (previous) == g_date_time_get_day_of_year (at))
+        {
+          g_autoptr(GDateTime) gap = g_date_time_add_hours (previous, 1);
+
+          while (g_date_time_compare (gap, at) < 0)
+            {
+              Bucket bucket = { g_date_time_format (gap, "%H"), 0 };
+              GDateTime *next = g_date_time_add_hours (gap, 1);
+
+              g_array_append_val (self->stats.hours, bucket);
+              g_date_time_unref (gap);
+              gap = next;
+            }
+        }
+      {
+        gboolean new_day = previous == NULL ||
+                           g_date_time_get_day_of_year (previous) != g_date_time_get_day_of_year (at);
+        Bucket bucket = { g_date_time_format (at, new_day ? "%a %H" : "%H"), sqlite3_column_int64 (stmt, 1) };
+
+        g_array_append_val (self->stats.hours, bucket);
+      }
+      g_clear_pointer (&previous, g_date_time_unref);
+      previous = g_date_time_ref (at);
+    }
+  sqlite3_reset (stmt);
+  if (self->stats.hours->len > MAX_HOURS)
+    g_array_remove_range (self->stats.hours, 0, self->stats.hours->len - MAX_HOURS);
+}
+
+static void
+read_stats (FlDashboard *self, const char *event)
+{
+  Stats *stats = &self->stats;
+  sqlite3_stmt *stmt;
+  int max_score = 0;
+
+  stats->hours = g_array_new (FALSE, TRUE, sizeof (Bucket));
+  g_array_set_clear_func (stats->hours, bucket_clear);
+  stats->staff = g_array_new (FALSE, TRUE, sizeof (Bucket));
+  g_array_set_clear_func (stats->staff, bucket_clear);
+  stats->scores = g_array_new (FALSE, TRUE, sizeof (gint64));
+  if (event == NULL)
+    return;
+
+  if ((stmt = query (self, "SELECT status, count (*) FROM leads WHERE event = ? GROUP BY status", event)))
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          FlStatus status;
+
+          if (fl_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status))
+            stats->status[status] += sqlite3_column_int64 (stmt, 1);
+          stats->n_leads += sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+    }
+  if (stats->n_leads == 0)
+    return;
+
+  read_hours (self, event);
+
+  if ((stmt = query (self, "SELECT max (score) FROM leads WHERE event = ?", event)))
+    {
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        max_score = MAX (0, sqlite3_column_int (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  max_score = MAX (max_score, stats->sal_threshold);
+  /* Ten points a bar, wider bins for models with large scores. */
+  stats->score_bin = MAX (10, (max_score / 20 + 9) / 10 * 10);
+  g_array_set_size (stats->scores, max_score / stats->score_bin + 1);
+  if ((stmt = fl_store_prepare (self->store,
+                                "SELECT max (score, 0) / ?2 AS bin, count (*) FROM leads WHERE event = ?1 "
+                                "GROUP BY bin", NULL)))
+    {
+      sqlite3_bind_text (stmt, 1, event, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 2, stats->score_bin);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          guint bin = (guint) sqlite3_column_int (stmt, 0);
+
+          if (bin < stats->scores->len)
+            g_array_index (stats->scores, gint64, bin) = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+    }
+
+  if ((stmt = query (self, "SELECT captured_by, count (*) AS n FROM leads WHERE event = ? "
+                           "GROUP BY captured_by ORDER BY n DESC, captured_by LIMIT 8", event)))
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *name = (const char *) sqlite3_column_text (stmt, 0);
+          Bucket bucket = { g_strdup (name ? name : _("Unknown")), sqlite3_column_int64 (stmt, 1) };
+
+          g_array_append_val (stats->staff, bucket);
+        }
+      sqlite3_reset (stmt);
+    }
+
+  if ((stmt = query (self, "SELECT upload_state, count (*) FROM leads WHERE event = ? GROUP BY upload_state",
+                     event)))
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          int state = sqlite3_column_int (stmt, 0);
+
+          if (state >= FL_UPLOAD_NONE && state <= FL_UPLOAD_DONE)
+            stats->upload[state] = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+    }
+
+  if ((stmt = query (self, "SELECT min (outbox.queued_at) FROM outbox JOIN leads ON leads.id = outbox.lead_id "
+                           "WHERE leads.event = ? AND leads.status = 'SAL' "
+                           "AND outbox.state IN ('pending', 'sending')", event)))
+    {
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        {
+          g_autoptr(GDateTime) queued = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 0),
+                                                                      NULL);
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+          if (queued != NULL)
+            stats->oldest_sal_wait = MAX (1, g_date_time_difference (now, queued));
+        }
+      sqlite3_reset (stmt);
+    }
+}
+
+static void
+fl_dashboard_finalize (GObject *object)
+{
+  FlDashboard *self = FL_DASHBOARD (object);
+
+  stats_clear (&self->stats);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (fl_dashboard_parent_class)->finalize (object);
+}
+
+static void
+fl_dashboard_class_init (FlDashboardClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fl_dashboard_finalize;
+}
+
+static void
+fl_dashboard_init (FlDashboard *self)
+{
+  GtkWidget *box, *scrolled, *clamp, *icon;
+
+  self->stats.sal_threshold = -1;
+  self->stack = GTK_STACK (gtk_stack_new ());
+  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->stack));
+
+  self->empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->empty_page, "x-office-presentation-symbolic");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  self->warning = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (self->warning, "sal-warning");
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_box_append (GTK_BOX (self->warning), icon);
+  self->warning_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->warning_label, TRUE);
+  gtk_label_set_xalign (self->warning_label, 0);
+  gtk_box_append (GTK_BOX (self->warning), GTK_WIDGET (self->warning_label));
+  gtk_widget_set_visible (self->warning, FALSE);
+  gtk_box_append (GTK_BOX (box), self->warning);
+
+  self->canvas = g_object_new (FL_TYPE_DASHBOARD_CANVAS, NULL);
+  self->canvas->stats = &self->stats;
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1100);
+  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->canvas));
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  gtk_stack_add_named (self->stack, box, "charts");
+}
+
+GtkWidget *
+fl_dashboard_new (FlStore *store)
+{
+  FlDashboard *self;
+
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+
+  self = g_object_new (FL_TYPE_DASHBOARD, NULL);
+  self->store = g_object_ref (store);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * fl_dashboard_reload:
+ *
+ * Reads the figures of the active event again and redraws.
+ */
+void
+fl_dashboard_reload (FlDashboard *self)
+{
+  g_autofree char *event = NULL;
+
+  g_return_if_fail (FL_IS_DASHBOARD (self));
+
+  stats_clear (&self->stats);
+  event = fl_store_get_meta (self->store, "active_event");
+  if (event != NULL)
+    {
+      g_autoptr(FlModel) model = fl_model_store_load_for_event (self->store, event, NULL);
+
+      if (model != NULL)
+        self->stats.sal_threshold = fl_model_get_sal_threshold (model);
+    }
+  read_stats (self, event);
+
+  if (self->stats.n_leads == 0)
+    {
+      adw_status_page_set_title (self->empty_page, event ? _("No Leads Yet") : _("No Event"));
+      adw_status_page_set_description (self->empty_page,
+                                       event ? _("The figures appear here as soon as the first visitor is captured.")
+                                             : _("Create an event in the settings to start capturing leads."));
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+    }
+  else
+    gtk_stack_set_visible_child_name (self->stack, "charts");
+
+  if (fl_dashboard_get_sal_warning (self))
+    {
+      g_autofree char *wait = format_wait (self->stats.oldest_sal_wait);
+      g_autofree char *text =
+        g_strdup_printf (_("A SAL has waited %s for upload. Sales must get it today: check the connection and "
+                           "the connectors, then use Upload Now in the settings."),
+                         wait);
+      gtk_label_set_label (self->warning_label, text);
+    }
+  gtk_widget_set_visible (self->warning, fl_dashboard_get_sal_warning (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
+}
+
+gint64
+fl_dashboard_get_n_leads (FlDashboard *self)
+{
+  g_return_val_if_fail (FL_IS_DASHBOARD (self), 0);
+  return self->stats.n_leads;
+}
+
+/* Whether a SAL has waited for upload for more than an hour. */
+gboolean
+fl_dashboard_get_sal_warning (FlDashboard *self)
+{
+  g_return_val_if_fail (FL_IS_DASHBOARD (self), FALSE);
+  return self->stats.oldest_sal_wait > SAL_WAIT_WARNING_US;
+}
+
+int
+fl_dashboard_get_sal_threshold (FlDashboard *self)
+{
+  g_return_val_if_fail (FL_IS_DASHBOARD (self), -1);
+  return self->stats.sal_threshold;
+}
