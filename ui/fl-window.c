@@ -13,6 +13,7 @@
 #include "fl-scan-page.h"
 #include "fl-thanks-page.h"
 #include "fl-window.h"
+#include "fl-back-office.h"
 #include "fl-window-private.h"
 #include "scan/fl-card-reader.h"
 #include "scan/fl-wedge-detector.h"
@@ -64,6 +65,8 @@ struct _FlWindow
   GtkLabel             *upload_error_label;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
+  GtkWidget            *back_office;   /* created on first use, a page of the stack */
+  GtkButton            *back_office_button;
   FlScanPage           *scan_page;
   FlLeadPage           *lead_page;
   FlThanksPage         *thanks_page;
@@ -426,11 +429,24 @@ save_open_lead (FlWindow *self)
   return FALSE;
 }
 
+/* The back office belongs to one database; another one gets its own. */
+static void
+drop_back_office (FlWindow *self)
+{
+  if (self->back_office == NULL)
+    return;
+  gtk_stack_remove (self->stack, self->back_office);
+  self->back_office = NULL;
+}
+
 /* Back to the resting screen, with nothing of the last visitor on it. */
 static void
 show_scan_page (FlWindow *self)
 {
   cancel_idle (self);
+  /* A visitor must never browse other visitors' data. */
+  if (self->back_office != NULL)
+    fl_back_office_lock (FL_BACK_OFFICE (self->back_office));
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
   if (self->event != NULL)
@@ -500,7 +516,18 @@ restart_idle (FlWindow *self)
 static void
 visible_child_notify_cb (GtkStack *stack, GParamSpec *pspec, gpointer user_data)
 {
-  restart_idle (FL_WINDOW (user_data));
+  FlWindow *self = FL_WINDOW (user_data);
+  gboolean in_back_office = g_strcmp0 (gtk_stack_get_visible_child_name (stack), "back-office") == 0;
+
+  /* In the back office the same button leads back to the kiosk. */
+  gtk_button_set_icon_name (self->back_office_button,
+                            in_back_office ? "go-previous-symbolic" : "system-lock-screen-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->back_office_button),
+                               in_back_office ? _("Lock and Return to the Kiosk") : _("Back Office"));
+  if (in_back_office)
+    cancel_idle (self);
+  else
+    restart_idle (self);
 }
 
 static void
@@ -1067,17 +1094,43 @@ escape_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   FlWindow *self = FL_WINDOW (widget);
   const char *page = gtk_stack_get_visible_child_name (self->stack);
 
-  if (g_strcmp0 (page, "lead") == 0)
+  if (g_strcmp0 (page, "back-office") == 0)
+    show_scan_page (self);
+  else if (g_strcmp0 (page, "lead") == 0)
     gtk_widget_activate_action (GTK_WIDGET (self->lead_page), "lead.close", NULL);
   else if (g_strcmp0 (page, "thanks") == 0)
     gtk_widget_activate_action (GTK_WIDGET (self->thanks_page), "thanks.next", NULL);
 }
 
+/* The header's lock button: into the back office (behind its staff PIN),
+ * and out again to the scan page, locking it behind us. */
 static void
 back_office_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  /* The back office is a page of its own, behind a staff PIN; until it
-   * is part of the kiosk the action stays disabled. */
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "back-office") == 0)
+    {
+      show_scan_page (self);
+      return;
+    }
+  /* An open lead is saved and closed first: the back office shows it too. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "lead") == 0 &&
+      !save_open_lead (self))
+    return;
+  cancel_idle (self);
+  fl_lead_page_clear (self->lead_page);
+  fl_thanks_page_clear (self->thanks_page);
+  if (self->back_office == NULL)
+    {
+      self->back_office = fl_back_office_new (self->store);
+      gtk_stack_add_named (self->stack, self->back_office, "back-office");
+    }
+  else
+    fl_back_office_reload (FL_BACK_OFFICE (self->back_office));
+  gtk_stack_set_visible_child_name (self->stack, "back-office");
 }
 
 static void
@@ -1086,8 +1139,7 @@ update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manual-entry", self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.upload-now", self->worker != NULL);
-  /* Enabled by the back office once it is part of the kiosk. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back-office", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back-office", self->store != NULL);
 }
 
 static void
@@ -1274,6 +1326,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, staff_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, back_office_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_icon);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_state_label);
@@ -1459,6 +1512,8 @@ fl_window_set_store (FlWindow *self, FlStore *store)
   g_return_if_fail (FL_IS_WINDOW (self));
   g_return_if_fail (FL_IS_STORE (store));
 
+  if (self->store != store)
+    drop_back_office (self);
   g_set_object (&self->store, store);
   g_free (self->database_path);
   self->database_path = g_strdup (fl_store_get_path (store));
@@ -1486,6 +1541,7 @@ fl_window_show_error (FlWindow *self, const char *path, const GError *error)
 
   /* @path may be our own database_path, when a reload failed. */
   stop_worker (self);
+  drop_back_office (self);
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);

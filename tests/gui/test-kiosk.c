@@ -11,6 +11,7 @@
 
 #include "../card-render.h"
 #include "fl-application.h"
+#include "fl-back-office.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
 #include "scan/fl-qr.h"
@@ -574,6 +575,32 @@ test_manual_entry (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (fl_lead_get_source (lead), ==, FL_SOURCE_MANUAL);
 }
 
+/* The header's lock button opens the back office behind its PIN; an open
+ * lead is saved and cleared first, and going back locks it again. */
+static void
+test_back_office (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkStack *stack = NULL;
+  GtkWidget *back_office;
+
+  scan (fixture, vcard);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
+  settle (100);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  g_assert_null (fl_lead_page_get_lead (page));
+  stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page), GTK_TYPE_STACK));
+  back_office = gtk_stack_get_child_by_name (stack, "back-office");
+  g_assert_true (FL_IS_BACK_OFFICE (back_office));
+  g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  check_screenshot (GTK_WIDGET (fixture->window), "back-office-from-kiosk");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
+  wait_for_page (fixture->window, "scan", 5);
+  g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+}
+
 static void
 test_staff (Fixture *fixture, gconstpointer data)
 {
@@ -901,6 +928,7 @@ main (int argc, char *argv[])
   ADD ("/gui/kiosk/discard", test_discard);
   ADD ("/gui/kiosk/manual-entry", test_manual_entry);
   ADD ("/gui/kiosk/staff", test_staff);
+  ADD ("/gui/kiosk/back-office", test_back_office);
   ADD ("/gui/kiosk/camera", test_camera);
   ADD ("/gui/kiosk/business-card", test_business_card);
   ADD ("/gui/kiosk/business-card-file", test_business_card_file);
