@@ -15,6 +15,7 @@
 #include <sysexits.h>
 
 #include "fl-application.h"
+#include "store/fl-privacy.h"
 #include "fl-demo.h"
 
 struct _FlApplication
@@ -303,7 +304,19 @@ fl_application_open_database (FlApplication *self, const char *path, gboolean de
   window = fl_window_new (GTK_APPLICATION (self));
   store = demo ? fl_demo_open (&error) : fl_store_open (resolved, &error);
   if (store != NULL)
-    fl_window_set_store (window, store);
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GPtrArray) purged = NULL;
+      g_autoptr(GError) purge_error = NULL;
+
+      /* Each event's retention period is applied at every start. */
+      purged = fl_privacy_purge (store, now, FALSE, "retention", &purge_error);
+      if (purged == NULL)
+        g_warning ("Cannot apply the retention period: %s", purge_error->message);
+      else if (purged->len > 0)
+        g_message ("Deleted %u leads whose retention period is over", purged->len);
+      fl_window_set_store (window, store);
+    }
   else
     {
       g_message ("Cannot open %s: %s", resolved, error->message);

@@ -27,4 +27,6 @@ GtkPicture      *_fl_lead_page_get_card_picture    (FlLeadPage *self);
 gboolean         _fl_lead_page_get_field_unsure    (FlLeadPage *self,
                                                     FlField     field);
 
+GtkLabel *_fl_lead_page_get_privacy (FlLeadPage *self);
+
 G_END_DECLS

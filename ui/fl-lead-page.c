@@ -96,6 +96,8 @@ struct _FlLeadPage
   GtkTextView       *notes_view;
   GtkCheckButton    *consent_check;
   GtkLabel          *consent_label;
+  GtkLabel          *privacy_label;
+  JsonNode          *privacy_notice;   /* the event's, per language; NULL for the default */
 };
 
 G_DEFINE_FINAL_TYPE (FlLeadPage, fl_lead_page, ADW_TYPE_BIN)
@@ -701,6 +703,36 @@ build_interactions (FlLeadPage *self)
   gtk_widget_set_visible (self->interactions_section, self->interactions->len > 0);
 }
 
+/* The privacy notice the visitor reads beside the consent: who receives
+ * the data, for what, for how long. The event sets it per language
+ * ("privacy_notice": {"en": …, "de": …}); these defaults stand in. Like the
+ * model's texts it follows the visitor's language, not the interface's. */
+static const char *
+privacy_notice (FlLeadPage *self)
+{
+  static const char *defaults[] = {
+    [FL_LANGUAGE_EN] = "Privacy: your details stay on this kiosk and go to our sales and marketing "
+                       "team only with your consent, to follow up on your visit. They are deleted "
+                       "when no longer needed for that. Ask us at any time what we store about you, "
+                       "or to erase it.",
+    [FL_LANGUAGE_DE] = "Datenschutz: Ihre Angaben bleiben auf diesem Gerät und gehen nur mit Ihrer "
+                       "Einwilligung an unser Vertriebs- und Marketingteam, um Ihren Besuch "
+                       "nachzubereiten. Sie werden gelöscht, sobald sie dafür nicht mehr gebraucht "
+                       "werden. Sie können jederzeit Auskunft oder Löschung verlangen.",
+  };
+  const char *language = fl_language_to_string (self->language);
+
+  if (self->privacy_notice != NULL && JSON_NODE_HOLDS_OBJECT (self->privacy_notice))
+    {
+      const char *text = json_object_get_string_member_with_default (
+        json_node_get_object (self->privacy_notice), language, NULL);
+
+      if (text != NULL && text[0] != '\0')
+        return text;
+    }
+  return defaults[self->language == FL_LANGUAGE_DE ? FL_LANGUAGE_DE : FL_LANGUAGE_EN];
+}
+
 static void
 relabel (FlLeadPage *self)
 {
@@ -721,6 +753,7 @@ relabel (FlLeadPage *self)
     consent = fl_model_get_consent_text (self->model, self->language);
   gtk_label_set_label (self->consent_label, consent ? consent : "");
   gtk_widget_set_visible (GTK_WIDGET (self->consent_check), consent != NULL);
+  gtk_label_set_label (self->privacy_label, self->lead != NULL ? privacy_notice (self) : "");
 }
 
 /* Shows the lead's answers and this visit's interactions on the buttons. */
@@ -1059,6 +1092,7 @@ fl_lead_page_finalize (GObject *object)
   g_clear_pointer (&self->interactions, g_ptr_array_unref);
   g_free (self->staff);
   g_free (self->visit_start);
+  g_clear_pointer (&self->privacy_notice, json_node_unref);
 
   G_OBJECT_CLASS (fl_lead_page_parent_class)->finalize (object);
 }
@@ -1142,6 +1176,7 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_view);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_check);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, privacy_label);
 
   gtk_widget_class_install_action (widget_class, "lead.done", NULL, done_action);
   gtk_widget_class_install_action (widget_class, "lead.close", NULL, close_action);
@@ -1251,6 +1286,18 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
   g_set_object (&self->store, store);
   g_set_object (&self->model, model);
   self->lead = fl_lead_copy (result->lead);
+  g_clear_pointer (&self->privacy_notice, json_node_unref);
+  {
+    g_autoptr(FlEvent) event = fl_lead_get_event (self->lead)
+                                 ? fl_store_get_event (store, fl_lead_get_event (self->lead), NULL)
+                                 : NULL;
+    JsonNode *notice = event ? json_object_get_member (json_node_get_object (event->settings),
+                                                       "privacy_notice")
+                             : NULL;
+
+    if (notice != NULL)
+      self->privacy_notice = json_node_copy (notice);
+  }
   g_free (self->staff);
   self->staff = g_strdup (staff);
   g_free (self->visit_start);
@@ -1401,6 +1448,8 @@ fl_lead_page_clear (FlLeadPage *self)
   g_clear_handle_id (&self->save_id, g_source_remove);
   self->dirty = FALSE;
   g_clear_object (&self->lead);
+  g_clear_pointer (&self->privacy_notice, json_node_unref);
+  gtk_label_set_label (self->privacy_label, "");
   self->merged = FALSE;
 
   self->updating++;
@@ -1529,4 +1578,10 @@ _fl_lead_page_get_field_unsure (FlLeadPage *self, FlField field)
   AdwEntryRow *row = field_row (self, field);
 
   return row != NULL && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "fl-unsure"));
+}
+
+GtkLabel *
+_fl_lead_page_get_privacy (FlLeadPage *self)
+{
+  return self->privacy_label;
 }

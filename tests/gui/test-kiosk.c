@@ -412,8 +412,12 @@ test_answers_done (Fixture *fixture, gconstpointer data)
   tap (_fl_lead_page_get_choice (page, "role", 0));
   g_assert_cmpstr (gtk_label_get_label (status), ==, "SAL");
 
+  /* The privacy notice follows the visitor's language, from the event. */
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Privacy"));
   /* The visitor reads the consent in German and gives it. */
   tap (_fl_lead_page_get_language_button (page, FL_LANGUAGE_DE));
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Datenschutz"));
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Automatica"));
   check_screenshot (GTK_WIDGET (fixture->window), "lead-page-answered");
   tap (_fl_lead_page_get_consent (page));
   g_assert_true (gtk_check_button_get_active (_fl_lead_page_get_consent (page)));
