@@ -29,15 +29,6 @@ model_cache_free (ModelCache *cache)
   g_free (cache);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 /**
  * fl_model_store_save:
  *
@@ -65,8 +56,8 @@ fl_model_store_save (FlStore *store, FlModel *model, GError **error)
                            error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, fl_model_get_sha256 (model));
-  bind_text (stmt, 2, fl_model_get_name (model));
+  fl_store_bind_text (stmt, 1, fl_model_get_sha256 (model));
+  fl_store_bind_text (stmt, 2, fl_model_get_name (model));
   sqlite3_bind_int64 (stmt, 3, fl_model_get_version (model));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -97,12 +88,12 @@ fl_model_store_save (FlStore *store, FlModel *model, GError **error)
   if (stmt == NULL)
     return -1;
   bytes = fl_model_get_bytes (model);
-  bind_text (stmt, 1, fl_model_get_name (model));
+  fl_store_bind_text (stmt, 1, fl_model_get_name (model));
   sqlite3_bind_int64 (stmt, 2, fl_model_get_version (model));
-  bind_text (stmt, 3, fl_model_get_sha256 (model));
+  fl_store_bind_text (stmt, 3, fl_model_get_sha256 (model));
   sqlite3_bind_text (stmt, 4, g_bytes_get_data (bytes, NULL), (int) g_bytes_get_size (bytes),
                      SQLITE_TRANSIENT);
-  bind_text (stmt, 5, now);
+  fl_store_bind_text (stmt, 5, now);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
   else
@@ -142,7 +133,7 @@ fl_model_store_activate (FlStore *store, FlModel *model, const char *actor, GErr
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, event->uuid);
+  fl_store_bind_text (stmt, 2, event->uuid);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       fl_store_set_error (store, error);
@@ -226,7 +217,7 @@ event_model_id (FlStore *store, const char *event_uuid, GError **error)
   stmt = fl_store_prepare (store, "SELECT coalesce (model_id, 0) FROM events WHERE uuid = ?", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, event_uuid);
+  fl_store_bind_text (stmt, 1, event_uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);

@@ -32,15 +32,6 @@ fl_capture_result_free (FlCaptureResult *result)
   g_free (result);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 /* Runs a query whose first column is a lead uuid; the newest lead wins. */
 static char *
 query_uuid (FlStore *store, const char *sql, const char *event, const char *value, GError **error)
@@ -51,8 +42,8 @@ query_uuid (FlStore *store, const char *sql, const char *event, const char *valu
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, value);
+  fl_store_bind_text (stmt, 1, event);
+  fl_store_bind_text (stmt, 2, value);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -135,8 +126,8 @@ find_by_name_company (FlStore *store, const char *event, FlLead *lead, GError **
                            error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, match->str);
+  fl_store_bind_text (stmt, 1, event);
+  fl_store_bind_text (stmt, 2, match->str);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autofree char *other_name = lead_name_key ((const char *) sqlite3_column_text (stmt, 1),

@@ -13,26 +13,6 @@
 
 #include "fl-privacy.h"
 
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static gboolean
-step_done (FlStore *store, sqlite3_stmt *stmt, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return fl_store_set_error (store, error);
-  return TRUE;
-}
-
 /* Collects the first column of every row as text. */
 static GPtrArray *
 collect_strings (FlStore *store, sqlite3_stmt *stmt, GError **error)
@@ -73,8 +53,8 @@ fl_privacy_find_leads (FlStore *store, const char *email, const char *uuid, GErr
                            error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, email);
-  bind_text (stmt, 2, uuid);
+  fl_store_bind_text (stmt, 1, email);
+  fl_store_bind_text (stmt, 2, uuid);
   return collect_strings (store, stmt, error);
 }
 
@@ -157,7 +137,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
                                "method, staff, at FROM consents "
                                "WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?) ORDER BY id",
                                error);
-      if (stmt == NULL || (bind_text (stmt, 1, uuid), consents = rows_to_json (store, stmt, error)) == NULL)
+      if (stmt == NULL || (fl_store_bind_text (stmt, 1, uuid), consents = rows_to_json (store, stmt, error)) == NULL)
         {
           json_node_unref (node);
           return NULL;
@@ -169,7 +149,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
                                "FROM outbox WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?) "
                                "ORDER BY connector",
                                error);
-      if (stmt == NULL || (bind_text (stmt, 1, uuid), uploads = rows_to_json (store, stmt, error)) == NULL)
+      if (stmt == NULL || (fl_store_bind_text (stmt, 1, uuid), uploads = rows_to_json (store, stmt, error)) == NULL)
         {
           json_node_unref (node);
           return NULL;
@@ -178,7 +158,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
 
       stmt = fl_store_prepare (store, "SELECT at, actor, action, detail FROM audit "
                                       "WHERE lead_uuid = ? ORDER BY id", error);
-      if (stmt == NULL || (bind_text (stmt, 1, uuid), audit = rows_to_json (store, stmt, error)) == NULL)
+      if (stmt == NULL || (fl_store_bind_text (stmt, 1, uuid), audit = rows_to_json (store, stmt, error)) == NULL)
         {
           json_node_unref (node);
           return NULL;
@@ -197,7 +177,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
           json_node_unref (node);
           return NULL;
         }
-      bind_text (stmt, 1, uuid);
+      fl_store_bind_text (stmt, 1, uuid);
       {
         int rc = sqlite3_step (stmt);
 
@@ -256,16 +236,16 @@ fl_privacy_erase_lead (FlStore *store, const char *uuid, const char *actor, GErr
                            error);
   if (stmt == NULL)
     goto fail;
-  bind_text (stmt, 1, uuid);
-  if (!step_done (store, stmt, error))
+  fl_store_bind_text (stmt, 1, uuid);
+  if (!fl_store_step_done (store, stmt, error))
     goto fail;
 
   /* Children go by ON DELETE CASCADE, the search index by trigger. */
   stmt = fl_store_prepare (store, "DELETE FROM leads WHERE uuid = ?", error);
   if (stmt == NULL)
     goto fail;
-  bind_text (stmt, 1, uuid);
-  if (!step_done (store, stmt, error))
+  fl_store_bind_text (stmt, 1, uuid);
+  if (!fl_store_step_done (store, stmt, error))
     goto fail;
   if (sqlite3_changes (fl_store_get_db (store)) == 0)
     {
@@ -276,8 +256,8 @@ fl_privacy_erase_lead (FlStore *store, const char *uuid, const char *actor, GErr
   stmt = fl_store_prepare (store, "UPDATE audit SET detail = NULL WHERE lead_uuid = ?", error);
   if (stmt == NULL)
     goto fail;
-  bind_text (stmt, 1, uuid);
-  if (!step_done (store, stmt, error) ||
+  fl_store_bind_text (stmt, 1, uuid);
+  if (!fl_store_step_done (store, stmt, error) ||
       !fl_store_add_audit (store, uuid, actor, "erased", NULL, error))
     goto fail;
 
@@ -347,7 +327,7 @@ fl_privacy_purge (FlStore *store, GDateTime *now, gboolean dry_run, const char *
     error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, now_text);
+  fl_store_bind_text (stmt, 1, now_text);
   due = collect_strings (store, stmt, error);
   if (due == NULL || dry_run || due->len == 0)
     return g_steal_pointer (&due);

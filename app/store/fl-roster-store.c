@@ -27,15 +27,6 @@ skip_clear (gpointer data)
 }
 
 static void
-bind_text (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
 add_skip (FlRosterReport *report, guint line, char *reason)
 {
   FlRosterSkip skip = { line, reason };
@@ -74,8 +65,8 @@ upsert (FlStore *self, const char *event, FlLead *attendee, JsonObject *extra, c
   stmt = fl_store_prepare (self, "SELECT 1 FROM attendees WHERE event = ? AND badge_id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, fl_lead_get_badge_id (attendee));
+  fl_store_bind_text (stmt, 1, event);
+  fl_store_bind_text (stmt, 2, fl_lead_get_badge_id (attendee));
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -101,12 +92,12 @@ upsert (FlStore *self, const char *event, FlLead *attendee, JsonObject *extra, c
                            error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, fl_lead_get_badge_id (attendee));
+  fl_store_bind_text (stmt, 1, event);
+  fl_store_bind_text (stmt, 2, fl_lead_get_badge_id (attendee));
   for (guint i = 0; i < FL_N_FIELDS; i++)
-    bind_text (stmt, 3 + i, fl_lead_get_field (attendee, i));
-  bind_text (stmt, 18, extra_text);
-  bind_text (stmt, 19, now);
+    fl_store_bind_text (stmt, 3 + i, fl_lead_get_field (attendee, i));
+  fl_store_bind_text (stmt, 18, extra_text);
+  fl_store_bind_text (stmt, 19, now);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -271,8 +262,8 @@ fl_store_find_attendee (FlStore *self, const char *event, const char *badge_id, 
                                  "WHERE event = ? AND badge_id = ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, badge_id);
+  fl_store_bind_text (stmt, 1, event);
+  fl_store_bind_text (stmt, 2, badge_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -305,7 +296,7 @@ fl_store_count_attendees (FlStore *self, const char *event, GError **error)
   stmt = fl_store_prepare (self, "SELECT count(*) FROM attendees WHERE event = ?", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, event_uuid);
+  fl_store_bind_text (stmt, 1, event_uuid);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int64 (stmt, 0);
   else

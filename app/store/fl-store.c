@@ -55,15 +55,6 @@ column_text (sqlite3_stmt *stmt, int column)
   return (const char *) sqlite3_column_text (stmt, column);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 static JsonNode *
 parse_json (const char *text)
 {
@@ -361,6 +352,16 @@ fl_store_get_schema_version (FlStore *self)
   return self->schema_version;
 }
 
+/* Binds text, or NULL as SQL NULL. */
+void
+fl_store_bind_text (sqlite3_stmt *stmt, int index, const char *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
 gboolean
 fl_store_set_error (FlStore *self, GError **error)
 {
@@ -430,9 +431,13 @@ fl_store_rollback (FlStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Runs a cached statement that returns no rows. */
-static gboolean
-step_done (FlStore *self, sqlite3_stmt *stmt, GError **error)
+/**
+ * fl_store_step_done:
+ *
+ * Runs a statement that returns no rows and resets it.
+ */
+gboolean
+fl_store_step_done (FlStore *self, sqlite3_stmt *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -453,7 +458,7 @@ fl_store_get_meta (FlStore *self, const char *key)
   stmt = fl_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  fl_store_bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = g_strdup (column_text (stmt, 0));
   sqlite3_reset (stmt);
@@ -473,9 +478,9 @@ fl_store_set_meta (FlStore *self, const char *key, const char *value, GError **e
                            error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
-  return step_done (self, stmt, error);
+  fl_store_bind_text (stmt, 1, key);
+  fl_store_bind_text (stmt, 2, value);
+  return fl_store_step_done (self, stmt, error);
 }
 
 /* Events */
@@ -558,18 +563,18 @@ bind_event (sqlite3_stmt *stmt, const FlEvent *event)
 {
   g_autofree char *settings = event->settings ? json_to_string (event->settings, FALSE) : NULL;
 
-  bind_text (stmt, 1, event->uuid);
-  bind_text (stmt, 2, event->name);
-  bind_text (stmt, 3, event->starts_on);
-  bind_text (stmt, 4, event->ends_on);
-  bind_text (stmt, 5, event->venue);
-  bind_text (stmt, 6, event->booth);
-  bind_text (stmt, 7, event->created_at);
+  fl_store_bind_text (stmt, 1, event->uuid);
+  fl_store_bind_text (stmt, 2, event->name);
+  fl_store_bind_text (stmt, 3, event->starts_on);
+  fl_store_bind_text (stmt, 4, event->ends_on);
+  fl_store_bind_text (stmt, 5, event->venue);
+  fl_store_bind_text (stmt, 6, event->booth);
+  fl_store_bind_text (stmt, 7, event->created_at);
   if (event->model_id > 0)
     sqlite3_bind_int64 (stmt, 8, event->model_id);
   else
     sqlite3_bind_null (stmt, 8);
-  bind_text (stmt, 9, settings ? settings : "{}");
+  fl_store_bind_text (stmt, 9, settings ? settings : "{}");
 }
 
 /**
@@ -605,7 +610,7 @@ fl_store_create_event (FlStore *self, const FlEvent *event, GError **error)
   if (stmt == NULL)
     goto fail;
   bind_event (stmt, created);
-  if (!step_done (self, stmt, error) ||
+  if (!fl_store_step_done (self, stmt, error) ||
       !fl_store_set_meta (self, "active_event", created->uuid, error) ||
       !fl_store_commit (self, error))
     goto fail;
@@ -635,7 +640,7 @@ fl_store_update_event (FlStore *self, const FlEvent *event, GError **error)
   if (stmt == NULL)
     return FALSE;
   bind_event (stmt, event);
-  if (!step_done (self, stmt, error))
+  if (!fl_store_step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -690,7 +695,7 @@ fl_store_get_event (FlStore *self, const char *uuid, GError **error)
   stmt = fl_store_prepare (self, "SELECT " EVENT_COLUMNS " FROM events WHERE uuid = ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uuid);
+  fl_store_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     event = row_to_event (stmt);
@@ -751,7 +756,7 @@ lead_row_id (FlStore *self, const char *uuid, GError **error)
 
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, uuid);
+  fl_store_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
@@ -776,7 +781,7 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, lead_id);
-  if (!step_done (self, stmt, error))
+  if (!fl_store_step_done (self, stmt, error))
     return FALSE;
   if (answers != NULL)
     {
@@ -794,9 +799,9 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
           if (stmt == NULL)
             return FALSE;
           sqlite3_bind_int64 (stmt, 1, lead_id);
-          bind_text (stmt, 2, question);
-          bind_text (stmt, 3, text);
-          if (!step_done (self, stmt, error))
+          fl_store_bind_text (stmt, 2, question);
+          fl_store_bind_text (stmt, 3, text);
+          if (!fl_store_step_done (self, stmt, error))
             return FALSE;
         }
     }
@@ -805,7 +810,7 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, lead_id);
-  if (!step_done (self, stmt, error))
+  if (!fl_store_step_done (self, stmt, error))
     return FALSE;
   if (interactions != NULL)
     {
@@ -829,9 +834,9 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
           if (stmt == NULL)
             return FALSE;
           sqlite3_bind_int64 (stmt, 1, lead_id);
-          bind_text (stmt, 2, kind);
-          bind_text (stmt, 3, at ? at : fl_lead_get_created_at (lead));
-          if (!step_done (self, stmt, error))
+          fl_store_bind_text (stmt, 2, kind);
+          fl_store_bind_text (stmt, 3, at ? at : fl_lead_get_created_at (lead));
+          if (!fl_store_step_done (self, stmt, error))
             return FALSE;
         }
     }
@@ -854,15 +859,15 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, lead_id);
-      bind_text (stmt, 2, json_object_get_string_member_with_default (object, "version", NULL));
-      bind_text (stmt, 3, json_object_get_string_member_with_default (object, "sha256", NULL));
-      bind_text (stmt, 4, json_object_get_string_member_with_default (object, "language", NULL));
+      fl_store_bind_text (stmt, 2, json_object_get_string_member_with_default (object, "version", NULL));
+      fl_store_bind_text (stmt, 3, json_object_get_string_member_with_default (object, "sha256", NULL));
+      fl_store_bind_text (stmt, 4, json_object_get_string_member_with_default (object, "language", NULL));
       sqlite3_bind_int (stmt, 5, given);
-      bind_text (stmt, 6, json_object_get_string_member_with_default (object, "method", NULL));
-      bind_text (stmt, 7, json_object_get_string_member_with_default (object, "staff", NULL));
-      bind_text (stmt, 8, at);
-      bind_text (stmt, 9, json_object_get_string_member_with_default (object, "text_source", NULL));
-      if (!step_done (self, stmt, error))
+      fl_store_bind_text (stmt, 6, json_object_get_string_member_with_default (object, "method", NULL));
+      fl_store_bind_text (stmt, 7, json_object_get_string_member_with_default (object, "staff", NULL));
+      fl_store_bind_text (stmt, 8, at);
+      fl_store_bind_text (stmt, 9, json_object_get_string_member_with_default (object, "text_source", NULL));
+      if (!fl_store_step_done (self, stmt, error))
         return FALSE;
     }
 
@@ -881,8 +886,8 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, lead_id);
-  bind_text (stmt, 2, fl_lead_get_updated_at (lead));
-  if (!step_done (self, stmt, error))
+  fl_store_bind_text (stmt, 2, fl_lead_get_updated_at (lead));
+  if (!fl_store_step_done (self, stmt, error))
     return FALSE;
 
   /* Consent withdrawn: what has not left yet stays here. */
@@ -894,7 +899,7 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, lead_id);
-  return step_done (self, stmt, error);
+  return fl_store_step_done (self, stmt, error);
 }
 
 /**
@@ -955,32 +960,32 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, COL_UUID + 1, fl_lead_get_uuid (lead));
-  bind_text (stmt, COL_EVENT + 1, fl_lead_get_event (lead));
-  bind_text (stmt, COL_CREATED_AT + 1, fl_lead_get_created_at (lead));
-  bind_text (stmt, COL_UPDATED_AT + 1, fl_lead_get_updated_at (lead));
-  bind_text (stmt, COL_CAPTURED_BY + 1, fl_lead_get_captured_by (lead));
-  bind_text (stmt, COL_DEVICE + 1, fl_lead_get_device (lead));
-  bind_text (stmt, COL_SOURCE + 1, fl_source_to_string (fl_lead_get_source (lead)));
-  bind_text (stmt, COL_RAW_PAYLOAD + 1, fl_lead_get_raw_payload (lead));
-  bind_text (stmt, COL_BADGE_ID + 1, fl_lead_get_badge_id (lead));
+  fl_store_bind_text (stmt, COL_UUID + 1, fl_lead_get_uuid (lead));
+  fl_store_bind_text (stmt, COL_EVENT + 1, fl_lead_get_event (lead));
+  fl_store_bind_text (stmt, COL_CREATED_AT + 1, fl_lead_get_created_at (lead));
+  fl_store_bind_text (stmt, COL_UPDATED_AT + 1, fl_lead_get_updated_at (lead));
+  fl_store_bind_text (stmt, COL_CAPTURED_BY + 1, fl_lead_get_captured_by (lead));
+  fl_store_bind_text (stmt, COL_DEVICE + 1, fl_lead_get_device (lead));
+  fl_store_bind_text (stmt, COL_SOURCE + 1, fl_source_to_string (fl_lead_get_source (lead)));
+  fl_store_bind_text (stmt, COL_RAW_PAYLOAD + 1, fl_lead_get_raw_payload (lead));
+  fl_store_bind_text (stmt, COL_BADGE_ID + 1, fl_lead_get_badge_id (lead));
   for (guint i = 0; i < FL_N_FIELDS; i++)
-    bind_text (stmt, COL_FIRST_FIELD + 1 + i, fl_lead_get_field (lead, i));
-  bind_text (stmt, COL_NOTES + 1, fl_lead_get_notes (lead));
+    fl_store_bind_text (stmt, COL_FIRST_FIELD + 1 + i, fl_lead_get_field (lead, i));
+  fl_store_bind_text (stmt, COL_NOTES + 1, fl_lead_get_notes (lead));
   sqlite3_bind_int (stmt, COL_SCORE + 1, fl_lead_get_score (lead));
-  bind_text (stmt, COL_STATUS + 1, fl_status_to_string (fl_lead_get_status (lead)));
+  fl_store_bind_text (stmt, COL_STATUS + 1, fl_status_to_string (fl_lead_get_status (lead)));
   model = fl_lead_get_model (lead);
   if (model != NULL && JSON_NODE_HOLDS_OBJECT (model))
     {
       JsonObject *object = json_node_get_object (model);
 
-      bind_text (stmt, COL_MODEL_NAME + 1, json_object_get_string_member_with_default (object, "name", NULL));
+      fl_store_bind_text (stmt, COL_MODEL_NAME + 1, json_object_get_string_member_with_default (object, "name", NULL));
       sqlite3_bind_int64 (stmt, COL_MODEL_VERSION + 1, json_object_get_int_member_with_default (object, "version", 0));
-      bind_text (stmt, COL_MODEL_SHA256 + 1, json_object_get_string_member_with_default (object, "sha256", NULL));
+      fl_store_bind_text (stmt, COL_MODEL_SHA256 + 1, json_object_get_string_member_with_default (object, "sha256", NULL));
     }
-  bind_text (stmt, COL_OVERRIDE_STATUS + 1, fl_lead_get_override_status (lead));
-  bind_text (stmt, COL_OVERRIDE_BY + 1, fl_lead_get_override_by (lead));
-  bind_text (stmt, COL_OVERRIDE_REASON + 1, fl_lead_get_override_reason (lead));
+  fl_store_bind_text (stmt, COL_OVERRIDE_STATUS + 1, fl_lead_get_override_status (lead));
+  fl_store_bind_text (stmt, COL_OVERRIDE_BY + 1, fl_lead_get_override_by (lead));
+  fl_store_bind_text (stmt, COL_OVERRIDE_REASON + 1, fl_lead_get_override_reason (lead));
 
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
@@ -1006,7 +1011,7 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   sqlite3_bind_int64 (stmt, 1, lead_id);
   if (breakdown != NULL)
     sqlite3_bind_text (stmt, 2, breakdown, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, error))
+  if (!fl_store_step_done (self, stmt, error))
     return FALSE;
 
   if (!write_children (self, lead_id, lead, error))
@@ -1166,7 +1171,7 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS " FROM leads WHERE uuid = lower (?)", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uuid);
+  fl_store_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -1258,17 +1263,17 @@ bind_where (sqlite3_stmt *stmt, const FlLeadQuery *query, const char *event, con
   int index;
 
   if ((index = sqlite3_bind_parameter_index (stmt, ":event")) > 0)
-    bind_text (stmt, index, event);
+    fl_store_bind_text (stmt, index, event);
   if ((index = sqlite3_bind_parameter_index (stmt, ":status")) > 0)
-    bind_text (stmt, index, query->status);
+    fl_store_bind_text (stmt, index, query->status);
   if ((index = sqlite3_bind_parameter_index (stmt, ":match")) > 0)
-    bind_text (stmt, index, match);
+    fl_store_bind_text (stmt, index, match);
   if ((index = sqlite3_bind_parameter_index (stmt, ":staff")) > 0)
-    bind_text (stmt, index, query->captured_by);
+    fl_store_bind_text (stmt, index, query->captured_by);
   if ((index = sqlite3_bind_parameter_index (stmt, ":since")) > 0)
-    bind_text (stmt, index, query->since);
+    fl_store_bind_text (stmt, index, query->since);
   if ((index = sqlite3_bind_parameter_index (stmt, ":until")) > 0)
-    bind_text (stmt, index, query->until);
+    fl_store_bind_text (stmt, index, query->until);
 }
 
 static const char *
@@ -1393,7 +1398,7 @@ fl_store_lead_upload_allowed (FlStore *self, const char *uuid, gboolean *allowed
                                  "WHERE l.uuid = lower (?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, uuid);
+  fl_store_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *allowed = sqlite3_column_int (stmt, 0) != 0;
@@ -1427,7 +1432,7 @@ fl_store_count_held_for_consent (FlStore *self, const char *event, GError **erro
                                  "AND NOT " FL_STORE_SQL_UPLOAD_ALLOWED ("l"), error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, event);
+  fl_store_bind_text (stmt, 1, event);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int64 (stmt, 0);
   else
@@ -1450,10 +1455,10 @@ fl_store_add_audit (FlStore *self, const char *lead_uuid, const char *actor, con
                                  "VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, lead_uuid);
-  bind_text (stmt, 2, now);
-  bind_text (stmt, 3, actor);
-  bind_text (stmt, 4, action);
-  bind_text (stmt, 5, detail);
-  return step_done (self, stmt, error);
+  fl_store_bind_text (stmt, 1, lead_uuid);
+  fl_store_bind_text (stmt, 2, now);
+  fl_store_bind_text (stmt, 3, actor);
+  fl_store_bind_text (stmt, 4, action);
+  fl_store_bind_text (stmt, 5, detail);
+  return fl_store_step_done (self, stmt, error);
 }

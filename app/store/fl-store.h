@@ -107,6 +107,12 @@ gboolean      fl_store_commit              (FlStore      *self,
 void          fl_store_rollback            (FlStore      *self);
 gboolean      fl_store_set_error           (FlStore      *self,
                                             GError      **error);
+void          fl_store_bind_text           (sqlite3_stmt *stmt,
+                                            int           index,
+                                            const char   *value);
+gboolean      fl_store_step_done           (FlStore      *self,
+                                            sqlite3_stmt *stmt,
+                                            GError      **error);
 
 char         *fl_store_get_meta            (FlStore      *self,
                                             const char   *key);
