@@ -525,6 +525,20 @@ test_to_utf8 (void)
   g_assert_cmpstr (cp1252, ==, "€ “quoted” ");
 }
 
+/* Found by fuzz-payload: an empty quoted-printable value in a charset
+ * GLib must convert. */
+static void
+test_empty_quoted_printable (void)
+{
+  const char *payload = "BEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=KOI8-R:\n"
+                        "EMAIL:anna@example.de\nEND:VCARD";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlPayloadResult) result = fl_payload_parse (payload, -1, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_lead_get_field (result->lead, FL_FIELD_EMAIL), ==, "anna@example.de");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -536,6 +550,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/payload/error/empty", test_empty);
+  g_test_add_func ("/payload/vcard/empty-quoted-printable", test_empty_quoted_printable);
   g_test_add_func ("/payload/error/too-long", test_too_long);
   g_test_add_func ("/payload/options-from-event", test_options_from_event);
   g_test_add_func ("/payload/result-json", test_result_json);

@@ -633,8 +633,14 @@ test_crash_output (Fixture *fixture, gconstpointer data)
   /* The same crash with core files allowed does leave one (where the
    * kernel writes cores to the working directory), so the check above
    * could have failed. */
+  /* AddressSanitizer turns core files off itself (disable_coredump), so
+   * under it the control run has nothing to show. */
+#if defined(__SANITIZE_ADDRESS__)
+  if (FALSE)
+#else
   if (g_file_get_contents ("/proc/sys/kernel/core_pattern", &pattern, NULL, NULL) &&
       g_str_equal (g_strstrip (pattern), "core"))
+#endif
     {
       g_assert_true (abort_capture (fixture, TRUE, &err, &limits));
       assert_no_person ("an aborted capture", err);

@@ -519,11 +519,11 @@ visible_child_notify_cb (GtkStack *stack, GParamSpec *pspec, gpointer user_data)
   FlWindow *self = FL_WINDOW (user_data);
   gboolean in_back_office = g_strcmp0 (gtk_stack_get_visible_child_name (stack), "back-office") == 0;
 
-  /* In the back office the same button leads back to the kiosk. */
+  /* In the back office the same button leads back to the kiosk. (Its
+   * tooltip stays: GTK 4.8 frees tooltip data still in use when it is
+   * changed during a page switch.) */
   gtk_button_set_icon_name (self->back_office_button,
                             in_back_office ? "go-previous-symbolic" : "system-lock-screen-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->back_office_button),
-                               in_back_office ? _("Lock and Return to the Kiosk") : _("Back Office"));
   if (in_back_office)
     cancel_idle (self);
   else

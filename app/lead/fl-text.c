@@ -111,6 +111,9 @@ fl_text_decode_charset (const char *data, gsize length, const char *charset)
 {
   g_autofree char *upper = charset ? g_ascii_strup (charset, -1) : NULL;
 
+  /* An empty quoted-printable value decodes to no bytes at all. */
+  if (data == NULL || length == 0)
+    return g_strdup ("");
   if (upper == NULL || strcmp (upper, "UTF-8") == 0 || strcmp (upper, "UTF8") == 0 ||
       strcmp (upper, "US-ASCII") == 0 || strcmp (upper, "ASCII") == 0 ||
       strcmp (upper, "WINDOWS-1252") == 0 || strcmp (upper, "CP1252") == 0)
