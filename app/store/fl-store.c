@@ -1291,7 +1291,8 @@ order_by (const FlLeadQuery *query)
     [FL_LEAD_SORT_STATUS] = { "status DESC, score DESC, id DESC", "status ASC, score ASC, id ASC" },
     [FL_LEAD_SORT_STAFF] = { "captured_by IS NULL ASC, captured_by COLLATE NOCASE ASC, id ASC",
                              "captured_by IS NULL DESC, captured_by COLLATE NOCASE DESC, id DESC" },
-    [FL_LEAD_SORT_UPLOAD] = { "upload_state ASC, id ASC", "upload_state DESC, id DESC" },
+    [FL_LEAD_SORT_UPLOAD] = { "upload_state ASC, created_at ASC, id ASC",
+                              "upload_state DESC, created_at DESC, id DESC" },
   };
 
   FlLeadSort sort = query ? query->sort : FL_LEAD_SORT_CREATED;
