@@ -377,11 +377,32 @@ test_language (void)
   g_assert_cmpstr (fl_language_to_string (FL_LANGUAGE_DE), ==, "de");
 }
 
+/* Found by fuzz-model: a lone surrogate escape in a member name decodes
+ * to bytes that are not UTF-8; the fault that names it must still be text. */
+static void
+test_fault_not_utf8 (void)
+{
+  const char *json = "{\"name\": \"x\", \"version\": 1, \"\\ud800bad\": 1}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (json, strlen (json));
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) model = fl_model_new_from_bytes (bytes, &faults, &error);
+
+  g_assert_null (model);
+  g_assert_nonnull (faults);
+  for (guint i = 0; i < faults->len; i++)
+    {
+      g_autofree char *text = fl_model_fault_to_string (g_ptr_array_index (faults, i));
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/model/fault-not-utf8", test_fault_not_utf8);
   g_test_add_func ("/model/valid", test_valid);
   g_test_add_func ("/model/max-without-caps", test_max_without_caps);
   g_test_add_func ("/model/all-faults-reported", test_all_faults_reported);

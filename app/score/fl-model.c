@@ -135,12 +135,18 @@ static void
 fault (Check *check, const char *path, const char *member, const char *format, ...)
 {
   FlModelFault *item = g_new0 (FlModelFault, 1);
+  g_autofree char *message = NULL;
+  g_autofree char *joined = NULL;
   va_list args;
 
   va_start (args, format);
-  item->message = g_strdup_vprintf (format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
-  item->path = join_path (path, member);
+  joined = join_path (path, member);
+  /* A JSON escape such as "\ud800" (a lone surrogate) decodes to bytes
+   * that are not UTF-8; a fault quoting it must still be printable. */
+  item->message = g_utf8_make_valid (message, -1);
+  item->path = joined ? g_utf8_make_valid (joined, -1) : NULL;
   g_ptr_array_add (check->faults, item);
 }
 
