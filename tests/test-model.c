@@ -397,12 +397,26 @@ test_fault_not_utf8 (void)
     }
 }
 
+/* Found by fuzz-model: a file of white space parses to no JSON at all. */
+static void
+test_white_space (void)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("\n", 1);
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) model = fl_model_new_from_bytes (bytes, &faults, &error);
+
+  g_assert_null (model);
+  g_assert_nonnull (error);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model/fault-not-utf8", test_fault_not_utf8);
+  g_test_add_func ("/model/white-space", test_white_space);
   g_test_add_func ("/model/valid", test_valid);
   g_test_add_func ("/model/max-without-caps", test_max_without_caps);
   g_test_add_func ("/model/all-faults-reported", test_all_faults_reported);

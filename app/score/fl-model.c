@@ -111,11 +111,16 @@ fl_model_fault_free (FlModelFault *fault)
 char *
 fl_model_fault_to_string (const FlModelFault *fault)
 {
+  g_autofree char *text = NULL;
+
   g_return_val_if_fail (fault != NULL, NULL);
 
   if (fault->path == NULL || fault->path[0] == '\0')
-    return g_strdup (fault->message);
-  return g_strdup_printf ("%s: %s", fault->path, fault->message);
+    text = g_strdup (fault->message);
+  else
+    text = g_strdup_printf ("%s: %s", fault->path, fault->message);
+  /* Messages may quote the file (a JSON parser's error, say): keep it text. */
+  return g_utf8_make_valid (text, -1);
 }
 
 static char *
@@ -1056,7 +1061,9 @@ fl_model_new_from_bytes (GBytes *bytes, GPtrArray **faults, GError **error)
       set_single_fault (faults, error, message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* A file of white space parses to no root at all. */
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       set_single_fault (faults, error, _("A model must be a JSON object"));
       return NULL;
