@@ -33,6 +33,15 @@ gboolean     _fl_connector_check_response  (FlConnector    *self,
                                             FlSyncBatch    *batch);
 char        *_fl_connector_server_message  (FlHttpResponse *response);
 JsonNode    *_fl_connector_parse_body      (FlHttpResponse *response);
+gboolean     _fl_connector_bearer_header   (FlConnector    *self,
+                                            char          **header,
+                                            GError        **error);
+gboolean     _fl_connector_probe           (FlConnector    *self,
+                                            const char     *url,
+                                            GString        *report,
+                                            JsonNode      **body,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
 char        *_fl_connector_get_secret      (FlConnector    *self,
                                             gboolean        required,
                                             GError        **error);

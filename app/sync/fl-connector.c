@@ -832,3 +832,59 @@ fl_connector_test (FlConnector *self, GString *report, GCancellable *cancellable
 
   return FL_CONNECTOR_GET_CLASS (self)->test (self, report, cancellable, error);
 }
+
+/**
+ * _fl_connector_bearer_header:
+ *
+ * The "Authorization: Bearer …" header with the connector's secret; the
+ * copy of the secret is wiped once the header is built.
+ */
+gboolean
+_fl_connector_bearer_header (FlConnector *self, char **header, GError **error)
+{
+  g_autofree char *token = _fl_connector_get_secret (self, TRUE, error);
+
+  if (token == NULL)
+    return FALSE;
+  *header = g_strdup_printf ("Authorization: Bearer %s", token);
+  memset (token, 0, strlen (token));
+  return TRUE;
+}
+
+/**
+ * _fl_connector_probe:
+ * @body: (out) (transfer full) (nullable): the answer's JSON, %NULL when it
+ *   has none
+ *
+ * For `connector test`: a GET of @url with the bearer token. A refused
+ * credential or any other failure is an error saying so; success adds a
+ * line to @report.
+ */
+gboolean
+_fl_connector_probe (FlConnector *self, const char *url, GString *report, JsonNode **body,
+                     GCancellable *cancellable, GError **error)
+{
+  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
+  g_autofree char *authorization = NULL;
+  FlHttpResponse response = { 0 };
+  const char *headers[2] = { NULL, NULL };
+
+  *body = NULL;
+  if (!_fl_connector_bearer_header (self, &authorization, error))
+    return FALSE;
+  headers[0] = authorization;
+  if (!_fl_connector_http (self, "GET", url, headers, NULL, 0, &response, cancellable, error))
+    return FALSE;
+  if (!_fl_connector_check_response (self, &response, batch))
+    {
+      g_set_error (error, FL_SYNC_ERROR,
+                   batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP, "%s",
+                   batch->message);
+      _fl_http_response_clear (&response);
+      return FALSE;
+    }
+  g_string_append_printf (report, _("%s is reachable and accepts the token\n"), url);
+  *body = _fl_connector_parse_body (&response);
+  _fl_http_response_clear (&response);
+  return TRUE;
+}

@@ -122,18 +122,6 @@ add_properties (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlL
 }
 
 static gboolean
-bearer_header (FlConnector *self, char **header, GError **error)
-{
-  g_autofree char *token = _fl_connector_get_secret (self, TRUE, error);
-
-  if (token == NULL)
-    return FALSE;
-  *header = g_strdup_printf ("Authorization: Bearer %s", token);
-  memset (token, 0, strlen (token));
-  return TRUE;
-}
-
-static gboolean
 is_transient_category (const char *category)
 {
   return category != NULL && (g_str_equal (category, "RATE_LIMITS") ||
@@ -233,7 +221,7 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
   guint n_inputs = 0;
   gsize length;
 
-  if (!bearer_header (self, &authorization, &error))
+  if (!_fl_connector_bearer_header (self, &authorization, &error))
     {
       fl_sync_batch_set (batch, FL_SEND_STOP, error->message);
       return;
@@ -317,33 +305,15 @@ static gboolean
 fl_hubspot_connector_test (FlConnector *self, GString *report, GCancellable *cancellable,
                            GError **error)
 {
-  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
-  g_autofree char *authorization = NULL;
   g_autofree char *url = NULL;
   g_autoptr(GHashTable) stages = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(JsonNode) root = NULL;
-  FlHttpResponse response = { 0 };
-  const char *headers[2] = { NULL, NULL };
   JsonNode *options;
   gboolean ok = TRUE;
 
-  if (!bearer_header (self, &authorization, error))
-    return FALSE;
-  headers[0] = authorization;
   url = _fl_connector_build_url (self, DEFAULT_BASE, LIFECYCLE_PATH);
-  if (!_fl_connector_http (self, "GET", url, headers, NULL, 0, &response, cancellable, error))
+  if (!_fl_connector_probe (self, url, report, &root, cancellable, error))
     return FALSE;
-  if (!_fl_connector_check_response (self, &response, batch))
-    {
-      g_set_error (error, FL_SYNC_ERROR,
-                   batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP, "%s",
-                   batch->message);
-      _fl_http_response_clear (&response);
-      return FALSE;
-    }
-  g_string_append_printf (report, _("%s is reachable and accepts the token\n"), url);
-
-  root = _fl_connector_parse_body (&response);
   options = root && JSON_NODE_HOLDS_OBJECT (root)
               ? json_object_get_member (json_node_get_object (root), "options")
               : NULL;
@@ -377,7 +347,6 @@ fl_hubspot_connector_test (FlConnector *self, GString *report, GCancellable *can
           break;
         }
     }
-  _fl_http_response_clear (&response);
   return ok;
 }
 

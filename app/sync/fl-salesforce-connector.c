@@ -155,18 +155,6 @@ add_record (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlLead 
 }
 
 static gboolean
-bearer_header (FlConnector *self, char **header, GError **error)
-{
-  g_autofree char *token = _fl_connector_get_secret (self, TRUE, error);
-
-  if (token == NULL)
-    return FALSE;
-  *header = g_strdup_printf ("Authorization: Bearer %s", token);
-  memset (token, 0, strlen (token));
-  return TRUE;
-}
-
-static gboolean
 is_transient_code (const char *code)
 {
   return code != NULL && (g_str_equal (code, "UNABLE_TO_LOCK_ROW") ||
@@ -249,7 +237,7 @@ fl_salesforce_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellabl
   const char *headers[3] = { "Content-Type: application/json", NULL, NULL };
   gsize length;
 
-  if (!bearer_header (self, &authorization, &error))
+  if (!_fl_connector_bearer_header (self, &authorization, &error))
     {
       fl_sync_batch_set (batch, FL_SEND_STOP, error->message);
       return;
@@ -320,33 +308,15 @@ static gboolean
 fl_salesforce_connector_test (FlConnector *self, GString *report, GCancellable *cancellable,
                               GError **error)
 {
-  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
-  g_autofree char *authorization = NULL;
   g_autofree char *path = api_path (self, "/sobjects/Lead/describe");
   g_autofree char *url = _fl_connector_build_url (self, NULL, path);
   g_autoptr(JsonNode) root = NULL;
-  FlHttpResponse response = { 0 };
-  const char *headers[2] = { NULL, NULL };
   const char *field = external_id_field (self);
   JsonNode *fields;
   gboolean found = FALSE;
 
-  if (!bearer_header (self, &authorization, error))
+  if (!_fl_connector_probe (self, url, report, &root, cancellable, error))
     return FALSE;
-  headers[0] = authorization;
-  if (!_fl_connector_http (self, "GET", url, headers, NULL, 0, &response, cancellable, error))
-    return FALSE;
-  if (!_fl_connector_check_response (self, &response, batch))
-    {
-      g_set_error (error, FL_SYNC_ERROR,
-                   batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP, "%s",
-                   batch->message);
-      _fl_http_response_clear (&response);
-      return FALSE;
-    }
-  g_string_append_printf (report, _("%s is reachable and accepts the token\n"), url);
-
-  root = _fl_connector_parse_body (&response);
   fields = root && JSON_NODE_HOLDS_OBJECT (root)
              ? json_object_get_member (json_node_get_object (root), "fields")
              : NULL;
@@ -363,7 +333,6 @@ fl_salesforce_connector_test (FlConnector *self, GString *report, GCancellable *
           json_object_get_boolean_member_with_default (object, "externalId", FALSE))
         found = TRUE;
     }
-  _fl_http_response_clear (&response);
   if (!found)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
