@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "fl-test.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -83,23 +85,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->db);
   g_free (f->dir);
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "fl-test.h"
+
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -51,29 +53,11 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->outbox);
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  fl_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db_path);
   g_ptr_array_unref (f->uuids);

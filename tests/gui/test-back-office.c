@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "../fl-test.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
@@ -57,21 +59,6 @@ static const Setup setup_small = { 240, TRUE, TRUE };
 static const Setup setup_large = { 10000, TRUE, TRUE };
 static const Setup setup_empty = { 0, TRUE, TRUE };
 static const Setup setup_first_run = { 0, TRUE, FALSE };
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        remove_tree (child);
-      }
-  g_remove (path);
-}
 
 static void
 iterate_for (guint ms)
@@ -262,7 +249,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   gtk_window_destroy (fixture->window);
   iterate_for (50);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->tmpdir);
+  fl_test_remove_tree (fixture->tmpdir);
   g_clear_pointer (&fixture->tmpdir, g_free);
   g_clear_pointer (&fixture->path, g_free);
 }

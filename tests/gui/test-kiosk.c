@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "../fl-test.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
@@ -41,21 +43,6 @@ static const char vcard[] =
 static const char *personal_data[] = {
   "Anna", "Muster", "muster-maschinenbau", "1234567", "Production", NULL
 };
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        remove_tree (child);
-      }
-  g_remove (path);
-}
 
 static void
 iterate (void)
@@ -314,7 +301,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
     gtk_window_destroy (windows->data);
   settle (100);
   g_clear_object (&fixture->app);
-  remove_tree (fixture->tmpdir);
+  fl_test_remove_tree (fixture->tmpdir);
   g_clear_pointer (&fixture->tmpdir, g_free);
 }
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "../fl-test.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
@@ -22,23 +24,6 @@ static char *
 tmp_path (Fixture *fixture, const char *name)
 {
   return g_build_filename (fixture->tmpdir, name, NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
 }
 
 /* Runs the main loop until @widget is on screen, as a person would see it. */
@@ -123,7 +108,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
     gtk_window_destroy (windows->data);
   settle ();
   g_clear_object (&fixture->app);
-  remove_tree (fixture->tmpdir);
+  fl_test_remove_tree (fixture->tmpdir);
   g_clear_pointer (&fixture->tmpdir, g_free);
 }
 
