@@ -26,6 +26,9 @@ GtkListBox      *_fl_lead_page_get_why_list        (FlLeadPage *self);
 GtkPicture      *_fl_lead_page_get_card_picture    (FlLeadPage *self);
 gboolean         _fl_lead_page_get_field_unsure    (FlLeadPage *self,
                                                     FlField     field);
+GtkWidget       *_fl_lead_page_get_unsure_icon     (FlLeadPage *self,
+                                                    FlField     field);
+GtkLabel        *_fl_lead_page_get_card_hint       (FlLeadPage *self);
 
 GtkLabel *_fl_lead_page_get_privacy (FlLeadPage *self);
 

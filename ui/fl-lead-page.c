@@ -17,6 +17,7 @@
 
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
+#include "fl-ui-util.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
 #include "score/fl-model-private.h"
@@ -88,7 +89,8 @@ struct _FlLeadPage
   GtkBox            *content_box;
   GtkWidget         *notes_section;
   GtkFlowBox        *contact_flow;
-  GtkWidget         *card_frame;
+  GtkWidget         *card_box;
+  GtkLabel          *card_hint_label;
   GtkPicture        *card_picture;
   GtkBox            *questions_box;
   GtkWidget         *interactions_section;
@@ -276,6 +278,43 @@ update_name (FlLeadPage *self)
 
 /* Contact */
 
+/* The mark of a field read with low confidence: a warning sign in the
+ * row, seen on a touch screen where no tooltip ever shows. Its tooltip is
+ * set once, when the sign is made: GTK 4.8 trips over tooltips that change
+ * under a resting pointer. */
+static GtkWidget *
+unsure_icon (AdwEntryRow *row)
+{
+  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "fl-unsure-icon");
+
+  if (icon != NULL)
+    return icon;
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (icon, _("Please check: read from the card with low confidence"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Please check: read from the card with low confidence"), -1);
+  gtk_widget_set_visible (icon, FALSE);
+  adw_entry_row_add_suffix (row, icon);
+  g_object_set_data (G_OBJECT (row), "fl-unsure-icon", icon);
+  return icon;
+}
+
+static void
+update_card_hint (FlLeadPage *self)
+{
+  gboolean any = FALSE;
+
+  for (FlField field = 0; field < FL_N_FIELDS && !any; field++)
+    {
+      AdwEntryRow *row = field_row (self, field);
+
+      any = row != NULL && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "fl-unsure"));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->card_hint_label), any);
+}
+
 static void
 set_unsure (FlLeadPage *self, AdwEntryRow *row, gboolean unsure)
 {
@@ -283,16 +322,11 @@ set_unsure (FlLeadPage *self, AdwEntryRow *row, gboolean unsure)
     return;
   g_object_set_data (G_OBJECT (row), "fl-unsure", GINT_TO_POINTER (unsure));
   if (unsure)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (row), "warning");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row),
-                                   _("Please check: read from the card with low confidence"));
-    }
+    gtk_widget_add_css_class (GTK_WIDGET (row), "warning");
   else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "warning");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
-    }
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "warning");
+  gtk_widget_set_visible (unsure_icon (row), unsure);
+  update_card_hint (self);
 }
 
 /* The card photo and the contact go first for a card, for staff to compare;
@@ -300,7 +334,7 @@ set_unsure (FlLeadPage *self, AdwEntryRow *row, gboolean unsure)
 static void
 show_card_section (FlLeadPage *self, gboolean card)
 {
-  gtk_widget_set_visible (gtk_widget_get_parent (self->card_frame), card);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->card_box), card);
   gtk_box_reorder_child_after (self->content_box, GTK_WIDGET (self->contact_flow),
                                card ? GTK_WIDGET (self->welcome_revealer) : self->notes_section);
 }
@@ -1168,7 +1202,8 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_section);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, contact_flow);
-  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, card_frame);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, card_box);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, card_hint_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, card_picture);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, questions_box);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_section);
@@ -1208,6 +1243,7 @@ fl_lead_page_init (FlLeadPage *self)
 
       g_object_set_data (G_OBJECT (row), "fl-field", GUINT_TO_POINTER (fields[i]));
       g_signal_connect (row, "changed", G_CALLBACK (field_changed_cb), self);
+      unsure_icon (row);
     }
   g_signal_connect (self->english_button, "toggled", G_CALLBACK (language_toggled_cb), self);
   g_signal_connect (self->german_button, "toggled", G_CALLBACK (language_toggled_cb), self);
@@ -1338,7 +1374,7 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
     }
   gtk_revealer_set_reveal_child (self->welcome_revealer, self->merged);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.discard", !self->merged);
-  gtk_widget_set_tooltip_text (self->discard_button,
+  fl_widget_update_tooltip (self->discard_button,
                                self->merged
                                  ? _("This visitor was captured before; the earlier lead stays")
                                  : _("Remove a Badge Scanned by Accident"));
@@ -1578,6 +1614,20 @@ _fl_lead_page_get_field_unsure (FlLeadPage *self, FlField field)
   AdwEntryRow *row = field_row (self, field);
 
   return row != NULL && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "fl-unsure"));
+}
+
+GtkWidget *
+_fl_lead_page_get_unsure_icon (FlLeadPage *self, FlField field)
+{
+  AdwEntryRow *row = field_row (self, field);
+
+  return row != NULL ? unsure_icon (row) : NULL;
+}
+
+GtkLabel *
+_fl_lead_page_get_card_hint (FlLeadPage *self)
+{
+  return self->card_hint_label;
 }
 
 GtkLabel *

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "fl-ui-util.h"
 #include "lead/fl-export.h"
 #include "store/fl-lead-list.h"
 
@@ -313,7 +314,7 @@ update_count (FlLeadsPage *self)
 
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead", "%u leads", n), n);
   gtk_label_set_label (self->count_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), NULL);
+  fl_widget_update_tooltip (GTK_WIDGET (self->count_label), NULL);
   gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
 }
 

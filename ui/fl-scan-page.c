@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-scan-page.h"
+#include "fl-ui-util.h"
 #include "scan/fl-camera-device.h"
 
 struct _FlScanPage
@@ -96,7 +97,7 @@ update_camera (FlScanPage *self)
 
   /* Without a camera the button opens a photo of the card instead. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.business-card", !self->reading);
-  gtk_widget_set_tooltip_text (self->card_button,
+  fl_widget_update_tooltip (self->card_button,
                                state == FL_CAMERA_STATE_RUNNING
                                  ? _("Read a business card held in front of the camera")
                                  : _("Read a photo of a business card, taken with a phone"));

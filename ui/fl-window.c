@@ -15,6 +15,7 @@
 #include "fl-window.h"
 #include "fl-back-office.h"
 #include "fl-window-private.h"
+#include "fl-ui-util.h"
 #include "scan/fl-card-reader.h"
 #include "scan/fl-wedge-detector.h"
 #include "score/fl-model-store.h"
@@ -337,7 +338,7 @@ update_upload_state (FlWindow *self)
   else
     gtk_label_set_label (self->upload_error_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->upload_error_label), failed > 0);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->upload_button), state);
+  fl_widget_update_tooltip (GTK_WIDGET (self->upload_button), state);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_button), TRUE);
 }
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "../fl-test.h"
+#include "fl-gui-test.h"
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -95,6 +96,14 @@ screenshot (GtkWidget *widget, const char *name)
   int width, height;
 
   iterate_for (dir ? 600 : 100);
+  {
+    /* A loaded machine may take longer to lay out a page just shown. */
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while ((!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) <= 0) &&
+           g_get_monotonic_time () < deadline)
+      iterate_for (10);
+  }
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 0);
@@ -893,6 +902,7 @@ main (int argc, char *argv[])
     }
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  fl_gui_test_park_pointer ();
   adw_init ();
   /* Screenshots show pages, not the crossfade between two of them. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "../fl-test.h"
+#include "fl-gui-test.h"
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -390,6 +391,7 @@ main (int argc, char *argv[])
     }
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  fl_gui_test_park_pointer ();
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
