@@ -89,10 +89,16 @@ shoot() {
   shift
   "$builddir/ui/fairlead" "$@" &
   pid=$!
-  if ! timeout 20 xdotool search --sync --onlyvisible --pid "$pid" >/dev/null; then
-    echo "screenshot.sh: the kiosk showed no window for $name" >&2
-    exit 1
-  fi
+  # xdotool can fail to connect at once on a busy X server: try again.
+  local tries=0
+  until timeout 20 xdotool search --sync --onlyvisible --pid "$pid" >/dev/null; do
+    tries=$((tries + 1))
+    if ((tries >= 3)) || ! kill -0 "$pid" 2>/dev/null; then
+      echo "screenshot.sh: the kiosk showed no window for $name" >&2
+      exit 1
+    fi
+    sleep 1
+  done
   # Let the first frames and the crossfade of the page stack finish.
   sleep 1.5
   import -window root "$outdir/$name.png"
