@@ -597,7 +597,7 @@ build_branches (GError **error)
 static void
 start_pipeline (FlCamera *self, GstElement *source)
 {
-  g_autoptr(GstElement) owned = source;
+  G_GNUC_UNUSED g_autoptr(GstElement) owned = source;  /* dropped on return */
   g_autoptr(GError) error = NULL;
   g_autoptr(GstElement) preview = NULL;
   g_autoptr(GstElement) decode = NULL;

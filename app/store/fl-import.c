@@ -113,7 +113,7 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
                                                      G_CONVERT_ERROR_ILLEGAL_SEQUENCE))
             {
               /* One line of bad bytes costs that line, not the rest. */
-              g_autofree char *skipped = g_data_input_stream_read_line (data, NULL, NULL, NULL);
+              g_free (g_data_input_stream_read_line (data, NULL, NULL, NULL));
               line_number++;
               report (&import, where, local_error);
               continue;
