@@ -26,9 +26,12 @@ struct _FlScanPage
   GListModel   *devices;
   GCancellable *cancellable;
   guint         start_id;
+  guint         compact_id;
   gboolean      listing;
+  gboolean      compact;
 
   /* Template widgets */
+  GtkBox       *content_box;
   GtkStack     *camera_stack;
   GtkPicture   *preview_picture;
   GtkLabel     *camera_title;
@@ -340,6 +343,46 @@ fl_scan_page_map (GtkWidget *widget)
     self->start_id = g_idle_add_full (G_PRIORITY_LOW, start_cb, self, NULL);
 }
 
+/* Short screens (1024×600 kiosks, a landscape tablet) get the compact
+ * layout: smaller title and camera view, less space between, so the whole
+ * page, lead count included, fits without scrolling. Below this page
+ * height the roomy layout does not fit. */
+#define COMPACT_BELOW_PX 600
+
+static gboolean
+compact_cb (gpointer user_data)
+{
+  FlScanPage *self = user_data;
+
+  self->compact_id = 0;
+  if (self->compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+  gtk_box_set_spacing (self->content_box, self->compact ? 10 : 18);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->content_box), self->compact ? 12 : 24);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->content_box), self->compact ? 12 : 24);
+  return G_SOURCE_REMOVE;
+}
+
+/* The scroller's page is the height the page has: it changes with the
+ * window, during its allocation. */
+static void
+page_size_notify_cb (GtkAdjustment *adjustment, GParamSpec *pspec, gpointer user_data)
+{
+  FlScanPage *self = user_data;
+  double height = gtk_adjustment_get_page_size (adjustment);
+  gboolean compact = height > 0 && height < COMPACT_BELOW_PX;
+
+  /* Not while allocating: the new style needs a layout of its own. */
+  if (compact != self->compact)
+    {
+      self->compact = compact;
+      if (self->compact_id == 0)
+        self->compact_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, compact_cb, self, NULL);
+    }
+}
+
 static void
 fl_scan_page_unmap (GtkWidget *widget)
 {
@@ -388,6 +431,7 @@ fl_scan_page_dispose (GObject *object)
   FlScanPage *self = FL_SCAN_PAGE (object);
 
   g_clear_handle_id (&self->start_id, g_source_remove);
+  g_clear_handle_id (&self->compact_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   if (self->chooser != NULL)
     {
@@ -469,6 +513,7 @@ fl_scan_page_class_init (FlScanPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlead/Fairlead/fl-scan-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlScanPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_stack);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, preview_picture);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_title);
@@ -495,6 +540,10 @@ fl_scan_page_init (FlScanPage *self)
   g_signal_connect (self->camera, "notify::state", G_CALLBACK (state_notify_cb), self);
   g_signal_connect (self->camera, "preview", G_CALLBACK (preview_cb), self);
   g_signal_connect (self->camera, "code-detected", G_CALLBACK (code_detected_cb), self);
+  /* The bin's own child: AdwBin unparents it, so it is not bound. */
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (adw_bin_get_child (ADW_BIN (self)))),
+                           "notify::page-size",
+                           G_CALLBACK (page_size_notify_cb), self, 0);
   rebuild_menu (self);
   update_camera (self);
 }
@@ -605,4 +654,10 @@ GtkWidget *
 _fl_scan_page_get_card_button (FlScanPage *self)
 {
   return self->card_button;
+}
+
+GtkWidget *
+_fl_scan_page_get_lead_count_label (FlScanPage *self)
+{
+  return GTK_WIDGET (self->lead_count_label);
 }

@@ -29,5 +29,6 @@ void        fl_scan_page_set_reading       (FlScanPage *self,
 void        _fl_scan_page_card_file_chosen (FlScanPage *self,
                                             GFile      *file);
 GtkWidget  *_fl_scan_page_get_card_button  (FlScanPage *self);
+GtkWidget  *_fl_scan_page_get_lead_count_label (FlScanPage *self);
 
 G_END_DECLS

@@ -837,6 +837,39 @@ test_business_card (Fixture *fixture, gconstpointer data)
   fl_scan_page_set_camera_source (scan_page, NULL);
 }
 
+/* The whole scan page, lead count included, fits a 1024×600 kiosk screen
+ * without scrolling; a roomier screen gets the roomy layout back. */
+static void
+test_small_screen (Fixture *fixture, gconstpointer data)
+{
+  FlScanPage *scan_page = _fl_window_get_scan_page (fixture->window);
+  GtkWidget *count = _fl_scan_page_get_lead_count_label (scan_page);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  const struct { int width, height; gboolean compact; } sizes[] = {
+    { 1024, 600, TRUE }, { 1024, 768, FALSE }, { 1280, 600, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      graphene_rect_t bounds;
+      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      gtk_window_set_default_size (GTK_WINDOW (fixture->window), sizes[i].width, sizes[i].height);
+      /* The window's widget is the size less its shadow and border. */
+      while ((ABS (gtk_widget_get_height (window) - sizes[i].height) > 20 ||
+              gtk_widget_has_css_class (GTK_WIDGET (scan_page), "compact") != sizes[i].compact) &&
+             g_get_monotonic_time () < deadline)
+        iterate ();
+      settle (200);
+      g_assert_cmpint (ABS (gtk_widget_get_height (window) - sizes[i].height), <=, 20);
+      g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (scan_page), "compact"), ==, sizes[i].compact);
+      g_assert_true (gtk_widget_compute_bounds (count, window, &bounds));
+      g_test_message ("%dx%d: lead count from y %.0f to %.0f of %d", sizes[i].width, sizes[i].height,
+                      bounds.origin.y, bounds.origin.y + bounds.size.height, gtk_widget_get_height (window));
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+    }
+}
+
 /* Without a camera the button opens a photo from a file; a QR code on the
  * card wins over OCR, and a second card of the same visitor makes no
  * second lead. */
@@ -933,6 +966,7 @@ main (int argc, char *argv[])
   ADD ("/gui/kiosk/camera", test_camera);
   ADD ("/gui/kiosk/business-card", test_business_card);
   ADD ("/gui/kiosk/business-card-file", test_business_card_file);
+  ADD ("/gui/kiosk/small-screen", test_small_screen);
 #undef ADD
 
   return g_test_run ();
