@@ -412,6 +412,84 @@ test_rescore_many (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
 }
 
+static char *
+index_sql (FlStore *store)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+  sqlite3_stmt *stmt = fl_store_prepare (store,
+                                         "SELECT name, sql FROM sqlite_master "
+                                         "WHERE type = 'index' AND tbl_name = 'leads' ORDER BY name",
+                                         NULL);
+
+  g_assert_nonnull (stmt);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (all, "%s: %s\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1));
+  sqlite3_reset (stmt);
+  return g_string_free (g_steal_pointer (&all), FALSE);
+}
+
+/* A run that rewrites most of a large event builds the score, status and
+ * upload indexes again instead of updating them row by row: afterwards
+ * they are all there, the same, and answer the same as before. */
+static void
+test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlRescoreReport) again = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_store_begin (f->store, &error));
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+      g_autoptr(JsonNode) value = json_node_new (JSON_NODE_VALUE);
+
+      json_node_set_string (value, "now");
+      fl_lead_set_answer (lead, "timeframe", value);
+      if (i % 3 == 0)
+        fl_lead_add_interaction (lead, "demo", NULL);
+      g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
+      g_assert_true (fl_store_save_lead_in_transaction (f->store, lead, "test", &error));
+    }
+  g_assert_true (fl_store_commit (f->store, &error));
+  before = index_sql (f->store);
+  g_assert_nonnull (strstr (before, "leads_event_status_score"));
+
+  _fl_rescore_set_rebuild_min_leads (1000);
+  /* A dry run changes nothing, indexes included. */
+  report = fl_rescore (f->store, stricter, NULL, TRUE, "tester", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&report, fl_rescore_report_free);
+  report = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_changed, ==, 3000);
+  after = index_sql (f->store);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
+                   ==, 0);
+  /* The indexes answer as the table does. */
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_status "
+                                    "WHERE event = (SELECT event FROM leads LIMIT 1) AND status = 'MQL'"),
+                   ==, count (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE status = 'MQL'"));
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_score "
+                                    "WHERE event = (SELECT event FROM leads LIMIT 1) AND score >= 15"),
+                   ==, count (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE score >= 15"));
+
+  /* Nothing left to change: the indexes are left alone. */
+  again = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->n_changed, ==, 0);
+  g_free (after);
+  after = index_sql (f->store);
+  g_assert_cmpstr (after, ==, before);
+  _fl_rescore_set_rebuild_min_leads (20000);
+}
+
 /* The demo event is seeded with the bundled model and its leads scored. */
 static void
 test_demo_seed (void)
@@ -476,6 +554,7 @@ main (int argc, char **argv)
   ADD ("/rescore/active-model", test_rescore_active_model);
   ADD ("/rescore/version-conflict", test_rescore_version_conflict);
   ADD ("/rescore/many", test_rescore_many);
+  ADD ("/rescore/rebuilds-indexes", test_rescore_rebuilds_indexes);
 #undef ADD
   g_test_add_func ("/rescore/demo-seed", test_demo_seed);
 

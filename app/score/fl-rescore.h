@@ -42,4 +42,8 @@ FlRescoreReport  *fl_rescore              (FlStore         *store,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRescoreReport, fl_rescore_report_free)
 
+/* For tests: from how many leads a run that rewrites most of them builds
+ * the score and status indexes again instead of updating them. */
+void              _fl_rescore_set_rebuild_min_leads (guint n_leads);
+
 G_END_DECLS
