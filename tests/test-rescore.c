@@ -460,6 +460,11 @@ test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
   before = index_sql (f->store);
   g_assert_nonnull (strstr (before, "leads_event_status_score"));
 
+  /* A connector: every changed lead is queued again, its upload state
+   * (in an index too) set anew. */
+  g_assert_true (fl_store_exec (f->store, "INSERT INTO connectors (name, type, created_at) "
+                                          "VALUES ('crm', 'webhook', 'x');"
+                                          "UPDATE leads SET upload_state = 4", &error));
   _fl_rescore_set_rebuild_min_leads (1000);
   /* A dry run changes nothing, indexes included. */
   report = fl_rescore (f->store, stricter, NULL, TRUE, "tester", &error);
@@ -476,6 +481,10 @@ test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_status "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND status = 'MQL'"),
                    ==, count (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE status = 'MQL'"));
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_upload "
+                                    "WHERE event = (SELECT event FROM leads LIMIT 1) AND upload_state = 2"),
+                   ==, 3000);
+  g_assert_cmpint (count (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3000);
   g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_score "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND score >= 15"),
                    ==, count (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE score >= 15"));

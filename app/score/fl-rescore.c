@@ -758,15 +758,24 @@ worker_run (gpointer data)
 static gboolean
 drop_rewritten_indexes (FlStore *store, GPtrArray *saved, GError **error)
 {
+  sqlite3_stmt *stmt = fl_store_prepare (store, "SELECT count(*) FROM connectors WHERE enabled", error);
+  gboolean uploading;
+
+  if (stmt == NULL)
+    return FALSE;
+  uploading = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+
   for (guint i = 0; i < G_N_ELEMENTS (rewritten_indexes); i++)
     {
-      sqlite3_stmt *stmt = fl_store_prepare (store,
-                                             "SELECT sql FROM sqlite_master "
-                                             "WHERE type = 'index' AND name = ?1",
-                                             error);
       g_autofree char *drop = NULL;
       int rc;
 
+      /* Without a connector no lead is queued again: its upload state stays. */
+      if (!uploading && g_str_equal (rewritten_indexes[i], "leads_event_upload"))
+        continue;
+      stmt = fl_store_prepare (store, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                               error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, rewritten_indexes[i], -1, SQLITE_STATIC);
