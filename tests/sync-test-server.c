@@ -51,15 +51,27 @@ typedef struct
   SoupServerMessage *msg;
   guint              status;
   char              *json;
+  gboolean           gone;   /* the client hung up (its own timeout) first */
 } Delayed;
+
+static void
+delayed_gone_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  ((Delayed *) user_data)->gone = TRUE;
+}
 
 static gboolean
 delayed_cb (gpointer user_data)
 {
   Delayed *delayed = user_data;
 
-  respond_json (delayed->msg, delayed->status, delayed->json);
-  soup_server_message_unpause (delayed->msg);
+  g_signal_handlers_disconnect_by_func (delayed->msg, delayed_gone_cb, delayed);
+  /* A message whose connection is gone has nothing left to answer. */
+  if (!delayed->gone)
+    {
+      respond_json (delayed->msg, delayed->status, delayed->json);
+      soup_server_message_unpause (delayed->msg);
+    }
   g_object_unref (delayed->msg);
   g_free (delayed->json);
   g_free (delayed);
@@ -76,6 +88,8 @@ respond_later (Server *self, SoupServerMessage *msg, guint status, const char *j
   delayed->status = status;
   delayed->json = g_strdup (json);
   soup_server_message_pause (msg);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (delayed_gone_cb), delayed);
+  g_signal_connect (msg, "finished", G_CALLBACK (delayed_gone_cb), delayed);
   g_source_set_callback (source, delayed_cb, delayed, NULL);
   g_source_attach (source, self->context);
   g_source_unref (source);

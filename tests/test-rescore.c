@@ -240,6 +240,47 @@ test_override (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override'"), ==, 2);
 }
 
+/* Cleared where no model is in force (an event without one, leads
+ * imported with their scores): the status recorded with the last score
+ * stands again, not the one set by hand. */
+static void
+test_override_cleared_without_model (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(FlLead) plain = fl_lead_new ();
+  g_autoptr(FlLead) stored = NULL;
+  g_autoptr(JsonNode) breakdown = json_from_string ("[{\"source\":\"question\",\"id\":\"timeframe\",\"points\":70},"
+                                                    "{\"source\":\"status\",\"id\":\"SAL\"}]", &error);
+
+  g_assert_no_error (error);
+  fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Dora Scored");
+  fl_lead_set_score (lead, 70);
+  fl_lead_set_status (lead, FL_STATUS_SAL);
+  fl_lead_set_breakdown (lead, breakdown);
+  fl_lead_set_field (plain, FL_FIELD_FULL_NAME, "Emil Unscored");
+  g_assert_true (fl_store_save_lead (f->store, lead, "test", &error));
+  g_assert_true (fl_store_save_lead (f->store, plain, "test", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      FlLead *which = i == 0 ? lead : plain;
+
+      g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (which), "DISQUALIFIED", "Petra",
+                                             "Press, not a buyer", &error));
+      stored = reload (f, which);
+      g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_DISQUALIFIED);
+      g_clear_object (&stored);
+      g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (which), NULL, "Petra", NULL, &error));
+      g_assert_no_error (error);
+      stored = reload (f, which);
+      g_assert_null (fl_lead_get_override_status (stored));
+      g_assert_cmpint (fl_lead_get_status (stored), ==, i == 0 ? FL_STATUS_SAL : FL_STATUS_MQL);
+      g_clear_object (&stored);
+    }
+}
+
 /* The same leads, a dry run then a real run with a changed model. */
 static void
 test_rescore (Fixture *f, gconstpointer data)
@@ -559,6 +600,7 @@ main (int argc, char **argv)
   ADD ("/rescore/activate", test_activate);
   ADD ("/rescore/score-at-capture", test_score_at_capture);
   ADD ("/rescore/override", test_override);
+  ADD ("/rescore/override-cleared-without-model", test_override_cleared_without_model);
   ADD ("/rescore/dry-run-vs-real", test_rescore);
   ADD ("/rescore/active-model", test_rescore_active_model);
   ADD ("/rescore/version-conflict", test_rescore_version_conflict);

@@ -51,5 +51,6 @@ GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow
                                                         guint         index);
 
 AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
+GtkWidget           *_fl_lead_detail_get_clear_override (FlLeadDetail *self);
 
 G_END_DECLS

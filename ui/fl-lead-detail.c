@@ -33,6 +33,7 @@ struct _FlLeadDetail
   AdwEntryRow     *field_rows[FL_N_FIELDS];
   GtkTextBuffer   *notes;
   GtkWidget       *save_button;
+  GtkWidget       *clear_override_button;  /* in the page, while there is an override */
   AdwToastOverlay *toasts;
 };
 
@@ -220,6 +221,17 @@ build_answers (FlLeadDetail *self, AdwPreferencesPage *page)
 }
 
 static void
+clear_override_cb (FlLeadDetail *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_lead_detail_clear_override (self, &error))
+    toast_error (self, _("Cannot change the status"), error);
+  else
+    toast (self, _("The scoring model decides the status again"));
+}
+
+static void
 build_score (FlLeadDetail *self, AdwPreferencesPage *page)
 {
   AdwPreferencesGroup *group = add_group (page, _("Score"));
@@ -245,7 +257,15 @@ build_score (FlLeadDetail *self, AdwPreferencesPage *page)
         g_strdup_printf (_("By %s: %s"), fl_lead_get_override_by (self->lead) ? fl_lead_get_override_by (self->lead) : "?",
                          fl_lead_get_override_reason (self->lead) ? fl_lead_get_override_reason (self->lead) : "");
       GtkWidget *row = add_row (group, title, subtitle);
+      GtkWidget *clear = gtk_button_new_with_mnemonic (_("_Clear"));
+
       gtk_widget_add_css_class (row, "override-row");
+      /* Back to the status the model computes, audited like the override. */
+      gtk_widget_set_valign (clear, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (clear, _("Let the scoring model decide the status again"));
+      g_signal_connect_swapped (clear, "clicked", G_CALLBACK (clear_override_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), clear);
+      self->clear_override_button = clear;
     }
   for (guint i = 0; i < n; i++)
     {
@@ -393,6 +413,7 @@ show_lead (FlLeadDetail *self)
   g_autofree char *score = NULL;
   const char *name;
 
+  self->clear_override_button = NULL;
   if (self->lead == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -817,6 +838,37 @@ fl_lead_detail_override_status (FlLeadDetail *self, const char *status, const ch
   fl_lead_detail_set_lead (self, uuid);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
+}
+
+/**
+ * fl_lead_detail_clear_override:
+ *
+ * Clears a status set by hand: the lead takes the status its score gives
+ * again. Audited, with who cleared it.
+ */
+gboolean
+fl_lead_detail_clear_override (FlLeadDetail *self, GError **error)
+{
+  g_autofree char *uuid = NULL;
+
+  g_return_val_if_fail (FL_IS_LEAD_DETAIL (self), FALSE);
+  g_return_val_if_fail (self->lead != NULL, FALSE);
+
+  if (fl_lead_get_override_status (self->lead) == NULL)
+    return TRUE;
+  if (!fl_scorer_set_override (self->store, fl_lead_get_uuid (self->lead), NULL,
+                               self->actor ? self->actor : "back office", NULL, error))
+    return FALSE;
+  uuid = g_strdup (fl_lead_get_uuid (self->lead));
+  fl_lead_detail_set_lead (self, uuid);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  return TRUE;
+}
+
+GtkWidget *
+_fl_lead_detail_get_clear_override (FlLeadDetail *self)
+{
+  return self->clear_override_button;
 }
 
 /**

@@ -27,6 +27,8 @@ gboolean    fl_lead_detail_override_status (FlLeadDetail *self,
                                             const char   *status,
                                             const char   *reason,
                                             GError      **error);
+gboolean    fl_lead_detail_clear_override  (FlLeadDetail *self,
+                                            GError      **error);
 gboolean    fl_lead_detail_send_again      (FlLeadDetail *self,
                                             gint64       *n_queued,
                                             GError      **error);

@@ -309,6 +309,30 @@ fl_scorer_score_lead (FlStore *store, FlLead *lead, GError **error)
   return TRUE;
 }
 
+/* The status the breakdown's last entry records (the scorer writes one
+ * for every lead it scores); MQL, the status of a lead never scored. */
+static FlStatus
+computed_status (FlLead *lead)
+{
+  JsonNode *breakdown = fl_lead_get_breakdown (lead);
+  JsonArray *entries = breakdown != NULL && JSON_NODE_HOLDS_ARRAY (breakdown)
+                         ? json_node_get_array (breakdown) : NULL;
+  FlStatus status = FL_STATUS_MQL;
+
+  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+    {
+      JsonNode *node = json_array_get_element (entries, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      FlStatus recorded;
+
+      if (entry != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (entry, "source", NULL), "status") == 0 &&
+          fl_status_from_string (json_object_get_string_member_with_default (entry, "id", ""), &recorded))
+        status = recorded;
+    }
+  return status;
+}
+
 /**
  * fl_scorer_set_override:
  * @status: (nullable): "MQL", "SAL" or "DISQUALIFIED"; %NULL clears the
@@ -349,6 +373,10 @@ fl_scorer_set_override (FlStore *store, const char *lead_uuid, const char *statu
 
   before = fl_lead_get_status (lead);
   fl_lead_set_override (lead, status, by, reason);
+  /* Cleared: the status computed when the lead was last scored stands
+   * again; with a model in force the scorer computes it afresh below. */
+  if (status == NULL)
+    fl_lead_set_status (lead, computed_status (lead));
   if (!fl_scorer_score_lead (store, lead, error))
     return FALSE;
   if (status != NULL)

@@ -535,6 +535,29 @@ test_override (Fixture *fixture, gconstpointer data)
   /* A bare override without a reason is refused. */
   g_assert_false (fl_lead_detail_override_status (detail, "SAL", "  ", &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Cleared from its row: the model decides again, and the audit says who. */
+  g_assert_nonnull (_fl_lead_detail_get_clear_override (detail));
+  g_assert_true (gtk_widget_get_mapped (_fl_lead_detail_get_clear_override (detail)));
+  g_signal_emit_by_name (_fl_lead_detail_get_clear_override (detail), "clicked");
+  g_assert_null (_fl_lead_detail_get_clear_override (detail));
+  g_clear_object (&stored);
+  stored = fl_store_get_lead (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_null (fl_lead_get_override_status (stored));
+  /* No model in this event, no status in the breakdown: a lead never
+   * scored is MQL. */
+  g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_MQL);
+  stmt = fl_store_prepare (fixture->store,
+                           "SELECT actor, detail FROM audit WHERE lead_uuid = ? AND action = 'status-override' "
+                           "ORDER BY id DESC LIMIT 1",
+                           &error);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "Lena");
+  g_assert_nonnull (strstr ((const char *) sqlite3_column_text (stmt, 1), "cleared"));
+  sqlite3_reset (stmt);
 }
 
 static void
