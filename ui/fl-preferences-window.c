@@ -155,6 +155,21 @@ suffix_button (const char *label, GCallback callback, gpointer data)
   return button;
 }
 
+/* A row's flat trash button; @callback gets the button, with NAME as its
+ * data "name", and asks before removing anything. */
+static GtkWidget *
+trash_button (const char *name, GCallback callback, gpointer data)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Remove"));
+  g_object_set_data_full (G_OBJECT (button), "name", g_strdup (name), g_free);
+  g_signal_connect (button, "clicked", callback, data);
+  return button;
+}
+
 static char *
 entry_text (gpointer editable)
 {
@@ -331,27 +346,37 @@ remove_staff_response_cb (AdwMessageDialog *dialog, const char *response, FlPref
   load_staff (self);
 }
 
+/* Asks before removing NAME; @response_cb gets "remove" or "cancel", the
+ * name as the dialog's data "name". */
+static AdwMessageDialog *
+ask_to_remove (FlPreferencesWindow *self, const char *heading, const char *body, const char *name,
+               GCallback response_cb)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
+  g_signal_connect (dialog, "response", response_cb, self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
 static void
 remove_staff_cb (GtkButton *button, FlPreferencesWindow *self)
 {
   const char *name = g_object_get_data (G_OBJECT (button), "name");
-  GtkWidget *dialog;
+  g_autofree char *body = NULL;
 
   if (g_strcmp0 (name, self->actor) == 0)
     {
       toast (self, _("You cannot remove yourself; ask a colleague to do it"));
       return;
     }
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Staff Member?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("%s will no longer be able to open the back office. The leads they captured stay."),
-                                  name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
-  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (remove_staff_response_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  body = g_strdup_printf (_("%s will no longer be able to open the back office. The leads they captured stay."),
+                          name);
+  ask_to_remove (self, _("Remove Staff Member?"), body, name, G_CALLBACK (remove_staff_response_cb));
 }
 
 static void
@@ -370,14 +395,9 @@ load_staff (FlPreferencesWindow *self)
     {
       GtkWidget *row = add_row (self->staff_group, self->staff_rows, names[i],
                                 g_strcmp0 (names[i], self->actor) == 0 ? _("You") : NULL);
-      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
 
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Remove"));
-      g_object_set_data_full (G_OBJECT (button), "name", g_strdup (names[i]), g_free);
-      g_signal_connect (button, "clicked", G_CALLBACK (remove_staff_cb), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 trash_button (names[i], G_CALLBACK (remove_staff_cb), self));
     }
 }
 
@@ -1123,6 +1143,48 @@ edit_connector_cb (GtkButton *button, FlPreferencesWindow *self)
 }
 
 static void
+remove_connector_response_cb (AdwMessageDialog *dialog, const char *response, FlPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlOutbox) outbox = NULL;
+  const char *name = g_object_get_data (G_OBJECT (dialog), "name");
+
+  if (g_strcmp0 (response, "remove") != 0)
+    return;
+  outbox = fl_outbox_new (self->store);
+  if (!fl_outbox_remove_connector (outbox, name, &error))
+    {
+      toast_error (self, error);
+      return;
+    }
+  fl_store_add_audit (self->store, NULL, self->actor, "connector-removed", name, NULL);
+  toast (self, _("Connector removed"));
+  load_connectors (self);
+}
+
+/**
+ * _fl_preferences_window_ask_remove_connector:
+ *
+ * What the Remove button of a connector's row opens.
+ */
+AdwMessageDialog *
+_fl_preferences_window_ask_remove_connector (FlPreferencesWindow *self, const char *name)
+{
+  g_autofree char *heading = g_strdup_printf (_("Remove Connector “%s”?"), name);
+
+  return ask_to_remove (self, heading,
+                        _("Leads waiting for it will not be uploaded there. The leads stay on this kiosk, "
+                          "and what was uploaded stays in the CRM."),
+                        name, G_CALLBACK (remove_connector_response_cb));
+}
+
+static void
+remove_connector_cb (GtkButton *button, FlPreferencesWindow *self)
+{
+  _fl_preferences_window_ask_remove_connector (self, g_object_get_data (G_OBJECT (button), "name"));
+}
+
+static void
 load_connectors (FlPreferencesWindow *self)
 {
   g_autoptr(GError) error = NULL;
@@ -1156,6 +1218,9 @@ load_connectors (FlPreferencesWindow *self)
       g_object_set_data_full (G_OBJECT (button), "name", g_strdup (fl_connector_get_name (connector)), g_free);
       g_signal_connect (button, "clicked", G_CALLBACK (edit_connector_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 trash_button (fl_connector_get_name (connector),
+                                               G_CALLBACK (remove_connector_cb), self));
     }
   if (connectors->len == 0)
     add_row (self->connectors_group, self->connector_rows, _("No connector yet"),

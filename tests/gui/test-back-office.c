@@ -866,6 +866,19 @@ test_export (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_lines (some), ==, 3 + 1);
 }
 
+static gint64
+query_count (FlStore *store, const char *sql)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store, sql, NULL);
+  gint64 n;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
 static void
 test_upload_now (Fixture *fixture, gconstpointer data)
 {
@@ -903,6 +916,23 @@ test_upload_now (Fixture *fixture, gconstpointer data)
   sqlite3_reset (stmt);
   g_assert_cmpint (done, ==, fixture->expected.n_leads);
   screenshot (GTK_WIDGET (preferences), "settings-upload-done");
+
+  /* Removed after a question: its queue goes, the leads and the audit stay. */
+  {
+    AdwMessageDialog *dialog = _fl_preferences_window_ask_remove_connector (preferences, "hook");
+
+    adw_message_dialog_response (dialog, "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM connectors"), ==, 1);
+    dialog = _fl_preferences_window_ask_remove_connector (preferences, "hook");
+    adw_message_dialog_response (dialog, "remove");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
+    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM outbox"), ==, 0);
+    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM leads"), ==, fixture->expected.n_leads);
+    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM audit WHERE action = 'connector-removed' "
+                                                  "AND detail = 'hook' AND actor = 'Lena'"), ==, 1);
+  }
   gtk_window_destroy (GTK_WINDOW (preferences));
   iterate_for (100);
   server_free (server);
