@@ -29,6 +29,7 @@ struct _FlThanksPage
   GtkLabel   *hint_label;
   GtkPicture *qr_picture;
   GtkLabel   *link_label;
+  GtkWidget  *next_button;
 };
 
 G_DEFINE_FINAL_TYPE (FlThanksPage, fl_thanks_page, ADW_TYPE_BIN)
@@ -98,6 +99,9 @@ fl_thanks_page_map (GtkWidget *widget)
   FlThanksPage *self = FL_THANKS_PAGE (widget);
 
   GTK_WIDGET_CLASS (fl_thanks_page_parent_class)->map (widget);
+  /* Enter moves on; the link (selectable, for copying) would otherwise
+   * take the focus and show itself all selected. */
+  gtk_widget_grab_focus (self->next_button);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->timeout_id = g_timeout_add (self->timeout_ms, timeout_cb, self);
 }
@@ -157,6 +161,7 @@ fl_thanks_page_class_init (FlThanksPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlThanksPage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, FlThanksPage, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, FlThanksPage, link_label);
+  gtk_widget_class_bind_template_child (widget_class, FlThanksPage, next_button);
 
   gtk_widget_class_install_action (widget_class, "thanks.next", NULL, next_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "thanks.next", NULL);
