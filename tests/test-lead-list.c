@@ -181,6 +181,54 @@ test_sorting (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_lead_get_field (a, FL_FIELD_COMPANY), ==, "Acme Ltd");
 }
 
+static gint64
+listed (FlStore *store, const FlLeadQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) leads = fl_store_list_leads (store, query, &error);
+
+  g_assert_no_error (error);
+  return leads->len;
+}
+
+/* A search alone is counted from the full-text index while every lead is
+ * of the active event; with another event's leads in the file, by the
+ * event too. Either way the count is what the list holds. */
+static void
+test_search_count (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlEvent) active = fl_store_get_active_event (fixture->store, &error);
+  g_autoptr(FlEvent) other = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+  FlLeadQuery muller = { .search = "muller" };
+  gint64 n;
+
+  n = fl_store_count_leads (fixture->store, &muller, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, N_LEADS / 4 + 1 + 1);  /* Müller AG every fourth, and one Müller */
+  g_assert_cmpint (n, ==, listed (fixture->store, &muller));
+
+  other->name = g_strdup ("Other show");
+  created = fl_store_create_event (fixture->store, other, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_store_set_active_event (fixture->store, created->uuid, &error));
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+
+      fl_lead_set_field (lead, FL_FIELD_LAST_NAME, "Müller");
+      g_assert_true (fl_store_save_lead (fixture->store, lead, NULL, &error));
+    }
+  g_assert_cmpint (fl_store_count_leads (fixture->store, &muller, &error), ==, 5);
+  g_assert_true (fl_store_set_active_event (fixture->store, active->uuid, &error));
+  g_assert_cmpint (fl_store_count_leads (fixture->store, &muller, &error), ==, n);
+  g_assert_cmpint (listed (fixture->store, &muller), ==, n);
+  g_assert_cmpint (fl_store_count_leads (fixture->store, &(FlLeadQuery) { .search = "muller", .event = created->uuid },
+                                         &error), ==, 5);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,6 +238,7 @@ main (int argc, char **argv)
   ADD ("/lead-list/paging", test_paging);
   ADD ("/lead-list/filters", test_filters);
   ADD ("/lead-list/sorting", test_sorting);
+  ADD ("/lead-list/search-count", test_search_count);
 #undef ADD
 
   return g_test_run ();

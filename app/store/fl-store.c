@@ -1302,6 +1302,29 @@ order_by (const FlLeadQuery *query)
   return orders[sort][query && query->ascending ? 1 : 0];
 }
 
+/* Whether no lead belongs to another event than @event (%NULL: any):
+ * two seeks in the event index. */
+static gboolean
+event_has_every_lead (FlStore *self, const char *event)
+{
+  sqlite3_stmt *stmt;
+  gboolean others = TRUE;
+
+  if (event == NULL)
+    return TRUE;
+  stmt = fl_store_prepare (self,
+                           "SELECT EXISTS (SELECT 1 FROM leads WHERE event < ?1) "
+                           "    OR EXISTS (SELECT 1 FROM leads WHERE event > ?1)",
+                           NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    others = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return !others;
+}
+
 /**
  * fl_store_list_leads:
  * @query: (nullable): what to list; %NULL for every lead of the active event
@@ -1370,7 +1393,14 @@ fl_store_count_leads (FlStore *self, const FlLeadQuery *query, GError **error)
   where = build_where (self, query, &event, &match, error);
   if (where == NULL)
     return -1;
-  sql = g_strdup_printf ("SELECT count(*) FROM leads %s", where);
+  /* A search alone, where every lead is of the event: the full-text index
+   * counts its matches without looking up each one's event (a word in a
+   * third of 100,000 leads: 60–84 ms the long way). */
+  if (match != NULL && query->status == NULL && query->captured_by == NULL && query->since == NULL &&
+      query->until == NULL && query->upload == FL_UPLOAD_ANY && event_has_every_lead (self, event))
+    sql = g_strdup ("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match");
+  else
+    sql = g_strdup_printf ("SELECT count(*) FROM leads %s", where);
   stmt = fl_store_prepare (self, sql, error);
   if (stmt == NULL)
     return -1;
