@@ -27,3 +27,18 @@ fl_test_remove_tree (const char *path)
   else
     g_unlink (path);
 }
+
+/* The first column of the one row @sql gives, e.g. a count. */
+gint64
+fl_test_query_int (FlStore *store, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = fl_store_prepare (store, sql, &error);
+  gint64 value;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}

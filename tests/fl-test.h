@@ -6,8 +6,12 @@
 
 #include <glib.h>
 
+#include "store/fl-store.h"
+
 G_BEGIN_DECLS
 
-void fl_test_remove_tree (const char *path);
+void   fl_test_remove_tree (const char *path);
+gint64 fl_test_query_int   (FlStore    *store,
+                            const char *sql);
 
 G_END_DECLS

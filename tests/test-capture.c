@@ -9,6 +9,7 @@
 
 #include "store/fl-capture.h"
 #include "store/fl-roster-store.h"
+#include "fl-test.h"
 
 typedef struct
 {
@@ -66,20 +67,6 @@ capture (Fixture *fixture, const char *payload, FlSource source)
   return result;
 }
 
-static gint64
-count (Fixture *fixture, const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = fl_store_prepare (fixture->store, sql, &error);
-  gint64 n;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
-}
-
 static guint
 count_interactions (FlLead *lead, const char *kind)
 {
@@ -119,7 +106,7 @@ test_new_badge_lead (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_lead_get_field (stored, FL_FIELD_FULL_NAME), ==, "Anna Muster");
   g_assert_nonnull (strstr (fl_lead_get_raw_payload (stored), "MECARD:"));
   g_assert_cmpuint (count_interactions (stored, "badge-scan"), ==, 1);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM audit WHERE action = 'captured'"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'captured'"), ==, 1);
 }
 
 typedef struct
@@ -163,14 +150,14 @@ test_dedup (Fixture *fixture, gconstpointer data)
   if (c->match == FL_CAPTURE_MATCH_NONE)
     {
       g_assert_cmpstr (fl_lead_get_uuid (first->lead), !=, fl_lead_get_uuid (second->lead));
-      g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 2);
+      g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 2);
     }
   else
     {
       g_assert_cmpstr (fl_lead_get_uuid (first->lead), ==, fl_lead_get_uuid (second->lead));
-      g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 1);
+      g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 1);
       g_assert_cmpuint (count_interactions (second->lead, "repeat-visit"), ==, 1);
-      g_assert_cmpint (count (fixture, "SELECT count(*) FROM audit WHERE action = 'repeat-visit'"), ==, 1);
+      g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'repeat-visit'"), ==, 1);
     }
 }
 
@@ -237,7 +224,7 @@ test_merge_fills_and_answers (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_interactions (stored, "repeat-visit"), ==, 1);
   g_assert_cmpuint (count_interactions (stored, "demo"), ==, 1);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (fl_lead_get_consent (stored)), "given"));
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM consents"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM consents"), ==, 1);
 
   /* The audit row names the match and keeps the second raw payload. */
   stmt = fl_store_prepare (fixture->store, "SELECT detail FROM audit WHERE action = 'repeat-visit'", &error);
@@ -263,7 +250,7 @@ test_other_event_is_new (Fixture *fixture, gconstpointer data)
   second = capture (fixture, "TKT-1", FL_SOURCE_BADGE);
   g_assert_cmpint (second->match, ==, FL_CAPTURE_MATCH_NONE);
   g_assert_cmpstr (fl_lead_get_event (second->lead), ==, created->uuid);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 2);
 }
 
 static void
@@ -321,7 +308,7 @@ test_unknown_and_garbage_kept (Fixture *fixture, gconstpointer data)
   request.payload_length = -1;
   g_assert_null (fl_capture (fixture->store, &request, &error));
   g_assert_error (error, FL_PAYLOAD_ERROR, FL_PAYLOAD_ERROR_EMPTY);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 2);
 }
 
 static gboolean
@@ -375,7 +362,7 @@ test_score_hook (Fixture *fixture, gconstpointer data)
   unscored = fl_capture (fixture->store, &request, &error);
   g_assert_no_error (error);
   g_assert_error (unscored->score_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads WHERE badge_id = 'TKT-10'"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads WHERE badge_id = 'TKT-10'"), ==, 1);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "store/fl-card-photo.h"
 #include "store/fl-privacy.h"
+#include "fl-test.h"
 
 #define MARKER "FAIRLEAD-CARD-PHOTO-MARKER-7f3a"
 
@@ -127,19 +128,6 @@ file_contains (const char *path, const char *needle)
   return memmem (contents, length, needle, strlen (needle)) != NULL;
 }
 
-static int
-count (Fixture *fixture, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  int value;
-
-  sqlite3_prepare_v2 (fl_store_get_db (fixture->store), sql, -1, &stmt, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static void
 test_encode (void)
 {
@@ -220,12 +208,12 @@ test_save_load (Fixture *fixture, gconstpointer data)
   loaded = fl_card_photo_load (fixture->store, fl_lead_get_uuid (lead), &taken_at, &error);
   g_assert_true (g_bytes_equal (loaded, second));
   g_assert_nonnull (taken_at);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM card_photos"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM card_photos"), ==, 1);
 
   /* Saving the lead again (every edit on the lead page) keeps the photo. */
   fl_lead_set_field (lead, FL_FIELD_COMPANY, "Hafen Logistik GmbH");
   g_assert_true (fl_store_save_lead (fixture->store, lead, "Tom", &error));
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM card_photos"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM card_photos"), ==, 1);
 
   g_assert_false (fl_card_photo_save (fixture->store, "no-such-lead", jpeg, NULL, &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
@@ -275,7 +263,7 @@ test_export_and_erase (Fixture *fixture, gconstpointer data)
   g_assert_true (fl_privacy_scrub_files (fixture->store, &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM card_photos"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM card_photos"), ==, 1);
   g_assert_false (file_contains (fixture->path, MARKER));
   g_assert_false (file_contains (wal, MARKER));
   g_assert_null (fl_card_photo_load (fixture->store, fl_lead_get_uuid (lead), NULL, &error));

@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "store/fl-privacy.h"
+#include "fl-test.h"
 
 typedef struct
 {
@@ -97,19 +98,6 @@ file_contains (const char *path, const char *needle)
   return memmem (contents, length, needle, strlen (needle)) != NULL;
 }
 
-static int
-count (Fixture *fixture, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  int value;
-
-  sqlite3_prepare_v2 (fl_store_get_db (fixture->store), sql, -1, &stmt, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static void
 test_export (Fixture *fixture, gconstpointer data)
 {
@@ -187,13 +175,13 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
     }
   /* The other lead is whole, and the audit knows only that one was erased. */
   g_assert_true (file_contains (fixture->path, "Lovelace") || file_contains (wal, "Lovelace"));
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 1);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM answers"), ==, 1);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM interactions"), ==, 1);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM consents"), ==, 0);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM attendees"), ==, 0);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads_fts WHERE leads_fts MATCH 'zwirbelmeier'"), ==, 0);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'Marketing' AND detail IS NULL"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM answers"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM interactions"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM consents"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM attendees"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads_fts WHERE leads_fts MATCH 'zwirbelmeier'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'Marketing' AND detail IS NULL"), ==, 1);
 
   g_assert_false (fl_privacy_erase_lead (fixture->store, uuid, "Marketing", &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
@@ -232,18 +220,18 @@ test_purge (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (due->len, ==, 2);
   g_assert_true (g_ptr_array_find_with_equal_func (due, fl_lead_get_uuid (old_upload), g_str_equal, NULL));
   g_assert_true (g_ptr_array_find_with_equal_func (due, fl_lead_get_uuid (never), g_str_equal, NULL));
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 3);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 3);
   g_clear_pointer (&due, g_ptr_array_unref);
 
   due = fl_privacy_purge (fixture->store, april, FALSE, NULL, &error);
   g_assert_cmpuint (due->len, ==, 2);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 1);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'retention'"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'retention'"), ==, 2);
   g_clear_pointer (&due, g_ptr_array_unref);
 
   due = fl_privacy_purge (fixture->store, june, FALSE, NULL, &error);
   g_assert_cmpuint (due->len, ==, 1);
-  g_assert_cmpint (count (fixture, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 0);
 }
 
 static void

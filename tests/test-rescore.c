@@ -11,6 +11,7 @@
 #include "score/fl-model-store.h"
 #include "score/fl-rescore.h"
 #include "score/fl-scorer.h"
+#include "fl-test.h"
 
 /* SAL at 30: timeframe "now" (25) and a demo (10) make a SAL. */
 #define MODEL_TEMPLATE                                                                             \
@@ -80,19 +81,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
-static gint64
-count (FlStore *store, const char *sql)
-{
-  sqlite3_stmt *stmt = fl_store_prepare (store, sql, NULL);
-  gint64 n;
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
-}
-
 static FlLead *
 save_lead (Fixture *f, const char *name, const char *title, const char *timeframe, gboolean demo)
 {
@@ -150,7 +138,7 @@ test_activate (Fixture *f, gconstpointer data)
   /* Loading the same model again is harmless. */
   g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 1);
 
   /* Same version, other content: refused, and the model in force stays. */
   g_assert_false (fl_model_store_activate (f->store, changed, "tester", &error));
@@ -166,8 +154,8 @@ test_activate (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   loaded = fl_model_store_load_for_event (f->store, NULL, &error);
   g_assert_cmpint (fl_model_get_version (loaded), ==, 2);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 2);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'model-loaded'"), ==, 3);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'model-loaded'"), ==, 3);
 }
 
 static void
@@ -228,7 +216,7 @@ test_override (Fixture *f, gconstpointer data)
   stored = reload (f, lead);
   g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
   g_assert_cmpstr (fl_lead_get_override_by (stored), ==, "Petra");
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override' "
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override' "
                                     "AND detail = 'MQL → SAL: Met the CTO at dinner'"), ==, 1);
   g_clear_object (&stored);
 
@@ -237,7 +225,7 @@ test_override (Fixture *f, gconstpointer data)
   stored = reload (f, lead);
   g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_MQL);
   g_assert_null (fl_lead_get_override_status (stored));
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override'"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override'"), ==, 2);
 }
 
 /* Cleared where no model is in force (an event without one, leads
@@ -301,7 +289,7 @@ test_rescore (Fixture *f, gconstpointer data)
   g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (kept), "SAL", "Petra", "Key account", &error));
   g_assert_cmpint (fl_lead_get_status (sal), ==, FL_STATUS_SAL);
   g_assert_cmpint (fl_lead_get_status (student), ==, FL_STATUS_DISQUALIFIED);
-  audits_before = count (f->store, "SELECT count(*) FROM audit");
+  audits_before = fl_test_query_int (f->store, "SELECT count(*) FROM audit");
   g_assert_true (fl_store_exec (f->store, "INSERT INTO connectors (name, type, created_at) "
                                           "VALUES ('crm', 'webhook', '2026-06-01T00:00:00.000Z')",
                                 &error));
@@ -326,8 +314,8 @@ test_rescore (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
   g_assert_cmpint (fl_lead_get_score (stored), ==, 35);
   g_clear_object (&stored);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit"), ==, audits_before);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit"), ==, audits_before);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 1);
 
   real = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
@@ -364,21 +352,21 @@ test_rescore (Fixture *f, gconstpointer data)
   g_clear_object (&stored);
 
   /* A new score or status goes to the CRM again. */
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
                                     "WHERE l.full_name = 'Mo Ql'"), ==, 0);
 
   /* One audit entry per changed lead; the file's model is now stored. */
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit WHERE action = 'rescored' "
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'rescored' "
                                     "AND detail LIKE 'SAL → MQL, score 35 → 25, model Rescore test v2'"), ==, 1);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM models"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 2);
 
   /* Nothing left to change. */
   again = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (again->n_changed, ==, 0);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
 }
 
 static void
@@ -422,16 +410,15 @@ test_rescore_version_conflict (Fixture *f, gconstpointer data)
 }
 
 /* More leads than one chunk, to cross the chunk boundary. */
+/* @n leads buying "now", every third after a demo, scored and saved in
+ * one transaction: a third SAL with the test model, the rest MQL. */
 static void
-test_rescore_many (Fixture *f, gconstpointer data)
+save_many (Fixture *f, guint n)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlRescoreReport) report = NULL;
-  g_autoptr(FlModel) stricter = make_model (2, 15);
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
   g_assert_true (fl_store_begin (f->store, &error));
-  for (guint i = 0; i < 4500; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(FlLead) lead = fl_lead_new ();
       g_autoptr(JsonNode) value = json_node_new (JSON_NODE_VALUE);
@@ -444,13 +431,24 @@ test_rescore_many (Fixture *f, gconstpointer data)
       g_assert_true (fl_store_save_lead_in_transaction (f->store, lead, "test", &error));
     }
   g_assert_true (fl_store_commit (f->store, &error));
+}
+
+static void
+test_rescore_many (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+
+  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  save_many (f, 4500);
 
   report = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_leads, ==, 4500);
   g_assert_cmpuint (report->moves[FL_STATUS_SAL][FL_STATUS_MQL], ==, 1500);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads WHERE status = 'SAL'"), ==, 0);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads WHERE status = 'SAL'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
 }
 
 static char *
@@ -484,20 +482,7 @@ test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
   g_autofree char *after = NULL;
 
   g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
-  g_assert_true (fl_store_begin (f->store, &error));
-  for (guint i = 0; i < 3000; i++)
-    {
-      g_autoptr(FlLead) lead = fl_lead_new ();
-      g_autoptr(JsonNode) value = json_node_new (JSON_NODE_VALUE);
-
-      json_node_set_string (value, "now");
-      fl_lead_set_answer (lead, "timeframe", value);
-      if (i % 3 == 0)
-        fl_lead_add_interaction (lead, "demo", NULL);
-      g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
-      g_assert_true (fl_store_save_lead_in_transaction (f->store, lead, "test", &error));
-    }
-  g_assert_true (fl_store_commit (f->store, &error));
+  save_many (f, 3000);
   before = index_sql (f->store);
   g_assert_nonnull (strstr (before, "leads_event_status_score"));
 
@@ -516,19 +501,19 @@ test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
   g_assert_cmpuint (report->n_changed, ==, 3000);
   after = index_sql (f->store);
   g_assert_cmpstr (after, ==, before);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
                    ==, 0);
   /* The indexes answer as the table does. */
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_status "
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_status "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND status = 'MQL'"),
-                   ==, count (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE status = 'MQL'"));
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_upload "
+                   ==, fl_test_query_int (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE status = 'MQL'"));
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_upload "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND upload_state = 2"),
                    ==, 3000);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3000);
-  g_assert_cmpint (count (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_score "
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3000);
+  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_score "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND score >= 15"),
-                   ==, count (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE score >= 15"));
+                   ==, fl_test_query_int (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE score >= 15"));
 
   /* Nothing left to change: the indexes are left alone. */
   again = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);

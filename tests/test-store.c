@@ -76,19 +76,6 @@ make_lead (const char *first, const char *last, const char *company)
   return lead;
 }
 
-static int
-query_int (FlStore *store, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  int value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (fl_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static void
 test_create (Fixture *fixture, gconstpointer data)
 {
@@ -98,11 +85,11 @@ test_create (Fixture *fixture, gconstpointer data)
   struct stat st;
 
   g_assert_cmpint (fl_store_get_schema_version (store), ==, FL_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, FL_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (store, "PRAGMA application_id"), ==, FL_STORE_APPLICATION_ID);
-  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 2); /* FULL */
-  g_assert_cmpint (query_int (store, "PRAGMA secure_delete"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (store, "PRAGMA user_version"), ==, FL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (fl_test_query_int (store, "PRAGMA application_id"), ==, FL_STORE_APPLICATION_ID);
+  g_assert_cmpint (fl_test_query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (store, "PRAGMA synchronous"), ==, 2); /* FULL */
+  g_assert_cmpint (fl_test_query_int (store, "PRAGMA secure_delete"), ==, 1);
   journal = fl_store_get_meta (store, "nonexistent");
   g_assert_null (journal);
   g_assert_true (g_uuid_string_is_valid (fl_store_get_device_id (store)));
@@ -125,7 +112,7 @@ test_create (Fixture *fixture, gconstpointer data)
        *table != NULL; table++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE name = '%s'", *table);
-      g_assert_cmpint (query_int (store, sql), ==, 1);
+      g_assert_cmpint (fl_test_query_int (store, sql), ==, 1);
     }
 }
 
@@ -203,7 +190,7 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
 
       store = fl_store_open (path, &error);
       g_assert_no_error (error);
-      g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, FL_STORE_SCHEMA_VERSION);
+      g_assert_cmpint (fl_test_query_int (store, "PRAGMA user_version"), ==, FL_STORE_SCHEMA_VERSION);
       {
         sqlite3_stmt *stmt = NULL;
         sqlite3_prepare_v2 (fl_store_get_db (store), "PRAGMA integrity_check", -1, &stmt, NULL);
@@ -222,7 +209,7 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
       found = fl_store_list_leads (store, &query, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (found->len, ==, 1);
-      g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 1);
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 1);
     }
 }
 
@@ -467,10 +454,10 @@ test_leads (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_lead_get_field (back, FL_FIELD_EMAIL), ==, "j.mueller@example.de");
   g_assert_cmpuint (json_array_get_length (json_node_get_array (fl_lead_get_interactions (back))), ==, 2);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (fl_lead_get_consent (back)), "given"));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM consents"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 3);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM audit WHERE action = 'captured'"), ==, 3);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM audit WHERE action = 'updated'"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM consents"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads"), ==, 3);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM audit WHERE action = 'captured'"), ==, 3);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM audit WHERE action = 'updated'"), ==, 2);
 
   g_assert_null (fl_store_get_lead (store, "00000000-0000-4000-8000-000000000000", &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
@@ -527,19 +514,19 @@ test_breakdown (Fixture *fixture, gconstpointer data)
   back = fl_store_get_lead (store, fl_lead_get_uuid (lead), &error);
   g_assert_true (json_node_equal (fl_lead_get_breakdown (back), changed));
   g_clear_object (&back);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 1);
 
   fl_lead_set_breakdown (lead, NULL);
   g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
   back = fl_store_get_lead (store, fl_lead_get_uuid (lead), &error);
   g_assert_null (fl_lead_get_breakdown (back));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 0);
 
   fl_lead_set_breakdown (lead, breakdown);
   g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
   g_assert_true (fl_store_exec (store, "DELETE FROM leads", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM lead_breakdowns"), ==, 0);
 }
 
 static void
@@ -557,14 +544,14 @@ test_outbox_rows (Fixture *fixture, gconstpointer data)
     "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'now'), ('csv', 'csv', 'now');"
     "INSERT INTO connectors (name, type, enabled, created_at) VALUES ('off', 'csv', 0, 'now');", &error));
   g_assert_true (fl_store_save_lead (store, lead, NULL, &error));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 2);
 
   /* Delivered, then edited: pending again, the same row (an update). */
   g_assert_true (fl_store_exec (store, "UPDATE outbox SET state = 'done', attempts = 1", &error));
   fl_lead_set_notes (lead, "Called back");
   g_assert_true (fl_store_save_lead (store, lead, NULL, &error));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 0"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 0"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox"), ==, 2);
 }
 
 static void
@@ -612,8 +599,8 @@ test_rollback (Fixture *fixture, gconstpointer data)
   fl_lead_set_interactions (lead, json_parser_get_root (parser));
   g_assert_false (fl_store_save_lead (store, lead, NULL, &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM audit"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM audit"), ==, 0);
 }
 
 /* The kiosk holds two connections (the GUI's and the upload worker's) while

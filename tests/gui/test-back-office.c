@@ -866,19 +866,6 @@ test_export (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_lines (some), ==, 3 + 1);
 }
 
-static gint64
-query_count (FlStore *store, const char *sql)
-{
-  sqlite3_stmt *stmt = fl_store_prepare (store, sql, NULL);
-  gint64 n;
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
-}
-
 static void
 test_upload_now (Fixture *fixture, gconstpointer data)
 {
@@ -923,14 +910,14 @@ test_upload_now (Fixture *fixture, gconstpointer data)
 
     adw_message_dialog_response (dialog, "cancel");
     gtk_window_destroy (GTK_WINDOW (dialog));
-    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM connectors"), ==, 1);
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 1);
     dialog = _fl_preferences_window_ask_remove_connector (preferences, "hook");
     adw_message_dialog_response (dialog, "remove");
     gtk_window_destroy (GTK_WINDOW (dialog));
-    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
-    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM outbox"), ==, 0);
-    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM leads"), ==, fixture->expected.n_leads);
-    g_assert_cmpint (query_count (fixture->store, "SELECT count(*) FROM audit WHERE action = 'connector-removed' "
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM outbox"), ==, 0);
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, fixture->expected.n_leads);
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'connector-removed' "
                                                   "AND detail = 'hook' AND actor = 'Lena'"), ==, 1);
   }
   gtk_window_destroy (GTK_WINDOW (preferences));
