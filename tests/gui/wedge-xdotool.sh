@@ -7,7 +7,7 @@
 set -euo pipefail
 build=$1
 missing=${FAIRLEAD_MISSING_EXIT:-77}
-for tool in xvfb-run xdotool; do
+for tool in xvfb-run xdotool setxkbmap; do
   command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit "$missing"; }
 done
 
@@ -50,6 +50,14 @@ run() {
   xdotool type --delay 2 --file "$work/vcard.txt"
   wait_for "SELECT count(*) FROM interactions i JOIN leads l ON l.id = i.lead_id
             WHERE l.email = 'k.brenner@brenner-antriebe.de' AND i.kind = 'repeat-visit'" 1
+  # A German booth: the kiosk's keyboard layout is German, and the scanner
+  # types umlauts and ß as the keys of that layout.
+  setxkbmap de
+  sleep 0.5
+  printf 'BEGIN:VCARD\nVERSION:3.0\nN:Müller;Jürgen\nORG:Weiß Fördertechnik GmbH\nEMAIL:j.mueller@weiss-foerdertechnik.de\nEND:VCARD\n' >"$work/vcard-de.txt"
+  xdotool windowfocus --sync "$wid"
+  xdotool type --delay 2 --file "$work/vcard-de.txt"
+  wait_for "SELECT count(*) FROM leads WHERE email = 'j.mueller@weiss-foerdertechnik.de'" 1
   kill "$pid"; wait "$pid" 2>/dev/null || true
   pid=
 
@@ -59,14 +67,17 @@ import json, sys
 leads = json.load(open(sys.argv[1]))
 new = [l for l in leads if l["created_at"] >= "2026-07"]
 names = [l.get("full_name") for l in new]
-assert len(new) == 1, f"expected one new lead, got {len(new)}: {names}"
-lead = new[0]
+assert len(new) == 2, f"expected two new leads, got {len(new)}: {names}"
+german = [l for l in new if l["email"] == "j.mueller@weiss-foerdertechnik.de"][0]
+assert german["full_name"] == "Jürgen Müller", german["full_name"]
+assert german["company"] == "Weiß Fördertechnik GmbH", german["company"]
+lead = [l for l in new if l["email"] == "k.brenner@brenner-antriebe.de"][0]
 assert lead["full_name"] == "Klaus Brenner", names
 assert lead["email"] == "k.brenner@brenner-antriebe.de", lead["email"]
 assert lead["company"] == "Brenner Antriebstechnik GmbH", lead["company"]
 kinds = [i["kind"] for i in lead["interactions"] or []]
 assert "repeat-visit" in kinds, kinds
-print("ok: one lead, Klaus Brenner, with a repeat visit")
+print("ok: Klaus Brenner once, with a repeat visit; Jürgen Müller typed on a German layout")
 PY
 }
 
