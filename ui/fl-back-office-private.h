@@ -47,6 +47,7 @@ void                 _fl_leads_page_sort_by            (FlLeadsPage  *self,
                                                         guint         column,
                                                         GtkSortType   direction);
 
+GtkWidget           *_fl_preferences_window_get_apply_button (FlPreferencesWindow *self);
 AdwMessageDialog    *_fl_preferences_window_ask_remove_connector (FlPreferencesWindow *self,
                                                                  const char          *name);
 GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow *self,

@@ -51,7 +51,9 @@ struct _FlPreferencesWindow
   AdwPreferencesGroup  *dry_run_group;
   GPtrArray            *dry_run_rows;
   GtkWidget            *apply_button;
+  GtkWidget            *load_model_button;
   FlModel              *candidate;
+  gboolean              applying;
 
   /* Roster */
   AdwPreferencesGroup  *roster_group;
@@ -764,36 +766,130 @@ fl_preferences_window_load_model (FlPreferencesWindow *self, const char *path, G
       add_row (self->dry_run_group, self->dry_run_rows, text, NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->dry_run_group), TRUE);
-  gtk_widget_set_sensitive (self->apply_button, TRUE);
+  gtk_widget_set_sensitive (self->apply_button, !self->applying);
   self->candidate = g_steal_pointer (&model);
   return TRUE;
 }
 
+typedef struct
+{
+  char    *path;
+  FlModel *model;
+  char    *actor;
+} Apply;
+
+static void
+apply_free (Apply *apply)
+{
+  g_free (apply->path);
+  g_clear_object (&apply->model);
+  g_free (apply->actor);
+  g_free (apply);
+}
+
+/* On a connection of its own: re-scoring 100,000 leads takes seconds,
+ * which the window spends drawing its progress, not frozen. */
+static void
+apply_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Apply *apply = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = fl_store_open (apply->path, &error);
+  FlRescoreReport *report;
+
+  if (store == NULL || !fl_model_store_activate (store, apply->model, apply->actor, &error) ||
+      (report = fl_rescore (store, apply->model, NULL, FALSE, apply->actor, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, report, (GDestroyNotify) fl_rescore_report_free);
+}
+
+static void
+set_applying (FlPreferencesWindow *self, gboolean applying)
+{
+  self->applying = applying;
+  gtk_button_set_label (GTK_BUTTON (self->apply_button), applying ? _("Re-scoring…") : _("_Apply"));
+  gtk_widget_set_sensitive (self->apply_button, !applying && self->candidate != NULL);
+  gtk_widget_set_sensitive (self->load_model_button, !applying);
+}
+
 /**
- * fl_preferences_window_apply_model:
+ * fl_preferences_window_apply_model_async:
  *
  * Makes the loaded model the event's model and re-scores every lead with
- * it (manual statuses stay), each change audited.
+ * it (manual statuses stay), each change audited, on a worker thread.
  */
-gboolean
-fl_preferences_window_apply_model (FlPreferencesWindow *self, GError **error)
+void
+fl_preferences_window_apply_model_async (FlPreferencesWindow *self, GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Apply *apply;
+
+  g_return_if_fail (FL_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (self->candidate != NULL && !self->applying);
+
+  apply = g_new0 (Apply, 1);
+  apply->path = g_strdup (fl_store_get_path (self->store));
+  apply->model = g_object_ref (self->candidate);
+  apply->actor = g_strdup (self->actor);
+  set_applying (self, TRUE);
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_preferences_window_apply_model_async);
+  g_task_set_task_data (task, apply, (GDestroyNotify) apply_free);
+  g_task_run_in_thread (task, apply_thread);
+}
+
+/**
+ * fl_preferences_window_apply_model_finish:
+ *
+ * Returns: how many leads changed, or -1 with @error set
+ */
+gint64
+fl_preferences_window_apply_model_finish (FlPreferencesWindow *self, GAsyncResult *result, GError **error)
 {
   g_autoptr(FlRescoreReport) report = NULL;
 
-  g_return_val_if_fail (FL_IS_PREFERENCES_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->candidate != NULL, FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
 
-  if (!fl_model_store_activate (self->store, self->candidate, self->actor, error))
-    return FALSE;
-  report = fl_rescore (self->store, self->candidate, NULL, FALSE, self->actor, error);
+  report = g_task_propagate_pointer (G_TASK (result), error);
+  /* Closed meanwhile: the run finished all the same; nothing to show. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return report != NULL ? report->n_changed : -1;
   if (report == NULL)
-    return FALSE;
+    {
+      set_applying (self, FALSE);
+      return -1;
+    }
   g_clear_object (&self->candidate);
+  set_applying (self, FALSE);
   clear_rows (self->dry_run_group, self->dry_run_rows);
   gtk_widget_set_visible (GTK_WIDGET (self->dry_run_group), FALSE);
-  gtk_widget_set_sensitive (self->apply_button, FALSE);
   load_current_model (self);
-  return TRUE;
+  return report->n_changed;
+}
+
+GtkWidget *
+_fl_preferences_window_get_apply_button (FlPreferencesWindow *self)
+{
+  return self->apply_button;
+}
+
+static void
+apply_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  FlPreferencesWindow *self = FL_PREFERENCES_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+  gint64 n_changed = fl_preferences_window_apply_model_finish (self, result, &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (n_changed < 0)
+    toast_error (self, error);
+  else
+    toast (self, _("Model applied; every lead was re-scored"));
 }
 
 static void
@@ -824,12 +920,8 @@ choose_model_cb (FlPreferencesWindow *self)
 static void
 apply_model_cb (FlPreferencesWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!fl_preferences_window_apply_model (self, &error))
-    toast_error (self, error);
-  else
-    toast (self, _("Model applied; every lead was re-scored"));
+  if (self->candidate != NULL && !self->applying)
+    fl_preferences_window_apply_model_async (self, apply_done_cb, NULL);
 }
 
 static void
@@ -842,6 +934,7 @@ build_scoring_page (FlPreferencesWindow *self)
                                  _("The rules marketing and sales agreed on: when a lead is SAL, when MQL."));
   self->model_rows = g_ptr_array_new ();
   button = suffix_button (_("_Load File…"), G_CALLBACK (choose_model_cb), self);
+  self->load_model_button = button;
   adw_preferences_group_set_header_suffix (self->model_group, button);
   load_current_model (self);
 

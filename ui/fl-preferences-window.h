@@ -27,8 +27,12 @@ gboolean   fl_preferences_window_import_roster (FlPreferencesWindow *self,
 gboolean   fl_preferences_window_load_model   (FlPreferencesWindow *self,
                                                const char          *path,
                                                GError             **error);
-gboolean   fl_preferences_window_apply_model  (FlPreferencesWindow *self,
-                                               GError             **error);
+void       fl_preferences_window_apply_model_async  (FlPreferencesWindow *self,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gint64     fl_preferences_window_apply_model_finish (FlPreferencesWindow *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 void       fl_preferences_window_upload_now   (FlPreferencesWindow *self);
 
 G_END_DECLS

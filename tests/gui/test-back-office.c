@@ -747,6 +747,12 @@ test_event_errors (Fixture *fixture, gconstpointer data)
 }
 
 static void
+store_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_model (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -811,8 +817,25 @@ test_model (Fixture *fixture, gconstpointer data)
     g_test_message ("Dry run: %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (found)));
   }
 
-  g_assert_true (fl_preferences_window_apply_model (preferences, &error));
-  g_assert_no_error (error);
+  /* Applied on a worker thread: the window keeps drawing, says so, and
+   * cannot be asked twice. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    fl_preferences_window_apply_model_async (preferences, store_result_cb, &result);
+    g_assert_false (gtk_widget_get_sensitive (_fl_preferences_window_get_apply_button (preferences)));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (_fl_preferences_window_get_apply_button (preferences))),
+                     ==, "Re-scoring…");
+    while (result == NULL && g_get_monotonic_time () < deadline)
+      iterate_for (10);
+    g_assert_nonnull (result);
+    g_assert_cmpint (fl_preferences_window_apply_model_finish (preferences, result, &error), >, 0);
+    g_assert_no_error (error);
+    g_assert_false (gtk_widget_get_sensitive (_fl_preferences_window_get_apply_button (preferences)));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (_fl_preferences_window_get_apply_button (preferences))),
+                     ==, "_Apply");
+  }
   active = fl_model_store_load_for_event (fixture->store, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (active);
