@@ -138,6 +138,48 @@ test_vcard_burst (Fixture *fixture, gconstpointer data)
                    "ORG:Müller & Söhne\nEMAIL:jg@example.com\nEND:VCARD]");
 }
 
+/* A vCard or MECARD is one scan until it ends, even across a pause far
+ * longer than the gap (a radio that stalls, a scanner switching keyboard
+ * maps for a letter); once ended, the usual gap ends the burst. */
+static void
+test_open_structure (Fixture *fixture, gconstpointer data)
+{
+  gint64 ended;
+
+  play (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Ho", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 250);
+  g_assert_cmpuint (fixture->n_scans, ==, 0);
+  play (fixture, "ff;Dora\nEMAIL:dora@example.com\nEND:VCARD\n", usb, G_N_ELEMENTS (usb));
+  ended = fixture->now;
+  wait_ms (fixture, 100);
+  g_assert_cmpstr (fixture->log->str, ==,
+                   "[scan:BEGIN:VCARD\nVERSION:3.0\nN:Hoff;Dora\nEMAIL:dora@example.com\nEND:VCARD]");
+  g_assert_cmpint (fixture->now - ended, <, FL_WEDGE_OPEN_GAP_US);
+
+  /* MECARD ends with ";;". */
+  g_string_truncate (fixture->log, 0);
+  play (fixture, "MECARD:N:Hoff,Dora;EMAIL:dora@", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 300);
+  play (fixture, "example.com;;\n", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 100);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:MECARD:N:Hoff,Dora;EMAIL:dora@example.com;;]");
+
+  /* A vCard cut short is still one scan, once the longer pause has passed. */
+  g_string_truncate (fixture->log, 0);
+  play (fixture, "BEGIN:VCARD\nN:Cut;Short\n", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 200);
+  g_assert_cmpuint (fixture->n_scans, ==, 2);
+  wait_ms (fixture, 300);
+  g_assert_cmpuint (fixture->n_scans, ==, 3);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:BEGIN:VCARD\nN:Cut;Short]");
+
+  /* Plain text is not held longer: a badge id ends after the usual gap. */
+  g_string_truncate (fixture->log, 0);
+  play (fixture, "FL-2026-000124\n", usb, G_N_ELEMENTS (usb));
+  wait_ms (fixture, 2 * FL_WEDGE_DEFAULT_GAP_US / 1000 + 5);
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:FL-2026-000124]");
+}
+
 static void
 test_bluetooth_hiccups (Fixture *fixture, gconstpointer data)
 {
@@ -305,6 +347,7 @@ main (int argc, char **argv)
   g_test_add ("/wedge/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("usb-badge", test_usb_badge);
   ADD ("vcard-burst", test_vcard_burst);
+  ADD ("open-structure", test_open_structure);
   ADD ("bluetooth-hiccups", test_bluetooth_hiccups);
   ADD ("no-suffix", test_no_suffix);
   ADD ("tab-fields", test_tab_fields);

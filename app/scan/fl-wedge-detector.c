@@ -29,6 +29,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fl-wedge-detector.h"
 
 typedef struct
@@ -44,6 +46,9 @@ struct _FlWedgeDetector
   GArray  *held;        /* of Held */
   guint    n_chars;     /* FL_WEDGE_KEY_CHAR entries in held */
   gint64   last_time;   /* of the last held key */
+  char     start[12];   /* the first characters held, upper case (ASCII only) */
+  char     tail[12];    /* the last ones, upper case, newest last */
+  gboolean open;        /* a vCard or MECARD begun and not yet ended */
   gint64   gap;
   guint    min_length;
 };
@@ -72,7 +77,49 @@ static guint signals[N_SIGNALS];
 static gint64
 allowed_gap (FlWedgeDetector *self)
 {
+  /* A vCard or MECARD announces its end (END:VCARD, ";;"): until it comes,
+   * a longer pause (a radio that stalls, a scanner switching keyboard
+   * maps) is still inside the scan. No person types BEGIN:VCARD within
+   * the gap, so no typing is held longer for it. */
+  if (self->open)
+    return MAX (2 * self->gap, FL_WEDGE_OPEN_GAP_US);
   return self->n_chars >= self->min_length ? 2 * self->gap : self->gap;
+}
+
+static void
+reset_structure (FlWedgeDetector *self)
+{
+  self->open = FALSE;
+  memset (self->start, 0, sizeof self->start);
+  /* Blanks, so the tail is a string of its full length from the start. */
+  memset (self->tail, ' ', sizeof self->tail - 1);
+  self->tail[sizeof self->tail - 1] = '\0';
+}
+
+/* Follows the start and the end of what is held, to know whether a
+ * structured payload is still open. */
+static void
+track_structure (FlWedgeDetector *self, FlWedgeKey key, gunichar character)
+{
+  char c = key == FL_WEDGE_KEY_ENTER ? '\n'
+           : key == FL_WEDGE_KEY_TAB ? '\t'
+           : character < 0x80 ? g_ascii_toupper ((char) character) : '?';
+  gsize len = sizeof self->tail - 1;
+
+  if (key == FL_WEDGE_KEY_CHAR && self->n_chars <= sizeof self->start - 1)
+    {
+      self->start[self->n_chars - 1] = c;
+      self->start[self->n_chars] = '\0';
+      if (g_str_equal (self->start, "BEGIN:VCARD") || g_str_equal (self->start, "MECARD:"))
+        self->open = TRUE;
+    }
+  memmove (self->tail, self->tail + 1, len - 1);
+  self->tail[len - 1] = c;
+  self->tail[len] = '\0';
+  if (self->open &&
+      (g_str_has_suffix (self->tail, "END:VCARD") ||
+       (g_str_has_prefix (self->start, "MECARD:") && g_str_has_suffix (self->tail, ";;"))))
+    self->open = FALSE;
 }
 
 static char *
@@ -119,6 +166,7 @@ finish (FlWedgeDetector *self)
   held = g_steal_pointer (&self->held);
   self->held = g_array_new (FALSE, FALSE, sizeof (Held));
   self->n_chars = 0;
+  reset_structure (self);
 
   g_object_ref (self);
   if (n_chars >= self->min_length)
@@ -237,6 +285,7 @@ static void
 fl_wedge_detector_init (FlWedgeDetector *self)
 {
   self->held = g_array_new (FALSE, FALSE, sizeof (Held));
+  reset_structure (self);
   self->gap = FL_WEDGE_DEFAULT_GAP_US;
   self->min_length = FL_WEDGE_DEFAULT_MIN_LENGTH;
 }
@@ -346,6 +395,7 @@ fl_wedge_detector_feed (FlWedgeDetector *self, FlWedgeKey key, gunichar characte
   g_array_append_val (self->held, held);
   if (key == FL_WEDGE_KEY_CHAR)
     self->n_chars++;
+  track_structure (self, key, held.character);
   /* Event times can arrive slightly out of order; keep the latest. */
   if (self->held->len == 1 || time_us > self->last_time)
     self->last_time = time_us;

@@ -19,6 +19,8 @@ typedef enum
  * hundred or more. */
 #define FL_WEDGE_DEFAULT_GAP_US     35000
 #define FL_WEDGE_DEFAULT_MIN_LENGTH 4
+/* The longest pause inside a vCard or MECARD not yet ended. */
+#define FL_WEDGE_OPEN_GAP_US        400000
 
 #define FL_TYPE_WEDGE_DETECTOR (fl_wedge_detector_get_type ())
 
