@@ -14,7 +14,7 @@ packages=(
   libcurl4-openssl-dev libsoup-3.0-dev libsecret-1-dev glib-networking openssl
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-deu libcrypt-dev
   # tests
-  xvfb xauth xdotool x11-xkb-utils imagemagick desktop-file-utils appstream libx11-dev
+  xvfb xauth xdotool x11-xkb-utils xkb-data imagemagick desktop-file-utils appstream libx11-dev
   python3 ca-certificates clang
 )
 
