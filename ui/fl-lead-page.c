@@ -1375,9 +1375,9 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
   gtk_revealer_set_reveal_child (self->welcome_revealer, self->merged);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.discard", !self->merged);
   fl_widget_update_tooltip (self->discard_button,
-                               self->merged
-                                 ? _("This visitor was captured before; the earlier lead stays")
-                                 : _("Remove a Badge Scanned by Accident"));
+                            self->merged
+                              ? _("This visitor was captured before; the earlier lead stays")
+                              : _("Remove a Badge Scanned by Accident"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.done", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.close", TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scroller), TRUE);

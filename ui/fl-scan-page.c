@@ -101,9 +101,9 @@ update_camera (FlScanPage *self)
   /* Without a camera the button opens a photo of the card instead. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.business-card", !self->reading);
   fl_widget_update_tooltip (self->card_button,
-                               state == FL_CAMERA_STATE_RUNNING
-                                 ? _("Read a business card held in front of the camera")
-                                 : _("Read a photo of a business card, taken with a phone"));
+                            state == FL_CAMERA_STATE_RUNNING
+                              ? _("Read a business card held in front of the camera")
+                              : _("Read a photo of a business card, taken with a phone"));
   switch (state)
     {
     case FL_CAMERA_STATE_RUNNING:
