@@ -14,7 +14,7 @@ build=${1:-build}
 runs=${2:-10}
 database=${3:-}
 if [[ -z "${FAIRLEAD_OWN_XVFB:-}" ]]; then
-  FAIRLEAD_OWN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+  FAIRLEAD_OWN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24 -noreset" "$0" "$@"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -19,7 +19,7 @@ if [[ -z ${DISPLAY:-} ]]; then
     echo "screenshot-back-office.sh: xvfb-run is missing; install it to take screenshots" >&2
     exit "${FAIRLEAD_MISSING_EXIT:-69}"
   fi
-  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$builddir" "$outdir"
+  exec xvfb-run -a -s "-screen 0 1280x800x24 -noreset" "$0" "$builddir" "$outdir"
 fi
 
 mkdir -p "$outdir"

@@ -23,7 +23,7 @@ missing() {
 
 if [[ -z ${DISPLAY:-} ]]; then
   command -v xvfb-run >/dev/null || missing xvfb-run
-  exec xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$0" "$builddir" "$outdir"
+  exec xvfb-run -a -s "-screen 0 ${width}x${height}x24 -noreset" "$0" "$builddir" "$outdir"
 fi
 
 for tool in xdotool import identify; do

@@ -85,6 +85,6 @@ PY
 # GUI tests running beside this one must not receive them.
 if [[ -z "${FAIRLEAD_OWN_XVFB:-}" ]]; then
   rm -rf "$work"
-  FAIRLEAD_OWN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+  FAIRLEAD_OWN_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24 -noreset" "$0" "$@"
 fi
 run
