@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "fl-fuzz.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -14,18 +16,6 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static FlPayloadOptions *options;
 
-/* A critical is a bug the fuzzer must report, not a message to skip. It
- * aborts, because libFuzzer keeps the input that caused a SIGABRT (a
- * G_BREAKPOINT trap is not caught and the input would be lost). */
-static GLogWriterOutput
-abort_on_critical (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
-{
-  g_log_writer_standard_streams (level, fields, n_fields, data);
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    abort ();
-  return G_LOG_WRITER_HANDLED;
-}
-
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
@@ -34,7 +24,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   };
 
   /* A critical is a bug the fuzzer must report, not a message to skip. */
-  g_log_set_writer_func (abort_on_critical, NULL, NULL);
+  g_log_set_writer_func (fl_fuzz_abort_on_critical, NULL, NULL);
   options = fl_payload_options_new ();
   options->badge_columns = g_strdupv ((char **) columns);
   return 0;
