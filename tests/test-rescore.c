@@ -81,6 +81,15 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
+/* Only a lead with consent goes to the CRM (the consent gate). */
+static void
+give_consent (FlLead *lead)
+{
+  g_autoptr(JsonNode) consent = json_from_string ("{\"version\": \"1\", \"given\": true}", NULL);
+
+  fl_lead_set_consent (lead, consent);
+}
+
 static FlLead *
 save_lead (Fixture *f, const char *name, const char *title, const char *timeframe, gboolean demo)
 {
@@ -97,6 +106,7 @@ save_lead (Fixture *f, const char *name, const char *title, const char *timefram
     }
   if (demo)
     fl_lead_add_interaction (lead, "demo", NULL);
+  give_consent (lead);
   g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
   g_assert_no_error (error);
   g_assert_true (fl_store_save_lead (f->store, lead, "test", &error));
@@ -427,6 +437,7 @@ save_many (Fixture *f, guint n)
       fl_lead_set_answer (lead, "timeframe", value);
       if (i % 3 == 0)
         fl_lead_add_interaction (lead, "demo", NULL);
+      give_consent (lead);
       g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
       g_assert_true (fl_store_save_lead_in_transaction (f->store, lead, "test", &error));
     }

@@ -207,6 +207,64 @@ static const char *const migrations[] = {
   "    WHEN sum (state = 'failed') > 0 THEN 3 WHEN sum (state IN ('pending', 'sending')) > 0 THEN 2"
   "    ELSE 4 END FROM outbox WHERE lead_id = old.lead_id) WHERE id = old.lead_id;"
   "END;",
+
+  /* 3 → 4: the consent gate (DESIGN.md: one gate that every path passes).
+   * A lead whose event requires consent (settings.consent_required, true
+   * when absent) and whose latest consent entry is not "given" is never
+   * pending or failed in the outbox, whichever code writes it: a new row is
+   * ignored, a delivered row is not reopened, and rows waiting when consent
+   * goes away are removed with an audit entry. Delivered rows stay: they
+   * record what the CRM already has. A row in flight is left to the
+   * uploader, which checks consent again right before it sends.
+   * The condition is FL_STORE_SQL_UPLOAD_ALLOWED of fl-store.h, written out
+   * because a released step never changes. */
+#define NOT_ALLOWED(id)                                                                            \
+  " NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = " id " AND ("                                  \
+  "  NOT coalesce ((SELECT json_extract (e.settings, '$.consent_required') FROM events e"          \
+  "                 WHERE e.uuid = l.event), 1)"                                                   \
+  "  OR coalesce ((SELECT c.given FROM consents c WHERE c.lead_id = l.id"                         \
+  "                ORDER BY c.id DESC LIMIT 1), 0) = 1)) "
+#define WITHHOLD(where, actor)                                                                     \
+  "INSERT INTO audit (lead_uuid, at, actor, action, detail)"                                      \
+  "  SELECT l.uuid, strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'), " actor ", 'upload-withheld',"        \
+  "    'consent not given; not sent to ' || o.connector"                                         \
+  "  FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE " where ";"                             \
+  "DELETE FROM outbox WHERE rowid IN (SELECT o.rowid FROM outbox o WHERE " where ");"
+  "CREATE TRIGGER outbox_consent_insert BEFORE INSERT ON outbox"
+  "  WHEN new.state <> 'done' AND" NOT_ALLOWED ("new.lead_id") "BEGIN"
+  "  SELECT RAISE (IGNORE);"
+  "END;"
+  "CREATE TRIGGER outbox_consent_reopen BEFORE UPDATE OF state ON outbox"
+  "  WHEN old.state = 'done' AND new.state <> 'done' AND" NOT_ALLOWED ("new.lead_id") "BEGIN"
+  "  SELECT RAISE (IGNORE);"
+  "END;"
+  /* Pending and failed rows always have consent (the triggers below keep
+   * it so); a row in flight may have lost it meanwhile. */
+  "CREATE TRIGGER outbox_consent_return AFTER UPDATE OF state ON outbox"
+  "  WHEN old.state = 'sending' AND new.state IN ('pending', 'failed') AND"
+  NOT_ALLOWED ("new.lead_id") "BEGIN "
+  WITHHOLD ("o.lead_id = new.lead_id AND o.connector = new.connector", "NULL")
+  "END;"
+  "CREATE TRIGGER consents_gate_insert AFTER INSERT ON consents"
+  "  WHEN" NOT_ALLOWED ("new.lead_id") "BEGIN "
+  WITHHOLD ("o.lead_id = new.lead_id AND o.state IN ('pending', 'failed')", "new.staff")
+  "END;"
+  "CREATE TRIGGER consents_gate_update AFTER UPDATE ON consents"
+  "  WHEN" NOT_ALLOWED ("new.lead_id") "BEGIN "
+  WITHHOLD ("o.lead_id = new.lead_id AND o.state IN ('pending', 'failed')", "new.staff")
+  "END;"
+  "CREATE TRIGGER leads_gate_event AFTER UPDATE OF event ON leads"
+  "  WHEN" NOT_ALLOWED ("new.id") "BEGIN "
+  WITHHOLD ("o.lead_id = new.id AND o.state IN ('pending', 'failed')", "NULL")
+  "END;"
+  "CREATE TRIGGER events_gate_settings AFTER UPDATE OF settings ON events BEGIN "
+  WITHHOLD ("o.state IN ('pending', 'failed') AND o.lead_id IN (SELECT id FROM leads"
+            "  WHERE event = new.uuid) AND" NOT_ALLOWED ("o.lead_id"), "NULL")
+  "END;"
+  /* What older versions queued without consent. */
+  WITHHOLD ("o.state IN ('pending', 'sending', 'failed') AND" NOT_ALLOWED ("o.lead_id"), "NULL"),
+#undef WITHHOLD
+#undef NOT_ALLOWED
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

@@ -38,7 +38,7 @@ typedef enum
   "  ORDER BY c.id DESC LIMIT 1), 0) = 1)"
 
 /* The schema version this build writes. */
-#define FL_STORE_SCHEMA_VERSION 3
+#define FL_STORE_SCHEMA_VERSION 4
 
 typedef enum
 {
