@@ -16,6 +16,7 @@
 #include "fl-back-office-private.h"
 #include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
+#include "sync/fl-outbox.h"
 
 struct _FlLeadDetail
 {
@@ -876,50 +877,20 @@ _fl_lead_detail_get_clear_override (FlLeadDetail *self)
  * @n_queued: (out) (optional): how many connectors have the lead queued now
  *
  * Queues the lead again for every enabled connector, whether it failed or
- * went out already (the CRM then gets it as an update).
+ * went out already (the CRM then gets it as an update); see
+ * fl_outbox_requeue_lead(), which refuses a lead without consent.
  */
 gboolean
 fl_lead_detail_send_again (FlLeadDetail *self, gint64 *n_queued, GError **error)
 {
-  g_autofree char *now = fl_now_iso8601 ();
-  sqlite3_stmt *stmt;
+  g_autoptr(FlOutbox) outbox = NULL;
 
   g_return_val_if_fail (FL_IS_LEAD_DETAIL (self), FALSE);
   g_return_val_if_fail (self->lead != NULL, FALSE);
 
-  if (!fl_store_begin (self->store, error))
+  outbox = fl_outbox_new (self->store);
+  if (!fl_outbox_requeue_lead (outbox, fl_lead_get_uuid (self->lead), self->actor, n_queued, error))
     return FALSE;
-  stmt = fl_store_prepare (self->store,
-                           "INSERT INTO outbox (lead_id, connector, state, queued_at) "
-                           "SELECT leads.id, connectors.name, 'pending', ?2 FROM leads, connectors "
-                           "WHERE leads.uuid = ?1 AND connectors.enabled "
-                           "ON CONFLICT (lead_id, connector) DO UPDATE SET "
-                           "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
-                           "  last_error = NULL, queued_at = excluded.queued_at",
-                           error);
-  if (stmt == NULL)
-    {
-      fl_store_rollback (self->store);
-      return FALSE;
-    }
-  sqlite3_bind_text (stmt, 1, fl_lead_get_uuid (self->lead), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      fl_store_set_error (self->store, error);
-      sqlite3_reset (stmt);
-      fl_store_rollback (self->store);
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
-  if (n_queued != NULL)
-    *n_queued = sqlite3_changes (fl_store_get_db (self->store));
-  if (!fl_store_add_audit (self->store, fl_lead_get_uuid (self->lead), self->actor, "send-again", NULL, error) ||
-      !fl_store_commit (self->store, error))
-    {
-      fl_store_rollback (self->store);
-      return FALSE;
-    }
   fl_lead_detail_reload (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;

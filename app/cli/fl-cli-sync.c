@@ -38,6 +38,8 @@ sync_exit_code (const GError *error)
       return EX_TEMPFAIL;
     case FL_SYNC_ERROR_NOT_FOUND:
       return EX_NOINPUT;
+    case FL_SYNC_ERROR_CONSENT:
+      return EX_DATAERR;
     case FL_SYNC_ERROR_IO:
     default:
       return EX_IOERR;
@@ -455,6 +457,8 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
   g_auto(FlUploadSummary) summary = { 0 };
   g_autofree char *only = NULL;
+  g_auto(GStrv) requeue = NULL;
+  g_autofree char *actor = NULL;
   gboolean dry_run = FALSE, retry_failed = FALSE;
   gint max_wait = 30;
   GOptionEntry entries[] = {
@@ -462,6 +466,8 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, send nothing"), NULL },
     { "max-wait", 0, 0, G_OPTION_ARG_INT, &max_wait, N_("Wait for retries due within this time (default 30)"), N_("SECONDS") },
     { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &retry_failed, N_("Queue the leads that failed for good again first"), NULL },
+    { "requeue", 0, 0, G_OPTION_ARG_STRING_ARRAY, &requeue, N_("Queue this lead again for every connector first, even if it went out already (repeatable)"), N_("UUID") },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who queues leads again, for the audit"), N_("NAME") },
     { NULL }
   };
   UploadView view = { isatty (STDERR_FILENO), FALSE, failures };
@@ -471,6 +477,8 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("No lead is sent before its next attempt time (a server's Retry-After included).\n"
+      "A lead without the consent its event requires is never sent; --requeue refuses it\n"
+      "with exit status 65 and sends nothing.\n"
       "Exit status: 0 everything delivered, 75 some leads wait for a retry,\n"
       "65 some leads failed for good, 77 a connector refused its credential."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
@@ -479,6 +487,8 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
     return fl_cli_fail (EX_USAGE, _("Unexpected argument “%s”"), argv[1]);
   if (max_wait < 0)
     return fl_cli_fail (EX_USAGE, "%s", _("--max-wait must be 0 or more seconds"));
+  if (requeue != NULL && dry_run)
+    return fl_cli_fail (EX_USAGE, "%s", _("--requeue changes the queue; it cannot be combined with --dry-run"));
   if ((store = fl_cli_get_store (cli)) == NULL)
     return cli->store_exit_code;
 
@@ -487,6 +497,10 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
     return upload_dry_run (fl_uploader_get_outbox (uploader), only);
   if (retry_failed && fl_outbox_retry_failed (fl_uploader_get_outbox (uploader), only, &error) < 0)
     return fl_cli_fail_error (sync_exit_code (error), error);
+  for (guint i = 0; requeue != NULL && requeue[i] != NULL; i++)
+    if (!fl_outbox_requeue_lead (fl_uploader_get_outbox (uploader), requeue[i],
+                                 actor ? actor : g_get_user_name (), NULL, &error))
+      return fl_cli_fail_error (sync_exit_code (error), error);
 
   fl_uploader_set_callbacks (uploader, outcome_cb, progress_cb, &view);
   if (!fl_uploader_run (uploader, only, (gint64) max_wait * G_USEC_PER_SEC, NULL, &summary, &error))
@@ -503,6 +517,10 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
             summary.recovered);
   printf (g_dngettext (GETTEXT_PACKAGE, "Delivered: %u lead\n", "Delivered: %u leads\n", summary.delivered),
           summary.delivered);
+  if (summary.withheld > 0)
+    printf (g_dngettext (GETTEXT_PACKAGE, "Not sent: %u lead whose consent was withdrawn\n",
+                         "Not sent: %u leads whose consent was withdrawn\n", summary.withheld),
+            summary.withheld);
   if (summary.failed > 0)
     {
       printf (g_dngettext (GETTEXT_PACKAGE, "Failed: %u lead (fix it and save it again, or use --retry-failed)\n",

@@ -665,6 +665,104 @@ fl_outbox_retry_failed (FlOutbox *self, const char *connector, GError **error)
 }
 
 /**
+ * fl_outbox_requeue_lead:
+ * @actor: (nullable): who asked, for the audit
+ * @n_queued: (out) (optional): how many connectors have the lead queued now
+ *
+ * Queues one lead again for every enabled connector, whether it failed or
+ * went out already (the CRM then gets it as an update): “Send Again” in
+ * the back office and `fairlead-cli upload --requeue`. A lead whose
+ * visitor has not given the consent its event requires is refused with
+ * %FL_SYNC_ERROR_CONSENT (the schema's consent gate would ignore it).
+ */
+gboolean
+fl_outbox_requeue_lead (FlOutbox *self, const char *lead_uuid, const char *actor,
+                        gint64 *n_queued, GError **error)
+{
+  g_autofree char *now = fl_now_iso8601 ();
+  gboolean allowed = FALSE;
+  gint64 queued;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (lead_uuid != NULL, FALSE);
+
+  if (!fl_store_begin (self->store, error))
+    return FALSE;
+  if (!fl_store_lead_upload_allowed (self->store, lead_uuid, &allowed, error))
+    goto fail;
+  if (!allowed)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONSENT,
+                   _("Lead %s was not queued: its event requires consent and the visitor has "
+                     "not given it. Record the visitor’s consent first."),
+                   lead_uuid);
+      goto fail;
+    }
+  stmt = fl_store_prepare (self->store,
+                           "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                           "SELECT l.id, c.name, 'pending', :now FROM leads l, connectors c "
+                           "WHERE l.uuid = lower (:uuid) AND c.enabled "
+                           "ON CONFLICT (lead_id, connector) DO UPDATE SET "
+                           "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
+                           "  last_error = NULL, batch_key = NULL, queued_at = excluded.queued_at",
+                           error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, ":now", now);
+  bind_text (stmt, ":uuid", lead_uuid);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  queued = sqlite3_changes (fl_store_get_db (self->store));
+  if (!fl_store_add_audit (self->store, lead_uuid, actor, "send-again", NULL, error) ||
+      !fl_store_commit (self->store, error))
+    goto fail;
+  if (n_queued != NULL)
+    *n_queued = queued;
+  return TRUE;
+
+fail:
+  fl_store_rollback (self->store);
+  return FALSE;
+}
+
+/**
+ * fl_outbox_withhold:
+ *
+ * Drops a claimed row whose lead lost its consent after it was queued:
+ * the lead is not sent, and the audit says so.
+ */
+gboolean
+fl_outbox_withhold (FlOutbox *self, const char *connector, gint64 lead_id, const char *lead_uuid,
+                    GError **error)
+{
+  g_autofree char *detail = g_strdup_printf ("consent not given; not sent to %s", connector);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_OUTBOX (self), FALSE);
+
+  if (!fl_store_begin (self->store, error))
+    return FALSE;
+  stmt = fl_store_prepare (self->store,
+                           "DELETE FROM outbox WHERE lead_id = :lead AND connector = :connector "
+                           "AND state <> 'done'",
+                           error);
+  if (stmt == NULL)
+    goto fail;
+  bind_int (stmt, ":lead", lead_id);
+  bind_text (stmt, ":connector", connector);
+  if (!step_done (self, stmt, error) ||
+      !fl_store_add_audit (self->store, lead_uuid, NULL, "upload-withheld", detail, error) ||
+      !fl_store_commit (self->store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  fl_store_rollback (self->store);
+  return FALSE;
+}
+
+/**
  * fl_outbox_get_counts:
  * @now: µs since the epoch, for the due count
  */

@@ -111,6 +111,16 @@ gboolean     fl_outbox_release            (FlOutbox        *self,
 gint64       fl_outbox_retry_failed       (FlOutbox        *self,
                                            const char      *connector,
                                            GError         **error);
+gboolean     fl_outbox_requeue_lead       (FlOutbox        *self,
+                                           const char      *lead_uuid,
+                                           const char      *actor,
+                                           gint64          *n_queued,
+                                           GError         **error);
+gboolean     fl_outbox_withhold           (FlOutbox        *self,
+                                           const char      *connector,
+                                           gint64           lead_id,
+                                           const char      *lead_uuid,
+                                           GError         **error);
 
 gboolean     fl_outbox_get_counts         (FlOutbox        *self,
                                            FlConnector     *connector,

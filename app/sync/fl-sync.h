@@ -21,6 +21,7 @@ typedef enum
   FL_SYNC_ERROR_IO,         /* a file could not be written */
   FL_SYNC_ERROR_BUSY,       /* another process is uploading from this database */
   FL_SYNC_ERROR_NOT_FOUND,  /* no such connector */
+  FL_SYNC_ERROR_CONSENT,    /* the lead may not leave the kiosk: no consent */
 } FlSyncError;
 
 GQuark   fl_sync_error_quark      (void);

@@ -267,9 +267,42 @@ bisect (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **e
   return send_batch (self, connector, second, error);
 }
 
+/* The outbox holds no lead without consent, but the visitor may withdraw
+ * it (on another connection) after the batch was claimed: consent is
+ * checked again right before the batch leaves, and such a lead is dropped
+ * from the batch and the outbox. */
+static gboolean
+withhold_unconsented (FlUploader *self, FlConnector *connector, FlSyncBatch *batch,
+                      GError **error)
+{
+  for (guint i = batch->items->len; i-- > 0;)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      const char *uuid = fl_lead_get_uuid (item->lead);
+      gboolean allowed = FALSE;
+
+      if (!fl_store_lead_upload_allowed (self->store, uuid, &allowed, error))
+        return FALSE;
+      if (allowed)
+        continue;
+      if (!fl_outbox_withhold (self->outbox, fl_connector_get_name (connector), item->lead_id, uuid,
+                               error))
+        return FALSE;
+      g_debug ("%s: consent was withdrawn; not sent to %s", uuid, fl_connector_get_name (connector));
+      self->summary->withheld++;
+      self->done++;
+      g_ptr_array_remove_index (batch->items, i);
+    }
+  return TRUE;
+}
+
 static gboolean
 send_batch (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **error)
 {
+  if (!withhold_unconsented (self, connector, batch, error))
+    return FALSE;
+  if (batch->items->len == 0)
+    return TRUE;
   fl_connector_send (connector, batch, self->cancellable);
   if (batch->status == FL_SEND_REFUSED && batch->items->len > 1)
     return bisect (self, connector, batch, error);

@@ -29,6 +29,7 @@ typedef struct
   guint       failed;
   guint       retried;
   guint       recovered;       /* rows a killed run had left in flight */
+  guint       withheld;        /* not sent: consent withdrawn after they were queued */
   gint64      pending;         /* after the run */
   gint64      next_attempt;    /* µs since the epoch, 0 when nothing waits */
   GHashTable *stopped;         /* connector name → why it stopped (credential, TLS…) */
