@@ -20,6 +20,7 @@
 #include "score/fl-model-store.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-staff.h"
+#include "sync/fl-sync.h"
 
 #define STAFF_PIN "2468"
 
@@ -583,6 +584,25 @@ test_edit_and_discard (Fixture *fixture, gconstpointer data)
                                 "VALUES ('crm', 'webhook', 'https://crm.example/hook', 'x')", &error));
   g_assert_true (fl_lead_detail_send_again (detail, &queued, &error));
   g_assert_cmpint (queued, ==, 1);
+
+  /* The visitor withdraws consent: the waiting row goes, and Send Again
+   * is refused with a reason instead of queueing the lead. */
+  {
+    g_autoptr(FlLead) withdrawn = fl_store_get_lead (fixture->store, uuid, &error);
+    g_autoptr(JsonNode) consent = json_from_string ("{\"version\":\"2026-1\",\"given\":false,"
+                                                    "\"at\":\"2026-06-25T10:00:00.000Z\"}", NULL);
+
+    g_assert_no_error (error);
+    fl_lead_set_consent (withdrawn, consent);
+    g_assert_true (fl_store_save_lead (fixture->store, withdrawn, "Lena", &error));
+    g_assert_no_error (error);
+  }
+  fl_lead_detail_reload (detail);
+  queued = -1;
+  g_assert_false (fl_lead_detail_send_again (detail, &queued, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONSENT);
+  g_clear_error (&error);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 0);
 
   before = n_shown (page);
   g_assert_true (fl_lead_detail_discard (detail, &error));
