@@ -164,7 +164,10 @@ fill_version (FlStore *store, int version)
         "  VALUES ('0b9a5d7e-1c2f-4a6b-8d3e-5f7a9c1b2d4e', 'e1', '2025-01-01T10:00:00.000Z',"
         "  '2025-01-01T10:00:00.000Z', 'badge', 'Jörg', 'Müller', 'Jörg Müller', 'Straßenbau AG',"
         "  'wants a quote');"
-        "INSERT INTO answers (lead_id, question_id, value) VALUES (1, 'budget', '\"50k\"');",
+        "INSERT INTO answers (lead_id, question_id, value) VALUES (1, 'budget', '\"50k\"');"
+        /* Queued without consent, as versions before 4 could. */
+        "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x');"
+        "INSERT INTO outbox (lead_id, connector, state, queued_at) VALUES (1, 'crm', 'pending', 'x');",
         NULL, NULL, NULL), ==, SQLITE_OK);
     }
 }
@@ -210,6 +213,10 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
       g_assert_no_error (error);
       g_assert_cmpuint (found->len, ==, 1);
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 1);
+      /* The consent gate (version 4) took it out of the queue, and said so. */
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM audit WHERE action = 'upload-withheld'"), ==, 1);
+      g_assert_cmpint (fl_test_query_int (store, "SELECT upload_state FROM leads"), ==, 1);
     }
 }
 

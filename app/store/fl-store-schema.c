@@ -215,7 +215,9 @@ static const char *const migrations[] = {
    * ignored, a delivered row is not reopened, and rows waiting when consent
    * goes away are removed with an audit entry. Delivered rows stay: they
    * record what the CRM already has. A row in flight is left to the
-   * uploader, which checks consent again right before it sends.
+   * uploader, which checks consent again right before it sends. A writer
+   * that brings a lead in (import, merge) writes its consent ledger before
+   * its outbox rows, as fl_store_save_lead() does.
    * The condition is FL_STORE_SQL_UPLOAD_ALLOWED of fl-store.h, written out
    * because a released step never changes. */
 #define NOT_ALLOWED(id)                                                                            \

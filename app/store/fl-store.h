@@ -30,7 +30,10 @@ typedef enum
 #define FL_SETTING_CONSENT_REQUIRED "consent_required"
 
 /* SQL: TRUE when the lead row aliased @l may be uploaded — its event does
- * not require consent, or its latest consent entry says given. */
+ * not require consent, or its latest consent entry says given. The schema
+ * (version 4, fl-store-schema.c) enforces the same rule with triggers on
+ * the outbox, the consents and the events, whoever writes them; this is
+ * for reading (counts, lists) and for explaining a refusal. */
 #define FL_STORE_SQL_UPLOAD_ALLOWED(l)                                                             \
   "(NOT coalesce ((SELECT json_extract (e.settings, '$." FL_SETTING_CONSENT_REQUIRED "') "         \
   "  FROM events e WHERE e.uuid = " l ".event), 1) "                                              \
