@@ -19,6 +19,7 @@
 
 #include "score/fl-model-store.h"
 #include "store/fl-capture.h"
+#include "store/fl-privacy.h"
 #include "store/fl-store.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-sync.h"
@@ -537,6 +538,7 @@ typedef struct
   Fixture    *fixture;
   const char *first;
   const char *withdraw;
+  const char *erase;
   gboolean    done;
 } InFlight;
 
@@ -561,6 +563,9 @@ in_flight_outcome_cb (const FlUploadOutcome *outcome, gpointer user_data)
   set_consent (lead, FALSE);
   g_assert_true (fl_store_save_lead (kiosk, lead, "Lena", &error));
   g_assert_no_error (error);
+  /* And another visitor asks to be erased. */
+  g_assert_true (fl_privacy_erase_lead (kiosk, in_flight->erase, "Lena", &error));
+  g_assert_no_error (error);
 }
 
 /* Withdrawn between queueing and sending: the uploader checks again right
@@ -574,15 +579,17 @@ test_withdrawn_in_flight (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   InFlight in_flight = { f };
 
-  /* The second has an address the server refuses: the batch of four is
+  /* The second has an address the server refuses: the batch of five is
    * split, and the second half waits while the first is sent. */
   g_ptr_array_add (leads, save (f, "anna@example.com", CONSENT_GIVEN));
   g_ptr_array_add (leads, save (f, "bad-bert@example", CONSENT_GIVEN));
   g_ptr_array_add (leads, save (f, "carl@example.com", CONSENT_GIVEN));
   g_ptr_array_add (leads, save (f, "wanda.withdraws@example.com", CONSENT_GIVEN));
+  g_ptr_array_add (leads, save (f, "erik.erased@example.com", CONSENT_GIVEN));
   add_connector (f, "hook", NULL);
   in_flight.first = fl_lead_get_uuid (leads->pdata[0]);
   in_flight.withdraw = fl_lead_get_uuid (leads->pdata[3]);
+  in_flight.erase = fl_lead_get_uuid (leads->pdata[4]);
 
   fl_uploader_set_callbacks (uploader, in_flight_outcome_cb, NULL, &in_flight);
   g_assert_true (fl_uploader_run (uploader, NULL, 0, NULL, &summary, &error));
@@ -594,10 +601,14 @@ test_withdrawn_in_flight (Fixture *f, gconstpointer data)
   g_assert_cmpuint (summary.withheld, ==, 1);
   assert_sent (f, fl_lead_get_uuid (leads->pdata[0]), 1);
   assert_sent (f, fl_lead_get_uuid (leads->pdata[2]), 1);
-  /* The first, refused batch of four carried it; nothing after that. */
+  /* The first, refused batch of five carried them; nothing after that. */
   g_assert_cmpuint (server_count_stored (f->server, in_flight.withdraw), ==, 0);
+  g_assert_cmpuint (server_count_stored (f->server, in_flight.erase), ==, 0);
   for (guint i = 1; i < f->server->requests->len; i++)
-    g_assert_null (strstr (server_get_request (f->server, i)->body, in_flight.withdraw));
+    {
+      g_assert_null (strstr (server_get_request (f->server, i)->body, in_flight.withdraw));
+      g_assert_null (strstr (server_get_request (f->server, i)->body, in_flight.erase));
+    }
   g_assert_cmpint (waiting (f, in_flight.withdraw), ==, 0);
   g_assert_cmpint (count (f, "SELECT count(*) FROM audit WHERE lead_uuid = ? AND action = 'upload-withheld' "
                              "AND detail LIKE '%hook%'", in_flight.withdraw), ==, 1);

@@ -270,29 +270,60 @@ bisect (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **e
 /* The outbox holds no lead without consent, but the visitor may withdraw
  * it (on another connection) after the batch was claimed: consent is
  * checked again right before the batch leaves, and such a lead is dropped
- * from the batch and the outbox. */
+ * from the batch and the outbox. A lead erased meanwhile is dropped too.
+ * What is left is another body, so it gets another Idempotency-Key. */
 static gboolean
 withhold_unconsented (FlUploader *self, FlConnector *connector, FlSyncBatch *batch,
                       GError **error)
 {
+  const char *name = fl_connector_get_name (connector);
+  g_autofree char *key = NULL;
+  guint before = batch->items->len;
+
   for (guint i = batch->items->len; i-- > 0;)
     {
       FlSyncItem *item = g_ptr_array_index (batch->items, i);
       const char *uuid = fl_lead_get_uuid (item->lead);
+      g_autoptr(GError) local_error = NULL;
       gboolean allowed = FALSE;
 
-      if (!fl_store_lead_upload_allowed (self->store, uuid, &allowed, error))
-        return FALSE;
-      if (allowed)
+      if (fl_store_lead_upload_allowed (self->store, uuid, &allowed, &local_error) && allowed)
         continue;
-      if (!fl_outbox_withhold (self->outbox, fl_connector_get_name (connector), item->lead_id, uuid,
-                               error))
-        return FALSE;
-      g_debug ("%s: consent was withdrawn; not sent to %s", uuid, fl_connector_get_name (connector));
-      self->summary->withheld++;
+      if (local_error != NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (local_error == NULL)
+        {
+          if (!fl_outbox_withhold (self->outbox, name, item->lead_id, uuid, error))
+            return FALSE;
+          g_debug ("%s: consent was withdrawn; not sent to %s", uuid, name);
+          self->summary->withheld++;
+        }
       self->done++;
       g_ptr_array_remove_index (batch->items, i);
     }
+  if (batch->items->len == before || batch->items->len == 0)
+    return TRUE;
+
+  key = fl_uuid_new ();
+  if (!fl_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+
+      if (!fl_outbox_rekey (self->outbox, name, item->lead_id, key, error))
+        {
+          fl_store_rollback (self->store);
+          return FALSE;
+        }
+    }
+  if (!fl_store_commit (self->store, error))
+    return FALSE;
+  g_free (batch->key);
+  batch->key = g_steal_pointer (&key);
   return TRUE;
 }
 
