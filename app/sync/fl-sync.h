@@ -21,6 +21,7 @@ typedef enum
   FL_SYNC_ERROR_IO,         /* a file could not be written */
   FL_SYNC_ERROR_BUSY,       /* another process is uploading from this database */
   FL_SYNC_ERROR_NOT_FOUND,  /* no such connector */
+  FL_SYNC_ERROR_INSECURE,   /* a secret would cross the network in clear */
 } FlSyncError;
 
 GQuark   fl_sync_error_quark      (void);
