@@ -1154,6 +1154,11 @@ test_transport_rule (void)
     { "http://127.0.0.1.example.com", FALSE },
     { "http://[2001:db8::1]/", FALSE },
     { "http://", FALSE },
+    { "http://127.0.0.1\\@192.0.2.2/hook", FALSE },
+    { "http://192.0.2.2#@127.0.0.1/", FALSE },
+    { "http://127.0.0.1:80@192.0.2.2/", FALSE },
+    { "http://[::ffff:192.0.2.2]/", FALSE },
+    { "http://0x7f.1/", FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1435,6 +1440,13 @@ test_retry_after_pauses_connector (Fixture *f, gconstpointer data)
   g_assert_cmpuint (third.delivered, ==, 250);
   g_assert_cmpuint (server_count_requests (server, NULL), ==, 4);
   check_pause (f, server, 2 * G_USEC_PER_SEC);
+
+  /* Removing the connector forgets its pause. */
+  g_assert_true (fl_outbox_remove_connector (f->outbox, "hook", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&paused, g_free);
+  paused = fl_store_get_meta (f->store, "connector.hook.paused_until");
+  g_assert_null (paused);
 }
 
 /* The same with Retry-After as an HTTP date, in one run. */

@@ -675,15 +675,42 @@ is_loopback_host (const char *host)
  * Returns: %FALSE with %FL_SYNC_ERROR_INSECURE when @url is plain http://
  *   to another computer
  */
+/* The host curl itself will connect to, without IPv6 brackets. */
+static char *
+curl_host (const char *url)
+{
+  CURLU *handle = curl_url ();
+  char *host = NULL;
+  char *copy = NULL;
+
+  if (handle != NULL && curl_url_set (handle, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get (handle, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+    {
+      gsize length = strlen (host);
+
+      if (length >= 2 && host[0] == '[' && host[length - 1] == ']')
+        copy = g_strndup (host + 1, length - 2);
+      else
+        copy = g_strdup (host);
+      curl_free (host);
+    }
+  curl_url_cleanup (handle);
+  return copy;
+}
+
 gboolean
 fl_connector_check_url_transport (const char *url, GError **error)
 {
   g_autoptr(GUri) uri = NULL;
+  g_autofree char *host = NULL;
 
   if (url == NULL || g_ascii_strncasecmp (url, "http://", strlen ("http://")) != 0)
     return TRUE;
+  /* GLib's parser and curl's must both see this computer, so that no odd
+   * URL reads as loopback here and as another host to curl. */
   uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  if (uri != NULL && is_loopback_host (g_uri_get_host (uri)))
+  host = curl_host (url);
+  if (uri != NULL && is_loopback_host (g_uri_get_host (uri)) && is_loopback_host (host))
     return TRUE;
   g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_INSECURE,
                _("%s is not encrypted: use https://, plain http is only allowed for this "

@@ -393,7 +393,15 @@ fl_outbox_remove_connector (FlOutbox *self, const char *name, GError **error)
                    _("There is no connector “%s”; see “fairlead-cli connector list”"), name);
       return FALSE;
     }
-  return TRUE;
+  /* A new connector of the same name owes nothing to the old one's server
+   * (the pause is the uploader's, see fl-uploader.c). */
+  stmt = fl_store_prepare (self->store,
+                           "DELETE FROM meta WHERE key = 'connector.' || :name || '.paused_until'",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":name", name);
+  return step_done (self, stmt, error);
 }
 
 /* Queue */
