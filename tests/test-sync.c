@@ -1325,6 +1325,27 @@ test_transport_hand_edited (Fixture *f, gconstpointer data)
   g_assert_cmpuint (server_count_requests (server, NULL), ==, 0);
 }
 
+/* Plain http to this computer never goes through a proxy from the
+ * environment, which would carry it over the network in clear. */
+static void
+test_transport_no_proxy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autoptr(Server) proxy = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  add_leads (f, 5, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, NULL);
+  proxy_through (proxy);
+  upload (f, NULL, 0, &summary);
+  proxy_off ();
+
+  g_assert_cmpuint (summary.delivered, ==, 5);
+  g_assert_cmpuint (server_count_requests (proxy, NULL), ==, 0);
+  assert_each_stored_once (f, server, G_MAXUINT);
+}
+
 /* A redirect is not followed: the token would go along. */
 static void
 test_transport_redirect (Fixture *f, gconstpointer data)
@@ -1504,6 +1525,7 @@ main (int argc, char **argv)
   ADD ("/sync/transport/add-and-update", test_transport_add_and_update);
   ADD ("/sync/transport/hand-edited", test_transport_hand_edited);
   ADD ("/sync/transport/redirect", test_transport_redirect);
+  ADD ("/sync/transport/no-proxy", test_transport_no_proxy);
   ADD ("/sync/webhook/signed-from-env", test_webhook_signed_from_env);
   ADD ("/sync/webhook/429-pauses-connector", test_retry_after_pauses_connector);
   ADD ("/sync/webhook/429-retry-after-date", test_retry_after_date);

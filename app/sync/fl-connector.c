@@ -229,6 +229,10 @@ _fl_connector_http (FlConnector *self, const char *method, const char *url,
    * it could lead the token to plain http on another host. */
   curl_easy_setopt (priv->curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt (priv->curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  /* Plain http is only ever for this computer (see above); through an
+   * http_proxy from the environment it would cross the network in clear. */
+  if (g_ascii_strncasecmp (url, "http://", strlen ("http://")) == 0)
+    curl_easy_setopt (priv->curl, CURLOPT_NOPROXY, "*");
   curl_easy_setopt (priv->curl, CURLOPT_USERAGENT, USER_AGENT);
   curl_easy_setopt (priv->curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (priv->curl, CURLOPT_MAXCONNECTS, 1L);
