@@ -228,6 +228,17 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
   request->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
   request->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   request->body = g_strndup (body->data, body->length);
+  if (self->signing_key != NULL && request->signature != NULL)
+    {
+      /* Checked here, independently of the client's fl_webhook_sign(). */
+      g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) self->signing_key,
+                                          strlen (self->signing_key));
+      g_autofree char *expected_signature = NULL;
+
+      g_hmac_update (hmac, (const guchar *) body->data, body->length);
+      expected_signature = g_strconcat ("sha256=", g_hmac_get_string (hmac), NULL);
+      request->signature_valid = g_str_equal (request->signature, expected_signature);
+    }
   g_ptr_array_add (self->requests, request);
   first = self->requests->len == 1;
   root = body->length ? parse (request->body) : NULL;
@@ -239,6 +250,13 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       respond_json (msg, 401, "[{\"message\": \"Session expired or invalid\", \"errorCode\": \"INVALID_SESSION_ID\"}]");
       goto out;
     }
+  if (self->mode == SERVER_REDIRECT)
+    {
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), "Location",
+                                   "http://192.0.2.2:8080/hook");
+      respond_json (msg, 302, "{\"message\": \"moved\"}");
+      goto out;
+    }
   if (first && self->mode == SERVER_FAIL_ONCE)
     {
       respond_json (msg, 500, "{\"message\": \"database unavailable\"}");
@@ -246,7 +264,17 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
     }
   if (first && self->mode == SERVER_RETRY_AFTER)
     {
-      g_autofree char *seconds = g_strdup_printf ("%u", self->retry_after);
+      g_autofree char *seconds = NULL;
+
+      if (self->retry_after_date)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          g_autoptr(GDateTime) then = g_date_time_add_seconds (now, self->retry_after);
+
+          seconds = soup_date_time_to_string (then, SOUP_DATE_HTTP);
+        }
+      else
+        seconds = g_strdup_printf ("%u", self->retry_after);
       soup_message_headers_append (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
       respond_json (msg, 429, "{\"message\": \"slow down\"}");
       goto out;
@@ -370,6 +398,7 @@ server_free (Server *self)
   g_ptr_array_unref (self->records);
   g_hash_table_unref (self->keys);
   g_free (self->token);
+  g_free (self->signing_key);
   g_free (self->url);
   g_mutex_clear (&self->mutex);
   g_free (self);

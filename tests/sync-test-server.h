@@ -22,6 +22,7 @@ typedef enum
   SERVER_DROP_ONCE,      /* first request: stored, then the connection is dropped */
   SERVER_SLOW_ONCE,      /* first request: stored, answered after slow_ms */
   SERVER_UNAUTHORIZED,   /* every request: 401 */
+  SERVER_REDIRECT,       /* every request: 302 to plain http on another host */
 } ServerMode;
 
 typedef struct
@@ -35,6 +36,8 @@ typedef struct
   char   *content_type;
   char   *authorization;
   char   *body;
+  gboolean signature_valid;  /* the X-Fairlead-Signature is the HMAC-SHA256
+                                of the body under signing_key */
 } ServerRequest;
 
 typedef struct
@@ -48,6 +51,8 @@ typedef struct
 
   ServerMode    mode;
   guint         retry_after;  /* seconds, for SERVER_RETRY_AFTER */
+  gboolean      retry_after_date;  /* send it as an HTTP date, not seconds */
+  char         *signing_key;  /* the webhook signing key, to check signatures */
   guint         slow_ms;      /* for SERVER_SLOW_ONCE, and every request when delay_all */
   gboolean      delay_all;
   char         *token;        /* the bearer token the CRM endpoints accept */

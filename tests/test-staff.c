@@ -159,6 +159,82 @@ test_guard (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* The kiosk killed and started again: a second store on the same file,
+ * as a new process would open it, sees the same lock. */
+static void
+test_guard_survives_restart (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 wait, length;
+
+  g_assert_true (fl_staff_set (fixture->store, "Anna", "2580", &error));
+  {
+    g_autoptr(FlPinGuard) guard = fl_pin_guard_new (fixture->store);
+
+    for (guint i = 0; i < FL_PIN_FREE_TRIES; i++)
+      {
+        g_assert_false (fl_pin_guard_try (guard, "Anna", "0000", now, &error));
+        g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_WRONG_PIN);
+        g_clear_error (&error);
+      }
+    length = fl_pin_guard_get_wait (guard, now);
+    g_assert_cmpint (length, >, 0);
+  }
+  g_clear_object (&fixture->store);
+
+  {
+    g_autoptr(FlStore) store = fl_store_open (fixture->path, &error);
+    g_autoptr(FlPinGuard) guard = NULL;
+
+    g_assert_no_error (error);
+    guard = fl_pin_guard_new (store);
+    g_assert_cmpuint (fl_pin_guard_get_failures (guard), ==, FL_PIN_FREE_TRIES);
+    g_assert_cmpint (fl_pin_guard_get_wait (guard, now + G_USEC_PER_SEC), ==, length - G_USEC_PER_SEC);
+    g_assert_false (fl_pin_guard_try (guard, "Anna", "2580", now + G_USEC_PER_SEC, &error));
+    g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_LOCKED);
+    g_clear_error (&error);
+
+    /* The clock set back a day: the lock does not end early; it counts
+     * again in full from the new time, and runs down from there. */
+    now -= G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC;
+    g_assert_cmpint (fl_pin_guard_get_wait (guard, now), ==, length);
+    g_assert_false (fl_pin_guard_try (guard, "Anna", "2580", now + length / 2, &error));
+    g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_LOCKED);
+    g_clear_error (&error);
+    g_assert_cmpint (fl_pin_guard_get_wait (guard, now + length / 2), ==, length - length / 2);
+  }
+
+  /* Restarted once more after the wait: the next wrong try doubles it,
+   * then the right PIN opens and resets the count for good. */
+  {
+    g_autoptr(FlStore) store = fl_store_open (fixture->path, &error);
+    g_autoptr(FlPinGuard) guard = NULL;
+
+    g_assert_no_error (error);
+    guard = fl_pin_guard_new (store);
+    now += length;
+    wait = fl_pin_guard_get_wait (guard, now);
+    g_assert_cmpint (wait, ==, 0);
+    g_assert_false (fl_pin_guard_try (guard, "Anna", "1111", now, &error));
+    g_assert_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_WRONG_PIN);
+    g_clear_error (&error);
+    g_assert_cmpint (fl_pin_guard_get_wait (guard, now), ==, 2 * length);
+    now += 2 * length;
+    g_assert_true (fl_pin_guard_try (guard, "Anna", "2580", now, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(FlStore) store = fl_store_open (fixture->path, &error);
+    g_autoptr(FlPinGuard) guard = NULL;
+
+    g_assert_no_error (error);
+    guard = fl_pin_guard_new (store);
+    g_assert_cmpuint (fl_pin_guard_get_failures (guard), ==, 0);
+    g_assert_cmpint (fl_pin_guard_get_wait (guard, now), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -168,6 +244,8 @@ main (int argc, char **argv)
   g_test_add_func ("/staff/hash", test_hash);
   g_test_add ("/staff/store", Fixture, NULL, fixture_set_up, test_staff, fixture_tear_down);
   g_test_add ("/staff/guard", Fixture, NULL, fixture_set_up, test_guard, fixture_tear_down);
+  g_test_add ("/staff/guard-survives-restart", Fixture, NULL, fixture_set_up,
+              test_guard_survives_restart, fixture_tear_down);
 
   return g_test_run ();
 }

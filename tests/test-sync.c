@@ -304,7 +304,13 @@ test_webhook_retry_500 (Fixture *f, gconstpointer data)
   g_assert_cmpuint (server_count_requests (server, "/hook"), ==, 2);
   g_assert_cmpstr (server_get_request (server, 0)->idempotency_key, ==,
                    server_get_request (server, 1)->idempotency_key);
-  g_assert_null (server_get_request (server, 0)->signature);
+  /* FAIRLEAD_SECRET_HOOK is set: signed without signing=true. */
+  {
+    ServerRequest *request = server_get_request (server, 0);
+    g_autofree char *signature = fl_webhook_sign (SIGNING_KEY, request->body, strlen (request->body));
+
+    g_assert_cmpstr (request->signature, ==, signature);
+  }
   assert_each_stored_once (f, server, G_MAXUINT);
 }
 
@@ -1123,6 +1129,368 @@ test_sigkill (Fixture *f, gconstpointer data)
     assert_state (f, f->uuids->pdata[i], "hook", "done");
 }
 
+/* Transport: no secret on the network in clear */
+
+static void
+test_transport_rule (void)
+{
+  static const struct
+  {
+    const char *url;
+    gboolean    allowed;
+  } cases[] = {
+    { "https://192.0.2.2:8080/hook", TRUE },
+    { "https://crm.example.com", TRUE },
+    { "http://127.0.0.1:8080/hook", TRUE },
+    { "http://127.8.9.10", TRUE },
+    { "http://localhost:3000/", TRUE },
+    { "http://LocalHost", TRUE },
+    { "http://[::1]:8080/hook", TRUE },
+    { "http://192.0.2.2:8080", FALSE },
+    { "HTTP://192.0.2.2:8080", FALSE },
+    { "http://10.0.0.1/hook", FALSE },
+    { "http://crm.example.com", FALSE },
+    { "http://localhost.example.com", FALSE },
+    { "http://127.0.0.1.example.com", FALSE },
+    { "http://[2001:db8::1]/", FALSE },
+    { "http://", FALSE },
+    { "http://127.0.0.1\\@192.0.2.2/hook", FALSE },
+    { "http://192.0.2.2#@127.0.0.1/", FALSE },
+    { "http://127.0.0.1:80@192.0.2.2/", FALSE },
+    { "http://[::ffff:192.0.2.2]/", FALSE },
+    { "http://0x7f.1/", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean allowed = fl_connector_check_url_transport (cases[i].url, &error);
+
+      g_test_message ("%s", cases[i].url);
+      g_assert_cmpint (allowed, ==, cases[i].allowed);
+      if (!allowed)
+        {
+          g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_INSECURE);
+          g_assert_nonnull (strstr (error->message, "is not encrypted: use https://"));
+          g_assert_nonnull (strstr (error->message, cases[i].url));
+        }
+    }
+}
+
+static guint
+count_connectors (Fixture *f)
+{
+  g_autoptr(GPtrArray) connectors = fl_outbox_list_connectors (f->outbox, FALSE, NULL);
+
+  g_assert_nonnull (connectors);
+  return connectors->len;
+}
+
+/* Adding and changing a connector, in the core and in the CLI, refuse
+ * plain http to another computer; loopback http works. */
+static void
+test_transport_add_and_update (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlConnector) connector = NULL;
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  g_assert_false (fl_outbox_add_connector (f->outbox, "far", "hubspot", "http://192.0.2.2:8080",
+                                           options, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_INSECURE);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_connectors (f), ==, 0);
+
+  /* Loopback http goes through, with a token. */
+  add_leads (f, 3, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, NULL);
+  upload (f, NULL, 0, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 3);
+  assert_each_stored_once (f, server, G_MAXUINT);
+
+  /* Changing it to plain http elsewhere is refused; the row stays. */
+  g_assert_false (fl_outbox_update_connector (f->outbox, "hook", "webhook",
+                                              "http://192.0.2.2:8080/hook", options, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_INSECURE);
+  g_clear_error (&error);
+  connector = fl_outbox_get_connector (f->outbox, "hook", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_connector_get_url (connector), ==, url);
+  g_clear_object (&connector);
+  g_assert_true (fl_outbox_update_connector (f->outbox, "hook", "webhook",
+                                             "https://192.0.2.2:8443/hook", options, &error));
+  g_assert_no_error (error);
+  connector = fl_outbox_get_connector (f->outbox, "hook", &error);
+  g_assert_cmpstr (fl_connector_get_url (connector), ==, "https://192.0.2.2:8443/hook");
+
+  /* The CLI: exit 65 and the rule, nothing stored. */
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->store);
+  status = run_cli (f, NULL, &out, &err, "connector", "add", "far", "--type", "hubspot", "--url",
+                    "http://192.0.2.2:8080", NULL);
+  g_assert_cmpint (status, ==, 65);
+  g_assert_nonnull (strstr (err, "http://192.0.2.2:8080 is not encrypted: use https://, plain http "
+                                 "is only allowed for this computer (127.0.0.1)"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (f, NULL, &out, &err, "connector", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, "far"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* connector edit passes the same gate, and keeps what it is not told. */
+  status = run_cli (f, NULL, &out, &err, "connector", "edit", "hook", "--url",
+                    "http://192.0.2.2:8080/hook", "--option", "timeout=7", NULL);
+  g_assert_cmpint (status, ==, 65);
+  g_assert_nonnull (strstr (err, "is not encrypted"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (f, NULL, &out, &err, "connector", "edit", "hook", "--url", url, "--option",
+                    "timeout=7", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (f, NULL, &out, &err, "connector", "list", NULL);
+  g_assert_nonnull (strstr (out, url));
+  g_assert_nonnull (strstr (out, "\"timeout\":\"7\""));
+
+  f->store = fl_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  f->outbox = fl_outbox_new (f->store);
+}
+
+/* Sends through the test server as an HTTP proxy: any request curl makes
+ * to any host arrives there, so "no request" means nothing left at all. */
+static void
+proxy_through (Server *server)
+{
+  g_setenv ("http_proxy", server->url, TRUE);
+  g_setenv ("HTTPS_PROXY", server->url, TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+}
+
+static void
+proxy_off (void)
+{
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("HTTPS_PROXY");
+}
+
+/* A database written by hand or by an older version: the connector loads,
+ * is listed, but sends nothing; its leads fail with the reason. */
+static void
+test_transport_hand_edited (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(FlConnector) connector = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  add_leads (f, 150, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, "signing", "true", NULL);
+  g_assert_cmpint (sqlite3_exec (fl_store_get_db (f->store),
+                                 "UPDATE connectors SET url = 'http://192.0.2.2:8080/hook'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  proxy_through (server);
+
+  g_assert_cmpuint (count_connectors (f), ==, 1);
+  upload (f, NULL, 0, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 0);
+  g_assert_cmpuint (summary.failed, ==, 150);
+  g_assert_cmpint (summary.pending, ==, 0);
+  for (guint i = 0; i < f->uuids->len; i++)
+    {
+      g_autofree char *reason = outbox_value (f, f->uuids->pdata[i], "hook", "last_error");
+
+      assert_state (f, f->uuids->pdata[i], "hook", "failed");
+      g_assert_nonnull (strstr (reason, "http://192.0.2.2:8080/hook is not encrypted"));
+    }
+
+  /* connector test does not send either. */
+  connector = fl_outbox_get_connector (f->outbox, "hook", &error);
+  g_assert_no_error (error);
+  g_assert_false (fl_connector_test (connector, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_INSECURE);
+
+  proxy_off ();
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, 0);
+}
+
+/* Plain http to this computer never goes through a proxy from the
+ * environment, which would carry it over the network in clear. */
+static void
+test_transport_no_proxy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autoptr(Server) proxy = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  add_leads (f, 5, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, NULL);
+  proxy_through (proxy);
+  upload (f, NULL, 0, &summary);
+  proxy_off ();
+
+  g_assert_cmpuint (summary.delivered, ==, 5);
+  g_assert_cmpuint (server_count_requests (proxy, NULL), ==, 0);
+  assert_each_stored_once (f, server, G_MAXUINT);
+}
+
+/* A redirect is not followed: the token would go along. */
+static void
+test_transport_redirect (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+  const char *message;
+
+  server->mode = SERVER_REDIRECT;
+  add_leads (f, 5, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, NULL);
+  proxy_through (server);
+  g_setenv ("no_proxy", "127.0.0.1", TRUE);
+  upload (f, NULL, 0, &summary);
+  proxy_off ();
+  g_unsetenv ("no_proxy");
+
+  /* One request: the redirect's target (through the proxy) never. */
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, 1);
+  g_assert_cmpuint (summary.delivered, ==, 0);
+  g_assert_cmpint (summary.pending, ==, 5);
+  message = g_hash_table_lookup (summary.stopped, "hook");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "redirects"));
+}
+
+/* A signing key from the environment signs without signing=true; the
+ * server checks the HMAC-SHA256 itself. Without a key: unsigned. */
+static void
+test_webhook_signed_from_env (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_auto(FlUploadSummary) plain = { 0 };
+  guint n;
+
+  server->signing_key = g_strdup ("env-signing-key");
+  g_setenv ("FAIRLEAD_SECRET_ENVHOOK", "env-signing-key", TRUE);
+  add_leads (f, 120, G_MAXUINT);
+  add_connector (f, "envhook", "webhook", url, NULL);
+  upload (f, "envhook", 0, &summary);
+  g_unsetenv ("FAIRLEAD_SECRET_ENVHOOK");
+  g_assert_cmpuint (summary.delivered, ==, 120);
+  n = server_count_requests (server, NULL);
+  g_assert_cmpuint (n, ==, 2);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_nonnull (server_get_request (server, i)->signature);
+      g_assert_true (server_get_request (server, i)->signature_valid);
+    }
+
+  /* No key anywhere (and no keyring in the tests): sent unsigned. */
+  add_connector (f, "nokey", "webhook", url, NULL);
+  upload (f, "nokey", 0, &plain);
+  g_assert_cmpuint (plain.delivered, ==, 120);
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, n + 2);
+  g_assert_null (server_get_request (server, n)->signature);
+}
+
+static void
+check_pause (Fixture *f, Server *server, gint64 window)
+{
+  ServerRequest *first = server_get_request (server, 0);
+  guint n = server_count_requests (server, NULL);
+
+  g_assert_cmpuint (n, >=, 2);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpint (server_get_request (server, i)->at - first->at, >=, window - 10000);
+  assert_each_stored_once (f, server, G_MAXUINT);
+  for (guint i = 0; i < f->uuids->len; i++)
+    assert_state (f, f->uuids->pdata[i], "hook", "done");
+}
+
+/* A 429 with Retry-After pauses the whole connector, not only the batch
+ * that got it, also across a restart. */
+static void
+test_retry_after_pauses_connector (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) first = { 0 };
+  g_auto(FlUploadSummary) second = { 0 };
+  g_auto(FlUploadSummary) third = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *paused = NULL;
+
+  server->mode = SERVER_RETRY_AFTER;
+  server->retry_after = 2;
+  add_leads (f, 250, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, NULL);
+
+  /* Three batches are due; the first gets the 429, the others wait. */
+  upload (f, NULL, 0, &first);
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, 1);
+  g_assert_cmpint (first.pending, ==, 250);
+  g_assert_cmpint (first.next_attempt, >=, fl_sync_now () + G_USEC_PER_SEC);
+  paused = fl_store_get_meta (f->store, "connector.hook.paused_until");
+  g_assert_nonnull (paused);
+
+  /* A restart: another store on the file, another uploader. */
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->store);
+  f->store = fl_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  f->outbox = fl_outbox_new (f->store);
+  upload (f, NULL, 0, &second);
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, 1);
+  g_assert_cmpint (second.pending, ==, 250);
+
+  upload (f, NULL, 10, &third);
+  g_assert_cmpuint (third.delivered, ==, 250);
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, 4);
+  check_pause (f, server, 2 * G_USEC_PER_SEC);
+
+  /* Removing the connector forgets its pause. */
+  g_assert_true (fl_outbox_remove_connector (f->outbox, "hook", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&paused, g_free);
+  paused = fl_store_get_meta (f->store, "connector.hook.paused_until");
+  g_assert_null (paused);
+}
+
+/* The same with Retry-After as an HTTP date, in one run. */
+static void
+test_retry_after_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  server->mode = SERVER_RETRY_AFTER;
+  server->retry_after = 3;
+  server->retry_after_date = TRUE;
+  add_leads (f, 40, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, "batch_size", "10", NULL);
+  upload (f, NULL, 10, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 40);
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, 5);
+  /* A date has whole seconds: the wait is between 2 and 3 s. */
+  check_pause (f, server, 2 * G_USEC_PER_SEC);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1154,9 +1522,17 @@ main (int argc, char **argv)
   ADD ("/sync/worker", test_worker);
   ADD ("/sync/cli", test_cli);
   ADD ("/sync/sigkill", test_sigkill);
+  ADD ("/sync/transport/add-and-update", test_transport_add_and_update);
+  ADD ("/sync/transport/hand-edited", test_transport_hand_edited);
+  ADD ("/sync/transport/redirect", test_transport_redirect);
+  ADD ("/sync/transport/no-proxy", test_transport_no_proxy);
+  ADD ("/sync/webhook/signed-from-env", test_webhook_signed_from_env);
+  ADD ("/sync/webhook/429-pauses-connector", test_retry_after_pauses_connector);
+  ADD ("/sync/webhook/429-retry-after-date", test_retry_after_date);
 #undef ADD
   g_test_add_func ("/sync/secret-env", test_secret_env);
   g_test_add_func ("/sync/bad-config", test_bad_config);
+  g_test_add_func ("/sync/transport/rule", test_transport_rule);
 
   return g_test_run ();
 }

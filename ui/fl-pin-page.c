@@ -60,7 +60,7 @@ static gboolean countdown_cb (gpointer user_data);
 static void
 update_wait (FlPinPage *self)
 {
-  gint64 wait = fl_pin_guard_get_wait (self->guard, g_get_monotonic_time ());
+  gint64 wait = fl_pin_guard_get_wait (self->guard, g_get_real_time ());
 
   if (wait > 0)
     {
@@ -89,7 +89,7 @@ countdown_cb (gpointer user_data)
 {
   FlPinPage *self = user_data;
 
-  if (fl_pin_guard_get_wait (self->guard, g_get_monotonic_time ()) > 0)
+  if (fl_pin_guard_get_wait (self->guard, g_get_real_time ()) > 0)
     {
       update_wait (self);
       return G_SOURCE_CONTINUE;
@@ -114,7 +114,7 @@ try_unlock (FlPinPage *self)
       return;
     }
   name = gtk_string_object_get_string (item);
-  if (!fl_pin_guard_try (self->guard, name, pin, g_get_monotonic_time (), &error))
+  if (!fl_pin_guard_try (self->guard, name, pin, g_get_real_time (), &error))
     {
       gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
       if (g_error_matches (error, FL_STAFF_ERROR, FL_STAFF_ERROR_WRONG_PIN))

@@ -1106,31 +1106,8 @@ save_connector (FlPreferencesWindow *self, GObject *dialog, GError **error)
       if (!fl_outbox_add_connector (outbox, name, type, *url ? url : NULL, options, &n_queued, error))
         return FALSE;
     }
-  else
-    {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), options);
-      g_autofree char *json = json_to_string (node, FALSE);
-      sqlite3_stmt *stmt = fl_store_prepare (self->store,
-                                             "UPDATE connectors SET type = ?2, url = ?3, options = ?4 WHERE name = ?1",
-                                             error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, editing, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, type, -1, SQLITE_TRANSIENT);
-      if (*url)
-        sqlite3_bind_text (stmt, 3, url, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 3);
-      sqlite3_bind_text (stmt, 4, json, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          fl_store_set_error (self->store, error);
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      sqlite3_reset (stmt);
-    }
+  else if (!fl_outbox_update_connector (outbox, editing, type, *url ? url : NULL, options, error))
+    return FALSE;
   fl_store_add_audit (self->store, NULL, self->actor, editing ? "connector-changed" : "connector-added", name,
                       NULL);
   return TRUE;
@@ -1221,18 +1198,32 @@ add_connector_cb (FlPreferencesWindow *self)
   open_connector_dialog (self, NULL);
 }
 
-static void
-edit_connector_cb (GtkButton *button, FlPreferencesWindow *self)
+/**
+ * _fl_preferences_window_edit_connector:
+ *
+ * What the Edit button of a connector's row opens.
+ *
+ * Returns: (transfer none) (nullable): the dialog
+ */
+AdwMessageDialog *
+_fl_preferences_window_edit_connector (FlPreferencesWindow *self, const char *name)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlOutbox) outbox = fl_outbox_new (self->store);
-  g_autoptr(FlConnector) connector = fl_outbox_get_connector (outbox, g_object_get_data (G_OBJECT (button), "name"),
-                                                              &error);
+  g_autoptr(FlConnector) connector = fl_outbox_get_connector (outbox, name, &error);
 
   if (connector == NULL)
-    toast_error (self, error);
-  else
-    open_connector_dialog (self, connector);
+    {
+      toast_error (self, error);
+      return NULL;
+    }
+  return open_connector_dialog (self, connector);
+}
+
+static void
+edit_connector_cb (GtkButton *button, FlPreferencesWindow *self)
+{
+  _fl_preferences_window_edit_connector (self, g_object_get_data (G_OBJECT (button), "name"));
 }
 
 static void

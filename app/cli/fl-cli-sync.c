@@ -39,6 +39,7 @@ sync_exit_code (const GError *error)
     case FL_SYNC_ERROR_NOT_FOUND:
       return EX_NOINPUT;
     case FL_SYNC_ERROR_CONSENT:
+    case FL_SYNC_ERROR_INSECURE:
       return EX_DATAERR;
     case FL_SYNC_ERROR_IO:
     default:
@@ -248,6 +249,68 @@ connector_list (FlCli *cli, int argc, char **argv)
   return EX_OK;
 }
 
+/* connector edit */
+
+static int
+connector_edit (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("NAME — change a connector's URL or options, keeping its queue"));
+  g_autoptr(FlOutbox) outbox = NULL;
+  g_autoptr(FlConnector) connector = NULL;
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_auto(GStrv) option_list = NULL;
+  g_autoptr(GList) members = NULL;
+  GOptionEntry entries[] = {
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("The new URL, or folder for csv"), N_("URL") },
+    { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &option_list, N_("Set an option; KEY= removes it (repeatable)"), N_("KEY=VALUE") },
+    { NULL }
+  };
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fl_cli_fail (EX_USAGE, "%s", _("connector edit needs a NAME"));
+  if (url == NULL && option_list == NULL)
+    return fl_cli_fail (EX_USAGE, "%s", _("connector edit needs --url or --option"));
+  if ((outbox = get_outbox (cli)) == NULL)
+    return cli->store_exit_code;
+  connector = fl_outbox_get_connector (outbox, argv[1], &error);
+  if (connector == NULL)
+    return fl_cli_fail_error (sync_exit_code (error), error);
+
+  members = json_object_get_members (fl_connector_get_options (connector));
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (options, l->data,
+                            json_node_copy (json_object_get_member (fl_connector_get_options (connector),
+                                                                    l->data)));
+  for (guint i = 0; option_list != NULL && option_list[i] != NULL; i++)
+    {
+      const char *equals = strchr (option_list[i], '=');
+      g_autofree char *key = NULL;
+
+      if (equals == NULL || equals == option_list[i])
+        return fl_cli_fail (EX_USAGE, _("Option “%s” is not KEY=VALUE"), option_list[i]);
+      key = g_strndup (option_list[i], equals - option_list[i]);
+      if (equals[1] == '\0')
+        {
+          if (json_object_has_member (options, key))
+            json_object_remove_member (options, key);
+        }
+      else
+        json_object_set_string_member (options, key, equals + 1);
+    }
+  if (!fl_outbox_update_connector (outbox, argv[1], fl_connector_get_type_name (connector),
+                                   url ? url : fl_connector_get_url (connector), options, &error))
+    return fl_cli_fail_error (sync_exit_code (error), error);
+  printf (_("Connector “%s” changed.\n"), argv[1]);
+  return EX_OK;
+}
+
 static int
 connector_remove (FlCli *cli, int argc, char **argv)
 {
@@ -337,6 +400,7 @@ connector_secret (FlCli *cli, int argc, char **argv)
 static const FlCliCommand connector_commands[] = {
   { "add", N_("Add a connector"), connector_add },
   { "list", N_("List the connectors"), connector_list },
+  { "edit", N_("Change a connector's URL or options"), connector_edit },
   { "remove", N_("Remove a connector and its queue"), connector_remove },
   { "test", N_("Check a connector's server and credential"), connector_test },
   { "secret", N_("Keep a connector's token in the keyring"), connector_secret },

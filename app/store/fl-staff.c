@@ -19,9 +19,16 @@ struct _FlPinGuard
   GObject  parent_instance;
 
   FlStore *store;
+  /* The last state read from or written to the database; the database
+   * wins, so that a restart of the kiosk does not forget wrong tries. */
   guint    failures;
-  gint64   locked_until;
+  gint64   last_failure;   /* wall-clock µs of the latest wrong try */
 };
+
+/* Meta keys: the count of wrong tries since the last right one, and the
+ * wall-clock time of the latest. */
+#define META_FAILURES "staff.pin_failures"
+#define META_LAST_FAILURE "staff.pin_last_failure"
 
 G_DEFINE_FINAL_TYPE (FlPinGuard, fl_pin_guard, G_TYPE_OBJECT)
 G_DEFINE_QUARK (fl-staff-error-quark, fl_staff_error)
@@ -314,8 +321,83 @@ fl_pin_guard_new (FlStore *store)
   return self;
 }
 
+static gint64
+meta_int (FlStore *store, const char *key)
+{
+  g_autofree char *text = fl_store_get_meta (store, key);
+  gint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, &value, NULL))
+    return 0;
+  return value;
+}
+
+static void
+load (FlPinGuard *self)
+{
+  self->failures = (guint) MIN (meta_int (self->store, META_FAILURES), G_MAXUINT);
+  self->last_failure = meta_int (self->store, META_LAST_FAILURE);
+}
+
+/* Written as one transaction; when the database cannot be written the
+ * state stays in memory for this run, which is the best left to do. */
+static void
+save (FlPinGuard *self)
+{
+  g_autofree char *failures = g_strdup_printf ("%u", self->failures);
+  g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, self->last_failure);
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_store_begin (self->store, &error) ||
+      !fl_store_set_meta (self->store, META_FAILURES, failures, &error) ||
+      !fl_store_set_meta (self->store, META_LAST_FAILURE, last, &error) ||
+      !fl_store_commit (self->store, &error))
+    {
+      fl_store_rollback (self->store);
+      g_warning ("Cannot keep the PIN lock in the database: %s", error ? error->message : "?");
+    }
+}
+
+static gint64
+lock_length (guint failures)
+{
+  guint doublings;
+
+  if (failures < FL_PIN_FREE_TRIES)
+    return 0;
+  doublings = MIN (failures - FL_PIN_FREE_TRIES, 10);
+  return MIN (FIRST_WAIT_US << doublings, MAX_WAIT_US);
+}
+
+/* The wait at @now_us, from the stored state.
+ *
+ * Only wall-clock time survives a restart, and a wall clock can be set
+ * back (by hand, by NTP, by a dead RTC battery) to unlock early. So time
+ * never counts as running backwards: when @now_us is before the latest
+ * wrong try, the lock counts from max(now, latest try), i.e. in full, and
+ * the stored time of that try moves back to now so that the full wait
+ * then runs down normally instead of lasting until the clock catches up.
+ * Setting the clock back can thus only lengthen the wait, never end it. */
+static gint64
+current_wait (FlPinGuard *self, gint64 now_us)
+{
+  gint64 length;
+
+  load (self);
+  length = lock_length (self->failures);
+  if (length == 0)
+    return 0;
+  if (now_us < self->last_failure)
+    {
+      self->last_failure = now_us;
+      save (self);
+    }
+  return MAX (0, self->last_failure + length - now_us);
+}
+
 /**
  * fl_pin_guard_get_wait:
+ * @now_us: wall-clock time, µs since the epoch (g_get_real_time())
  *
  * Returns: microseconds until the next try is allowed, 0 when it is now
  */
@@ -323,23 +405,31 @@ gint64
 fl_pin_guard_get_wait (FlPinGuard *self, gint64 now_us)
 {
   g_return_val_if_fail (FL_IS_PIN_GUARD (self), 0);
-  return MAX (0, self->locked_until - now_us);
+  return current_wait (self, now_us);
 }
 
+/**
+ * fl_pin_guard_get_failures:
+ *
+ * Returns: the wrong tries since the last right PIN, over restarts
+ */
 guint
 fl_pin_guard_get_failures (FlPinGuard *self)
 {
   g_return_val_if_fail (FL_IS_PIN_GUARD (self), 0);
+  load (self);
   return self->failures;
 }
 
 /**
  * fl_pin_guard_try:
- * @now_us: monotonic time
+ * @now_us: wall-clock time, µs since the epoch (g_get_real_time())
  *
  * Checks a PIN unless the guard makes the caller wait. Wrong tries are
  * audited; after FL_PIN_FREE_TRIES of them each wrong try locks for 30 s,
- * then 60 s, 120 s… up to an hour. A right PIN resets the count.
+ * then 60 s, 120 s… up to an hour. A right PIN resets the count. The count
+ * and the time of the latest wrong try are kept in the database, so that
+ * killing and restarting the kiosk does not reset the lock.
  */
 gboolean
 fl_pin_guard_try (FlPinGuard *self, const char *name, const char *pin, gint64 now_us,
@@ -350,7 +440,7 @@ fl_pin_guard_try (FlPinGuard *self, const char *name, const char *pin, gint64 no
 
   g_return_val_if_fail (FL_IS_PIN_GUARD (self), FALSE);
 
-  wait = fl_pin_guard_get_wait (self, now_us);
+  wait = current_wait (self, now_us);
   if (wait > 0)
     {
       g_set_error (error, FL_STAFF_ERROR, FL_STAFF_ERROR_LOCKED,
@@ -363,18 +453,20 @@ fl_pin_guard_try (FlPinGuard *self, const char *name, const char *pin, gint64 no
 
   if (fl_staff_verify (self->store, name, pin, &local_error))
     {
-      self->failures = 0;
-      self->locked_until = 0;
+      if (self->failures > 0)
+        {
+          self->failures = 0;
+          self->last_failure = 0;
+          save (self);
+        }
       return TRUE;
     }
 
+  /* current_wait() has just read the stored count. */
   self->failures++;
+  self->last_failure = MAX (now_us, self->last_failure);
+  save (self);
   fl_store_add_audit (self->store, NULL, name, "pin-refused", NULL, NULL);
-  if (self->failures >= FL_PIN_FREE_TRIES)
-    {
-      guint doublings = MIN (self->failures - FL_PIN_FREE_TRIES, 10);
-      self->locked_until = now_us + MIN (FIRST_WAIT_US << doublings, MAX_WAIT_US);
-    }
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }

@@ -19,6 +19,12 @@ typedef struct
 
 void         _fl_http_response_clear       (FlHttpResponse *response);
 
+FlConnector *_fl_connector_load            (const char     *name,
+                                            const char     *type,
+                                            const char     *url,
+                                            JsonObject     *options,
+                                            GError        **error);
+
 gboolean     _fl_connector_http            (FlConnector    *self,
                                             const char     *method,
                                             const char     *url,

@@ -196,10 +196,19 @@ _fl_connector_http (FlConnector *self, const char *method, const char *url,
   char curl_error[CURL_ERROR_SIZE] = "";
   const char *ca_file = fl_connector_get_option (self, "ca_file", NULL);
   gint64 timeout = fl_connector_get_option_int (self, "timeout", 30);
+  g_autoptr(GError) insecure = NULL;
   CURLcode code;
 
   _fl_http_response_clear (response);
   response->body = g_byte_array_new ();
+
+  if (!fl_connector_check_url_transport (url, &insecure))
+    {
+      response->curl_code = CURLE_UNSUPPORTED_PROTOCOL;
+      response->curl_error = g_strdup (insecure->message);
+      g_propagate_error (error, g_steal_pointer (&insecure));
+      return FALSE;
+    }
 
   if (priv->curl == NULL)
     {
@@ -216,6 +225,14 @@ _fl_connector_http (FlConnector *self, const char *method, const char *url,
   curl_easy_setopt (priv->curl, CURLOPT_URL, url);
   curl_easy_setopt (priv->curl, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt (priv->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  /* A redirect is never followed (a 3xx stops the connector and says so):
+   * it could lead the token to plain http on another host. */
+  curl_easy_setopt (priv->curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt (priv->curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  /* Plain http is only ever for this computer (see above); through an
+   * http_proxy from the environment it would cross the network in clear. */
+  if (g_ascii_strncasecmp (url, "http://", strlen ("http://")) == 0)
+    curl_easy_setopt (priv->curl, CURLOPT_NOPROXY, "*");
   curl_easy_setopt (priv->curl, CURLOPT_USERAGENT, USER_AGENT);
   curl_easy_setopt (priv->curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (priv->curl, CURLOPT_MAXCONNECTS, 1L);
@@ -421,9 +438,11 @@ _fl_connector_check_response (FlConnector *self, FlHttpResponse *response, FlSyn
 
 /**
  * _fl_connector_get_secret:
- * @required: whether a missing secret is an error
+ * @required: whether a missing secret is an error; when it is not, a
+ *   computer without a keyring has only the environment's secret
  *
- * Returns: (nullable): the token or key, read once per connector
+ * Returns: (nullable): the token or key, read once per connector; %NULL
+ *   without @error when there is none and none is required
  */
 char *
 _fl_connector_get_secret (FlConnector *self, gboolean required, GError **error)
@@ -433,7 +452,13 @@ _fl_connector_get_secret (FlConnector *self, gboolean required, GError **error)
   if (!priv->secret_loaded)
     {
       g_autoptr(GError) local_error = NULL;
+      g_autofree char *env_name = fl_secret_env_name (priv->name);
+      const char *env = g_getenv (env_name);
 
+      /* A keyring that is there but locked or silent is an error even
+       * when the secret is optional: it may hold one. */
+      if (!required && !fl_secret_have_keyring () && (env == NULL || env[0] == '\0'))
+        return NULL;
       priv->secret = fl_secret_lookup (priv->name, &local_error);
       if (local_error != NULL)
         {
@@ -627,17 +652,98 @@ check_no_secret (FlConnector *self, GError **error)
   return TRUE;
 }
 
+/* Whether @host is this computer: localhost, 127.0.0.0/8 or ::1. A host
+ * name that merely resolves there does not count: DNS can change. */
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 /**
- * fl_connector_new:
- * @url: (nullable): the base URL, or the folder for csv
- * @options: (nullable): the connector's options
+ * fl_connector_check_url_transport:
+ * @url: (nullable): a connector's URL, or a URL about to be requested
  *
- * Returns: (transfer full): a connector, or %NULL when @type is unknown or
- *   the options are not valid for it
+ * The one rule that keeps tokens, signing keys and leads off the network
+ * in clear: https://, or plain http:// only to this computer (localhost,
+ * 127.0.0.0/8, ::1), where no network carries the request. Adding and
+ * changing a connector, every upload batch and every request pass here.
+ *
+ * Returns: %FALSE with %FL_SYNC_ERROR_INSECURE when @url is plain http://
+ *   to another computer
  */
-FlConnector *
-fl_connector_new (const char *name, const char *type, const char *url, JsonObject *options,
-                  GError **error)
+/* The host curl itself will connect to, without IPv6 brackets. */
+static char *
+curl_host (const char *url)
+{
+  CURLU *handle = curl_url ();
+  char *host = NULL;
+  char *copy = NULL;
+
+  if (handle != NULL && curl_url_set (handle, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get (handle, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+    {
+      gsize length = strlen (host);
+
+      if (length >= 2 && host[0] == '[' && host[length - 1] == ']')
+        copy = g_strndup (host + 1, length - 2);
+      else
+        copy = g_strdup (host);
+      curl_free (host);
+    }
+  curl_url_cleanup (handle);
+  return copy;
+}
+
+gboolean
+fl_connector_check_url_transport (const char *url, GError **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *host = NULL;
+
+  if (url == NULL || g_ascii_strncasecmp (url, "http://", strlen ("http://")) != 0)
+    return TRUE;
+  /* GLib's parser and curl's must both see this computer, so that no odd
+   * URL reads as loopback here and as another host to curl. */
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  host = curl_host (url);
+  if (uri != NULL && is_loopback_host (g_uri_get_host (uri)) && is_loopback_host (host))
+    return TRUE;
+  g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_INSECURE,
+               _("%s is not encrypted: use https://, plain http is only allowed for this "
+                 "computer (127.0.0.1)"),
+               url);
+  return FALSE;
+}
+
+/**
+ * fl_connector_check_transport:
+ *
+ * fl_connector_check_url_transport() for the connector's URL; a csv
+ * connector writes files and sends nothing.
+ */
+gboolean
+fl_connector_check_transport (FlConnector *self, GError **error)
+{
+  FlConnectorPrivate *priv = fl_connector_get_instance_private (self);
+
+  g_return_val_if_fail (FL_IS_CONNECTOR (self), FALSE);
+
+  if (g_str_equal (priv->type, "csv"))
+    return TRUE;
+  return fl_connector_check_url_transport (priv->url, error);
+}
+
+static FlConnector *
+connector_new (const char *name, const char *type, const char *url, JsonObject *options,
+               gboolean stored, GError **error)
 {
   g_autoptr(FlConnector) self = NULL;
   FlConnectorPrivate *priv;
@@ -677,6 +783,10 @@ fl_connector_new (const char *name, const char *type, const char *url, JsonObjec
                    name, priv->url);
       return NULL;
     }
+  /* A stored connector still loads, so that it can be listed, edited and
+   * removed; its uploads stop at the same check before each batch. */
+  if (!stored && !fl_connector_check_transport (self, error))
+    return NULL;
   if (!check_no_secret (self, error))
     return NULL;
   if (fl_connector_get_option_int (self, "timeout", 30) <= 0)
@@ -696,6 +806,30 @@ fl_connector_new (const char *name, const char *type, const char *url, JsonObjec
   if (!FL_CONNECTOR_GET_CLASS (self)->validate (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/**
+ * fl_connector_new:
+ * @url: (nullable): the base URL, or the folder for csv
+ * @options: (nullable): the connector's options
+ *
+ * Returns: (transfer full): a connector, or %NULL when @type is unknown,
+ *   the options are not valid for it, or @url would send in clear
+ */
+FlConnector *
+fl_connector_new (const char *name, const char *type, const char *url, JsonObject *options,
+                  GError **error)
+{
+  return connector_new (name, type, url, options, FALSE, error);
+}
+
+/* A connector as the database holds it, which an older version or a hand
+ * may have written with a plain http:// URL. */
+FlConnector *
+_fl_connector_load (const char *name, const char *type, const char *url, JsonObject *options,
+                    GError **error)
+{
+  return connector_new (name, type, url, options, TRUE, error);
 }
 
 const char *
@@ -830,6 +964,8 @@ fl_connector_test (FlConnector *self, GString *report, GCancellable *cancellable
 {
   g_return_val_if_fail (FL_IS_CONNECTOR (self), FALSE);
 
+  if (!fl_connector_check_transport (self, error))
+    return FALSE;
   return FL_CONNECTOR_GET_CLASS (self)->test (self, report, cancellable, error);
 }
 

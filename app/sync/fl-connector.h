@@ -98,6 +98,11 @@ FlConnector *fl_connector_new                (const char    *name,
                                               JsonObject    *options,
                                               GError       **error);
 
+gboolean     fl_connector_check_url_transport (const char   *url,
+                                              GError       **error);
+gboolean     fl_connector_check_transport    (FlConnector   *self,
+                                              GError       **error);
+
 const char  *fl_connector_get_name           (FlConnector   *self);
 const char  *fl_connector_get_type_name      (FlConnector   *self);
 const char  *fl_connector_get_url            (FlConnector   *self);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fl-connector-private.h"
 #include "fl-outbox.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
@@ -153,7 +154,7 @@ row_to_connector (sqlite3_stmt *stmt, GError **error)
                    _("The options of connector “%s” are damaged; remove and add it again"), name);
       return NULL;
     }
-  return fl_connector_new (name, column_text (stmt, 1), column_text (stmt, 2), options, error);
+  return _fl_connector_load (name, column_text (stmt, 1), column_text (stmt, 2), options, error);
 }
 
 /**
@@ -323,6 +324,51 @@ fail:
 }
 
 /**
+ * fl_outbox_update_connector:
+ * @name: the connector to change; its name stays
+ *
+ * Changes a connector's type, URL and options after the same checks as
+ * fl_outbox_add_connector(). Its queue stays as it is.
+ */
+gboolean
+fl_outbox_update_connector (FlOutbox *self, const char *name, const char *type, const char *url,
+                            JsonObject *options, GError **error)
+{
+  g_autoptr(FlConnector) connector = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_OUTBOX (self), FALSE);
+
+  connector = fl_connector_new (name, type, url, options, error);
+  if (connector == NULL)
+    return FALSE;
+  node = json_node_init_object (json_node_alloc (), fl_connector_get_options (connector));
+  text = json_to_string (node, FALSE);
+
+  stmt = fl_store_prepare (self->store,
+                           "UPDATE connectors SET type = :type, url = :url, options = :options "
+                           "WHERE name = :name",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":name", name);
+  bind_text (stmt, ":type", type);
+  bind_text (stmt, ":url", fl_connector_get_url (connector));
+  bind_text (stmt, ":options", text);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (fl_store_get_db (self->store)) == 0)
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_NOT_FOUND,
+                   _("There is no connector “%s”; see “fairlead-cli connector list”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * fl_outbox_remove_connector:
  *
  * Removes a connector with its queue, and its secret from the keyring
@@ -347,7 +393,15 @@ fl_outbox_remove_connector (FlOutbox *self, const char *name, GError **error)
                    _("There is no connector “%s”; see “fairlead-cli connector list”"), name);
       return FALSE;
     }
-  return TRUE;
+  /* A new connector of the same name owes nothing to the old one's server
+   * (the pause is the uploader's, see fl-uploader.c). */
+  stmt = fl_store_prepare (self->store,
+                           "DELETE FROM meta WHERE key = 'connector.' || :name || '.paused_until'",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":name", name);
+  return step_done (self, stmt, error);
 }
 
 /* Queue */

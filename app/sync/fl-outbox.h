@@ -68,6 +68,12 @@ gboolean     fl_outbox_add_connector      (FlOutbox        *self,
                                            JsonObject      *options,
                                            gint64          *n_queued,
                                            GError         **error);
+gboolean     fl_outbox_update_connector   (FlOutbox        *self,
+                                           const char      *name,
+                                           const char      *type,
+                                           const char      *url,
+                                           JsonObject      *options,
+                                           GError         **error);
 gboolean     fl_outbox_remove_connector   (FlOutbox        *self,
                                            const char      *name,
                                            GError         **error);

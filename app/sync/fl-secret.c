@@ -69,6 +69,18 @@ have_session_bus (void)
   return g_file_test (socket, G_FILE_TEST_EXISTS);
 }
 
+/**
+ * fl_secret_have_keyring:
+ *
+ * Returns: whether a keyring can be asked at all (there is a D-Bus
+ *   session); without one, only the environment holds secrets
+ */
+gboolean
+fl_secret_have_keyring (void)
+{
+  return have_session_bus ();
+}
+
 typedef struct
 {
   GMainContext *context;

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 char     *fl_secret_env_name    (const char  *connector);
 char     *fl_secret_lookup      (const char  *connector,
                                  GError     **error);
+gboolean  fl_secret_have_keyring (void);
 gboolean  fl_secret_store       (const char  *connector,
                                  const char  *secret,
                                  GError     **error);

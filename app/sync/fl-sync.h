@@ -22,6 +22,7 @@ typedef enum
   FL_SYNC_ERROR_BUSY,       /* another process is uploading from this database */
   FL_SYNC_ERROR_NOT_FOUND,  /* no such connector */
   FL_SYNC_ERROR_CONSENT,    /* the lead may not leave the kiosk: no consent */
+  FL_SYNC_ERROR_INSECURE,   /* a secret would cross the network in clear */
 } FlSyncError;
 
 GQuark   fl_sync_error_quark      (void);

@@ -20,6 +20,9 @@
  * long-running uploader (the kiosk), instead of being asked again. */
 #define BLOCK_USEC (15 * 60 * G_USEC_PER_SEC)
 #define MAX_BACKOFF_SECONDS 3600
+/* A stored pause further away than this was written by a clock that has
+ * since gone back; it is shortened to this. */
+#define MAX_PAUSE_USEC (G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC)
 
 struct _FlUploader
 {
@@ -30,6 +33,7 @@ struct _FlUploader
   int                   lock_fd;
   guint                 recovered;
   GHashTable           *blocked;     /* name → Blocked */
+  GHashTable           *paused;      /* name → gint64 *: µs since the epoch */
   GHashTable           *events;      /* event uuid → JsonNode */
 
   FlUploadOutcomeFunc   outcome_func;
@@ -129,6 +133,56 @@ block (FlUploader *self, FlConnector *connector, const char *message)
                        g_strdup (message));
 }
 
+static char *
+pause_key (FlConnector *connector)
+{
+  return g_strdup_printf ("connector.%s.paused_until", fl_connector_get_name (connector));
+}
+
+/* Until when (µs since the epoch) the server asked to hear nothing from
+ * @connector, 0 for no pause. Read from the database once per uploader, so
+ * that a pause outlives a restart of the kiosk or the CLI. */
+static gint64
+get_paused_until (FlUploader *self, FlConnector *connector)
+{
+  const char *name = fl_connector_get_name (connector);
+  gint64 *until = g_hash_table_lookup (self->paused, name);
+
+  if (until == NULL)
+    {
+      g_autofree char *key = pause_key (connector);
+      g_autofree char *text = fl_store_get_meta (self->store, key);
+      gint64 value = 0;
+
+      until = g_new0 (gint64, 1);
+      if (text != NULL && g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, &value, NULL))
+        *until = MIN (value, fl_sync_now () + MAX_PAUSE_USEC);
+      g_hash_table_insert (self->paused, g_strdup (name), until);
+    }
+  return *until;
+}
+
+/* A Retry-After is about the server, not about one batch: every batch of
+ * the connector waits for it, in this run and after a restart. Called
+ * inside apply()'s transaction. */
+static gboolean
+pause_connector (FlUploader *self, FlConnector *connector, gint64 until, GError **error)
+{
+  g_autofree char *key = pause_key (connector);
+  g_autofree char *text = NULL;
+  gint64 *stored = g_new (gint64, 1);
+
+  if (until <= get_paused_until (self, connector))
+    {
+      g_free (stored);
+      return TRUE;
+    }
+  *stored = until;
+  g_hash_table_insert (self->paused, g_strdup (fl_connector_get_name (connector)), stored);
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, until);
+  return fl_store_set_meta (self->store, key, text, error);
+}
+
 /* Writes what became of each lead of @batch, in one transaction, then
  * tells the caller: a reported outcome is on disk. */
 static gboolean
@@ -151,6 +205,8 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
   g_array_set_size (next, batch->items->len);
   if (!fl_store_begin (self->store, error))
     return FALSE;
+  if (batch->status == FL_SEND_RETRY && batch->retry_after > 0)
+    ok = pause_connector (self, connector, batch_next, error);
   for (guint i = 0; ok && i < batch->items->len; i++)
     {
       FlSyncItem *item = g_ptr_array_index (batch->items, i);
@@ -330,10 +386,22 @@ withhold_unconsented (FlUploader *self, FlConnector *connector, FlSyncBatch *bat
 static gboolean
 send_batch (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **error)
 {
+  g_autoptr(GError) insecure = NULL;
+
   if (!withhold_unconsented (self, connector, batch, error))
     return FALSE;
   if (batch->items->len == 0)
     return TRUE;
+
+  /* A connector stored with plain http to another computer (by an older
+   * version, or by hand) sends nothing: each lead fails with the reason. */
+  if (!fl_connector_check_transport (connector, &insecure))
+    {
+      for (guint i = 0; i < batch->items->len; i++)
+        fl_sync_item_set (g_ptr_array_index (batch->items, i), FL_ITEM_UNSET, NULL, NULL);
+      fl_sync_batch_set (batch, FL_SEND_REFUSED, insecure->message);
+      return apply (self, connector, batch, error);
+    }
   fl_connector_send (connector, batch, self->cancellable);
   if (batch->status == FL_SEND_REFUSED && batch->items->len > 1)
     return bisect (self, connector, batch, error);
@@ -364,7 +432,8 @@ lookup_event (FlUploader *self, const char *uuid)
 static gboolean
 send_due (FlUploader *self, FlConnector *connector, GError **error)
 {
-  while (!g_cancellable_is_cancelled (self->cancellable) && !is_stopped (self, connector))
+  while (!g_cancellable_is_cancelled (self->cancellable) && !is_stopped (self, connector) &&
+         get_paused_until (self, connector) <= fl_sync_now ())
     {
       g_autoptr(GPtrArray) rows = NULL;
       g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_sync_item_free);
@@ -419,6 +488,7 @@ fl_uploader_finalize (GObject *object)
   if (self->lock_fd >= 0)
     close (self->lock_fd);
   g_clear_pointer (&self->blocked, g_hash_table_unref);
+  g_clear_pointer (&self->paused, g_hash_table_unref);
   g_clear_pointer (&self->events, g_hash_table_unref);
   g_clear_object (&self->outbox);
   g_clear_object (&self->store);
@@ -440,6 +510,7 @@ fl_uploader_init (FlUploader *self)
                                          (GDestroyNotify) blocked_free);
   self->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) json_node_unref);
+  self->paused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -557,6 +628,8 @@ summarize (FlUploader *self, GPtrArray *connectors, GError **error)
       if (!fl_outbox_get_counts (self->outbox, connector, now, &counts, error))
         return FALSE;
       self->summary->pending += counts.pending;
+      /* Nothing of a paused connector goes before the pause ends. */
+      counts.next_attempt = MAX (counts.next_attempt, get_paused_until (self, connector));
       if (counts.pending > 0 && !is_stopped (self, connector) &&
           (self->summary->next_attempt == 0 || counts.next_attempt < self->summary->next_attempt))
         self->summary->next_attempt = counts.next_attempt;

@@ -37,8 +37,13 @@ fl_webhook_sign (const char *key, const char *body, gsize length)
   return g_strconcat ("sha256=", g_hmac_get_string (hmac), NULL);
 }
 
+/* signing=true makes the signing key required: without one nothing is
+ * sent. Without the option, requests are signed whenever a key is there
+ * (keyring or FAIRLEAD_SECRET_<NAME>): a receiver that checks signatures
+ * must never get an unsigned batch because an option was forgotten, and
+ * one that does not check ignores the header. */
 static gboolean
-is_signed (FlConnector *self)
+signing_required (FlConnector *self)
 {
   const char *signing = fl_connector_get_option (self, "signing", "false");
 
@@ -82,7 +87,7 @@ build_body (FlSyncBatch *batch, gboolean test, gsize *length)
 
 static gboolean
 post (FlConnector *self, const char *key, const char *body, gsize length,
-      FlHttpResponse *response, GCancellable *cancellable, GError **error)
+      FlHttpResponse *response, gboolean *signed_out, GCancellable *cancellable, GError **error)
 {
   g_autofree char *secret = NULL;
   g_autofree char *signature = NULL;
@@ -90,12 +95,18 @@ post (FlConnector *self, const char *key, const char *body, gsize length,
   const char *headers[4] = { "Content-Type: application/json", idempotency, NULL, NULL };
   g_autoptr(GError) local_error = NULL;
 
-  if (is_signed (self))
+  secret = _fl_connector_get_secret (self, signing_required (self), &local_error);
+  if (local_error != NULL)
     {
-      secret = _fl_connector_get_secret (self, TRUE, error);
-      if (secret == NULL)
-        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (signed_out != NULL)
+    *signed_out = secret != NULL;
+  if (secret != NULL)
+    {
       signature = fl_webhook_sign (secret, body, length);
+      memset (secret, 0, strlen (secret));
       headers[2] = g_strdup_printf ("X-Fairlead-Signature: %s", signature);
     }
   _fl_connector_http (self, "POST", fl_connector_get_url (self), headers, body, length, response,
@@ -151,7 +162,7 @@ fl_webhook_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
   gsize length;
 
   body = build_body (batch, FALSE, &length);
-  if (!post (self, batch->key, body, length, &response, cancellable, &error))
+  if (!post (self, batch->key, body, length, &response, NULL, cancellable, &error))
     fl_sync_batch_set (batch, FL_SEND_STOP, error->message);
   else if (_fl_connector_check_response (self, &response, batch))
     read_remote_ids (batch, &response);
@@ -181,15 +192,16 @@ fl_webhook_connector_test (FlConnector *self, GString *report, GCancellable *can
   g_autofree char *body = NULL;
   gsize length;
   gboolean ok;
+  gboolean is_signed = FALSE;
 
   body = build_body (NULL, TRUE, &length);
-  if (!post (self, key, body, length, &response, cancellable, error))
+  if (!post (self, key, body, length, &response, &is_signed, cancellable, error))
     return FALSE;
   ok = _fl_connector_check_response (self, &response, batch);
   if (ok)
     g_string_append_printf (report, _("%s accepted an empty, %s test batch (HTTP %ld)\n"),
                             fl_connector_get_url (self),
-                            is_signed (self) ? _("signed") : _("unsigned"), response.status);
+                            is_signed ? _("signed") : _("unsigned"), response.status);
   else
     g_set_error (error, FL_SYNC_ERROR,
                  batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP,

@@ -947,6 +947,26 @@ test_upload_now (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (done, ==, fixture->expected.n_leads);
   screenshot (GTK_WIDGET (preferences), "settings-upload-done");
 
+  /* The Edit dialog passes the core's gate: no plain http to another
+   * computer, whatever the dialog's fields say. */
+  {
+    AdwMessageDialog *dialog = _fl_preferences_window_edit_connector (preferences, "hook");
+
+    g_assert_nonnull (dialog);
+    gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "url"), "http://192.0.2.2:8080/hook");
+    adw_message_dialog_response (dialog, "save");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors WHERE url LIKE 'http://192.%'"), ==, 0);
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'connector-changed'"), ==, 0);
+
+    dialog = _fl_preferences_window_edit_connector (preferences, "hook");
+    gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "url"), "https://192.0.2.2:8443/hook");
+    adw_message_dialog_response (dialog, "save");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors WHERE url = 'https://192.0.2.2:8443/hook'"), ==, 1);
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'connector-changed'"), ==, 1);
+  }
+
   /* Removed after a question: its queue goes, the leads and the audit stay. */
   {
     AdwMessageDialog *dialog = _fl_preferences_window_ask_remove_connector (preferences, "hook");
