@@ -389,7 +389,14 @@ newest_time (FlStore *store, char **newest, GError **error)
  * Handed over means delivered to at least one connector and to every
  * enabled one (state done), or exported after its last change (the audit
  * holds both the export and every change). The time judged from is the
- * earlier of the two. */
+ * earlier of the two.
+ *
+ * Only leads captured at least retention_days before @now can be due
+ * (nothing is handed over before its capture), so the index on
+ * (event, created_at) leaves the rest unread: at a kiosk start during the
+ * show this reads next to nothing. A lead whose created_at is later than a
+ * wrong clock thought is kept longer, never deleted sooner. The CTEs are
+ * materialized so that SQLite evaluates each subquery once per lead. */
 static gboolean
 find_expired (FlStore *store, const char *now, GPtrArray *handed, GPtrArray *undelivered,
               GError **error)
@@ -399,33 +406,40 @@ find_expired (FlStore *store, const char *now, GPtrArray *handed, GPtrArray *und
     "  SELECT uuid AS event, ends_on,"
     "    CAST (json_extract (settings, '$." FL_SETTING_RETENTION_DAYS "') AS INTEGER) AS days"
     "  FROM events WHERE json_valid (settings)),"
-    "lead AS ("
-    "  SELECT l.id, l.uuid, l.created_at, p.days, p.ends_on,"
-    "    max (l.updated_at, coalesce ((SELECT max (a.at) FROM audit a"
-    "      WHERE a.lead_uuid = l.uuid AND a.action != 'exported'), '')) AS changed_at"
-    "  FROM leads l JOIN policy p ON l.event = p.event WHERE p.days > 0),"
-    "handed AS ("
-    "  SELECT lead.*,"
-    "    CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.lead_id = lead.id AND o.state = 'done')"
-    "      AND NOT EXISTS (SELECT 1 FROM connectors c WHERE c.enabled AND NOT EXISTS ("
-    "        SELECT 1 FROM outbox o WHERE o.lead_id = lead.id AND o.connector = c.name"
-    "        AND o.state = 'done'))"
-    "    THEN (SELECT max (o.done_at) FROM outbox o WHERE o.lead_id = lead.id AND o.state = 'done')"
-    "    END AS delivered_at,"
-    "    (SELECT min (a.at) FROM audit a WHERE a.lead_uuid = lead.uuid AND a.action = 'exported'"
-    "      AND a.at >= lead.changed_at) AS exported_at"
-    "  FROM lead),"
-    "judged AS ("
-    "  SELECT uuid, days, ends_on, created_at,"
-    "    CASE WHEN delivered_at IS NULL THEN exported_at WHEN exported_at IS NULL THEN delivered_at"
-    "      ELSE min (delivered_at, exported_at) END AS handed_at"
-    "  FROM handed) "
+    "candidate AS MATERIALIZED ("
+    "  SELECT l.id, l.uuid, l.created_at, l.updated_at, p.days, p.ends_on"
+    "  FROM policy p JOIN leads l ON l.event = p.event"
+    "  WHERE p.days > 0"
+    "    AND l.created_at <= strftime ('%Y-%m-%dT%H:%M:%fZ', ?1, '-' || p.days || ' days')),"
+    "history AS MATERIALIZED ("
+    "  SELECT c.*,"
+    "    (SELECT max (a.at) FROM audit a WHERE a.lead_uuid = c.uuid"
+    "      AND a.action != 'exported') AS changed_at,"
+    "    (SELECT max (a.at) FROM audit a WHERE a.lead_uuid = c.uuid"
+    "      AND a.action = 'exported') AS exported_at,"
+    "    (SELECT max (o.done_at) FROM outbox o WHERE o.lead_id = c.id"
+    "      AND o.state = 'done') AS done_at,"
+    "    (SELECT count (*) FROM outbox o JOIN connectors k ON k.name = o.connector"
+    "      WHERE o.lead_id = c.id AND o.state = 'done' AND k.enabled) AS n_enabled_done"
+    "  FROM candidate c),"
+    "judged AS MATERIALIZED ("
+    "  SELECT uuid, created_at, days, ends_on,"
+    "    CASE WHEN done_at IS NOT NULL"
+    "      AND n_enabled_done = (SELECT count (*) FROM connectors WHERE enabled)"
+    "      THEN done_at END AS delivered_at,"
+    "    CASE WHEN exported_at >= max (updated_at, coalesce (changed_at, ''))"
+    "      THEN exported_at END AS exported_at"
+    "  FROM history),"
+    "since AS ("
+    "  SELECT uuid, created_at, days, ends_on,"
+    "    coalesce (min (delivered_at, exported_at), delivered_at, exported_at) AS handed_at"
+    "  FROM judged) "
     "SELECT uuid, CASE"
     "  WHEN handed_at IS NOT NULL THEN"
     "    CASE WHEN julianday (?1) >= julianday (handed_at) + days THEN 1 END"
     "  WHEN julianday (?1) >= julianday (coalesce (date (ends_on, '+1 day'), created_at)) + days THEN 2"
     "  END AS kind "
-    "FROM judged WHERE kind IS NOT NULL ORDER BY created_at",
+    "FROM since WHERE kind IS NOT NULL ORDER BY created_at",
     error);
   int rc;
 
@@ -487,6 +501,13 @@ fl_privacy_apply_retention (FlStore *store, GDateTime *now, FlRetentionFlags fla
   if (!any)
     return g_steal_pointer (&retention);
 
+  if (!find_expired (store, retention->now, retention->due, retention->undelivered, error))
+    return NULL;
+  if (retention->due->len == 0 && retention->undelivered->len == 0)
+    return g_steal_pointer (&retention);
+
+  /* Something is due: only now is it worth reading every table to see
+   * whether the clock can be trusted. */
   if (!newest_time (store, &retention->newest, error))
     return NULL;
   if (retention->newest != NULL)
@@ -496,9 +517,6 @@ fl_privacy_apply_retention (FlStore *store, GDateTime *now, FlRetentionFlags fla
       /* A second of slack: a record written this very moment may round up. */
       retention->clock_behind = newest != NULL && g_date_time_difference (newest, utc) > G_USEC_PER_SEC;
     }
-
-  if (!find_expired (store, retention->now, retention->due, retention->undelivered, error))
-    return NULL;
   if (flags & FL_RETENTION_INCLUDE_UNDELIVERED)
     for (guint i = 0; i < retention->undelivered->len; i++)
       g_ptr_array_add (retention->due, g_strdup (g_ptr_array_index (retention->undelivered, i)));
