@@ -15,7 +15,7 @@ packages=(
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-deu libcrypt-dev
   # tests
   xvfb xauth xdotool x11-xkb-utils xkb-data imagemagick desktop-file-utils appstream libx11-dev
-  python3 ca-certificates clang
+  python3 ca-certificates clang faketime
 )
 
 missing=()

@@ -42,3 +42,37 @@ fl_test_query_int (FlStore *store, const char *sql)
   sqlite3_reset (stmt);
   return value;
 }
+
+/* Moves every time and date in the database by @days (negative: into the
+ * past). A database aged by -400 days is what a kiosk whose clock runs 400
+ * days ahead sees, without faking the clock of the whole test. */
+void
+fl_test_shift_times (FlStore *store, int days)
+{
+  static const char *const columns[][2] = {
+    { "leads", "created_at" }, { "leads", "updated_at" }, { "audit", "at" },
+    { "consents", "at" }, { "interactions", "at" }, { "outbox", "queued_at" },
+    { "outbox", "done_at" }, { "outbox", "next_attempt_at" }, { "events", "created_at" },
+    { "models", "loaded_at" }, { "card_photos", "taken_at" }, { "attendees", "imported_at" },
+    { "connectors", "created_at" }, { "staff", "created_at" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "UPDATE %s SET %s = strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ', %s, '%+d days') WHERE julianday (%s) IS NOT NULL",
+        columns[i][0], columns[i][1], columns[i][1], days, columns[i][1]);
+
+      g_assert_true (fl_store_exec (store, sql, &error));
+      g_assert_no_error (error);
+    }
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "UPDATE events SET starts_on = date (starts_on, '%+d days') WHERE starts_on IS NOT NULL;"
+      "UPDATE events SET ends_on = date (ends_on, '%+d days') WHERE ends_on IS NOT NULL", days, days);
+
+    g_assert_true (fl_store_exec (store, sql, &error));
+    g_assert_no_error (error);
+  }
+}

@@ -13,5 +13,7 @@ G_BEGIN_DECLS
 void   fl_test_remove_tree (const char *path);
 gint64 fl_test_query_int   (FlStore    *store,
                             const char *sql);
+void   fl_test_shift_times (FlStore    *store,
+                            int         days);
 
 G_END_DECLS

@@ -1,5 +1,7 @@
 /* test-privacy.c: access, erasure and retention on real database files
  *
+ * Retention has tests of its own, in test-retention.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define _GNU_SOURCE
@@ -187,68 +189,6 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
 }
 
-static void
-set_uploaded (Fixture *fixture, FlLead *lead, const char *done_at)
-{
-  g_autofree char *sql = g_strdup_printf (
-    "INSERT OR IGNORE INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x');"
-    "INSERT INTO outbox (lead_id, connector, state, queued_at, done_at)"
-    "  SELECT id, 'crm', %s, 'x', %s FROM leads WHERE uuid = '%s'",
-    done_at ? "'done'" : "'pending'", done_at ? done_at : "NULL", fl_lead_get_uuid (lead));
-
-  g_assert_true (fl_store_exec (fixture->store, sql, NULL));
-}
-
-static void
-test_purge (Fixture *fixture, gconstpointer data)
-{
-  g_autoptr(FlLead) old_upload = save_lead (fixture, "Old", "Upload", "old@x.example");
-  g_autoptr(FlLead) new_upload = save_lead (fixture, "New", "Upload", "new@x.example");
-  g_autoptr(FlLead) never = save_lead (fixture, "Never", "Uploaded", "never@x.example");
-  g_autoptr(GDateTime) april = g_date_time_new_utc (2026, 4, 10, 12, 0, 0);
-  g_autoptr(GDateTime) june = g_date_time_new_utc (2026, 6, 1, 12, 0, 0);
-  g_autoptr(GPtrArray) due = NULL;
-  g_autoptr(GError) error = NULL;
-
-  set_uploaded (fixture, old_upload, "'2026-03-05T09:00:00.000Z'");
-  set_uploaded (fixture, new_upload, "'2026-04-01T09:00:00.000Z'");
-  set_uploaded (fixture, never, NULL);
-
-  /* 10 April: 36 days after the first upload, 36 after the event's end. */
-  due = fl_privacy_purge (fixture->store, april, TRUE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (due->len, ==, 2);
-  g_assert_true (g_ptr_array_find_with_equal_func (due, fl_lead_get_uuid (old_upload), g_str_equal, NULL));
-  g_assert_true (g_ptr_array_find_with_equal_func (due, fl_lead_get_uuid (never), g_str_equal, NULL));
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 3);
-  g_clear_pointer (&due, g_ptr_array_unref);
-
-  due = fl_privacy_purge (fixture->store, april, FALSE, NULL, &error);
-  g_assert_cmpuint (due->len, ==, 2);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 1);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'retention'"), ==, 2);
-  g_clear_pointer (&due, g_ptr_array_unref);
-
-  due = fl_privacy_purge (fixture->store, june, FALSE, NULL, &error);
-  g_assert_cmpuint (due->len, ==, 1);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 0);
-}
-
-static void
-test_no_retention (Fixture *fixture, gconstpointer data)
-{
-  g_autoptr(FlLead) lead = save_lead (fixture, "Keep", "Me", "keep@x.example");
-  g_autoptr(GDateTime) later = g_date_time_new_utc (2030, 1, 1, 0, 0, 0);
-  g_autoptr(GPtrArray) due = NULL;
-  g_autoptr(GError) error = NULL;
-
-  json_object_remove_member (json_node_get_object (fixture->event->settings), FL_SETTING_RETENTION_DAYS);
-  g_assert_true (fl_store_update_event (fixture->store, fixture->event, &error));
-  due = fl_privacy_purge (fixture->store, later, FALSE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (due->len, ==, 0);
-}
-
 static int
 run_cli (Fixture *fixture, char **out, char **err, ...)
 {
@@ -329,8 +269,6 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/privacy/export", test_export);
   ADD ("/privacy/erase-leaves-no-trace", test_erase_leaves_no_trace);
-  ADD ("/privacy/purge", test_purge);
-  ADD ("/privacy/no-retention", test_no_retention);
   if (g_getenv ("FAIRLEAD_CLI") != NULL)
     ADD ("/privacy/cli", test_cli);
 #undef ADD

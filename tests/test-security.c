@@ -728,6 +728,11 @@ typedef struct
 static const Command commands[] = {
   { WRITES, NULL, { "event", "create", "@" } },
   { WRITES, NULL, { "event", "create", "@", "--venue", "@", "--booth", "@" } },
+  { WRITES, NULL, { "event", "set", "venue", "@" } },
+  { WRITES, NULL, { "event", "set", "privacy_notice.de", "@" } },
+  { READS, NULL, { "event", "set", "@", "x" } },
+  { WRITES, NULL, { "event", "set", "handout_url", "@" } },
+  { READS, NULL, { "event", "show", "--event", "@" } },
   { READS, NULL, { "event", "use", "@" } },
   { READS, NULL, { "event", "list", "--json" } },
   { WRITES, NULL, { "leads", "import", "@file" } },
@@ -738,8 +743,9 @@ static const Command commands[] = {
   { READS, NULL, { "leads", "list", "--csv" } },
   { READS, NULL, { "leads", "show", "@" } },
   { READS, NULL, { "export", "--format", "@" } },
-  { READS, NULL, { "export", "--format", "json" } },
-  { READS, NULL, { "export", "--format", "csv", "--output", "@" } },
+  /* An export records in the audit that each lead was handed over. */
+  { WRITES, NULL, { "export", "--format", "json" } },
+  { WRITES, NULL, { "export", "--format", "csv", "--output", "@" } },
   { READS, NULL, { "person", "export", "--email", "@" } },
   { READS, NULL, { "person", "export", "--uuid", "@" } },
   { WRITES, NULL, { "erase", "--email", "@", "--yes", "--staff", "@" } },

@@ -306,15 +306,26 @@ fl_application_open_database (FlApplication *self, const char *path, gboolean de
   if (store != NULL)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autoptr(GPtrArray) purged = NULL;
+      g_autoptr(FlRetention) retention = NULL;
       g_autoptr(GError) purge_error = NULL;
 
-      /* Each event's retention period is applied at every start. */
-      purged = fl_privacy_purge (store, now, FALSE, "retention", &purge_error);
-      if (purged == NULL)
+      /* Each event's retention period is applied at every start, through
+       * the gate that keeps what never reached a CRM and distrusts a clock
+       * that went backwards; the dashboard reports what it kept. */
+      retention = fl_privacy_apply_retention (store, now, FL_RETENTION_DEFAULT, "retention", &purge_error);
+      if (retention == NULL)
         g_warning ("Cannot apply the retention period: %s", purge_error->message);
-      else if (purged->len > 0)
-        g_message ("Deleted %u leads whose retention period is over", purged->len);
+      else
+        {
+          if (retention->deleted)
+            g_message ("Deleted %u leads whose retention period is over", retention->due->len);
+          if (retention->clock_behind)
+            g_message ("The clock reads %s, earlier than the newest record %s: automatic purge is paused",
+                       retention->now, retention->newest);
+          if (retention->undelivered->len > 0)
+            g_message ("Kept %u leads past their retention period that never reached a CRM",
+                       retention->undelivered->len);
+        }
       fl_window_set_store (window, store);
     }
   else

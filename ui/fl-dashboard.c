@@ -19,6 +19,7 @@
 #include "fl-dashboard.h"
 #include "fl-leads-page.h"
 #include "score/fl-model-store.h"
+#include "store/fl-privacy.h"
 
 #define PANEL_HEIGHT 230
 #define GAP 12
@@ -67,6 +68,8 @@ struct _FlDashboard
   AdwStatusPage     *empty_page;
   GtkWidget         *warning;
   GtkLabel          *warning_label;
+  GtkWidget         *retention_notice;
+  GtkLabel          *retention_label;
   FlDashboardCanvas *canvas;
 };
 
@@ -594,6 +597,25 @@ read_stats (FlDashboard *self, const char *event)
     }
 }
 
+/* What the retention gate would keep or cannot do now (nothing is deleted
+ * here; the kiosk applies retention at start). */
+static void
+read_retention (FlDashboard *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(FlRetention) retention = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+
+  retention = fl_privacy_apply_retention (self->store, now, FL_RETENTION_DRY_RUN, NULL, &error);
+  if (retention == NULL)
+    g_message ("Cannot judge the retention periods: %s", error->message);
+  else
+    report = fl_retention_describe (retention);
+  gtk_label_set_label (self->retention_label, report ? report : "");
+  gtk_widget_set_visible (self->retention_notice, report != NULL);
+}
+
 static void
 fl_dashboard_finalize (GObject *object)
 {
@@ -616,8 +638,25 @@ fl_dashboard_init (FlDashboard *self)
   GtkWidget *box, *scrolled, *clamp, *icon;
 
   self->stats.sal_threshold = -1;
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  adw_bin_set_child (ADW_BIN (self), box);
+
+  /* Above the figures of any event: the retention gate speaks for all. */
+  self->retention_notice = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (self->retention_notice, "retention-notice");
+  icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+  gtk_box_append (GTK_BOX (self->retention_notice), icon);
+  self->retention_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->retention_label, TRUE);
+  gtk_label_set_xalign (self->retention_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->retention_label), TRUE);
+  gtk_box_append (GTK_BOX (self->retention_notice), GTK_WIDGET (self->retention_label));
+  gtk_widget_set_visible (self->retention_notice, FALSE);
+  gtk_box_append (GTK_BOX (box), self->retention_notice);
+
   self->stack = GTK_STACK (gtk_stack_new ());
-  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->stack));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
 
   self->empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
   adw_status_page_set_icon_name (self->empty_page, "x-office-presentation-symbolic");
@@ -704,6 +743,7 @@ fl_dashboard_reload (FlDashboard *self)
       gtk_label_set_label (self->warning_label, text);
     }
   gtk_widget_set_visible (self->warning, fl_dashboard_get_sal_warning (self));
+  read_retention (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
 }
 
@@ -720,6 +760,16 @@ fl_dashboard_get_sal_warning (FlDashboard *self)
 {
   g_return_val_if_fail (FL_IS_DASHBOARD (self), FALSE);
   return self->stats.oldest_sal_wait > SAL_WAIT_WARNING_US;
+}
+
+/* The retention notice shown above the figures, or NULL for none. */
+const char *
+fl_dashboard_get_retention_notice (FlDashboard *self)
+{
+  g_return_val_if_fail (FL_IS_DASHBOARD (self), NULL);
+  if (!gtk_widget_get_visible (self->retention_notice))
+    return NULL;
+  return gtk_label_get_label (self->retention_label);
 }
 
 int

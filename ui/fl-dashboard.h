@@ -14,10 +14,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FlDashboard, fl_dashboard, FL, DASHBOARD, AdwBin)
 
-GtkWidget *fl_dashboard_new               (FlStore     *store);
-void       fl_dashboard_reload            (FlDashboard *self);
-gint64     fl_dashboard_get_n_leads       (FlDashboard *self);
-gboolean   fl_dashboard_get_sal_warning   (FlDashboard *self);
-int        fl_dashboard_get_sal_threshold (FlDashboard *self);
+GtkWidget  *fl_dashboard_new                  (FlStore     *store);
+void        fl_dashboard_reload               (FlDashboard *self);
+gint64      fl_dashboard_get_n_leads          (FlDashboard *self);
+gboolean    fl_dashboard_get_sal_warning      (FlDashboard *self);
+int         fl_dashboard_get_sal_threshold    (FlDashboard *self);
+const char *fl_dashboard_get_retention_notice (FlDashboard *self);
 
 G_END_DECLS

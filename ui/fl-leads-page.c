@@ -16,6 +16,7 @@
 #include "fl-back-office-private.h"
 #include "fl-ui-util.h"
 #include "lead/fl-export.h"
+#include "store/fl-privacy.h"
 #include "store/fl-lead-list.h"
 
 #define SEARCH_DELAY_MS 250
@@ -451,6 +452,7 @@ typedef struct
   char        *strings[4];
   GPtrArray   *leads;    /* for a selection: the leads, loaded already */
   char        *path;
+  char        *actor;
   guint        n_leads;
 } ExportJob;
 
@@ -462,6 +464,7 @@ export_job_free (ExportJob *job)
     g_free (job->strings[i]);
   g_clear_pointer (&job->leads, g_ptr_array_unref);
   g_free (job->path);
+  g_free (job->actor);
   g_free (job);
 }
 
@@ -473,19 +476,20 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   ExportJob *job = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) leads = NULL;
+  g_autoptr(FlStore) store = fl_store_open (job->db_path, &error);
   g_autofree char *csv = NULL;
 
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   if (job->leads != NULL)
     leads = g_ptr_array_ref (job->leads);
-  else
+  else if ((leads = fl_store_list_leads (store, &job->query, &error)) == NULL)
     {
-      g_autoptr(FlStore) store = fl_store_open (job->db_path, &error);
-
-      if (store == NULL || (leads = fl_store_list_leads (store, &job->query, &error)) == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
   csv = fl_export_csv (leads);
   job->n_leads = leads->len;
@@ -494,6 +498,10 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* The file is written: the export hands the leads over, so their
+   * retention period may start. Not recorded, they are only kept longer. */
+  if (!fl_privacy_record_export (store, leads, job->actor, &error))
+    g_message ("Cannot record the export in the audit: %s", error->message);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -527,6 +535,9 @@ start_export (FlLeadsPage *self, ExportJob *job)
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, export_done_cb, NULL);
 
   g_task_set_source_tag (task, start_export);
+  if (job->db_path == NULL)
+    job->db_path = g_strdup (fl_store_get_path (self->store));
+  job->actor = g_strdup (self->actor);
   g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
   g_task_run_in_thread (task, export_thread);
 }

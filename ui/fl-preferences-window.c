@@ -15,6 +15,7 @@
 #include "lead/fl-roster.h"
 #include "score/fl-model-store.h"
 #include "score/fl-rescore.h"
+#include "store/fl-event-settings.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-staff.h"
 #include "sync/fl-outbox.h"
@@ -203,25 +204,6 @@ load_event (FlPreferencesWindow *self)
     gtk_editable_set_text (GTK_EDITABLE (self->event_rows[i]), values[i] ? values[i] : "");
 }
 
-static gboolean
-check_handout (const char *url, GError **error)
-{
-  g_autoptr(GUri) uri = NULL;
-
-  if (*url == '\0')
-    return TRUE;
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
-                      g_strcmp0 (g_uri_get_scheme (uri), "http") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
-                   _("The handout link “%s” is not a web address; enter one starting with https://"), url);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * fl_preferences_window_save_event:
  *
@@ -257,7 +239,7 @@ fl_preferences_window_save_event (FlPreferencesWindow *self, GError **error)
                            _("The event ends before it starts; check the two dates"));
       return FALSE;
     }
-  if (!check_handout (values[EVENT_HANDOUT], error))
+  if (!fl_event_settings_check_handout_url (values[EVENT_HANDOUT], error))
     return FALSE;
 
   if (event == NULL)

@@ -14,6 +14,7 @@
 #include "fl-cli.h"
 #include "lead/fl-export.h"
 #include "store/fl-import.h"
+#include "store/fl-privacy.h"
 
 static void
 imported_cb (FlLead *lead, gpointer user_data)
@@ -362,12 +363,19 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
     }
 
   if (output == NULL)
-    fputs (text, stdout);
+    {
+      fputs (text, stdout);
+      if (fflush (stdout) != 0 || ferror (stdout))
+        return fl_cli_fail (EX_IOERR, "%s", _("Cannot write the export to standard output"));
+    }
   else if (!fl_export_write_file (output, text, &error))
     return fl_cli_fail (EX_CANTCREAT, _("Cannot write “%s”: %s"), output, error->message);
   else
     fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Exported %u lead to %s\n",
                                   "Exported %u leads to %s\n", leads->len),
              leads->len, output);
+  /* The export hands the leads over: their retention period may start. */
+  if (!fl_privacy_record_export (store, leads, g_get_user_name (), &error))
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
   return EX_OK;
 }

@@ -186,20 +186,29 @@ fl_cli_purge (FlCli *cli, int argc, char **argv)
 {
   g_autoptr(GOptionContext) context =
     g_option_context_new (_("— delete personal data whose retention period is over"));
-  g_autoptr(GPtrArray) purged = NULL;
+  g_autoptr(FlRetention) retention = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
-  gboolean dry_run = FALSE;
+  g_autofree char *report = NULL;
+  gboolean dry_run = FALSE, include_undelivered = FALSE, trust_clock = FALSE;
   GOptionEntry entries[] = {
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only list what would be deleted"), NULL },
+    { "include-undelivered", 0, 0, G_OPTION_ARG_NONE, &include_undelivered,
+      N_("Also delete expired leads that never reached a CRM nor were exported"), NULL },
+    { "trust-clock", 0, 0, G_OPTION_ARG_NONE, &trust_clock,
+      N_("Delete even though the clock reads earlier than the newest record (check the clock first)"), NULL },
     { NULL }
   };
+  FlRetentionFlags flags = FL_RETENTION_DEFAULT;
   FlStore *store;
   int code;
 
   g_option_context_set_description (context,
-    _("An event's setting retention_days deletes a lead that many days after it was uploaded,\n"
-      "or, if it never was, that many days after the event's last day."));
+    _("An event's setting retention_days deletes a lead that many days after it was handed over:\n"
+      "delivered to every enabled connector, or exported after its last change. A lead never\n"
+      "handed over is kept and reported once that many days have passed since the event's last day;\n"
+      "--include-undelivered deletes it too. Nothing is deleted while the clock reads earlier than\n"
+      "the newest time in the database (exit code 75) unless --trust-clock is given."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!fl_cli_parse (context, &argc, &argv, &code))
     return code;
@@ -208,14 +217,40 @@ fl_cli_purge (FlCli *cli, int argc, char **argv)
   if ((store = fl_cli_get_store (cli)) == NULL)
     return cli->store_exit_code;
 
-  purged = fl_privacy_purge (store, now, dry_run, "purge", &error);
-  if (purged == NULL)
+  if (dry_run)
+    flags |= FL_RETENTION_DRY_RUN;
+  if (include_undelivered)
+    flags |= FL_RETENTION_INCLUDE_UNDELIVERED;
+  if (trust_clock)
+    flags |= FL_RETENTION_TRUST_CLOCK;
+  retention = fl_privacy_apply_retention (store, now, flags, "purge", &error);
+  if (retention == NULL)
     return fl_cli_fail_error (fl_cli_exit_code (error), error);
-  for (guint i = 0; i < purged->len; i++)
-    printf ("%s\n", (const char *) g_ptr_array_index (purged, i));
-  fprintf (stderr,
-           dry_run ? g_dngettext (GETTEXT_PACKAGE, "%u lead would be deleted.\n", "%u leads would be deleted.\n", purged->len)
-                   : g_dngettext (GETTEXT_PACKAGE, "%u lead deleted.\n", "%u leads deleted.\n", purged->len),
-           purged->len);
+
+  if (retention->deleted || dry_run)
+    for (guint i = 0; i < retention->due->len; i++)
+      printf ("%s\n", (const char *) g_ptr_array_index (retention->due, i));
+  fflush (stdout);
+  if (dry_run)
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%u lead would be deleted.\n", "%u leads would be deleted.\n",
+                                  retention->due->len),
+             retention->due->len);
+  else if (retention->deleted || retention->due->len == 0)
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%u lead deleted.\n", "%u leads deleted.\n",
+                                  retention->deleted ? retention->due->len : 0),
+             retention->deleted ? retention->due->len : 0);
+
+  report = fl_retention_describe (retention);
+  if (report != NULL)
+    fprintf (stderr, "%s\n", report);
+  /* The uuids kept are no personal data; they let a person look each up. */
+  if (dry_run && !include_undelivered)
+    for (guint i = 0; i < retention->undelivered->len; i++)
+      fprintf (stderr, _("  kept, never handed over: %s\n"),
+               (const char *) g_ptr_array_index (retention->undelivered, i));
+
+  if (!dry_run && retention->due->len > 0 && !retention->deleted)
+    return fl_cli_fail (EX_TEMPFAIL, "%s", _("Nothing was deleted: the clock cannot be trusted. Correct it, or "
+                                              "run purge again with --trust-clock if it is right."));
   return EX_OK;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fl-cli.h"
+#include "store/fl-privacy.h"
 #include "sync/fl-connectors.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-secret.h"
@@ -630,6 +631,26 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
 
 /* sync status */
 
+/* What the retention gate kept or paused, judged now without deleting. */
+static void
+print_retention (FlStore *store)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(FlRetention) retention = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+
+  retention = fl_privacy_apply_retention (store, now, FL_RETENTION_DRY_RUN, NULL, &error);
+  if (retention == NULL)
+    {
+      g_debug ("Cannot judge the retention periods: %s", error->message);
+      return;
+    }
+  report = fl_retention_describe (retention);
+  if (report != NULL)
+    printf ("%s\n", report);
+}
+
 static int
 sync_status (FlCli *cli, int argc, char **argv)
 {
@@ -660,6 +681,7 @@ sync_status (FlCli *cli, int argc, char **argv)
   if (connectors->len == 0 && !json)
     {
       printf ("%s\n", _("No connectors. Add one with “fairlead-cli connector add”."));
+      print_retention (fl_cli_get_store (cli));
       return EX_OK;
     }
 
@@ -755,6 +777,7 @@ sync_status (FlCli *cli, int argc, char **argv)
         printf (g_dngettext (GETTEXT_PACKAGE, "%u lead not uploaded: no consent\n",
                              "%u leads not uploaded: no consent\n", (gulong) held),
                 (guint) held);
+      print_retention (fl_cli_get_store (cli));
     }
   return EX_OK;
 }

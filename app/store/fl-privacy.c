@@ -285,59 +285,311 @@ fl_privacy_scrub_files (FlStore *store, GError **error)
 }
 
 /**
- * fl_privacy_purge:
- * @now: the time to judge retention against
- * @dry_run: only report what would be erased
+ * fl_privacy_record_export:
+ * @leads: (element-type FlLead): the leads just written to an export file
  *
- * Applies each event's retention setting: a lead goes
- * `retention_days` after it was uploaded to every connector, or, when it was
- * never uploaded, that many days after the event's last day.
- *
- * Returns: (transfer full) (element-type utf8): the uuids erased (or that
- *   would be)
+ * Records in the audit, lead by lead, that the leads left the kiosk in an
+ * export: an export made after a lead's last change hands it over as much
+ * as a delivery does, so its retention period may start (see
+ * fl_privacy_apply_retention()). Call it once the file is written.
  */
-GPtrArray *
-fl_privacy_purge (FlStore *store, GDateTime *now, gboolean dry_run, const char *actor,
-                  GError **error)
+gboolean
+fl_privacy_record_export (FlStore *store, GPtrArray *leads, const char *actor, GError **error)
 {
-  g_autoptr(GPtrArray) due = NULL;
-  g_autofree char *now_text = NULL;
-  sqlite3_stmt *stmt;
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (leads != NULL, FALSE);
 
-  g_return_val_if_fail (FL_IS_STORE (store), NULL);
-  g_return_val_if_fail (now != NULL, NULL);
+  if (leads->len == 0)
+    return TRUE;
+  if (!fl_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < leads->len; i++)
+    if (!fl_store_add_audit (store, fl_lead_get_uuid (g_ptr_array_index (leads, i)), actor, "exported",
+                             NULL, error))
+      {
+        fl_store_rollback (store);
+        return FALSE;
+      }
+  return fl_store_commit (store, error);
+}
 
-  now_text = g_date_time_format_iso8601 (now);
-  stmt = fl_store_prepare (store,
+void
+fl_retention_free (FlRetention *retention)
+{
+  if (retention == NULL)
+    return;
+  g_clear_pointer (&retention->due, g_ptr_array_unref);
+  g_clear_pointer (&retention->undelivered, g_ptr_array_unref);
+  g_free (retention->now);
+  g_free (retention->newest);
+  g_free (retention);
+}
+
+/* Whether any event keeps its leads for a limited time: if none does, there
+ * is nothing to judge and no table to read. */
+static gboolean
+any_retention (FlStore *store, gboolean *any, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store,
+    "SELECT EXISTS (SELECT 1 FROM events WHERE json_valid (settings) AND "
+    "CAST (json_extract (settings, '$." FL_SETTING_RETENTION_DAYS "') AS INTEGER) > 0)",
+    error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  *any = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return fl_store_set_error (store, error);
+  return TRUE;
+}
+
+/* The newest time written anywhere in the database, ISO 8601 UTC with
+ * milliseconds, or NULL for none. Times that are not times count for
+ * nothing (julianday() gives NULL). */
+static gboolean
+newest_time (FlStore *store, char **newest, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store,
+    "SELECT strftime ('%Y-%m-%dT%H:%M:%fZ', max (t)) FROM ("
+    "  SELECT max (julianday (created_at)) AS t FROM leads"
+    "  UNION ALL SELECT max (julianday (updated_at)) FROM leads"
+    "  UNION ALL SELECT max (julianday (at)) FROM audit"
+    "  UNION ALL SELECT max (julianday (at)) FROM consents"
+    "  UNION ALL SELECT max (julianday (at)) FROM interactions"
+    "  UNION ALL SELECT max (julianday (queued_at)) FROM outbox"
+    "  UNION ALL SELECT max (julianday (done_at)) FROM outbox"
+    "  UNION ALL SELECT max (julianday (created_at)) FROM events"
+    "  UNION ALL SELECT max (julianday (loaded_at)) FROM models"
+    "  UNION ALL SELECT max (julianday (taken_at)) FROM card_photos"
+    "  UNION ALL SELECT max (julianday (imported_at)) FROM attendees"
+    "  UNION ALL SELECT max (julianday (created_at)) FROM connectors"
+    "  UNION ALL SELECT max (julianday (created_at)) FROM staff)",
+    error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *newest = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return fl_store_set_error (store, error);
+  return TRUE;
+}
+
+/* Sorts the leads of events with a retention period: kind 1 when the lead
+ * was handed over and its period since then is over, kind 2 when it never
+ * was handed over and the period after the event's last day (or, for an
+ * event without dates, after the capture) is over.
+ *
+ * Handed over means delivered to at least one connector and to every
+ * enabled one (state done), or exported after its last change (the audit
+ * holds both the export and every change). The time judged from is the
+ * earlier of the two.
+ *
+ * Only leads captured at least retention_days before @now can be due
+ * (nothing is handed over before its capture), so the index on
+ * (event, created_at) leaves the rest unread: at a kiosk start during the
+ * show this reads next to nothing. A lead whose created_at is later than a
+ * wrong clock thought is kept longer, never deleted sooner. The CTEs are
+ * materialized so that SQLite evaluates each subquery once per lead. */
+static gboolean
+find_expired (FlStore *store, const char *now, GPtrArray *handed, GPtrArray *undelivered,
+              GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store,
     "WITH policy AS ("
     "  SELECT uuid AS event, ends_on,"
     "    CAST (json_extract (settings, '$." FL_SETTING_RETENTION_DAYS "') AS INTEGER) AS days"
     "  FROM events WHERE json_valid (settings)),"
-    "uploaded AS ("
-    "  SELECT lead_id, max (done_at) AS done_at, sum (state != 'done') AS open"
-    "  FROM outbox GROUP BY lead_id)"
-    "SELECT l.uuid FROM leads l JOIN policy p ON l.event = p.event"
-    "  LEFT JOIN uploaded u ON u.lead_id = l.id "
-    "WHERE p.days > 0 AND ("
-    "  (u.lead_id IS NOT NULL AND u.open = 0 AND u.done_at IS NOT NULL"
-    "     AND julianday (?1) >= julianday (u.done_at) + p.days)"
-    "  OR ((u.lead_id IS NULL OR u.done_at IS NULL OR u.open > 0) AND p.ends_on IS NOT NULL"
-    "     AND julianday (?1) >= julianday (p.ends_on, '+1 day') + p.days)) "
-    "ORDER BY l.created_at",
+    "candidate AS MATERIALIZED ("
+    "  SELECT l.id, l.uuid, l.created_at, l.updated_at, p.days, p.ends_on"
+    "  FROM policy p JOIN leads l ON l.event = p.event"
+    "  WHERE p.days > 0"
+    "    AND l.created_at <= strftime ('%Y-%m-%dT%H:%M:%fZ', ?1, '-' || p.days || ' days')),"
+    "history AS MATERIALIZED ("
+    "  SELECT c.*,"
+    "    (SELECT max (a.at) FROM audit a WHERE a.lead_uuid = c.uuid"
+    "      AND a.action != 'exported') AS changed_at,"
+    "    (SELECT max (a.at) FROM audit a WHERE a.lead_uuid = c.uuid"
+    "      AND a.action = 'exported') AS exported_at,"
+    "    (SELECT max (o.done_at) FROM outbox o WHERE o.lead_id = c.id"
+    "      AND o.state = 'done') AS done_at,"
+    "    (SELECT count (*) FROM outbox o JOIN connectors k ON k.name = o.connector"
+    "      WHERE o.lead_id = c.id AND o.state = 'done' AND k.enabled) AS n_enabled_done"
+    "  FROM candidate c),"
+    "judged AS MATERIALIZED ("
+    "  SELECT uuid, created_at, days, ends_on,"
+    "    CASE WHEN done_at IS NOT NULL"
+    "      AND n_enabled_done = (SELECT count (*) FROM connectors WHERE enabled)"
+    "      THEN done_at END AS delivered_at,"
+    "    CASE WHEN exported_at >= max (updated_at, coalesce (changed_at, ''))"
+    "      THEN exported_at END AS exported_at"
+    "  FROM history),"
+    "since AS ("
+    "  SELECT uuid, created_at, days, ends_on,"
+    "    coalesce (min (delivered_at, exported_at), delivered_at, exported_at) AS handed_at"
+    "  FROM judged) "
+    "SELECT uuid, CASE"
+    "  WHEN handed_at IS NOT NULL THEN"
+    "    CASE WHEN julianday (?1) >= julianday (handed_at) + days THEN 1 END"
+    "  WHEN julianday (?1) >= julianday (coalesce (date (ends_on, '+1 day'), created_at)) + days THEN 2"
+    "  END AS kind "
+    "FROM since WHERE kind IS NOT NULL ORDER BY created_at",
     error);
-  if (stmt == NULL)
-    return NULL;
-  fl_store_bind_text (stmt, 1, now_text);
-  due = collect_strings (store, stmt, error);
-  if (due == NULL || dry_run || due->len == 0)
-    return g_steal_pointer (&due);
+  int rc;
 
-  for (guint i = 0; i < due->len; i++)
-    if (!fl_privacy_erase_lead (store, g_ptr_array_index (due, i), actor ? actor : "retention", error))
+  if (stmt == NULL)
+    return FALSE;
+  fl_store_bind_text (stmt, 1, now);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (sqlite3_column_int (stmt, 1) == 1 ? handed : undelivered,
+                     g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (store, error);
+  return TRUE;
+}
+
+/**
+ * fl_privacy_apply_retention:
+ * @now: the time to judge retention against (the clock, or a test's)
+ * @flags: what to do
+ * @actor: (nullable): who deletes, for the audit (default "retention")
+ *
+ * The one gate every deletion by retention passes — the kiosk at start,
+ * `fairlead-cli purge` and the back office's report — so that a wrong clock
+ * never erases a lead that reached nobody:
+ *
+ * - a lead goes `retention_days` after it was handed over: delivered to
+ *   every enabled connector, or exported after its last change;
+ * - a lead never handed over whose period is over (counted from the event's
+ *   last day) is only reported in @undelivered, and deleted only with
+ *   %FL_RETENTION_INCLUDE_UNDELIVERED;
+ * - nothing is deleted while @now is earlier than the newest time recorded
+ *   in the database: a clock that went backwards (or ran ahead before) cannot
+ *   be trusted, unless %FL_RETENTION_TRUST_CLOCK says a person checked it.
+ *
+ * Returns: (transfer full): what is due and what was done, or %NULL with
+ *   @error set
+ */
+FlRetention *
+fl_privacy_apply_retention (FlStore *store, GDateTime *now, FlRetentionFlags flags, const char *actor,
+                            GError **error)
+{
+  g_autoptr(FlRetention) retention = g_new0 (FlRetention, 1);
+  g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *base = NULL;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  utc = g_date_time_to_utc (now);
+  base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  retention->now = g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
+  retention->flags = flags;
+  retention->due = g_ptr_array_new_with_free_func (g_free);
+  retention->undelivered = g_ptr_array_new_with_free_func (g_free);
+
+  if (!any_retention (store, &any, error))
+    return NULL;
+  if (!any)
+    return g_steal_pointer (&retention);
+
+  if (!find_expired (store, retention->now, retention->due, retention->undelivered, error))
+    return NULL;
+  if (retention->due->len == 0 && retention->undelivered->len == 0)
+    return g_steal_pointer (&retention);
+
+  /* Something is due: only now is it worth reading every table to see
+   * whether the clock can be trusted. */
+  if (!newest_time (store, &retention->newest, error))
+    return NULL;
+  if (retention->newest != NULL)
+    {
+      g_autoptr(GDateTime) newest = g_date_time_new_from_iso8601 (retention->newest, NULL);
+
+      /* A second of slack: a record written this very moment may round up. */
+      retention->clock_behind = newest != NULL && g_date_time_difference (newest, utc) > G_USEC_PER_SEC;
+    }
+  if (flags & FL_RETENTION_INCLUDE_UNDELIVERED)
+    for (guint i = 0; i < retention->undelivered->len; i++)
+      g_ptr_array_add (retention->due, g_strdup (g_ptr_array_index (retention->undelivered, i)));
+
+  if ((flags & FL_RETENTION_DRY_RUN) || retention->due->len == 0 ||
+      (retention->clock_behind && !(flags & FL_RETENTION_TRUST_CLOCK)))
+    return g_steal_pointer (&retention);
+
+  for (guint i = 0; i < retention->due->len; i++)
+    if (!fl_privacy_erase_lead (store, g_ptr_array_index (retention->due, i), actor ? actor : "retention", error))
       return NULL;
+  retention->deleted = TRUE;
   if (!fl_privacy_scrub_files (store, error))
     return NULL;
-  return g_steal_pointer (&due);
+  return g_steal_pointer (&retention);
+}
+
+static char *
+format_time (const char *iso8601)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (iso8601, NULL);
+
+  if (time == NULL)
+    return g_strdup (iso8601);
+  /* Translators: a date and time in UTC, see g_date_time_format(). */
+  return g_date_time_format (time, _("%Y-%m-%d %H:%M UTC"));
+}
+
+/**
+ * fl_retention_describe:
+ *
+ * What a person must know about a retention run: leads kept because they
+ * never reached a CRM, and a clock that reads earlier than the newest record.
+ *
+ * Returns: (transfer full) (nullable): translated sentences, one a line, or
+ *   %NULL when there is nothing to say
+ */
+char *
+fl_retention_describe (const FlRetention *retention)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (retention != NULL, NULL);
+
+  if (retention->clock_behind)
+    {
+      g_autofree char *now = format_time (retention->now);
+      g_autofree char *newest = format_time (retention->newest);
+
+      g_string_append_printf (text,
+                              _("The clock reads %s, earlier than the newest record %s: automatic purge is "
+                                "paused. Check the date, time and time zone of this computer."),
+                              now, newest);
+    }
+  if (retention->undelivered->len > 0 &&
+      !(retention->deleted && (retention->flags & FL_RETENTION_INCLUDE_UNDELIVERED)))
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%u lead is past its retention period but never reached a CRM "
+                                           "nor was exported since its last change, so it is kept. Upload or "
+                                           "export it, or delete it with “fairlead-cli purge --include-undelivered”.",
+                                           "%u leads are past their retention period but never reached a CRM "
+                                           "nor were exported since their last change, so they are kept. Upload or "
+                                           "export them, or delete them with “fairlead-cli purge --include-undelivered”.",
+                                           retention->undelivered->len),
+                              retention->undelivered->len);
+    }
+  if (text->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /**

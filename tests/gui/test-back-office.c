@@ -907,6 +907,18 @@ test_export (Fixture *fixture, gconstpointer data)
   _fl_leads_page_export (page, some, TRUE);
   wait_for_file (some);
   g_assert_cmpuint (count_lines (some), ==, 3 + 1);
+
+  /* Each exported lead is recorded as handed over, for retention. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    gint64 expected = fixture->expected.n_sal + 3;
+
+    while (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'exported'") < expected &&
+           g_get_monotonic_time () < deadline)
+      iterate_for (20);
+    g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'exported'"),
+                     ==, expected);
+  }
 }
 
 static void

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 
 #include "fl-application.h"
+#include "fl-dashboard.h"
+#include "store/fl-privacy.h"
 #include "fl-window-private.h"
 
 typedef struct
@@ -374,6 +376,121 @@ test_command_line (gconstpointer data)
     g_assert_nonnull (strstr (err, command_case->err));
 }
 
+/* A database whose retention period is over, as a kiosk sees it when its
+ * clock runs 400 days ahead: one lead delivered, one never. Returns their
+ * uuids. */
+static void
+create_expired (const char *path, char **delivered, char **undelivered)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = fl_store_open (path, &error);
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+  g_autoptr(GDateTime) today = g_date_time_new_now_utc ();
+  JsonObject *settings = json_node_get_object (event->settings);
+
+  g_assert_no_error (error);
+  event->name = g_strdup ("Automatica 2025");
+  event->ends_on = g_date_time_format (today, "%Y-%m-%d");
+  json_object_set_int_member (settings, FL_SETTING_RETENTION_DAYS, 30);
+  json_object_set_boolean_member (settings, FL_SETTING_CONSENT_REQUIRED, FALSE);
+  created = fl_store_create_event (store, event, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_store_exec (store, "INSERT INTO connectors (name, type, url, created_at) VALUES "
+                                       "('crm', 'webhook', 'http://127.0.0.1:9/', '2026-01-01T00:00:00.000Z')",
+                                &error));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+
+      fl_lead_set_source (lead, FL_SOURCE_MANUAL);
+      fl_lead_set_field (lead, FL_FIELD_FULL_NAME, i == 0 ? "Dora Delivered" : "Ulla Undelivered");
+      g_assert_true (fl_store_save_lead (store, lead, "test", &error));
+      *(i == 0 ? delivered : undelivered) = g_strdup (fl_lead_get_uuid (lead));
+    }
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE outbox SET state = 'done', done_at = queued_at "
+                                            "WHERE lead_id = (SELECT id FROM leads WHERE uuid = '%s')",
+                                            *delivered);
+
+    g_assert_true (fl_store_exec (store, sql, &error));
+  }
+  /* No upload while the window is open: the connector is switched off. */
+  g_assert_true (fl_store_exec (store, "UPDATE connectors SET enabled = 0", &error));
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox"), ==, 2);
+  fl_test_shift_times (store, -400);
+}
+
+static gboolean
+lead_exists (FlStore *store, const char *uuid)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE uuid = '%s'", uuid);
+
+  return fl_test_query_int (store, sql) == 1;
+}
+
+/* The kiosk applies retention at start through the gate: it deletes the
+ * delivered lead, keeps the other, and the dashboard says why. */
+static void
+test_retention (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autofree char *delivered = NULL, *undelivered = NULL;
+  g_autoptr(FlStore) store = NULL;
+  GtkWidget *dashboard;
+  const char *notice;
+  FlWindow *window;
+
+  create_expired (path, &delivered, &undelivered);
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "scan"));
+
+  store = fl_store_open (path, NULL);
+  g_assert_false (lead_exists (store, delivered));
+  g_assert_true (lead_exists (store, undelivered));
+
+  dashboard = g_object_ref_sink (fl_dashboard_new (store));
+  fl_dashboard_reload (FL_DASHBOARD (dashboard));
+  notice = fl_dashboard_get_retention_notice (FL_DASHBOARD (dashboard));
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "1 lead is past its retention period but never reached a CRM"));
+  g_object_unref (dashboard);
+}
+
+/* A clock earlier than the newest record: the kiosk deletes nothing. */
+static void
+test_retention_clock_behind (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autofree char *delivered = NULL, *undelivered = NULL;
+  g_autoptr(FlStore) store = NULL;
+  GtkWidget *dashboard;
+  const char *notice;
+  FlWindow *window;
+
+  create_expired (path, &delivered, &undelivered);
+  store = fl_store_open (path, NULL);
+  g_assert_true (fl_store_exec (store, "INSERT INTO audit (at, actor, action) VALUES "
+                                       "(strftime ('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 day'), 'test', 'clock-test')",
+                                NULL));
+  g_clear_object (&store);
+
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "scan"));
+
+  store = fl_store_open (path, NULL);
+  g_assert_true (lead_exists (store, delivered));
+  g_assert_true (lead_exists (store, undelivered));
+
+  dashboard = g_object_ref_sink (fl_dashboard_new (store));
+  fl_dashboard_reload (FL_DASHBOARD (dashboard));
+  notice = fl_dashboard_get_retention_notice (FL_DASHBOARD (dashboard));
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "The clock reads "));
+  g_assert_nonnull (strstr (notice, "automatic purge is paused"));
+  g_object_unref (dashboard);
+}
+
 static void
 test_no_display (void)
 {
@@ -400,6 +517,8 @@ main (int argc, char *argv[])
   ADD ("/gui/window/demo", test_demo, NULL);
   ADD ("/gui/window/window-state", test_window_state, NULL);
   ADD ("/gui/window/actions", test_actions, NULL);
+  ADD ("/gui/window/retention", test_retention, NULL);
+  ADD ("/gui/window/retention-clock-behind", test_retention_clock_behind, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/gui/window/error/%s", error_cases[i].name);
