@@ -17,6 +17,7 @@
 #include "fl-window-private.h"
 #include "fl-ui-util.h"
 #include "scan/fl-card-reader.h"
+#include "scan/fl-key-clock.h"
 #include "scan/fl-wedge-detector.h"
 #include "score/fl-model-store.h"
 #include "score/fl-scorer.h"
@@ -44,6 +45,7 @@ struct _FlWindow
   char                 *staff;
 
   FlWedgeDetector      *wedge;
+  FlKeyClock            key_clock;        /* the wedge detector's timeline: key event times */
   guint                 wedge_timeout_id;
   guint                 idle_ms;
   guint                 idle_id;
@@ -1015,7 +1017,7 @@ wedge_timeout_cb (gpointer user_data)
   FlWindow *self = user_data;
 
   self->wedge_timeout_id = 0;
-  fl_wedge_detector_tick (self->wedge, g_get_monotonic_time ());
+  fl_wedge_detector_tick (self->wedge, fl_key_clock_now (&self->key_clock, g_get_monotonic_time ()));
   return G_SOURCE_REMOVE;
 }
 
@@ -1028,8 +1030,11 @@ arm_wedge_timer (FlWindow *self)
   g_clear_handle_id (&self->wedge_timeout_id, g_source_remove);
   if (deadline < 0)
     return;
-  wait = deadline - g_get_monotonic_time ();
-  self->wedge_timeout_id = g_timeout_add (MAX (0, (wait + 999) / 1000), wedge_timeout_cb, self);
+  wait = deadline - fl_key_clock_now (&self->key_clock, g_get_monotonic_time ());
+  /* Below the window system's events: keys already queued are read
+   * before the timer may end what is held. */
+  self->wedge_timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT + 1, MAX (0, (wait + 999) / 1000),
+                                               wedge_timeout_cb, self, NULL);
 }
 
 static gboolean
@@ -1037,8 +1042,10 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
                 GdkModifierType state, gpointer user_data)
 {
   FlWindow *self = user_data;
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
   FlWedgeKey key;
   gunichar character = 0;
+  gint64 pressed;
   gboolean held;
 
   restart_idle (self);
@@ -1074,7 +1081,11 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
       return GDK_EVENT_PROPAGATE;
     }
 
-  held = fl_wedge_detector_feed (self->wedge, key, character, g_get_monotonic_time ());
+  /* When the key was pressed, not when it is handled: keys a person typed
+   * queue while the main loop is busy and would look like a burst. */
+  pressed = fl_key_clock_stamp (&self->key_clock, event != NULL ? gdk_event_get_time (event) : 0,
+                                g_get_monotonic_time ());
+  held = fl_wedge_detector_feed (self->wedge, key, character, pressed);
   arm_wedge_timer (self);
   return held ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
 }
@@ -1367,6 +1378,7 @@ fl_window_init (FlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->wedge = fl_wedge_detector_new ();
+  fl_key_clock_init (&self->key_clock);
   g_signal_connect (self->wedge, "scanned", G_CALLBACK (wedge_scanned_cb), self);
   g_signal_connect (self->wedge, "typed", G_CALLBACK (wedge_typed_cb), self);
 

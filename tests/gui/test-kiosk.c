@@ -7,6 +7,7 @@
 #include "../fl-test.h"
 #include "fl-gui-test.h"
 
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "../card-render.h"
 #include "fl-application.h"
 #include "fl-back-office.h"
+#include "fl-back-office-private.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
 #include "scan/fl-qr.h"
@@ -361,6 +363,192 @@ test_typing_passes_through (Fixture *fixture, gconstpointer data)
     g_autoptr(FlLead) lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
     g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_COMPANY), ==, "Muster Maschinenbau GmbH AG");
   }
+}
+
+/* A loaded machine: the main loop does nothing else for half a second at
+ * a time, and keys queue meanwhile. */
+static gboolean
+busy_cb (gpointer user_data)
+{
+  g_usleep (500 * 1000);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+xdotool_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Types @text with real X key events (xdotool, XTest), @key_ms from one
+ * key press to the next as the X server stamps them, into the focused widget of
+ * the window, while the main loop is busy: the keys reach the window in
+ * heaps, long after they were pressed. Returns FALSE (and skips the test)
+ * without xdotool. */
+static gboolean
+type_while_busy (Fixture *fixture, const char *text, guint key_ms)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fixture->window));
+  g_autofree char *xid = NULL;
+  /* xdotool waits half its delay after the press and presses the next key
+   * after the release: half a delay from press to press (measured). */
+  g_autofree char *delay = g_strdup_printf ("%u", 2 * key_ms);
+  g_autoptr(GSubprocess) xdotool = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  guint busy;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return FALSE;
+    }
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  /* Keys go where the X input focus is: on this window. */
+  xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "windowfocus", "--sync", xid, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (xdotool, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&xdotool);
+  settle (200);
+
+  xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "type", "--delay", delay, "--", text, NULL);
+  g_assert_no_error (error);
+  busy = g_idle_add (busy_cb, NULL);
+  g_subprocess_wait_check_async (xdotool, NULL, xdotool_done_cb, &done);
+  while (!done)
+    iterate ();
+  g_source_remove (busy);
+  settle (300);  /* the last keys, and the detector's gap after them */
+  return TRUE;
+}
+
+static GtkTextView *
+find_text_view (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget) && gtk_widget_is_drawable (widget))
+    return GTK_TEXT_VIEW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkTextView *found = find_text_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+text_view_get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+/* A person types at 60 ms a key on a loaded machine: the keys reach the
+ * kiosk in heaps, but they were pressed 60 ms apart, and that is no
+ * scanner. On the scan page, in the notes, in a person field, in the PIN
+ * and in the back office's search: no lead appears, and every text
+ * arrives whole where it was typed. */
+static void
+test_typing_while_busy (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = NULL;
+  GtkEditable *city, *pin, *search;
+  GtkTextView *notes_view;
+  GtkWidget *back_office;
+  FlLead *open;
+  gint64 before;
+
+  /* The scan page: the keys go nowhere, and nothing is captured. */
+  before = count_leads (fixture);
+  if (!type_while_busy (fixture, "kiosk", 60))
+    return;
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
+
+  /* The lead page: a note, then a person field. */
+  scan (fixture, vcard);
+  open = fl_lead_page_get_lead (page);
+  before = count_leads (fixture);
+  notes_view = find_text_view (GTK_WIDGET (page));
+  g_assert_nonnull (notes_view);
+  gtk_widget_grab_focus (GTK_WIDGET (notes_view));
+  type_while_busy (fixture, "Wants a demo in May", 60);
+  notes = text_view_get_text (notes_view);
+  g_assert_cmpstr (notes, ==, "Wants a demo in May");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_true (fl_lead_page_get_lead (page) == open);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
+
+  city = _fl_lead_page_get_field (page, FL_FIELD_CITY);
+  g_assert_cmpstr (gtk_editable_get_text (city), ==, "");
+  gtk_widget_grab_focus (GTK_WIDGET (city));
+  type_while_busy (fixture, "Stuttgart", 60);
+  g_assert_cmpstr (gtk_editable_get_text (city), ==, "Stuttgart");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_true (fl_lead_page_get_lead (page) == open);
+  settle (600);  /* the edit is written after a short pause */
+  {
+    g_autoptr(FlLead) lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+
+    g_assert_cmpstr (fl_lead_get_notes (lead), ==, "Wants a demo in May");
+    g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_CITY), ==, "Stuttgart");
+  }
+
+  /* The back office: a PIN of four digits, then a search. */
+  fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
+  settle (300);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  back_office = _fl_window_get_page (fixture->window, "back-office");
+  pin = _fl_pin_page_get_pin_entry (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office)));
+  gtk_widget_grab_focus (GTK_WIDGET (pin));
+  type_while_busy (fixture, "2468", 60);
+  g_assert_cmpstr (gtk_editable_get_text (pin), ==, "2468");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office))),
+                         "clicked");
+  settle (300);
+  g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  _fl_back_office_show_view (FL_BACK_OFFICE (back_office), "leads");
+  settle (300);
+  search = _fl_leads_page_get_search_entry (_fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office)));
+  gtk_widget_grab_focus (GTK_WIDGET (search));
+  type_while_busy (fixture, "Muster", 60);
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "Muster");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+}
+
+/* A scanner on the same loaded machine, 5 ms a key: still one scan. */
+static void
+test_scan_while_busy (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  gint64 before = count_leads (fixture);
+  g_autoptr(FlLead) lead = NULL;
+
+  if (!type_while_busy (fixture, vcard, 5))
+    return;
+  wait_for_page (fixture->window, "lead", 5);
+  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Anna Muster");
+  g_assert_cmpstr (fl_lead_get_uuid (lead), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
 }
 
 static void
@@ -959,6 +1147,8 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/kiosk/wedge-vcard", test_wedge_vcard);
   ADD ("/gui/kiosk/typing-passes-through", test_typing_passes_through);
+  ADD ("/gui/kiosk/typing-while-busy", test_typing_while_busy);
+  ADD ("/gui/kiosk/scan-while-busy", test_scan_while_busy);
   ADD ("/gui/kiosk/repeat-visit", test_repeat_visit);
   ADD ("/gui/kiosk/answers-done", test_answers_done);
   ADD ("/gui/kiosk/idle-timeout", test_idle_timeout);
