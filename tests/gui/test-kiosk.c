@@ -22,6 +22,7 @@
 #include "scan/fl-qr.h"
 #include "store/fl-card-photo.h"
 #include "store/fl-staff.h"
+#include "sync/fl-outbox.h"
 
 typedef struct
 {
@@ -549,6 +550,197 @@ test_scan_while_busy (Fixture *fixture, gconstpointer data)
   lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Anna Muster");
   g_assert_cmpstr (fl_lead_get_uuid (lead), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
+}
+
+/* The upload worker has looked at the database once. */
+static FlUploadWorker *
+wait_for_worker (Fixture *fixture)
+{
+  FlUploadWorker *worker = _fl_window_get_worker (fixture->window);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (worker);
+  while ((fl_upload_worker_get_connectors (worker) < 0 || fl_upload_worker_get_busy (worker)) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), >=, 0);
+  return worker;
+}
+
+static FlPreferencesWindow *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FL_IS_PREFERENCES_WINDOW (window))
+        return FL_PREFERENCES_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* The subtitles of the action rows under @widget, one a line. */
+static void
+collect_subtitles (GtkWidget *widget, GString *texts)
+{
+  if (ADW_IS_ACTION_ROW (widget) && adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) != NULL)
+    g_string_append_printf (texts, "%s\n", adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_subtitles (child, texts);
+}
+
+/* Opens the back office and signs in with the staff PIN. */
+static FlBackOffice *
+sign_in (Fixture *fixture)
+{
+  GtkWidget *back_office = _fl_window_get_page (fixture->window, "back-office");
+  FlPinPage *pin_page;
+
+  g_assert_true (FL_IS_BACK_OFFICE (back_office));
+  g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
+  gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
+  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
+  settle (300);
+  g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  return FL_BACK_OFFICE (back_office);
+}
+
+/* Waits for the settings' Upload Now to end; returns what its row says. */
+static char *
+upload_now (FlPreferencesWindow *preferences)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autoptr(GString) texts = g_string_new (NULL);
+
+  fl_preferences_window_upload_now (preferences);
+  do
+    {
+      settle (50);
+      g_string_truncate (texts, 0);
+      collect_subtitles (GTK_WIDGET (preferences), texts);
+    }
+  while (strstr (texts->str, "Uploading…") != NULL && g_get_monotonic_time () < deadline);
+  return g_string_free (g_steal_pointer (&texts), FALSE);
+}
+
+/* No connector set up: the kiosk says that no CRM is connected and how
+ * many leads are only on it, never “Every lead is uploaded”; Upload Now
+ * says so too, and “Connect a CRM…” leads to the connector settings
+ * behind the staff PIN. */
+static void
+test_no_crm (Fixture *fixture, gconstpointer data)
+{
+  FlUploadWorker *worker = wait_for_worker (fixture);
+  GtkWidget *upload_button = GTK_WIDGET (_fl_window_get_upload_button (fixture->window));
+  gint64 n = fl_test_query_int (fixture->store, "SELECT count (*) FROM leads");
+  g_autofree char *pending = g_strdup_printf ("%" G_GINT64_FORMAT " leads are only on this kiosk", n);
+  g_autofree char *count = g_strdup_printf ("No CRM · %" G_GINT64_FORMAT, n);
+  g_autofree char *tooltip = g_strdup_printf ("No CRM connected — %s", pending);
+  g_autofree char *subtitles = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  FlPreferencesWindow *preferences;
+  AdwToast *toast;
+  gint64 deadline;
+
+  g_assert_cmpint (n, >, 1);
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 0);
+  g_assert_cmpint (fl_upload_worker_get_undelivered (worker), ==, n);
+  g_assert_true (gtk_widget_get_visible (upload_button));
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), ==, "No CRM connected");
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_label (fixture->window)), ==, pending);
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_count (fixture->window)), ==, count);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (upload_button), ==, tooltip);
+  g_assert_true (gtk_widget_get_visible (_fl_window_get_connect_button (fixture->window)));
+  collect_texts (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (upload_button))), texts);
+  g_assert_null (strstr (texts->str, "Every lead is uploaded"));
+  g_assert_null (strstr (texts->str, "Online"));
+  check_screenshot (GTK_WIDGET (fixture->window), "scan-page-no-crm");
+
+  /* A capture: one more lead only here. */
+  scan (fixture, vcard);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (fl_upload_worker_get_undelivered (worker) < n + 1 && g_get_monotonic_time () < deadline)
+    iterate ();
+  g_free (pending);
+  pending = g_strdup_printf ("%" G_GINT64_FORMAT " leads are only on this kiosk", n + 1);
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_label (fixture->window)), ==, pending);
+
+  /* Upload Now: no CRM, not “another Fairlead is uploading”. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upload-now", NULL));
+  toast = _fl_window_get_toast (fixture->window);
+  g_assert_nonnull (toast);
+  g_assert_nonnull (strstr (adw_toast_get_title (toast), "No CRM is connected"));
+  g_assert_null (strstr (adw_toast_get_title (toast), "Another Fairlead"));
+
+  /* Connect a CRM…: the PIN first, then the connector settings. */
+  fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.connect-crm", NULL));
+  settle (300);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  g_assert_null (find_preferences ());
+  sign_in (fixture);
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+  g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (preferences)), ==,
+                   "connectors");
+
+  /* The settings' Upload Now says the same. */
+  subtitles = upload_now (preferences);
+  expected = g_strdup_printf ("No CRM is connected — %" G_GINT64_FORMAT " leads are only on this kiosk. "
+                              "Add a connector below.", n + 1);
+  g_assert_nonnull (strstr (subtitles, expected));
+  g_assert_null (strstr (subtitles, "Another Fairlead"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (100);
+}
+
+/* A CRM connected: the settings' Upload Now runs beside the kiosk's own
+ * upload worker, which holds no lock between its rounds. */
+static void
+test_upload_now_beside_worker (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (fixture->store);
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitles = NULL;
+  FlUploadWorker *worker;
+  FlPreferencesWindow *preferences;
+  gint64 deadline;
+
+  wait_for_worker (fixture);
+  /* Nobody listens there: every attempt fails at once and is retried. */
+  g_assert_true (fl_outbox_add_connector (outbox, "crm", "webhook", "http://127.0.0.1:9/hook", options, NULL,
+                                          &error));
+  g_assert_no_error (error);
+  worker = _fl_window_get_worker (fixture->window);
+  fl_upload_worker_wake (worker);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((fl_upload_worker_get_connectors (worker) != 1 || fl_upload_worker_get_busy (worker)) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 1);
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), !=, "No CRM connected");
+  g_assert_false (gtk_widget_get_visible (_fl_window_get_connect_button (fixture->window)));
+
+  fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
+  settle (300);
+  preferences = _fl_back_office_show_preferences (sign_in (fixture));
+  g_assert_nonnull (preferences);
+  subtitles = upload_now (preferences);
+  g_assert_null (strstr (subtitles, "Another Fairlead"));
+  g_assert_nonnull (strstr (subtitles, "0 uploaded, 0 failed"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (100);
 }
 
 static void
@@ -1149,6 +1341,8 @@ main (int argc, char *argv[])
   ADD ("/gui/kiosk/typing-passes-through", test_typing_passes_through);
   ADD ("/gui/kiosk/typing-while-busy", test_typing_while_busy);
   ADD ("/gui/kiosk/scan-while-busy", test_scan_while_busy);
+  ADD ("/gui/kiosk/no-crm", test_no_crm);
+  ADD ("/gui/kiosk/upload-now-beside-worker", test_upload_now_beside_worker);
   ADD ("/gui/kiosk/repeat-visit", test_repeat_visit);
   ADD ("/gui/kiosk/answers-done", test_answers_done);
   ADD ("/gui/kiosk/idle-timeout", test_idle_timeout);
