@@ -326,6 +326,8 @@ update_upload_state (FlWindow *self)
     pending_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead is only on this kiosk",
                                                  "%s leads are only on this kiosk", (gulong) undelivered),
                                     count);
+  else if (fl_upload_worker_get_connectors (self->worker) < 0)
+    pending_text = g_strdup (_("Counting the leads to upload…"));
   else if (pending == 0)
     pending_text = g_strdup (_("Every lead is uploaded"));
   else

@@ -72,6 +72,7 @@ typedef struct
   gint64          last_success;
   char           *last_error;
   FlBacklog       backlog;
+  gboolean        has_backlog;
   gboolean        busy;
   gboolean        has_counts;   /* FALSE: only busy changes */
 } State;
@@ -116,12 +117,12 @@ apply_state_cb (gpointer user_data)
       self->last_success = state->last_success;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
     }
-  if (self->connectors != state->backlog.connectors)
+  if (state->has_backlog && self->connectors != state->backlog.connectors)
     {
       self->connectors = state->backlog.connectors;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTORS]);
     }
-  if (self->undelivered != state->backlog.undelivered)
+  if (state->has_backlog && self->undelivered != state->backlog.undelivered)
     {
       self->undelivered = state->backlog.undelivered;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDELIVERED]);
@@ -142,10 +143,10 @@ publish (FlUploadWorker *self, gboolean has_counts, gint64 pending, gint64 faile
 {
   State *state = g_new0 (State, 1);
 
+  /* Without a new count the last one stands. */
+  state->has_backlog = backlog != NULL;
   if (backlog != NULL)
     state->backlog = *backlog;
-  else
-    state->backlog.connectors = self->connectors;
 
   state->has_counts = has_counts;
   state->self = g_object_ref (self);
