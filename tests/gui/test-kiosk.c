@@ -466,6 +466,7 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
   g_autoptr(GError) error = NULL;
   g_autofree char *notes = NULL;
+  g_autofree char *open_uuid = NULL;
   GtkEditable *city, *pin, *search;
   GtkTextView *notes_view;
   GtkWidget *back_office;
@@ -482,6 +483,7 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   /* The lead page: a note, then a person field. */
   scan (fixture, vcard);
   open = fl_lead_page_get_lead (page);
+  open_uuid = g_strdup (fl_lead_get_uuid (open));
   before = count_leads (fixture);
   notes_view = find_text_view (GTK_WIDGET (page));
   g_assert_nonnull (notes_view);
@@ -533,6 +535,33 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (gtk_editable_get_text (search), ==, "Muster");
   g_assert_cmpint (count_leads (fixture), ==, before);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+
+  /* The notes of the lead found, in the lead detail. */
+  {
+    FlLeadsPage *leads_page = _fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office));
+    GtkColumnView *view = _fl_leads_page_get_column_view (leads_page);
+    FlLeadDetail *detail = _fl_leads_page_get_detail (leads_page);
+    g_autofree char *detail_notes = NULL;
+    GtkTextView *detail_view;
+    GtkTextIter end;
+
+    _fl_leads_page_flush_search (leads_page);
+    settle (300);
+    gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
+    settle (300);
+    g_assert_nonnull (fl_lead_detail_get_lead (detail));
+    g_assert_cmpstr (fl_lead_get_uuid (fl_lead_detail_get_lead (detail)), ==, open_uuid);
+    detail_view = find_text_view (GTK_WIDGET (detail));
+    g_assert_nonnull (detail_view);
+    gtk_widget_grab_focus (GTK_WIDGET (detail_view));
+    gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (detail_view), &end);
+    gtk_text_buffer_place_cursor (gtk_text_view_get_buffer (detail_view), &end);
+    type_while_busy (fixture, ", call in June", 60);
+    detail_notes = text_view_get_text (detail_view);
+    g_assert_cmpstr (detail_notes, ==, "Wants a demo in May, call in June");
+    g_assert_cmpint (count_leads (fixture), ==, before);
+    g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  }
 }
 
 /* A scanner on the same loaded machine, 5 ms a key: still one scan. */
