@@ -400,10 +400,11 @@ type_while_busy (Fixture *fixture, const char *text, guint key_ms)
   g_autofree char *delay = g_strdup_printf ("%u", 2 * key_ms);
   g_autoptr(GSubprocess) xdotool = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
   gboolean done = FALSE;
   guint busy;
 
-  if (g_find_program_in_path ("xdotool") == NULL)
+  if (xdotool_path == NULL)
     {
       g_test_skip ("xdotool is not installed");
       return FALSE;
