@@ -18,6 +18,7 @@
 #include "store/fl-event-settings.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-staff.h"
+#include "sync/fl-backlog.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-secret.h"
 #include "sync/fl-uploader.h"
@@ -1402,6 +1403,31 @@ fl_preferences_window_upload_now (FlPreferencesWindow *self)
 
   if (self->uploading)
     return;
+  /* With no connector there is nothing to upload to: say so, and where
+   * the leads are. */
+  {
+    g_autoptr(GError) error = NULL;
+    FlBacklog backlog;
+
+    if (!fl_backlog_read (self->store, NULL, NULL, &backlog, &error))
+      {
+        adw_action_row_set_subtitle (self->upload_row, error->message);
+        return;
+      }
+    if (backlog.connectors == 0)
+      {
+        g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, backlog.undelivered);
+        g_autofree char *text =
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "No CRM is connected — %s lead is only on this kiosk. Add a connector below.",
+                                        "No CRM is connected — %s leads are only on this kiosk. Add a connector below.",
+                                        (gulong) backlog.undelivered),
+                           count);
+
+        adw_action_row_set_subtitle (self->upload_row, text);
+        return;
+      }
+  }
   self->uploading = TRUE;
   gtk_widget_set_sensitive (self->upload_button, FALSE);
   gtk_progress_bar_set_fraction (self->upload_progress, 0);

@@ -13,6 +13,7 @@
 
 #include "fl-cli.h"
 #include "store/fl-privacy.h"
+#include "sync/fl-backlog.h"
 #include "sync/fl-connectors.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-secret.h"
@@ -54,6 +55,27 @@ get_outbox (FlCli *cli)
   FlStore *store = fl_cli_get_store (cli);
 
   return store ? fl_outbox_new (store) : NULL;
+}
+
+/* With no CRM connected nothing is queued, and "nothing pending" would
+ * hide that every lead is only on this kiosk. Returns the sentence to say
+ * so, or %NULL (and sets @error on failure) when a CRM is connected. */
+static char *
+no_crm_text (FlStore *store, GError **error)
+{
+  g_autofree char *count = NULL;
+  FlBacklog backlog;
+
+  if (!fl_backlog_read (store, NULL, NULL, &backlog, error) || backlog.connectors > 0)
+    return NULL;
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, backlog.undelivered);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "No CRM connected — %s lead is only on this kiosk. "
+                                       "Add one with “fairlead-cli connector add”.",
+                                       "No CRM connected — %s leads are only on this kiosk. "
+                                       "Add one with “fairlead-cli connector add”.",
+                                       (gulong) backlog.undelivered),
+                          count);
 }
 
 /* Local time for people: 2026-05-04 11:30:00 */
@@ -557,6 +579,15 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
   if ((store = fl_cli_get_store (cli)) == NULL)
     return cli->store_exit_code;
 
+  if (only == NULL)
+    {
+      g_autofree char *no_crm = no_crm_text (store, &error);
+
+      if (error != NULL)
+        return fl_cli_fail_error (sync_exit_code (error), error);
+      if (no_crm != NULL)
+        return fl_cli_fail (EX_CONFIG, "%s", no_crm);
+    }
   uploader = fl_uploader_new (store);
   if (dry_run)
     return upload_dry_run (fl_uploader_get_outbox (uploader), only);
@@ -680,7 +711,11 @@ sync_status (FlCli *cli, int argc, char **argv)
     return fl_cli_fail_error (sync_exit_code (error), error);
   if (connectors->len == 0 && !json)
     {
-      printf ("%s\n", _("No connectors. Add one with “fairlead-cli connector add”."));
+      g_autofree char *no_crm = no_crm_text (fl_outbox_get_store (outbox), &error);
+
+      if (error != NULL)
+        return fl_cli_fail_error (sync_exit_code (error), error);
+      printf ("%s\n", no_crm ? no_crm : _("No connectors. Add one with “fairlead-cli connector add”."));
       print_retention (fl_cli_get_store (cli));
       return EX_OK;
     }

@@ -555,7 +555,9 @@ fl_uploader_set_callbacks (FlUploader *self, FlUploadOutcomeFunc outcome_func,
  * Makes this uploader the only one sending from its database (the kiosk
  * and a `fairlead-cli upload` must not send the same rows), then puts back
  * what a killed upload left in flight. The lock goes with the process, so
- * a killed one does not keep it.
+ * a killed one does not keep it. fl_uploader_run() takes it for the time
+ * it runs when the caller has not: an uploader that waits for its next
+ * round holds nothing, and another may send meanwhile.
  */
 gboolean
 fl_uploader_lock (FlUploader *self, GError **error)
@@ -599,6 +601,15 @@ fl_uploader_lock (FlUploader *self, GError **error)
     g_debug ("%" G_GINT64_FORMAT " leads were in flight when the last upload ended; "
                "they are sent again", recovered);
   return TRUE;
+}
+
+static void
+unlock (FlUploader *self)
+{
+  if (self->lock_fd < 0)
+    return;
+  close (self->lock_fd);
+  self->lock_fd = -1;
 }
 
 /**
@@ -654,6 +665,7 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
 {
   g_autoptr(GPtrArray) connectors = NULL;
   gint64 deadline = fl_sync_now () + MAX (max_wait, 0);
+  gboolean took_lock;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (FL_IS_UPLOADER (self), FALSE);
@@ -661,6 +673,8 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
 
   memset (summary, 0, sizeof *summary);
   summary->stopped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* The lock is held while this runs, and only then. */
+  took_lock = self->lock_fd < 0;
   if (!fl_uploader_lock (self, error))
     return FALSE;
   summary->recovered = self->recovered;
@@ -671,13 +685,13 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
       FlConnector *connector = fl_outbox_get_connector (self->outbox, connector_name, error);
 
       if (connector == NULL)
-        return FALSE;
+        goto out;
       connectors = g_ptr_array_new_with_free_func (g_object_unref);
       g_ptr_array_add (connectors, connector);
       g_hash_table_remove (self->blocked, connector_name);
     }
   else if ((connectors = fl_outbox_list_connectors (self->outbox, TRUE, error)) == NULL)
-    return FALSE;
+    goto out;
 
   self->cancellable = cancellable;
   self->summary = summary;
@@ -722,5 +736,7 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
 out:
   self->cancellable = NULL;
   self->summary = NULL;
+  if (took_lock)
+    unlock (self);
   return ok;
 }

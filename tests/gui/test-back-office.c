@@ -652,8 +652,30 @@ test_dashboard (Fixture *fixture, gconstpointer data)
   fl_dashboard_reload (dashboard);
   g_assert_cmpint (fl_dashboard_get_n_leads (dashboard), ==, setup->n_leads);
   g_assert_cmpint (fl_dashboard_get_sal_warning (dashboard), ==, setup->n_leads > 0);
+  if (setup->n_leads > 0)
+    g_assert_cmpstr (fl_dashboard_get_sal_text (dashboard), ==, "Oldest SAL waiting: 2 h 00 min");
   g_assert_cmpint (fl_dashboard_get_sal_threshold (dashboard), ==, threshold);
   screenshot (GTK_WIDGET (fixture->window), setup->n_leads > 0 ? "dashboard" : "dashboard-empty");
+}
+
+/* No connector: the SALs are not “not waiting”, they wait for a CRM
+ * that is not there, and the dashboard says so. */
+static void
+test_dashboard_no_crm (Fixture *fixture, gconstpointer data)
+{
+  FlDashboard *dashboard = _fl_back_office_get_dashboard (fixture->office);
+  g_autofree char *expected = g_strdup_printf ("%u SALs wait for a CRM — no CRM is connected",
+                                               fixture->expected.n_sal);
+
+  g_assert_cmpuint (fixture->expected.n_sal, >, 1);
+  unlock (fixture);
+  _fl_back_office_show_view (fixture->office, "dashboard");
+  fl_dashboard_reload (dashboard);
+  g_assert_cmpstr (fl_dashboard_get_sal_text (dashboard), ==, expected);
+  g_assert_true (fl_dashboard_get_sal_warning (dashboard));
+  g_assert_nonnull (strstr (fl_dashboard_get_warning_text (dashboard), "but no CRM is connected"));
+  g_assert_nonnull (strstr (fl_dashboard_get_warning_text (dashboard), "Upload page"));
+  screenshot (GTK_WIDGET (fixture->window), "dashboard-no-crm");
 }
 
 static void
@@ -1039,6 +1061,7 @@ main (int argc, char *argv[])
   ADD ("/gui/back-office/leads/edit-discard", &setup_small, test_edit_and_discard);
   ADD ("/gui/back-office/dashboard/data", &setup_small, test_dashboard);
   ADD ("/gui/back-office/dashboard/empty", &setup_empty, test_dashboard);
+  ADD ("/gui/back-office/dashboard/no-crm", &setup_small, test_dashboard_no_crm);
   ADD ("/gui/back-office/preferences", &setup_small, test_preferences);
   ADD ("/gui/back-office/preferences/event", &setup_small, test_event_errors);
   ADD ("/gui/back-office/preferences/model", &setup_small, test_model);
