@@ -18,6 +18,7 @@
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
 #include "fl-ui-util.h"
+#include "lead/fl-json.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
 #include "score/fl-model-private.h"
@@ -697,8 +698,8 @@ build_interactions (FlLeadPage *self)
 
   /* The model lists its interactions in the order marketing wrote them. */
   bytes = fl_model_get_bytes (self->model);
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                   NULL))
+  if (!fl_json_parser_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            NULL))
     return;
   root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root) ||

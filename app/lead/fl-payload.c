@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-alias.h"
+#include "fl-json.h"
 #include "fl-payload.h"
 #include "fl-text.h"
 
@@ -784,7 +785,9 @@ parse_json (Contact *contact, const char *text)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
+  /* Too deep to parse safely is not JSON to us: the scan is kept as an
+   * unrecognised lead with its raw payload, like any other text. */
+  if (!fl_json_parser_load (parser, text, -1, NULL))
     return FALSE;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
