@@ -244,7 +244,7 @@ import_array (Import *import, LineReader *reader, guint first_line, GError **err
         }
       if (reader->eof)
         break;
-      if (text->len + (reader->end - reader->start) > FL_LIMIT_LEADS_ARRAY_FILE + first_line)
+      if (text->len - (first_line - 1) + (reader->end - reader->start) > FL_LIMIT_LEADS_ARRAY_FILE)
         {
           g_set_error (error, FL_JSON_ERROR, FL_JSON_ERROR_TOO_LARGE,
                        _("%s: a JSON array of leads may be at most %d bytes; write the leads as "
