@@ -340,8 +340,9 @@ fl_roster_mapping_apply (FlRosterMapping *self, GPtrArray *values, JsonObject **
       /* A lead that took this value over from the roster could not be saved. */
       if (strlen (line) > FL_LIMIT_FIELD)
         {
-          *reason = g_strdup_printf (_("“%s” is %u bytes; the limit is %d — shorten it"),
-                                     column->header, (guint) strlen (line), FL_LIMIT_FIELD);
+          *reason = g_strdup_printf (_("“%s” is %lu bytes; the limit is %lu — shorten it"),
+                                     column->header, (unsigned long) strlen (line),
+                                     (unsigned long) FL_LIMIT_FIELD);
           return NULL;
         }
       if (column->field == FL_FIELD_EMAIL && !fl_text_is_email (line))
