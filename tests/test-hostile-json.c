@@ -473,6 +473,29 @@ test_capture_oversize_values (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (count_leads (fixture, "1"), ==, 1);
 }
 
+/* A roster value a lead could not hold is a skipped row, not a badge
+ * that cannot be captured later. */
+static void
+test_roster_field_over_limit (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *company = g_strnfill (FL_LIMIT_FIELD + 1, 'F');
+  g_autofree char *csv = g_strdup_printf ("Badge-ID,Vorname,Nachname,Firma\n"
+                                          "A1,Anna,Muster,Muster GmbH\n"
+                                          "A2,Bert,Lang,%s\n"
+                                          "A3,Cora,Kurz,Kurz AG\n", company);
+  g_autofree char *path = write_file (fixture, "roster.csv", csv, -1);
+  g_auto(Run) run = { 0 };
+  g_auto(Run) capture = { 0 };
+
+  run_cli (fixture, &run, NULL, "roster", "import", path);
+  g_assert_cmpint (run.status, ==, EX_OK);
+  g_assert_nonnull (strstr (run.out, "roster.csv:3: skipped: “Firma” is 1025 bytes; the limit is 1024"));
+
+  run_cli (fixture, &capture, NULL, "capture", "--payload", "A2");
+  g_assert_cmpint (capture.status, ==, EX_OK);
+  g_assert_cmpint (count_leads (fixture, "badge_id = 'A2'"), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -491,6 +514,7 @@ main (int argc, char *argv[])
   ADD ("/hostile-json/store-gate", test_store_gate);
   ADD ("/hostile-json/capture-deep-payload", test_capture_deep_payload);
   ADD ("/hostile-json/capture-oversize-values", test_capture_oversize_values);
+  ADD ("/hostile-json/roster-field-over-limit", test_roster_field_over_limit);
 #undef ADD
 
   return g_test_run ();
