@@ -327,6 +327,21 @@ test_import_line_over_limit (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (count_leads (fixture, "uuid = '" BAD "'"), ==, 0);
 }
 
+/* A NUL byte ends the text for the parser: the line is refused, not
+ * imported with whatever came before it. */
+static void
+test_import_nul_byte (Fixture *fixture, gconstpointer data)
+{
+  static const char lines[] = "{\"uuid\": \"" BAD "\"}\0{\"notes\": \"lost\"}\n{\"uuid\": \"" GOOD_1 "\"}\n";
+  g_autofree char *path = write_file (fixture, "nul.jsonl", lines, sizeof lines - 1);
+  g_auto(Run) run = { 0 };
+
+  run_cli (fixture, &run, NULL, "leads", "import", path);
+  g_assert_cmpint (run.status, ==, EX_DATAERR);
+  g_assert_nonnull (strstr (run.err, "nul.jsonl:1: The line holds a NUL byte"));
+  g_assert_cmpstr (run.out, ==, GOOD_1 "\n");
+}
+
 /* A JSON array is parsed whole, so its file has a limit: a sparse file
  * one byte over it. JSON Lines of any size are fine. */
 static void
@@ -509,6 +524,7 @@ main (int argc, char *argv[])
   ADD ("/hostile-json/import-deep", test_import_deep);
   ADD ("/hostile-json/import-notes-over-limit", test_import_notes_over_limit);
   ADD ("/hostile-json/import-line-over-limit", test_import_line_over_limit);
+  ADD ("/hostile-json/import-nul-byte", test_import_nul_byte);
   ADD ("/hostile-json/import-array-file-over-limit", test_import_array_file_over_limit);
   ADD ("/hostile-json/import-huge-notes-stream", test_import_huge_notes_stream);
   ADD ("/hostile-json/store-gate", test_store_gate);

@@ -202,6 +202,9 @@ import_line (Import *import, const GString *line, gsize length, const FlJsonScan
                          FL_LIMIT_JSON_DEPTH, (unsigned long) scan->too_deep_at + 1);
   else if (length > FL_LIMIT_LEAD_LINE)
     error = oversized_line_error (scan, length);
+  else if (memchr (line->str, '\0', line->len) != NULL)
+    error = g_error_new_literal (G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
+                                 _("The line holds a NUL byte; a lead is text — remove it"));
   else if (!g_utf8_validate_len (line->str, line->len, NULL))
     error = g_error_new_literal (G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
                                  _("The line is not valid UTF-8; save the file as UTF-8"));
