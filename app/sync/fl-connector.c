@@ -14,6 +14,7 @@
 #include "fl-connectors.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
+#include "lead/fl-json.h"
 
 typedef struct
 {
@@ -298,7 +299,7 @@ _fl_connector_parse_body (FlHttpResponse *response)
   if (response->body == NULL || response->body->len == 0)
     return NULL;
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, (const char *) response->body->data,
+  if (!fl_json_parser_load (parser, (const char *) response->body->data,
                                    response->body->len, NULL) ||
       json_parser_get_root (parser) == NULL)
     return NULL;

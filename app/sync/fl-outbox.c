@@ -13,6 +13,7 @@
 #include "fl-outbox.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
+#include "lead/fl-json.h"
 
 struct _FlOutbox
 {
@@ -145,7 +146,8 @@ row_to_connector (sqlite3_stmt *stmt, GError **error)
   JsonObject *options = NULL;
   const char *name = column_text (stmt, 0);
 
-  if (json_parser_load_from_data (parser, column_text (stmt, 3), -1, NULL) &&
+  if (column_text (stmt, 3) != NULL &&
+      fl_json_parser_load (parser, column_text (stmt, 3), -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     options = json_node_get_object (json_parser_get_root (parser));
   if (options == NULL)

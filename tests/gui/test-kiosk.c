@@ -19,6 +19,7 @@
 #include "fl-back-office-private.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
+#include "lead/fl-limits.h"
 #include "scan/fl-qr.h"
 #include "store/fl-card-photo.h"
 #include "store/fl-staff.h"
@@ -977,6 +978,47 @@ test_manual_entry (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (fl_lead_get_source (lead), ==, FL_SOURCE_MANUAL);
 }
 
+/* The notes stop at their limit with a message, and what they hold is
+ * exactly what is stored: the store would refuse more, never cut it. */
+static void
+test_notes_limit (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autofree char *fits = g_strnfill (FL_LIMIT_NOTES - 10, 'n');
+  g_autofree char *more = g_strnfill (4096, 'm');
+  g_autofree char *text = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  GtkTextIter start;
+
+  scan (fixture, vcard);
+  buffer = gtk_text_view_get_buffer (_fl_lead_page_get_notes (page));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+  gtk_text_buffer_set_text (buffer, fits, -1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+
+  /* A paste that would go over is refused whole, and said so. */
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, more, -1);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  g_assert_cmpuint (strlen (text), ==, FL_LIMIT_NOTES - 10);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+  g_assert_nonnull (strstr (gtk_label_get_text (_fl_lead_page_get_notes_limit (page)), "64 KiB"));
+
+  /* Typing what still fits goes on as before. */
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "ok", -1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
+  wait_for_page (fixture->window, "thanks", 5);
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpuint (strlen (fl_lead_get_notes (lead)), ==, FL_LIMIT_NOTES - 8);
+  g_assert_true (g_str_has_prefix (fl_lead_get_notes (lead), fits));
+}
+
 /* The header's lock button opens the back office behind its PIN; an open
  * lead is saved and cleared first, and going back locks it again. */
 static void
@@ -1378,6 +1420,7 @@ main (int argc, char *argv[])
   ADD ("/gui/kiosk/idle-timeout", test_idle_timeout);
   ADD ("/gui/kiosk/discard", test_discard);
   ADD ("/gui/kiosk/manual-entry", test_manual_entry);
+  ADD ("/gui/kiosk/notes-limit", test_notes_limit);
   ADD ("/gui/kiosk/staff", test_staff);
   ADD ("/gui/kiosk/back-office", test_back_office);
   ADD ("/gui/kiosk/camera", test_camera);
