@@ -9,15 +9,6 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  FL_QUESTION_SINGLE,
-  FL_QUESTION_MULTI,
-  FL_QUESTION_BOOLEAN,
-  FL_QUESTION_RATING,
-  FL_QUESTION_TEXT,
-} FlQuestionType;
-
 typedef struct
 {
   char *id;
