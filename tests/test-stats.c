@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "fl-test.h"
@@ -15,6 +16,7 @@
 typedef struct
 {
   char    *dir;
+  char    *path;
   FlStore *store;
   char    *event;
 } Fixture;
@@ -27,11 +29,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
   g_autoptr(FlEvent) created = NULL;
-  g_autofree char *path = NULL;
 
   fixture->dir = g_dir_make_tmp ("fairlead-stats-XXXXXX", NULL);
-  path = g_build_filename (fixture->dir, "kiosk.db", NULL);
-  fixture->store = fl_store_open (path, &error);
+  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
+  fixture->store = fl_store_open (fixture->path, &error);
   g_assert_no_error (error);
   event->name = g_strdup ("Stats");
   json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
@@ -68,6 +69,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_object (&fixture->store);
   fl_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
+  g_free (fixture->path);
   g_free (fixture->event);
 }
 
@@ -191,6 +193,63 @@ test_upload_state (Fixture *fixture, gconstpointer data)
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
 }
 
+static int
+run_cli (Fixture *fixture, char **out, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLEAD_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, fixture->path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", *out, err);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* fairlead-cli stats prints the same figures, as text and as JSON. */
+static void
+test_cli (Fixture *fixture, gconstpointer data)
+{
+  static const char *const json_args[] = { "stats", "--json", NULL };
+  static const char *const text_args[] = { "stats", NULL };
+  static const char *const bad_args[] = { "stats", "--event", "no-such-event", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *bad = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  g_assert_cmpint (run_cli (fixture, &out, json_args), ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "leads"), ==, 9);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "status"), "SAL"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "hours")), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "upload"), "failed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "upload"), "connectors"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "staff")), ==, 3);
+
+  g_assert_cmpint (run_cli (fixture, &text, text_args), ==, 0);
+  g_assert_nonnull (strstr (text, "2026-06-24 10"));
+  g_assert_nonnull (strstr (text, "Anna"));
+
+  /* An unknown event: EX_NOINPUT, and nothing on stdout. */
+  g_assert_cmpint (run_cli (fixture, &bad, bad_args), ==, 66);
+  g_assert_cmpstr (bad, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,6 +264,8 @@ main (int argc, char **argv)
   ADD ("/stats/empty", test_empty);
   ADD ("/stats/filters", test_filters);
   ADD ("/stats/upload-state", test_upload_state);
+  if (g_getenv ("FAIRLEAD_CLI") != NULL)
+    ADD ("/stats/cli", test_cli);
 #undef ADD
 
   return g_test_run ();
