@@ -32,7 +32,8 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FlConnector, fl_connector, G_TYPE_OBJECT)
 #define USER_AGENT "Fairlead/" PACKAGE_VERSION
 #define MAX_MESSAGE 300
 
-static const char *const types[] = { "webhook", "hubspot", "salesforce", "csv", NULL };
+static const char *const types[] = { "webhook", "hubspot", "salesforce", "dynamics", "zoho",
+                                     "csv", NULL };
 
 /* Items and batches */
 
@@ -651,12 +652,17 @@ fl_connector_new (const char *name, const char *type, const char *url, JsonObjec
     gtype = FL_TYPE_HUBSPOT_CONNECTOR;
   else if (g_str_equal (type, "salesforce"))
     gtype = FL_TYPE_SALESFORCE_CONNECTOR;
+  else if (g_str_equal (type, "dynamics"))
+    gtype = FL_TYPE_DYNAMICS_CONNECTOR;
+  else if (g_str_equal (type, "zoho"))
+    gtype = FL_TYPE_ZOHO_CONNECTOR;
   else if (g_str_equal (type, "csv"))
     gtype = FL_TYPE_CSV_CONNECTOR;
   else
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
-                   _("Unknown connector type “%s” (expected webhook, hubspot, salesforce or csv)"),
+                   _("Unknown connector type “%s” (expected webhook, hubspot, salesforce, "
+                     "dynamics, zoho or csv)"),
                    type);
       return NULL;
     }

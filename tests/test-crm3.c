@@ -1,0 +1,1247 @@
+/* test-crm3.c: the Dynamics 365, Zoho CRM and Pipedrive connectors against
+ * a server on 127.0.0.1 that answers as each vendor documents
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The server is a real libsoup server on its own thread. It keeps what it
+ * was sent the way the CRM would (Dataverse by alternate key, Zoho by the
+ * duplicate check field, Pipedrive by the ids it hands out), so a test can
+ * count the records a retry left behind. Each vendor's behaviour is quoted
+ * from its documentation where the handler implements it.
+ */
+#include "config.h"
+
+#include "fl-test.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "store/fl-store.h"
+#include "sync/fl-connectors.h"
+#include "sync/fl-outbox.h"
+#include "sync/fl-sync.h"
+#include "sync/fl-uploader.h"
+
+#define TENANT "contoso-tenant"
+#define D365_SECRET "d365-client-secret"
+#define ZOHO_CLIENT_SECRET "zoho-client-secret"
+#define ZOHO_REFRESH "1000.refresh.token"
+#define PIPEDRIVE_TOKEN "pd-api-token"
+
+/* The server */
+
+typedef struct
+{
+  GMutex        mutex;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  SoupServer   *server;
+  char         *url;
+
+  /* Behaviour */
+  int           token_uses;     /* API requests a token is good for; -1: no end */
+  gboolean      busy_once;      /* the first API request: 429 with Retry-After */
+  guint         retry_after;
+  gboolean      drop_once;      /* the first request that stores: stored, no answer */
+
+  /* What happened */
+  guint         n_tokens;       /* tokens handed out */
+  char         *token;          /* the one valid now */
+  int           token_left;
+  GPtrArray    *log;            /* "METHOD path" of each API request */
+  GArray       *times;          /* monotonic µs of each API request */
+  char         *last_authorization;
+
+  /* The CRM's data */
+  GHashTable   *records;        /* key → JsonObject: Dataverse leads, Zoho leads */
+  GHashTable   *contacts;       /* email → contactid (Dataverse) */
+  GPtrArray    *persons;        /* Pipedrive: JsonObject, id = index + 1 */
+  GPtrArray    *organizations;
+  GPtrArray    *leads;
+  GPtrArray    *notes;
+  guint         next_id;
+} Crm;
+
+static void
+answer (SoupServerMessage *msg, guint status, const char *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  if (json != NULL)
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json,
+                                      strlen (json));
+}
+
+static JsonObject *
+parse_object (const char *text, gsize length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+drop (SoupServerMessage *msg)
+{
+  GIOStream *stream = soup_server_message_steal_connection (msg);
+
+  g_io_stream_close (stream, NULL, NULL);
+  g_object_unref (stream);
+}
+
+/* The token endpoints. Both take a form (RFC 6749 §4.4 and §6). */
+static void
+handle_token (Crm *self, SoupServerMessage *msg, GHashTable *form)
+{
+  const char *grant = form ? g_hash_table_lookup (form, "grant_type") : NULL;
+  gboolean ok;
+
+  if (g_strcmp0 (grant, "client_credentials") == 0)
+    /* Microsoft identity platform, "Get a token": client_id, scope
+     * (the resource with "/.default"), client_secret, grant_type. */
+    ok = g_strcmp0 (g_hash_table_lookup (form, "client_id"), "d365-app") == 0 &&
+         g_strcmp0 (g_hash_table_lookup (form, "client_secret"), D365_SECRET) == 0 &&
+         g_str_has_suffix (g_hash_table_lookup (form, "scope"), "/.default");
+  else
+    /* Zoho, "Refresh Access Tokens": refresh_token, client_id,
+     * client_secret, grant_type=refresh_token. */
+    ok = g_strcmp0 (grant, "refresh_token") == 0 &&
+         g_strcmp0 (g_hash_table_lookup (form, "client_id"), "1000.zoho-client") == 0 &&
+         g_strcmp0 (g_hash_table_lookup (form, "client_secret"), ZOHO_CLIENT_SECRET) == 0 &&
+         g_strcmp0 (g_hash_table_lookup (form, "refresh_token"), ZOHO_REFRESH) == 0;
+  if (!ok)
+    {
+      /* Entra ID: 401 {"error": "invalid_client", "error_description":
+       * "AADSTS7000215: Invalid client secret provided…"}; Zoho answers
+       * {"error": "invalid_code"}, with a 200. */
+      if (g_strcmp0 (grant, "client_credentials") == 0)
+        answer (msg, 401, "{\"error\": \"invalid_client\", \"error_description\": "
+                          "\"AADSTS7000215: Invalid client secret provided.\"}");
+      else
+        answer (msg, 200, "{\"error\": \"invalid_code\"}");
+      return;
+    }
+  self->n_tokens++;
+  g_free (self->token);
+  self->token = g_strdup_printf ("tok-%u", self->n_tokens);
+  self->token_left = self->token_uses;
+  {
+    g_autofree char *json = g_strdup_printf ("{\"access_token\": \"%s\", \"token_type\": \"Bearer\", "
+                                             "\"expires_in\": 3600%s}",
+                                             self->token,
+                                             g_strcmp0 (grant, "refresh_token") == 0
+                                               ? ", \"api_domain\": \"https://www.zohoapis.eu\""
+                                               : "");
+    answer (msg, 200, json);
+  }
+}
+
+/* Whether the request carries the valid token; answers 401 when not. */
+static gboolean
+authorized (Crm *self, SoupServerMessage *msg, const char *scheme, const char *expired_json)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  g_autofree char *wanted = self->token ? g_strdup_printf ("%s %s", scheme, self->token) : NULL;
+
+  g_free (self->last_authorization);
+  self->last_authorization = g_strdup (header);
+  if (wanted == NULL || g_strcmp0 (header, wanted) != 0 || self->token_left == 0)
+    {
+      answer (msg, 401, expired_json);
+      return FALSE;
+    }
+  if (self->token_left > 0)
+    self->token_left--;
+  return TRUE;
+}
+
+static gboolean
+busy (Crm *self, SoupServerMessage *msg, const char *json)
+{
+  g_autofree char *seconds = NULL;
+
+  if (!self->busy_once)
+    return FALSE;
+  self->busy_once = FALSE;
+  seconds = g_strdup_printf ("%u", self->retry_after);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                seconds);
+  answer (msg, 429, json);
+  return TRUE;
+}
+
+static char *
+new_id (Crm *self)
+{
+  return g_strdup_printf ("%08x-0000-4000-8000-%012u", 0xd365u, ++self->next_id);
+}
+
+/* Dataverse */
+
+static char *
+dataverse_part (int status, const char *reason, const char *headers, const char *json)
+{
+  return g_strdup_printf ("HTTP/1.1 %d %s\r\nOData-Version: 4.0\r\n%s%s\r\n%s", status, reason,
+                          json ? "Content-Type: application/json; odata.metadata=minimal\r\n" : "",
+                          headers ? headers : "", json ? json : "");
+}
+
+/* One request of a $batch: "METHOD URL HTTP/1.1", headers, body. Returns
+ * the answer, or NULL for a request this server does not know. */
+static char *
+dataverse_request (Crm *self, const char *text, gboolean *stored, gboolean *failed)
+{
+  g_auto(GStrv) words = NULL;
+  g_autofree char *line = NULL;
+  const char *eol = strstr (text, "\r\n");
+  const char *body = strstr (text, "\r\n\r\n");
+  const char *path;
+
+  if (eol == NULL)
+    return NULL;
+  line = g_strndup (text, eol - text);
+  words = g_strsplit (line, " ", 3);
+  if (g_strv_length (words) != 3 || (path = strstr (words[1], "/api/data/v9.2/")) == NULL)
+    return NULL;
+  path += strlen ("/api/data/v9.2/");
+
+  if (g_str_equal (words[0], "GET") && g_str_has_prefix (path, "contacts?"))
+    {
+      /* "Query data using the Web API": $filter=emailaddress1 eq '…'; the
+       * answer is {"@odata.context": …, "value": [ … ]}. */
+      g_autofree char *query = g_uri_unescape_string (path + strlen ("contacts?"), NULL);
+      const char *start = strstr (query, "emailaddress1 eq '");
+      g_autofree char *email = NULL;
+      g_autofree char *json = NULL;
+      const char *id;
+
+      if (start == NULL)
+        return dataverse_part (400, "Bad Request", NULL,
+                               "{\"error\": {\"code\": \"0x0\", \"message\": \"Bad filter\"}}");
+      start += strlen ("emailaddress1 eq '");
+      email = g_strndup (start, strstr (start, "'&") ? strstr (start, "'&") - start
+                                                      : strlen (start) - 1);
+      id = g_hash_table_lookup (self->contacts, email);
+      json = id ? g_strdup_printf ("{\"@odata.context\": \"$metadata#contacts(contactid)\", "
+                                   "\"value\": [{\"contactid\": \"%s\"}]}", id)
+                : g_strdup ("{\"@odata.context\": \"$metadata#contacts(contactid)\", \"value\": []}");
+      return dataverse_part (200, "OK", NULL, json);
+    }
+  if (g_str_equal (words[0], "PATCH") && g_str_has_prefix (path, "leads(fairlead_uuid='"))
+    {
+      /* "Upsert a table row": PATCH with the alternate key in the URL
+       * creates the row when none has the key and updates it otherwise;
+       * 204 No Content, the row's URL in OData-EntityId. */
+      g_autofree char *key = g_strndup (path + strlen ("leads(fairlead_uuid='"),
+                                        strcspn (path + strlen ("leads(fairlead_uuid='"), "'"));
+      g_autoptr(JsonObject) fields = body ? parse_object (body + 4, -1) : NULL;
+      JsonObject *record;
+      g_autofree char *headers = NULL;
+      const char *email;
+
+      if (fields == NULL)
+        return dataverse_part (400, "Bad Request", NULL,
+                               "{\"error\": {\"code\": \"0x80048d19\", \"message\": \"Error "
+                               "identified in Payload provided by the user\"}}");
+      email = json_object_get_string_member_with_default (fields, "emailaddress1", "");
+      if (strstr (email, "bad") != NULL)
+        {
+          *failed = TRUE;
+          return dataverse_part (400, "Bad Request", NULL,
+                                 "{\"error\": {\"code\": \"0x80044331\", \"message\": \"A "
+                                 "validation error occurred. The value of 'emailaddress1' is not "
+                                 "a valid email address.\"}}");
+        }
+      record = g_hash_table_lookup (self->records, key);
+      if (record == NULL)
+        {
+          g_autofree char *id = new_id (self);
+
+          record = json_object_new ();
+          json_object_set_string_member (record, "leadid", id);
+          g_hash_table_insert (self->records, g_strdup (key), record);
+        }
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, fields);
+        while (json_object_iter_next (&iter, &name, &value))
+          json_object_set_member (record, name, json_node_copy (value));
+      }
+      *stored = TRUE;
+      headers = g_strdup_printf ("OData-EntityId: %s/api/data/v9.2/leads(%s)\r\n", self->url,
+                                 json_object_get_string_member (record, "leadid"));
+      return dataverse_part (204, "No Content", headers, NULL);
+    }
+  return NULL;
+}
+
+static void
+handle_dataverse (Crm *self, SoupServerMessage *msg, const char *path)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  static const char expired[] = "";
+  static const char limit[] = "{\"error\": {\"code\": \"0x80072322\", \"message\": \"Number of "
+                              "requests exceeded the limit of 6000 over time window of 300 "
+                              "seconds.\"}}";
+
+  if (!authorized (self, msg, "Bearer", expired))
+    {
+      /* "401 Unauthorized" with the reason in WWW-Authenticate. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return;
+    }
+  /* "Service protection API limits": 429 with Retry-After. */
+  if (busy (self, msg, limit))
+    return;
+
+  if (g_str_equal (path, "/api/data/v9.2/EntityDefinitions(LogicalName='lead')/Keys"))
+    {
+      answer (msg, 200, "{\"value\": [{\"LogicalName\": \"fairlead_uuidkey\", \"KeyAttributes\": "
+                        "[\"fairlead_uuid\"], \"EntityKeyIndexStatus\": \"Active\"}]}");
+      return;
+    }
+  if (g_str_equal (path, "/api/data/v9.2/$batch"))
+    {
+      /* "Execute batch operations using the Web API": a multipart/mixed
+       * body, one application/http part per request; the answer has one
+       * part per request, in order. "Prefer: odata.continue-on-error" goes
+       * on past a failed request; without it the batch stops there. */
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      SoupMultipart *request = soup_multipart_new_from_message (request_headers, bytes);
+      SoupMultipart *reply = NULL;
+      const char *prefer = soup_message_headers_get_one (request_headers, "Prefer");
+      gboolean go_on = prefer != NULL && strstr (prefer, "odata.continue-on-error") != NULL;
+      gboolean stored = FALSE;
+      g_autoptr(GBytes) out = NULL;
+
+      if (request == NULL || g_strcmp0 (soup_message_headers_get_one (request_headers,
+                                                                      "OData-Version"), "4.0") != 0)
+        {
+          answer (msg, 400, "{\"error\": {\"code\": \"0x0\", \"message\": \"Not a batch\"}}");
+          g_clear_pointer (&request, soup_multipart_free);
+          return;
+        }
+      reply = soup_multipart_new ("multipart/mixed");
+      for (int i = 0; i < soup_multipart_get_length (request); i++)
+        {
+          SoupMessageHeaders *part_headers;
+          GBytes *part_body;
+          g_autofree char *text = NULL;
+          g_autofree char *result = NULL;
+          g_autoptr(GBytes) result_bytes = NULL;
+          SoupMessageHeaders *headers;
+          gboolean failed = FALSE;
+
+          soup_multipart_get_part (request, i, &part_headers, &part_body);
+          text = g_strndup (g_bytes_get_data (part_body, NULL), g_bytes_get_size (part_body));
+          result = dataverse_request (self, text, &stored, &failed);
+          if (result == NULL)
+            result = dataverse_part (404, "Not Found", NULL,
+                                     "{\"error\": {\"code\": \"0x0\", \"message\": \"Resource not "
+                                     "found\"}}");
+          headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+          soup_message_headers_replace (headers, "Content-Type", "application/http");
+          soup_message_headers_replace (headers, "Content-Transfer-Encoding", "binary");
+          result_bytes = g_bytes_new (result, strlen (result));
+          soup_multipart_append_part (reply, headers, result_bytes);
+          soup_message_headers_unref (headers);
+          if (failed && !go_on)
+            break;
+        }
+      soup_multipart_free (request);
+      if (stored && self->drop_once)
+        {
+          self->drop_once = FALSE;
+          soup_multipart_free (reply);
+          drop (msg);
+          return;
+        }
+      soup_multipart_to_message (reply, soup_server_message_get_response_headers (msg), &out);
+      soup_multipart_free (reply);
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), out);
+      return;
+    }
+  answer (msg, 404, "{\"error\": {\"code\": \"0x0\", \"message\": \"Resource not found\"}}");
+}
+
+/* Zoho CRM */
+
+static void
+handle_zoho (Crm *self, SoupServerMessage *msg, const char *path, const char *query,
+             JsonObject *body)
+{
+  static const char expired[] = "{\"code\": \"INVALID_TOKEN\", \"details\": {}, \"message\": "
+                                "\"invalid oauth token\", \"status\": \"error\"}";
+  static const char limit[] = "{\"code\": \"TOO_MANY_REQUESTS\", \"details\": {}, \"message\": "
+                              "\"The number of API calls exceeded the limit\", \"status\": "
+                              "\"error\"}";
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  JsonArray *data, *fields;
+  gboolean stored = FALSE;
+  guint n_errors = 0;
+
+  /* "Authorization: Zoho-oauthtoken {access_token}"; an expired token:
+   * 401 INVALID_TOKEN. */
+  if (!authorized (self, msg, "Zoho-oauthtoken", expired))
+    return;
+  if (busy (self, msg, limit))
+    return;
+
+  if (g_str_equal (path, "/crm/v8/settings/fields"))
+    {
+      if (g_strcmp0 (query, "module=Leads") != 0)
+        {
+          answer (msg, 400, "{\"code\": \"REQUIRED_PARAM_MISSING\", \"status\": \"error\", "
+                            "\"message\": \"One of the expected parameter is missing\"}");
+          return;
+        }
+      answer (msg, 200, "{\"fields\": [{\"api_name\": \"Last_Name\"}, {\"api_name\": \"Email\"}, "
+                        "{\"api_name\": \"Company\"}, {\"api_name\": \"Lead_Status\"}]}");
+      return;
+    }
+  if (!g_str_equal (path, "/crm/v8/Leads/upsert"))
+    {
+      answer (msg, 404, "{\"code\": \"INVALID_URL_PATTERN\", \"status\": \"error\", "
+                        "\"message\": \"Please check if the URL trying to access is a correct one\"}");
+      return;
+    }
+  /* "Insert or Update Records (Upsert)": {"data": [...],
+   * "duplicate_check_fields": [...]}, at most 100 records; the answer has a
+   * "data" entry per record, in order, with "status" success or error,
+   * "action" insert or update, and details.id. */
+  data = body && json_object_has_member (body, "data") ? json_object_get_array_member (body, "data")
+                                                       : NULL;
+  fields = body && json_object_has_member (body, "duplicate_check_fields")
+             ? json_object_get_array_member (body, "duplicate_check_fields")
+             : NULL;
+  if (data == NULL || json_array_get_length (data) > 100)
+    {
+      answer (msg, 400, "{\"code\": \"LIMIT_EXCEEDED\", \"details\": {\"limit\": 100}, "
+                        "\"message\": \"the limit has been exceeded\", \"status\": \"error\"}");
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < json_array_get_length (data); i++)
+    {
+      JsonObject *record = json_array_get_object_element (data, i);
+      const char *email = json_object_get_string_member_with_default (record, "Email", "");
+      g_autoptr(GString) key = g_string_new (NULL);
+      JsonObject *existing;
+
+      json_builder_begin_object (builder);
+      if (strstr (email, "bad") != NULL || !json_object_has_member (record, "Last_Name"))
+        {
+          gboolean invalid = strstr (email, "bad") != NULL;
+
+          json_builder_set_member_name (builder, "code");
+          json_builder_add_string_value (builder, invalid ? "INVALID_DATA" : "MANDATORY_NOT_FOUND");
+          json_builder_set_member_name (builder, "details");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "api_name");
+          json_builder_add_string_value (builder, invalid ? "Email" : "Last_Name");
+          json_builder_end_object (builder);
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, invalid ? "invalid data"
+                                                          : "required field not found");
+          json_builder_set_member_name (builder, "status");
+          json_builder_add_string_value (builder, "error");
+          json_builder_end_object (builder);
+          n_errors++;
+          continue;
+        }
+      for (guint j = 0; fields != NULL && j < json_array_get_length (fields); j++)
+        g_string_append_printf (key, "%s\n", json_object_get_string_member_with_default (
+                                               record, json_array_get_string_element (fields, j), ""));
+      g_string_ascii_down (key);
+      existing = g_hash_table_lookup (self->records, key->str);
+      if (existing == NULL)
+        {
+          g_autofree char *id = g_strdup_printf ("5725767000000%06u", ++self->next_id);
+
+          existing = json_object_new ();
+          json_object_set_string_member (existing, "id", id);
+          g_hash_table_insert (self->records, g_strdup (key->str), existing);
+          json_builder_set_member_name (builder, "action");
+          json_builder_add_string_value (builder, "insert");
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, "record added");
+        }
+      else
+        {
+          json_builder_set_member_name (builder, "action");
+          json_builder_add_string_value (builder, "update");
+          json_builder_set_member_name (builder, "duplicate_field");
+          json_builder_add_string_value (builder, json_array_get_string_element (fields, 0));
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, "record updated");
+        }
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, record);
+        while (json_object_iter_next (&iter, &name, &value))
+          json_object_set_member (existing, name, json_node_copy (value));
+      }
+      stored = TRUE;
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, "SUCCESS");
+      json_builder_set_member_name (builder, "details");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, json_object_get_string_member (existing, "id"));
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, "success");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  if (stored && self->drop_once)
+    {
+      self->drop_once = FALSE;
+      drop (msg);
+      return;
+    }
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  /* All records refused: 400; some: 207 (multi-status); else 200. */
+  answer (msg, n_errors == json_array_get_length (data) ? 400 : n_errors > 0 ? 207 : 200, json);
+}
+
+static void handle_pipedrive (Crm *self, SoupServerMessage *msg, const char *method,
+                              const char *path, GHashTable *query, JsonObject *body);
+
+static void
+handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+            gpointer user_data)
+{
+  Crm *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  const char *content_type = soup_message_headers_get_content_type (
+    soup_server_message_get_request_headers (msg), NULL);
+  g_autoptr(JsonObject) body = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  g_mutex_lock (&self->mutex);
+  if (g_str_has_suffix (path, "/oauth2/v2.0/token") || g_str_equal (path, "/oauth/v2/token"))
+    {
+      GHashTable *form = NULL;
+
+      if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0 &&
+          request_body->length > 0)
+        form = soup_form_decode (request_body->data);
+      if (g_str_has_suffix (path, "/oauth2/v2.0/token") &&
+          !g_str_equal (path, "/" TENANT "/oauth2/v2.0/token"))
+        answer (msg, 400, "{\"error\": \"invalid_request\", \"error_description\": "
+                          "\"AADSTS90002: Tenant not found.\"}");
+      else
+        handle_token (self, msg, form ? form : query);
+      g_clear_pointer (&form, g_hash_table_unref);
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
+
+  g_ptr_array_add (self->log, g_strdup_printf ("%s %s", method, path));
+  {
+    gint64 now = g_get_monotonic_time ();
+    g_array_append_val (self->times, now);
+  }
+  if (request_body->length > 0 && g_strcmp0 (content_type, "application/json") == 0)
+    body = parse_object (request_body->data, request_body->length);
+  if (g_str_has_prefix (path, "/api/data/"))
+    handle_dataverse (self, msg, path);
+  else if (g_str_has_prefix (path, "/crm/"))
+    handle_zoho (self, msg, path, g_uri_get_query (uri), body);
+  else
+    handle_pipedrive (self, msg, method, path, query, body);
+  g_mutex_unlock (&self->mutex);
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  Crm *self = user_data;
+
+  g_main_context_push_thread_default (self->context);
+  g_main_loop_run (self->loop);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+static Crm *
+crm_new (void)
+{
+  Crm *self = g_new0 (Crm, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  g_autofree char *uri = NULL;
+
+  g_mutex_init (&self->mutex);
+  self->token_uses = -1;
+  self->retry_after = 1;
+  self->log = g_ptr_array_new_with_free_func (g_free);
+  self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) json_object_unref);
+  self->contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->persons = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->organizations = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->leads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+
+  g_main_context_push_thread_default (self->context);
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
+  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  g_main_context_pop_thread_default (self->context);
+
+  uris = soup_server_get_uris (self->server);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->url = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
+  self->thread = g_thread_new ("crm", server_thread, self);
+  return self;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+crm_free (Crm *self)
+{
+  g_main_context_invoke (self->context, quit_cb, self->loop);
+  g_thread_join (self->thread);
+  g_main_context_push_thread_default (self->context);
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_ptr_array_unref (self->log);
+  g_array_unref (self->times);
+  g_hash_table_unref (self->records);
+  g_hash_table_unref (self->contacts);
+  g_ptr_array_unref (self->persons);
+  g_ptr_array_unref (self->organizations);
+  g_ptr_array_unref (self->leads);
+  g_ptr_array_unref (self->notes);
+  g_free (self->token);
+  g_free (self->last_authorization);
+  g_free (self->url);
+  g_mutex_clear (&self->mutex);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Crm, crm_free)
+
+static guint
+crm_count (Crm *self, const char *request)
+{
+  guint n = 0;
+
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->log->len; i++)
+    if (g_str_equal (self->log->pdata[i], request))
+      n++;
+  g_mutex_unlock (&self->mutex);
+  return n;
+}
+
+/* The fixture: a real database with an event */
+
+typedef struct
+{
+  char      *dir;
+  FlStore   *store;
+  FlOutbox  *outbox;
+  GPtrArray *uuids;
+  GPtrArray *emails;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlEvent) event = fl_event_new ();
+  g_autoptr(FlEvent) created = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("fairlead-crm3-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "fairlead.db", NULL);
+  f->store = fl_store_open (path, &error);
+  g_assert_no_error (error);
+  f->outbox = fl_outbox_new (f->store);
+  f->uuids = g_ptr_array_new_with_free_func (g_free);
+  f->emails = g_ptr_array_new_with_free_func (g_free);
+  event->name = g_strdup ("Hannover Messe");
+  created = fl_store_create_event (f->store, event, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->store);
+  fl_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_ptr_array_unref (f->uuids);
+  g_ptr_array_unref (f->emails);
+}
+
+static void
+give_consent (FlLead *lead)
+{
+  g_autoptr(JsonNode) consent = fl_json_new_object ();
+  JsonObject *object = json_node_get_object (consent);
+  g_autofree char *now = fl_now_iso8601 ();
+
+  json_object_set_string_member (object, "version", "2026-1");
+  json_object_set_string_member (object, "language", "de");
+  json_object_set_boolean_member (object, "given", TRUE);
+  json_object_set_string_member (object, "method", "checkbox");
+  json_object_set_string_member (object, "at", now);
+  fl_lead_set_consent (lead, consent);
+}
+
+/* Saves @n leads with consent; the one at @bad (if < n) has an email the
+ * CRM refuses. SALs every fourth, from the first. */
+static void
+add_leads (Fixture *f, guint n, guint bad)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+      g_autoptr(GError) error = NULL;
+      guint number = f->uuids->len;
+      g_autofree char *first = g_strdup_printf ("Visitor%u", number);
+      g_autofree char *email = i == bad ? g_strdup_printf ("bad-%u@example", number)
+                                        : g_strdup_printf ("visitor%u@example.com", number);
+
+      fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, first);
+      fl_lead_set_field (lead, FL_FIELD_LAST_NAME, "Muster");
+      fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
+      fl_lead_set_field (lead, FL_FIELD_COMPANY, number % 2 ? "ACME GmbH" : "Beta AG");
+      fl_lead_set_field (lead, FL_FIELD_TITLE, "Einkauf");
+      fl_lead_set_status (lead, number % 4 == 0 ? FL_STATUS_SAL : FL_STATUS_MQL);
+      fl_lead_set_score (lead, 50);
+      fl_lead_set_notes (lead, "Wants a demo in June");
+      fl_lead_set_source (lead, FL_SOURCE_BADGE);
+      give_consent (lead);
+      fl_store_save_lead (f->store, lead, "test", &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
+      g_ptr_array_add (f->emails, g_steal_pointer (&email));
+    }
+}
+
+static void
+add_connector (Fixture *f, const char *name, const char *type, const char *url, ...)
+{
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *key;
+  va_list args;
+
+  va_start (args, url);
+  while ((key = va_arg (args, const char *)) != NULL)
+    json_object_set_string_member (options, key, va_arg (args, const char *));
+  va_end (args);
+  fl_outbox_add_connector (f->outbox, name, type, url, options, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+upload (Fixture *f, double max_wait, FlUploadSummary *summary)
+{
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->store);
+  g_autoptr(GError) error = NULL;
+
+  fl_uploader_run (uploader, NULL, (gint64) (max_wait * G_USEC_PER_SEC), NULL, summary, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+outbox_value (Fixture *f, guint index, const char *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT o.%s FROM outbox o JOIN leads l ON "
+                                          "l.id = o.lead_id WHERE l.uuid = ?",
+                                          column);
+  sqlite3_stmt *stmt = fl_store_prepare (f->store, sql, NULL);
+  char *value = NULL;
+
+  sqlite3_bind_text (stmt, 1, f->uuids->pdata[index], -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static void
+assert_done_except (Fixture *f, guint bad)
+{
+  for (guint i = 0; i < f->uuids->len; i++)
+    {
+      g_autofree char *state = outbox_value (f, i, "state");
+      g_autofree char *remote = outbox_value (f, i, "remote_id");
+
+      g_assert_cmpstr (state, ==, i == bad ? "failed" : "done");
+      if (i != bad)
+        g_assert_nonnull (remote);
+    }
+}
+
+static FlConnector *
+get_connector (Fixture *f, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  FlConnector *connector = fl_outbox_get_connector (f->outbox, name, &error);
+
+  g_assert_no_error (error);
+  return connector;
+}
+
+/* Dynamics 365 */
+
+static void
+add_dynamics (Fixture *f, Crm *crm, const char *name, ...)
+{
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *key;
+  va_list args;
+
+  json_object_set_string_member (options, "tenant", TENANT);
+  json_object_set_string_member (options, "client_id", "d365-app");
+  json_object_set_string_member (options, "login_url", crm->url);
+  va_start (args, name);
+  while ((key = va_arg (args, const char *)) != NULL)
+    json_object_set_string_member (options, key, va_arg (args, const char *));
+  va_end (args);
+  fl_outbox_add_connector (f->outbox, name, "dynamics", crm->url, options, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_dynamics_batch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autofree char *reason = NULL;
+  g_autofree char *remote = NULL;
+  JsonObject *sal, *mql;
+
+  g_hash_table_insert (crm->contacts, g_strdup ("visitor1@example.com"),
+                       g_strdup ("c0ffee00-0000-4000-8000-000000000001"));
+  add_leads (f, 30, 5);
+  add_dynamics (f, crm, "d365", NULL);
+  upload (f, 0, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 29);
+  g_assert_cmpuint (summary.failed, ==, 1);
+  /* One token; one batch to find the contacts, one to upsert the leads. */
+  g_assert_cmpuint (crm->n_tokens, ==, 1);
+  g_assert_cmpuint (crm_count (crm, "POST /api/data/v9.2/$batch"), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 29);
+  g_assert_cmpstr (crm->last_authorization, ==, "Bearer tok-1");
+  assert_done_except (f, 5);
+  reason = outbox_value (f, 5, "last_error");
+  g_assert_nonnull (strstr (reason, "not a valid email address"));
+  g_assert_nonnull (strstr (reason, "HTTP 400"));
+
+  /* Lead 0 is a SAL: Contacted and Hot; lead 1 an MQL with a contact. */
+  sal = g_hash_table_lookup (crm->records, f->uuids->pdata[0]);
+  g_assert_nonnull (sal);
+  g_assert_cmpint (json_object_get_int_member (sal, "statuscode"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (sal, "leadqualitycode"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (sal, "leadsourcecode"), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (sal, "subject"), ==, "Visitor at Hannover Messe");
+  g_assert_cmpstr (json_object_get_string_member (sal, "lastname"), ==, "Muster");
+  g_assert_cmpstr (json_object_get_string_member (sal, "jobtitle"), ==, "Einkauf");
+  g_assert_false (json_object_has_member (sal, "parentcontactid@odata.bind"));
+  remote = outbox_value (f, 0, "remote_id");
+  g_assert_cmpstr (remote, ==, json_object_get_string_member (sal, "leadid"));
+  mql = g_hash_table_lookup (crm->records, f->uuids->pdata[1]);
+  g_assert_cmpint (json_object_get_int_member (mql, "statuscode"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (mql, "leadqualitycode"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (mql, "parentcontactid@odata.bind"), ==,
+                   "/contacts(c0ffee00-0000-4000-8000-000000000001)");
+}
+
+/* The token runs out between batches: one 401, one new token, the same
+ * request again; nothing is lost or sent twice. */
+static void
+test_dynamics_token_expiry (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  crm->token_uses = 3;
+  add_leads (f, 20, G_MAXUINT);
+  add_dynamics (f, crm, "d365", "batch_size", "5", NULL);
+  upload (f, 0, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 20);
+  g_assert_cmpuint (summary.retried, ==, 0);
+  g_assert_cmpuint (crm->n_tokens, ==, 3);
+  /* 4 batches of 2 requests, and the 2 refused with the old token */
+  g_assert_cmpuint (crm_count (crm, "POST /api/data/v9.2/$batch"), ==, 10);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 20);
+  assert_done_except (f, G_MAXUINT);
+}
+
+static void
+test_dynamics_retry_after (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+  gint64 gap;
+
+  crm->busy_once = TRUE;
+  crm->retry_after = 1;
+  add_leads (f, 4, G_MAXUINT);
+  add_dynamics (f, crm, "d365", NULL);
+  upload (f, 5, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 4);
+  g_assert_cmpuint (crm_count (crm, "POST /api/data/v9.2/$batch"), ==, 3);
+  gap = g_array_index (crm->times, gint64, 1) - g_array_index (crm->times, gint64, 0);
+  g_assert_cmpint (gap, >=, G_USEC_PER_SEC - 10000);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 4);
+}
+
+/* Dataverse stored the leads but the answer was lost: the retry upserts
+ * by the same keys, and each lead is there once. */
+static void
+test_dynamics_dropped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  crm->drop_once = TRUE;
+  add_leads (f, 10, G_MAXUINT);
+  add_dynamics (f, crm, "d365", NULL);
+  upload (f, 10, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 10);
+  /* The upsert went at least twice (libcurl itself sends a request again
+   * once when a reused connection dies before any answer). */
+  g_assert_cmpuint (crm_count (crm, "POST /api/data/v9.2/$batch"), >=, 3);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 10);
+  for (guint i = 0; i < f->uuids->len; i++)
+    g_assert_nonnull (g_hash_table_lookup (crm->records, f->uuids->pdata[i]));
+  assert_done_except (f, G_MAXUINT);
+}
+
+static void
+test_dynamics_test (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlConnector) good = NULL;
+  g_autoptr(FlConnector) other_key = NULL;
+  g_autoptr(FlConnector) bad_secret = NULL;
+  g_autoptr(FlConnector) remote_login = NULL;
+  g_autoptr(JsonObject) options = json_object_new ();
+
+  add_dynamics (f, crm, "d365", NULL);
+  add_dynamics (f, crm, "d365-key", "alternate_key", "new_fairleadid", NULL);
+  add_dynamics (f, crm, "d365-bad", NULL);
+
+  good = get_connector (f, "d365");
+  g_assert_true (fl_connector_test (good, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (report->str, "access token"));
+  g_assert_nonnull (strstr (report->str, "“fairlead_uuid”"));
+
+  other_key = get_connector (f, "d365-key");
+  g_assert_false (fl_connector_test (other_key, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "new_fairleadid"));
+  g_clear_error (&error);
+
+  bad_secret = get_connector (f, "d365-bad");
+  g_assert_false (fl_connector_test (bad_secret, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "AADSTS7000215"));
+  g_clear_error (&error);
+
+  /* The secret never goes over plain http to another machine. */
+  json_object_set_string_member (options, "tenant", TENANT);
+  json_object_set_string_member (options, "client_id", "d365-app");
+  json_object_set_string_member (options, "login_url", "http://login.example.com");
+  remote_login = fl_connector_new ("d365", "dynamics", crm->url, options, &error);
+  g_assert_null (remote_login);
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_clear_error (&error);
+  json_object_remove_member (options, "tenant");
+  json_object_set_string_member (options, "login_url", crm->url);
+  g_assert_null (fl_connector_new ("d365", "dynamics", crm->url, options, &error));
+  g_assert_nonnull (strstr (error->message, "tenant"));
+}
+
+/* Zoho CRM */
+
+static void
+add_zoho (Fixture *f, Crm *crm, const char *name, ...)
+{
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  const char *key;
+  va_list args;
+
+  json_object_set_string_member (options, "client_id", "1000.zoho-client");
+  json_object_set_string_member (options, "data_centre", "eu");
+  json_object_set_string_member (options, "login_url", crm->url);
+  va_start (args, name);
+  while ((key = va_arg (args, const char *)) != NULL)
+    json_object_set_string_member (options, key, va_arg (args, const char *));
+  va_end (args);
+  fl_outbox_add_connector (f->outbox, name, "zoho", crm->url, options, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static JsonObject *
+zoho_record (Crm *crm, const char *email)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n", email);
+
+  return g_hash_table_lookup (crm->records, key);
+}
+
+static void
+test_zoho_batch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_auto(FlUploadSummary) second = { 0 };
+  g_autofree char *reason = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *alone = NULL;
+  g_autofree char *no_email = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *sal, *mql;
+
+  add_leads (f, 150, 7);
+  {
+    /* No email: Zoho could not find this lead again on a retry. */
+    g_autoptr(FlLead) lead = fl_lead_new ();
+    fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jane Doe");
+    give_consent (lead);
+    fl_store_save_lead (f->store, lead, "test", &error);
+    g_assert_no_error (error);
+    g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
+  }
+  add_zoho (f, crm, "zoho", NULL);
+  upload (f, 0, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 149);
+  g_assert_cmpuint (summary.failed, ==, 2);
+  /* 100 records a request */
+  g_assert_cmpuint (crm_count (crm, "POST /crm/v8/Leads/upsert"), ==, 2);
+  g_assert_cmpuint (crm->n_tokens, ==, 1);
+  g_assert_cmpstr (crm->last_authorization, ==, "Zoho-oauthtoken tok-1");
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 149);
+  reason = outbox_value (f, 7, "last_error");
+  g_assert_cmpstr (reason, ==, "Zoho CRM: INVALID_DATA: invalid data (Email)");
+  no_email = outbox_value (f, 150, "last_error");
+  g_assert_nonnull (strstr (no_email, "duplicate check field “Email”"));
+
+  sal = zoho_record (crm, "visitor0@example.com");
+  g_assert_nonnull (sal);
+  g_assert_cmpstr (json_object_get_string_member (sal, "Lead_Status"), ==, "Pre-Qualified");
+  g_assert_cmpstr (json_object_get_string_member (sal, "Lead_Source"), ==, "Trade Show");
+  g_assert_cmpstr (json_object_get_string_member (sal, "Designation"), ==, "Einkauf");
+  g_assert_cmpstr (json_object_get_string_member (sal, "Company"), ==, "Beta AG");
+  g_assert_nonnull (strstr (json_object_get_string_member (sal, "Description"), "Hannover Messe"));
+  remote = outbox_value (f, 0, "remote_id");
+  g_assert_cmpstr (remote, ==, json_object_get_string_member (sal, "id"));
+  mql = zoho_record (crm, "visitor1@example.com");
+  g_assert_cmpstr (json_object_get_string_member (mql, "Lead_Status"), ==, "Not Contacted");
+
+  /* A request whose every record is refused is a 400 that still says why
+   * for each record. */
+  add_leads (f, 1, 0);
+  upload (f, 0, &second);
+  g_assert_cmpuint (second.failed, ==, 1);
+  alone = outbox_value (f, 151, "last_error");
+  g_assert_cmpstr (alone, ==, "Zoho CRM: INVALID_DATA: invalid data (Email)");
+}
+
+static void
+test_zoho_token_expiry (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  crm->token_uses = 1;
+  add_leads (f, 30, G_MAXUINT);
+  add_zoho (f, crm, "zoho", "batch_size", "10", NULL);
+  upload (f, 0, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 30);
+  g_assert_cmpuint (crm->n_tokens, ==, 3);
+  g_assert_cmpuint (crm_count (crm, "POST /crm/v8/Leads/upsert"), ==, 5);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 30);
+  g_assert_cmpstr (crm->last_authorization, ==, "Zoho-oauthtoken tok-3");
+}
+
+static void
+test_zoho_retry_after (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) first = { 0 };
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autofree char *reason = NULL;
+  gint64 gap;
+
+  crm->busy_once = TRUE;
+  crm->retry_after = 1;
+  add_leads (f, 4, G_MAXUINT);
+  add_zoho (f, crm, "zoho", NULL);
+  upload (f, 0, &first);
+  g_assert_cmpuint (first.delivered, ==, 0);
+  g_assert_cmpint (first.pending, ==, 4);
+  reason = outbox_value (f, 0, "last_error");
+  g_assert_nonnull (strstr (reason, "429"));
+
+  upload (f, 5, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 4);
+  g_assert_cmpuint (crm_count (crm, "POST /crm/v8/Leads/upsert"), ==, 2);
+  gap = g_array_index (crm->times, gint64, 1) - g_array_index (crm->times, gint64, 0);
+  g_assert_cmpint (gap, >=, G_USEC_PER_SEC - 10000);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 4);
+}
+
+static void
+test_zoho_dropped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  crm->drop_once = TRUE;
+  add_leads (f, 10, G_MAXUINT);
+  add_zoho (f, crm, "zoho", NULL);
+  upload (f, 10, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 10);
+  g_assert_cmpuint (crm_count (crm, "POST /crm/v8/Leads/upsert"), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 10);
+  for (guint i = 0; i < f->emails->len; i++)
+    g_assert_nonnull (zoho_record (crm, f->emails->pdata[i]));
+  assert_done_except (f, G_MAXUINT);
+}
+
+static void
+test_zoho_test (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlConnector) good = NULL;
+  g_autoptr(FlConnector) uuid_field = NULL;
+  g_autoptr(FlConnector) bad_secret = NULL;
+  g_autoptr(FlConnector) no_colon = NULL;
+  g_autoptr(JsonObject) options = json_object_new ();
+
+  add_zoho (f, crm, "zoho", NULL);
+  add_zoho (f, crm, "zoho-uuid", "uuid_field", "Fairlead_UUID", NULL);
+  add_zoho (f, crm, "zoho-bad", NULL);
+  add_zoho (f, crm, "zoho-colon", NULL);
+
+  good = get_connector (f, "zoho");
+  g_assert_true (fl_connector_test (good, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (report->str, "access token"));
+  g_assert_nonnull (strstr (report->str, "Leads"));
+
+  uuid_field = get_connector (f, "zoho-uuid");
+  g_assert_false (fl_connector_test (uuid_field, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "Fairlead_UUID"));
+  g_clear_error (&error);
+
+  bad_secret = get_connector (f, "zoho-bad");
+  g_assert_false (fl_connector_test (bad_secret, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "invalid_code"));
+  g_clear_error (&error);
+
+  no_colon = get_connector (f, "zoho-colon");
+  g_assert_false (fl_connector_test (no_colon, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET);
+  g_assert_nonnull (strstr (error->message, "CLIENT_SECRET:REFRESH_TOKEN"));
+  g_clear_error (&error);
+
+  json_object_set_string_member (options, "client_id", "1000.zoho-client");
+  json_object_set_string_member (options, "data_centre", "de");
+  g_assert_null (fl_connector_new ("zoho", "zoho", NULL, options, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "data_centre"));
+}
+
+static void
+handle_pipedrive (Crm *self, SoupServerMessage *msg, const char *method, const char *path,
+                  GHashTable *query, JsonObject *body)
+{
+  answer (msg, 404, "{\"success\": false, \"error\": \"not found\"}");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_setenv ("FAIRLEAD_SECRET_D365", D365_SECRET, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_D365_KEY", D365_SECRET, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_D365_BAD", "wrong-secret", TRUE);
+  g_setenv ("FAIRLEAD_SECRET_ZOHO", ZOHO_CLIENT_SECRET ":" ZOHO_REFRESH, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_ZOHO_UUID", ZOHO_CLIENT_SECRET ":" ZOHO_REFRESH, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_ZOHO_BAD", ZOHO_CLIENT_SECRET ":1000.revoked", TRUE);
+  g_setenv ("FAIRLEAD_SECRET_ZOHO_COLON", ZOHO_REFRESH, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_PD", PIPEDRIVE_TOKEN, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_PD_BAD", "wrong-token", TRUE);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/crm3/dynamics/batch", test_dynamics_batch);
+  ADD ("/crm3/dynamics/token-expiry", test_dynamics_token_expiry);
+  ADD ("/crm3/dynamics/retry-after", test_dynamics_retry_after);
+  ADD ("/crm3/dynamics/dropped", test_dynamics_dropped);
+  ADD ("/crm3/dynamics/test", test_dynamics_test);
+  ADD ("/crm3/zoho/batch", test_zoho_batch);
+  ADD ("/crm3/zoho/token-expiry", test_zoho_token_expiry);
+  ADD ("/crm3/zoho/retry-after", test_zoho_retry_after);
+  ADD ("/crm3/zoho/dropped", test_zoho_dropped);
+  ADD ("/crm3/zoho/test", test_zoho_test);
+#undef ADD
+
+  return g_test_run ();
+}
