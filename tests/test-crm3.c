@@ -27,6 +27,8 @@
 #define ZOHO_CLIENT_SECRET "zoho-client-secret"
 #define ZOHO_REFRESH "1000.refresh.token"
 #define PIPEDRIVE_TOKEN "pd-api-token"
+#define PIPEDRIVE_CLIENT_SECRET "pd-client-secret"
+#define PIPEDRIVE_REFRESH "pd-refresh-token"
 
 /* The server */
 
@@ -41,8 +43,10 @@ typedef struct
 
   /* Behaviour */
   int           token_uses;     /* API requests a token is good for; -1: no end */
-  gboolean      busy_once;      /* the first API request: 429 with Retry-After */
+  gboolean      busy_once;      /* one API request: 429 with Retry-After */
+  guint         busy_after;     /* … the one after this many */
   guint         retry_after;
+  GPtrArray    *drops;          /* "METHOD path": stored once, then no answer */
   gboolean      drop_once;      /* the first request that stores: stored, no answer */
 
   /* What happened */
@@ -164,7 +168,7 @@ busy (Crm *self, SoupServerMessage *msg, const char *json)
 {
   g_autofree char *seconds = NULL;
 
-  if (!self->busy_once)
+  if (!self->busy_once || self->log->len <= self->busy_after)
     return FALSE;
   self->busy_once = FALSE;
   seconds = g_strdup_printf ("%u", self->retry_after);
@@ -540,6 +544,43 @@ handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   GUri *uri = soup_server_message_get_uri (msg);
 
   g_mutex_lock (&self->mutex);
+  if (g_str_equal (path, "/oauth/token"))
+    {
+      /* Pipedrive, "Refreshing the tokens": POST /oauth/token with
+       * "Authorization: Basic base64(client_id:client_secret)" and the
+       * form grant_type=refresh_token&refresh_token=…; the answer has
+       * access_token, expires_in and api_domain. */
+      g_autofree char *pair = g_base64_encode ((const guchar *) "pd-client:" PIPEDRIVE_CLIENT_SECRET,
+                                               strlen ("pd-client:" PIPEDRIVE_CLIENT_SECRET));
+      g_autofree char *wanted = g_strdup_printf ("Basic %s", pair);
+      GHashTable *form = request_body->length > 0 ? soup_form_decode (request_body->data) : NULL;
+
+      if (g_strcmp0 (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization"), wanted) != 0 ||
+          form == NULL || g_strcmp0 (g_hash_table_lookup (form, "grant_type"), "refresh_token") != 0 ||
+          g_strcmp0 (g_hash_table_lookup (form, "refresh_token"), PIPEDRIVE_REFRESH) != 0 ||
+          g_hash_table_contains (form, "client_secret"))
+        answer (msg, 401, "{\"success\": false, \"message\": \"Invalid client credentials\", "
+                          "\"error\": \"unauthorized\"}");
+      else
+        {
+          g_autofree char *json = NULL;
+
+          self->n_tokens++;
+          g_free (self->token);
+          self->token = g_strdup_printf ("tok-%u", self->n_tokens);
+          self->token_left = self->token_uses;
+          json = g_strdup_printf ("{\"access_token\": \"%s\", \"token_type\": \"Bearer\", "
+                                  "\"refresh_token\": \"%s\", \"scope\": \"leads:full\", "
+                                  "\"expires_in\": 3599, \"api_domain\": "
+                                  "\"https://fairlead-test.pipedrive.com\"}",
+                                  self->token, PIPEDRIVE_REFRESH);
+          answer (msg, 200, json);
+        }
+      g_clear_pointer (&form, g_hash_table_unref);
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
   if (g_str_has_suffix (path, "/oauth2/v2.0/token") || g_str_equal (path, "/oauth/v2/token"))
     {
       GHashTable *form = NULL;
@@ -597,6 +638,7 @@ crm_new (void)
   self->token_uses = -1;
   self->retry_after = 1;
   self->log = g_ptr_array_new_with_free_func (g_free);
+  self->drops = g_ptr_array_new_with_free_func (g_free);
   self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) json_object_unref);
@@ -644,6 +686,7 @@ crm_free (Crm *self)
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_ptr_array_unref (self->log);
+  g_ptr_array_unref (self->drops);
   g_array_unref (self->times);
   g_hash_table_unref (self->records);
   g_hash_table_unref (self->contacts);
@@ -1208,11 +1251,552 @@ test_zoho_test (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "data_centre"));
 }
 
+/* Pipedrive */
+
+static char *
+pipedrive_data (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *data = json_to_string (node, FALSE);
+
+  return g_strdup_printf ("{\"success\": true, \"data\": %s}", data);
+}
+
+static JsonObject *
+pipedrive_find (GPtrArray *objects, const char *id)
+{
+  for (guint i = 0; i < objects->len; i++)
+    {
+      JsonObject *object = objects->pdata[i];
+      JsonNode *member = json_object_get_member (object, "id");
+      g_autofree char *text = json_node_get_value_type (member) == G_TYPE_STRING
+                                ? g_strdup (json_node_get_string (member))
+                                : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (member));
+
+      if (g_str_equal (text, id))
+        return object;
+    }
+  return NULL;
+}
+
+static const char *
+primary_email (JsonObject *person)
+{
+  JsonArray *emails = json_object_has_member (person, "email")
+                        ? json_object_get_array_member (person, "email")
+                        : NULL;
+
+  if (emails == NULL || json_array_get_length (emails) == 0)
+    return NULL;
+  return json_object_get_string_member (json_array_get_object_element (emails, 0), "value");
+}
+
+static void
+merge (JsonObject *into, JsonObject *from)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, from);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_str_equal (name, "id"))
+      json_object_set_member (into, name, json_node_copy (value));
+}
+
+static gboolean
+should_drop (Crm *self, const char *request)
+{
+  for (guint i = 0; i < self->drops->len; i++)
+    if (g_str_equal (self->drops->pdata[i], request))
+      {
+        g_ptr_array_remove_index (self->drops, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Searches answer {"success": true, "data": {"items": [{"result_score": …,
+ * "item": {"id": …, …}}]}} ("Search persons", "Search organizations"). */
+static char *
+pipedrive_search (GPtrArray *objects, GHashTable *query, gboolean persons)
+{
+  const char *term = query ? g_hash_table_lookup (query, "term") : NULL;
+  const char *field = query ? g_hash_table_lookup (query, "fields") : NULL;
+  const char *org = query ? g_hash_table_lookup (query, "organization_id") : NULL;
+  GString *json = g_string_new ("{\"success\": true, \"data\": {\"items\": [");
+  gboolean first = TRUE;
+
+  g_assert_cmpstr (g_hash_table_lookup (query, "exact_match"), ==, "true");
+  for (guint i = 0; term != NULL && i < objects->len; i++)
+    {
+      JsonObject *object = objects->pdata[i];
+      const char *value = g_strcmp0 (field, "email") == 0 ? primary_email (object)
+                          : json_object_get_string_member_with_default (object, "name", NULL);
+
+      if (value == NULL || g_ascii_strcasecmp (value, term) != 0)
+        continue;
+      if (persons && org != NULL &&
+          json_object_get_int_member_with_default (object, "org_id", 0) !=
+            g_ascii_strtoll (org, NULL, 10))
+        continue;
+      g_string_append_printf (json, "%s{\"result_score\": 1, \"item\": {\"id\": %" G_GINT64_FORMAT
+                                    ", \"type\": \"%s\"}}",
+                              first ? "" : ", ", json_object_get_int_member (object, "id"),
+                              persons ? "person" : "organization");
+      first = FALSE;
+    }
+  g_string_append (json, "]}, \"additional_data\": {\"pagination\": {\"start\": 0, \"limit\": 100, "
+                         "\"more_items_in_collection\": false}}}");
+  return g_string_free (json, FALSE);
+}
+
+/* Lists answer {"success": true, "data": [ … ]} ("Get all leads",
+ * "Get all notes"), filtered by one member. */
+static char *
+pipedrive_list (GPtrArray *objects, const char *member, const char *value)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *data = NULL;
+
+  for (guint i = 0; value != NULL && i < objects->len; i++)
+    {
+      JsonObject *object = objects->pdata[i];
+      JsonNode *field = json_object_get_member (object, member);
+      g_autofree char *text = NULL;
+
+      if (field == NULL || JSON_NODE_HOLDS_NULL (field))
+        continue;
+      text = json_node_get_value_type (field) == G_TYPE_STRING
+               ? g_strdup (json_node_get_string (field))
+               : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (field));
+      if (g_str_equal (text, value))
+        json_array_add_object_element (array, json_object_ref (object));
+    }
+  node = json_node_init_array (json_node_alloc (), array);
+  data = json_to_string (node, FALSE);
+  return g_strdup_printf ("{\"success\": true, \"data\": %s}", data);
+}
+
+static void
+pipedrive_create (Crm *self, SoupServerMessage *msg, GPtrArray *objects, JsonObject *body,
+                  gboolean uuid_id, const char *request)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *json = NULL;
+
+  if (uuid_id)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      json_object_set_string_member (object, "id", id);
+    }
+  else
+    json_object_set_int_member (object, "id", ++self->next_id);
+  merge (object, body);
+  g_ptr_array_add (objects, object);
+  if (should_drop (self, request))
+    {
+      drop (msg);
+      return;
+    }
+  json = pipedrive_data (object);
+  answer (msg, 201, json);
+}
+
 static void
 handle_pipedrive (Crm *self, SoupServerMessage *msg, const char *method, const char *path,
                   GHashTable *query, JsonObject *body)
 {
-  answer (msg, 404, "{\"success\": false, \"error\": \"not found\"}");
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *api_token = soup_message_headers_get_one (headers, "x-api-token");
+  g_autofree char *request = g_strdup_printf ("%s %s", method, path);
+  g_autofree char *bearer = self->token ? g_strdup_printf ("Bearer %s", self->token) : NULL;
+  static const char unauthorized[] = "{\"success\": false, \"error\": \"unauthorized access\", "
+                                     "\"errorCode\": 401, \"error_info\": \"Please check "
+                                     "developers.pipedrive.com\"}";
+  static const char not_found[] = "{\"success\": false, \"error\": \"Not found\", "
+                                  "\"errorCode\": 404}";
+  JsonObject *object;
+
+  /* "Authentication": the API token in the header x-api-token, or an
+   * OAuth access token as "Authorization: Bearer …". */
+  if (api_token != NULL)
+    {
+      g_free (self->last_authorization);
+      self->last_authorization = g_strdup (api_token);
+      if (!g_str_equal (api_token, PIPEDRIVE_TOKEN))
+        {
+          answer (msg, 401, unauthorized);
+          return;
+        }
+    }
+  else if (!authorized (self, msg, "Bearer", unauthorized))
+    return;
+  /* "Rate limiting": 429 Too Many Requests. */
+  if (busy (self, msg, "{\"success\": false, \"error\": \"Request over limit\", "
+                       "\"errorCode\": 429}"))
+    return;
+
+  if (g_str_equal (request, "GET /v1/users/me"))
+    answer (msg, 200, "{\"success\": true, \"data\": {\"id\": 1, \"name\": \"Booth Team\", "
+                      "\"company_name\": \"Fairlead Test GmbH\"}}");
+  else if (g_str_equal (request, "GET /v1/leadLabels"))
+    /* "Get all lead labels": the account starts with Hot, Warm, Cold. */
+    answer (msg, 200, "{\"success\": true, \"data\": ["
+                      "{\"id\": \"f08b42a0-4e75-11ea-9643-03698ef1cfd6\", \"name\": \"Hot\", \"color\": \"red\"}, "
+                      "{\"id\": \"f08b42a1-4e75-11ea-9643-03698ef1cfd6\", \"name\": \"Warm\", \"color\": \"yellow\"}, "
+                      "{\"id\": \"f08b42a2-4e75-11ea-9643-03698ef1cfd6\", \"name\": \"Cold\", \"color\": \"blue\"}]}");
+  else if (g_str_equal (request, "GET /v1/organizations/search"))
+    {
+      g_autofree char *json = pipedrive_search (self->organizations, query, FALSE);
+      answer (msg, 200, json);
+    }
+  else if (g_str_equal (request, "GET /v1/persons/search"))
+    {
+      g_autofree char *json = pipedrive_search (self->persons, query, TRUE);
+      answer (msg, 200, json);
+    }
+  else if (g_str_equal (request, "POST /v1/organizations") && body != NULL &&
+           json_object_has_member (body, "name"))
+    pipedrive_create (self, msg, self->organizations, body, FALSE, request);
+  else if (g_str_equal (request, "POST /v1/persons") && body != NULL &&
+           json_object_has_member (body, "name"))
+    {
+      const char *email = primary_email (body);
+
+      /* A refused record: 400 with "success": false and the reason. */
+      if (email != NULL && strstr (email, "bad") != NULL)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"success\": false, \"error\": \"Invalid "
+                                                   "email address %s\", \"errorCode\": 400}",
+                                                   email);
+          answer (msg, 400, json);
+        }
+      else
+        pipedrive_create (self, msg, self->persons, body, FALSE, request);
+    }
+  else if (g_str_has_prefix (request, "PUT /v1/persons/") && body != NULL)
+    {
+      if ((object = pipedrive_find (self->persons, path + strlen ("/v1/persons/"))) == NULL)
+        answer (msg, 404, not_found);
+      else
+        {
+          g_autofree char *json = NULL;
+          merge (object, body);
+          json = pipedrive_data (object);
+          answer (msg, 200, json);
+        }
+    }
+  else if (g_str_equal (request, "GET /v1/leads"))
+    {
+      g_autofree char *json = pipedrive_list (self->leads, "person_id",
+                                              query ? g_hash_table_lookup (query, "person_id") : NULL);
+      answer (msg, 200, json);
+    }
+  else if (g_str_equal (request, "POST /v1/leads") && body != NULL)
+    {
+      /* "Add a lead": title, and a person_id or organization_id; the
+       * label_ids must be labels of the account. */
+      JsonArray *labels = json_object_has_member (body, "label_ids")
+                            ? json_object_get_array_member (body, "label_ids")
+                            : NULL;
+      gboolean ok = json_object_has_member (body, "title") &&
+                    (json_object_has_member (body, "person_id") ||
+                     json_object_has_member (body, "organization_id"));
+
+      for (guint i = 0; ok && labels != NULL && i < json_array_get_length (labels); i++)
+        ok = g_str_has_prefix (json_array_get_string_element (labels, i), "f08b42a");
+      if (!ok)
+        answer (msg, 400, "{\"success\": false, \"error\": \"Validation failed\", "
+                          "\"errorCode\": 400}");
+      else
+        pipedrive_create (self, msg, self->leads, body, TRUE, request);
+    }
+  else if (g_str_has_prefix (request, "PATCH /v1/leads/") && body != NULL)
+    {
+      if ((object = pipedrive_find (self->leads, path + strlen ("/v1/leads/"))) == NULL)
+        answer (msg, 404, not_found);
+      else
+        {
+          g_autofree char *json = NULL;
+          merge (object, body);
+          json = pipedrive_data (object);
+          answer (msg, 200, json);
+        }
+    }
+  else if (g_str_equal (request, "GET /v1/notes"))
+    {
+      g_autofree char *json = pipedrive_list (self->notes, "lead_id",
+                                              query ? g_hash_table_lookup (query, "lead_id") : NULL);
+      answer (msg, 200, json);
+    }
+  else if (g_str_equal (request, "POST /v1/notes") && body != NULL &&
+           json_object_has_member (body, "content") && json_object_has_member (body, "lead_id"))
+    pipedrive_create (self, msg, self->notes, body, FALSE, request);
+  else if (g_str_has_prefix (request, "PUT /v1/notes/") && body != NULL)
+    {
+      if ((object = pipedrive_find (self->notes, path + strlen ("/v1/notes/"))) == NULL)
+        answer (msg, 404, not_found);
+      else
+        {
+          g_autofree char *json = NULL;
+          merge (object, body);
+          json = pipedrive_data (object);
+          answer (msg, 200, json);
+        }
+    }
+  else
+    answer (msg, 404, "{\"success\": false, \"error\": \"Unknown method .\", \"errorCode\": 404}");
+}
+
+static JsonObject *
+find_by (GPtrArray *objects, const char *member, gint64 value)
+{
+  for (guint i = 0; i < objects->len; i++)
+    if (json_object_get_int_member_with_default (objects->pdata[i], member, -1) == value)
+      return objects->pdata[i];
+  return NULL;
+}
+
+/* Each delivered lead is one person, one lead and one note. */
+static void
+assert_pipedrive_once (Fixture *f, Crm *crm, guint bad)
+{
+  for (guint i = 0; i < f->uuids->len; i++)
+    {
+      g_autofree char *remote = outbox_value (f, i, "remote_id");
+      g_autoptr(JsonNode) made = NULL;
+      JsonObject *ids;
+      guint n_persons = 0, n_leads = 0, n_notes = 0;
+      gint64 person;
+      const char *lead;
+
+      for (guint j = 0; j < crm->persons->len; j++)
+        if (g_strcmp0 (primary_email (crm->persons->pdata[j]), f->emails->pdata[i]) == 0)
+          n_persons++;
+      if (i == bad)
+        {
+          g_assert_cmpuint (n_persons, ==, 0);
+          continue;
+        }
+      g_assert_cmpuint (n_persons, ==, 1);
+      made = json_from_string (remote, NULL);
+      g_assert_nonnull (made);
+      ids = json_node_get_object (made);
+      person = json_object_get_int_member (ids, "person");
+      lead = json_object_get_string_member (ids, "lead");
+      for (guint j = 0; j < crm->leads->len; j++)
+        if (json_object_get_int_member (crm->leads->pdata[j], "person_id") == person)
+          n_leads++;
+      for (guint j = 0; j < crm->notes->len; j++)
+        if (g_strcmp0 (json_object_get_string_member (crm->notes->pdata[j], "lead_id"), lead) == 0)
+          n_notes++;
+      g_assert_cmpuint (n_leads, ==, 1);
+      g_assert_cmpuint (n_notes, ==, 1);
+      g_assert_nonnull (find_by (crm->persons, "id", person));
+    }
+}
+
+static void
+test_pipedrive_batch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_auto(FlUploadSummary) again = { 0 };
+  g_autofree char *reason = NULL;
+  g_autofree char *remote = NULL;
+  g_autoptr(JsonNode) made = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *seeded, *lead, *ids;
+  JsonArray *labels;
+
+  /* visitor1 is in Pipedrive already: updated, not made twice. */
+  {
+    g_autoptr(JsonNode) node = json_from_string ("{\"id\": 9001, \"name\": \"V. One\", \"email\": "
+                                                 "[{\"value\": \"visitor1@example.com\", "
+                                                 "\"primary\": true}]}", NULL);
+    seeded = json_object_ref (json_node_get_object (node));
+    g_ptr_array_add (crm->persons, seeded);
+  }
+  add_leads (f, 12, 3);
+  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  upload (f, 0, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 11);
+  g_assert_cmpuint (summary.failed, ==, 1);
+  g_assert_cmpstr (crm->last_authorization, ==, PIPEDRIVE_TOKEN);
+  reason = outbox_value (f, 3, "last_error");
+  g_assert_cmpstr (reason, ==, "Pipedrive: Invalid email address bad-3@example (HTTP 400)");
+  g_assert_cmpuint (crm->persons->len, ==, 11);
+  g_assert_cmpuint (crm->organizations->len, ==, 2);
+  g_assert_cmpuint (crm->leads->len, ==, 11);
+  g_assert_cmpuint (crm->notes->len, ==, 11);
+  g_assert_cmpstr (json_object_get_string_member (seeded, "name"), ==, "Visitor1 Muster");
+  assert_pipedrive_once (f, crm, 3);
+  assert_done_except (f, 3);
+
+  /* Lead 0 is a SAL: labelled Hot; lead 1 an MQL: Warm. */
+  remote = outbox_value (f, 0, "remote_id");
+  made = json_from_string (remote, NULL);
+  ids = json_node_get_object (made);
+  lead = find_by (crm->leads, "person_id", json_object_get_int_member (ids, "person"));
+  g_assert_cmpstr (json_object_get_string_member (lead, "title"), ==, "Visitor at Hannover Messe");
+  labels = json_object_get_array_member (lead, "label_ids");
+  g_assert_cmpstr (json_array_get_string_element (labels, 0), ==,
+                   "f08b42a0-4e75-11ea-9643-03698ef1cfd6");
+  g_assert_cmpint (json_object_get_int_member (lead, "organization_id"), ==,
+                   json_object_get_int_member (ids, "org"));
+  g_assert_cmpstr (json_object_get_string_member (lead, "id"), ==,
+                   json_object_get_string_member (ids, "lead"));
+  g_assert_nonnull (strstr (json_object_get_string_member (
+                              find_by (crm->notes, "id", json_object_get_int_member (ids, "note")),
+                              "content"),
+                            "Wants a demo in June"));
+
+  /* Saved again, an MQL now with a new address no search would find: the
+   * kept ids are updated, nothing is made. */
+  {
+    g_autoptr(FlLead) saved = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+    g_assert_no_error (error);
+    fl_lead_set_status (saved, FL_STATUS_MQL);
+    fl_lead_set_field (saved, FL_FIELD_EMAIL, "v0.new@example.org");
+    g_free (f->emails->pdata[0]);
+    f->emails->pdata[0] = g_strdup ("v0.new@example.org");
+    fl_store_save_lead (f->store, saved, "test", &error);
+    g_assert_no_error (error);
+  }
+  upload (f, 0, &again);
+  g_assert_cmpuint (again.delivered, ==, 1);
+  g_assert_cmpuint (crm->persons->len, ==, 11);
+  g_assert_cmpuint (crm->leads->len, ==, 11);
+  g_assert_cmpuint (crm->notes->len, ==, 11);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (lead, "label_ids"), 0),
+                   ==, "f08b42a1-4e75-11ea-9643-03698ef1cfd6");
+  assert_pipedrive_once (f, crm, 3);
+}
+
+static void
+test_pipedrive_token_expiry (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  crm->token_uses = 9;
+  add_leads (f, 6, G_MAXUINT);
+  add_connector (f, "pd-oauth", "pipedrive", crm->url, "client_id", "pd-client", "login_url",
+                 crm->url, NULL);
+  upload (f, 0, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 6);
+  g_assert_cmpuint (summary.retried, ==, 0);
+  g_assert_cmpuint (crm->n_tokens, >=, 3);
+  g_assert_true (g_str_has_prefix (crm->last_authorization, "Bearer tok-"));
+  g_assert_cmpuint (crm->persons->len, ==, 6);
+  g_assert_cmpuint (crm->leads->len, ==, 6);
+  g_assert_cmpuint (crm->notes->len, ==, 6);
+  assert_pipedrive_once (f, crm, G_MAXUINT);
+}
+
+/* A 429 in the middle of a batch: the batch waits as asked, and the leads
+ * already made are not made again. */
+static void
+test_pipedrive_retry_after (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) first = { 0 };
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autofree char *remote = NULL;
+  gint64 gap;
+  guint busy_at;
+
+  crm->busy_once = TRUE;
+  crm->busy_after = 12;
+  crm->retry_after = 1;
+  add_leads (f, 5, G_MAXUINT);
+  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  upload (f, 0, &first);
+  g_assert_cmpint (first.pending, ==, 5);
+  /* What was made before the 429 is kept, lead by lead: all of the first
+   * SAL (lead 0), the person of the second (lead 4); the MQLs wait. */
+  remote = outbox_value (f, 0, "remote_id");
+  g_assert_nonnull (remote);
+  g_assert_nonnull (strstr (remote, "\"note\""));
+  g_clear_pointer (&remote, g_free);
+  remote = outbox_value (f, 4, "remote_id");
+  g_assert_nonnull (remote);
+  g_assert_nonnull (strstr (remote, "\"person\""));
+  g_assert_null (strstr (remote, "\"lead\""));
+
+  upload (f, 5, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 5);
+  busy_at = crm->busy_after;
+  gap = g_array_index (crm->times, gint64, busy_at + 1) - g_array_index (crm->times, gint64, busy_at);
+  g_assert_cmpint (gap, >=, G_USEC_PER_SEC - 10000);
+  g_assert_cmpuint (crm->persons->len, ==, 5);
+  g_assert_cmpuint (crm->leads->len, ==, 5);
+  g_assert_cmpuint (crm->notes->len, ==, 5);
+  assert_pipedrive_once (f, crm, G_MAXUINT);
+}
+
+/* Pipedrive made the person, the lead and the note, each time without the
+ * answer arriving: the retries find them (by email, by person, by the
+ * note's last line) and make none twice. */
+static void
+test_pipedrive_dropped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  g_ptr_array_add (crm->drops, g_strdup ("POST /v1/organizations"));
+  g_ptr_array_add (crm->drops, g_strdup ("POST /v1/persons"));
+  g_ptr_array_add (crm->drops, g_strdup ("POST /v1/leads"));
+  g_ptr_array_add (crm->drops, g_strdup ("POST /v1/notes"));
+  add_leads (f, 3, G_MAXUINT);
+  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  upload (f, 30, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 3);
+  g_assert_cmpuint (crm->drops->len, ==, 0);
+  g_assert_cmpuint (crm->organizations->len, ==, 2);
+  g_assert_cmpuint (crm->persons->len, ==, 3);
+  g_assert_cmpuint (crm->leads->len, ==, 3);
+  g_assert_cmpuint (crm->notes->len, ==, 3);
+  assert_pipedrive_once (f, crm, G_MAXUINT);
+  assert_done_except (f, G_MAXUINT);
+}
+
+static void
+test_pipedrive_test (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlConnector) good = NULL;
+  g_autoptr(FlConnector) label = NULL;
+  g_autoptr(FlConnector) bad = NULL;
+
+  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  add_connector (f, "pd-label", "pipedrive", crm->url, "label_sal", "Sehr heiß", NULL);
+  add_connector (f, "pd-bad", "pipedrive", crm->url, NULL);
+
+  good = get_connector (f, "pd");
+  g_assert_true (fl_connector_test (good, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (report->str, "Fairlead Test GmbH"));
+  g_assert_nonnull (strstr (report->str, "“Hot”"));
+
+  label = get_connector (f, "pd-label");
+  g_assert_false (fl_connector_test (label, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "Sehr heiß"));
+  g_clear_error (&error);
+
+  bad = get_connector (f, "pd-bad");
+  g_assert_false (fl_connector_test (bad, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "unauthorized access"));
 }
 
 int
@@ -1228,7 +1812,9 @@ main (int argc, char **argv)
   g_setenv ("FAIRLEAD_SECRET_ZOHO_BAD", ZOHO_CLIENT_SECRET ":1000.revoked", TRUE);
   g_setenv ("FAIRLEAD_SECRET_ZOHO_COLON", ZOHO_REFRESH, TRUE);
   g_setenv ("FAIRLEAD_SECRET_PD", PIPEDRIVE_TOKEN, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_PD_LABEL", PIPEDRIVE_TOKEN, TRUE);
   g_setenv ("FAIRLEAD_SECRET_PD_BAD", "wrong-token", TRUE);
+  g_setenv ("FAIRLEAD_SECRET_PD_OAUTH", PIPEDRIVE_CLIENT_SECRET ":" PIPEDRIVE_REFRESH, TRUE);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/crm3/dynamics/batch", test_dynamics_batch);
@@ -1241,6 +1827,11 @@ main (int argc, char **argv)
   ADD ("/crm3/zoho/retry-after", test_zoho_retry_after);
   ADD ("/crm3/zoho/dropped", test_zoho_dropped);
   ADD ("/crm3/zoho/test", test_zoho_test);
+  ADD ("/crm3/pipedrive/batch", test_pipedrive_batch);
+  ADD ("/crm3/pipedrive/token-expiry", test_pipedrive_token_expiry);
+  ADD ("/crm3/pipedrive/retry-after", test_pipedrive_retry_after);
+  ADD ("/crm3/pipedrive/dropped", test_pipedrive_dropped);
+  ADD ("/crm3/pipedrive/test", test_pipedrive_test);
 #undef ADD
 
   return g_test_run ();

@@ -25,6 +25,10 @@ G_DECLARE_FINAL_TYPE (FlDynamicsConnector, fl_dynamics_connector, FL, DYNAMICS_C
 #define FL_TYPE_ZOHO_CONNECTOR (fl_zoho_connector_get_type ())
 G_DECLARE_FINAL_TYPE (FlZohoConnector, fl_zoho_connector, FL, ZOHO_CONNECTOR, FlConnector)
 
+#define FL_TYPE_PIPEDRIVE_CONNECTOR (fl_pipedrive_connector_get_type ())
+G_DECLARE_FINAL_TYPE (FlPipedriveConnector, fl_pipedrive_connector, FL, PIPEDRIVE_CONNECTOR,
+                      FlConnector)
+
 #define FL_TYPE_CSV_CONNECTOR (fl_csv_connector_get_type ())
 G_DECLARE_FINAL_TYPE (FlCsvConnector, fl_csv_connector, FL, CSV_CONNECTOR, FlConnector)
 

@@ -31,6 +31,7 @@ struct _FlOAuth
   char         *client_id;
   char         *scope;
   char         *scheme;
+  gboolean      basic;          /* client id and secret in "Authorization: Basic" */
   char         *access_token;
   gint64        expires_at;     /* monotonic µs, 0 for unknown */
   JsonObject   *answer;         /* the token endpoint's last answer */
@@ -48,6 +49,19 @@ _fl_oauth_new (FlOAuthGrant grant, const char *token_url, const char *client_id,
   oauth->scope = g_strdup (scope);
   oauth->scheme = g_strdup (scheme ? scheme : "Bearer");
   return oauth;
+}
+
+/**
+ * _fl_oauth_set_basic:
+ *
+ * Sends the client id and secret to the token endpoint as HTTP Basic
+ * authentication (RFC 6749 §2.3.1), as Pipedrive wants, instead of in the
+ * form.
+ */
+void
+_fl_oauth_set_basic (FlOAuth *oauth, gboolean basic)
+{
+  oauth->basic = basic;
 }
 
 static void
@@ -115,9 +129,10 @@ wipe_string (GString *string)
   g_string_free (string, TRUE);
 }
 
-/* The form of the token request, from the connector's secret. */
+/* The form of the token request, from the connector's secret; with
+ * Basic client authentication, its header goes to @basic. */
 static GString *
-build_form (FlOAuth *oauth, FlConnector *connector, GError **error)
+build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error)
 {
   g_autofree char *secret = _fl_connector_get_secret (connector, TRUE, error);
   GString *form;
@@ -151,8 +166,20 @@ build_form (FlOAuth *oauth, FlConnector *connector, GError **error)
         }
       *colon = '\0';
       append_param (form, "grant_type", "refresh_token");
-      append_param (form, "client_id", oauth->client_id);
-      append_param (form, "client_secret", secret);
+      if (oauth->basic)
+        {
+          g_autofree char *pair = g_strdup_printf ("%s:%s", oauth->client_id, secret);
+          g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+
+          *basic = g_strdup_printf ("Authorization: Basic %s", encoded);
+          memset (pair, 0, strlen (pair));
+          memset (encoded, 0, strlen (encoded));
+        }
+      else
+        {
+          append_param (form, "client_id", oauth->client_id);
+          append_param (form, "client_secret", secret);
+        }
       append_param (form, "refresh_token", colon + 1);
       *colon = ':';
     }
@@ -174,7 +201,8 @@ _fl_oauth_get_token (FlOAuth *oauth, FlConnector *connector, GCancellable *cance
                      GError **error)
 {
   const char *headers[] = { "Content-Type: application/x-www-form-urlencoded",
-                            "Accept: application/json", NULL };
+                            "Accept: application/json", NULL, NULL };
+  g_autofree char *basic = NULL;
   FlHttpResponse response = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *said = NULL;
@@ -188,16 +216,21 @@ _fl_oauth_get_token (FlOAuth *oauth, FlConnector *connector, GCancellable *cance
     return TRUE;
   forget_token (oauth);
 
-  if ((form = build_form (oauth, connector, error)) == NULL)
+  if ((form = build_form (oauth, connector, &basic, error)) == NULL)
     return FALSE;
+  headers[2] = basic;
   g_debug ("Asking %s for an access token", oauth->token_url);
   if (!_fl_connector_http (connector, "POST", oauth->token_url, headers, form->str, form->len,
                            &response, cancellable, error))
     {
+      if (basic != NULL)
+        memset (basic, 0, strlen (basic));
       wipe_string (form);
       _fl_http_response_clear (&response);
       return FALSE;
     }
+  if (basic != NULL)
+    memset (basic, 0, strlen (basic));
   wipe_string (form);
 
   root = _fl_connector_parse_body (&response);

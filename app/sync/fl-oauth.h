@@ -22,6 +22,8 @@ FlOAuth  *_fl_oauth_new          (FlOAuthGrant     grant,
                                   const char      *scope,
                                   const char      *scheme);
 void      _fl_oauth_free         (FlOAuth         *oauth);
+void      _fl_oauth_set_basic    (FlOAuth         *oauth,
+                                  gboolean         basic);
 gboolean  _fl_oauth_check_url    (const char      *url);
 gboolean  _fl_oauth_get_token    (FlOAuth         *oauth,
                                   FlConnector     *connector,
