@@ -773,6 +773,15 @@ fl_pipedrive_connector_validate (FlConnector *connector, GError **error)
   const char *title_field = fl_connector_get_option (connector, "job_title_field", NULL);
   g_autofree char *token_url = NULL;
 
+  if (fl_connector_get_url (connector) != NULL &&
+      !_fl_oauth_check_url (fl_connector_get_url (connector)))
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                   _("The URL “%s” of connector “%s” must start with https:// (plain http only "
+                     "to this machine)"),
+                   fl_connector_get_url (connector), fl_connector_get_name (connector));
+      return FALSE;
+    }
   if (!_fl_oauth_check_url (login_url))
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,

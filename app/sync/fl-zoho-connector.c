@@ -380,6 +380,15 @@ fl_zoho_connector_validate (FlConnector *connector, GError **error)
                    data_centre (connector));
       return FALSE;
     }
+  if (fl_connector_get_url (connector) != NULL &&
+      !_fl_oauth_check_url (fl_connector_get_url (connector)))
+    {
+      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                   _("The URL “%s” of connector “%s” must start with https:// (plain http only "
+                     "to this machine)"),
+                   fl_connector_get_url (connector), name);
+      return FALSE;
+    }
   if (login_url != NULL && !_fl_oauth_check_url (login_url))
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
