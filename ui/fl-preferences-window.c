@@ -1268,6 +1268,17 @@ add_connector_cb (FlPreferencesWindow *self)
   open_connector_dialog (self, NULL);
 }
 
+/**
+ * _fl_preferences_window_add_connector:
+ *
+ * What the Add Connector button opens.
+ */
+AdwMessageDialog *
+_fl_preferences_window_add_connector (FlPreferencesWindow *self)
+{
+  return open_connector_dialog (self, NULL);
+}
+
 static void
 edit_connector_cb (GtkButton *button, FlPreferencesWindow *self)
 {

@@ -46,7 +46,7 @@ G_DEFINE_FINAL_TYPE (FlPipedriveConnector, fl_pipedrive_connector, FL_TYPE_CONNE
 typedef enum
 {
   CALL_OK,
-  CALL_NOT_FOUND,   /* 404 or 410: the object is gone */
+  CALL_NOT_FOUND,   /* 404 or 410 to a PUT or PATCH: the object is gone */
   CALL_REFUSED,     /* this lead's data was refused; the item says why */
   CALL_BATCH,       /* the batch's status says what to do */
 } CallResult;
@@ -189,7 +189,9 @@ call (FlPipedriveConnector *self, FlSyncBatch *batch, FlSyncItem *item, const ch
     }
 
   root = _fl_connector_parse_body (&response);
-  if (response.status == 404 || response.status == 410)
+  /* Gone is news only for an object asked for by its id. */
+  if ((response.status == 404 || response.status == 410) &&
+      (g_str_equal (method, "PUT") || g_str_equal (method, "PATCH")))
     result = CALL_NOT_FOUND;
   else if (response.status >= 400 && response.status < 500 && response.status != 401 &&
            response.status != 403 && response.status != 408 && response.status != 429)
