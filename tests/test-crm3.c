@@ -721,6 +721,7 @@ crm_count (Crm *self, const char *request)
 typedef struct
 {
   char      *dir;
+  char      *db_path;
   FlStore   *store;
   FlOutbox  *outbox;
   GPtrArray *uuids;
@@ -733,12 +734,11 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
   g_autoptr(FlEvent) created = NULL;
-  g_autofree char *path = NULL;
 
   f->dir = g_dir_make_tmp ("fairlead-crm3-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (path, &error);
+  f->db_path = g_build_filename (f->dir, "fairlead.db", NULL);
+  f->store = fl_store_open (f->db_path, &error);
   g_assert_no_error (error);
   f->outbox = fl_outbox_new (f->store);
   f->uuids = g_ptr_array_new_with_free_func (g_free);
@@ -755,6 +755,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->store);
   fl_test_remove_tree (f->dir);
   g_free (f->dir);
+  g_free (f->db_path);
   g_ptr_array_unref (f->uuids);
   g_ptr_array_unref (f->emails);
 }
@@ -1799,6 +1800,87 @@ test_pipedrive_test (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "unauthorized access"));
 }
 
+/* The command line */
+
+static int
+run_cli (Fixture *f, char **out, char **err, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("FAIRLEAD_CLI"));
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, f->db_path);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* connector add, connector test and upload, as a back office runs them. */
+static void
+test_cli (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_autofree char *tenant = NULL;
+  g_autofree char *login = g_strdup_printf ("login_url=%s", crm->url);
+  char *out = NULL, *err = NULL;
+  int status;
+
+  add_leads (f, 3, G_MAXUINT);
+  tenant = g_strdup ("tenant=" TENANT);
+  status = run_cli (f, &out, &err, "connector", "add", "d365", "--type", "dynamics", "--url",
+                    crm->url, "--option", tenant, "--option", "client_id=d365-app", "--option",
+                    login, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_cli (f, &out, &err, "connector", "test", "d365", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "active alternate key “fairlead_uuid”"));
+  g_assert_nonnull (strstr (out, "Connector “d365” works."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_cli (f, &out, &err, "upload", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 3);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A refused client secret: 77, with the login server's words. */
+  status = run_cli (f, &out, &err, "connector", "add", "d365-bad", "--type", "dynamics", "--url",
+                    crm->url, "--option", tenant, "--option", "client_id=d365-app", "--option",
+                    login, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (f, &out, &err, "connector", "test", "d365-bad", NULL);
+  g_assert_cmpint (status, ==, 77);
+  g_assert_nonnull (strstr (err, "AADSTS7000215"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A type the CLI does not know lists the ones it does. */
+  status = run_cli (f, &out, &err, "connector", "add", "x", "--type", "dynamix", NULL);
+  g_assert_cmpint (status, ==, 78);
+  g_assert_nonnull (strstr (err, "dynamics, zoho, pipedrive"));
+  g_free (out);
+  g_free (err);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1832,6 +1914,7 @@ main (int argc, char **argv)
   ADD ("/crm3/pipedrive/retry-after", test_pipedrive_retry_after);
   ADD ("/crm3/pipedrive/dropped", test_pipedrive_dropped);
   ADD ("/crm3/pipedrive/test", test_pipedrive_test);
+  ADD ("/crm3/cli", test_cli);
 #undef ADD
 
   return g_test_run ();
