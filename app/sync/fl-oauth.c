@@ -265,10 +265,20 @@ _fl_oauth_get_token (FlOAuth *oauth, FlConnector *connector, GCancellable *cance
                  ? json_node_get_int (json_object_get_member (object, "expires_in"))
                  : 0;
   oauth->expires_at = expires_in > 0 ? g_get_monotonic_time () + expires_in * G_USEC_PER_SEC : 0;
+  /* What else the answer said, as text, without the tokens. */
   g_clear_pointer (&oauth->answer, json_object_unref);
-  oauth->answer = json_object_ref (object);
-  json_object_remove_member (oauth->answer, "access_token");
-  json_object_remove_member (oauth->answer, "refresh_token");
+  oauth->answer = json_object_new ();
+  {
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+
+    json_object_iter_init (&iter, object);
+    while (json_object_iter_next (&iter, &name, &value))
+      if (!g_str_has_suffix (name, "_token") && JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_STRING)
+        json_object_set_string_member (oauth->answer, name, json_node_get_string (value));
+  }
   _fl_http_response_clear (&response);
   return TRUE;
 }
