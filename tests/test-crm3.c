@@ -45,6 +45,7 @@ typedef struct
   int           token_uses;     /* API requests a token is good for; -1: no end */
   gboolean      busy_once;      /* one API request: 429 with Retry-After */
   guint         busy_after;     /* … the one after this many */
+  gboolean      busy_part_once; /* Dataverse: one upsert in a $batch, 429 */
   guint         retry_after;
   GPtrArray    *drops;          /* "METHOD path": stored once, then no answer */
   gboolean      drop_once;      /* the first request that stores: stored, no answer */
@@ -247,6 +248,18 @@ dataverse_request (Crm *self, const char *text, gboolean *stored, gboolean *fail
       g_autofree char *headers = NULL;
       const char *email;
 
+      if (self->busy_part_once)
+        {
+          /* "Service protection API limits": a limit hit within a batch
+           * answers that request 429, with Retry-After. */
+          g_autofree char *retry = g_strdup_printf ("Retry-After: %u\r\n", self->retry_after);
+
+          self->busy_part_once = FALSE;
+          return dataverse_part (429, "Too Many Requests", retry,
+                                 "{\"error\": {\"code\": \"0x80072321\", \"message\": "
+                                 "\"Combined execution time of incoming requests exceeded "
+                                 "limit.\"}}");
+        }
       if (fields == NULL)
         return dataverse_part (400, "Bad Request", NULL,
                                "{\"error\": {\"code\": \"0x80048d19\", \"message\": \"Error "
@@ -979,6 +992,30 @@ test_dynamics_retry_after (Fixture *f, gconstpointer data)
   gap = g_array_index (crm->times, gint64, 1) - g_array_index (crm->times, gint64, 0);
   g_assert_cmpint (gap, >=, G_USEC_PER_SEC - 10000);
   g_assert_cmpuint (g_hash_table_size (crm->records), ==, 4);
+}
+
+/* The limit hit inside the batch: the batch waits as asked, then goes. */
+static void
+test_dynamics_retry_after_part (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+  gint64 gap;
+
+  crm->busy_part_once = TRUE;
+  /* Longer than the first backoff (at most 1.5 s) */
+  crm->retry_after = 2;
+  add_leads (f, 4, G_MAXUINT);
+  add_dynamics (f, crm, "d365", NULL);
+  upload (f, 6, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 4);
+  /* lookup, upsert (one lead 429), lookup, upsert */
+  g_assert_cmpuint (crm_count (crm, "POST /api/data/v9.2/$batch"), ==, 4);
+  gap = g_array_index (crm->times, gint64, 2) - g_array_index (crm->times, gint64, 1);
+  g_assert_cmpint (gap, >=, 2 * G_USEC_PER_SEC - 10000);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 4);
+  assert_done_except (f, G_MAXUINT);
 }
 
 /* Dataverse stored the leads but the answer was lost: the retry upserts
@@ -1902,6 +1939,7 @@ main (int argc, char **argv)
   ADD ("/crm3/dynamics/batch", test_dynamics_batch);
   ADD ("/crm3/dynamics/token-expiry", test_dynamics_token_expiry);
   ADD ("/crm3/dynamics/retry-after", test_dynamics_retry_after);
+  ADD ("/crm3/dynamics/retry-after-part", test_dynamics_retry_after_part);
   ADD ("/crm3/dynamics/dropped", test_dynamics_dropped);
   ADD ("/crm3/dynamics/test", test_dynamics_test);
   ADD ("/crm3/zoho/batch", test_zoho_batch);

@@ -428,6 +428,8 @@ fl_dynamics_connector_send (FlConnector *connector, FlSyncBatch *batch, GCancell
   g_autoptr(GPtrArray) parts = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *boundary = g_strdup_printf ("batch_%s", uuid);
+  g_autofree char *busy_message = NULL;
+  gboolean busy = FALSE;
 
   if (!find_contacts (self, batch, contacts, cancellable))
     return;
@@ -475,9 +477,16 @@ fl_dynamics_connector_send (FlConnector *connector, FlSyncBatch *batch, GCancell
           g_autofree char *retry = part_header (part, "Retry-After");
           gint64 seconds = retry ? g_ascii_strtoll (retry, NULL, 10) : -1;
 
+          busy = TRUE;
           batch->retry_after = MAX (batch->retry_after, seconds);
+          if (busy_message == NULL)
+            busy_message = g_steal_pointer (&message);
         }
     }
+  /* A service protection limit hit inside the batch: the whole batch waits
+   * as long as Dataverse asked (the upserts done are harmless to repeat). */
+  if (busy)
+    fl_sync_batch_set (batch, FL_SEND_RETRY, busy_message);
 }
 
 static gboolean
