@@ -423,8 +423,16 @@ handle_zoho (Crm *self, SoupServerMessage *msg, const char *path, const char *qu
                             "\"message\": \"One of the expected parameter is missing\"}");
           return;
         }
+      /* "Fields Metadata": {"fields": [{"api_name": …, "pick_list_values":
+       * [{"display_value": …, "actual_value": …}]}]} */
       answer (msg, 200, "{\"fields\": [{\"api_name\": \"Last_Name\"}, {\"api_name\": \"Email\"}, "
-                        "{\"api_name\": \"Company\"}, {\"api_name\": \"Lead_Status\"}]}");
+                        "{\"api_name\": \"Company\"}, {\"api_name\": \"Lead_Status\", "
+                        "\"data_type\": \"picklist\", \"pick_list_values\": ["
+                        "{\"display_value\": \"-None-\", \"actual_value\": \"-None-\"}, "
+                        "{\"display_value\": \"Not Contacted\", \"actual_value\": \"Not Contacted\"}, "
+                        "{\"display_value\": \"Contacted\", \"actual_value\": \"Contacted\"}, "
+                        "{\"display_value\": \"Pre-Qualified\", \"actual_value\": \"Pre-Qualified\"}, "
+                        "{\"display_value\": \"Not Qualified\", \"actual_value\": \"Not Qualified\"}]}]}");
       return;
     }
   if (!g_str_equal (path, "/crm/v8/Leads/upsert"))
@@ -1251,18 +1259,28 @@ test_zoho_test (Fixture *f, gconstpointer data)
   g_autoptr(FlConnector) uuid_field = NULL;
   g_autoptr(FlConnector) bad_secret = NULL;
   g_autoptr(FlConnector) no_colon = NULL;
+  g_autoptr(FlConnector) status = NULL;
   g_autoptr(JsonObject) options = json_object_new ();
 
   add_zoho (f, crm, "zoho", NULL);
   add_zoho (f, crm, "zoho-uuid", "uuid_field", "Fairlead_UUID", NULL);
   add_zoho (f, crm, "zoho-bad", NULL);
   add_zoho (f, crm, "zoho-colon", NULL);
+  add_zoho (f, crm, "zoho-status", "status_sal", "Hot", NULL);
 
   good = get_connector (f, "zoho");
   g_assert_true (fl_connector_test (good, report, NULL, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (report->str, "access token"));
   g_assert_nonnull (strstr (report->str, "Leads"));
+  g_assert_nonnull (strstr (report->str, "“Pre-Qualified” for SAL"));
+
+  status = get_connector (f, "zoho-status");
+  g_assert_false (fl_connector_test (status, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "“Hot”"));
+  g_assert_nonnull (strstr (error->message, "status_sal"));
+  g_clear_error (&error);
 
   uuid_field = get_connector (f, "zoho-uuid");
   g_assert_false (fl_connector_test (uuid_field, report, NULL, &error));
@@ -1930,6 +1948,7 @@ main (int argc, char **argv)
   g_setenv ("FAIRLEAD_SECRET_ZOHO_UUID", ZOHO_CLIENT_SECRET ":" ZOHO_REFRESH, TRUE);
   g_setenv ("FAIRLEAD_SECRET_ZOHO_BAD", ZOHO_CLIENT_SECRET ":1000.revoked", TRUE);
   g_setenv ("FAIRLEAD_SECRET_ZOHO_COLON", ZOHO_REFRESH, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_ZOHO_STATUS", ZOHO_CLIENT_SECRET ":" ZOHO_REFRESH, TRUE);
   g_setenv ("FAIRLEAD_SECRET_PD", PIPEDRIVE_TOKEN, TRUE);
   g_setenv ("FAIRLEAD_SECRET_PD_LABEL", PIPEDRIVE_TOKEN, TRUE);
   g_setenv ("FAIRLEAD_SECRET_PD_BAD", "wrong-token", TRUE);

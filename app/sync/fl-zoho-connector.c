@@ -439,6 +439,7 @@ fl_zoho_connector_test (FlConnector *connector, GString *report, GCancellable *c
   FlZohoConnector *self = FL_ZOHO_CONNECTOR (connector);
   g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
   g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) statuses = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
@@ -475,9 +476,28 @@ fl_zoho_connector_test (FlConnector *connector, GString *report, GCancellable *c
     {
       JsonNode *element = json_array_get_element (json_node_get_array (list), i);
 
-      if (JSON_NODE_HOLDS_OBJECT (element))
-        g_hash_table_add (fields, (gpointer) json_object_get_string_member_with_default (
-                                    json_node_get_object (element), "api_name", ""));
+      JsonObject *field;
+      JsonNode *values;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      field = json_node_get_object (element);
+      g_hash_table_add (fields, (gpointer) json_object_get_string_member_with_default (
+                                  field, "api_name", ""));
+      if (g_strcmp0 (json_object_get_string_member_with_default (field, "api_name", NULL),
+                     "Lead_Status") != 0)
+        continue;
+      /* The picklist: "pick_list_values": [{"actual_value": …}] */
+      values = json_object_get_member (field, "pick_list_values");
+      for (guint j = 0; values != NULL && JSON_NODE_HOLDS_ARRAY (values) &&
+                        j < json_array_get_length (json_node_get_array (values)); j++)
+        {
+          JsonNode *value = json_array_get_element (json_node_get_array (values), j);
+
+          if (JSON_NODE_HOLDS_OBJECT (value))
+            g_hash_table_add (statuses, (gpointer) json_object_get_string_member_with_default (
+                                          json_node_get_object (value), "actual_value", ""));
+        }
     }
   for (guint i = 0; self->check_fields[i] != NULL; i++)
     if (!g_hash_table_contains (fields, self->check_fields[i]))
@@ -497,6 +517,27 @@ fl_zoho_connector_test (FlConnector *connector, GString *report, GCancellable *c
     }
   g_string_append_printf (report, _("The module %s has the fields Fairlead matches leads by\n"),
                           module_name (connector));
+  for (FlStatus status = FL_STATUS_MQL; g_hash_table_size (statuses) > 0 &&
+                                        status <= FL_STATUS_DISQUALIFIED; status++)
+    {
+      const char *value = _fl_connector_map_status (connector, status, "status", "Not Contacted",
+                                                    "Pre-Qualified", "Not Qualified");
+
+      if (value == NULL)
+        continue;
+      if (!g_hash_table_contains (statuses, value))
+        {
+          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                       _("Zoho CRM has no lead status “%s” (mapped from %s). Set the option "
+                         "status_%s to one of the values of the Lead Status field."),
+                       value, fl_status_to_string (status),
+                       status == FL_STATUS_MQL ? "mql"
+                       : status == FL_STATUS_SAL ? "sal" : "disqualified");
+          return FALSE;
+        }
+      g_string_append_printf (report, _("Lead status “%s” for %s exists\n"), value,
+                              fl_status_to_string (status));
+    }
   return TRUE;
 }
 
