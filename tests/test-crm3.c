@@ -1823,6 +1823,61 @@ test_pipedrive_dropped (Fixture *f, gconstpointer data)
   assert_done_except (f, G_MAXUINT);
 }
 
+/* A card without an email: the person made before the lost answer is
+ * found by name within its organisation. A lead deleted in Pipedrive since
+ * is made anew when the lead is sent again. */
+static void
+test_pipedrive_no_email (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_auto(FlUploadSummary) again = { 0 };
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_remote = NULL;
+  g_autofree char *second_remote = NULL;
+  JsonObject *person;
+
+  fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jana Novák");
+  fl_lead_set_field (lead, FL_FIELD_COMPANY, "Prague Robotics s.r.o.");
+  fl_lead_set_field (lead, FL_FIELD_PHONE, "+420 123 456 789");
+  give_consent (lead);
+  fl_store_save_lead (f->store, lead, "test", &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
+  g_ptr_array_add (crm->drops, g_strdup ("POST /v1/persons"));
+  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  upload (f, 10, &summary);
+
+  g_assert_cmpuint (summary.delivered, ==, 1);
+  g_assert_cmpuint (crm->drops->len, ==, 0);
+  g_assert_cmpuint (crm->persons->len, ==, 1);
+  g_assert_cmpuint (crm->leads->len, ==, 1);
+  g_assert_cmpuint (crm->notes->len, ==, 1);
+  person = crm->persons->pdata[0];
+  g_assert_cmpstr (json_object_get_string_member (person, "name"), ==, "Jana Novák");
+  g_assert_cmpint (json_object_get_int_member (person, "org_id"), ==,
+                   json_object_get_int_member (crm->organizations->pdata[0], "id"));
+  first_remote = outbox_value (f, 0, "remote_id");
+
+  /* Deleted in Pipedrive, then the lead is saved again. */
+  g_ptr_array_set_size (crm->leads, 0);
+  g_ptr_array_set_size (crm->notes, 0);
+  fl_lead_set_notes (lead, "Call back after the fair");
+  fl_store_save_lead (f->store, lead, "test", &error);
+  g_assert_no_error (error);
+  upload (f, 0, &again);
+  g_assert_cmpuint (again.delivered, ==, 1);
+  g_assert_cmpuint (crm->persons->len, ==, 1);
+  g_assert_cmpuint (crm->leads->len, ==, 1);
+  g_assert_cmpuint (crm->notes->len, ==, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (crm->notes->pdata[0], "content"),
+                            "Call back after the fair"));
+  second_remote = outbox_value (f, 0, "remote_id");
+  g_assert_cmpstr (first_remote, !=, second_remote);
+  g_assert_nonnull (strstr (second_remote, json_object_get_string_member (crm->leads->pdata[0], "id")));
+}
+
 static void
 test_pipedrive_test (Fixture *f, gconstpointer data)
 {
@@ -1970,6 +2025,7 @@ main (int argc, char **argv)
   ADD ("/crm3/pipedrive/token-expiry", test_pipedrive_token_expiry);
   ADD ("/crm3/pipedrive/retry-after", test_pipedrive_retry_after);
   ADD ("/crm3/pipedrive/dropped", test_pipedrive_dropped);
+  ADD ("/crm3/pipedrive/no-email", test_pipedrive_no_email);
   ADD ("/crm3/pipedrive/test", test_pipedrive_test);
   ADD ("/crm3/cli", test_cli);
 #undef ADD
