@@ -13,6 +13,9 @@
 
 #include "fl-test.h"
 
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -49,6 +52,8 @@ typedef struct
   guint         retry_after;
   GPtrArray    *drops;          /* "METHOD path": stored once, then no answer */
   gboolean      drop_once;      /* the first request that stores: stored, no answer */
+
+  char         *certificate;    /* PEM the app registration has, for assertions */
 
   /* What happened */
   guint         n_tokens;       /* tokens handed out */
@@ -97,6 +102,102 @@ drop (SoupServerMessage *msg)
   g_object_unref (stream);
 }
 
+static JsonObject *
+jwt_part (const char *text)
+{
+  g_autofree char *base64 = g_strdup (text);
+  g_autoptr(GString) padded = NULL;
+  g_autofree guchar *decoded = NULL;
+  gsize length;
+
+  g_strdelimit (base64, "-", '+');
+  g_strdelimit (base64, "_", '/');
+  padded = g_string_new (base64);
+  while (padded->len % 4 != 0)
+    g_string_append_c (padded, '=');
+  decoded = g_base64_decode (padded->str, &length);
+  return parse_object ((const char *) decoded, length);
+}
+
+/* Microsoft identity platform, "Certificate credentials": a JWT with
+ * "alg": "RS256" and "x5t", the base64url SHA-1 thumbprint of the
+ * certificate; "aud" the token endpoint, "iss" and "sub" the client id,
+ * "exp" in the future; signed with the certificate's private key. */
+static gboolean
+assertion_valid (Crm *self, GHashTable *form)
+{
+  const char *assertion = g_hash_table_lookup (form, "client_assertion");
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(JsonObject) header = NULL;
+  g_autoptr(JsonObject) claims = NULL;
+  g_autofree char *audience = g_strdup_printf ("%s/" TENANT "/oauth2/v2.0/token", self->url);
+  g_autofree char *thumbprint = NULL;
+  g_autofree char *signed_part = NULL;
+  g_autofree guchar *signature = NULL;
+  gnutls_x509_crt_t certificate = NULL;
+  gnutls_pubkey_t key = NULL;
+  gnutls_datum_t datum, data, signature_datum;
+  guchar digest[20];
+  size_t digest_size = sizeof digest;
+  gsize signature_size;
+  gboolean ok;
+
+  if (self->certificate == NULL || assertion == NULL ||
+      g_strcmp0 (g_hash_table_lookup (form, "client_assertion_type"),
+                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") != 0)
+    return FALSE;
+  parts = g_strsplit (assertion, ".", -1);
+  if (g_strv_length (parts) != 3 || (header = jwt_part (parts[0])) == NULL ||
+      (claims = jwt_part (parts[1])) == NULL)
+    return FALSE;
+
+  datum.data = (unsigned char *) self->certificate;
+  datum.size = strlen (self->certificate);
+  g_assert_cmpint (gnutls_x509_crt_init (&certificate), >=, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (certificate, &datum, GNUTLS_X509_FMT_PEM), >=, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_fingerprint (certificate, GNUTLS_DIG_SHA1, digest,
+                                                    &digest_size), >=, 0);
+  {
+    g_autofree char *plain = g_base64_encode (digest, digest_size);
+    gsize end = strlen (plain);
+
+    while (end > 0 && plain[end - 1] == '=')
+      plain[--end] = '\0';
+    g_strdelimit (plain, "+", '-');
+    g_strdelimit (plain, "/", '_');
+    thumbprint = g_steal_pointer (&plain);
+  }
+  ok = g_strcmp0 (json_object_get_string_member_with_default (header, "alg", NULL), "RS256") == 0 &&
+       g_strcmp0 (json_object_get_string_member_with_default (header, "x5t", NULL), thumbprint) == 0 &&
+       g_strcmp0 (json_object_get_string_member_with_default (claims, "aud", NULL), audience) == 0 &&
+       g_strcmp0 (json_object_get_string_member_with_default (claims, "iss", NULL), "d365-app") == 0 &&
+       g_strcmp0 (json_object_get_string_member_with_default (claims, "sub", NULL), "d365-app") == 0 &&
+       json_object_get_int_member_with_default (claims, "exp", 0) > g_get_real_time () / G_USEC_PER_SEC;
+  if (ok)
+    {
+      g_autofree char *base64 = g_strdup (parts[2]);
+      g_autoptr(GString) padded = NULL;
+
+      g_strdelimit (base64, "-", '+');
+      g_strdelimit (base64, "_", '/');
+      padded = g_string_new (base64);
+      while (padded->len % 4 != 0)
+        g_string_append_c (padded, '=');
+      signature = g_base64_decode (padded->str, &signature_size);
+      signed_part = g_strdup_printf ("%s.%s", parts[0], parts[1]);
+      data.data = (unsigned char *) signed_part;
+      data.size = strlen (signed_part);
+      signature_datum.data = signature;
+      signature_datum.size = signature_size;
+      g_assert_cmpint (gnutls_pubkey_init (&key), >=, 0);
+      g_assert_cmpint (gnutls_pubkey_import_x509 (key, certificate, 0), >=, 0);
+      ok = gnutls_pubkey_verify_data2 (key, GNUTLS_SIGN_RSA_SHA256, 0, &data, &signature_datum) >= 0;
+      gnutls_pubkey_deinit (key);
+    }
+  gnutls_x509_crt_deinit (certificate);
+  return ok;
+}
+
 /* The token endpoints. Both take a form (RFC 6749 §4.4 and §6). */
 static void
 handle_token (Crm *self, SoupServerMessage *msg, GHashTable *form)
@@ -108,7 +209,8 @@ handle_token (Crm *self, SoupServerMessage *msg, GHashTable *form)
     /* Microsoft identity platform, "Get a token": client_id, scope
      * (the resource with "/.default"), client_secret, grant_type. */
     ok = g_strcmp0 (g_hash_table_lookup (form, "client_id"), "d365-app") == 0 &&
-         g_strcmp0 (g_hash_table_lookup (form, "client_secret"), D365_SECRET) == 0 &&
+         (g_strcmp0 (g_hash_table_lookup (form, "client_secret"), D365_SECRET) == 0 ||
+          assertion_valid (self, form)) &&
          g_str_has_suffix (g_hash_table_lookup (form, "scope"), "/.default");
   else
     /* Zoho, "Refresh Access Tokens": refresh_token, client_id,
@@ -716,6 +818,7 @@ crm_free (Crm *self)
   g_ptr_array_unref (self->leads);
   g_ptr_array_unref (self->notes);
   g_free (self->token);
+  g_free (self->certificate);
   g_free (self->last_authorization);
   g_free (self->url);
   g_mutex_clear (&self->mutex);
@@ -1095,6 +1198,67 @@ test_dynamics_test (Fixture *f, gconstpointer data)
   json_object_set_string_member (options, "login_url", crm->url);
   g_assert_null (fl_connector_new ("d365", "dynamics", crm->url, options, &error));
   g_assert_nonnull (strstr (error->message, "tenant"));
+}
+
+/* A key and a self-signed certificate, PEM, one after the other. */
+static char *
+make_key_and_certificate (Fixture *f, const char *name, char **certificate)
+{
+  g_autofree char *key_path = g_strdup_printf ("%s/%s-key.pem", f->dir, name);
+  g_autofree char *cert_path = g_strdup_printf ("%s/%s-cert.pem", f->dir, name);
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                         "-subj", "/CN=Fairlead Dataverse", "-keyout", key_path, "-out",
+                         cert_path, NULL };
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  if (error != NULL || !g_spawn_check_wait_status (status, NULL) ||
+      !g_file_get_contents (key_path, &key, NULL, NULL) ||
+      !g_file_get_contents (cert_path, certificate, NULL, NULL))
+    return NULL;
+  return g_strconcat (key, *certificate, NULL);
+}
+
+/* The client credential as a certificate: a signed assertion instead of a
+ * client secret. */
+static void
+test_dynamics_certificate (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new ();
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlConnector) other = NULL;
+  g_autofree char *certificate = NULL;
+  g_autofree char *other_certificate = NULL;
+  g_autofree char *secret = make_key_and_certificate (f, "app", &certificate);
+  g_autofree char *other_secret = make_key_and_certificate (f, "other", &other_certificate);
+
+  if (secret == NULL || other_secret == NULL)
+    {
+      g_test_skip ("openssl cannot make a test certificate");
+      return;
+    }
+  crm->certificate = g_strdup (certificate);
+  g_setenv ("FAIRLEAD_SECRET_D365_CERT", secret, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_D365_OTHER", other_secret, TRUE);
+  add_leads (f, 3, G_MAXUINT);
+  add_dynamics (f, crm, "d365-cert", NULL);
+  add_dynamics (f, crm, "d365-other", "event", "none", NULL);
+  upload (f, 0, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 3);
+  g_assert_cmpuint (crm->n_tokens, ==, 1);
+  g_assert_cmpuint (g_hash_table_size (crm->records), ==, 3);
+
+  /* A certificate the app registration does not have is refused. */
+  other = get_connector (f, "d365-other");
+  g_assert_false (fl_connector_test (other, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_AUTH);
+  g_unsetenv ("FAIRLEAD_SECRET_D365_CERT");
+  g_unsetenv ("FAIRLEAD_SECRET_D365_OTHER");
 }
 
 /* Zoho CRM */
@@ -2016,6 +2180,7 @@ main (int argc, char **argv)
   ADD ("/crm3/dynamics/retry-after-part", test_dynamics_retry_after_part);
   ADD ("/crm3/dynamics/dropped", test_dynamics_dropped);
   ADD ("/crm3/dynamics/test", test_dynamics_test);
+  ADD ("/crm3/dynamics/certificate", test_dynamics_certificate);
   ADD ("/crm3/zoho/batch", test_zoho_batch);
   ADD ("/crm3/zoho/token-expiry", test_zoho_token_expiry);
   ADD ("/crm3/zoho/retry-after", test_zoho_retry_after);

@@ -79,6 +79,17 @@ read_secret_line (GError **error)
                    _("No secret on standard input"));
       return NULL;
     }
+  /* A PEM (a key and certificate, for Dynamics 365) is several lines:
+   * the whole input, up to 64 KiB. */
+  if (g_str_has_prefix (buffer, "-----BEGIN"))
+    {
+      GString *pem = g_string_new (buffer);
+
+      while (pem->len < 65536 && fgets (buffer, sizeof buffer, stdin) != NULL)
+        g_string_append (pem, buffer);
+      explicit_bzero (buffer, sizeof buffer);
+      return g_string_free (pem, FALSE);
+    }
   length = strcspn (buffer, "\r\n");
   buffer[length] = '\0';
   if (length == 0)
@@ -125,7 +136,7 @@ connector_add (FlCli *cli, int argc, char **argv)
       "              lead_status_mql= lead_status_sal= score_property= event_property=\n"
       "  salesforce: external_id_field=Fairlead_UUID__c api_version=v59.0 lead_source=\n"
       "              status_mql= status_sal= status_disqualified= placeholder=\n"
-      "  dynamics:   tenant=ID client_id=ID (both required; the client secret is the secret)\n"
+      "  dynamics:   tenant=ID client_id=ID (both required; the secret: client secret, or key+cert PEM)\n"
       "              alternate_key=fairlead_uuid api_version=v9.2 scope= login_url= lead_source=7\n"
       "              status_mql=1 status_sal=2 status_disqualified= rating_mql=2 rating_sal=1\n"
       "              rating_disqualified=3 placeholder=\n"
