@@ -105,6 +105,17 @@ read_secret_line (GError **error)
                    _("No secret on standard input"));
       return NULL;
     }
+  /* A PEM (a key and certificate, for Dynamics 365) is several lines:
+   * the whole input, up to 64 KiB. */
+  if (g_str_has_prefix (buffer, "-----BEGIN"))
+    {
+      GString *pem = g_string_new (buffer);
+
+      while (pem->len < 65536 && fgets (buffer, sizeof buffer, stdin) != NULL)
+        g_string_append (pem, buffer);
+      explicit_bzero (buffer, sizeof buffer);
+      return g_string_free (pem, FALSE);
+    }
   length = strcspn (buffer, "\r\n");
   buffer[length] = '\0';
   if (length == 0)
@@ -133,7 +144,7 @@ connector_add (FlCli *cli, int argc, char **argv)
   gboolean secret_stdin = FALSE;
   gint64 n_queued = 0;
   GOptionEntry entries[] = {
-    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Connector type"), "webhook|hubspot|salesforce|csv" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Connector type"), "webhook|hubspot|salesforce|dynamics|zoho|pipedrive|csv" },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("Webhook URL, CRM base URL, or folder for csv"), N_("URL") },
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &option_list, N_("A connector option (repeatable)"), N_("KEY=VALUE") },
     { "event", 0, 0, G_OPTION_ARG_STRING, &event, N_("Only upload the leads of this event (default: every event)"), N_("UUID") },
@@ -151,6 +162,17 @@ connector_add (FlCli *cli, int argc, char **argv)
       "              lead_status_mql= lead_status_sal= score_property= event_property=\n"
       "  salesforce: external_id_field=Fairlead_UUID__c api_version=v59.0 lead_source=\n"
       "              status_mql= status_sal= status_disqualified= placeholder=\n"
+      "  dynamics:   tenant=ID client_id=ID (both required; the secret: client secret, or key+cert PEM)\n"
+      "              alternate_key=fairlead_uuid api_version=v9.2 scope= login_url= lead_source=7\n"
+      "              status_mql=1 status_sal=2 status_disqualified= rating_mql=2 rating_sal=1\n"
+      "              rating_disqualified=3 placeholder=\n"
+      "  zoho:       client_id=ID (required; the secret is CLIENT_SECRET:REFRESH_TOKEN)\n"
+      "              data_centre=com|eu|in|com.au|jp|ca|com.cn|sa|uk login_url= module=Leads\n"
+      "              duplicate_check_fields=Email uuid_field= lead_source= status_mql=\n"
+      "              status_sal= status_disqualified= placeholder=\n"
+      "  pipedrive:  the API token is the secret; or client_id=ID with CLIENT_SECRET:REFRESH_TOKEN\n"
+      "              login_url= label_mql=Warm label_sal=Hot label_disqualified=Cold\n"
+      "              job_title_field= placeholder=\n"
       "Secrets never go into the database: use --secret-stdin, “connector secret NAME”,\n"
       "or the environment variable FAIRLEAD_SECRET_<NAME>."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
@@ -158,7 +180,7 @@ connector_add (FlCli *cli, int argc, char **argv)
   if (argc != 2)
     return fl_cli_fail (EX_USAGE, "%s", _("connector add needs a NAME"));
   if (type == NULL)
-    return fl_cli_fail (EX_USAGE, "%s", _("connector add needs --type webhook, hubspot, salesforce or csv"));
+    return fl_cli_fail (EX_USAGE, "%s", _("connector add needs --type webhook, hubspot, salesforce, dynamics, zoho, pipedrive or csv"));
 
   for (guint i = 0; option_list != NULL && option_list[i] != NULL; i++)
     {

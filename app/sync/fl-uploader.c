@@ -294,6 +294,8 @@ bisect (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **e
            batch->items->len);
   first = fl_sync_batch_new (first_key, batch->event);
   second = fl_sync_batch_new (second_key, batch->event);
+  first->checkpoint = second->checkpoint = batch->checkpoint;
+  first->checkpoint_data = second->checkpoint_data = batch->checkpoint_data;
   if (!fl_store_begin (self->store, error))
     return FALSE;
   for (guint i = 0; i < batch->items->len; i++)
@@ -428,10 +430,29 @@ lookup_event (FlUploader *self, const char *uuid)
   return node;
 }
 
+typedef struct
+{
+  FlUploader  *uploader;
+  FlConnector *connector;
+} Checkpoint;
+
+static gboolean
+checkpoint_cb (FlSyncBatch *batch, FlSyncItem *item, const char *remote_id, gpointer user_data,
+               GError **error)
+{
+  Checkpoint *checkpoint = user_data;
+
+  return fl_outbox_set_remote_id (checkpoint->uploader->outbox,
+                                  fl_connector_get_name (checkpoint->connector), item->lead_id,
+                                  remote_id, error);
+}
+
 /* Claims and sends batches of @connector until nothing is due. */
 static gboolean
 send_due (FlUploader *self, FlConnector *connector, GError **error)
 {
+  Checkpoint checkpoint = { self, connector };
+
   while (!g_cancellable_is_cancelled (self->cancellable) && !is_stopped (self, connector) &&
          get_paused_until (self, connector) <= fl_sync_now ())
     {
@@ -448,6 +469,8 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
         return TRUE;
 
       batch = fl_sync_batch_new (key, lookup_event (self, event));
+      batch->checkpoint = checkpoint_cb;
+      batch->checkpoint_data = &checkpoint;
       for (guint i = 0; i < rows->len; i++)
         {
           FlOutboxRow *row = g_ptr_array_index (rows, i);
@@ -458,6 +481,7 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
             return FALSE;
           item = fl_sync_item_new (row->lead_id, lead, row->known);
           item->attempts = row->attempts;
+          item->stored_id = g_strdup (row->remote_id);
           g_ptr_array_add (items, item);
           g_ptr_array_add (batch->items, item);
         }

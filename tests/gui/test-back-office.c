@@ -1023,6 +1023,71 @@ test_upload_now (Fixture *fixture, gconstpointer data)
 }
 
 static void
+select_type (AdwMessageDialog *dialog, const char *name)
+{
+  AdwComboRow *row = g_object_get_data (G_OBJECT (dialog), "type");
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+      if (g_str_equal (gtk_string_object_get_string (item), name))
+        adw_combo_row_set_selected (row, i);
+    }
+}
+
+/* The connector dialog offers the CRMs and fills in the options each needs. */
+static void
+test_connector_types (Fixture *fixture, gconstpointer data)
+{
+  FlPreferencesWindow *preferences;
+  AdwMessageDialog *dialog;
+  GtkEditable *options;
+
+  unlock (fixture);
+  preferences = _fl_back_office_show_preferences (fixture->office);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "connectors");
+
+  dialog = _fl_preferences_window_add_connector (preferences);
+  options = g_object_get_data (G_OBJECT (dialog), "options");
+  select_type (dialog, "Dynamics 365");
+  g_assert_cmpstr (gtk_editable_get_text (options), ==, "tenant=; client_id=");
+  g_assert_cmpstr (adw_preferences_row_get_title (g_object_get_data (G_OBJECT (dialog), "secret")),
+                   ==, "Client Secret of the App Registration");
+  /* Still as filled in: another type fills in its own. */
+  select_type (dialog, "Zoho CRM");
+  g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=; data_centre=eu");
+  /* Without the client id it is not saved, and says why. */
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "zoho");
+  adw_message_dialog_response (dialog, "save");
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  dialog = _fl_preferences_window_add_connector (preferences);
+  options = g_object_get_data (G_OBJECT (dialog), "options");
+  gtk_editable_set_text (options, "client_id=1000.ABC; data_centre=eu");
+  select_type (dialog, "Zoho CRM");
+  /* What was typed stays. */
+  g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=1000.ABC; data_centre=eu");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "zoho");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors "
+                                                      "WHERE name = 'zoho' AND type = 'zoho'"), ==, 1);
+
+  dialog = _fl_preferences_window_add_connector (preferences);
+  select_type (dialog, "Pipedrive");
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "options")), ==,
+                   "label_mql=Warm; label_sal=Hot; label_disqualified=Cold");
+  gtk_widget_set_size_request (GTK_WIDGET (dialog), 600, -1);
+  wait_until_mapped (GTK_WIDGET (dialog));
+  screenshot (GTK_WIDGET (dialog), "settings-connector-pipedrive");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  iterate_for (100);
+}
+
+static void
 test_no_display (void)
 {
   g_test_skip ("No display: run the GUI tests under xvfb-run -a");
@@ -1067,6 +1132,7 @@ main (int argc, char *argv[])
   ADD ("/gui/back-office/preferences/model", &setup_small, test_model);
   ADD ("/gui/back-office/leads/export", &setup_small, test_export);
   ADD ("/gui/back-office/preferences/upload-now", &setup_small, test_upload_now);
+  ADD ("/gui/back-office/preferences/connector-types", &setup_small, test_connector_types);
 #undef ADD
 
   return g_test_run ();
