@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "store/fl-audit.h"
 #include "store/fl-privacy.h"
 #include "fl-test.h"
 
@@ -216,6 +217,23 @@ test_discard (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (fl_test_query_int (fixture->store,
                                       "SELECT count(*) FROM audit WHERE action = 'discarded' AND actor = 'Tom' "
                                       "AND detail = 'accidental scan, discarded at the kiosk'"), ==, 1);
+
+  /* The lead's history, newest first, says what happened but no longer what it held. */
+  {
+    g_autoptr(GPtrArray) history = fl_store_list_audit (fixture->store, uuid, &error);
+    FlAuditEntry *entry;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, >=, 2);
+    entry = history->pdata[0];
+    g_assert_cmpstr (entry->action, ==, "discarded");
+    g_assert_cmpstr (entry->actor, ==, "Tom");
+    g_assert_cmpstr (entry->detail, ==, "accidental scan, discarded at the kiosk");
+    g_assert_true (g_str_has_suffix (entry->at, "Z"));
+    entry = history->pdata[1];
+    g_assert_cmpstr (entry->action, ==, "edited");
+    g_assert_null (entry->detail);
+  }
 
   /* Discarding twice (a lead never saved, or gone already) is no error. */
   g_assert_true (fl_privacy_discard_lead (fixture->store, uuid, "Tom", &error));

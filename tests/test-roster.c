@@ -9,6 +9,7 @@
 
 #include "lead/fl-roster.h"
 #include "store/fl-roster-store.h"
+#include "store/fl-store-private.h"
 
 typedef struct
 {

@@ -117,16 +117,30 @@ max_count (GArray *buckets)
   return max;
 }
 
+/* Counts go into translated text as strings: a msgid cannot hold
+ * G_GINT64_FORMAT. */
+static char *
+count (gint64 n)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
 static void
 print_stats (const FlEvent *event, const FlStats *stats, int sal_threshold, const FlBacklog *backlog)
 {
+  g_autofree char *leads = count (stats->n_leads);
+  g_autofree char *sal = count (stats->status[FL_STATUS_SAL]);
+  g_autofree char *mql = count (stats->status[FL_STATUS_MQL]);
+  g_autofree char *disqualified = count (stats->status[FL_STATUS_DISQUALIFIED]);
+  g_autofree char *done = count (stats->upload[FL_UPLOAD_DONE]);
+  g_autofree char *waiting = count (stats->upload[FL_UPLOAD_WAITING]);
+  g_autofree char *failed = count (stats->upload[FL_UPLOAD_FAILED]);
+  g_autofree char *not_queued = count (stats->upload[FL_UPLOAD_NONE]);
+  g_autofree char *sals = count (backlog->connectors == 0 ? backlog->undelivered : backlog->queued);
   gint64 max = 0;
 
   printf (_("Event: %s\n"), event->name);
-  printf (_("Leads: %" G_GINT64_FORMAT " (SAL %" G_GINT64_FORMAT ", MQL %" G_GINT64_FORMAT
-            ", DISQUALIFIED %" G_GINT64_FORMAT ")\n"),
-          stats->n_leads, stats->status[FL_STATUS_SAL], stats->status[FL_STATUS_MQL],
-          stats->status[FL_STATUS_DISQUALIFIED]);
+  printf (_("Leads: %s (SAL %s, MQL %s, DISQUALIFIED %s)\n"), leads, sal, mql, disqualified);
   if (stats->n_leads == 0)
     return;
 
@@ -162,14 +176,11 @@ print_stats (const FlEvent *event, const FlStats *stats, int sal_threshold, cons
     }
 
   printf ("\n");
-  printf (_("Upload: %" G_GINT64_FORMAT " delivered, %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT
-            " failed, %" G_GINT64_FORMAT " not queued\n"),
-          stats->upload[FL_UPLOAD_DONE], stats->upload[FL_UPLOAD_WAITING], stats->upload[FL_UPLOAD_FAILED],
-          stats->upload[FL_UPLOAD_NONE]);
+  printf (_("Upload: %s delivered, %s waiting, %s failed, %s not queued\n"), done, waiting, failed, not_queued);
   if (backlog->connectors == 0)
-    printf (_("No CRM connected: %" G_GINT64_FORMAT " SALs wait for one\n"), backlog->undelivered);
+    printf (_("No CRM connected: SALs waiting for one: %s\n"), sals);
   else
-    printf (_("SALs waiting for upload: %" G_GINT64_FORMAT "\n"), backlog->queued);
+    printf (_("SALs waiting for upload: %s\n"), sals);
 }
 
 int

@@ -4,6 +4,10 @@
  */
 #pragma once
 
+#if !defined (FL_CORE_COMPILATION)
+#error "score/fl-model-private.h is for the scorer: use the accessors of score/fl-model.h"
+#endif
+
 #include "lead/fl-lead.h"
 #include "fl-model.h"
 

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "fl-privacy.h"
+#include "fl-store-private.h"
 
 /* Collects the first column of every row as text. */
 static GPtrArray *

@@ -14,6 +14,7 @@
 #include "fl-secret.h"
 #include "fl-sync.h"
 #include "lead/fl-json.h"
+#include "store/fl-store-private.h"
 
 struct _FlOutbox
 {
