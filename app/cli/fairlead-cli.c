@@ -93,6 +93,11 @@ fl_cli_exit_code (const GError *error)
           return EX_CONFIG;
         case FL_STORE_ERROR_NOT_FOUND:
           return EX_NOINPUT;
+        case FL_STORE_ERROR_DISK_FULL:
+        case FL_STORE_ERROR_IO:
+          return EX_IOERR;
+        case FL_STORE_ERROR_DAMAGED:
+          return EX_DATAERR;
         default:
           return EX_SOFTWARE;
         }

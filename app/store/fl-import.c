@@ -19,7 +19,13 @@ typedef struct
   FlImportErrorFunc  error_func;
   gpointer           user_data;
   gssize             n_imported;
+  GError            *stop;       /* a full or failing disk: nothing more can be saved */
 } Import;
+
+/* A long import checkpoints the WAL itself every so many leads, so that the
+ * -wal file stays near the auto-checkpoint size even when the kiosk or
+ * another reader keeps the database open. */
+#define CHECKPOINT_EVERY 500
 
 static void
 report (Import *import, const char *where, const GError *error)
@@ -40,10 +46,18 @@ import_node (Import *import, JsonNode *node, const char *where)
 
   if (lead == NULL || !fl_store_save_lead (import->store, lead, "import", &error))
     {
-      report (import, where, error);
+      /* Every lead after this one would fail the same way; going on would
+       * only bury the one message that matters under thousands. */
+      if (fl_store_error_is_disk (error))
+        import->stop = g_steal_pointer (&error);
+      else
+        report (import, where, error);
       return;
     }
   import->n_imported++;
+  if (import->n_imported % CHECKPOINT_EVERY == 0)
+    sqlite3_exec (fl_store_get_db (import->store), "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
+                  NULL);
   if (import->lead_func != NULL)
     import->lead_func (lead, import->user_data);
 }
@@ -73,6 +87,24 @@ import_text (Import *import, const char *text, gsize length, const char *where)
   import_node (import, json_parser_get_root (parser), where);
 }
 
+/* Ends an import that a full or failing disk stopped; @n_before is the last
+ * line or element before the one that could not be saved. */
+static gssize
+stop_import (Import *import, gboolean lines, guint n_before, GError **error)
+{
+  if (n_before == 0)
+    g_set_error (error, FL_STORE_ERROR, import->stop->code, _("%s; nothing was saved"),
+                 import->stop->message);
+  else if (lines)
+    g_set_error (error, FL_STORE_ERROR, import->stop->code,
+                 _("%s; nothing after line %u was saved"), import->stop->message, n_before);
+  else
+    g_set_error (error, FL_STORE_ERROR, import->stop->code,
+                 _("%s; nothing after element %u was saved"), import->stop->message, n_before);
+  g_clear_error (&import->stop);
+  return -1;
+}
+
 /**
  * fl_import_leads:
  * @name: the input's name for messages ("-" for stdin)
@@ -80,8 +112,11 @@ import_text (Import *import, const char *text, gsize length, const char *where)
  * Reads a JSON array of leads, or JSON Lines (one lead a line), and saves
  * each lead in its own transaction.
  *
+ * The import stops at the first lead that a full or failing disk keeps
+ * from being saved (fl_store_error_is_disk()), with that error in @error.
+ *
  * Returns: the number of leads imported, or -1 when the input could not be
- *   read at all
+ *   read at all or the disk stopped the import
  */
 gssize
 fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImportLeadFunc lead_func,
@@ -151,6 +186,8 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
         g_autofree char *where = g_strdup_printf ("%s:%u", name, line_number);
         import_text (&import, start, strlen (start), where);
       }
+      if (import.stop != NULL)
+        return stop_import (&import, TRUE, line_number - 1, error);
     }
 
   if (array_text != NULL)
@@ -172,8 +209,12 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
         {
           g_autofree char *where = g_strdup_printf (_("%s: element %u"), name, i + 1);
           import_node (&import, json_array_get_element (array, i), where);
+          if (import.stop != NULL)
+            return stop_import (&import, FALSE, i, error);
         }
     }
 
+  /* Leaves an empty -wal behind when no reader needs it. */
+  sqlite3_exec (fl_store_get_db (store), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
   return import.n_imported;
 }
