@@ -13,6 +13,8 @@
 #include <sysexits.h>
 
 #include "fl-test.h"
+#include "store/fl-backup.h"
+#include "store/fl-doctor.h"
 #include "store/fl-store.h"
 
 typedef struct
@@ -90,7 +92,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 /* Mounts a tmpfs of @size under the fixture's folder: a small disk of its own
  * to fill. Needs root (the tests run as root on the build machine). */
 static gboolean
-mount_small_disk (Fixture *fixture, const char *size)
+try_mount (Fixture *fixture, const char *size, gboolean skip)
 {
   g_autofree char *options = g_strdup_printf ("size=%s,mode=0700", size);
   g_autofree char *path = g_build_filename (fixture->dir, "disk", NULL);
@@ -101,11 +103,18 @@ mount_small_disk (Fixture *fixture, const char *size)
       g_autofree char *reason = g_strdup_printf ("Cannot mount a small tmpfs to fill (%s); "
                                                  "this test needs root",
                                                  g_strerror (errno));
-      g_test_skip (reason);
+      if (skip)
+        g_test_skip (reason);
       return FALSE;
     }
   fixture->mount = g_steal_pointer (&path);
   return TRUE;
+}
+
+static gboolean
+mount_small_disk (Fixture *fixture, const char *size)
+{
+  return try_mount (fixture, size, TRUE);
 }
 
 /* Writes zeros to a file on the small disk until only @leave bytes are left. */
@@ -275,12 +284,20 @@ test_wal_bounded (Fixture *fixture, gconstpointer data)
   const guint n_leads = 20000;
   g_autofree char *leads = make_leads (0, n_leads, 200);
   g_autofree char *leads_path = g_build_filename (fixture->dir, "leads.jsonl", NULL);
-  g_autofree char *wal = g_strconcat (fixture->db, "-wal", NULL);
+  g_autofree char *wal = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(FlStore) kiosk = NULL;
   g_autoptr(GError) error = NULL;
   goffset largest = 0;
 
+  /* 20,000 commits with fsync take a minute on a busy disk and no time on
+   * a tmpfs; the WAL grows the same on both. */
+  if (try_mount (fixture, "512m", FALSE))
+    {
+      g_free (fixture->db);
+      fixture->db = g_build_filename (fixture->mount, "kiosk.db", NULL);
+    }
+  wal = g_strconcat (fixture->db, "-wal", NULL);
   {
     g_auto(Run) run = { 0 };
     run_cli (fixture->db, &run, NULL, "event", "create", "Fjord Expo", NULL);
@@ -311,6 +328,310 @@ test_wal_bounded (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (file_size (wal), <=, 64 * 1024);
 }
 
+/* A database with @n leads, written by fairlead-cli as a booth would. */
+static void
+make_database (const char *db, guint n, const char *dir)
+{
+  g_autofree char *leads = make_leads (0, n, 40);
+  g_autofree char *leads_path = g_build_filename (dir, "seed.jsonl", NULL);
+
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (db, &run, NULL, "event", "create", "Fjord Expo", NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+  }
+  g_assert_true (g_file_set_contents (leads_path, leads, -1, NULL));
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (db, &run, NULL, "leads", "import", leads_path, NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+  }
+}
+
+/* Overwrites the middle of a leaf page of the index @index, as a failing
+ * disk or a torn write would. */
+static void
+damage_index (const char *db_path, const char *index)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 page = 0, page_size = 0;
+  g_autofree char *block = NULL;
+  FILE *file;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT pageno, (SELECT page_size FROM pragma_page_size) "
+                                           "FROM dbstat WHERE name = ? AND pagetype = 'leaf' "
+                                           "ORDER BY pageno LIMIT 1 OFFSET 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, index, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  page = sqlite3_column_int64 (stmt, 0);
+  page_size = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_test_message ("damaging page %" G_GINT64_FORMAT " of %s", page, index);
+
+  block = g_malloc (200);
+  memset (block, 0xff, 200);
+  file = fopen (db_path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, (page - 1) * page_size + 100, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (block, 1, 200, file), ==, 200);
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
+/* doctor finds a damaged index page and names it; writing commands refuse
+ * the file; --recover saves every lead into a new file where search works. */
+static void
+test_damaged_index (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *out = g_build_filename (fixture->dir, "recovered.db", NULL);
+  g_autoptr(FlStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  FlLeadQuery query = { 0 };
+
+  make_database (fixture->db, 300, fixture->dir);
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "doctor", NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+    g_assert_nonnull (strstr (run.out, "is sound"));
+  }
+  damage_index (fixture->db, "leads_event_email");
+
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "doctor", NULL);
+    g_assert_cmpint (run.status, ==, EX_DATAERR);
+    g_assert_nonnull (strstr (run.out, "The index “leads_event_email” of the table “leads” is "
+                                       "damaged"));
+    g_assert_nonnull (strstr (run.out, "What SQLite found:\n  "));
+    g_assert_nonnull (strstr (run.err, "doctor --recover"));
+  }
+  /* Found damaged, the file takes no more writes. */
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "capture", "--payload",
+             "MECARD:N:Beispiel,Ben;EMAIL:ben@example.com;;", NULL);
+    g_assert_cmpint (run.status, ==, EX_DATAERR);
+    g_assert_cmpstr (run.out, ==, "");
+    g_assert_nonnull (strstr (run.err, "doctor --recover"));
+  }
+
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "doctor", "--recover", out, NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+    g_assert_nonnull (strstr (run.out, "leads            300/300\n"));
+    g_assert_nonnull (strstr (run.out, "events           1/1\n"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (out, &run, NULL, "doctor", NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+  }
+  /* It refuses to write over a file. */
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "doctor", "--recover", out, NULL);
+    g_assert_cmpint (run.status, !=, EX_OK);
+    g_assert_nonnull (strstr (run.err, "exists already"));
+  }
+
+  store = fl_store_open (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads"), ==, 300);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads WHERE email = "
+                                             "'anna123@example.com'"), ==, 1);
+  query.search = "Anna123";
+  g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, 1);
+  g_assert_no_error (error);
+  query.search = "Fjord";
+  g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, 300);
+  g_assert_no_error (error);
+}
+
+/* A damaged table page costs the rows on it, not the rows after it. */
+static void
+test_damaged_table (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *out = g_build_filename (fixture->dir, "recovered.db", NULL);
+  g_autoptr(GArray) counts = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+
+  make_database (fixture->db, 400, fixture->dir);
+  damage_index (fixture->db, "leads");
+
+  counts = fl_doctor_recover (fixture->db, out, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < counts->len; i++)
+    {
+      FlDoctorTableCount *count = &g_array_index (counts, FlDoctorTableCount, i);
+
+      if (strcmp (count->table, "leads") != 0)
+        continue;
+      found = TRUE;
+      g_test_message ("leads recovered: %" G_GINT64_FORMAT, count->recovered);
+      /* One page of leads lost, the rest saved. */
+      g_assert_cmpint (count->recovered, <, 400);
+      g_assert_cmpint (count->recovered, >, 300);
+    }
+  g_assert_true (found);
+}
+
+typedef struct
+{
+  char         *db;
+  volatile gint stop;
+  guint         n_written;
+} Writer;
+
+/* Captures leads on a connection of its own until told to stop, as the
+ * kiosk would during a backup. */
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *writer = data;
+  g_autoptr(FlStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = fl_store_open (writer->db, &error);
+  g_assert_no_error (error);
+  while (!g_atomic_int_get (&writer->stop))
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+      g_autofree char *name = g_strdup_printf ("Writer%u", writer->n_written);
+
+      fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, name);
+      g_assert_true (fl_store_save_lead (store, lead, "test", &error));
+      g_assert_no_error (error);
+      writer->n_written++;
+    }
+  return NULL;
+}
+
+static void
+test_backup_while_writing (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *dest = g_build_filename (fixture->dir, "backup.db", NULL);
+  g_autofree char *dest_wal = g_strconcat (dest, "-wal", NULL);
+  Writer writer = { fixture->db, 0, 0 };
+  g_autoptr(FlStore) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GThread) thread = NULL;
+  gint64 before, after, in_backup = -1;
+  struct stat st;
+
+  make_database (fixture->db, 500, fixture->dir);
+  reader = fl_store_open (fixture->db, &error);
+  g_assert_no_error (error);
+
+  thread = g_thread_new ("writer", writer_thread, &writer);
+  while (g_atomic_int_get (&writer.n_written) < 50)
+    g_usleep (1000);
+  before = fl_test_query_int (reader, "SELECT count(*) FROM leads");
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "backup", dest, NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+  }
+  after = fl_test_query_int (reader, "SELECT count(*) FROM leads");
+  g_atomic_int_set (&writer.stop, 1);
+  g_thread_join (g_steal_pointer (&thread));
+  g_assert_cmpint (after, >, before);
+
+  g_assert_cmpint (g_stat (dest, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_false (g_file_test (dest_wal, G_FILE_TEST_EXISTS));
+
+  {
+    g_auto(Run) run = { 0 };
+    g_auto(GStrv) words = NULL;
+
+    run_cli (fixture->db, &run, NULL, "backup", "--verify", dest, NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+    g_assert_nonnull (strstr (run.out, "Fairlead database version"));
+    words = g_strsplit (strstr (run.out, "version"), " ", -1);
+    in_backup = g_ascii_strtoll (words[2], NULL, 10);
+  }
+  g_test_message ("before %" G_GINT64_FORMAT ", backup %" G_GINT64_FORMAT ", after %"
+                  G_GINT64_FORMAT, before, in_backup, after);
+  g_assert_cmpint (in_backup, >=, before);
+  g_assert_cmpint (in_backup, <=, after);
+
+  /* The backup is a Fairlead database the CLI works with. */
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (dest, &run, NULL, "doctor", NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+  }
+}
+
+/* --verify refuses a damaged copy and a file that is not Fairlead's. */
+static void
+test_backup_verify_refuses (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *dest = g_build_filename (fixture->dir, "backup.db", NULL);
+  g_autofree char *other = g_build_filename (fixture->dir, "other.db", NULL);
+  sqlite3 *db = NULL;
+
+  make_database (fixture->db, 300, fixture->dir);
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "backup", dest, NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+    g_assert_nonnull (strstr (run.out, "300 leads, 1 event"));
+  }
+  damage_index (dest, "leads_event_email");
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "backup", "--verify", dest, NULL);
+    g_assert_cmpint (run.status, ==, EX_DATAERR);
+    g_assert_nonnull (strstr (run.err, "leads_event_email"));
+  }
+
+  g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "backup", "--verify", other, NULL);
+    g_assert_cmpint (run.status, ==, EX_DATAERR);
+    g_assert_nonnull (strstr (run.err, "not a Fairlead database"));
+  }
+}
+
+/* Rolling backups keep the newest few. */
+static void
+test_backup_rolling (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (fixture->dir, "backups", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint n = 0;
+
+  make_database (fixture->db, 10, fixture->dir);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = fl_backup_rolling (fixture->db, folder, 2, &error);
+      FlBackupInfo info;
+
+      g_assert_no_error (error);
+      g_assert_true (fl_backup_verify (path, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (info.n_leads, ==, 10);
+      /* The names carry the second. */
+      g_usleep (1100 * 1000);
+    }
+  dir = g_dir_open (folder, 0, &error);
+  g_assert_no_error (error);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  g_assert_cmpuint (n, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -318,6 +639,17 @@ main (int argc, char **argv)
 
   g_test_add ("/disk/full", Fixture, NULL, fixture_set_up, test_disk_full, fixture_tear_down);
   g_test_add ("/disk/wal-bounded", Fixture, NULL, fixture_set_up, test_wal_bounded,
+              fixture_tear_down);
+
+  g_test_add ("/disk/damaged-index", Fixture, NULL, fixture_set_up, test_damaged_index,
+              fixture_tear_down);
+  g_test_add ("/disk/damaged-table", Fixture, NULL, fixture_set_up, test_damaged_table,
+              fixture_tear_down);
+  g_test_add ("/disk/backup-while-writing", Fixture, NULL, fixture_set_up,
+              test_backup_while_writing, fixture_tear_down);
+  g_test_add ("/disk/backup-verify-refuses", Fixture, NULL, fixture_set_up,
+              test_backup_verify_refuses, fixture_tear_down);
+  g_test_add ("/disk/backup-rolling", Fixture, NULL, fixture_set_up, test_backup_rolling,
               fixture_tear_down);
 
   return g_test_run ();

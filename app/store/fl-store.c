@@ -231,6 +231,14 @@ fl_store_init (FlStore *self)
                                             (GDestroyNotify) sqlite3_finalize);
 }
 
+/* sql_error() for the modules that keep connections of their own
+ * (fl-backup.c, fl-doctor.c). */
+gboolean
+_fl_store_set_sqlite_error (sqlite3 *db, GError **error)
+{
+  return sql_error (db, error);
+}
+
 /**
  * fl_store_error_is_disk:
  *
