@@ -13,5 +13,7 @@ G_BEGIN_DECLS
 void   fl_test_remove_tree (const char *path);
 gint64 fl_test_query_int   (FlStore    *store,
                             const char *sql);
+void   fl_test_damage_tree (const char *db_path,
+                            const char *name);
 
 G_END_DECLS

@@ -348,39 +348,6 @@ make_database (const char *db, guint n, const char *dir)
   }
 }
 
-/* Overwrites the middle of a leaf page of the index @index, as a failing
- * disk or a torn write would. */
-static void
-damage_index (const char *db_path, const char *index)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 page = 0, page_size = 0;
-  g_autofree char *block = NULL;
-  FILE *file;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT pageno, (SELECT page_size FROM pragma_page_size) "
-                                           "FROM dbstat WHERE name = ? AND pagetype = 'leaf' "
-                                           "ORDER BY pageno LIMIT 1 OFFSET 1",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, index, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  page = sqlite3_column_int64 (stmt, 0);
-  page_size = sqlite3_column_int64 (stmt, 1);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  g_test_message ("damaging page %" G_GINT64_FORMAT " of %s", page, index);
-
-  block = g_malloc (200);
-  memset (block, 0xff, 200);
-  file = fopen (db_path, "r+b");
-  g_assert_nonnull (file);
-  g_assert_cmpint (fseek (file, (page - 1) * page_size + 100, SEEK_SET), ==, 0);
-  g_assert_cmpuint (fwrite (block, 1, 200, file), ==, 200);
-  g_assert_cmpint (fclose (file), ==, 0);
-}
-
 /* doctor finds a damaged index page and names it; writing commands refuse
  * the file; --recover saves every lead into a new file where search works. */
 static void
@@ -398,7 +365,7 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run.status, ==, EX_OK);
     g_assert_nonnull (strstr (run.out, "is sound"));
   }
-  damage_index (fixture->db, "leads_event_email");
+  fl_test_damage_tree (fixture->db, "leads_event_email");
 
   {
     g_auto(Run) run = { 0 };
@@ -462,7 +429,7 @@ test_damaged_table (Fixture *fixture, gconstpointer data)
   gboolean found = FALSE;
 
   make_database (fixture->db, 400, fixture->dir);
-  damage_index (fixture->db, "leads");
+  fl_test_damage_tree (fixture->db, "leads");
 
   counts = fl_doctor_recover (fixture->db, out, &error);
   g_assert_no_error (error);
@@ -584,7 +551,7 @@ test_backup_verify_refuses (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run.status, ==, EX_OK);
     g_assert_nonnull (strstr (run.out, "300 leads, 1 event"));
   }
-  damage_index (dest, "leads_event_email");
+  fl_test_damage_tree (dest, "leads_event_email");
   {
     g_auto(Run) run = { 0 };
     run_cli (fixture->db, &run, NULL, "backup", "--verify", dest, NULL);

@@ -19,6 +19,8 @@ GtkWidget       *_fl_window_get_page            (FlWindow   *self,
 GtkLabel        *_fl_window_get_lead_count      (FlWindow   *self);
 GtkLabel        *_fl_window_get_command         (FlWindow   *self);
 AdwStatusPage   *_fl_window_get_error_page      (FlWindow   *self);
+gboolean         _fl_window_get_damaged         (FlWindow   *self);
+GtkLabel        *_fl_window_get_damaged_command (FlWindow   *self);
 FlLeadPage      *_fl_window_get_lead_page       (FlWindow   *self);
 FlThanksPage    *_fl_window_get_thanks_page     (FlWindow   *self);
 FlScanPage      *_fl_window_get_scan_page       (FlWindow   *self);

@@ -313,3 +313,74 @@ fl_backup_rolling (const char *db_path, const char *folder, guint keep, GError *
     }
   return g_steal_pointer (&path);
 }
+
+typedef struct
+{
+  char  *db_path;
+  char  *folder;
+  guint  keep;
+} RollingData;
+
+static void
+rolling_data_free (RollingData *data)
+{
+  g_free (data->db_path);
+  g_free (data->folder);
+  g_free (data);
+}
+
+static void
+rolling_thread (GTask *task, gpointer source_object, gpointer task_data,
+                GCancellable *cancellable)
+{
+  RollingData *data = task_data;
+  GError *error = NULL;
+  char *path;
+
+  if ((path = fl_backup_rolling (data->db_path, data->folder, data->keep, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, path, g_free);
+}
+
+/**
+ * fl_backup_rolling_async:
+ *
+ * fl_backup_rolling() on a worker thread, never in the way of a capture.
+ */
+void
+fl_backup_rolling_async (const char *db_path, const char *folder, guint keep,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  RollingData *data = g_new0 (RollingData, 1);
+
+  g_return_if_fail (db_path != NULL && folder != NULL && keep > 0);
+
+  data->db_path = g_strdup (db_path);
+  data->folder = g_strdup (folder);
+  data->keep = keep;
+  g_task_set_source_tag (task, fl_backup_rolling_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) rolling_data_free);
+  g_task_run_in_thread (task, rolling_thread);
+}
+
+char *
+fl_backup_rolling_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * fl_backup_default_folder:
+ *
+ * Returns: where rolling backups go when no folder is set:
+ *   `$XDG_DATA_HOME/fairlead/backups`
+ */
+char *
+fl_backup_default_folder (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "fairlead", "backups", NULL);
+}

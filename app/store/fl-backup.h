@@ -27,4 +27,14 @@ char    *fl_backup_rolling (const char    *db_path,
                             guint          keep,
                             GError       **error);
 
+void     fl_backup_rolling_async  (const char          *db_path,
+                                   const char          *folder,
+                                   guint                keep,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+char    *fl_backup_rolling_finish (GAsyncResult        *result,
+                                   GError             **error);
+char    *fl_backup_default_folder (void);
+
 G_END_DECLS

@@ -582,3 +582,59 @@ fl_doctor_recover (const char *path, const char *out_path, GError **error)
   sqlite3_exec (out, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   return g_steal_pointer (&counts);
 }
+
+typedef struct
+{
+  char     *path;
+  gboolean  quick;
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+check_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  CheckData *data = task_data;
+  FlDoctorReport *report;
+  GError *error = NULL;
+
+  if ((report = fl_doctor_check (data->path, data->quick, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) fl_doctor_report_free);
+}
+
+/**
+ * fl_doctor_check_async:
+ *
+ * fl_doctor_check() on a worker thread with a connection of its own; the
+ * kiosk goes on capturing meanwhile.
+ */
+void
+fl_doctor_check_async (const char *path, gboolean quick, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  CheckData *data = g_new0 (CheckData, 1);
+
+  g_return_if_fail (path != NULL);
+
+  data->path = g_strdup (path);
+  data->quick = quick;
+  g_task_set_source_tag (task, fl_doctor_check_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, check_thread);
+}
+
+FlDoctorReport *
+fl_doctor_check_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -26,6 +26,13 @@ void            fl_doctor_report_free (FlDoctorReport *report);
 FlDoctorReport *fl_doctor_check       (const char     *path,
                                        gboolean        quick,
                                        GError        **error);
+void            fl_doctor_check_async (const char     *path,
+                                       gboolean        quick,
+                                       GCancellable   *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer        user_data);
+FlDoctorReport *fl_doctor_check_finish (GAsyncResult  *result,
+                                       GError        **error);
 GArray         *fl_doctor_recover     (const char     *path,
                                        const char     *out_path,
                                        GError        **error);

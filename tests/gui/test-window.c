@@ -141,6 +141,62 @@ test_event (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (fixture->app))), ==, 1);
 }
 
+static gint64
+count_leads_readable (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM leads NOT INDEXED", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The background check finds a damaged index page: the kiosk shows how to
+ * recover instead of the scan page, and refuses to capture. */
+static void
+test_damaged (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  FlWindow *window;
+
+  create_event (path, TRUE, 300);
+  fl_test_damage_tree (path, "leads_event_created");
+  /* Deleting expired leads at start walks the damaged index. */
+  g_test_expect_message ("fl-application", G_LOG_LEVEL_WARNING,
+                         "Cannot apply the retention period: The database is damaged*");
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  g_test_assert_expected_messages ();
+  wait_until_mapped (_fl_window_get_page (window, "damaged"));
+  /* The crossfade from the scan page ends. */
+  for (gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+       gtk_widget_get_mapped (_fl_window_get_page (window, "scan")) &&
+       g_get_monotonic_time () < deadline;)
+    settle ();
+
+  g_assert_true (_fl_window_get_damaged (window));
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_window_get_damaged_command (window)),
+                            "doctor --recover"));
+  g_assert_false (gtk_widget_get_mapped (_fl_window_get_page (window, "scan")));
+
+  /* A badge scanned now is not written into the damaged file. */
+  fl_window_capture (window, "MECARD:N:Beispiel,Ben;EMAIL:ben@example.com;;", FL_SOURCE_BADGE);
+  settle ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
+  g_assert_cmpint (count_leads_readable (path), ==, 300);
+  /* Nor does anything lead away from the page. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.manual-entry", NULL);
+  settle ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
+}
+
 static void
 test_no_event (Fixture *fixture, gconstpointer data)
 {
@@ -400,6 +456,7 @@ main (int argc, char *argv[])
   ADD ("/gui/window/demo", test_demo, NULL);
   ADD ("/gui/window/window-state", test_window_state, NULL);
   ADD ("/gui/window/actions", test_actions, NULL);
+  ADD ("/gui/window/damaged", test_damaged, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/gui/window/error/%s", error_cases[i].name);
