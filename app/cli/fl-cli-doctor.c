@@ -81,10 +81,14 @@ fl_cli_doctor (FlCli *cli, int argc, char **argv)
             printf ("  %-16s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "\n", count->table,
                     count->recovered, count->total);
           else
-            /* TRANSLATORS: a table's recovered row count when the damaged file cannot
-             * tell how many rows it had */
-            printf (_("  %-16s %" G_GINT64_FORMAT " (of an unknown number)\n"), count->table,
-                    count->recovered);
+            {
+              g_autofree char *recovered_text =
+                g_strdup_printf ("%" G_GINT64_FORMAT, count->recovered);
+
+              /* TRANSLATORS: a table and its recovered rows, when the damaged file
+               * cannot tell how many rows it had */
+              printf (_("  %-16s %s (of an unknown number)\n"), count->table, recovered_text);
+            }
         }
       return EX_OK;
     }
@@ -145,12 +149,16 @@ fl_cli_backup (FlCli *cli, int argc, char **argv)
       if (!fl_backup_create (path, argv[1], &info, &error))
         return fl_cli_fail_error (fl_cli_exit_code (error), error);
     }
-  printf (g_dngettext (GETTEXT_PACKAGE, "%s: Fairlead database version %d, %" G_GINT64_FORMAT
-                       " lead", "%s: Fairlead database version %d, %" G_GINT64_FORMAT " leads",
-                       (gulong) info.n_leads),
-          argv[1], info.schema_version, info.n_leads);
-  printf (g_dngettext (GETTEXT_PACKAGE, ", %" G_GINT64_FORMAT " event\n",
-                       ", %" G_GINT64_FORMAT " events\n", (gulong) info.n_events),
-          info.n_events);
+  {
+    g_autofree char *leads = g_strdup_printf ("%" G_GINT64_FORMAT, info.n_leads);
+    g_autofree char *events = g_strdup_printf ("%" G_GINT64_FORMAT, info.n_events);
+
+    printf (g_dngettext (GETTEXT_PACKAGE, "%s: Fairlead database version %d, %s lead",
+                         "%s: Fairlead database version %d, %s leads", (gulong) info.n_leads),
+            argv[1], info.schema_version, leads);
+    printf (g_dngettext (GETTEXT_PACKAGE, ", %s event\n", ", %s events\n",
+                         (gulong) info.n_events),
+            events);
+  }
   return EX_OK;
 }

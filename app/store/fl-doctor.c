@@ -400,6 +400,16 @@ skip_damage (sqlite3_stmt *scan, gint64 after, gint64 *resume)
   return TRUE;
 }
 
+/* Appends @name as an SQL identifier, quoted ("%w" doubles any quote). */
+static void
+append_identifier (GString *sql, const char *name)
+{
+  char *quoted = sqlite3_mprintf ("\"%w\"", name);
+
+  g_string_append (sql, quoted);
+  sqlite3_free (quoted);
+}
+
 static gboolean
 recover_table (sqlite3 *source, const char *path, sqlite3 *out, const char *table,
                FlDoctorTableCount *count, GError **error)
@@ -409,7 +419,7 @@ recover_table (sqlite3 *source, const char *path, sqlite3 *out, const char *tabl
   g_autoptr(GPtrArray) columns = g_ptr_array_new ();
   g_autoptr(GString) select = g_string_new ("SELECT rowid");
   g_autoptr(GString) insert = g_string_new (NULL);
-  g_autofree char *count_sql = NULL;
+  char *count_sql = NULL;
   sqlite3_stmt *scan = NULL, *put = NULL, *stmt = NULL;
   gint64 after = G_MININT64;
   gboolean ok = TRUE;
@@ -424,15 +434,21 @@ recover_table (sqlite3 *source, const char *path, sqlite3 *out, const char *tabl
 
   /* NOT INDEXED: the rows are read from the table's own tree in rowid
    * order, never through an index that may be the damaged part. */
-  g_string_append_printf (insert, "INSERT OR %s INTO \"%s\" (",
-                          strcmp (table, "meta") == 0 ? "REPLACE" : "IGNORE", table);
+  g_string_append_printf (insert, "INSERT OR %s INTO ",
+                          strcmp (table, "meta") == 0 ? "REPLACE" : "IGNORE");
+  append_identifier (insert, table);
+  g_string_append (insert, " (");
   for (guint i = 0; i < columns->len; i++)
     {
-      g_string_append_printf (select, ", \"%s\"", (const char *) g_ptr_array_index (columns, i));
-      g_string_append_printf (insert, "%s\"%s\"", i ? ", " : "",
-                              (const char *) g_ptr_array_index (columns, i));
+      g_string_append (select, ", ");
+      append_identifier (select, g_ptr_array_index (columns, i));
+      if (i > 0)
+        g_string_append (insert, ", ");
+      append_identifier (insert, g_ptr_array_index (columns, i));
     }
-  g_string_append_printf (select, " FROM \"%s\" NOT INDEXED WHERE rowid > ? ORDER BY rowid", table);
+  g_string_append (select, " FROM ");
+  append_identifier (select, table);
+  g_string_append (select, " NOT INDEXED WHERE rowid > ? ORDER BY rowid");
   g_string_append (insert, ") VALUES (");
   for (guint i = 0; i < columns->len; i++)
     g_string_append (insert, i ? ", ?" : "?");
@@ -488,11 +504,12 @@ recover_table (sqlite3 *source, const char *path, sqlite3 *out, const char *tabl
   sqlite3_finalize (put);
 
   /* The count as the damaged file gives it, from the table's tree too. */
-  count_sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" NOT INDEXED", table);
+  count_sql = sqlite3_mprintf ("SELECT count(*) FROM \"%w\" NOT INDEXED", table);
   if (sqlite3_prepare_v2 (source, count_sql, -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     count->total = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
+  sqlite3_free (count_sql);
   return ok;
 }
 
