@@ -27,6 +27,8 @@ FlScanPage      *_fl_window_get_scan_page       (FlWindow   *self);
 FlWedgeDetector *_fl_window_get_wedge           (FlWindow   *self);
 void             _fl_window_set_idle_timeout_ms (FlWindow   *self,
                                                  guint       timeout_ms);
+void             _fl_window_set_backup_interval_ms (FlWindow *self,
+                                                 guint       interval_ms);
 AdwToast        *_fl_window_get_toast           (FlWindow   *self);
 GtkLabel        *_fl_window_get_staff_label     (FlWindow   *self);
 GtkLabel        *_fl_window_get_upload_label    (FlWindow   *self);

@@ -63,6 +63,7 @@ struct _FlWindow
   gboolean              backing_up;
   gint64                last_backup;      /* monotonic µs, 0 for none yet */
   guint                 backup_timer_id;
+  guint                 backup_ms;        /* tests: the interval in ms, 0 for the settings */
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -732,10 +733,12 @@ start_health_check (FlWindow *self)
 }
 
 static guint
-backup_minutes (FlWindow *self)
+backup_interval_ms (FlWindow *self)
 {
-  return self->settings != NULL ? g_settings_get_uint (self->settings, "backup-interval")
-                                : DEFAULT_BACKUP_MINUTES;
+  if (self->backup_ms > 0)
+    return self->backup_ms;
+  return 60 * 1000 * (self->settings != NULL ? g_settings_get_uint (self->settings, "backup-interval")
+                                             : DEFAULT_BACKUP_MINUTES);
 }
 
 static void
@@ -789,8 +792,7 @@ start_backup (FlWindow *self)
 static void
 backup_if_due (FlWindow *self)
 {
-  if (g_get_monotonic_time () - self->last_backup >=
-      (gint64) backup_minutes (self) * 60 * G_USEC_PER_SEC)
+  if (g_get_monotonic_time () - self->last_backup >= (gint64) backup_interval_ms (self) * 1000)
     start_backup (self);
 }
 
@@ -810,7 +812,7 @@ start_health (FlWindow *self)
   self->health_cancellable = g_cancellable_new ();
   self->checking = self->backing_up = self->damaged = FALSE;
   self->last_backup = g_get_monotonic_time ();
-  self->backup_timer_id = g_timeout_add_seconds (backup_minutes (self) * 60, backup_timer_cb, self);
+  self->backup_timer_id = g_timeout_add (backup_interval_ms (self), backup_timer_cb, self);
   start_health_check (self);
 }
 
@@ -1859,6 +1861,14 @@ _fl_window_set_idle_timeout_ms (FlWindow *self, guint timeout_ms)
 {
   self->idle_ms = timeout_ms;
   restart_idle (self);
+}
+
+void
+_fl_window_set_backup_interval_ms (FlWindow *self, guint interval_ms)
+{
+  self->backup_ms = interval_ms;
+  g_clear_handle_id (&self->backup_timer_id, g_source_remove);
+  self->backup_timer_id = g_timeout_add (backup_interval_ms (self), backup_timer_cb, self);
 }
 
 AdwToast *

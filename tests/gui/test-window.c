@@ -14,6 +14,7 @@
 
 #include "fl-application.h"
 #include "fl-window-private.h"
+#include "store/fl-backup.h"
 
 typedef struct
 {
@@ -195,6 +196,79 @@ test_damaged (Fixture *fixture, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.manual-entry", NULL);
   settle ();
   g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
+}
+
+static guint
+count_backups (const char *folder, char **newest)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "fairlead-") && g_str_has_suffix (name, ".db"))
+      {
+        if (newest != NULL && (*newest == NULL || strcmp (name, *newest) > 0))
+          {
+            g_free (*newest);
+            *newest = g_strdup (name);
+          }
+        n++;
+      }
+  return n;
+}
+
+/* The kiosk backs its database up by itself into the configured folder,
+ * keeps the newest few, and captures meanwhile as ever. */
+static void
+test_rolling_backup (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autofree char *folder = tmp_path (fixture, "stick");
+  g_autofree char *newest = NULL;
+  g_autofree char *newest_path = NULL;
+  GSettings *settings = fl_application_get_settings (fixture->app);
+  g_autoptr(GError) error = NULL;
+  FlBackupInfo info = { 0 };
+  FlWindow *window;
+  gint64 deadline;
+
+  g_settings_set_string (settings, "backup-folder", folder);
+  g_settings_set_uint (settings, "backup-keep", 2);
+  create_event (path, TRUE, 5);
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "scan"));
+  _fl_window_set_backup_interval_ms (window, 300);
+
+  fl_window_capture (window, "MECARD:N:Beispiel,Ben;EMAIL:ben@example.com;;", FL_SOURCE_BADGE);
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "lead");
+
+  /* Backups are named by the second: wait for three of them. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (guint seen = 0; g_get_monotonic_time () < deadline;)
+    {
+      g_autofree char *name = NULL;
+
+      settle ();
+      count_backups (folder, &name);
+      if (name != NULL && g_strcmp0 (name, newest) != 0)
+        {
+          g_free (newest);
+          newest = g_steal_pointer (&name);
+          if (++seen == 3)
+            break;
+        }
+    }
+  g_settings_reset (settings, "backup-folder");
+  g_settings_reset (settings, "backup-keep");
+  g_assert_nonnull (newest);
+  g_assert_cmpuint (count_backups (folder, NULL), ==, 2);
+
+  newest_path = g_build_filename (folder, newest, NULL);
+  g_assert_true (fl_backup_verify (newest_path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.n_leads, ==, 6);
+  g_assert_false (_fl_window_get_damaged (window));
 }
 
 static void
@@ -457,6 +531,7 @@ main (int argc, char *argv[])
   ADD ("/gui/window/window-state", test_window_state, NULL);
   ADD ("/gui/window/actions", test_actions, NULL);
   ADD ("/gui/window/damaged", test_damaged, NULL);
+  ADD ("/gui/window/rolling-backup", test_rolling_backup, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/gui/window/error/%s", error_cases[i].name);
