@@ -246,7 +246,8 @@ test_disk_full (Fixture *fixture, gconstpointer data)
              NULL);
     g_assert_cmpint (run.status, ==, EX_IOERR);
     g_assert_cmpstr (run.out, ==, "");
-    g_assert_nonnull (strstr (run.err, "The disk is full — free space and try again"));
+    g_assert_cmpstr (run.err, ==, "fairlead-cli: The disk is full — free space and try again; "
+                                  "nothing was saved\n");
   }
 
   /* The database as it is on the full disk, read elsewhere. */
@@ -356,7 +357,10 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
   g_autofree char *out = g_build_filename (fixture->dir, "recovered.db", NULL);
   g_autoptr(FlStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *expected = NULL;
   FlLeadQuery query = { 0 };
+  guint n_saved = 0;
 
   make_database (fixture->db, 300, fixture->dir);
   {
@@ -366,6 +370,26 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
     g_assert_nonnull (strstr (run.out, "is sound"));
   }
   fl_test_damage_tree (fixture->db, "leads_event_email");
+
+  /* An import that runs into the damage stops there, once. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *leads = make_leads (0, 300, 40);
+    g_autofree char *leads_path = g_build_filename (fixture->dir, "more.jsonl", NULL);
+
+    g_assert_true (g_file_set_contents (leads_path, leads, -1, NULL));
+    run_cli (fixture->db, &run, NULL, "leads", "import", leads_path, NULL);
+    g_assert_cmpint (run.status, ==, EX_DATAERR);
+    g_assert_true (g_str_has_prefix (run.err, "fairlead-cli: The database is damaged"));
+    g_assert_nonnull (strstr (run.err, "doctor --recover"));
+    g_assert_nonnull (strstr (run.err, " was saved\n"));
+    lines = g_strsplit (run.err, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 2);
+    /* The leads before the damage were saved, each on its own line. */
+    for (const char *c = run.out; *c != '\0'; c++)
+      n_saved += *c == '\n';
+    g_assert_cmpuint (n_saved, <, 300);
+  }
 
   {
     g_auto(Run) run = { 0 };
@@ -390,7 +414,8 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
     g_auto(Run) run = { 0 };
     run_cli (fixture->db, &run, NULL, "doctor", "--recover", out, NULL);
     g_assert_cmpint (run.status, ==, EX_OK);
-    g_assert_nonnull (strstr (run.out, "leads            300/300\n"));
+    expected = g_strdup_printf ("leads            %u/%u\n", 300 + n_saved, 300 + n_saved);
+    g_assert_nonnull (strstr (run.out, expected));
     g_assert_nonnull (strstr (run.out, "events           1/1\n"));
   }
   {
@@ -408,14 +433,14 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
 
   store = fl_store_open (out, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads"), ==, 300);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads"), ==, 300 + n_saved);
   g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads WHERE email = "
-                                             "'anna123@example.com'"), ==, 1);
-  query.search = "Anna123";
+                                             "'anna299@example.com'"), ==, 1);
+  query.search = "Anna299";
   g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, 1);
   g_assert_no_error (error);
   query.search = "Fjord";
-  g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, 300);
+  g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, 300 + n_saved);
   g_assert_no_error (error);
 }
 

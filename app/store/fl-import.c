@@ -19,7 +19,7 @@ typedef struct
   FlImportErrorFunc  error_func;
   gpointer           user_data;
   gssize             n_imported;
-  GError            *stop;       /* a full or failing disk: nothing more can be saved */
+  GError            *stop;       /* a full or failing disk, or damage: nothing more can be saved */
 } Import;
 
 /* A long import checkpoints the WAL itself every so many leads, so that the
@@ -46,9 +46,11 @@ import_node (Import *import, JsonNode *node, const char *where)
 
   if (lead == NULL || !fl_store_save_lead (import->store, lead, "import", &error))
     {
-      /* Every lead after this one would fail the same way; going on would
-       * only bury the one message that matters under thousands. */
-      if (fl_store_error_is_disk (error))
+      /* Every lead after this one would fail the same way, and writing on
+       * into a damaged file spreads the damage; going on would also bury
+       * the one message that matters under thousands. */
+      if (fl_store_error_is_disk (error) ||
+          g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_DAMAGED))
         import->stop = g_steal_pointer (&error);
       else
         report (import, where, error);
@@ -112,8 +114,8 @@ stop_import (Import *import, gboolean lines, guint n_before, GError **error)
  * Reads a JSON array of leads, or JSON Lines (one lead a line), and saves
  * each lead in its own transaction.
  *
- * The import stops at the first lead that a full or failing disk keeps
- * from being saved (fl_store_error_is_disk()), with that error in @error.
+ * The import stops at the first lead that a full or failing disk or a
+ * damaged database keeps from being saved, with that error in @error.
  *
  * Returns: the number of leads imported, or -1 when the input could not be
  *   read at all or the disk stopped the import
