@@ -177,7 +177,8 @@ static gint64
 count_lead (FlStore *store, const char *uuid)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = fl_store_prepare (store, "SELECT count(*) FROM leads WHERE uuid = ?", &error);
+  sqlite3_stmt *stmt =
+    fl_store_prepare (store, "SELECT count(*) FROM leads WHERE uuid = ?", &error);
   gint64 n;
 
   g_assert_no_error (error);
@@ -395,8 +396,8 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
     g_auto(Run) run = { 0 };
     run_cli (fixture->db, &run, NULL, "doctor", NULL);
     g_assert_cmpint (run.status, ==, EX_DATAERR);
-    g_assert_nonnull (strstr (run.out, "The index “leads_event_email” of the table “leads” is "
-                                       "damaged"));
+    g_assert_nonnull (strstr (run.out,
+                              "The index “leads_event_email” of the table “leads” is damaged"));
     g_assert_nonnull (strstr (run.out, "What SQLite found:\n  "));
     g_assert_nonnull (strstr (run.err, "doctor --recover"));
   }
@@ -582,6 +583,13 @@ test_backup_verify_refuses (Fixture *fixture, gconstpointer data)
     run_cli (fixture->db, &run, NULL, "backup", "--verify", dest, NULL);
     g_assert_cmpint (run.status, ==, EX_DATAERR);
     g_assert_nonnull (strstr (run.err, "leads_event_email"));
+  }
+
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "backup", "--verify", other, NULL);
+    g_assert_cmpint (run.status, ==, EX_NOINPUT);
+    g_assert_nonnull (strstr (run.err, "There is no database"));
   }
 
   g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);

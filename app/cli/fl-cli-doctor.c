@@ -104,8 +104,9 @@ fl_cli_doctor (FlCli *cli, int argc, char **argv)
   printf (_("“%s” is damaged.\n"), path);
   print_report (report);
   fflush (stdout);
-  return fl_cli_fail (EX_DATAERR, _("Run “fairlead-cli doctor --recover NEW.db” to save what can "
-                                    "still be read, then use NEW.db"));
+  return fl_cli_fail (EX_DATAERR, "%s",
+                      _("Run “fairlead-cli doctor --recover NEW.db” to save what can still be "
+                        "read, then use NEW.db"));
 }
 
 int

@@ -124,8 +124,8 @@ fl_backup_create (const char *db_path, const char *dest_path, FlBackupInfo *info
 
   if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("There is no database “%s”"),
-                   db_path);
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND,
+                   _("There is no database “%s”"), db_path);
       return FALSE;
     }
   if (sqlite3_open_v2 (db_path, &source, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
@@ -232,8 +232,8 @@ fl_backup_verify (const char *path, FlBackupInfo *info, GError **error)
       g_ptr_array_add (report->damaged, NULL);
       what = g_strjoinv (" ", (char **) report->damaged->pdata);
 
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_DAMAGED, _("“%s” is damaged. %s"), path,
-                   what);
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_DAMAGED, _("“%s” is damaged. %s"),
+                   path, what);
       return FALSE;
     }
 

@@ -43,8 +43,8 @@ open_source (const char *path, GError **error)
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("There is no database “%s”"),
-                   path);
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND,
+                   _("There is no database “%s”"), path);
       return NULL;
     }
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
@@ -565,8 +565,9 @@ fl_doctor_recover (const char *path, const char *out_path, GError **error)
     ok = FALSE;
   /* Every ordinary table of the current schema; virtual tables and their
    * shadow tables are built anew below. */
-  if (ok && sqlite3_prepare_v2 (out, "SELECT name FROM pragma_table_list WHERE schema = 'main' "
-                                     "AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  if (ok && sqlite3_prepare_v2 (out,
+                                "SELECT name FROM pragma_table_list WHERE schema = 'main' "
+                                "AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
                                 -1, &tables, NULL) != SQLITE_OK)
     ok = fl_store_set_error (store, error);
   while (ok && sqlite3_step (tables) == SQLITE_ROW)
@@ -576,8 +577,9 @@ fl_doctor_recover (const char *path, const char *out_path, GError **error)
       gboolean present = FALSE;
       sqlite3_stmt *stmt = NULL;
 
-      if (sqlite3_prepare_v2 (source, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
-                              -1, &stmt, NULL) == SQLITE_OK)
+      if (sqlite3_prepare_v2 (source,
+                              "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1,
+                              &stmt, NULL) == SQLITE_OK)
         {
           sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
           present = sqlite3_step (stmt) == SQLITE_ROW;
