@@ -445,6 +445,43 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Only a full check clears what a full check found: a quick check does not
+ * compare indexes with their tables. */
+static void
+test_damage_mark (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *mark_path = g_strconcat (fixture->db, ".damaged", NULL);
+  g_autoptr(FlDoctorReport) quick = NULL;
+  g_autoptr(FlDoctorReport) full = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mark = NULL;
+
+  make_database (fixture->db, 10, fixture->dir);
+  g_assert_true (g_file_set_contents (mark_path, "wrong # of entries in index x\n", -1, NULL));
+
+  quick = fl_doctor_check (fixture->db, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (quick->sound);
+  mark = fl_doctor_get_mark (fixture->db);
+  g_assert_cmpstr (mark, ==, mark_path);
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "leads", "list", NULL);
+    g_assert_cmpint (run.status, ==, EX_DATAERR);
+    g_assert_nonnull (strstr (run.err, "was found damaged"));
+  }
+
+  full = fl_doctor_check (fixture->db, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (full->sound);
+  g_assert_null (fl_doctor_get_mark (fixture->db));
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "leads", "list", NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+  }
+}
+
 /* A damaged table page costs the rows on it, not the rows after it. */
 static void
 test_damaged_table (Fixture *fixture, gconstpointer data)
@@ -642,6 +679,8 @@ main (int argc, char **argv)
               fixture_tear_down);
 
   g_test_add ("/disk/damaged-index", Fixture, NULL, fixture_set_up, test_damaged_index,
+              fixture_tear_down);
+  g_test_add ("/disk/damage-mark", Fixture, NULL, fixture_set_up, test_damage_mark,
               fixture_tear_down);
   g_test_add ("/disk/damaged-table", Fixture, NULL, fixture_set_up, test_damaged_table,
               fixture_tear_down);

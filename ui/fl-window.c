@@ -680,21 +680,17 @@ thanks_finished_cb (FlThanksPage *page, gpointer user_data)
 #define DEFAULT_BACKUP_KEEP    6
 
 static void
-show_damaged (FlWindow *self, const FlDoctorReport *report)
+show_damaged (FlWindow *self, const char *detail)
 {
   g_autofree char *path = g_shell_quote (self->database_path);
   g_autofree char *recovered = g_strdup_printf ("%s-recovered.db", self->database_path);
   g_autofree char *recovered_quoted = g_shell_quote (recovered);
   g_autofree char *command = g_strdup_printf ("fairlead-cli --db %s doctor --recover %s", path,
                                               recovered_quoted);
-  g_autoptr(GString) detail = g_string_new (NULL);
 
-  for (guint i = 0; i < report->damaged->len; i++)
-    g_string_append_printf (detail, "%s%s", i ? "\n" : "",
-                            (const char *) g_ptr_array_index (report->damaged, i));
   self->damaged = TRUE;
   gtk_label_set_label (self->damaged_command_label, command);
-  gtk_label_set_label (self->damaged_detail_label, detail->str);
+  gtk_label_set_label (self->damaged_detail_label, detail);
   update_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "damaged");
 }
@@ -715,17 +711,33 @@ health_checked_cb (GObject *object, GAsyncResult *res, gpointer user_data)
     g_warning ("Cannot check the database: %s", error->message);
   else if (!report->sound)
     {
+      g_autofree char *detail = NULL;
+
       for (guint i = 0; i < report->raw->len; i++)
         g_message ("Database damaged: %s", (const char *) g_ptr_array_index (report->raw, i));
-      show_damaged (self, report);
+      g_ptr_array_add (report->damaged, NULL);
+      detail = g_strjoinv ("\n", (char **) report->damaged->pdata);
+      show_damaged (self, detail);
     }
 }
 
 static void
 start_health_check (FlWindow *self)
 {
+  g_autofree char *mark = NULL;
+
   if (self->database_path == NULL || self->checking || self->damaged)
     return;
+  /* “fairlead-cli doctor” found damage that a quick check may not see
+   * (an index that disagrees with its table). */
+  if ((mark = fl_doctor_get_mark (self->database_path)) != NULL)
+    {
+      g_autofree char *contents = NULL;
+
+      g_file_get_contents (mark, &contents, NULL, NULL);
+      show_damaged (self, contents != NULL ? g_strstrip (contents) : "");
+      return;
+    }
   self->checking = TRUE;
   /* quick_check: about 0.5 s at 100,000 leads, on its own connection. */
   fl_doctor_check_async (self->database_path, TRUE, self->health_cancellable, health_checked_cb,

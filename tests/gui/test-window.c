@@ -198,6 +198,25 @@ test_damaged (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
 }
 
+/* Damage that “fairlead-cli doctor” found and a quick check cannot see
+ * (its note beside the file) keeps the kiosk from capturing too. */
+static void
+test_damage_mark (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autofree char *mark = tmp_path (fixture, "fairlead.db.damaged");
+  FlWindow *window;
+
+  create_event (path, TRUE, 2);
+  g_assert_true (g_file_set_contents (mark, "wrong # of entries in index leads_event_email\n", -1,
+                                      NULL));
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "damaged"));
+  g_assert_true (_fl_window_get_damaged (window));
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_window_get_damaged_command (window)),
+                            "doctor --recover"));
+}
+
 static guint
 count_backups (const char *folder, char **newest)
 {
@@ -532,6 +551,7 @@ main (int argc, char *argv[])
   ADD ("/gui/window/actions", test_actions, NULL);
   ADD ("/gui/window/damaged", test_damaged, NULL);
   ADD ("/gui/window/rolling-backup", test_rolling_backup, NULL);
+  ADD ("/gui/window/damage-mark", test_damage_mark, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/gui/window/error/%s", error_cases[i].name);
