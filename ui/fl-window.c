@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "fl-application.h"
 #include "fl-lead-page.h"
@@ -683,7 +684,10 @@ static void
 show_damaged (FlWindow *self, const char *detail)
 {
   g_autofree char *path = g_shell_quote (self->database_path);
-  g_autofree char *recovered = g_strdup_printf ("%s-recovered.db", self->database_path);
+  g_autofree char *stem = g_str_has_suffix (self->database_path, ".db")
+                           ? g_strndup (self->database_path, strlen (self->database_path) - 3)
+                           : g_strdup (self->database_path);
+  g_autofree char *recovered = g_strdup_printf ("%s-recovered.db", stem);
   g_autofree char *recovered_quoted = g_shell_quote (recovered);
   g_autofree char *command = g_strdup_printf ("fairlead-cli --db %s doctor --recover %s", path,
                                               recovered_quoted);
