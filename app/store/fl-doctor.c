@@ -379,9 +379,12 @@ skip_damage (sqlite3_stmt *scan, gint64 after, gint64 *resume)
 {
   gint64 step = 1, bad, good;
 
+  if (after == G_MAXINT64)
+    return FALSE;
+
   while (!probe (scan, after + step))
     {
-      if (step >= MAX_PROBE_STEP)
+      if (step >= MAX_PROBE_STEP || step > (G_MAXINT64 - after) / 2)
         return FALSE;
       step *= 2;
     }
