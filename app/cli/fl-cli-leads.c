@@ -68,6 +68,8 @@ leads_import (FlCli *cli, int argc, char **argv)
     return cli->store_exit_code;
 
   n = fl_import_leads (store, input, argv[1], imported_cb, import_error_cb, &n_failed, &error);
+  if (n < 0 && error->domain == FL_STORE_ERROR)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
   if (n < 0)
     return fl_cli_fail_error (EX_DATAERR, error);
   if (n_failed > 0)

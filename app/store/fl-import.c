@@ -11,6 +11,7 @@
 
 #include "fl-import.h"
 #include "lead/fl-json.h"
+#include "fl-store-private.h"
 
 typedef struct
 {
@@ -20,7 +21,13 @@ typedef struct
   FlImportErrorFunc  error_func;
   gpointer           user_data;
   gssize             n_imported;
+  GError            *stop;       /* a full or failing disk, or damage: nothing more can be saved */
 } Import;
+
+/* A long import checkpoints the WAL itself every so many leads, so that the
+ * -wal file stays near the auto-checkpoint size even when the kiosk or
+ * another reader keeps the database open. */
+#define CHECKPOINT_EVERY 500
 
 static void
 report (Import *import, const char *where, const GError *error)
@@ -41,10 +48,20 @@ import_node (Import *import, JsonNode *node, const char *where)
 
   if (lead == NULL || !fl_store_save_lead (import->store, lead, "import", &error))
     {
-      report (import, where, error);
+      /* Every lead after this one would fail the same way, and writing on
+       * into a damaged file spreads the damage; going on would also bury
+       * the one message that matters under thousands. */
+      if (fl_store_error_is_disk (error) ||
+          g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_DAMAGED))
+        import->stop = g_steal_pointer (&error);
+      else
+        report (import, where, error);
       return;
     }
   import->n_imported++;
+  if (import->n_imported % CHECKPOINT_EVERY == 0)
+    sqlite3_exec (fl_store_get_db (import->store), "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
+                  NULL);
   if (import->lead_func != NULL)
     import->lead_func (lead, import->user_data);
 }
@@ -225,6 +242,24 @@ import_line (Import *import, const GString *line, gsize length, const FlJsonScan
   import_node (import, json_parser_get_root (parser), where);
 }
 
+/* Ends an import that a full or failing disk stopped; @n_before is the last
+ * line or element before the one that could not be saved. */
+static gssize
+stop_import (Import *import, gboolean lines, guint n_before, GError **error)
+{
+  if (n_before == 0)
+    g_set_error (error, FL_STORE_ERROR, import->stop->code, _("%s; nothing was saved"),
+                 import->stop->message);
+  else if (lines)
+    g_set_error (error, FL_STORE_ERROR, import->stop->code,
+                 _("%s; nothing after line %u was saved"), import->stop->message, n_before);
+  else
+    g_set_error (error, FL_STORE_ERROR, import->stop->code,
+                 _("%s; nothing after element %u was saved"), import->stop->message, n_before);
+  g_clear_error (&import->stop);
+  return -1;
+}
+
 static gssize
 import_array (Import *import, LineReader *reader, guint first_line, GError **error)
 {
@@ -280,6 +315,47 @@ import_array (Import *import, LineReader *reader, guint first_line, GError **err
     {
       g_autofree char *where = g_strdup_printf (_("%s: element %u"), import->name, i + 1);
       import_node (import, json_array_get_element (array, i), where);
+      if (import->stop != NULL)
+        return stop_import (import, FALSE, i, error);
+    }
+  return import->n_imported;
+}
+
+/* Imports JSON Lines, one lead a line, from line @line_number + 1 on. */
+static gssize
+import_lines (Import *import, LineReader *reader, guint line_number, GError **error)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  for (;;)
+    {
+      FlJsonScan scan;
+      gsize length;
+      const char *p;
+
+      if (!read_line (reader, line, FL_LIMIT_LEAD_LINE, &scan, &length, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", import->name,
+                           line_number + 1, local_error->message);
+              return -1;
+            }
+          break;
+        }
+      line_number++;
+
+      for (p = line->str; p < line->str + line->len && g_ascii_isspace (*p); p++)
+        ;
+      if (p == line->str + line->len && length == line->len)
+        continue;
+      {
+        g_autofree char *where = g_strdup_printf ("%s:%u", import->name, line_number);
+        import_line (import, line, length, &scan, where);
+      }
+      if (import->stop != NULL)
+        return stop_import (import, TRUE, line_number - 1, error);
     }
   return import->n_imported;
 }
@@ -294,8 +370,11 @@ import_array (Import *import, LineReader *reader, guint first_line, GError **err
  * is reported and skipped without being held in memory. A JSON array is
  * parsed whole and may be at most %FL_LIMIT_LEADS_ARRAY_FILE bytes.
  *
+ * The import stops at the first lead that a full or failing disk or a
+ * damaged database keeps from being saved, with that error in @error.
+ *
  * Returns: the number of leads imported, or -1 when the input could not be
- *   read at all
+ *   read at all or the disk stopped the import
  */
 gssize
 fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImportLeadFunc lead_func,
@@ -304,7 +383,6 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
   Import import = { store, name, lead_func, error_func, user_data, 0 };
   g_autofree char *buffer = g_malloc (READ_SIZE);
   LineReader reader = { input, buffer, 0, 0, FALSE, FALSE };
-  g_autoptr(GString) line = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
   guint line_number = 0;
   char first;
@@ -320,35 +398,14 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
       return -1;
     }
   if (first == '[')
-    return import_array (&import, &reader, line_number + 1, error);
-
-  for (;;)
     {
-      FlJsonScan scan;
-      gsize length;
-      const char *p;
-
-      if (!read_line (&reader, line, FL_LIMIT_LEAD_LINE, &scan, &length, &local_error))
-        {
-          if (local_error != NULL)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", name,
-                           line_number + 1, local_error->message);
-              return -1;
-            }
-          break;
-        }
-      line_number++;
-
-      for (p = line->str; p < line->str + line->len && g_ascii_isspace (*p); p++)
-        ;
-      if (p == line->str + line->len && length == line->len)
-        continue;
-      {
-        g_autofree char *where = g_strdup_printf ("%s:%u", name, line_number);
-        import_line (&import, line, length, &scan, where);
-      }
+      if (import_array (&import, &reader, line_number + 1, error) < 0)
+        return -1;
     }
+  else if (import_lines (&import, &reader, line_number, error) < 0)
+    return -1;
 
+  /* Leaves an empty -wal behind when no reader needs it. */
+  sqlite3_exec (fl_store_get_db (store), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
   return import.n_imported;
 }

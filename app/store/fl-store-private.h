@@ -53,5 +53,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define FL_STORE_APPLICATION_ID 0x464c4541
 
 const char   *_fl_store_migration          (int           from_version);
+gboolean      _fl_store_set_sqlite_error   (sqlite3      *db,
+                                            GError      **error);
 
 G_END_DECLS

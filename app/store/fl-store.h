@@ -22,11 +22,17 @@ typedef enum
   FL_STORE_ERROR_NOT_FOUND,   /* no such lead or event */
   FL_STORE_ERROR_NO_EVENT,    /* there is no active event */
   FL_STORE_ERROR_INVALID,     /* the data to store is not valid */
+  FL_STORE_ERROR_DISK_FULL,   /* SQLITE_FULL: no space left for the database */
+  FL_STORE_ERROR_IO,          /* SQLITE_IOERR*, SQLITE_CANTOPEN: the disk failed us */
+  FL_STORE_ERROR_DAMAGED,     /* SQLITE_CORRUPT: see fl_doctor_check() */
 } FlStoreError;
 
 /* Event setting (FlEvent.settings, boolean, default true): a lead goes to
  * no connector until the visitor's consent is recorded as given. */
 #define FL_SETTING_CONSENT_REQUIRED "consent_required"
+
+/* Bytes a -wal file is cut back to when it is reset (journal_size_limit). */
+#define FL_STORE_WAL_SIZE_LIMIT 4194304
 
 /* The schema version this build writes. */
 #define FL_STORE_SCHEMA_VERSION 4
@@ -72,6 +78,7 @@ typedef struct
 G_DECLARE_FINAL_TYPE (FlStore, fl_store, FL, STORE, GObject)
 
 GQuark        fl_store_error_quark         (void);
+gboolean      fl_store_error_is_disk       (const GError *error);
 char         *fl_store_default_path        (void);
 
 FlStore      *fl_store_open                (const char   *path,
