@@ -128,13 +128,41 @@ is_transient_category (const char *category)
                               g_str_equal (category, "SERVER_ERROR"));
 }
 
+/* The @index-th string of a context member: HubSpot gives each as a list
+ * of strings, a single string is taken too. */
+static const char *
+context_strings (JsonNode *node, guint index)
+{
+  JsonArray *array;
+  JsonNode *element;
+
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node))
+    return index == 0 && json_node_get_value_type (node) == G_TYPE_STRING
+             ? json_node_get_string (node)
+             : NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+  if (index >= json_array_get_length (array))
+    return NULL;
+  element = json_array_get_element (array, index);
+  if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (element);
+}
+
 static void
-read_answer (FlConnector *self, FlSyncBatch *batch, GHashTable *by_id, FlHttpResponse *response)
+read_answer (FlConnector *self, FlSyncBatch *batch, GHashTable *by_id, GHashTable *by_trace,
+             FlHttpResponse *response)
 {
   g_autoptr(JsonNode) root = _fl_connector_parse_body (response);
   JsonObject *object;
   JsonNode *node;
   const char *property = id_property (self);
+  GHashTableIter iter;
+  FlSyncItem *unconfirmed;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -150,6 +178,7 @@ read_answer (FlConnector *self, FlSyncBatch *batch, GHashTable *by_id, FlHttpRes
       JsonNode *element = json_array_get_element (json_node_get_array (node), i);
       JsonObject *error_object, *context;
       const char *message, *category;
+      GHashTable *table;
       JsonNode *ids;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -162,13 +191,20 @@ read_answer (FlConnector *self, FlSyncBatch *batch, GHashTable *by_id, FlHttpRes
           !JSON_NODE_HOLDS_OBJECT (json_object_get_member (error_object, "context")))
         continue;
       context = json_object_get_object_member (error_object, "context");
-      ids = json_object_get_member (context, "ids");
-      for (guint j = 0; ids != NULL && JSON_NODE_HOLDS_ARRAY (ids) &&
-                        j < json_array_get_length (json_node_get_array (ids)); j++)
+      /* The trace id names the input for sure; "ids" (the id values) is
+       * what older answers carry. */
+      ids = json_object_get_member (context, "objectWriteTraceId");
+      table = by_trace;
+      if (ids == NULL || context_strings (ids, 0) == NULL)
         {
-          const char *id = json_array_get_string_element (json_node_get_array (ids), j);
-          g_autofree char *key = id ? g_utf8_strdown (id, -1) : NULL;
-          FlSyncItem *item = key ? g_hash_table_lookup (by_id, key) : NULL;
+          ids = json_object_get_member (context, "ids");
+          table = by_id;
+        }
+      for (guint j = 0; context_strings (ids, j) != NULL; j++)
+        {
+          const char *id = context_strings (ids, j);
+          g_autofree char *key = table == by_id ? g_utf8_strdown (id, -1) : g_strdup (id);
+          FlSyncItem *item = g_hash_table_lookup (table, key);
           g_autofree char *text = NULL;
 
           if (item == NULL)
@@ -196,13 +232,27 @@ read_answer (FlConnector *self, FlSyncBatch *batch, GHashTable *by_id, FlHttpRes
           !JSON_NODE_HOLDS_OBJECT (json_object_get_member (result, "properties")))
         continue;
       properties = json_object_get_object_member (result, "properties");
-      value = json_object_get_string_member_with_default (properties, property, NULL);
-      key = value ? g_utf8_strdown (value, -1) : NULL;
-      item = key ? g_hash_table_lookup (by_id, key) : NULL;
+      value = json_object_get_string_member_with_default (result, "objectWriteTraceId", NULL);
+      item = value ? g_hash_table_lookup (by_trace, value) : NULL;
+      if (item == NULL)
+        {
+          value = json_object_get_string_member_with_default (properties, property, NULL);
+          key = value ? g_utf8_strdown (value, -1) : NULL;
+          item = key ? g_hash_table_lookup (by_id, key) : NULL;
+        }
       if (item != NULL && item->result == FL_ITEM_UNSET)
         fl_sync_item_set (item, FL_ITEM_DONE,
                           json_object_get_string_member_with_default (result, "id", NULL), NULL);
     }
+
+  /* A lead the answer neither confirms nor refuses has not arrived as far
+   * as anyone can tell: it goes again (an upsert, so never twice). */
+  g_hash_table_iter_init (&iter, by_trace);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &unconfirmed))
+    if (unconfirmed->result == FL_ITEM_UNSET)
+      fl_sync_item_set (unconfirmed, FL_ITEM_RETRY, NULL,
+                        _("HubSpot’s answer neither confirmed nor refused this contact; it is "
+                          "sent again"));
 }
 
 static void
@@ -212,6 +262,7 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) by_trace = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
   g_autofree char *authorization = NULL;
   g_autofree char *url = NULL;
@@ -259,10 +310,13 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
       json_builder_add_string_value (builder, id_property (self));
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, id);
+      json_builder_set_member_name (builder, "objectWriteTraceId");
+      json_builder_add_string_value (builder, fl_lead_get_uuid (item->lead));
       json_builder_set_member_name (builder, "properties");
       add_properties (self, builder, batch, item->lead, id);
       json_builder_end_object (builder);
       g_hash_table_insert (by_id, g_steal_pointer (&id), item);
+      g_hash_table_insert (by_trace, (gpointer) fl_lead_get_uuid (item->lead), item);
       n_inputs++;
     }
   json_builder_end_array (builder);
@@ -276,7 +330,7 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
   url = _fl_connector_build_url (self, DEFAULT_BASE, UPSERT_PATH);
   _fl_connector_http (self, "POST", url, headers, body, length, &response, cancellable, NULL);
   if (_fl_connector_check_response (self, &response, batch))
-    read_answer (self, batch, by_id, &response);
+    read_answer (self, batch, by_id, by_trace, &response);
   _fl_http_response_clear (&response);
   memset (authorization, 0, strlen (authorization));
 }
