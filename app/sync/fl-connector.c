@@ -566,6 +566,9 @@ looks_like_secret (const char *name)
   };
   g_autofree char *lower = g_ascii_strdown (name, -1);
 
+  /* How to sign in (auth=jwt), not a credential. */
+  if (g_str_equal (lower, "auth"))
+    return FALSE;
   if (g_str_equal (lower, "key") || g_str_equal (lower, "sig") || g_str_equal (lower, "pass"))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
