@@ -58,6 +58,11 @@ struct _Crm
   guint         used;
   guint         tokens_issued;
   guint         limit_left;    /* requests refused with REQUEST_LIMIT_EXCEEDED */
+  GHashTable   *query;         /* of the request being answered */
+  GPtrArray    *leads;         /* JsonObject, "Id" and the fields */
+  GPtrArray    *contacts;
+  GPtrArray    *tasks;
+  char         *duplicate_header;  /* Sforce-Duplicate-Rule-Header of the last write */
 };
 
 static void
@@ -83,7 +88,9 @@ crm_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTa
   g_ptr_array_add (crm->log, g_strdup_printf ("%s %s", soup_server_message_get_method (msg), path));
   if (raw[0] == '{' || raw[0] == '[')
     body = json_from_string (raw, NULL);
+  crm->query = query;
   status = crm->route (crm, msg, path, body, raw, &answer);
+  crm->query = NULL;
   respond (msg, status, answer ? answer : "{}");
   g_mutex_unlock (&crm->mutex);
 }
@@ -113,6 +120,9 @@ crm_new (CrmRoute route)
   crm->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   crm->left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   crm->session_uses = G_MAXUINT;
+  crm->leads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  crm->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  crm->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->context = g_main_context_new ();
   crm->loop = g_main_loop_new (crm->context, FALSE);
   g_main_context_push_thread_default (crm->context);
@@ -153,6 +163,10 @@ crm_free (Crm *crm)
   g_hash_table_unref (crm->stored);
   g_hash_table_unref (crm->left_out);
   g_clear_pointer (&crm->key, EVP_PKEY_free);
+  g_ptr_array_unref (crm->leads);
+  g_ptr_array_unref (crm->contacts);
+  g_ptr_array_unref (crm->tasks);
+  g_free (crm->duplicate_header);
   g_free (crm->client_id);
   g_free (crm->username);
   g_free (crm->refresh_token);
@@ -516,6 +530,99 @@ token_route (Crm *crm, const char *raw, char **answer)
   return 400;
 }
 
+static JsonObject *
+sf_find (GPtrArray *table, const char *member, const char *value)
+{
+  for (guint i = 0; value != NULL && i < table->len; i++)
+    {
+      const char *have = json_object_get_string_member_with_default (table->pdata[i], member, NULL);
+
+      if (have != NULL && g_ascii_strcasecmp (have, value) == 0)
+        return table->pdata[i];
+    }
+  return NULL;
+}
+
+static JsonObject *
+sf_new (GPtrArray *table, const char *prefix, Crm *crm)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *id = g_strdup_printf ("%s%012u", prefix, ++crm->next_id);
+
+  json_object_set_string_member (object, "Id", id);
+  g_ptr_array_add (table, object);
+  return object;
+}
+
+static void
+sf_merge (JsonObject *target, JsonObject *record)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, record);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_str_equal (name, "attributes") && !g_str_equal (name, "id"))
+      json_object_set_member (target, name, json_node_copy (value));
+}
+
+/* "Execute a SOQL Query" (GET …/query?q=): {"totalSize", "done",
+ * "records": [{"attributes": {"type", "url"}, fields…}]}. This org
+ * understands the two queries of the connector: SELECT … FROM Lead|Contact
+ * WHERE … IN ('…', …) [OR Email IN (…)], and matches every literal. */
+static guint
+sf_query (Crm *crm, const char *soql, char **answer)
+{
+  g_autoptr(GPtrArray) literals = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) records = g_string_new (NULL);
+  gboolean contacts = strstr (soql, " FROM Contact ") != NULL;
+  GPtrArray *table = contacts ? crm->contacts : crm->leads;
+  guint n = 0;
+
+  g_assert_true (contacts || strstr (soql, " FROM Lead ") != NULL);
+  for (const char *p = strchr (soql, '\''); p != NULL; p = strchr (p + 1, '\''))
+    {
+      GString *literal = g_string_new (NULL);
+
+      for (p++; *p != '\0' && *p != '\''; p++)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          g_string_append_c (literal, *p);
+        }
+      g_ptr_array_add (literals, g_string_free (literal, FALSE));
+      if (*p == '\0')
+        break;
+    }
+  for (guint i = 0; i < table->len; i++)
+    {
+      JsonObject *record = table->pdata[i];
+      gboolean hit = FALSE;
+
+      for (guint j = 0; j < literals->len && !hit; j++)
+        hit = (json_object_get_string_member_with_default (record, "Email", NULL) &&
+               g_ascii_strcasecmp (json_object_get_string_member (record, "Email"), literals->pdata[j]) == 0) ||
+              g_strcmp0 (json_object_get_string_member_with_default (record, "Fairlead_UUID__c", NULL),
+                         literals->pdata[j]) == 0;
+      if (!hit)
+        continue;
+      {
+        g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), record);
+        g_autofree char *fields = json_to_string (node, FALSE);
+
+        /* {"attributes": …, "Id": …} from {"Id": …} */
+        g_string_append_printf (records, "%s{\"attributes\": {\"type\": \"%s\", \"url\": "
+                                "\"/services/data/v59.0/sobjects/%s/%s\"}, %s",
+                                n++ ? ", " : "", contacts ? "Contact" : "Lead",
+                                contacts ? "Contact" : "Lead",
+                                json_object_get_string_member (record, "Id"), fields + 1);
+      }
+    }
+  *answer = g_strdup_printf ("{\"totalSize\": %u, \"done\": true, \"records\": [%s]}", n, records->str);
+  return 200;
+}
+
 /* developer.salesforce.com, REST API "Status Codes and Error Responses":
  * 401 — "The session ID or OAuth token used has expired or is invalid",
  * body [{"message": "Session expired or invalid", "errorCode":
@@ -558,16 +665,54 @@ salesforce_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *
       *answer = g_strdup ("{\"name\": \"Lead\", \"fields\": [{\"name\": \"Fairlead_UUID__c\", \"externalId\": true, \"length\": 36}]}");
       return 200;
     }
-  g_assert_cmpstr (path, ==, SF_COLLECTION);
+  if (g_str_equal (path, "/services/data/v59.0/query"))
+    return sf_query (crm, g_hash_table_lookup (crm->query, "q"), answer);
+
+  g_free (crm->duplicate_header);
+  crm->duplicate_header = g_strdup (soup_message_headers_get_one (headers, "Sforce-Duplicate-Rule-Header"));
   records = json_object_get_array_member (json_node_get_object (body), "records");
   results = g_string_new ("[");
   for (guint i = 0; i < json_array_get_length (records); i++)
     {
-      const char *uuid = json_object_get_string_member (json_array_get_object_element (records, i),
-                                                        "Fairlead_UUID__c");
-      crm_store (crm, uuid);
-      g_string_append_printf (results, "%s{\"id\": \"00Q%012u\", \"success\": true, \"errors\": [], \"created\": true}",
-                              i ? ", " : "", ++crm->next_id);
+      JsonObject *record = json_array_get_object_element (records, i);
+      const char *type = json_object_get_string_member (json_object_get_object_member (record, "attributes"), "type");
+      JsonObject *target = NULL;
+      gboolean created = FALSE;
+
+      if (i > 0)
+        g_string_append (results, ", ");
+      if (g_str_equal (path, SF_COLLECTION))
+        {
+          /* upsert: matched on the external id, else created */
+          g_assert_cmpstr (soup_server_message_get_method (msg), ==, "PATCH");
+          target = sf_find (crm->leads, "Fairlead_UUID__c",
+                            json_object_get_string_member (record, "Fairlead_UUID__c"));
+          if (target == NULL)
+            {
+              target = sf_new (crm->leads, "00Q", crm);
+              created = TRUE;
+              crm_store (crm, json_object_get_string_member (record, "Fairlead_UUID__c"));
+            }
+        }
+      else if (g_str_equal (path, "/services/data/v59.0/composite/sobjects") &&
+               g_str_equal (soup_server_message_get_method (msg), "PATCH"))
+        {
+          /* update: by Id */
+          g_assert_cmpstr (type, ==, "Lead");
+          target = sf_find (crm->leads, "Id", json_object_get_string_member (record, "id"));
+          g_assert_nonnull (target);
+        }
+      else
+        {
+          /* create */
+          g_assert_cmpstr (path, ==, "/services/data/v59.0/composite/sobjects");
+          g_assert_cmpstr (type, ==, "Task");
+          target = sf_new (crm->tasks, "00T", crm);
+          created = TRUE;
+        }
+      sf_merge (target, record);
+      g_string_append_printf (results, "{\"id\": \"%s\", \"success\": true, \"errors\": [], \"created\": %s}",
+                              json_object_get_string_member (target, "Id"), created ? "true" : "false");
     }
   g_string_append (results, "]");
   *answer = g_string_free (g_steal_pointer (&results), FALSE);
@@ -625,9 +770,11 @@ test_salesforce_jwt (Fixture *f, gconstpointer data)
   g_assert_cmpuint (summary.delivered, ==, 450);
   for (guint i = 0; i < f->uuids->len; i++)
     g_assert_cmpuint (crm_times_stored (crm, f->uuids->pdata[i]), ==, 1);
-  /* Three batches; the session of the first ends after two of them. */
-  g_assert_cmpuint (crm_count (crm, "PATCH " SF_COLLECTION), ==, 4);
-  g_assert_cmpuint (crm->tokens_issued, ==, 3);  /* test, run, after the expiry */
+  /* Three batches of a Lead query, a Contact query and the upsert: nine
+   * requests in sessions of two, so four sessions end on the way. Two
+   * upserts met an ended session and went again; none stored twice. */
+  g_assert_cmpuint (crm_count (crm, "PATCH " SF_COLLECTION), ==, 5);
+  g_assert_cmpuint (crm->tokens_issued, ==, 6);  /* test, run, four after expiry */
 
   /* A key that is not the app's is refused by the login server: stop. */
   {
@@ -716,6 +863,128 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
   g_unsetenv ("FAIRLEAD_SECRET_SF");
 }
 
+static JsonObject *
+org_add (Crm *crm, GPtrArray *table, const char *prefix, ...)
+{
+  JsonObject *record = sf_new (table, prefix, crm);
+  const char *key;
+  va_list args;
+
+  va_start (args, prefix);
+  while ((key = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (g_str_equal (key, "IsConverted"))
+        json_object_set_boolean_member (record, key, g_str_equal (value, "true"));
+      else
+        json_object_set_string_member (record, key, value);
+    }
+  va_end (args);
+  return record;
+}
+
+static const char *
+field_of (JsonObject *record, const char *name)
+{
+  return json_object_get_string_member_with_default (record, name, NULL);
+}
+
+/* An org that knows some visitors already: a Lead sales work on (entered
+ * by hand, so without our uuid), a Contact, and a Lead converted to a
+ * Contact. Nobody is duplicated, sales' Status, LeadSource, Company and
+ * Description stay, the visit is a Task on whoever existed; a new Lead
+ * gets every field, cut to Salesforce's lengths; and sent again later,
+ * it is updated without its Status. */
+static void
+test_salesforce_existing_people (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new (salesforce_route);
+  g_auto(FlUploadSummary) first = { 0 };
+  g_auto(FlUploadSummary) second = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *converted_remote = NULL;
+  JsonObject *worked, *created, *contact, *converted, *converted_contact;
+
+  crm->access_token = g_strdup (TOKEN);
+  g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
+  add_leads (f, 4, G_MAXUINT);
+  {
+    /* visitor3 has a first name longer than FirstName's 40 characters */
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[3], &error);
+    g_assert_no_error (error);
+    fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, "Maximiliane-Alexandrine-Friederike-Charlotte");
+    fl_store_save_lead (f->store, lead, "test", &error);
+    g_assert_no_error (error);
+  }
+  worked = org_add (crm, crm->leads, "00Q", "Email", "VISITOR0@example.com", "LastName", "Mustermann",
+                    "Company", "Muster AG", "Status", "Working - Contacted", "LeadSource", "Web",
+                    "Description", "Called twice, budget in Q3", NULL);
+  contact = org_add (crm, crm->contacts, "003", "Email", "visitor1@example.com", "LastName", "Mustermann", NULL);
+  converted_contact = org_add (crm, crm->contacts, "003", "Email", "old@example.com", NULL);
+  converted = org_add (crm, crm->leads, "00Q", "Email", "visitor2@example.com", "LastName", "Mustermann",
+                       "IsConverted", "true", "ConvertedContactId", field_of (converted_contact, "Id"),
+                       "Status", "Closed - Converted", NULL);
+  add_connector (f, "sf", "salesforce", crm->url, NULL);
+
+  upload (f, &first);
+  g_assert_cmpuint (first.delivered, ==, 4);
+  g_assert_cmpuint (g_hash_table_size (first.stopped), ==, 0);
+
+  /* One new Lead only: visitor3's. */
+  g_assert_cmpuint (crm->leads->len, ==, 3);
+  g_assert_cmpuint (crm->contacts->len, ==, 2);
+  /* "Sforce-Duplicate-Rule-Header: allowSave=false" reports duplicates. */
+  g_assert_nonnull (strstr (crm->duplicate_header, "allowSave=false"));
+
+  /* The Lead sales work on: our uuid and the card's fields, not more. */
+  g_assert_cmpstr (field_of (worked, "Fairlead_UUID__c"), ==, f->uuids->pdata[0]);
+  g_assert_cmpstr (field_of (worked, "FirstName"), ==, "Erika");
+  g_assert_cmpstr (field_of (worked, "Status"), ==, "Working - Contacted");
+  g_assert_cmpstr (field_of (worked, "LeadSource"), ==, "Web");
+  g_assert_cmpstr (field_of (worked, "Company"), ==, "Muster AG");
+  g_assert_cmpstr (field_of (worked, "Description"), ==, "Called twice, budget in Q3");
+  remote = outbox_value (f, f->uuids->pdata[0], "remote_id");
+  g_assert_cmpstr (remote, ==, field_of (worked, "Id"));
+
+  /* The converted Lead is left alone; the visit goes to its Contact. */
+  g_assert_cmpstr (field_of (converted, "Status"), ==, "Closed - Converted");
+  g_assert_false (json_object_has_member (converted, "Fairlead_UUID__c"));
+  converted_remote = outbox_value (f, f->uuids->pdata[2], "remote_id");
+  g_assert_cmpstr (converted_remote, ==, field_of (converted_contact, "Id"));
+
+  /* A Task for each who existed: the worked Lead, the Contact, the
+   * converted Lead's Contact. */
+  g_assert_cmpuint (crm->tasks->len, ==, 3);
+  g_assert_nonnull (sf_find (crm->tasks, "WhoId", field_of (worked, "Id")));
+  g_assert_nonnull (sf_find (crm->tasks, "WhoId", field_of (contact, "Id")));
+  g_assert_nonnull (sf_find (crm->tasks, "WhoId", field_of (converted_contact, "Id")));
+  g_assert_cmpstr (field_of (crm->tasks->pdata[0], "Subject"), ==, "Fairlead: visit at Hannover Messe");
+  g_assert_cmpstr (field_of (crm->tasks->pdata[0], "Status"), ==, "Completed");
+
+  /* The new Lead: everything, FirstName cut to 40 characters. */
+  created = sf_find (crm->leads, "Fairlead_UUID__c", f->uuids->pdata[3]);
+  g_assert_nonnull (created);
+  g_assert_cmpstr (field_of (created, "FirstName"), ==, "Maximiliane-Alexandrine-Friederike-Charl");
+  g_assert_cmpstr (field_of (created, "Company"), ==, "[not provided]");
+  g_assert_cmpstr (field_of (created, "Status"), ==, "Open - Not Contacted");
+  g_assert_cmpstr (field_of (created, "LeadSource"), ==, "Trade Show");
+
+  /* Sales qualify it; the visitor's record is sent again after an edit. */
+  json_object_set_string_member (created, "Status", "Qualified");
+  json_object_set_string_member (created, "Company", "Their Research GmbH");
+  g_assert_true (fl_outbox_requeue_lead (f->outbox, f->uuids->pdata[3], "test", NULL, &error));
+  g_assert_no_error (error);
+  upload (f, &second);
+  g_assert_cmpuint (second.delivered, ==, 1);
+  g_assert_cmpuint (crm->leads->len, ==, 3);
+  g_assert_cmpstr (field_of (created, "Status"), ==, "Qualified");
+  g_assert_cmpstr (field_of (created, "Company"), ==, "Their Research GmbH");
+  g_assert_cmpuint (crm_times_stored (crm, f->uuids->pdata[3]), ==, 1);
+  g_unsetenv ("FAIRLEAD_SECRET_SF");
+}
+
 static void
 test_salesforce_options (void)
 {
@@ -758,6 +1027,7 @@ main (int argc, char **argv)
   ADD ("/crm/salesforce/jwt-session-expires", test_salesforce_jwt);
   ADD ("/crm/salesforce/refresh-token", test_salesforce_refresh_token);
   ADD ("/crm/salesforce/request-limit", test_salesforce_request_limit);
+  ADD ("/crm/salesforce/existing-people", test_salesforce_existing_people);
 #undef ADD
   g_test_add_func ("/crm/salesforce/options", test_salesforce_options);
 

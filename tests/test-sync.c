@@ -679,7 +679,9 @@ test_salesforce (Fixture *f, gconstpointer data)
   g_assert_cmpuint (summary.delivered, ==, 249);
   g_assert_cmpuint (summary.failed, ==, 1);
   g_assert_cmpuint (server_count_requests (server, "/services/data/v59.0/composite/sobjects/Lead/Fairlead_UUID__c"), ==, 2);
-  request = server_get_request (server, 1);
+  /* describe, then per batch: the Lead and Contact lookups, the upsert */
+  request = server_get_request (server, 3);
+  g_assert_cmpstr (request->path, ==, "/services/data/v59.0/composite/sobjects/Lead/Fairlead_UUID__c");
   g_assert_cmpstr (request->method, ==, "PATCH");
   assert_each_stored_once (f, server, 3);
   reason = outbox_value (f, f->uuids->pdata[3], "sf", "last_error");
@@ -711,7 +713,8 @@ test_salesforce_retry_after (Fixture *f, gconstpointer data)
   add_connector (f, "sf", "salesforce", server->url, NULL);
   upload (f, NULL, 5, &summary);
   g_assert_cmpuint (summary.delivered, ==, 4);
-  g_assert_cmpuint (server_count_requests (server, NULL), ==, 2);
+  /* the 429, then the Lead and Contact lookups and the upsert */
+  g_assert_cmpuint (server_count_requests (server, NULL), ==, 4);
   gap = server_get_request (server, 1)->at - server_get_request (server, 0)->at;
   g_assert_cmpint (gap, >=, G_USEC_PER_SEC - 10000);
   assert_each_stored_once (f, server, G_MAXUINT);

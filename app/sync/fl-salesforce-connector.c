@@ -41,20 +41,50 @@ struct _FlSalesforceConnector
 
 G_DEFINE_FINAL_TYPE (FlSalesforceConnector, fl_salesforce_connector, FL_TYPE_CONNECTOR)
 
+/* Lead field ← lead field, with the standard field's length in
+ * characters (Object Reference, Lead), to which values are cut. */
 static const struct
 {
   const char *name;
   FlField     field;
+  guint       length;
 } field_map[] = {
-  { "FirstName", FL_FIELD_FIRST_NAME },
-  { "Email", FL_FIELD_EMAIL },
-  { "Phone", FL_FIELD_PHONE },
-  { "MobilePhone", FL_FIELD_MOBILE },
-  { "Title", FL_FIELD_TITLE },
-  { "City", FL_FIELD_CITY },
-  { "Country", FL_FIELD_COUNTRY },
-  { "Website", FL_FIELD_WEBSITE },
+  { "FirstName", FL_FIELD_FIRST_NAME, 40 },
+  { "Email", FL_FIELD_EMAIL, 80 },
+  { "Phone", FL_FIELD_PHONE, 40 },
+  { "MobilePhone", FL_FIELD_MOBILE, 40 },
+  { "Title", FL_FIELD_TITLE, 128 },
+  { "City", FL_FIELD_CITY, 40 },
+  { "Country", FL_FIELD_COUNTRY, 80 },
+  { "Website", FL_FIELD_WEBSITE, 255 },
 };
+
+#define LAST_NAME_LENGTH 80
+#define COMPANY_LENGTH 255
+#define SUBJECT_LENGTH 255
+
+/* How a lead meets what the org has already. */
+typedef enum
+{
+  MATCH_NEW,          /* nobody with this email or uuid: a new Lead */
+  MATCH_LEAD_UUID,    /* our Lead, sent before: updated by the external id */
+  MATCH_LEAD_EMAIL,   /* a Lead someone else entered: updated by its Id */
+  MATCH_CONTACT,      /* a Contact (or a Lead converted to one): a Task on it */
+} Match;
+
+typedef struct
+{
+  FlSyncItem *item;
+  Match       match;
+  char       *id;      /* the Lead's or Contact's Id, for every match but NEW */
+} Visit;
+
+static void
+visit_free (Visit *visit)
+{
+  g_free (visit->id);
+  g_free (visit);
+}
 
 static const char *
 external_id_field (FlConnector *self)
@@ -320,11 +350,18 @@ api_request (FlSalesforceConnector *self, const char *method, const char *path,
   return _fl_connector_check_response (connector, response, batch);
 }
 
+/* Sets @name to @value cut to @length characters (0: no limit):
+ * Salesforce refuses a value that is too long, and a lead is not lost
+ * for a long job title. */
 static void
-add_field (JsonBuilder *builder, const char *name, const char *value)
+add_field (JsonBuilder *builder, const char *name, const char *value, guint length)
 {
+  g_autofree char *cut = NULL;
+
   if (value == NULL || value[0] == '\0')
     return;
+  if (length > 0 && g_utf8_strlen (value, -1) > length)
+    value = cut = g_utf8_substring (value, 0, length);
   json_builder_set_member_name (builder, name);
   json_builder_add_string_value (builder, value);
 }
@@ -391,12 +428,16 @@ build_description (FlSyncBatch *batch, FlLead *lead)
   return g_string_free (text, FALSE);
 }
 
+/* A Lead record. @insert: the fields sales own once the Lead exists
+ * (Status, LeadSource, the placeholders and the Description) are set only
+ * on a new Lead; @id: update that Lead. */
 static void
-add_record (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlLead *lead)
+add_record (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlLead *lead,
+            gboolean insert, const char *id)
 {
   const char *last = fl_lead_get_field (lead, FL_FIELD_LAST_NAME);
   const char *company = fl_lead_get_field (lead, FL_FIELD_COMPANY);
-  g_autofree char *description = build_description (batch, lead);
+  const char *placeholder = fl_connector_get_option (self, "placeholder", "[not provided]");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "attributes");
@@ -404,22 +445,67 @@ add_record (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlLead 
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, "Lead");
   json_builder_end_object (builder);
-  add_field (builder, external_id_field (self), fl_lead_get_uuid (lead));
+  if (id != NULL)
+    add_field (builder, "id", id, 0);
+  add_field (builder, external_id_field (self), fl_lead_get_uuid (lead), 0);
   for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
-    add_field (builder, field_map[i].name, fl_lead_get_field (lead, field_map[i].field));
+    add_field (builder, field_map[i].name, fl_lead_get_field (lead, field_map[i].field),
+               field_map[i].length);
   /* Salesforce requires LastName and Company on every Lead. */
   if (last == NULL)
     last = fl_lead_get_field (lead, FL_FIELD_FULL_NAME);
-  add_field (builder, "LastName",
-             last ? last : fl_connector_get_option (self, "placeholder", "[not provided]"));
-  add_field (builder, "Company",
-             company ? company : fl_connector_get_option (self, "placeholder", "[not provided]"));
-  add_field (builder, "LeadSource", fl_connector_get_option (self, "lead_source", "Trade Show"));
-  add_field (builder, "Status",
-             _fl_connector_map_status (self, fl_lead_get_status (lead), "status",
-                                       "Open - Not Contacted", "Working - Contacted",
-                                       "Closed - Not Converted"));
-  add_field (builder, "Description", description);
+  add_field (builder, "LastName", last ? last : insert ? placeholder : NULL, LAST_NAME_LENGTH);
+  add_field (builder, "Company", company ? company : insert ? placeholder : NULL, COMPANY_LENGTH);
+  if (insert)
+    {
+      g_autofree char *description = build_description (batch, lead);
+
+      add_field (builder, "LeadSource", fl_connector_get_option (self, "lead_source", "Trade Show"),
+                 0);
+      add_field (builder, "Status",
+                 _fl_connector_map_status (self, fl_lead_get_status (lead), "status",
+                                           "Open - Not Contacted", "Working - Contacted",
+                                           "Closed - Not Converted"),
+                 0);
+      add_field (builder, "Description", description, 0);
+    }
+  json_builder_end_object (builder);
+}
+
+static const char *
+event_name (FlSyncBatch *batch)
+{
+  if (batch->event == NULL || !JSON_NODE_HOLDS_OBJECT (batch->event))
+    return NULL;
+  return json_object_get_string_member_with_default (json_node_get_object (batch->event), "name",
+                                                     NULL);
+}
+
+/* The visit as a completed Task on a Lead or Contact that existed: the
+ * notes reach sales without touching what they wrote. */
+static void
+add_task (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, Visit *visit)
+{
+  g_autofree char *description = build_description (batch, visit->item->lead);
+  g_autofree char *subject = NULL;
+  g_autofree char *date = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *event = event_name (batch);
+
+  subject = event ? g_strdup_printf ("Fairlead: visit at %s", event)
+                  : g_strdup ("Fairlead: booth visit");
+  date = g_date_time_format (now, "%Y-%m-%d");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "attributes");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "Task");
+  json_builder_end_object (builder);
+  add_field (builder, "WhoId", visit->id, 0);
+  add_field (builder, "Subject", subject, SUBJECT_LENGTH);
+  add_field (builder, "Status", fl_connector_get_option (self, "task_status", "Completed"), 0);
+  add_field (builder, "ActivityDate", date, 0);
+  add_field (builder, "Description", description, 0);
   json_builder_end_object (builder);
 }
 
@@ -431,23 +517,27 @@ is_transient_code (const char *code)
                           g_str_equal (code, "REQUEST_LIMIT_EXCEEDED"));
 }
 
-static void
-read_answer (FlSyncBatch *batch, FlHttpResponse *response)
+/* One sObject Collections answer: a result per record of @visits, in
+ * order. A success is the visit's Id when it had one (a Task's own Id
+ * means little to marketing), else the new record's. */
+static gboolean
+read_answer (FlSyncBatch *batch, GPtrArray *visits, FlHttpResponse *response)
 {
   g_autoptr(JsonNode) root = _fl_connector_parse_body (response);
   JsonArray *results;
 
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
-      json_array_get_length (json_node_get_array (root)) != batch->items->len)
+      json_array_get_length (json_node_get_array (root)) != visits->len)
     {
       fl_sync_batch_set (batch, FL_SEND_RETRY,
                          _("Salesforce’s answer does not have one result per lead"));
-      return;
+      return FALSE;
     }
   results = json_node_get_array (root);
-  for (guint i = 0; i < batch->items->len; i++)
+  for (guint i = 0; i < visits->len; i++)
     {
-      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      Visit *visit = g_ptr_array_index (visits, i);
+      FlSyncItem *item = visit->item;
       JsonNode *element = json_array_get_element (results, i);
       JsonObject *result;
       JsonNode *errors;
@@ -463,7 +553,10 @@ read_answer (FlSyncBatch *batch, FlHttpResponse *response)
       if (json_object_get_boolean_member_with_default (result, "success", FALSE))
         {
           fl_sync_item_set (item, FL_ITEM_DONE,
-                            json_object_get_string_member_with_default (result, "id", NULL), NULL);
+                            visit->id ? visit->id
+                                      : json_object_get_string_member_with_default (result, "id",
+                                                                                    NULL),
+                            NULL);
           continue;
         }
       message = g_string_new ("Salesforce:");
@@ -488,36 +581,307 @@ read_answer (FlSyncBatch *batch, FlHttpResponse *response)
       fl_sync_item_set (item, transient ? FL_ITEM_RETRY : FL_ITEM_FAILED, NULL, message->str);
       g_string_free (message, TRUE);
     }
+  return TRUE;
 }
 
+/* A SOQL string literal: backslash and quote escaped. */
 static void
-fl_salesforce_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *cancellable)
+append_literal (GString *soql, const char *value)
 {
+  g_string_append_c (soql, '\'');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '\'' || *p == '\\')
+        g_string_append_c (soql, '\\');
+      g_string_append_c (soql, *p);
+    }
+  g_string_append_c (soql, '\'');
+}
+
+/* Runs @soql and adds the answer's pages (JsonNode) to @pages. */
+static gboolean
+query (FlSalesforceConnector *self, const char *soql, GPtrArray *pages, FlSyncBatch *batch,
+       GCancellable *cancellable)
+{
+  g_autofree char *escaped = g_uri_escape_string (soql, NULL, FALSE);
+  g_autofree char *rest = g_strconcat ("/query?q=", escaped, NULL);
+  g_autofree char *path = api_path (FL_CONNECTOR (self), rest);
+
+  for (guint page = 0; path != NULL && page < 50; page++)
+    {
+      FlHttpResponse response = { 0 };
+      JsonNode *root;
+      JsonObject *object;
+      const char *next;
+
+      if (!api_request (self, "GET", path, NULL, NULL, &response, batch, cancellable))
+        {
+          _fl_http_response_clear (&response);
+          return FALSE;
+        }
+      root = _fl_connector_parse_body (&response);
+      _fl_http_response_clear (&response);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_clear_pointer (&root, json_node_unref);
+          fl_sync_batch_set (batch, FL_SEND_RETRY,
+                             _("Salesforce’s answer to a query was not the expected JSON"));
+          return FALSE;
+        }
+      g_ptr_array_add (pages, root);
+      object = json_node_get_object (root);
+      next = json_object_get_boolean_member_with_default (object, "done", TRUE)
+               ? NULL
+               : json_object_get_string_member_with_default (object, "nextRecordsUrl", NULL);
+      g_clear_pointer (&path, g_free);
+      path = next && g_str_has_prefix (next, "/services/") ? g_strdup (next) : NULL;
+    }
+  return TRUE;
+}
+
+static char *
+lower_email (FlLead *lead)
+{
+  const char *email = fl_lead_get_field (lead, FL_FIELD_EMAIL);
+
+  return email && strchr (email, '@') ? g_utf8_strdown (email, -1) : NULL;
+}
+
+/* Looks the batch's people up among Leads (by uuid and email) and
+ * Contacts (by email), and decides for each what the visit becomes. */
+static gboolean
+match_visits (FlSalesforceConnector *self, FlSyncBatch *batch, GPtrArray *visits,
+              GCancellable *cancellable)
+{
+  FlConnector *connector = FL_CONNECTOR (self);
+  const char *field = external_id_field (connector);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GHashTable) by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) lead_by_email = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) contact_by_email = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) uuids = g_string_new (NULL);
+  g_autoptr(GString) emails = g_string_new (NULL);
+  g_autoptr(GString) soql = NULL;
+
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      g_autofree char *email = lower_email (item->lead);
+
+      if (uuids->len > 0)
+        g_string_append_c (uuids, ',');
+      append_literal (uuids, fl_lead_get_uuid (item->lead));
+      if (email != NULL)
+        {
+          if (emails->len > 0)
+            g_string_append_c (emails, ',');
+          append_literal (emails, email);
+        }
+    }
+
+  soql = g_string_new (NULL);
+  g_string_printf (soql, "SELECT Id, Email, IsConverted, ConvertedContactId, %s FROM Lead WHERE %s IN (%s)",
+                   field, field, uuids->str);
+  if (emails->len > 0)
+    g_string_append_printf (soql, " OR Email IN (%s)", emails->str);
+  if (!query (self, soql->str, pages, batch, cancellable))
+    return FALSE;
+  if (emails->len > 0)
+    {
+      g_string_printf (soql, "SELECT Id, Email FROM Contact WHERE Email IN (%s)", emails->str);
+      if (!query (self, soql->str, pages, batch, cancellable))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      JsonObject *page = json_node_get_object (pages->pdata[i]);
+      JsonNode *records = json_object_get_member (page, "records");
+
+      for (guint j = 0; records != NULL && JSON_NODE_HOLDS_ARRAY (records) &&
+                        j < json_array_get_length (json_node_get_array (records)); j++)
+        {
+          JsonNode *element = json_array_get_element (json_node_get_array (records), j);
+          JsonObject *record, *attributes;
+          const char *type, *email, *uuid;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          record = json_node_get_object (element);
+          attributes = json_object_has_member (record, "attributes") &&
+                           JSON_NODE_HOLDS_OBJECT (json_object_get_member (record, "attributes"))
+                         ? json_object_get_object_member (record, "attributes")
+                         : NULL;
+          type = attributes ? json_object_get_string_member_with_default (attributes, "type", "") : "";
+          if (json_object_get_string_member_with_default (record, "Id", NULL) == NULL)
+            continue;
+          email = json_object_get_string_member_with_default (record, "Email", NULL);
+          if (g_str_equal (type, "Contact"))
+            {
+              if (email != NULL)
+                g_hash_table_insert (contact_by_email, g_utf8_strdown (email, -1), record);
+              continue;
+            }
+          uuid = json_object_get_string_member_with_default (record, field, NULL);
+          if (uuid != NULL)
+            g_hash_table_insert (by_uuid, (gpointer) uuid, record);
+          /* An open Lead is the one to update; a converted one only points
+           * to its Contact. */
+          if (email != NULL)
+            {
+              g_autofree char *key = g_utf8_strdown (email, -1);
+              JsonObject *known = g_hash_table_lookup (lead_by_email, key);
+
+              if (known == NULL ||
+                  (json_object_get_boolean_member_with_default (known, "IsConverted", FALSE) &&
+                   !json_object_get_boolean_member_with_default (record, "IsConverted", FALSE)))
+                g_hash_table_insert (lead_by_email, g_steal_pointer (&key), record);
+            }
+        }
+    }
+
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      g_autofree char *email = lower_email (item->lead);
+      Visit *visit = g_new0 (Visit, 1);
+      JsonObject *lead = g_hash_table_lookup (by_uuid, fl_lead_get_uuid (item->lead));
+      JsonObject *contact = email ? g_hash_table_lookup (contact_by_email, email) : NULL;
+
+      visit->item = item;
+      if (lead == NULL && email != NULL)
+        lead = g_hash_table_lookup (lead_by_email, email);
+      if (lead != NULL && json_object_get_boolean_member_with_default (lead, "IsConverted", FALSE) &&
+          json_object_get_string_member_with_default (lead, "ConvertedContactId", NULL) != NULL)
+        {
+          /* Converted: the Lead is history, the person is that Contact. */
+          visit->match = MATCH_CONTACT;
+          visit->id = g_strdup (json_object_get_string_member (lead, "ConvertedContactId"));
+        }
+      else if (lead != NULL && !json_object_get_boolean_member_with_default (lead, "IsConverted", FALSE))
+        {
+          const char *uuid = json_object_get_string_member_with_default (lead, field, NULL);
+
+          visit->match = g_strcmp0 (uuid, fl_lead_get_uuid (item->lead)) == 0 ? MATCH_LEAD_UUID
+                                                                               : MATCH_LEAD_EMAIL;
+          visit->id = g_strdup (json_object_get_string_member (lead, "Id"));
+        }
+      else if (contact != NULL)
+        {
+          visit->match = MATCH_CONTACT;
+          visit->id = g_strdup (json_object_get_string_member (contact, "Id"));
+        }
+      else
+        visit->match = MATCH_NEW;
+      g_ptr_array_add (visits, visit);
+    }
+  return TRUE;
+}
+
+/* Sends one sObject Collections request of @visits' records and reads the
+ * answer into their items. */
+static gboolean
+send_collection (FlSalesforceConnector *self, FlSyncBatch *batch, const char *method,
+                 const char *rest, GPtrArray *visits, gboolean tasks, gboolean insert,
+                 GCancellable *cancellable)
+{
+  FlConnector *connector = FL_CONNECTOR (self);
+  /* Duplicate rules report the duplicate instead of refusing silently;
+   * the lead then fails with the rule's message, naming the record. */
+  const char *headers[] = {
+    "Sforce-Duplicate-Rule-Header: allowSave=false; includeRecordDetails=true; runAsCurrentUser=true",
+    NULL,
+  };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = api_path (connector, rest);
   g_autofree char *body = NULL;
-  g_autofree char *rest = NULL;
   FlHttpResponse response = { 0 };
+  gboolean ok;
 
+  if (visits->len == 0)
+    return TRUE;
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "allOrNone");
   json_builder_add_boolean_value (builder, FALSE);
   json_builder_set_member_name (builder, "records");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < batch->items->len; i++)
-    add_record (self, builder, batch, ((FlSyncItem *) g_ptr_array_index (batch->items, i))->lead);
+  for (guint i = 0; i < visits->len; i++)
+    {
+      Visit *visit = g_ptr_array_index (visits, i);
+
+      if (tasks)
+        add_task (connector, builder, batch, visit);
+      else
+        add_record (connector, builder, batch, visit->item->lead, insert,
+                    visit->match == MATCH_LEAD_EMAIL ? visit->id : NULL);
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   body = json_to_string (root, FALSE);
 
-  rest = g_strdup_printf ("/composite/sobjects/Lead/%s", external_id_field (self));
-  path = api_path (self, rest);
-  if (api_request (FL_SALESFORCE_CONNECTOR (self), "PATCH", path, NULL, body, &response, batch,
-                   cancellable))
-    read_answer (batch, &response);
+  ok = api_request (self, method, path, headers, body, &response, batch, cancellable) &&
+       read_answer (batch, visits, &response);
   _fl_http_response_clear (&response);
+  return ok;
+}
+
+static void
+fl_salesforce_connector_send (FlConnector *connector, FlSyncBatch *batch,
+                              GCancellable *cancellable)
+{
+  FlSalesforceConnector *self = FL_SALESFORCE_CONNECTOR (connector);
+  g_autoptr(GPtrArray) visits = g_ptr_array_new_with_free_func ((GDestroyNotify) visit_free);
+  g_autoptr(GPtrArray) created = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+  g_autoptr(GPtrArray) theirs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) known = g_ptr_array_new ();
+  g_autofree char *upsert = g_strdup_printf ("/composite/sobjects/Lead/%s",
+                                             external_id_field (connector));
+
+  if (!match_visits (self, batch, visits, cancellable))
+    return;
+  for (guint i = 0; i < visits->len; i++)
+    {
+      Visit *visit = g_ptr_array_index (visits, i);
+
+      switch (visit->match)
+        {
+        case MATCH_NEW:
+          g_ptr_array_add (created, visit);
+          break;
+        case MATCH_LEAD_UUID:
+          g_ptr_array_add (ours, visit);
+          g_ptr_array_add (known, visit);
+          break;
+        case MATCH_LEAD_EMAIL:
+          g_ptr_array_add (theirs, visit);
+          g_ptr_array_add (known, visit);
+          break;
+        case MATCH_CONTACT:
+        default:
+          g_ptr_array_add (known, visit);
+          break;
+        }
+    }
+
+  /* New Leads with every field; existing ones without what sales own;
+   * and the visit, for whoever existed, as a Task. */
+  if (!send_collection (self, batch, "PATCH", upsert, created, FALSE, TRUE, cancellable) ||
+      !send_collection (self, batch, "PATCH", upsert, ours, FALSE, FALSE, cancellable) ||
+      !send_collection (self, batch, "PATCH", "/composite/sobjects", theirs, FALSE, FALSE,
+                        cancellable))
+    return;
+  /* Only where the update went through (or nothing was updated). */
+  for (guint i = known->len; i-- > 0;)
+    {
+      Visit *visit = g_ptr_array_index (known, i);
+
+      if (visit->item->result != FL_ITEM_UNSET && visit->item->result != FL_ITEM_DONE)
+        g_ptr_array_remove_index (known, i);
+    }
+  send_collection (self, batch, "POST", "/composite/sobjects", known, TRUE, FALSE, cancellable);
 }
 
 static gboolean
