@@ -22,6 +22,7 @@
 #include "sync/fl-connectors.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-sync.h"
+#include "sync/fl-sync-log.h"
 #include "sync/fl-uploader.h"
 
 #define TOKEN "pat-test-token"
@@ -214,6 +215,7 @@ crm_store (Crm *crm, const char *id)
 typedef struct
 {
   char      *dir;
+  char      *db_path;
   FlStore   *store;
   FlOutbox  *outbox;
   GPtrArray *uuids;
@@ -225,12 +227,11 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
   g_autoptr(FlEvent) created = NULL;
-  g_autofree char *path = NULL;
 
   f->dir = g_dir_make_tmp ("fairlead-crm-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (path, &error);
+  f->db_path = g_build_filename (f->dir, "fairlead.db", NULL);
+  f->store = fl_store_open (f->db_path, &error);
   g_assert_no_error (error);
   f->outbox = fl_outbox_new (f->store);
   f->uuids = g_ptr_array_new_with_free_func (g_free);
@@ -247,6 +248,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->store);
   fl_test_remove_tree (f->dir);
   g_free (f->dir);
+  g_free (f->db_path);
   g_ptr_array_unref (f->uuids);
 }
 
@@ -318,6 +320,33 @@ outbox_value (Fixture *f, const char *uuid, const char *column)
     value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
   return value;
+}
+
+static int
+run_cli (Fixture *f, char **out, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("FAIRLEAD_CLI"));
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, f->db_path);
+  va_start (args, out);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", *out);
+  return g_subprocess_get_exit_status (process);
 }
 
 /* Ready for the next attempt now, as if the backoff had passed. */
@@ -837,6 +866,12 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
   g_autoptr(GString) report = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  FlSyncLogEntry *entry;
+  int status;
 
   crm->access_token = g_strdup (TOKEN);
   g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
@@ -847,7 +882,7 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (strstr (report->str, "expires with the session"));
 
-  crm->limit_left = 1;
+  crm->limit_left = 2;
   upload (f, &limited);
   g_assert_cmpuint (g_hash_table_size (limited.stopped), ==, 0);
   g_assert_cmpuint (limited.retried, ==, 4);
@@ -855,11 +890,46 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
   reason = outbox_value (f, f->uuids->pdata[0], "last_error");
   g_assert_nonnull (strstr (reason, "request limit"));
 
+  /* The CLI says so: exit 75 (EX_TEMPFAIL) with the reason, not 77. */
+  skip_backoff (f);
+  status = run_cli (f, &out, "upload", "--max-wait", "0", NULL);
+  g_assert_cmpint (status, ==, 75);
+  g_assert_nonnull (strstr (out, "request limit"));
+  g_clear_pointer (&out, g_free);
+
   skip_backoff (f);
   upload (f, &summary);
   g_assert_cmpuint (summary.delivered, ==, 4);
   for (guint i = 0; i < f->uuids->len; i++)
     g_assert_cmpuint (crm_times_stored (crm, f->uuids->pdata[i]), ==, 1);
+
+  /* The sync log: every request that carried the lead, with the answer's
+   * status and Salesforce's id; in leads show and its JSON. */
+  log = fl_sync_log_list (f->store, f->uuids->pdata[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (log->len, ==, 3);
+  entry = g_ptr_array_index (log, 0);
+  g_assert_cmpstr (entry->connector, ==, "sf");
+  g_assert_cmpint (entry->http_status, ==, 403);
+  g_assert_cmpstr (entry->result, ==, "retry");
+  g_assert_nonnull (entry->at);
+  entry = g_ptr_array_index (log, 2);
+  g_assert_cmpint (entry->http_status, ==, 200);
+  g_assert_cmpstr (entry->result, ==, "delivered");
+  remote = outbox_value (f, f->uuids->pdata[0], "remote_id");
+  g_assert_cmpstr (entry->remote_id, ==, remote);
+
+  status = run_cli (f, &out, "leads", "show", f->uuids->pdata[0], NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Sync log:"));
+  g_assert_nonnull (strstr (out, "sf (HTTP 403): to be sent again (Salesforce’s API request limit"));
+  line = g_strdup_printf ("sf (HTTP 200): delivered as %s", remote);
+  g_assert_nonnull (strstr (out, line));
+  g_clear_pointer (&out, g_free);
+  status = run_cli (f, &out, "leads", "show", "--json", f->uuids->pdata[0], NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"sync_log\""));
+  g_assert_nonnull (strstr (out, "\"http_status\" : 403"));
   g_unsetenv ("FAIRLEAD_SECRET_SF");
 }
 

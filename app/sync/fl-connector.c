@@ -366,6 +366,7 @@ _fl_connector_check_response (FlConnector *self, FlHttpResponse *response, FlSyn
   g_autofree char *said = NULL;
   long status = response->status;
 
+  batch->http_status = response->curl_code == CURLE_OK ? status : 0;
   if (response->curl_code != CURLE_OK)
     {
       if (is_tls_error (response->curl_code))
@@ -817,6 +818,7 @@ fl_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *cancella
 
   batch->status = FL_SEND_OK;
   batch->retry_after = -1;
+  batch->http_status = 0;
   g_clear_pointer (&batch->message, g_free);
   FL_CONNECTOR_GET_CLASS (self)->send (self, batch, cancellable);
 }

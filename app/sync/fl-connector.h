@@ -48,6 +48,7 @@ typedef struct
   FlSendStatus  status;
   char         *message;
   gint64        retry_after; /* seconds the server asked to wait, -1 for none */
+  long          http_status; /* of the last answer, 0 when none came (sync log) */
 } FlSyncBatch;
 
 FlSyncItem  *fl_sync_item_new      (gint64        lead_id,

@@ -229,6 +229,7 @@ fetch_token (FlSalesforceConnector *self, FlSyncBatch *batch, GCancellable *canc
                                    "%s), then upload again."),
                                  response.status, said, fl_connector_get_name (connector), env);
       fl_sync_batch_set (batch, FL_SEND_STOP, message);
+      batch->http_status = response.status;
       _fl_http_response_clear (&response);
       return FALSE;
     }
@@ -345,6 +346,7 @@ api_request (FlSalesforceConnector *self, const char *method, const char *path,
 
       fl_sync_batch_set (batch, FL_SEND_RETRY, message);
       batch->retry_after = response->retry_after;
+      batch->http_status = response->status;
       return FALSE;
     }
   return _fl_connector_check_response (connector, response, batch);
