@@ -89,6 +89,22 @@ read_secret_line (GError **error)
                    _("The secret on standard input is empty"));
       return NULL;
     }
+  /* A PEM private key (Salesforce auth=jwt) is many lines, to its END line. */
+  if (g_str_has_prefix (buffer, "-----BEGIN "))
+    {
+      GString *pem = g_string_new (buffer);
+
+      g_string_append_c (pem, '\n');
+      while (pem->len < 65536 && fgets (buffer, sizeof buffer, stdin) != NULL)
+        {
+          buffer[strcspn (buffer, "\r\n")] = '\0';
+          g_string_append_printf (pem, "%s\n", buffer);
+          if (g_str_has_prefix (buffer, "-----END "))
+            break;
+        }
+      memset (buffer, 0, sizeof buffer);
+      return g_string_free (pem, FALSE);
+    }
   return g_strdup (buffer);
 }
 
