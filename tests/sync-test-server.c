@@ -256,6 +256,12 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
     status = handle_webhook (self, root, request->idempotency_key, &answer);
   else if (g_str_equal (path, "/crm/v3/objects/contacts/batch/upsert"))
     status = handle_hubspot (self, root, &answer);
+  else if (g_str_equal (path, "/crm/v3/objects/contacts/batch/read"))
+    {
+      /* Nobody known yet: no stage to keep. */
+      status = 200;
+      answer = g_strdup ("{\"status\": \"COMPLETE\", \"results\": []}");
+    }
   else if (g_str_equal (path, "/crm/v3/properties/contacts/lifecyclestage"))
     {
       status = 200;

@@ -48,6 +48,7 @@ struct _Crm
 
   /* HubSpot */
   GHashTable   *left_out;   /* trace ids to leave out of the results once */
+  GHashTable   *hs_contacts;  /* email → JsonObject of properties */
 
   /* Salesforce */
   EVP_PKEY     *key;        /* the connected app's certificate (public half used) */
@@ -120,6 +121,8 @@ crm_new (CrmRoute route)
   crm->log = g_ptr_array_new_with_free_func (g_free);
   crm->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   crm->left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  crm->hs_contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) json_object_unref);
   crm->session_uses = G_MAXUINT;
   crm->leads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -163,6 +166,7 @@ crm_free (Crm *crm)
   g_ptr_array_unref (crm->log);
   g_hash_table_unref (crm->stored);
   g_hash_table_unref (crm->left_out);
+  g_hash_table_unref (crm->hs_contacts);
   g_clear_pointer (&crm->key, EVP_PKEY_free);
   g_ptr_array_unref (crm->leads);
   g_ptr_array_unref (crm->contacts);
@@ -361,6 +365,8 @@ skip_backoff (Fixture *f)
 
 /* HubSpot */
 
+static void sf_merge (JsonObject *target, JsonObject *record);
+
 /* developers.hubspot.com, "Upsert a batch of contacts"
  * (POST /crm/v3/objects/contacts/batch/upsert): each input is
  * {"id", "idProperty", "properties", "objectWriteTraceId"}; the answer has
@@ -380,6 +386,57 @@ hubspot_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *bod
   g_autoptr(GString) errors = g_string_new (NULL);
   JsonArray *inputs;
 
+  if (g_str_equal (path, "/crm/v3/properties/contacts/lifecyclestage"))
+    {
+      /* "Properties": GET /crm/v3/properties/contacts/{propertyName};
+       * an enumeration's options carry label, value, displayOrder. This
+       * portal has a stage of its own between SQL and opportunity. */
+      *answer = g_strdup ("{\"name\": \"lifecyclestage\", \"type\": \"enumeration\", \"options\": ["
+                          "{\"label\": \"Subscriber\", \"value\": \"subscriber\", \"displayOrder\": 0},"
+                          "{\"label\": \"Lead\", \"value\": \"lead\", \"displayOrder\": 1},"
+                          "{\"label\": \"MQL\", \"value\": \"marketingqualifiedlead\", \"displayOrder\": 2},"
+                          "{\"label\": \"SQL\", \"value\": \"salesqualifiedlead\", \"displayOrder\": 3},"
+                          "{\"label\": \"Demo booked\", \"value\": \"123456789\", \"displayOrder\": 4},"
+                          "{\"label\": \"Opportunity\", \"value\": \"opportunity\", \"displayOrder\": 5},"
+                          "{\"label\": \"Customer\", \"value\": \"customer\", \"displayOrder\": 6},"
+                          "{\"label\": \"Other\", \"value\": \"other\", \"displayOrder\": 8}]}");
+      return 200;
+    }
+  if (g_str_equal (path, "/crm/v3/objects/contacts/batch/read"))
+    {
+      /* "Retrieve a batch of contacts" by idProperty: results for those
+       * found; 207 with an OBJECT_NOT_FOUND error naming the others. */
+      g_autoptr(GString) missing = g_string_new (NULL);
+
+      inputs = json_object_get_array_member (json_node_get_object (body), "inputs");
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "idProperty"), ==, "email");
+      for (guint i = 0; i < json_array_get_length (inputs); i++)
+        {
+          const char *id = json_object_get_string_member (json_array_get_object_element (inputs, i), "id");
+          JsonObject *contact = g_hash_table_lookup (crm->hs_contacts, id);
+
+          if (contact == NULL)
+            {
+              g_string_append_printf (missing, "%s\"%s\"", missing->len ? ", " : "", id);
+              continue;
+            }
+          {
+            g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), contact);
+            g_autofree char *properties = json_to_string (node, FALSE);
+
+            g_string_append_printf (results, "%s{\"id\": \"%s\", \"properties\": %s}",
+                                    results->len ? ", " : "",
+                                    json_object_get_string_member (contact, "hs_object_id"), properties);
+          }
+        }
+      if (missing->len)
+        g_string_printf (errors, "{\"status\": \"error\", \"category\": \"OBJECT_NOT_FOUND\", "
+                         "\"message\": \"Could not get some CONTACT objects, they may be deleted or not exist.\", "
+                         "\"context\": {\"ids\": [%s]}}", missing->str);
+      *answer = g_strdup_printf ("{\"status\": \"COMPLETE\", \"results\": [%s], \"errors\": [%s]}",
+                                 results->str, errors->str);
+      return missing->len ? 207 : 200;
+    }
   g_assert_cmpstr (path, ==, "/crm/v3/objects/contacts/batch/upsert");
   inputs = json_object_get_array_member (json_node_get_object (body), "inputs");
   for (guint i = 0; i < json_array_get_length (inputs); i++)
@@ -387,6 +444,8 @@ hubspot_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *bod
       JsonObject *input = json_array_get_object_element (inputs, i);
       const char *trace = json_object_get_string_member_with_default (input, "objectWriteTraceId", "");
       const char *id = json_object_get_string_member (input, "id");
+      JsonObject *contact;
+      gboolean created;
 
       if (strstr (id, "bad") != NULL)
         {
@@ -399,10 +458,23 @@ hubspot_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *bod
       if (g_hash_table_remove (crm->left_out, trace))
         continue;
       crm_store (crm, trace);
-      g_string_append_printf (results, "%s{\"id\": \"%u\", \"new\": true, \"objectWriteTraceId\": \"%s\", "
-                              "\"properties\": {\"hs_object_id\": \"%u\"}}",
-                              results->len ? ", " : "", crm->next_id + 1, trace, crm->next_id + 1);
-      crm->next_id++;
+      contact = g_hash_table_lookup (crm->hs_contacts, id);
+      created = contact == NULL;
+      if (created)
+        {
+          g_autofree char *object_id = g_strdup_printf ("%u", ++crm->next_id);
+
+          contact = json_object_new ();
+          json_object_set_string_member (contact, "hs_object_id", object_id);
+          json_object_set_string_member (contact, "email", id);
+          g_hash_table_insert (crm->hs_contacts, g_strdup (id), contact);
+        }
+      sf_merge (contact, json_object_get_object_member (input, "properties"));
+      g_string_append_printf (results, "%s{\"id\": \"%s\", \"new\": %s, \"objectWriteTraceId\": \"%s\", "
+                              "\"properties\": {\"hs_object_id\": \"%s\"}}",
+                              results->len ? ", " : "", json_object_get_string_member (contact, "hs_object_id"),
+                              created ? "true" : "false", trace,
+                              json_object_get_string_member (contact, "hs_object_id"));
     }
   *answer = g_strdup_printf ("{\"status\": \"COMPLETE\", \"results\": [%s], \"errors\": [%s], "
                              "\"numErrors\": %u}",
@@ -444,6 +516,56 @@ test_hubspot_unconfirmed (Fixture *f, gconstpointer data)
   g_assert_cmpstr (remote, ==, "7");
   for (guint i = 0; i < f->uuids->len; i++)
     g_assert_cmpuint (crm_times_stored (crm, f->uuids->pdata[i]), ==, i == 2 ? 0 : 1);
+}
+
+static void
+hs_add_contact (Crm *crm, const char *email, const char *stage)
+{
+  JsonObject *contact = json_object_new ();
+  g_autofree char *id = g_strdup_printf ("%u", ++crm->next_id);
+
+  json_object_set_string_member (contact, "hs_object_id", id);
+  json_object_set_string_member (contact, "email", email);
+  json_object_set_string_member (contact, "lifecyclestage", stage);
+  g_hash_table_insert (crm->hs_contacts, g_strdup (email), contact);
+}
+
+static const char *
+hs_property (Crm *crm, const char *email, const char *name)
+{
+  JsonObject *contact = g_hash_table_lookup (crm->hs_contacts, email);
+
+  g_assert_nonnull (contact);
+  return json_object_get_string_member_with_default (contact, name, NULL);
+}
+
+/* HubSpot's knowledge base, "Use lifecycle stages": the lifecycle stage
+ * is meant to move forwards only. A customer met at the booth as an MQL
+ * stays a customer (and one at a custom stage after SQL, or "other",
+ * keeps it); the Fairlead status goes to status_property instead. */
+static void
+test_hubspot_lifecycle_forwards (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new (hubspot_route);
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  hs_add_contact (crm, "visitor0@example.com", "customer");
+  hs_add_contact (crm, "visitor1@example.com", "lead");
+  hs_add_contact (crm, "visitor2@example.com", "123456789");
+  hs_add_contact (crm, "visitor3@example.com", "other");
+  add_leads (f, 5, G_MAXUINT);  /* every one an MQL */
+  add_connector (f, "hub", "hubspot", crm->url, "status_property", "fairlead_status", NULL);
+
+  upload (f, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 5);
+  g_assert_cmpstr (hs_property (crm, "visitor0@example.com", "lifecyclestage"), ==, "customer");
+  g_assert_cmpstr (hs_property (crm, "visitor0@example.com", "fairlead_status"), ==, "MQL");
+  g_assert_cmpstr (hs_property (crm, "visitor1@example.com", "lifecyclestage"), ==, "marketingqualifiedlead");
+  g_assert_cmpstr (hs_property (crm, "visitor2@example.com", "lifecyclestage"), ==, "123456789");
+  g_assert_cmpstr (hs_property (crm, "visitor3@example.com", "lifecyclestage"), ==, "other");
+  g_assert_cmpstr (hs_property (crm, "visitor4@example.com", "lifecyclestage"), ==, "marketingqualifiedlead");
+  g_assert_cmpstr (hs_property (crm, "visitor4@example.com", "fairlead_status"), ==, "MQL");
+  g_assert_cmpuint (crm_count (crm, "POST /crm/v3/objects/contacts/batch/read"), ==, 1);
 }
 
 /* Salesforce */
@@ -1094,6 +1216,7 @@ main (int argc, char **argv)
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/crm/hubspot/207-unconfirmed", test_hubspot_unconfirmed);
+  ADD ("/crm/hubspot/lifecycle-forwards", test_hubspot_lifecycle_forwards);
   ADD ("/crm/salesforce/jwt-session-expires", test_salesforce_jwt);
   ADD ("/crm/salesforce/refresh-token", test_salesforce_refresh_token);
   ADD ("/crm/salesforce/request-limit", test_salesforce_request_limit);

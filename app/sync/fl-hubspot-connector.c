@@ -16,11 +16,23 @@
 #define DEFAULT_BASE "https://api.hubapi.com"
 #define UPSERT_PATH "/crm/v3/objects/contacts/batch/upsert"
 #define LIFECYCLE_PATH "/crm/v3/properties/contacts/lifecyclestage"
+#define READ_PATH "/crm/v3/objects/contacts/batch/read"
 #define MAX_INPUTS 100
 
 struct _FlHubspotConnector
 {
   FlConnector parent_instance;
+
+  /* lifecycle stage → its place in the portal's order (1-based), read
+   * once a run; NULL until then */
+  GHashTable *stage_order;
+};
+
+/* HubSpot's default stages, in order, for a portal whose property says
+ * no order. */
+static const char *const default_stages[] = {
+  "subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity",
+  "customer", "evangelist",
 };
 
 G_DEFINE_FINAL_TYPE (FlHubspotConnector, fl_hubspot_connector, FL_TYPE_CONNECTOR)
@@ -77,10 +89,28 @@ add_property (JsonBuilder *builder, const char *name, const char *value)
   json_builder_add_string_value (builder, value);
 }
 
+static int
+stage_rank (FlConnector *self, const char *stage)
+{
+  GHashTable *order = FL_HUBSPOT_CONNECTOR (self)->stage_order;
+
+  if (stage == NULL || stage[0] == '\0')
+    return 0;
+  if (order != NULL && g_hash_table_contains (order, stage))
+    return GPOINTER_TO_INT (g_hash_table_lookup (order, stage));
+  for (guint i = 0; i < G_N_ELEMENTS (default_stages); i++)
+    if (g_str_equal (stage, default_stages[i]))
+      return (int) i + 1;
+  /* "other" or a stage we cannot place: never touched */
+  return G_MAXINT;
+}
+
+/* @current: (nullable): the contact's lifecycle stage in HubSpot now. */
 static void
 add_properties (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlLead *lead,
-                const char *id)
+                const char *id, const char *current)
 {
+  const char *stage = lifecycle_stage (self, fl_lead_get_status (lead));
   const char *full_name = fl_lead_get_field (lead, FL_FIELD_FULL_NAME);
   const char *option;
 
@@ -102,7 +132,12 @@ add_properties (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlL
       else
         add_property (builder, "lastname", full_name);
     }
-  add_property (builder, "lifecyclestage", lifecycle_stage (self, fl_lead_get_status (lead)));
+  /* The lifecycle stage only goes forwards: a customer stays a customer;
+   * the Fairlead status still goes to status_property and hs_lead_status. */
+  if (stage != NULL && stage_rank (self, stage) > stage_rank (self, current))
+    add_property (builder, "lifecyclestage", stage);
+  if ((option = fl_connector_get_option (self, "status_property", NULL)) != NULL)
+    add_property (builder, option, fl_status_to_string (fl_lead_get_status (lead)));
   add_property (builder, "hs_lead_status",
                 _fl_connector_map_status (self, fl_lead_get_status (lead), "lead_status", NULL,
                                           NULL, NULL));
@@ -255,6 +290,124 @@ read_answer (FlConnector *self, FlSyncBatch *batch, GHashTable *by_id, GHashTabl
                           "sent again"));
 }
 
+/* Reads the order of the portal's lifecycle stages (displayOrder of the
+ * property's options), once per connector. Without it the default order
+ * is used. */
+static void
+read_stage_order (FlHubspotConnector *self, const char *authorization, GCancellable *cancellable)
+{
+  FlConnector *connector = FL_CONNECTOR (self);
+  g_autofree char *url = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *headers[] = { authorization, NULL };
+  FlHttpResponse response = { 0 };
+  JsonNode *options;
+
+  if (self->stage_order != NULL)
+    return;
+  self->stage_order = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  url = _fl_connector_build_url (connector, DEFAULT_BASE, LIFECYCLE_PATH);
+  if (!_fl_connector_http (connector, "GET", url, headers, NULL, 0, &response, cancellable, NULL) ||
+      response.status != 200)
+    {
+      _fl_http_response_clear (&response);
+      return;
+    }
+  root = _fl_connector_parse_body (&response);
+  _fl_http_response_clear (&response);
+  options = root && JSON_NODE_HOLDS_OBJECT (root)
+              ? json_object_get_member (json_node_get_object (root), "options")
+              : NULL;
+  for (guint i = 0; options != NULL && JSON_NODE_HOLDS_ARRAY (options) &&
+                    i < json_array_get_length (json_node_get_array (options)); i++)
+    {
+      JsonNode *option = json_array_get_element (json_node_get_array (options), i);
+      const char *value;
+      gint64 order;
+
+      if (!JSON_NODE_HOLDS_OBJECT (option))
+        continue;
+      value = json_object_get_string_member_with_default (json_node_get_object (option), "value", NULL);
+      order = json_object_get_int_member_with_default (json_node_get_object (option), "displayOrder", -1);
+      if (value != NULL && order >= 0 && g_ascii_strcasecmp (value, "other") != 0)
+        g_hash_table_insert (self->stage_order, g_strdup (value), GINT_TO_POINTER ((int) order + 1));
+    }
+}
+
+/* Reads the current lifecycle stage of the batch's contacts (batch read
+ * by the id property) into @current: id → stage. Contacts HubSpot does
+ * not have are simply absent. */
+static gboolean
+read_current_stages (FlConnector *self, FlSyncBatch *batch, const char *authorization,
+                     GPtrArray *ids, GHashTable *current, GCancellable *cancellable)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *url = NULL;
+  const char *headers[] = { "Content-Type: application/json", authorization, NULL };
+  const char *property = id_property (self);
+  FlHttpResponse response = { 0 };
+  JsonNode *results;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "idProperty");
+  json_builder_add_string_value (builder, property);
+  json_builder_set_member_name (builder, "properties");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, property);
+  json_builder_add_string_value (builder, "lifecyclestage");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, ids->pdata[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  body = json_to_string (request, FALSE);
+  url = _fl_connector_build_url (self, DEFAULT_BASE, READ_PATH);
+  _fl_connector_http (self, "POST", url, headers, body, strlen (body), &response, cancellable, NULL);
+  /* 207: some were not found, which is what new contacts are. */
+  if (!_fl_connector_check_response (self, &response, batch))
+    {
+      _fl_http_response_clear (&response);
+      return FALSE;
+    }
+  root = _fl_connector_parse_body (&response);
+  _fl_http_response_clear (&response);
+  results = root && JSON_NODE_HOLDS_OBJECT (root)
+              ? json_object_get_member (json_node_get_object (root), "results")
+              : NULL;
+  for (guint i = 0; results != NULL && JSON_NODE_HOLDS_ARRAY (results) &&
+                    i < json_array_get_length (json_node_get_array (results)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (results), i);
+      JsonObject *properties;
+      const char *id, *stage;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !json_object_has_member (json_node_get_object (element), "properties"))
+        continue;
+      properties = json_object_get_object_member (json_node_get_object (element), "properties");
+      if (properties == NULL)
+        continue;
+      id = json_object_get_string_member_with_default (properties, property, NULL);
+      stage = json_object_get_string_member_with_default (properties, "lifecyclestage", NULL);
+      if (id != NULL && stage != NULL)
+        g_hash_table_insert (current,
+                             g_str_equal (property, "email") ? g_utf8_strdown (id, -1) : g_strdup (id),
+                             g_strdup (stage));
+    }
+  return TRUE;
+}
+
 static void
 fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *cancellable)
 {
@@ -263,6 +416,8 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) by_trace = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *authorization = NULL;
   g_autofree char *url = NULL;
@@ -278,6 +433,21 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
       return;
     }
   headers[1] = authorization;
+
+  /* What stage each contact is at now, so that none goes backwards. */
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      char *id = id_value (self, ((FlSyncItem *) g_ptr_array_index (batch->items, i))->lead);
+
+      if (id != NULL)
+        g_ptr_array_add (ids, id);
+    }
+  if (ids->len > 0)
+    {
+      read_stage_order (FL_HUBSPOT_CONNECTOR (self), authorization, cancellable);
+      if (!read_current_stages (self, batch, authorization, ids, current, cancellable))
+        return;
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "inputs");
@@ -313,7 +483,7 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
       json_builder_set_member_name (builder, "objectWriteTraceId");
       json_builder_add_string_value (builder, fl_lead_get_uuid (item->lead));
       json_builder_set_member_name (builder, "properties");
-      add_properties (self, builder, batch, item->lead, id);
+      add_properties (self, builder, batch, item->lead, id, g_hash_table_lookup (current, id));
       json_builder_end_object (builder);
       g_hash_table_insert (by_id, g_steal_pointer (&id), item);
       g_hash_table_insert (by_trace, (gpointer) fl_lead_get_uuid (item->lead), item);
@@ -405,9 +575,20 @@ fl_hubspot_connector_test (FlConnector *self, GString *report, GCancellable *can
 }
 
 static void
+fl_hubspot_connector_finalize (GObject *object)
+{
+  g_clear_pointer (&FL_HUBSPOT_CONNECTOR (object)->stage_order, g_hash_table_unref);
+
+  G_OBJECT_CLASS (fl_hubspot_connector_parent_class)->finalize (object);
+}
+
+static void
 fl_hubspot_connector_class_init (FlHubspotConnectorClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   FlConnectorClass *connector_class = FL_CONNECTOR_CLASS (klass);
+
+  object_class->finalize = fl_hubspot_connector_finalize;
 
   connector_class->validate = fl_hubspot_connector_validate;
   connector_class->get_max_batch = fl_hubspot_connector_get_max_batch;
