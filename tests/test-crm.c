@@ -64,6 +64,8 @@ struct _Crm
   GPtrArray    *leads;         /* JsonObject, "Id" and the fields */
   GPtrArray    *contacts;
   GPtrArray    *tasks;
+  GPtrArray    *campaigns;
+  GPtrArray    *members;
   char         *duplicate_header;  /* Sforce-Duplicate-Rule-Header of the last write */
 };
 
@@ -127,6 +129,8 @@ crm_new (CrmRoute route)
   crm->leads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  crm->campaigns = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  crm->members = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->context = g_main_context_new ();
   crm->loop = g_main_loop_new (crm->context, FALSE);
   g_main_context_push_thread_default (crm->context);
@@ -171,6 +175,8 @@ crm_free (Crm *crm)
   g_ptr_array_unref (crm->leads);
   g_ptr_array_unref (crm->contacts);
   g_ptr_array_unref (crm->tasks);
+  g_ptr_array_unref (crm->campaigns);
+  g_ptr_array_unref (crm->members);
   g_free (crm->duplicate_header);
   g_free (crm->client_id);
   g_free (crm->username);
@@ -728,10 +734,12 @@ sf_query (Crm *crm, const char *soql, char **answer)
   g_autoptr(GPtrArray) literals = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) records = g_string_new (NULL);
   gboolean contacts = strstr (soql, " FROM Contact ") != NULL;
-  GPtrArray *table = contacts ? crm->contacts : crm->leads;
+  gboolean campaigns = strstr (soql, " FROM Campaign ") != NULL;
+  GPtrArray *table = contacts ? crm->contacts : campaigns ? crm->campaigns : crm->leads;
+  const char *type = contacts ? "Contact" : campaigns ? "Campaign" : "Lead";
   guint n = 0;
 
-  g_assert_true (contacts || strstr (soql, " FROM Lead ") != NULL);
+  g_assert_true (contacts || campaigns || strstr (soql, " FROM Lead ") != NULL);
   for (const char *p = strchr (soql, '\''); p != NULL; p = strchr (p + 1, '\''))
     {
       GString *literal = g_string_new (NULL);
@@ -755,6 +763,8 @@ sf_query (Crm *crm, const char *soql, char **answer)
         hit = (json_object_get_string_member_with_default (record, "Email", NULL) &&
                g_ascii_strcasecmp (json_object_get_string_member (record, "Email"), literals->pdata[j]) == 0) ||
               g_strcmp0 (json_object_get_string_member_with_default (record, "Fairlead_UUID__c", NULL),
+                         literals->pdata[j]) == 0 ||
+              g_strcmp0 (json_object_get_string_member_with_default (record, "Name", NULL),
                          literals->pdata[j]) == 0;
       if (!hit)
         continue;
@@ -765,8 +775,7 @@ sf_query (Crm *crm, const char *soql, char **answer)
         /* {"attributes": …, "Id": …} from {"Id": …} */
         g_string_append_printf (records, "%s{\"attributes\": {\"type\": \"%s\", \"url\": "
                                 "\"/services/data/v59.0/sobjects/%s/%s\"}, %s",
-                                n++ ? ", " : "", contacts ? "Contact" : "Lead",
-                                contacts ? "Contact" : "Lead",
+                                n++ ? ", " : "", type, type,
                                 json_object_get_string_member (record, "Id"), fields + 1);
       }
     }
@@ -857,8 +866,28 @@ salesforce_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *
         {
           /* create */
           g_assert_cmpstr (path, ==, "/services/data/v59.0/composite/sobjects");
-          g_assert_cmpstr (type, ==, "Task");
-          target = sf_new (crm->tasks, "00T", crm);
+          if (g_str_equal (type, "CampaignMember"))
+            {
+              const char *who = json_object_get_string_member_with_default (record, "LeadId", NULL);
+
+              if (who == NULL)
+                who = json_object_get_string_member (record, "ContactId");
+              g_assert_nonnull (sf_find (crm->campaigns, "Id", json_object_get_string_member (record, "CampaignId")));
+              if (sf_find (crm->members, "LeadId", who) || sf_find (crm->members, "ContactId", who))
+                {
+                  /* Object Reference, CampaignMember: one per campaign
+                   * and person; a second insert fails DUPLICATE_VALUE. */
+                  g_string_append (results, "{\"success\": false, \"errors\": [{\"statusCode\": "
+                                   "\"DUPLICATE_VALUE\", \"message\": \"Already a campaign member.\", \"fields\": []}]}");
+                  continue;
+                }
+              target = sf_new (crm->members, "00v", crm);
+            }
+          else
+            {
+              g_assert_cmpstr (type, ==, "Task");
+              target = sf_new (crm->tasks, "00T", crm);
+            }
           created = TRUE;
         }
       sf_merge (target, record);
@@ -1177,6 +1206,61 @@ test_salesforce_existing_people (Fixture *f, gconstpointer data)
   g_unsetenv ("FAIRLEAD_SECRET_SF");
 }
 
+/* Event ROI: with the option campaign (by name), everyone the upload
+ * reached is a CampaignMember with a status from the Fairlead status; a
+ * Contact who is a member already stays one without failing; a campaign
+ * that does not exist stops the upload and says so. */
+static void
+test_salesforce_campaign (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new (salesforce_route);
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_auto(FlUploadSummary) missing = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *campaign, *contact, *member, *created;
+  guint before;
+
+  crm->access_token = g_strdup (TOKEN);
+  g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_SF2", TOKEN, TRUE);
+  add_leads (f, 3, G_MAXUINT);
+  {
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[2], &error);
+    g_assert_no_error (error);
+    fl_lead_set_status (lead, FL_STATUS_DISQUALIFIED);
+    fl_store_save_lead (f->store, lead, "test", &error);
+    g_assert_no_error (error);
+  }
+  campaign = org_add (crm, crm->campaigns, "701", "Name", "Hannover Messe 2026", NULL);
+  contact = org_add (crm, crm->contacts, "003", "Email", "visitor0@example.com", NULL);
+  org_add (crm, crm->members, "00v", "CampaignId", field_of (campaign, "Id"), "ContactId",
+           field_of (contact, "Id"), "Status", "Sent", NULL);
+  add_connector (f, "sf", "salesforce", crm->url, "campaign", "Hannover Messe 2026",
+                 "member_status_mql", "Visited Booth", NULL);
+
+  upload (f, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 3);
+  g_assert_cmpuint (crm->members->len, ==, 3);
+  created = sf_find (crm->leads, "Fairlead_UUID__c", f->uuids->pdata[1]);
+  member = sf_find (crm->members, "LeadId", field_of (created, "Id"));
+  g_assert_nonnull (member);
+  g_assert_cmpstr (field_of (member, "CampaignId"), ==, field_of (campaign, "Id"));
+  g_assert_cmpstr (field_of (member, "Status"), ==, "Visited Booth");
+  created = sf_find (crm->leads, "Fairlead_UUID__c", f->uuids->pdata[2]);
+  member = sf_find (crm->members, "LeadId", field_of (created, "Id"));
+  g_assert_cmpstr (field_of (member, "Status"), ==, "Sent");
+
+  add_connector (f, "sf2", "salesforce", crm->url, "campaign", "Hannover Messe 2027", NULL);
+  before = crm->log->len;
+  upload (f, &missing);
+  /* Nothing was written for sf2: only the campaign lookup went out. */
+  g_assert_cmpuint (crm->log->len, ==, before + 1);
+  g_assert_true (g_hash_table_contains (missing.stopped, "sf2"));
+  g_assert_nonnull (strstr (g_hash_table_lookup (missing.stopped, "sf2"), "no campaign named “Hannover Messe 2027”"));
+  g_unsetenv ("FAIRLEAD_SECRET_SF");
+  g_unsetenv ("FAIRLEAD_SECRET_SF2");
+}
+
 static void
 test_salesforce_options (void)
 {
@@ -1221,6 +1305,7 @@ main (int argc, char **argv)
   ADD ("/crm/salesforce/refresh-token", test_salesforce_refresh_token);
   ADD ("/crm/salesforce/request-limit", test_salesforce_request_limit);
   ADD ("/crm/salesforce/existing-people", test_salesforce_existing_people);
+  ADD ("/crm/salesforce/campaign", test_salesforce_campaign);
 #undef ADD
   g_test_add_func ("/crm/salesforce/options", test_salesforce_options);
 

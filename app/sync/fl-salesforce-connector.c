@@ -37,6 +37,7 @@ struct _FlSalesforceConnector
   /* From the token endpoint, in memory only, for as long as the run. */
   char *access_token;
   char *instance_url;
+  char *campaign_id;   /* the option campaign, resolved once */
 };
 
 G_DEFINE_FINAL_TYPE (FlSalesforceConnector, fl_salesforce_connector, FL_TYPE_CONNECTOR)
@@ -829,6 +830,160 @@ send_collection (FlSalesforceConnector *self, FlSyncBatch *batch, const char *me
   return ok;
 }
 
+static gboolean
+looks_like_campaign_id (const char *value)
+{
+  gsize length = strlen (value);
+
+  if ((length != 15 && length != 18) || !g_str_has_prefix (value, "701"))
+    return FALSE;
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* The option campaign as a Campaign Id: given as one, or looked up by
+ * name once. */
+static gboolean
+resolve_campaign (FlSalesforceConnector *self, FlSyncBatch *batch, GCancellable *cancellable)
+{
+  FlConnector *connector = FL_CONNECTOR (self);
+  const char *campaign = fl_connector_get_option (connector, "campaign", NULL);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GString) soql = g_string_new ("SELECT Id FROM Campaign WHERE Name = ");
+  JsonNode *records;
+
+  if (self->campaign_id != NULL)
+    return TRUE;
+  if (looks_like_campaign_id (campaign))
+    {
+      self->campaign_id = g_strdup (campaign);
+      return TRUE;
+    }
+  append_literal (soql, campaign);
+  g_string_append (soql, " LIMIT 2");
+  if (!query (self, soql->str, pages, batch, cancellable))
+    return FALSE;
+  records = json_object_get_member (json_node_get_object (pages->pdata[0]), "records");
+  if (records == NULL || !JSON_NODE_HOLDS_ARRAY (records) ||
+      json_array_get_length (json_node_get_array (records)) != 1 ||
+      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (json_node_get_array (records), 0)))
+    {
+      g_autofree char *message =
+        g_strdup_printf (records != NULL && JSON_NODE_HOLDS_ARRAY (records) &&
+                             json_array_get_length (json_node_get_array (records)) > 1
+                           ? _("Salesforce has more than one campaign named “%s”; give the "
+                               "Campaign Id in the option campaign")
+                           : _("Salesforce has no campaign named “%s”; create it or give its "
+                               "Campaign Id in the option campaign"),
+                         campaign);
+
+      fl_sync_batch_set (batch, FL_SEND_STOP, message);
+      return FALSE;
+    }
+  self->campaign_id = g_strdup (json_object_get_string_member_with_default (
+    json_array_get_object_element (json_node_get_array (records), 0), "Id", NULL));
+  return self->campaign_id != NULL;
+}
+
+/* Event ROI: every person the batch reached becomes a member of the
+ * event's campaign, with a member status from the Fairlead status. One
+ * who is a member already stays one (DUPLICATE_VALUE is no failure). */
+static void
+add_campaign_members (FlSalesforceConnector *self, FlSyncBatch *batch, GPtrArray *visits,
+                      GCancellable *cancellable)
+{
+  FlConnector *connector = FL_CONNECTOR (self);
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *path = api_path (connector, "/composite/sobjects");
+  g_autofree char *body = NULL;
+  FlHttpResponse response = { 0 };
+  JsonArray *results;
+
+  for (guint i = 0; i < visits->len; i++)
+    {
+      Visit *visit = g_ptr_array_index (visits, i);
+
+      if (visit->item->result == FL_ITEM_DONE && visit->item->remote_id != NULL)
+        g_ptr_array_add (members, visit);
+    }
+  if (members->len == 0 || !resolve_campaign (self, batch, cancellable))
+    return;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "allOrNone");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "records");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < members->len; i++)
+    {
+      Visit *visit = g_ptr_array_index (members, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "attributes");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "CampaignMember");
+      json_builder_end_object (builder);
+      add_field (builder, "CampaignId", self->campaign_id, 0);
+      add_field (builder, visit->match == MATCH_CONTACT ? "ContactId" : "LeadId",
+                 visit->item->remote_id, 0);
+      add_field (builder, "Status",
+                 _fl_connector_map_status (connector, fl_lead_get_status (visit->item->lead),
+                                           "member_status", "Responded", "Responded", "Sent"),
+                 0);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  body = json_to_string (request, FALSE);
+  if (!api_request (self, "POST", path, NULL, body, &response, batch, cancellable))
+    {
+      _fl_http_response_clear (&response);
+      return;
+    }
+  root = _fl_connector_parse_body (&response);
+  _fl_http_response_clear (&response);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
+      json_array_get_length (json_node_get_array (root)) != members->len)
+    {
+      fl_sync_batch_set (batch, FL_SEND_RETRY,
+                         _("Salesforce’s answer does not have one result per lead"));
+      return;
+    }
+  results = json_node_get_array (root);
+  for (guint i = 0; i < members->len; i++)
+    {
+      Visit *visit = g_ptr_array_index (members, i);
+      JsonNode *element = json_array_get_element (results, i);
+      JsonObject *result = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      JsonNode *errors = result ? json_object_get_member (result, "errors") : NULL;
+      JsonObject *first = NULL;
+      const char *code;
+      g_autofree char *message = NULL;
+
+      if (result != NULL && json_object_get_boolean_member_with_default (result, "success", FALSE))
+        continue;
+      if (errors != NULL && JSON_NODE_HOLDS_ARRAY (errors) &&
+          json_array_get_length (json_node_get_array (errors)) > 0 &&
+          JSON_NODE_HOLDS_OBJECT (json_array_get_element (json_node_get_array (errors), 0)))
+        first = json_array_get_object_element (json_node_get_array (errors), 0);
+      code = first ? json_object_get_string_member_with_default (first, "statusCode", "") : "";
+      if (g_str_equal (code, "DUPLICATE_VALUE"))
+        continue;
+      message = g_strdup_printf (_("Salesforce: the campaign membership was refused: %s %s"), code,
+                                 first ? json_object_get_string_member_with_default (first, "message", "")
+                                       : "");
+      fl_sync_item_set (visit->item, is_transient_code (code) ? FL_ITEM_RETRY : FL_ITEM_FAILED,
+                        NULL, message);
+    }
+}
+
 static void
 fl_salesforce_connector_send (FlConnector *connector, FlSyncBatch *batch,
                               GCancellable *cancellable)
@@ -842,6 +997,10 @@ fl_salesforce_connector_send (FlConnector *connector, FlSyncBatch *batch,
   g_autofree char *upsert = g_strdup_printf ("/composite/sobjects/Lead/%s",
                                              external_id_field (connector));
 
+  /* A campaign that cannot be found stops the upload before it writes. */
+  if (fl_connector_get_option (connector, "campaign", NULL) != NULL &&
+      !resolve_campaign (self, batch, cancellable))
+    return;
   if (!match_visits (self, batch, visits, cancellable))
     return;
   for (guint i = 0; i < visits->len; i++)
@@ -883,7 +1042,10 @@ fl_salesforce_connector_send (FlConnector *connector, FlSyncBatch *batch,
       if (visit->item->result != FL_ITEM_UNSET && visit->item->result != FL_ITEM_DONE)
         g_ptr_array_remove_index (known, i);
     }
-  send_collection (self, batch, "POST", "/composite/sobjects", known, TRUE, FALSE, cancellable);
+  if (!send_collection (self, batch, "POST", "/composite/sobjects", known, TRUE, FALSE, cancellable))
+    return;
+  if (fl_connector_get_option (connector, "campaign", NULL) != NULL)
+    add_campaign_members (self, batch, visits, cancellable);
 }
 
 static gboolean
@@ -1028,6 +1190,7 @@ static void
 fl_salesforce_connector_finalize (GObject *object)
 {
   forget_token (FL_SALESFORCE_CONNECTOR (object));
+  g_free (FL_SALESFORCE_CONNECTOR (object)->campaign_id);
 
   G_OBJECT_CLASS (fl_salesforce_connector_parent_class)->finalize (object);
 }
