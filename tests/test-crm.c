@@ -49,6 +49,7 @@ struct _Crm
   /* HubSpot */
   GHashTable   *left_out;   /* trace ids to leave out of the results once */
   GHashTable   *hs_contacts;  /* email → JsonObject of properties */
+  gboolean      no_lookups;   /* batch read and SOQL answer 404 */
 
   /* Salesforce */
   EVP_PKEY     *key;        /* the connected app's certificate (public half used) */
@@ -407,6 +408,11 @@ hubspot_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *bod
                           "{\"label\": \"Customer\", \"value\": \"customer\", \"displayOrder\": 6},"
                           "{\"label\": \"Other\", \"value\": \"other\", \"displayOrder\": 8}]}");
       return 200;
+    }
+  if (g_str_equal (path, "/crm/v3/objects/contacts/batch/read") && crm->no_lookups)
+    {
+      *answer = g_strdup ("{\"status\": \"error\", \"message\": \"Not found\", \"category\": \"OBJECT_NOT_FOUND\"}");
+      return 404;
     }
   if (g_str_equal (path, "/crm/v3/objects/contacts/batch/read"))
     {
@@ -824,6 +830,11 @@ salesforce_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *
     {
       *answer = g_strdup ("{\"name\": \"Lead\", \"fields\": [{\"name\": \"Fairlead_UUID__c\", \"externalId\": true, \"length\": 36}]}");
       return 200;
+    }
+  if (g_str_equal (path, "/services/data/v59.0/query") && crm->no_lookups)
+    {
+      *answer = g_strdup ("[{\"errorCode\": \"NOT_FOUND\", \"message\": \"The requested resource does not exist\"}]");
+      return 404;
     }
   if (g_str_equal (path, "/services/data/v59.0/query"))
     return sf_query (crm, g_hash_table_lookup (crm->query, "q"), answer);
@@ -1261,6 +1272,36 @@ test_salesforce_campaign (Fixture *f, gconstpointer data)
   g_unsetenv ("FAIRLEAD_SECRET_SF2");
 }
 
+/* A server that refuses the lookups (batch read, SOQL) still gets every
+ * lead once: HubSpot without a lifecycle stage (so none goes backwards),
+ * Salesforce as Leads upserted on the external id. */
+static void
+test_lookups_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) hub = crm_new (hubspot_route);
+  g_autoptr(Crm) sf = crm_new (salesforce_route);
+  g_auto(FlUploadSummary) summary = { 0 };
+
+  hub->no_lookups = sf->no_lookups = TRUE;
+  sf->access_token = g_strdup (TOKEN);
+  g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
+  hs_add_contact (hub, "visitor0@example.com", "customer");
+  add_leads (f, 3, G_MAXUINT);
+  add_connector (f, "hub", "hubspot", hub->url, NULL);
+  add_connector (f, "sf", "salesforce", sf->url, NULL);
+  upload (f, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 6);
+  g_assert_cmpuint (g_hash_table_size (summary.stopped), ==, 0);
+  for (guint i = 0; i < f->uuids->len; i++)
+    {
+      g_assert_cmpuint (crm_times_stored (hub, f->uuids->pdata[i]), ==, 1);
+      g_assert_cmpuint (crm_times_stored (sf, f->uuids->pdata[i]), ==, 1);
+    }
+  g_assert_cmpstr (hs_property (hub, "visitor0@example.com", "lifecyclestage"), ==, "customer");
+  g_assert_null (hs_property (hub, "visitor1@example.com", "lifecyclestage"));
+  g_unsetenv ("FAIRLEAD_SECRET_SF");
+}
+
 static void
 test_salesforce_options (void)
 {
@@ -1306,6 +1347,7 @@ main (int argc, char **argv)
   ADD ("/crm/salesforce/request-limit", test_salesforce_request_limit);
   ADD ("/crm/salesforce/existing-people", test_salesforce_existing_people);
   ADD ("/crm/salesforce/campaign", test_salesforce_campaign);
+  ADD ("/crm/lookups-refused", test_lookups_refused);
 #undef ADD
   g_test_add_func ("/crm/salesforce/options", test_salesforce_options);
 

@@ -378,7 +378,17 @@ read_current_stages (FlConnector *self, FlSyncBatch *batch, const char *authoriz
   if (!_fl_connector_check_response (self, &response, batch))
     {
       _fl_http_response_clear (&response);
-      return FALSE;
+      if (batch->status != FL_SEND_REFUSED)
+        return FALSE;
+      /* Stages unknown: the leads still go, and no stage is set, so
+       * none can go backwards. */
+      g_message ("%s: cannot read the contacts' lifecycle stages (%s); not setting any",
+                 fl_connector_get_name (self), batch->message);
+      fl_sync_batch_set (batch, FL_SEND_OK, NULL);
+      batch->retry_after = -1;
+      for (guint i = 0; i < ids->len; i++)
+        g_hash_table_insert (current, g_strdup (ids->pdata[i]), g_strdup ("other"));
+      return TRUE;
     }
   root = _fl_connector_parse_body (&response);
   _fl_http_response_clear (&response);

@@ -687,13 +687,20 @@ match_visits (FlSalesforceConnector *self, FlSyncBatch *batch, GPtrArray *visits
                    field, field, uuids->str);
   if (emails->len > 0)
     g_string_append_printf (soql, " OR Email IN (%s)", emails->str);
-  if (!query (self, soql->str, pages, batch, cancellable))
-    return FALSE;
-  if (emails->len > 0)
+  if (!query (self, soql->str, pages, batch, cancellable) ||
+      (emails->len > 0 &&
+       (g_string_printf (soql, "SELECT Id, Email FROM Contact WHERE Email IN (%s)", emails->str),
+        !query (self, soql->str, pages, batch, cancellable))))
     {
-      g_string_printf (soql, "SELECT Id, Email FROM Contact WHERE Email IN (%s)", emails->str);
-      if (!query (self, soql->str, pages, batch, cancellable))
+      if (batch->status != FL_SEND_REFUSED)
         return FALSE;
+      /* A refused lookup loses no lead: each goes as a Lead upserted on
+       * the external id, as if nobody were known. */
+      g_message ("%s: cannot look the people up (%s); upserting them as Leads",
+                 fl_connector_get_name (connector), batch->message);
+      fl_sync_batch_set (batch, FL_SEND_OK, NULL);
+      batch->retry_after = -1;
+      g_ptr_array_set_size (pages, 0);
     }
 
   for (guint i = 0; i < pages->len; i++)
