@@ -262,6 +262,21 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       status = 200;
       answer = g_strdup ("{\"status\": \"COMPLETE\", \"results\": []}");
     }
+  else if (g_str_equal (path, "/crm/v3/properties/contacts"))
+    {
+      static const char *const names[] = { "email", "firstname", "lastname", "company", "jobtitle",
+                                           "phone", "mobilephone", "address", "city", "zip",
+                                           "state", "country", "website", "fairlead_score" };
+      GString *list = g_string_new ("{\"results\": [{\"name\": \"hs_lead_status\", "
+                                    "\"type\": \"enumeration\", \"options\": [{\"value\": \"NEW\"}, "
+                                    "{\"value\": \"OPEN\"}]}");
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        g_string_append_printf (list, ", {\"name\": \"%s\", \"type\": \"string\"}", names[i]);
+      g_string_append (list, "]}");
+      status = 200;
+      answer = g_string_free (list, FALSE);
+    }
   else if (g_str_equal (path, "/crm/v3/properties/contacts/lifecyclestage"))
     {
       status = 200;

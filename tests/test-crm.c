@@ -409,6 +409,27 @@ hubspot_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *bod
                           "{\"label\": \"Other\", \"value\": \"other\", \"displayOrder\": 8}]}");
       return 200;
     }
+  if (g_str_equal (path, "/crm/v3/properties/contacts"))
+    {
+      /* "Properties": GET /crm/v3/properties/{objectType} lists them as
+       * {"results": [{"name", "label", "type", "fieldType", "options"}]}.
+       * This portal has HubSpot's standard contact properties and two of
+       * its own; its Fairlead status property lacks DISQUALIFIED. */
+      static const char *const names[] = { "email", "firstname", "lastname", "company", "jobtitle",
+                                           "phone", "mobilephone", "address", "city", "zip",
+                                           "state", "country", "website", "fairlead_booth",
+                                           "fairlead_notes", "fairlead_answers", "fairlead_event" };
+      GString *list = g_string_new ("{\"results\": [{\"name\": \"fairlead_status\", \"type\": \"enumeration\", "
+                                    "\"fieldType\": \"select\", \"options\": [{\"label\": \"MQL\", \"value\": \"MQL\"}, "
+                                    "{\"label\": \"SAL\", \"value\": \"SAL\"}]}");
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        g_string_append_printf (list, ", {\"name\": \"%s\", \"type\": \"string\", \"fieldType\": \"text\"}",
+                                names[i]);
+      g_string_append (list, "]}");
+      *answer = g_string_free (list, FALSE);
+      return 200;
+    }
   if (g_str_equal (path, "/crm/v3/objects/contacts/batch/read") && crm->no_lookups)
     {
       *answer = g_strdup ("{\"status\": \"error\", \"message\": \"Not found\", \"category\": \"OBJECT_NOT_FOUND\"}");
@@ -578,6 +599,83 @@ test_hubspot_lifecycle_forwards (Fixture *f, gconstpointer data)
   g_assert_cmpstr (hs_property (crm, "visitor4@example.com", "lifecyclestage"), ==, "marketingqualifiedlead");
   g_assert_cmpstr (hs_property (crm, "visitor4@example.com", "fairlead_status"), ==, "MQL");
   g_assert_cmpuint (crm_count (crm, "POST /crm/v3/objects/contacts/batch/read"), ==, 1);
+}
+
+/* Every field is mappable (map.<field>=<property>, empty: not sent);
+ * connector test names each mapped property the portal lacks, and each
+ * option an enumeration lacks, before the show; a value longer than a
+ * property holds is cut, not refused. */
+static void
+test_hubspot_mapping (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new (hubspot_route);
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(FlConnector) connector = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GString) long_note = g_string_new (NULL);
+  const char *value;
+
+  /* Something Fairlead does not have cannot be mapped. */
+  json_object_set_string_member (options, "map.shoe_size", "shoesize");
+  connector = fl_connector_new ("hub", "hubspot", crm->url, options, &error);
+  g_assert_null (connector);
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "shoe_size"));
+  g_clear_error (&error);
+
+  add_leads (f, 2, G_MAXUINT);
+  add_connector (f, "bad", "hubspot", crm->url, "map.department", "department_x", "map.status",
+                 "fairlead_status", NULL);
+  connector = fl_outbox_get_connector (f->outbox, "bad", &error);
+  g_assert_false (fl_connector_test (connector, report, NULL, &error));
+  g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "“department_x” (for department) does not exist"));
+  g_assert_nonnull (strstr (error->message, "“fairlead_status” (for status) has no option “DISQUALIFIED”"));
+  g_clear_error (&error);
+  g_clear_object (&connector);
+  g_assert_true (fl_outbox_remove_connector (f->outbox, "bad", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 70000; i++)
+    g_string_append_c (long_note, "abcdefghij"[i % 10]);
+  {
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+    g_autoptr(JsonNode) answers = json_from_string ("{\"Budget\": \"50k\", \"Interests\": [\"Robots\", \"Sensors\"]}", NULL);
+
+    fl_lead_set_notes (lead, long_note->str);
+    fl_lead_set_field (lead, FL_FIELD_TITLE, "Head of Robotics");
+    fl_lead_set_field (lead, FL_FIELD_WEBSITE, "https://example.com");
+    fl_lead_set_answers (lead, answers);
+    fl_store_save_lead (f->store, lead, "test", &error);
+    g_assert_no_error (error);
+  }
+  add_connector (f, "hub", "hubspot", crm->url, "map.title", "job_function", "map.website", "",
+                 "map.booth", "fairlead_booth", "map.notes", "fairlead_notes", "map.answers",
+                 "fairlead_answers", "map.event", "fairlead_event", NULL);
+  g_string_truncate (report, 0);
+  connector = fl_outbox_get_connector (f->outbox, "hub", &error);
+  g_assert_false (fl_connector_test (connector, report, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "“job_function” (for title) does not exist"));
+  g_assert_null (strstr (error->message, "website"));
+  g_clear_error (&error);
+
+  upload (f, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 2);
+  g_assert_cmpstr (hs_property (crm, "visitor0@example.com", "job_function"), ==, "Head of Robotics");
+  g_assert_null (hs_property (crm, "visitor0@example.com", "jobtitle"));
+  g_assert_null (hs_property (crm, "visitor0@example.com", "website"));
+  g_assert_cmpstr (hs_property (crm, "visitor0@example.com", "fairlead_booth"), ==, "B12");
+  g_assert_cmpstr (hs_property (crm, "visitor0@example.com", "fairlead_event"), ==, "Hannover Messe");
+  value = hs_property (crm, "visitor0@example.com", "fairlead_answers");
+  g_assert_nonnull (strstr (value, "Budget: 50k"));
+  g_assert_nonnull (strstr (value, "Interests: Robots, Sensors"));
+  g_assert_cmpuint (strlen (value), ==, strlen ("Budget: 50k\nInterests: Robots, Sensors"));
+  value = hs_property (crm, "visitor0@example.com", "fairlead_notes");
+  g_assert_cmpuint (strlen (value), ==, 65536);
+  g_assert_true (g_str_has_prefix (long_note->str, value));
 }
 
 /* Salesforce */
@@ -1338,10 +1436,12 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_setenv ("FAIRLEAD_SECRET_HUB", TOKEN, TRUE);
+  g_setenv ("FAIRLEAD_SECRET_BAD", TOKEN, TRUE);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/crm/hubspot/207-unconfirmed", test_hubspot_unconfirmed);
   ADD ("/crm/hubspot/lifecycle-forwards", test_hubspot_lifecycle_forwards);
+  ADD ("/crm/hubspot/mapping", test_hubspot_mapping);
   ADD ("/crm/salesforce/jwt-session-expires", test_salesforce_jwt);
   ADD ("/crm/salesforce/refresh-token", test_salesforce_refresh_token);
   ADD ("/crm/salesforce/request-limit", test_salesforce_request_limit);

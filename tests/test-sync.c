@@ -593,8 +593,9 @@ test_hubspot (Fixture *f, gconstpointer data)
   g_assert_cmpuint (summary.failed, ==, 2);
   g_assert_cmpuint (server_count_requests (server, "/crm/v3/objects/contacts/batch/upsert"), ==, 2);
 
-  /* the test's stage list, then the run's stage order, read, upsert */
-  request = server_get_request (server, 3);
+  /* the test's stage list and properties, then the run's stage order,
+   * read, upsert */
+  request = server_get_request (server, 4);
   g_assert_cmpstr (request->path, ==, "/crm/v3/objects/contacts/batch/upsert");
   g_assert_cmpstr (request->authorization, ==, "Bearer " TOKEN);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (

@@ -17,6 +17,7 @@
 #define UPSERT_PATH "/crm/v3/objects/contacts/batch/upsert"
 #define LIFECYCLE_PATH "/crm/v3/properties/contacts/lifecyclestage"
 #define READ_PATH "/crm/v3/objects/contacts/batch/read"
+#define PROPERTIES_PATH "/crm/v3/properties/contacts"
 #define MAX_INPUTS 100
 
 struct _FlHubspotConnector
@@ -37,23 +38,72 @@ static const char *const default_stages[] = {
 
 G_DEFINE_FINAL_TYPE (FlHubspotConnector, fl_hubspot_connector, FL_TYPE_CONNECTOR)
 
-/* HubSpot property ← lead field */
+#define MAX_VALUE 65536  /* characters a HubSpot text property holds */
+
+/* HubSpot property ← lead field, by default; the option map.<field>
+ * names another property, an empty one sends nothing. */
 static const struct
 {
-  const char *property;
   FlField     field;
+  const char *property;
 } field_map[] = {
-  { "email", FL_FIELD_EMAIL },
-  { "firstname", FL_FIELD_FIRST_NAME },
-  { "lastname", FL_FIELD_LAST_NAME },
-  { "company", FL_FIELD_COMPANY },
-  { "jobtitle", FL_FIELD_TITLE },
-  { "phone", FL_FIELD_PHONE },
-  { "mobilephone", FL_FIELD_MOBILE },
-  { "city", FL_FIELD_CITY },
-  { "country", FL_FIELD_COUNTRY },
-  { "website", FL_FIELD_WEBSITE },
+  { FL_FIELD_EMAIL, "email" },
+  { FL_FIELD_FIRST_NAME, "firstname" },
+  { FL_FIELD_LAST_NAME, "lastname" },
+  { FL_FIELD_COMPANY, "company" },
+  { FL_FIELD_TITLE, "jobtitle" },
+  { FL_FIELD_PHONE, "phone" },
+  { FL_FIELD_MOBILE, "mobilephone" },
+  { FL_FIELD_STREET, "address" },
+  { FL_FIELD_CITY, "city" },
+  { FL_FIELD_POSTAL_CODE, "zip" },
+  { FL_FIELD_REGION, "state" },
+  { FL_FIELD_COUNTRY, "country" },
+  { FL_FIELD_WEBSITE, "website" },
+  { FL_FIELD_DEPARTMENT, NULL },
+  { FL_FIELD_FULL_NAME, NULL },
 };
+
+/* What the visit adds, sent only when mapped (map.<name>, or the older
+ * option named second). */
+static const struct
+{
+  const char *name;
+  const char *legacy_option;
+} context_map[] = {
+  { "score", "score_property" },
+  { "status", "status_property" },
+  { "event", "event_property" },
+  { "booth", NULL },
+  { "notes", NULL },
+  { "answers", NULL },
+};
+
+/* The property @name (a lead field or context name) goes to. */
+static const char *
+mapped_property (FlConnector *self, const char *name, const char *fallback)
+{
+  g_autofree char *key = g_strconcat ("map.", name, NULL);
+  const char *property = fl_connector_get_option (self, key, fallback);
+
+  return property != NULL && property[0] != '\0' ? property : NULL;
+}
+
+static const char *
+field_property (FlConnector *self, guint i)
+{
+  return mapped_property (self, fl_field_to_string (field_map[i].field), field_map[i].property);
+}
+
+static const char *
+context_property (FlConnector *self, guint i)
+{
+  const char *legacy = context_map[i].legacy_option
+                         ? fl_connector_get_option (self, context_map[i].legacy_option, NULL)
+                         : NULL;
+
+  return mapped_property (self, context_map[i].name, legacy);
+}
 
 static const char *
 id_property (FlConnector *self)
@@ -80,13 +130,87 @@ id_value (FlConnector *self, FlLead *lead)
   return g_strdup (fl_lead_get_uuid (lead));
 }
 
+/* Sets @name to @value, cut to what a property holds: a lead is never
+ * refused for a long value. */
 static void
 add_property (JsonBuilder *builder, const char *name, const char *value)
 {
-  if (value == NULL || value[0] == '\0')
+  g_autofree char *cut = NULL;
+
+  if (name == NULL || value == NULL || value[0] == '\0')
     return;
+  if (g_utf8_strlen (value, -1) > MAX_VALUE)
+    value = cut = g_utf8_substring (value, 0, MAX_VALUE);
   json_builder_set_member_name (builder, name);
   json_builder_add_string_value (builder, value);
+}
+
+/* Answers as lines people read: "Budget: 50k". */
+static char *
+answers_text (FlLead *lead)
+{
+  JsonNode *answers = fl_lead_get_answers (lead);
+  GString *text = g_string_new (NULL);
+  JsonObjectIter iter;
+  const char *question;
+  JsonNode *value;
+
+  if (answers == NULL || !JSON_NODE_HOLDS_OBJECT (answers))
+    return g_string_free (text, TRUE);
+  json_object_iter_init (&iter, json_node_get_object (answers));
+  while (json_object_iter_next (&iter, &question, &value))
+    {
+      g_autofree char *answer = NULL;
+
+      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        answer = g_strdup (json_node_get_string (value));
+      else if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          GString *parts = g_string_new (NULL);
+
+          for (guint i = 0; i < json_array_get_length (json_node_get_array (value)); i++)
+            {
+              JsonNode *part = json_array_get_element (json_node_get_array (value), i);
+              g_autofree char *one = JSON_NODE_HOLDS_VALUE (part) &&
+                                         json_node_get_value_type (part) == G_TYPE_STRING
+                                       ? g_strdup (json_node_get_string (part))
+                                       : json_to_string (part, FALSE);
+
+              g_string_append_printf (parts, "%s%s", i ? ", " : "", one);
+            }
+          answer = g_string_free (parts, FALSE);
+        }
+      else
+        answer = json_to_string (value, FALSE);
+      g_string_append_printf (text, "%s%s: %s", text->len ? "\n" : "", question, answer);
+    }
+  return g_string_free (text, text->len == 0);
+}
+
+static const char *
+event_member (FlSyncBatch *batch, const char *member)
+{
+  if (batch->event == NULL || !JSON_NODE_HOLDS_OBJECT (batch->event))
+    return NULL;
+  return json_object_get_string_member_with_default (json_node_get_object (batch->event), member,
+                                                     NULL);
+}
+
+/* The value of context @name for @lead. */
+static char *
+context_value (FlSyncBatch *batch, FlLead *lead, const char *name)
+{
+  if (g_str_equal (name, "score"))
+    return g_strdup_printf ("%d", fl_lead_get_score (lead));
+  if (g_str_equal (name, "status"))
+    return g_strdup (fl_status_to_string (fl_lead_get_status (lead)));
+  if (g_str_equal (name, "event"))
+    return g_strdup (event_member (batch, "name"));
+  if (g_str_equal (name, "booth"))
+    return g_strdup (event_member (batch, "booth"));
+  if (g_str_equal (name, "notes"))
+    return g_strdup (fl_lead_get_notes (lead));
+  return answers_text (lead);
 }
 
 static int
@@ -112,45 +236,41 @@ add_properties (FlConnector *self, JsonBuilder *builder, FlSyncBatch *batch, FlL
 {
   const char *stage = lifecycle_stage (self, fl_lead_get_status (lead));
   const char *full_name = fl_lead_get_field (lead, FL_FIELD_FULL_NAME);
-  const char *option;
 
   json_builder_begin_object (builder);
   for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
-    add_property (builder, field_map[i].property, fl_lead_get_field (lead, field_map[i].field));
+    add_property (builder, field_property (self, i), fl_lead_get_field (lead, field_map[i].field));
   /* A card that only had "Jane Doe" still fills first and last name. */
   if (full_name != NULL && fl_lead_get_field (lead, FL_FIELD_FIRST_NAME) == NULL &&
       fl_lead_get_field (lead, FL_FIELD_LAST_NAME) == NULL)
     {
       const char *space = strrchr (full_name, ' ');
+      const char *first_property = mapped_property (self, "first_name", "firstname");
+      const char *last_property = mapped_property (self, "last_name", "lastname");
 
       if (space != NULL)
         {
           g_autofree char *first = g_strndup (full_name, space - full_name);
-          add_property (builder, "firstname", first);
-          add_property (builder, "lastname", space + 1);
+          add_property (builder, first_property, first);
+          add_property (builder, last_property, space + 1);
         }
       else
-        add_property (builder, "lastname", full_name);
+        add_property (builder, last_property, full_name);
     }
   /* The lifecycle stage only goes forwards: a customer stays a customer;
-   * the Fairlead status still goes to status_property and hs_lead_status. */
+   * the Fairlead status still goes to map.status and hs_lead_status. */
   if (stage != NULL && stage_rank (self, stage) > stage_rank (self, current))
     add_property (builder, "lifecyclestage", stage);
-  if ((option = fl_connector_get_option (self, "status_property", NULL)) != NULL)
-    add_property (builder, option, fl_status_to_string (fl_lead_get_status (lead)));
   add_property (builder, "hs_lead_status",
                 _fl_connector_map_status (self, fl_lead_get_status (lead), "lead_status", NULL,
                                           NULL, NULL));
-  if ((option = fl_connector_get_option (self, "score_property", NULL)) != NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (context_map); i++)
     {
-      g_autofree char *score = g_strdup_printf ("%d", fl_lead_get_score (lead));
-      add_property (builder, option, score);
+      const char *property = context_property (self, i);
+      g_autofree char *value = property ? context_value (batch, lead, context_map[i].name) : NULL;
+
+      add_property (builder, property, value);
     }
-  if ((option = fl_connector_get_option (self, "event_property", NULL)) != NULL &&
-      batch->event != NULL && JSON_NODE_HOLDS_OBJECT (batch->event))
-    add_property (builder, option,
-                  json_object_get_string_member_with_default (json_node_get_object (batch->event),
-                                                              "name", NULL));
   if (!g_str_equal (id_property (self), "email"))
     add_property (builder, id_property (self), id);
   json_builder_end_object (builder);
@@ -519,6 +639,7 @@ static gboolean
 fl_hubspot_connector_validate (FlConnector *self, GError **error)
 {
   const char *property = id_property (self);
+  g_autoptr(GList) members = json_object_get_members (fl_connector_get_options (self));
 
   if (property[0] == '\0' || strpbrk (property, " /?#") != NULL)
     {
@@ -526,7 +647,132 @@ fl_hubspot_connector_validate (FlConnector *self, GError **error)
                    _("“%s” is not a HubSpot property name (option id_property)"), property);
       return FALSE;
     }
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      const char *name = key + strlen ("map.");
+      const char *value;
+      gboolean known = FALSE;
+
+      if (!g_str_has_prefix (key, "map."))
+        continue;
+      for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+        known = known || g_str_equal (name, fl_field_to_string (field_map[i].field));
+      for (guint i = 0; i < G_N_ELEMENTS (context_map); i++)
+        known = known || g_str_equal (name, context_map[i].name);
+      if (!known)
+        {
+          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                       _("“%s” is not something Fairlead sends (option %s). Map one of: "
+                         "first_name, last_name, full_name, email, phone, mobile, company, title, "
+                         "department, street, city, postal_code, region, country, website, score, "
+                         "status, event, booth, notes, answers."),
+                       name, key);
+          return FALSE;
+        }
+      value = fl_connector_get_option (self, key, "");
+      if (strpbrk (value, " /?#") != NULL)
+        {
+          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                       _("“%s” is not a HubSpot property name (option %s)"), value, key);
+          return FALSE;
+        }
+    }
   return TRUE;
+}
+
+/* A property the connector sends, with the values an enumeration must
+ * offer for it (NULL-terminated; none: any). */
+typedef struct
+{
+  const char *property;
+  const char *option;
+  const char *values[4];
+} Wanted;
+
+static void
+want (Wanted *wanted, guint *n, const char *property, const char *option)
+{
+  wanted[*n] = (Wanted) { property, option, { NULL } };
+  (*n)++;
+}
+
+/* Checks every property the connector sends, for the test. */
+static void
+check_properties (FlConnector *self, JsonNode *root, GString *report, GString *missing)
+{
+  g_autoptr(GHashTable) properties = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonNode *results = root && JSON_NODE_HOLDS_OBJECT (root)
+                        ? json_object_get_member (json_node_get_object (root), "results")
+                        : NULL;
+  Wanted wanted[G_N_ELEMENTS (field_map) + G_N_ELEMENTS (context_map) + 1];
+  guint n = 0, n_values = 0;
+
+  for (guint i = 0; results != NULL && JSON_NODE_HOLDS_ARRAY (results) &&
+                    i < json_array_get_length (json_node_get_array (results)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (results), i);
+      const char *name;
+
+      if (JSON_NODE_HOLDS_OBJECT (element) &&
+          (name = json_object_get_string_member_with_default (json_node_get_object (element),
+                                                              "name", NULL)) != NULL)
+        g_hash_table_insert (properties, (gpointer) name, json_node_get_object (element));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+    if (field_property (self, i) != NULL)
+      want (wanted, &n, field_property (self, i), fl_field_to_string (field_map[i].field));
+  for (guint i = 0; i < G_N_ELEMENTS (context_map); i++)
+    if (context_property (self, i) != NULL)
+      {
+        want (wanted, &n, context_property (self, i), context_map[i].name);
+        if (g_str_equal (context_map[i].name, "status"))
+          for (FlStatus status = FL_STATUS_MQL; status <= FL_STATUS_DISQUALIFIED; status++)
+            wanted[n - 1].values[status] = fl_status_to_string (status);
+      }
+  want (wanted, &n, "hs_lead_status", "lead_status");
+  for (FlStatus status = FL_STATUS_MQL; status <= FL_STATUS_DISQUALIFIED; status++)
+    if (_fl_connector_map_status (self, status, "lead_status", NULL, NULL, NULL) != NULL)
+      wanted[n - 1].values[n_values++] = _fl_connector_map_status (self, status, "lead_status", NULL, NULL, NULL);
+  if (n_values == 0)
+    n--;  /* hs_lead_status is not sent */
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *property = g_hash_table_lookup (properties, wanted[i].property);
+      JsonNode *options;
+      g_autoptr(GHashTable) values = NULL;
+
+      if (property == NULL)
+        {
+          g_string_append_printf (missing, _("- the contact property “%s” (for %s) does not exist\n"),
+                                  wanted[i].property, wanted[i].option);
+          continue;
+        }
+      options = json_object_get_member (property, "options");
+      if (g_strcmp0 (json_object_get_string_member_with_default (property, "type", NULL),
+                     "enumeration") != 0 || options == NULL || !JSON_NODE_HOLDS_ARRAY (options))
+        {
+          g_string_append_printf (report, _("Contact property “%s” exists\n"), wanted[i].property);
+          continue;
+        }
+      values = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (options)); j++)
+        {
+          JsonNode *option = json_array_get_element (json_node_get_array (options), j);
+
+          if (JSON_NODE_HOLDS_OBJECT (option))
+            g_hash_table_add (values, (gpointer) json_object_get_string_member_with_default (
+                                        json_node_get_object (option), "value", ""));
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (wanted[i].values) && wanted[i].values[k] != NULL; k++)
+        if (!g_hash_table_contains (values, wanted[i].values[k]))
+          g_string_append_printf (missing,
+                                  _("- the contact property “%s” (for %s) has no option “%s”\n"),
+                                  wanted[i].property, wanted[i].option, wanted[i].values[k]);
+      g_string_append_printf (report, _("Contact property “%s” exists\n"), wanted[i].property);
+    }
 }
 
 static guint
@@ -581,7 +827,30 @@ fl_hubspot_connector_test (FlConnector *self, GString *report, GCancellable *can
           break;
         }
     }
-  return ok;
+  if (!ok)
+    return FALSE;
+
+  /* Every mapped property, before the show rather than after 200 failures. */
+  {
+    g_autoptr(JsonNode) all = NULL;
+    g_autoptr(GString) missing = g_string_new (NULL);
+    g_autofree char *properties_url = _fl_connector_build_url (self, DEFAULT_BASE, PROPERTIES_PATH);
+
+    if (!_fl_connector_probe (self, properties_url, report, &all, cancellable, error))
+      return FALSE;
+    check_properties (self, all, report, missing);
+    if (missing->len > 0)
+      {
+        g_strchomp (missing->str);
+        g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                     _("HubSpot lacks what the connector sends:\n%s\nCreate the properties (Settings "
+                       "→ Properties) or change the mapping (--option map.FIELD=PROPERTY, empty to "
+                       "send nothing)."),
+                     missing->str);
+        return FALSE;
+      }
+  }
+  return TRUE;
 }
 
 static void
