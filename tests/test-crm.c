@@ -50,6 +50,8 @@ struct _Crm
   GHashTable   *left_out;   /* trace ids to leave out of the results once */
   GHashTable   *hs_contacts;  /* email → JsonObject of properties */
   gboolean      no_lookups;   /* batch read and SOQL answer 404 */
+  GPtrArray    *subscriptions;  /* JsonObject: the subscribe bodies taken */
+  GPtrArray    *notes;          /* JsonObject: the note inputs created */
 
   /* Salesforce */
   EVP_PKEY     *key;        /* the connected app's certificate (public half used) */
@@ -131,6 +133,8 @@ crm_new (CrmRoute route)
   crm->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->campaigns = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  crm->subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  crm->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->members = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->context = g_main_context_new ();
   crm->loop = g_main_loop_new (crm->context, FALSE);
@@ -177,6 +181,8 @@ crm_free (Crm *crm)
   g_ptr_array_unref (crm->contacts);
   g_ptr_array_unref (crm->tasks);
   g_ptr_array_unref (crm->campaigns);
+  g_ptr_array_unref (crm->subscriptions);
+  g_ptr_array_unref (crm->notes);
   g_ptr_array_unref (crm->members);
   g_free (crm->duplicate_header);
   g_free (crm->client_id);
@@ -430,6 +436,38 @@ hubspot_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *bod
       *answer = g_string_free (list, FALSE);
       return 200;
     }
+  if (g_str_equal (path, "/communication-preferences/v3/subscribe"))
+    {
+      /* "Subscribe contact": {emailAddress, subscriptionId, legalBasis,
+       * legalBasisExplanation} → 200 with the new status; a contact
+       * subscribed already gets 400 "… is already subscribed …". */
+      JsonObject *request = json_node_get_object (body);
+      const char *email = json_object_get_string_member (request, "emailAddress");
+      const char *subscription = json_object_get_string_member (request, "subscriptionId");
+
+      for (guint i = 0; i < crm->subscriptions->len; i++)
+        if (g_str_equal (json_object_get_string_member (crm->subscriptions->pdata[i], "emailAddress"), email))
+          {
+            *answer = g_strdup_printf ("{\"status\": \"error\", \"message\": \"%s is already subscribed to "
+                                       "subscription %s\", \"correlationId\": \"x\", \"category\": "
+                                       "\"VALIDATION_ERROR\"}", email, subscription);
+            return 400;
+          }
+      g_ptr_array_add (crm->subscriptions, json_object_ref (request));
+      *answer = g_strdup_printf ("{\"recipient\": \"%s\", \"subscriptionId\": %s, \"status\": \"SUBSCRIBED\", "
+                                 "\"sourceOfStatus\": \"SUBSCRIPTION_STATUS\"}", email, subscription);
+      return 200;
+    }
+  if (g_str_equal (path, "/crm/v3/objects/notes/batch/create"))
+    {
+      /* "Create a batch of notes": 201 with the created notes. */
+      JsonArray *notes = json_object_get_array_member (json_node_get_object (body), "inputs");
+
+      for (guint i = 0; i < json_array_get_length (notes); i++)
+        g_ptr_array_add (crm->notes, json_object_ref (json_array_get_object_element (notes, i)));
+      *answer = g_strdup ("{\"status\": \"COMPLETE\", \"results\": []}");
+      return 201;
+    }
   if (g_str_equal (path, "/crm/v3/objects/contacts/batch/read") && crm->no_lookups)
     {
       *answer = g_strdup ("{\"status\": \"error\", \"message\": \"Not found\", \"category\": \"OBJECT_NOT_FOUND\"}");
@@ -676,6 +714,55 @@ test_hubspot_mapping (Fixture *f, gconstpointer data)
   value = hs_property (crm, "visitor0@example.com", "fairlead_notes");
   g_assert_cmpuint (strlen (value), ==, 65536);
   g_assert_true (g_str_has_prefix (long_note->str, value));
+}
+
+/* Consent and context reach HubSpot: a visitor who consented is
+ * subscribed through the communication preferences API with the legal
+ * basis and an explanation naming the event, the consent text's version
+ * and the time; one subscribed already stays delivered; the visit is a
+ * note on the contact. */
+static void
+test_hubspot_consent_and_note (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new (hubspot_route);
+  g_auto(FlUploadSummary) first = { 0 };
+  g_auto(FlUploadSummary) second = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *subscription, *note, *association;
+  const char *explanation, *text;
+
+  add_leads (f, 2, G_MAXUINT);
+  add_connector (f, "hub", "hubspot", crm->url, "subscription_id", "12345", "note", "true", NULL);
+  upload (f, &first);
+  g_assert_cmpuint (first.delivered, ==, 2);
+  g_assert_cmpuint (crm->subscriptions->len, ==, 2);
+  subscription = crm->subscriptions->pdata[0];
+  g_assert_cmpstr (json_object_get_string_member (subscription, "emailAddress"), ==, "visitor0@example.com");
+  g_assert_cmpstr (json_object_get_string_member (subscription, "subscriptionId"), ==, "12345");
+  g_assert_cmpstr (json_object_get_string_member (subscription, "legalBasis"), ==, "CONSENT_WITH_NOTICE");
+  explanation = json_object_get_string_member (subscription, "legalBasisExplanation");
+  g_assert_nonnull (strstr (explanation, "Hannover Messe, booth B12"));
+  g_assert_nonnull (strstr (explanation, "consent text version 2026-1"));
+  g_assert_nonnull (strstr (explanation, "20"));  /* the time, ISO 8601 */
+
+  g_assert_cmpuint (crm->notes->len, ==, 2);
+  note = crm->notes->pdata[0];
+  text = json_object_get_string_member (json_object_get_object_member (note, "properties"), "hs_note_body");
+  g_assert_nonnull (strstr (text, "Fairlead: visit at Hannover Messe, booth B12"));
+  g_assert_nonnull (strstr (text, "Score: 0 (MQL)"));
+  association = json_array_get_object_element (json_object_get_array_member (note, "associations"), 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (association, "to"), "id"), ==,
+                   hs_property (crm, "visitor0@example.com", "hs_object_id"));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                     json_object_get_array_member (association, "types"), 0), "associationTypeId"), ==, 202);
+
+  /* Sent again: subscribed already, which is no failure. */
+  g_assert_true (fl_outbox_requeue_lead (f->outbox, f->uuids->pdata[0], "test", NULL, &error));
+  g_assert_no_error (error);
+  upload (f, &second);
+  g_assert_cmpuint (second.delivered, ==, 1);
+  g_assert_cmpuint (second.failed, ==, 0);
+  g_assert_cmpuint (crm->subscriptions->len, ==, 2);
 }
 
 /* Salesforce */
@@ -1442,6 +1529,7 @@ main (int argc, char **argv)
   ADD ("/crm/hubspot/207-unconfirmed", test_hubspot_unconfirmed);
   ADD ("/crm/hubspot/lifecycle-forwards", test_hubspot_lifecycle_forwards);
   ADD ("/crm/hubspot/mapping", test_hubspot_mapping);
+  ADD ("/crm/hubspot/consent-and-note", test_hubspot_consent_and_note);
   ADD ("/crm/salesforce/jwt-session-expires", test_salesforce_jwt);
   ADD ("/crm/salesforce/refresh-token", test_salesforce_refresh_token);
   ADD ("/crm/salesforce/request-limit", test_salesforce_request_limit);

@@ -538,6 +538,182 @@ read_current_stages (FlConnector *self, FlSyncBatch *batch, const char *authoriz
   return TRUE;
 }
 
+#define SUBSCRIBE_PATH "/communication-preferences/v3/subscribe"
+#define NOTES_PATH "/crm/v3/objects/notes/batch/create"
+#define NOTE_TO_CONTACT 202  /* HubSpot-defined association type note → contact */
+
+/* The consent the visitor gave, or NULL. */
+static JsonObject *
+given_consent (FlLead *lead)
+{
+  JsonNode *consent = fl_lead_get_consent (lead);
+
+  if (consent == NULL || !JSON_NODE_HOLDS_OBJECT (consent) ||
+      !json_object_get_boolean_member_with_default (json_node_get_object (consent), "given", FALSE))
+    return NULL;
+  return json_node_get_object (consent);
+}
+
+/* Subscribes every delivered contact who consented to the subscription
+ * type of the option subscription_id, with the legal basis and an
+ * explanation naming the event, the consent text's version and the time.
+ * One already subscribed stays so. */
+static void
+send_consents (FlConnector *self, FlSyncBatch *batch, const char *authorization,
+               GCancellable *cancellable)
+{
+  const char *subscription = fl_connector_get_option (self, "subscription_id", NULL);
+  const char *headers[] = { "Content-Type: application/json", authorization, NULL };
+  g_autofree char *url = NULL;
+
+  if (subscription == NULL)
+    return;
+  url = _fl_connector_build_url (self, DEFAULT_BASE, SUBSCRIBE_PATH);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      JsonObject *consent = given_consent (item->lead);
+      const char *email = fl_lead_get_field (item->lead, FL_FIELD_EMAIL);
+      g_autoptr(JsonBuilder) builder = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(FlSyncBatch) one = NULL;
+      g_autofree char *explanation = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *said = NULL;
+      FlHttpResponse response = { 0 };
+      const char *event = event_member (batch, "name");
+
+      if (item->result != FL_ITEM_DONE || consent == NULL || email == NULL)
+        continue;
+      explanation = g_strdup_printf ("Consent given at %s%s%s, consent text version %s, at %s, "
+                                     "recorded with Fairlead",
+                                     event ? event : "the booth",
+                                     event_member (batch, "booth") ? ", booth " : "",
+                                     event_member (batch, "booth") ? event_member (batch, "booth") : "",
+                                     json_object_get_string_member_with_default (consent, "version", "?"),
+                                     json_object_get_string_member_with_default (consent, "at", "?"));
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "emailAddress");
+      json_builder_add_string_value (builder, email);
+      json_builder_set_member_name (builder, "subscriptionId");
+      json_builder_add_string_value (builder, subscription);
+      json_builder_set_member_name (builder, "legalBasis");
+      json_builder_add_string_value (builder, fl_connector_get_option (self, "legal_basis",
+                                                                      "CONSENT_WITH_NOTICE"));
+      json_builder_set_member_name (builder, "legalBasisExplanation");
+      json_builder_add_string_value (builder, explanation);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      body = json_to_string (root, FALSE);
+
+      one = fl_sync_batch_new (NULL, NULL);
+      _fl_connector_http (self, "POST", url, headers, body, strlen (body), &response, cancellable,
+                          NULL);
+      if (_fl_connector_check_response (self, &response, one))
+        {
+          _fl_http_response_clear (&response);
+          continue;
+        }
+      said = _fl_connector_server_message (&response);
+      _fl_http_response_clear (&response);
+      if (one->status == FL_SEND_REFUSED && strstr (said, "already subscribed") != NULL)
+        continue;
+      if (one->status == FL_SEND_STOP || one->status == FL_SEND_RETRY)
+        {
+          /* The batch goes again as a whole (upserts and subscriptions
+           * repeat harmlessly). */
+          fl_sync_batch_set (batch, one->status, one->message);
+          batch->retry_after = one->retry_after;
+          batch->http_status = one->http_status;
+          return;
+        }
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("HubSpot took the contact but refused the subscription: %s"), said);
+        fl_sync_item_set (item, FL_ITEM_FAILED, NULL, message);
+      }
+    }
+}
+
+/* The visit, as a note on each delivered contact: event, booth, score,
+ * status, notes and answers, for whoever calls. */
+static void
+send_notes (FlConnector *self, FlSyncBatch *batch, const char *authorization,
+            GCancellable *cancellable)
+{
+  const char *headers[] = { "Content-Type: application/json", authorization, NULL };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *url = _fl_connector_build_url (self, DEFAULT_BASE, NOTES_PATH);
+  g_autofree char *body = NULL;
+  g_autofree char *now = fl_now_iso8601 ();
+  FlHttpResponse response = { 0 };
+  guint n = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *answers = NULL;
+
+      if (item->result != FL_ITEM_DONE || item->remote_id == NULL)
+        continue;
+      g_string_append_printf (text, "Fairlead: visit at %s", event_member (batch, "name") ? event_member (batch, "name") : "the booth");
+      if (event_member (batch, "booth") != NULL)
+        g_string_append_printf (text, ", booth %s", event_member (batch, "booth"));
+      g_string_append_printf (text, "\nScore: %d (%s)", fl_lead_get_score (item->lead),
+                              fl_status_to_string (fl_lead_get_status (item->lead)));
+      if (fl_lead_get_notes (item->lead) != NULL)
+        g_string_append_printf (text, "\n\n%s", fl_lead_get_notes (item->lead));
+      if ((answers = answers_text (item->lead)) != NULL)
+        g_string_append_printf (text, "\n\nAnswers:\n%s", answers);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "properties");
+      json_builder_begin_object (builder);
+      add_property (builder, "hs_timestamp", now);
+      add_property (builder, "hs_note_body", text->str);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "associations");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "to");
+      json_builder_begin_object (builder);
+      add_property (builder, "id", item->remote_id);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "types");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      add_property (builder, "associationCategory", "HUBSPOT_DEFINED");
+      json_builder_set_member_name (builder, "associationTypeId");
+      json_builder_add_int_value (builder, NOTE_TO_CONTACT);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      n++;
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  if (n == 0)
+    return;
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+  _fl_connector_http (self, "POST", url, headers, body, strlen (body), &response, cancellable, NULL);
+  if (!_fl_connector_check_response (self, &response, batch) && batch->status == FL_SEND_REFUSED)
+    {
+      /* The contacts are in; a refused note fails none of them. */
+      g_message ("%s: HubSpot refused the notes (%s)", fl_connector_get_name (self), batch->message);
+      fl_sync_batch_set (batch, FL_SEND_OK, NULL);
+    }
+  _fl_http_response_clear (&response);
+}
+
 static void
 fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *cancellable)
 {
@@ -630,7 +806,13 @@ fl_hubspot_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *
   url = _fl_connector_build_url (self, DEFAULT_BASE, UPSERT_PATH);
   _fl_connector_http (self, "POST", url, headers, body, length, &response, cancellable, NULL);
   if (_fl_connector_check_response (self, &response, batch))
-    read_answer (self, batch, by_id, by_trace, &response);
+    {
+      read_answer (self, batch, by_id, by_trace, &response);
+      if (batch->status == FL_SEND_OK)
+        send_consents (self, batch, authorization, cancellable);
+      if (batch->status == FL_SEND_OK && g_strcmp0 (fl_connector_get_option (self, "note", NULL), "true") == 0)
+        send_notes (self, batch, authorization, cancellable);
+    }
   _fl_http_response_clear (&response);
   memset (authorization, 0, strlen (authorization));
 }
