@@ -18,6 +18,7 @@
 #include <openssl/pem.h>
 #include <string.h>
 
+#include "store/fl-privacy.h"
 #include "store/fl-store.h"
 #include "sync/fl-connectors.h"
 #include "sync/fl-outbox.h"
@@ -1277,6 +1278,23 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "\"sync_log\""));
   g_assert_nonnull (strstr (out, "\"http_status\" : 403"));
+
+  /* A subject access request lists it (to whom the lead went); erasing
+   * the lead erases it. */
+  {
+    g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+    g_autoptr(JsonNode) export = NULL;
+    g_autofree char *text = NULL;
+
+    g_ptr_array_add (uuids, f->uuids->pdata[0]);
+    export = fl_privacy_export_person (f->store, uuids, &error);
+    g_assert_no_error (error);
+    text = json_to_string (export, FALSE);
+    g_assert_nonnull (strstr (text, "\"sync_log\":[{\"connector\":\"sf\""));
+    g_assert_true (fl_privacy_erase_lead (f->store, f->uuids->pdata[0], "test", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM sync_log"), ==, 3 * 3);
+  }
   g_unsetenv ("FAIRLEAD_SECRET_SF");
 }
 
