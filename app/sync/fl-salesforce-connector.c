@@ -63,6 +63,7 @@ static const struct
 #define LAST_NAME_LENGTH 80
 #define COMPANY_LENGTH 255
 #define SUBJECT_LENGTH 255
+#define LOOKUP_CHUNK 50   /* people per lookup query */
 
 /* How a lead meets what the org has already. */
 typedef enum
@@ -662,35 +663,43 @@ match_visits (FlSalesforceConnector *self, FlSyncBatch *batch, GPtrArray *visits
   g_autoptr(GHashTable) by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) lead_by_email = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) contact_by_email = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GString) uuids = g_string_new (NULL);
-  g_autoptr(GString) emails = g_string_new (NULL);
-  g_autoptr(GString) soql = NULL;
+  gboolean ok = TRUE;
 
-  for (guint i = 0; i < batch->items->len; i++)
+  /* A query travels in the URL, which Salesforce takes up to 16,384
+   * characters: the batch is looked up LOOKUP_CHUNK people at a time. */
+  for (guint start = 0; ok && start < batch->items->len; start += LOOKUP_CHUNK)
     {
-      FlSyncItem *item = g_ptr_array_index (batch->items, i);
-      g_autofree char *email = lower_email (item->lead);
+      g_autoptr(GString) uuids = g_string_new (NULL);
+      g_autoptr(GString) emails = g_string_new (NULL);
+      g_autoptr(GString) soql = g_string_new (NULL);
 
-      if (uuids->len > 0)
-        g_string_append_c (uuids, ',');
-      append_literal (uuids, fl_lead_get_uuid (item->lead));
-      if (email != NULL)
+      for (guint i = start; i < MIN (start + LOOKUP_CHUNK, batch->items->len); i++)
         {
-          if (emails->len > 0)
-            g_string_append_c (emails, ',');
-          append_literal (emails, email);
+          FlSyncItem *item = g_ptr_array_index (batch->items, i);
+          g_autofree char *email = lower_email (item->lead);
+
+          if (uuids->len > 0)
+            g_string_append_c (uuids, ',');
+          append_literal (uuids, fl_lead_get_uuid (item->lead));
+          if (email != NULL)
+            {
+              if (emails->len > 0)
+                g_string_append_c (emails, ',');
+              append_literal (emails, email);
+            }
+        }
+      g_string_printf (soql, "SELECT Id, Email, IsConverted, ConvertedContactId, %s FROM Lead WHERE %s IN (%s)",
+                       field, field, uuids->str);
+      if (emails->len > 0)
+        g_string_append_printf (soql, " OR Email IN (%s)", emails->str);
+      ok = query (self, soql->str, pages, batch, cancellable);
+      if (ok && emails->len > 0)
+        {
+          g_string_printf (soql, "SELECT Id, Email FROM Contact WHERE Email IN (%s)", emails->str);
+          ok = query (self, soql->str, pages, batch, cancellable);
         }
     }
-
-  soql = g_string_new (NULL);
-  g_string_printf (soql, "SELECT Id, Email, IsConverted, ConvertedContactId, %s FROM Lead WHERE %s IN (%s)",
-                   field, field, uuids->str);
-  if (emails->len > 0)
-    g_string_append_printf (soql, " OR Email IN (%s)", emails->str);
-  if (!query (self, soql->str, pages, batch, cancellable) ||
-      (emails->len > 0 &&
-       (g_string_printf (soql, "SELECT Id, Email FROM Contact WHERE Email IN (%s)", emails->str),
-        !query (self, soql->str, pages, batch, cancellable))))
+  if (!ok)
     {
       if (batch->status != FL_SEND_REFUSED)
         return FALSE;
