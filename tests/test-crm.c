@@ -1524,6 +1524,46 @@ test_lookups_refused (Fixture *f, gconstpointer data)
   g_unsetenv ("FAIRLEAD_SECRET_SF");
 }
 
+/* The whole show, as `fairlead-cli upload` meets it: HubSpot answers 207s
+ * keyed by trace id and leaves an input out, Salesforce's sessions end
+ * mid-run and its request limit is reached once. One run with time to
+ * wait delivers every lead exactly once, stops nowhere and exits 0. */
+static void
+test_show (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) hub = crm_new (hubspot_route);
+  g_autoptr(Crm) sf = crm_new (salesforce_route);
+  g_autofree char *pem = new_private_key (sf);
+  g_autofree char *out = NULL;
+  int status;
+
+  sf->client_id = g_strdup ("3MVG9consumerkey");
+  sf->username = g_strdup ("kiosk@example.com");
+  sf->session_uses = 3;
+  sf->limit_left = 1;
+  g_setenv ("FAIRLEAD_SECRET_SFJWT", pem, TRUE);
+  add_leads (f, 230, 17);  /* one with an address HubSpot refuses */
+  g_hash_table_add (hub->left_out, g_strdup (f->uuids->pdata[5]));
+  g_hash_table_add (hub->left_out, g_strdup (f->uuids->pdata[150]));
+  add_connector (f, "hub", "hubspot", hub->url, NULL);
+  add_connector (f, "sfjwt", "salesforce", NULL, "auth", "jwt", "client_id", sf->client_id,
+                 "username", sf->username, "login_url", sf->url, NULL);
+
+  status = run_cli (f, &out, "upload", "--max-wait", "60", NULL);
+  /* 65: the refused address failed for good, and only it */
+  g_assert_cmpint (status, ==, 65);
+  g_assert_null (strstr (out, "stopped"));
+  g_assert_null (strstr (out, "pending"));
+  for (guint i = 0; i < f->uuids->len; i++)
+    {
+      g_assert_cmpuint (crm_times_stored (hub, f->uuids->pdata[i]), ==, i == 17 ? 0 : 1);
+      g_assert_cmpuint (crm_times_stored (sf, f->uuids->pdata[i]), ==, 1);
+    }
+  g_assert_cmpuint (sf->expired, >, 0);
+  g_assert_cmpuint (sf->limit_left, ==, 0);
+  g_unsetenv ("FAIRLEAD_SECRET_SFJWT");
+}
+
 static void
 test_salesforce_options (void)
 {
@@ -1573,6 +1613,7 @@ main (int argc, char **argv)
   ADD ("/crm/salesforce/existing-people", test_salesforce_existing_people);
   ADD ("/crm/salesforce/campaign", test_salesforce_campaign);
   ADD ("/crm/lookups-refused", test_lookups_refused);
+  ADD ("/crm/show", test_show);
 #undef ADD
   g_test_add_func ("/crm/salesforce/options", test_salesforce_options);
 
