@@ -1060,6 +1060,18 @@ salesforce_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *
           g_assert_cmpstr (soup_server_message_get_method (msg), ==, "PATCH");
           target = sf_find (crm->leads, "Fairlead_UUID__c",
                             json_object_get_string_member (record, "Fairlead_UUID__c"));
+          /* A duplicate rule on Phone that blocks (REST API, "Duplicate
+           * Rule Header": with allowSave=false the save fails with
+           * DUPLICATES_DETECTED and the rule's message). */
+          if (target == NULL && crm->duplicate_header != NULL &&
+              strstr (crm->duplicate_header, "allowSave=false") != NULL &&
+              sf_find (crm->leads, "Phone", json_object_get_string_member_with_default (record, "Phone", NULL)))
+            {
+              g_string_append (results, "{\"success\": false, \"errors\": [{\"statusCode\": \"DUPLICATES_DETECTED\", "
+                               "\"message\": \"Use one of these records?\", \"duplicateResult\": {\"duplicateRule\": "
+                               "\"Standard_Lead_Duplicate_Rule\", \"matchResults\": []}}]}");
+              continue;
+            }
           if (target == NULL)
             {
               target = sf_new (crm->leads, "00Q", crm);
@@ -1564,6 +1576,35 @@ test_show (Fixture *f, gconstpointer data)
   g_unsetenv ("FAIRLEAD_SECRET_SFJWT");
 }
 
+/* The org's duplicate rule reports: the lead fails with the rule's
+ * message instead of vanishing, the others go. */
+static void
+test_salesforce_duplicate_rule (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Crm) crm = crm_new (salesforce_route);
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+
+  crm->access_token = g_strdup (TOKEN);
+  g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
+  org_add (crm, crm->leads, "00Q", "Email", "someone.else@example.com", "Phone", "+49 511 1234", NULL);
+  add_leads (f, 3, G_MAXUINT);
+  {
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[1], &error);
+    fl_lead_set_field (lead, FL_FIELD_PHONE, "+49 511 1234");
+    fl_store_save_lead (f->store, lead, "test", &error);
+    g_assert_no_error (error);
+  }
+  add_connector (f, "sf", "salesforce", crm->url, NULL);
+  upload (f, &summary);
+  g_assert_cmpuint (summary.delivered, ==, 2);
+  g_assert_cmpuint (summary.failed, ==, 1);
+  reason = outbox_value (f, f->uuids->pdata[1], "last_error");
+  g_assert_nonnull (strstr (reason, "DUPLICATES_DETECTED: Use one of these records?"));
+  g_unsetenv ("FAIRLEAD_SECRET_SF");
+}
+
 static void
 test_salesforce_options (void)
 {
@@ -1612,6 +1653,7 @@ main (int argc, char **argv)
   ADD ("/crm/salesforce/request-limit", test_salesforce_request_limit);
   ADD ("/crm/salesforce/existing-people", test_salesforce_existing_people);
   ADD ("/crm/salesforce/campaign", test_salesforce_campaign);
+  ADD ("/crm/salesforce/duplicate-rule", test_salesforce_duplicate_rule);
   ADD ("/crm/lookups-refused", test_lookups_refused);
   ADD ("/crm/show", test_show);
 #undef ADD
