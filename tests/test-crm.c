@@ -474,6 +474,15 @@ hubspot_route (Crm *crm, SoupServerMessage *msg, const char *path, JsonNode *bod
                                  "\"sourceOfStatus\": \"SUBSCRIPTION_STATUS\"}", email, subscription);
       return 200;
     }
+  if (g_str_equal (path, "/communication-preferences/v3/definitions"))
+    {
+      /* "Get subscription definitions": {"subscriptionDefinitions": [{"id",
+       * "name", "description", "isActive", …}]} */
+      *answer = g_strdup ("{\"subscriptionDefinitions\": [{\"id\": \"12345\", \"name\": \"Trade show "
+                          "follow-up\", \"description\": \"After we met\", \"isActive\": true, "
+                          "\"isDefault\": false, \"isInternal\": false}]}");
+      return 200;
+    }
   if (g_str_equal (path, "/crm/v3/objects/notes/batch/create"))
     {
       /* "Create a batch of notes": 201 with the created notes. */
@@ -749,6 +758,21 @@ test_hubspot_consent_and_note (Fixture *f, gconstpointer data)
 
   add_leads (f, 2, G_MAXUINT);
   add_connector (f, "hub", "hubspot", crm->url, "subscription_id", "12345", "note", "true", NULL);
+  add_connector (f, "bad", "hubspot", crm->url, "subscription_id", "999", NULL);
+  {
+    g_autoptr(FlConnector) good = fl_outbox_get_connector (f->outbox, "hub", &error);
+    g_autoptr(FlConnector) bad = fl_outbox_get_connector (f->outbox, "bad", &error);
+    g_autoptr(GString) report = g_string_new (NULL);
+
+    g_assert_true (fl_connector_test (good, report, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (report->str, "Subscription type 12345 exists"));
+    g_assert_false (fl_connector_test (bad, report, NULL, &error));
+    g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+    g_assert_nonnull (strstr (error->message, "no subscription type 999"));
+    g_clear_error (&error);
+    g_assert_true (fl_outbox_remove_connector (f->outbox, "bad", &error));
+  }
   upload (f, &first);
   g_assert_cmpuint (first.delivered, ==, 2);
   g_assert_cmpuint (crm->subscriptions->len, ==, 2);
@@ -1496,6 +1520,21 @@ test_salesforce_campaign (Fixture *f, gconstpointer data)
   g_assert_cmpstr (field_of (member, "Status"), ==, "Sent");
 
   add_connector (f, "sf2", "salesforce", crm->url, "campaign", "Hannover Messe 2027", NULL);
+  /* connector test says so before the show */
+  {
+    g_autoptr(FlConnector) good = fl_outbox_get_connector (f->outbox, "sf", &error);
+    g_autoptr(FlConnector) bad = fl_outbox_get_connector (f->outbox, "sf2", &error);
+    g_autoptr(GString) report = g_string_new (NULL);
+    g_autofree char *line = g_strdup_printf ("Campaign “Hannover Messe 2026” is %s", field_of (campaign, "Id"));
+
+    g_assert_true (fl_connector_test (good, report, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (report->str, line));
+    g_assert_false (fl_connector_test (bad, report, NULL, &error));
+    g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
+    g_assert_nonnull (strstr (error->message, "no campaign named “Hannover Messe 2027”"));
+    g_clear_error (&error);
+  }
   before = crm->log->len;
   upload (f, &missing);
   /* Nothing was written for sf2: only the campaign lookup went out. */

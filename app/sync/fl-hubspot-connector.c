@@ -540,6 +540,7 @@ read_current_stages (FlConnector *self, FlSyncBatch *batch, const char *authoriz
 
 #define SUBSCRIBE_PATH "/communication-preferences/v3/subscribe"
 #define NOTES_PATH "/crm/v3/objects/notes/batch/create"
+#define DEFINITIONS_PATH "/communication-preferences/v3/definitions"
 #define NOTE_TO_CONTACT 202  /* HubSpot-defined association type note → contact */
 
 /* The consent the visitor gave, or NULL. */
@@ -1032,6 +1033,47 @@ fl_hubspot_connector_test (FlConnector *self, GString *report, GCancellable *can
         return FALSE;
       }
   }
+
+  /* The subscription type consenting visitors are subscribed to. */
+  if (fl_connector_get_option (self, "subscription_id", NULL) != NULL)
+    {
+      const char *wanted = fl_connector_get_option (self, "subscription_id", NULL);
+      g_autoptr(JsonNode) definitions = NULL;
+      g_autofree char *definitions_url = _fl_connector_build_url (self, DEFAULT_BASE, DEFINITIONS_PATH);
+      JsonNode *list;
+      gboolean found = FALSE;
+
+      if (!_fl_connector_probe (self, definitions_url, report, &definitions, cancellable, error))
+        return FALSE;
+      list = definitions && JSON_NODE_HOLDS_OBJECT (definitions)
+               ? json_object_get_member (json_node_get_object (definitions), "subscriptionDefinitions")
+               : NULL;
+      for (guint i = 0; !found && list != NULL && JSON_NODE_HOLDS_ARRAY (list) &&
+                        i < json_array_get_length (json_node_get_array (list)); i++)
+        {
+          JsonNode *element = json_array_get_element (json_node_get_array (list), i);
+          JsonNode *id = JSON_NODE_HOLDS_OBJECT (element)
+                           ? json_object_get_member (json_node_get_object (element), "id")
+                           : NULL;
+          g_autofree char *text = NULL;
+
+          if (id == NULL || !JSON_NODE_HOLDS_VALUE (id))
+            continue;
+          text = json_node_get_value_type (id) == G_TYPE_STRING
+                   ? g_strdup (json_node_get_string (id))
+                   : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+          found = g_str_equal (text, wanted);
+        }
+      if (!found)
+        {
+          g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
+                       _("HubSpot has no subscription type %s (option subscription_id); see "
+                         "Settings → Marketing → Email → Subscription Types"),
+                       wanted);
+          return FALSE;
+        }
+      g_string_append_printf (report, _("Subscription type %s exists\n"), wanted);
+    }
   return TRUE;
 }
 

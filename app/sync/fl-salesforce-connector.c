@@ -1199,6 +1199,20 @@ fl_salesforce_connector_test (FlConnector *self, GString *report, GCancellable *
       return FALSE;
     }
   g_string_append_printf (report, _("Lead has the external id field “%s”\n"), field);
+
+  if (fl_connector_get_option (self, "campaign", NULL) != NULL)
+    {
+      g_clear_pointer (&sf->campaign_id, g_free);
+      if (!resolve_campaign (sf, batch, cancellable))
+        {
+          g_set_error (error, FL_SYNC_ERROR,
+                       batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_CONFIG : FL_SYNC_ERROR_HTTP, "%s",
+                       batch->message);
+          return FALSE;
+        }
+      g_string_append_printf (report, _("Campaign “%s” is %s\n"),
+                              fl_connector_get_option (self, "campaign", NULL), sf->campaign_id);
+    }
   return TRUE;
 }
 
