@@ -15,6 +15,7 @@
 #include "lead/fl-export.h"
 #include "store/fl-import.h"
 #include "store/fl-privacy.h"
+#include "sync/fl-sync-log.h"
 
 static void
 imported_cb (FlLead *lead, gpointer user_data)
@@ -177,6 +178,24 @@ print_field (const char *label, const char *value)
     printf ("  %-14s %s\n", label, value);
 }
 
+/* Every request that carried the lead: "did it reach Salesforce?" */
+static void
+print_sync_log (FlStore *store, FlLead *lead)
+{
+  g_autoptr(GPtrArray) entries = fl_sync_log_list (store, fl_lead_get_uuid (lead), NULL);
+
+  if (entries == NULL || entries->len == 0)
+    return;
+  printf ("%s\n", _("Sync log:"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FlSyncLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *text = fl_sync_log_entry_describe (entry);
+
+      print_field (entry->at, text);
+    }
+}
+
 static void
 print_lead (FlStore *store, FlLead *lead)
 {
@@ -275,6 +294,7 @@ print_lead (FlStore *store, FlLead *lead)
       print_field (_("Upload"), _("not uploaded: no consent"));
   }
   print_field (_("Scanned"), fl_lead_get_raw_payload (lead));
+  print_sync_log (store, lead);
 }
 
 static int
@@ -305,6 +325,10 @@ leads_show (FlCli *cli, int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonNode) node = fl_lead_to_json (lead);
+      g_autoptr(GPtrArray) sync_log = fl_sync_log_list (store, fl_lead_get_uuid (lead), NULL);
+
+      if (sync_log != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        json_object_set_member (json_node_get_object (node), "sync_log", fl_sync_log_to_json (sync_log));
       fl_cli_print_json (node, TRUE);
     }
   else
