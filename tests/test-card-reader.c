@@ -15,6 +15,7 @@
 #include "card-render.h"
 #include "scan/fl-card-fields.h"
 #include "scan/fl-card-reader.h"
+#include "scan/fl-qr.h"
 
 /* One reader for the whole run, as in the kiosk: the engine loads once. */
 static FlCardReader *shared_reader;
@@ -465,7 +466,10 @@ test_decode_first (void)
   g_assert_cmpstr (fl_card_result_get_code (decoded), ==, probe.payload);
   g_assert_cmpint (fl_lead_get_source (fl_card_result_get_lead (decoded)), ==, FL_SOURCE_CARD_QR);
   g_assert_cmpstr (fl_lead_get_raw_payload (fl_card_result_get_lead (decoded)), ==, probe.payload);
-  g_assert_cmpuint (fl_card_result_get_n_found (decoded), ==, 0);
+  /* The blank card prints nothing: the code's name is all there is. */
+  g_assert_cmpstr (fl_lead_get_field (fl_card_result_get_lead (decoded), FL_FIELD_FULL_NAME), ==,
+                   "Jürgen Müller");
+  g_assert_cmpstr (fl_card_result_get_field_source (decoded, "full_name"), ==, FL_CARD_FROM_CODE);
 
   /* No code: OCR runs, and a blank card has nothing to find. */
   probe.payload = NULL;
@@ -474,6 +478,82 @@ test_decode_first (void)
   g_assert_cmpuint (probe.calls, ==, 2);
   g_assert_null (fl_card_result_get_code (read));
   g_assert_cmpuint (fl_card_result_get_n_found (read), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&reader));
+}
+
+
+/* A card that carries a QR code and print: the code's fields win, the
+ * print fills in what the code lacks (issue 21: before, the printed phone,
+ * street and company were dropped). A real QR from libqrencode on a card
+ * drawn with Pango, decoded by zbar, read by Tesseract. */
+static void
+test_code_and_print (void)
+{
+  g_autoptr(JsonArray) cards = load_cards ();
+  g_autoptr(FlCardReader) reader = fl_card_reader_new ();
+  g_autoptr(FlCardResult) result = NULL;
+  g_autoptr(CardImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autofree char *json = NULL;
+  const char *vcard = "BEGIN:VCARD\nVERSION:3.0\nN:Müller;Jürgen\nFN:Jürgen Müller\n"
+                      "TITLE:Managing Director\nEMAIL:juergen.mueller@nordwind-logistik.de\n"
+                      "NOTE:Met at the booth\nEND:VCARD";
+  FlFrame *qr;
+  const guint8 *qr_pixels;
+  JsonObject *spec = NULL;
+  FlLead *lead;
+
+  for (guint i = 0; i < json_array_get_length (cards); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (cards, i), "id"),
+                   "de-hafen") == 0)
+      spec = json_array_get_object_element (cards, i);
+  g_assert_nonnull (spec);
+  image = card_render (spec);
+  qr = fl_qr_render (vcard, FL_QR_EC_LOW, 3, 2, FL_PIXEL_FORMAT_GREY8, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (qr->width + 20, <, image->width / 3);
+  g_assert_cmpuint (qr->height + 20, <, image->height);
+  /* Bottom right, where the card prints nothing. */
+  qr_pixels = g_bytes_get_data (qr->pixels, NULL);
+  for (guint y = 0; y < qr->height; y++)
+    memcpy (image->pixels + (image->height - qr->height - 20 + y) * image->stride +
+            image->width - qr->width - 20, qr_pixels + y * qr->stride, qr->width);
+  fl_frame_free (qr);
+
+  fl_card_reader_decode_codes_first (reader);
+  pixels = g_bytes_new (image->pixels, image->stride * image->height);
+  result = fl_card_reader_read_pixels (reader, pixels, image->width, image->height, image->stride,
+                                       FL_CARD_PIXELS_GREY8, NULL, &error);
+  g_assert_no_error (error);
+  lead = fl_card_result_get_lead (result);
+  g_assert_cmpstr (fl_card_result_get_code (result), ==, vcard);
+  g_assert_cmpint (fl_lead_get_source (lead), ==, FL_SOURCE_CARD_QR);
+
+  /* The code wins where it has the field, even against the print. */
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_EMAIL), ==,
+                   "juergen.mueller@nordwind-logistik.de");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_TITLE), ==, "Managing Director");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_LAST_NAME), ==, "Müller");
+  g_assert_cmpstr (fl_card_result_get_field_source (result, "email"), ==, FL_CARD_FROM_CODE);
+  g_assert_cmpstr (fl_card_result_get_field_source (result, "title"), ==, FL_CARD_FROM_CODE);
+  g_assert_cmpfloat (fl_card_result_get_confidence (result, "email"), ==, 1.0);
+
+  /* The print fills the rest. */
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_PHONE), ==, "+49 40 123456-0");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_MOBILE), ==, "+49 171 2345678");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_COMPANY), ==, "Nordwind Logistik GmbH");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_STREET), ==, "Hafenstraße 12");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_CITY), ==, "Hamburg");
+  g_assert_cmpstr (fl_card_result_get_field_source (result, "phone"), ==, FL_CARD_FROM_PRINT);
+  g_assert_cmpstr (fl_card_result_get_field_source (result, "street"), ==, FL_CARD_FROM_PRINT);
+  /* The code's note and the printed fax, both. */
+  g_assert_cmpstr (fl_lead_get_notes (lead), ==, "Met at the booth\nFax: +49 40 123456-99");
+
+  json = fl_card_result_to_json_string (result, FALSE);
+  g_assert_nonnull (strstr (json, "\"from\":{"));
+  g_assert_nonnull (strstr (json, "\"email\":\"card-qr\""));
+  g_assert_nonnull (strstr (json, "\"phone\":\"card-ocr\""));
   g_assert_finalize_object (g_steal_pointer (&reader));
 }
 
@@ -582,6 +662,7 @@ main (int argc, char **argv)
   g_test_add_func ("/card/read/set-accuracy", test_read_set);
   g_test_add_func ("/card/read/async", test_read_async);
   g_test_add_func ("/card/read/decode-first", test_decode_first);
+  g_test_add_func ("/card/read/code-and-print", test_code_and_print);
   g_test_add_func ("/card/cli/read-card", test_cli);
 
   shared_reader = fl_card_reader_new ();

@@ -811,7 +811,25 @@ card_read_cb (GObject *object, GAsyncResult *res, gpointer user_data)
   card.photo = photo;
   card.result = result;
   if (fl_card_result_get_code (result) != NULL)
-    capture (self, fl_card_result_get_code (result), FL_SOURCE_CARD_QR, NULL, &card);
+    {
+      /* The code is parsed again by the capture; what only the print
+       * has (a phone, a street, a fax) comes along as if typed. */
+      g_autoptr(FlLead) printed = fl_lead_new ();
+      FlLead *read = fl_card_result_get_lead (result);
+      const char *fax = fl_card_result_get_fax (result);
+      const char *code = fl_card_result_get_code (result);
+
+      for (FlField field = 0; field < FL_N_FIELDS; field++)
+        if (g_strcmp0 (fl_card_result_get_field_source (result, fl_field_to_string (field)),
+                       FL_CARD_FROM_CODE) != 0)
+          fl_lead_set_field (printed, field, fl_lead_get_field (read, field));
+      if (fax != NULL && strstr (code, fax) == NULL)
+        {
+          g_autofree char *note = g_strdup_printf ("Fax: %s", fax);
+          fl_lead_set_notes (printed, note);
+        }
+      capture (self, fl_card_result_get_code (result), FL_SOURCE_CARD_QR, printed, &card);
+    }
   else
     capture (self, NULL, FL_SOURCE_CARD_OCR, fl_card_result_get_lead (result), &card);
   g_debug ("Business card: %.0f ms from the button to the lead page",

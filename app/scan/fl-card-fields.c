@@ -800,7 +800,8 @@ find_company (Patterns *p, GArray *segments, FlCardResult *result)
         words[i][0] = g_ascii_toupper (words[i][0]);
     {
       g_autofree char *company = g_strjoinv (" ", words);
-      fl_card_result_set_field (result, FL_FIELD_COMPANY, company, SURE_DOMAIN_ONLY);
+      fl_card_result_set_field_from (result, FL_FIELD_COMPANY, company, SURE_DOMAIN_ONLY,
+                                     FL_CARD_FROM_GUESS);
     }
   }
 }
