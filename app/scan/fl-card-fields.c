@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "fl-card-address.h"
 #include "fl-card-fields.h"
 
 /* How sure each rule is, before the OCR confidence of the line. */
@@ -51,11 +52,6 @@ typedef struct
   GRegex *web;
   GRegex *web_label;
   GRegex *phone;
-  GRegex *postal_city;
-  GRegex *uk_city;
-  GRegex *us_city;
-  GRegex *street_name_number;
-  GRegex *street_number_name;
   GRegex *street_word;
   GRegex *legal_form;
   GRegex *name_token;
@@ -68,7 +64,7 @@ static const char *countries[] = {
   "United States", "United States of America", "Frankreich", "France", "Niederlande",
   "Netherlands", "The Netherlands", "Nederland", "Belgien", "Belgium", "Italien", "Italy",
   "Italia", "Spanien", "Spain", "España", "Dänemark", "Denmark", "Schweden", "Sweden", "Polen",
-  "Poland", "Luxemburg", "Luxembourg", "Irland", "Ireland", "Tschechien", "Czech Republic",
+  "Poland", "Polska", "Allemagne", "Germania", "Wales", "Luxemburg", "Luxembourg", "Irland", "Ireland", "Tschechien", "Czech Republic",
   "Liechtenstein", "Norwegen", "Norway", "Finnland", "Finland", "Portugal", "Kanada", "Canada",
 };
 
@@ -134,22 +130,11 @@ patterns_get (void)
                "fax|direkt|direct|durchwahl|office|büro)|[TMFPD])\\s*[.:]?\\s*)?"
                "((?:\\+|00)\\s?\\d[\\d ()/.\\-–]{5,}\\d|\\(?0\\d[\\d ()/.\\-–]{4,}\\d|"
                "\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4})", 0);
-      COMPILE (postal_city,
-               "^(?:(?:D|A|CH|DE|AT|F|L|NL)[-‑ ])?(\\d{4,5})\\s+(\\p{Lu}[\\p{L}.'\\- ]*?"
-               "(?:\\s(?:am|an|im|in|bei|ob|a\\.|i\\.|b\\.|/)\\s?[\\p{L}.\\- ]+)?)\\s*$", 0);
-      COMPILE (uk_city,
-               "^(\\p{Lu}[\\p{L}'\\- ]+?),?\\s+([A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2})$", 0);
-      COMPILE (us_city,
-               "^(\\p{Lu}[\\p{L}.'\\- ]+?),\\s*([A-Z]{2})\\s+(\\d{5}(?:-\\d{4})?)$", 0);
-      COMPILE (street_name_number,
-               "^(\\p{L}[\\p{L}.'\\- ]*?)\\s+(\\d{1,4}\\s?[a-zA-Z]?(?:\\s?[-–/]\\s?\\d{1,4}[a-zA-Z]?)?)$",
-               0);
-      COMPILE (street_number_name,
-               "^(\\d{1,5}[a-zA-Z]?)\\s+(\\p{L}[\\p{L}.'\\- ]+)$", 0);
       COMPILE (street_word,
                "(?i:stra(?:ß|ss)e|str\\.|weg|allee|platz|ring|gasse|damm|ufer|chaussee|markt|steig|"
                "pfad|kai|brücke|berg|hof|park|graben|wall|tor|street|road|avenue|lane|drive|way|"
-               "square|place|boulevard|blvd|rue|via|plaza|court|terrace|parkway|highway|kanal|"
+               "square|place|boulevard|blvd|rue|via|plaza|court|terrace|parkway|highway|kanal|calle|"
+               "viale|piazza|corso|straat|laan|gracht|plein|ulica|ul\\.|avenida|paseo|"
                "^am |^an der |^an den |^im |^in der |^auf der |^auf dem |^zum |^zur |^unter den )",
                0);
       COMPILE (legal_form,
@@ -578,13 +563,9 @@ static gboolean
 looks_like_street (Patterns *p, const char *text)
 {
   if (text == NULL || !contains_digit (text) || strchr (text, '@') != NULL ||
-      count_digits (text) > 6)
+      count_digits (text) > 8)
     return FALSE;
-  if (g_str_has_prefix (text, "Postfach") || g_str_has_prefix (text, "PO Box") ||
-      g_str_has_prefix (text, "P.O."))
-    return FALSE;
-  return g_regex_match (p->street_name_number, text, 0, NULL) ||
-         g_regex_match (p->street_number_name, text, 0, NULL);
+  return fl_card_street_is_plausible (text);
 }
 
 static void
@@ -594,11 +575,47 @@ set_street (FlCardResult *result, const char *street, double confidence)
     fl_card_result_set_field (result, FL_FIELD_STREET, street, confidence);
 }
 
-/* Postal code and city, then the street before them and the country
- * after them, on the same line or the neighbouring ones. */
+/* The country the card suggests, for reading its address: a country
+ * line, then the calling code of a number, then the email's domain. */
+static FlCardCountry
+country_hint (GArray *segments, FlCardResult *result)
+{
+  FlLead *lead = fl_card_result_get_lead (result);
+  FlCardCountry country;
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      Segment *segment = &g_array_index (segments, Segment, i);
+      g_auto(GStrv) parts = g_strsplit (segment->text, ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        if ((country = fl_card_country_from_name (g_strstrip (parts[j]))) != FL_CARD_COUNTRY_UNKNOWN)
+          return country;
+    }
+  if ((country = fl_card_country_from_phone (fl_lead_get_field (lead, FL_FIELD_PHONE))) != 0 ||
+      (country = fl_card_country_from_phone (fl_lead_get_field (lead, FL_FIELD_MOBILE))) != 0 ||
+      (country = fl_card_country_from_phone (fl_card_result_get_fax (result))) != 0)
+    return country;
+  return fl_card_country_from_email (fl_lead_get_field (lead, FL_FIELD_EMAIL));
+}
+
+static void
+set_city_line (FlCardResult *result, const FlCardCityLine *line, double sure)
+{
+  fl_card_result_set_field (result, FL_FIELD_CITY, line->city, sure);
+  fl_card_result_set_field (result, FL_FIELD_POSTAL_CODE, line->postal_code, sure);
+  if (line->region != NULL)
+    fl_card_result_set_field (result, FL_FIELD_REGION, line->region, sure);
+}
+
+/* Postal code and city, read by the pattern of the card's country, then
+ * the street before them and the country after them, on the same line or
+ * the neighbouring ones. */
 static void
 find_address (Patterns *p, GArray *segments, FlCardResult *result)
 {
+  FlCardCountry hint = country_hint (segments, result);
+
   for (guint i = 0; i < segments->len && !has_field (result, FL_FIELD_CITY); i++)
     {
       Segment *segment = &g_array_index (segments, Segment, i);
@@ -608,20 +625,15 @@ find_address (Patterns *p, GArray *segments, FlCardResult *result)
       if (segment->used)
         continue;
 
-      /* US: "San Francisco, CA 94105" keeps its comma. */
+      /* The whole line first: "San Francisco, CA 94105" and "London, W1U
+       * 3BW" keep their comma. */
       {
-        g_autoptr(GMatchInfo) match = NULL;
+        FlCardCityLine line;
 
-        if (g_regex_match (p->us_city, segment->text, 0, &match))
+        if (fl_card_city_line_match (segment->text, hint, &line))
           {
-            g_autofree char *city = g_match_info_fetch (match, 1);
-            g_autofree char *region = g_match_info_fetch (match, 2);
-            g_autofree char *code = g_match_info_fetch (match, 3);
-            double sure = SURE_ADDRESS * segment->confidence;
-
-            fl_card_result_set_field (result, FL_FIELD_CITY, city, sure);
-            fl_card_result_set_field (result, FL_FIELD_REGION, region, sure);
-            fl_card_result_set_field (result, FL_FIELD_POSTAL_CODE, code, sure);
+            set_city_line (result, &line, SURE_ADDRESS * segment->confidence);
+            fl_card_city_line_clear (&line);
             segment->used = TRUE;
             parts = g_new0 (char *, 1);
           }
@@ -632,36 +644,29 @@ find_address (Patterns *p, GArray *segments, FlCardResult *result)
       n_parts = g_strv_length (parts);
       for (guint j = 0; j < n_parts && !has_field (result, FL_FIELD_CITY); j++)
         {
-          g_autoptr(GMatchInfo) match = NULL;
           g_autofree char *part = g_strstrip (g_strdup (parts[j]));
-          g_autofree char *city = NULL;
-          g_autofree char *code = NULL;
-          double sure = SURE_ADDRESS * segment->confidence;
+          FlCardCityLine line;
 
-          if (g_regex_match (p->postal_city, part, 0, &match))
-            {
-              code = g_match_info_fetch (match, 1);
-              city = g_match_info_fetch (match, 2);
-            }
-          else if (g_regex_match (p->uk_city, part, 0, &match))
-            {
-              city = g_match_info_fetch (match, 1);
-              code = g_match_info_fetch (match, 2);
-            }
-          else
+          if (!fl_card_city_line_match (part, hint, &line))
             continue;
-          g_strstrip (city);
-          if (is_country (city))
-            continue;
-          fl_card_result_set_field (result, FL_FIELD_CITY, city, sure);
-          fl_card_result_set_field (result, FL_FIELD_POSTAL_CODE, code, sure);
+          set_city_line (result, &line, SURE_ADDRESS * segment->confidence);
+          fl_card_city_line_clear (&line);
           segment->used = TRUE;
 
-          /* "Leopoldstraße 88, 80802 München, Deutschland" */
+          /* "Leopoldstraße 88, 80802 München, Deutschland", "Via Roma, 12,
+           * 20121 Milano" */
           if (j > 0)
             {
               g_autofree char *before = g_strstrip (g_strdup (parts[j - 1]));
 
+              if (j > 1 && before[0] != '\0' && count_digits (before) == strlen (before))
+                {
+                  g_autofree char *name = g_strstrip (g_strdup (parts[j - 2]));
+                  g_autofree char *joined = g_strdup_printf ("%s, %s", name, before);
+
+                  g_free (before);
+                  before = g_steal_pointer (&joined);
+                }
               if (looks_like_street (p, before))
                 set_street (result, before, SURE_ADDRESS * segment->confidence);
             }
