@@ -145,6 +145,24 @@ static const ExtractCase extract_cases[] = {
   { "title-with-short-word",
     "Jonas Wagner\nGründer & CEO",
     "title=Gründer & CEO;full_name=Jonas Wagner" },
+  { "title-role-word-with-region",
+    "Maria Gonzalez\nProcurement Lead, Americas\nm.gonzalez@redwood.com",
+    "full_name=Maria Gonzalez;title=Procurement Lead, Americas" },
+  { "title-french",
+    "Claire Dubois\nDirectrice Commerciale\nclaire.dubois@lumiere.fr",
+    "full_name=Claire Dubois;title=Directrice Commerciale" },
+  { "title-italian",
+    "Marco Rossi\nResponsabile Acquisti\nm.rossi@officine-rossi.it",
+    "full_name=Marco Rossi;title=Responsabile Acquisti" },
+  { "title-spanish",
+    "Lucía Fernández\nJefa de Compras\nlucia.fernandez@aceros.es",
+    "full_name=Lucía Fernández;title=Jefa de Compras" },
+  { "title-dutch-and-polish",
+    "Jan de Vries\nHoofd Inkoop\nAnna Kowalska\nKierownik Działu Zakupów",
+    "title=Hoofd Inkoop" },
+  { "title-german-compound",
+    "Katrin Weber\nBereichsleiterin Einkauf EMEA",
+    "full_name=Katrin Weber;title=Bereichsleiterin Einkauf EMEA" },
   { "garbage",
     "~~ ,.- ||\n@@@\n12\n",
     "email=;phone=;full_name=;company=;street=;city=" },
@@ -184,6 +202,31 @@ check_expectations (FlCardResult *result, const char *expect)
       else
         g_assert_cmpfloat (fl_card_result_get_confidence (result, key), ==, 0.0);
     }
+}
+
+/* A title with no role word is still taken from its place: right under
+ * the name, in smaller type, and flagged by a low confidence. */
+static void
+test_extract_title_by_place (void)
+{
+  const FlCardLine lines[] = {
+    { "Nina Hartmann", 0.9, 40 },
+    { "Brand Storytelling", 0.9, 24 },
+    { "n.hartmann@kiosk-beispiel.de", 0.9, 20 },
+  };
+  const FlCardLine same_size[] = {
+    { "Nina Hartmann", 0.9, 40 },
+    { "Brand Storytelling", 0.9, 40 },
+  };
+  g_autoptr(FlCardResult) result = fl_card_result_new ();
+  g_autoptr(FlCardResult) not_smaller = fl_card_result_new ();
+
+  fl_card_fields_extract (result, lines, G_N_ELEMENTS (lines));
+  g_assert_cmpstr (fl_lead_get_field (fl_card_result_get_lead (result), FL_FIELD_TITLE), ==,
+                   "Brand Storytelling");
+  g_assert_cmpfloat (fl_card_result_get_confidence (result, "title"), <, 0.6);
+  fl_card_fields_extract (not_smaller, same_size, G_N_ELEMENTS (same_size));
+  g_assert_null (fl_lead_get_field (fl_card_result_get_lead (not_smaller), FL_FIELD_TITLE));
 }
 
 static void
@@ -686,6 +729,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &extract_cases[i], test_extract);
     }
   g_test_add_func ("/card/extract/confidence", test_extract_confidence);
+  g_test_add_func ("/card/extract/title-by-place", test_extract_title_by_place);
   g_test_add_func ("/card/result/json", test_result_json);
   g_test_add_func ("/card/prepare/bad-input", test_prepare_bad_input);
   g_test_add_func ("/card/prepare/rgba", test_prepare_rgba);

@@ -35,6 +35,7 @@
 #define SURE_NAME_EMAIL   0.97
 #define SURE_NAME_GUESS   0.65
 #define SURE_TITLE        0.90
+#define SURE_TITLE_PLACE  0.50
 
 typedef struct
 {
@@ -68,21 +69,52 @@ static const char *countries[] = {
   "Liechtenstein", "Norwegen", "Norway", "Finnland", "Finland", "Portugal", "Kanada", "Canada",
 };
 
-/* Words that make a line a job title. Short ones must stand alone; the
- * others may sit inside German compounds ("Vertriebsleiterin"). */
-static const char *title_words[] = {
-  "geschäftsführ", "leiter", "leitung", "head of", "manager", "director", "direktor",
-  "engineer", "ingenieur", "founder", "gründer", "inhaber", "owner", "president", "präsident",
-  "vorstand", "prokurist", "consultant", "berater", "referent", "sachbearbeit", "developer",
-  "entwickler", "architect", "architekt", "designer", "specialist", "spezialist", "officer",
-  "assistant", "assistenz", "analyst", "representative", "coordinator", "koordinator",
-  "technician", "techniker", "chairman", "vice president", "executive", "account", "vertrieb",
-  "einkäufer", "rechtsanwält", "anwalt", "steuerberater", "professor", "scientist",
-  "wissenschaftl", "chief", "sales", "marketing", "partner", "secretary", "sekretär",
-  "buchhalt", "accountant", "recruiter", "trainer", "student", "lead ", "teamlead",
+/* Role words that make a line a job title, in the languages of the cards
+ * (German, English, French, Italian, Spanish, Dutch, Polish): the start of
+ * a word ("direct" for director, directeur, directora), or anywhere in a
+ * German or Dutch compound for the ones marked by a leading '*'
+ * ("*leiter" in "Vertriebsleiterin", "Projectleider" by "*leider"). A
+ * closed list of whole titles missed "Procurement Lead, Americas". */
+static const char *title_stems[] = {
+  /* English */
+  "head", "lead", "manag", "direct", "engineer", "officer", "president", "founder", "owner",
+  "partner", "consult", "specialist", "analyst", "develop", "architect", "designer",
+  "coordinat", "administrat", "assistant", "executive", "representative", "advis", "associate",
+  "buyer", "procurement", "purchas", "sales", "marketing", "chief", "principal", "scientist",
+  "research", "technician", "supervis", "controller", "accountant", "counsel", "attorney",
+  "lawyer", "recruit", "editor", "strateg", "planner", "agent", "operations", "product",
+  "project", "programme", "program", "business", "account", "intern", "trainee", "secretary",
+  "treasurer", "chair", "teamlead", "team", "expert", "evangelist", "sourcing", "logistics",
+  "professor", "student", "trainer", "specialist", "vice", "general", "senior", "junior",
+  /* German */
+  "*leiter", "*leitung", "*führer", "*führung", "geschäftsführ", "vorstand", "referent",
+  "*berater", "ingenieur", "*entwickler", "einkauf", "*einkäufer", "vertrieb", "verkauf",
+  "projekt", "inhaber", "gründer", "assistenz", "*assistent", "sachbearbeit", "kaufm",
+  "prokurist", "direktor", "*mitarbeiter", "fachkraft", "*meister", "*techniker",
+  "koordinator", "*beauftragte", "justiziar", "syndikus", "sprecher", "*spezialist",
+  "*architekt", "rechtsanwält", "anwalt", "steuerberater", "wissenschaftl", "sekretär",
+  "buchhalt", "*manager", "*referent", "*ingenieur", "*koordinator",
+  /* French */
+  "directeur", "directrice", "responsable", "chef", "gérant", "ingénieur", "chargé",
+  "commercial", "conseill", "président", "fondat", "associé", "achat", "acheteu",
+  "développeu", "technicien", "délégué", "attaché",
+  /* Italian */
+  "direttor", "direttric", "responsabil", "amministrat", "ingegner", "consulent",
+  "commercial", "titolare", "socio", "presidente", "addett", "tecnic", "acquist", "vendit",
+  "progettist", "sviluppat", "capo",
+  /* Spanish */
+  "gerente", "jefe", "jefa", "ingenier", "consultor", "comercial", "fundador", "compras",
+  "ventas", "desarrollad", "asesor", "técnic", "directora",
+  /* Dutch */
+  "hoofd", "adviseur", "*medewerker", "eigenaar", "oprichter", "verkoop", "inkoop",
+  "ontwikkelaar", "*leider", "*directeur",
+  /* Polish */
+  "dyrektor", "kierownik", "prezes", "specjalist", "inżynier", "konsultant", "właściciel",
+  "przedstawiciel", "handlow", "zakup", "sprzedaż",
 };
 static const char *title_short_words[] = {
-  "CEO", "CTO", "CFO", "COO", "CMO", "CIO", "CSO", "VP", "SVP", "EVP", "MD",
+  "CEO", "CTO", "CFO", "COO", "CMO", "CIO", "CSO", "CPO", "CRO", "VP", "SVP", "EVP", "MD",
+  "PDG", "DG", "AD",
 };
 
 /* Put before a name, kept in the full name only. */
@@ -815,15 +847,27 @@ static gboolean
 has_title_word (const char *text)
 {
   g_autofree char *lower = g_utf8_strdown (text, -1);
-  g_auto(GStrv) words = NULL;
+  g_auto(GStrv) words = g_regex_split_simple ("[^\\p{L}]+", lower, 0, 0);
+  g_auto(GStrv) raw_words = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (title_words); i++)
-    if (strstr (lower, title_words[i]) != NULL)
-      return TRUE;
-  words = g_regex_split_simple ("[\\s&,/|]+", text, 0, 0);
-  for (guint i = 0; words[i] != NULL; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (title_stems); i++)
+    {
+      const char *stem = title_stems[i];
+
+      if (stem[0] == '*')
+        {
+          if (strstr (lower, stem + 1) != NULL)
+            return TRUE;
+          continue;
+        }
+      for (guint j = 0; words[j] != NULL; j++)
+        if (g_str_has_prefix (words[j], stem))
+          return TRUE;
+    }
+  raw_words = g_regex_split_simple ("[\\s&,/|]+", text, 0, 0);
+  for (guint i = 0; raw_words[i] != NULL; i++)
     for (guint j = 0; j < G_N_ELEMENTS (title_short_words); j++)
-      if (strcmp (words[i], title_short_words[j]) == 0)
+      if (strcmp (raw_words[i], title_short_words[j]) == 0)
         return TRUE;
   return FALSE;
 }
@@ -989,6 +1033,29 @@ find_name_and_title (Patterns *p, GArray *segments, FlCardResult *result)
           continue;
         fl_card_result_set_field (result, FL_FIELD_TITLE, segment->text,
                                   (pass == 0 ? SURE_TITLE : 0.8 * SURE_TITLE) * segment->confidence);
+        segment->used = TRUE;
+        break;
+      }
+
+  /* No role word anywhere: a title is printed right under the name, in
+   * smaller type. Taken at a confidence that flags it for staff. Only for
+   * recognised lines, whose heights are known. */
+  if (!has_field (result, FL_FIELD_TITLE) && best != NULL && best->height > 0)
+    for (guint i = 0; i < segments->len; i++)
+      {
+        Segment *segment = &g_array_index (segments, Segment, i);
+        g_auto(GStrv) words = NULL;
+
+        if (segment->line != best->line + 1)
+          continue;
+        words = g_strsplit (segment->text, " ", -1);
+        if (segment->used || contains_digit (segment->text) ||
+            strchr (segment->text, '@') != NULL || is_country (segment->text) ||
+            segment->height <= 0 || segment->height >= best->height ||
+            g_strv_length (words) > 6)
+          break;
+        fl_card_result_set_field (result, FL_FIELD_TITLE, segment->text,
+                                  SURE_TITLE_PLACE * segment->confidence);
         segment->used = TRUE;
         break;
       }
