@@ -185,6 +185,18 @@ card_photo_render (JsonObject *spec, const CardPhotoParams *pp, GBytes **jpeg)
     }
   card_w = pp->fill * W;
   card_h = card_w * height_mm / width_mm;
+  /* Whole in the frame, as anyone photographing a card takes it: the
+   * turned card's bounding box fits with a margin. */
+  {
+    double angle_abs = fabs (pp->rotate) * G_PI / 180.0;
+    double box_w = card_w * cos (angle_abs) + card_h * sin (angle_abs);
+    double box_h = card_w * sin (angle_abs) + card_h * cos (angle_abs);
+    double room_w = W * (0.96 - 2 * fabs (pp->shift_x)), room_h = H * (0.96 - 2 * fabs (pp->shift_y));
+    double shrink = MIN (1.0, MIN (room_w / box_w, room_h / box_h));
+
+    card_w *= shrink;
+    card_h *= shrink;
+  }
   /* Drawn a little finer than it lands in the photo, then sampled down. */
   dpi = card_w / width_mm * MM_PER_INCH * 1.25;
   flat = flat_spec (spec, dpi);

@@ -21,6 +21,10 @@ struct _FlCardResult
   char      **lines;
   char       *code;
   char       *fax;
+  GBytes     *card_image;   /* the card found in the photo, straightened, grey */
+  guint       card_width;
+  guint       card_height;
+  gsize       card_stride;
   double      prepare_ms;
   double      recognize_ms;
   double      skew;
@@ -39,6 +43,7 @@ fl_card_result_finalize (GObject *object)
   g_clear_pointer (&self->lines, g_strfreev);
   g_clear_pointer (&self->code, g_free);
   g_clear_pointer (&self->fax, g_free);
+  g_clear_pointer (&self->card_image, g_bytes_unref);
 
   G_OBJECT_CLASS (fl_card_result_parent_class)->finalize (object);
 }
@@ -308,6 +313,51 @@ fl_card_result_set_note (FlCardResult *self, const char *note, double confidence
       json_object_set_double_member (self->confidences, "note", clamp_confidence (confidence));
       json_object_set_string_member (self->sources, "note", from);
     }
+}
+
+/**
+ * fl_card_result_set_card_image:
+ * @pixels: @height rows of @stride bytes, 8 bpp grey
+ *
+ * Keeps the card as it was found in the photo: cropped and straightened.
+ */
+void
+fl_card_result_set_card_image (FlCardResult *self, GBytes *pixels, guint width, guint height,
+                               gsize stride)
+{
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+  g_return_if_fail (pixels == NULL || g_bytes_get_size (pixels) >= stride * height);
+
+  g_clear_pointer (&self->card_image, g_bytes_unref);
+  if (pixels != NULL)
+    self->card_image = g_bytes_ref (pixels);
+  self->card_width = width;
+  self->card_height = height;
+  self->card_stride = stride;
+}
+
+/**
+ * fl_card_result_get_card_image:
+ * @width: (out) (optional):
+ * @height: (out) (optional):
+ * @stride: (out) (optional):
+ *
+ * Returns: (transfer none) (nullable): the card found in the photo,
+ *   cropped and straightened, 8 bpp grey; %NULL when the photo was read
+ *   whole (no card stood out from the background)
+ */
+GBytes *
+fl_card_result_get_card_image (FlCardResult *self, guint *width, guint *height, gsize *stride)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+
+  if (width != NULL)
+    *width = self->card_width;
+  if (height != NULL)
+    *height = self->card_height;
+  if (stride != NULL)
+    *stride = self->card_stride;
+  return self->card_image;
 }
 
 /**
