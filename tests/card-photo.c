@@ -158,7 +158,7 @@ flat_spec (JsonObject *spec, double dpi)
  * Returns: the photo as the reader gets it: 8 bpp grey, decoded from the JPEG
  */
 CardImage *
-card_photo_render (JsonObject *spec, const CardPhotoParams *pp, GBytes **jpeg)
+card_photo_render (JsonObject *spec, CardPhotoParams *pp, GBytes **jpeg)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (pp->seed ^ 0x9e3779b9u);
   double width_mm = 85.0, height_mm = 55.0;
@@ -217,6 +217,8 @@ card_photo_render (JsonObject *spec, const CardPhotoParams *pp, GBytes **jpeg)
       {
         corners[i][0] = cx + local[i][0] * cos (angle) - local[i][1] * sin (angle);
         corners[i][1] = cy + local[i][0] * sin (angle) + local[i][1] * cos (angle);
+        pp->corner_x[i] = corners[i][0];
+        pp->corner_y[i] = corners[i][1];
       }
   }
   card_corners[0][0] = 0; card_corners[0][1] = 0;
@@ -273,10 +275,14 @@ card_photo_render (JsonObject *spec, const CardPhotoParams *pp, GBytes **jpeg)
               double grain = sin (py * 0.031 + sin (px * 0.004 + desk_phase[2]) * 3.0) +
                              0.5 * sin (px * 0.011 + py * 0.002 + desk_phase[3]);
 
+              /* A soft shadow: full beside the card, fading out over a
+               * few millimetres. */
+              double out_u = MAX (0.0, MAX (-su, su - card->width));
+              double out_v = MAX (0.0, MAX (-sv, sv - card->height));
+              double distance = hypot (out_u, out_v) / (card->width * 0.04);
+
               value = pp->desk_grey + pp->desk_texture * grain;
-              if (su >= -card->width * 0.03 && sv >= -card->width * 0.03 &&
-                  su < card->width * 1.03 && sv < card->height + card->width * 0.03)
-                value *= 1.0 - pp->shadow;
+              value *= 1.0 - pp->shadow * exp (-distance * distance);
             }
           photo[(gsize) y * W + x] = (float) (value * light);
         }

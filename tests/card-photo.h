@@ -27,6 +27,10 @@ typedef struct
   double  noise;          /* sensor noise amplitude */
   int     jpeg_quality;   /* 60 … 95 */
   guint32 seed;
+  /* Set by card_photo_render(): where the card's corners landed (top
+   * left, top right, bottom right, bottom left), in photo pixels. */
+  double  corner_x[4];
+  double  corner_y[4];
 } CardPhotoParams;
 
 void       card_photo_params_random (CardPhotoParams        *params,
@@ -34,7 +38,7 @@ void       card_photo_params_random (CardPhotoParams        *params,
                                      gboolean                large,
                                      gboolean                light_desk);
 CardImage *card_photo_render        (JsonObject             *spec,
-                                     const CardPhotoParams  *params,
+                                     CardPhotoParams        *params,
                                      GBytes                **jpeg);
 
 G_END_DECLS

@@ -122,14 +122,18 @@ fl_card_find (PIX *grey, FlCardQuad *quad)
   /* Edges, thickened by one pixel so a faint stretch of the card's edge
    * does not leave a gap for the flood to leak through. */
   edge = g_malloc0 (n);
-  for (l_int32 y = 1; y < h - 1; y++)
-    for (l_int32 x = 1; x < w - 1; x++)
+  for (l_int32 y = 3; y < h - 3; y++)
+    for (l_int32 x = 3; x < w - 3; x++)
       {
         const guint8 *p = smooth + (gsize) y * w + x;
-        int gx = abs ((int) p[1] - (int) p[-1]);
-        int gy = abs ((int) p[w] - (int) p[-w]);
+        int near = abs ((int) p[1] - (int) p[-1]) + abs ((int) p[w] - (int) p[-w]);
+        int wide = abs ((int) p[3] - (int) p[-3]) + abs ((int) p[3 * w] - (int) p[-3 * w]);
 
-        if (gx + gy >= EDGE_MIN)
+        /* A step, not a slope: across a card's edge the grey changes
+         * within a pixel or two, across a soft shadow or the light's fall
+         * it changes over many, and the wider difference is then several
+         * times the narrow one. */
+        if (near >= EDGE_MIN && 2 * near >= wide)
           for (int dy = -1; dy <= 1; dy++)
             for (int dx = -1; dx <= 1; dx++)
               edge[(gsize) (y + dy) * w + x + dx] = 1;
