@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fl-application.h"
@@ -678,6 +680,32 @@ keep_card_photo (FlWindow *self, FlLead *lead, GdkPixbuf *photo)
     }
 }
 
+/* The card the reader cut out of the photo, as a picture to show. */
+static GdkPixbuf *
+card_pixbuf (FlCardResult *result)
+{
+  guint width = 0, height = 0;
+  gsize stride = 0;
+  GBytes *grey = fl_card_result_get_card_image (result, &width, &height, &stride);
+  const guint8 *pixels;
+  GdkPixbuf *pixbuf;
+  guint8 *out;
+  int rowstride;
+
+  if (grey == NULL || width == 0 || height == 0)
+    return NULL;
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, (int) width, (int) height);
+  if (pixbuf == NULL)
+    return NULL;
+  pixels = g_bytes_get_data (grey, NULL);
+  out = gdk_pixbuf_get_pixels (pixbuf);
+  rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      memset (out + (gsize) y * rowstride + x * 3, pixels[(gsize) y * stride + x], 3);
+  return pixbuf;
+}
+
 static void
 capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
          const CardCapture *card)
@@ -722,15 +750,19 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
   fl_lead_page_open (self->lead_page, self->store, self->model, result, request.staff);
   if (card != NULL)
     {
-      /* Shown at a size that leaves room for the form beside it. */
-      int width = gdk_pixbuf_get_width (card->photo);
-      int height = gdk_pixbuf_get_height (card->photo);
+      /* The card as the reader found it in the photo, cropped and
+       * straightened, when it stood out from the desk; else the photo.
+       * Shown at a size that leaves room for the form beside it. */
+      g_autoptr(GdkPixbuf) straight = card_pixbuf (card->result);
+      GdkPixbuf *source_photo = straight != NULL ? straight : card->photo;
+      int width = gdk_pixbuf_get_width (source_photo);
+      int height = gdk_pixbuf_get_height (source_photo);
       double factor = MIN (1.0, CARD_DISPLAY_SIDE / (double) MAX (width, height));
-      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (card->photo,
+      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (source_photo,
                                                             MAX (1, (int) (width * factor)),
                                                             MAX (1, (int) (height * factor)),
                                                             GDK_INTERP_BILINEAR);
-      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : card->photo);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : source_photo);
 
       fl_lead_page_show_card (self->lead_page, GDK_PAINTABLE (texture), card->result);
     }
