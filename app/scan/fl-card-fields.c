@@ -331,6 +331,11 @@ find_email (Patterns *p, GArray *segments, FlCardResult *result)
         g_auto(GStrv) pieces = g_strsplit (domain_raw, " ", -1);
 
         domain_nospace = g_strjoinv ("", pieces);
+        /* Domains are printed in lower case; an "I" before a small letter
+         * is an "l" Tesseract read as a capital ("officine-Iombarde.it"). */
+        for (char *c = domain_nospace; *c; c++)
+          if (*c == 'I' && g_ascii_islower (c[1]))
+            *c = 'l';
         domain = g_ascii_strdown (domain_nospace, -1);
         email = g_strdup_printf ("%s@%s", local, domain);
         if (!has_field (result, FL_FIELD_EMAIL))
