@@ -262,6 +262,9 @@ test_extract_confidence (void)
   g_assert_cmpstr (fl_lead_get_field (fl_card_result_get_lead (guessed), FL_FIELD_FULL_NAME), ==,
                    "Jürgen Müller");
   g_assert_cmpfloat (fl_card_result_get_confidence (domain_only, "company"), <, 0.5);
+  /* A company guessed from the domain says so (issue 21). */
+  g_assert_cmpstr (fl_card_result_get_field_source (domain_only, "company"), ==, FL_CARD_FROM_GUESS);
+  g_assert_cmpstr (fl_card_result_get_field_source (domain_only, "email"), ==, FL_CARD_FROM_PRINT);
   /* Tesseract's doubt carries over. */
   fl_card_fields_extract (low_ocr, low, G_N_ELEMENTS (low));
   g_assert_cmpfloat (fl_card_result_get_confidence (low_ocr, "phone"), <=, 0.5);
