@@ -660,12 +660,15 @@ static void
 test_photo_find (void)
 {
   g_autoptr(JsonArray) cards = load_cards ();
-  const struct { const char *id; guint32 seed; gboolean large, light; double desk; } cases[] = {
-    { "de-hafen", 11, TRUE, TRUE, 0 },
+  const struct { const char *id; guint32 seed; gboolean large, light; double desk; double rotate; } cases[] = {
+    { "de-hafen", 11, TRUE, TRUE, 0, -10 },
     /* A navy card on a desk as dark, in its shadow, has no edge to find. */
-    { "en-plymouth-dark", 15, FALSE, FALSE, 140 },
-    { "at-wien", 13, FALSE, TRUE, 0 },
-    { "de-muenster-low-contrast", 14, TRUE, FALSE, 0 },
+    { "en-plymouth-dark", 15, FALSE, FALSE, 140, 10 },
+    { "at-wien", 13, FALSE, TRUE, 0, -10 },
+    { "de-muenster-low-contrast", 14, TRUE, FALSE, 0, 10 },
+    /* Held at a slant: the corners are still the diagonal extremes. */
+    { "en-us-suite", 16, FALSE, FALSE, 0, 25 },
+    { "it-milano", 17, TRUE, FALSE, 0, -30 },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -682,7 +685,7 @@ test_photo_find (void)
       params.keystone = 0.12;
       if (cases[c].desk > 0)
         params.desk_grey = cases[c].desk;
-      params.rotate = c % 2 ? 10.0 : -10.0;
+      params.rotate = cases[c].rotate;
       photo = card_photo_render (find_card (cards, cases[c].id), &params, NULL);
       pix = fl_card_pix_new_from_pixels (photo->pixels, photo->width, photo->height, photo->stride,
                                          FL_CARD_PIXELS_GREY8, &error);
