@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -918,6 +920,32 @@ keep_card_photo (FlWindow *self, FlLead *lead, GdkPixbuf *photo)
     }
 }
 
+/* The card the reader cut out of the photo, as a picture to show. */
+static GdkPixbuf *
+card_pixbuf (FlCardResult *result)
+{
+  guint width = 0, height = 0;
+  gsize stride = 0;
+  GBytes *grey = fl_card_result_get_card_image (result, &width, &height, &stride);
+  const guint8 *pixels;
+  GdkPixbuf *pixbuf;
+  guint8 *out;
+  int rowstride;
+
+  if (grey == NULL || width == 0 || height == 0)
+    return NULL;
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, (int) width, (int) height);
+  if (pixbuf == NULL)
+    return NULL;
+  pixels = g_bytes_get_data (grey, NULL);
+  out = gdk_pixbuf_get_pixels (pixbuf);
+  rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      memset (out + (gsize) y * rowstride + x * 3, pixels[(gsize) y * stride + x], 3);
+  return pixbuf;
+}
+
 static void
 capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
          const CardCapture *card)
@@ -968,15 +996,19 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
   fl_lead_page_open (self->lead_page, self->store, self->model, result, request.staff);
   if (card != NULL)
     {
-      /* Shown at a size that leaves room for the form beside it. */
-      int width = gdk_pixbuf_get_width (card->photo);
-      int height = gdk_pixbuf_get_height (card->photo);
+      /* The card as the reader found it in the photo, cropped and
+       * straightened, when it stood out from the desk; else the photo.
+       * Shown at a size that leaves room for the form beside it. */
+      g_autoptr(GdkPixbuf) straight = card_pixbuf (card->result);
+      GdkPixbuf *source_photo = straight != NULL ? straight : card->photo;
+      int width = gdk_pixbuf_get_width (source_photo);
+      int height = gdk_pixbuf_get_height (source_photo);
       double factor = MIN (1.0, CARD_DISPLAY_SIDE / (double) MAX (width, height));
-      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (card->photo,
+      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (source_photo,
                                                             MAX (1, (int) (width * factor)),
                                                             MAX (1, (int) (height * factor)),
                                                             GDK_INTERP_BILINEAR);
-      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : card->photo);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : source_photo);
 
       fl_lead_page_show_card (self->lead_page, GDK_PAINTABLE (texture), card->result);
     }
@@ -1057,7 +1089,25 @@ card_read_cb (GObject *object, GAsyncResult *res, gpointer user_data)
   card.photo = photo;
   card.result = result;
   if (fl_card_result_get_code (result) != NULL)
-    capture (self, fl_card_result_get_code (result), FL_SOURCE_CARD_QR, NULL, &card);
+    {
+      /* The code is parsed again by the capture; what only the print
+       * has (a phone, a street, a fax) comes along as if typed. */
+      g_autoptr(FlLead) printed = fl_lead_new ();
+      FlLead *read = fl_card_result_get_lead (result);
+      const char *fax = fl_card_result_get_fax (result);
+      const char *code = fl_card_result_get_code (result);
+
+      for (FlField field = 0; field < FL_N_FIELDS; field++)
+        if (g_strcmp0 (fl_card_result_get_field_source (result, fl_field_to_string (field)),
+                       FL_CARD_FROM_CODE) != 0)
+          fl_lead_set_field (printed, field, fl_lead_get_field (read, field));
+      if (fax != NULL && strstr (code, fax) == NULL)
+        {
+          g_autofree char *note = g_strdup_printf ("Fax: %s", fax);
+          fl_lead_set_notes (printed, note);
+        }
+      capture (self, fl_card_result_get_code (result), FL_SOURCE_CARD_QR, printed, &card);
+    }
   else
     capture (self, NULL, FL_SOURCE_CARD_OCR, fl_card_result_get_lead (result), &card);
   g_debug ("Business card: %.0f ms from the button to the lead page",

@@ -17,6 +17,7 @@
 #include "store/fl-import.h"
 #include "store/fl-privacy.h"
 #include "sync/fl-outbox.h"
+#include "sync/fl-sync-log.h"
 
 static void
 imported_cb (FlLead *lead, gpointer user_data)
@@ -226,6 +227,24 @@ print_history (FlStore *store, FlLead *lead)
     }
 }
 
+/* Every request that carried the lead: "did it reach Salesforce?" */
+static void
+print_sync_log (FlStore *store, FlLead *lead)
+{
+  g_autoptr(GPtrArray) entries = fl_sync_log_list (store, fl_lead_get_uuid (lead), NULL);
+
+  if (entries == NULL || entries->len == 0)
+    return;
+  printf ("%s\n", _("Sync log:"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FlSyncLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *text = fl_sync_log_entry_describe (entry);
+
+      print_field (entry->at, text);
+    }
+}
+
 static void
 print_lead (FlStore *store, FlLead *lead)
 {
@@ -325,6 +344,7 @@ print_lead (FlStore *store, FlLead *lead)
   }
   print_field (_("Scanned"), fl_lead_get_raw_payload (lead));
   print_uploads (store, lead);
+  print_sync_log (store, lead);
   print_history (store, lead);
 }
 
@@ -356,6 +376,10 @@ leads_show (FlCli *cli, int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonNode) node = fl_lead_to_json (lead);
+      g_autoptr(GPtrArray) sync_log = fl_sync_log_list (store, fl_lead_get_uuid (lead), NULL);
+
+      if (sync_log != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        json_object_set_member (json_node_get_object (node), "sync_log", fl_sync_log_to_json (sync_log));
       fl_cli_print_json (node, TRUE);
     }
   else

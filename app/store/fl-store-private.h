@@ -1,7 +1,8 @@
 /* fl-store-private.h: SQL access for the core modules that own a table
  *
  * Only the modules of libfairlead that own a table (app/store/,
- * app/sync/fl-outbox.c and fl-backlog.c, app/score/fl-model-store.c and
+ * app/sync/fl-outbox.c, fl-backlog.c and fl-sync-log.c,
+ * app/score/fl-model-store.c and
  * fl-rescore.c) and the tests include this. ui/ and app/cli call the
  * functions those modules export instead: anything a widget can do, the
  * CLI and a test can do.

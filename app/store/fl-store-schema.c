@@ -267,6 +267,22 @@ static const char *const migrations[] = {
   WITHHOLD ("o.state IN ('pending', 'sending', 'failed') AND" NOT_ALLOWED ("o.lead_id"), "NULL"),
 #undef WITHHOLD
 #undef NOT_ALLOWED
+
+  /* 4 → 5: the sync log, one row per lead and request that carried it:
+   * when, the answer's HTTP status, what became of the lead and the CRM's
+   * id. Erasing a lead erases its rows. */
+  "CREATE TABLE sync_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,"
+  "  connector TEXT NOT NULL,"
+  "  at TEXT NOT NULL,"
+  "  batch_key TEXT,"
+  "  http_status INTEGER,"
+  "  result TEXT NOT NULL CHECK (result IN ('delivered', 'failed', 'retry', 'stopped')),"
+  "  remote_id TEXT,"
+  "  message TEXT"
+  ");"
+  "CREATE INDEX sync_log_lead ON sync_log (lead_id, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

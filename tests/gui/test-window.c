@@ -171,11 +171,9 @@ test_damaged (Fixture *fixture, gconstpointer data)
 
   create_event (path, TRUE, 300);
   fl_test_damage_tree (path, "leads_event_created");
-  /* Deleting expired leads at start walks the damaged index. */
-  g_test_expect_message ("fl-application", G_LOG_LEVEL_WARNING,
-                         "Cannot apply the retention period: The database is damaged*");
+  /* The retention gate at start reads only leads old enough to be due, so
+   * it does not walk the damaged index: the background check finds it. */
   window = fl_application_open_database (fixture->app, path, FALSE);
-  g_test_assert_expected_messages ();
   wait_until_mapped (_fl_window_get_page (window, "damaged"));
   /* The crossfade from the scan page ends. */
   for (gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
