@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fl-store-private.h"
+#include "score/fl-model-store.h"
 
 struct _FlStore
 {
@@ -1046,8 +1047,13 @@ fl_store_save_lead (FlStore *self, FlLead *lead, const char *actor, GError **err
   return fl_store_commit (self, error);
 }
 
+/* A rescore stores no breakdown, only this mark and the time it scored
+ * at: the breakdown is recomputed from the lead's model when one lead is
+ * read (fl_store_get_lead()). */
+#define BREAKDOWN_SCORED_AT '@'
+
 static FlLead *
-row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
+row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
 {
   g_autoptr(FlLead) lead = fl_lead_new ();
   gint64 lead_id = sqlite3_column_int64 (row, COL_ID);
@@ -1094,8 +1100,18 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
   sqlite3_bind_int64 (stmt, 1, lead_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      breakdown = parse_json (column_text (stmt, 0));
-      fl_lead_set_breakdown (lead, breakdown);
+      const char *text = column_text (stmt, 0);
+
+      if (text != NULL && text[0] == BREAKDOWN_SCORED_AT)
+        {
+          if (scored_at != NULL)
+            *scored_at = g_strdup (text + 1);
+        }
+      else
+        {
+          breakdown = parse_json (text);
+          fl_lead_set_breakdown (lead, breakdown);
+        }
     }
   sqlite3_reset (stmt);
 
@@ -1161,6 +1177,7 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
 FlLead *
 fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
 {
+  g_autofree char *scored_at = NULL;
   sqlite3_stmt *stmt;
   FlLead *lead = NULL;
   int rc;
@@ -1176,13 +1193,15 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   if (rc == SQLITE_ROW)
     {
       /* row_to_lead() runs other cached statements; this one stays on its row. */
-      lead = row_to_lead (self, stmt, error);
+      lead = row_to_lead (self, stmt, &scored_at, error);
     }
   else if (rc == SQLITE_DONE)
     g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
   else
     sql_error (self->db, error);
   sqlite3_reset (stmt);
+  if (lead != NULL && scored_at != NULL)
+    fl_scorer_fill_breakdown (self, lead, scored_at);
   return lead;
 }
 
@@ -1360,7 +1379,7 @@ fl_store_list_leads (FlStore *self, const FlLeadQuery *query, GError **error)
                       query ? query->offset : 0);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      FlLead *lead = row_to_lead (self, stmt, error);
+      FlLead *lead = row_to_lead (self, stmt, NULL, error);
 
       if (lead == NULL)
         {
