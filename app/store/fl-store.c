@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fl-fts-fold.h"
 #include "fl-store-private.h"
 #include "score/fl-model-store.h"
 
@@ -275,6 +276,13 @@ fl_store_open_at_version (const char *path, int version, GError **error)
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 1);
+  rc = fl_fts_fold_register (self->db);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("Cannot open “%s”: %s"), path,
+                   sqlite3_errstr (rc));
+      return NULL;
+    }
 
   if (!check_identity (self, error))
     return NULL;

@@ -41,7 +41,7 @@ typedef enum
   "  ORDER BY c.id DESC LIMIT 1), 0) = 1)"
 
 /* The schema version this build writes. */
-#define FL_STORE_SCHEMA_VERSION 4
+#define FL_STORE_SCHEMA_VERSION 5
 
 typedef enum
 {
