@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "lead/fl-export.h"
 #include "store/fl-store.h"
 
 typedef struct
@@ -307,6 +308,39 @@ test_export (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (contents, "\"line one\nline \"\"two\"\"\""));
   g_assert_nonnull (strstr (contents, "Müller Fördertechnik GmbH"));
   run_clear (&run);
+
+  /* Streamed lead by lead, the file is what the whole list gives, and
+   * each lead is recorded as exported. */
+  {
+    g_autoptr(FlStore) store = fl_store_open (fixture->db, NULL);
+    g_autoptr(GPtrArray) leads = fl_store_list_leads (store, NULL, NULL);
+    g_autofree char *expected = fl_export_csv (leads);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpstr (contents, ==, expected);
+    sqlite3_prepare_v2 (fl_store_get_db (store), "SELECT count(*) FROM audit WHERE action = 'exported'",
+                        -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+    sqlite3_finalize (stmt);
+  }
+
+  /* To standard output too. */
+  run_cli (fixture, &run, NULL, "export", "--format", "csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, contents);
+  run_clear (&run);
+
+  /* A file that cannot be written leaves nothing behind. */
+  {
+    g_autofree char *missing = g_build_filename (fixture->dir, "no-such-folder", "export.csv", NULL);
+
+    run_cli (fixture, &run, NULL, "export", "--format", "csv", "-o", missing, NULL);
+    g_assert_cmpint (run.status, ==, EX_CANTCREAT);
+    g_assert_nonnull (strstr (run.err, "Cannot write"));
+    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+    run_clear (&run);
+  }
 
   run_cli (fixture, &run, NULL, "export", "--format", "json", NULL);
   g_assert_cmpint (run.status, ==, 0);

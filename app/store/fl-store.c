@@ -1353,6 +1353,68 @@ event_has_every_lead (FlStore *self, const char *event)
 }
 
 /**
+ * fl_store_foreach_lead:
+ * @query: (nullable): what to read; %NULL for every lead of the active event
+ * @func: called with each lead in the order of @query; %FALSE (with an
+ *   error set) stops
+ *
+ * Reads leads one at a time from one snapshot, so that memory stays flat
+ * at any number of leads. The leads carry no breakdown.
+ */
+gboolean
+fl_store_foreach_lead (FlStore *self, const FlLeadQuery *query, FlStoreLeadFunc func,
+                       gpointer user_data, GError **error)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *match = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *event = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  /* One read transaction: every lead from the same snapshot. */
+  if (!exec (self->db, "BEGIN", error))
+    return FALSE;
+  where = build_where (self, query, &event, &match, error);
+  if (where != NULL)
+    {
+      sql = g_strdup_printf ("SELECT " LEAD_COLUMNS " FROM leads %s "
+                             "ORDER BY %s LIMIT :limit OFFSET :offset",
+                             where, order_by (query));
+      /* Not a cached statement: the callback may use those. */
+      if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        sql_error (self->db, error);
+    }
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_where (stmt, query, event, match);
+      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"),
+                          query && query->limit ? (gint64) query->limit : -1);
+      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":offset"),
+                          query ? query->offset : 0);
+      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr(FlLead) lead = row_to_lead (self, stmt, NULL, error);
+
+          ok = lead != NULL && func (lead, user_data, error);
+        }
+      if (ok && rc != SQLITE_DONE)
+        {
+          sql_error (self->db, error);
+          ok = FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  exec (self->db, "COMMIT", NULL);
+  return ok;
+}
+
+/**
  * fl_store_list_leads:
  * @query: (nullable): what to list; %NULL for every lead of the active event
  *

@@ -152,6 +152,14 @@ gboolean      fl_store_save_lead_in_transaction (FlStore *self,
 FlLead       *fl_store_get_lead            (FlStore      *self,
                                             const char   *uuid,
                                             GError      **error);
+typedef gboolean (*FlStoreLeadFunc)       (FlLead       *lead,
+                                            gpointer      user_data,
+                                            GError      **error);
+gboolean      fl_store_foreach_lead        (FlStore      *self,
+                                            const FlLeadQuery *query,
+                                            FlStoreLeadFunc func,
+                                            gpointer      user_data,
+                                            GError      **error);
 GPtrArray    *fl_store_list_leads          (FlStore      *self,
                                             const FlLeadQuery *query,
                                             GError      **error);
