@@ -1060,12 +1060,40 @@ fl_store_save_lead (FlStore *self, FlLead *lead, const char *actor, GError **err
  * read (fl_store_get_lead()). */
 #define BREAKDOWN_SCORED_AT '@'
 
+static gboolean
+read_breakdown (FlStore *self, FlLead *lead, gint64 lead_id, char **scored_at, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (self, "SELECT breakdown FROM lead_breakdowns WHERE lead_id = ?",
+                                         error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *text = column_text (stmt, 0);
+
+      if (text != NULL && text[0] == BREAKDOWN_SCORED_AT)
+        {
+          if (scored_at != NULL)
+            *scored_at = g_strdup (text + 1);
+        }
+      else
+        {
+          g_autoptr(JsonNode) breakdown = parse_json (text);
+
+          fl_lead_set_breakdown (lead, breakdown);
+        }
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 static FlLead *
-row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
+row_to_lead (FlStore *self, sqlite3_stmt *row, gboolean full, char **scored_at, GError **error)
 {
   g_autoptr(FlLead) lead = fl_lead_new ();
   gint64 lead_id = sqlite3_column_int64 (row, COL_ID);
-  g_autoptr(JsonNode) breakdown = NULL;
   sqlite3_stmt *stmt;
   FlStatus status;
   FlSource source;
@@ -1102,26 +1130,9 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
   fl_lead_set_override (lead, column_text (row, COL_OVERRIDE_STATUS),
                         column_text (row, COL_OVERRIDE_BY), column_text (row, COL_OVERRIDE_REASON));
 
-  stmt = fl_store_prepare (self, "SELECT breakdown FROM lead_breakdowns WHERE lead_id = ?", error);
-  if (stmt == NULL)
+  /* What a lead's row and answers do not say is left out of a light read. */
+  if (full && !read_breakdown (self, lead, lead_id, scored_at, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, lead_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *text = column_text (stmt, 0);
-
-      if (text != NULL && text[0] == BREAKDOWN_SCORED_AT)
-        {
-          if (scored_at != NULL)
-            *scored_at = g_strdup (text + 1);
-        }
-      else
-        {
-          breakdown = parse_json (text);
-          fl_lead_set_breakdown (lead, breakdown);
-        }
-    }
-  sqlite3_reset (stmt);
 
   stmt = fl_store_prepare (self, "SELECT question_id, value FROM answers WHERE lead_id = ? "
                                  "ORDER BY rowid", error);
@@ -1135,6 +1146,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
         fl_lead_set_answer (lead, column_text (stmt, 0), value);
     }
   sqlite3_reset (stmt);
+  if (!full)
+    return g_steal_pointer (&lead);
 
   stmt = fl_store_prepare (self, "SELECT kind, at FROM interactions WHERE lead_id = ? ORDER BY id",
                            error);
@@ -1201,7 +1214,7 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   if (rc == SQLITE_ROW)
     {
       /* row_to_lead() runs other cached statements; this one stays on its row. */
-      lead = row_to_lead (self, stmt, &scored_at, error);
+      lead = row_to_lead (self, stmt, TRUE, &scored_at, error);
     }
   else if (rc == SQLITE_DONE)
     g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
@@ -1359,7 +1372,8 @@ event_has_every_lead (FlStore *self, const char *event)
  *   error set) stops
  *
  * Reads leads one at a time from one snapshot, so that memory stays flat
- * at any number of leads. The leads carry no breakdown.
+ * at any number of leads: each lead's row and its answers, what an export
+ * writes; no breakdown, interactions or consent.
  */
 gboolean
 fl_store_foreach_lead (FlStore *self, const FlLeadQuery *query, FlStoreLeadFunc func,
@@ -1399,7 +1413,7 @@ fl_store_foreach_lead (FlStore *self, const FlLeadQuery *query, FlStoreLeadFunc 
                           query ? query->offset : 0);
       while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          g_autoptr(FlLead) lead = row_to_lead (self, stmt, NULL, error);
+          g_autoptr(FlLead) lead = row_to_lead (self, stmt, FALSE, NULL, error);
 
           ok = lead != NULL && func (lead, user_data, error);
         }
@@ -1449,7 +1463,7 @@ fl_store_list_leads (FlStore *self, const FlLeadQuery *query, GError **error)
                       query ? query->offset : 0);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      FlLead *lead = row_to_lead (self, stmt, NULL, error);
+      FlLead *lead = row_to_lead (self, stmt, TRUE, NULL, error);
 
       if (lead == NULL)
         {
