@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-demo.h"
+#include "lead/fl-json.h"
 #include "score/fl-model-store.h"
 #include "score/fl-rescore.h"
 #include "store/fl-import.h"
@@ -63,6 +64,8 @@ fl_demo_seed (FlStore *store, const char *demo_dir, GError **error)
   g_autoptr(FlRescoreReport) report = NULL;
   g_autoptr(GFile) leads_file = g_file_new_for_path (leads_path);
   g_autoptr(GInputStream) input = NULL;
+  g_autofree char *event_text = NULL;
+  gsize event_length = 0;
   JsonObject *object;
 
   events = fl_store_list_events (store, error);
@@ -71,7 +74,8 @@ fl_demo_seed (FlStore *store, const char *demo_dir, GError **error)
   if (events->len > 0)
     return TRUE;
 
-  if (!json_parser_load_from_file (parser, event_path, error))
+  if (!g_file_get_contents (event_path, &event_text, &event_length, error) ||
+      !fl_json_parser_load (parser, event_text, event_length, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {

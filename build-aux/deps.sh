@@ -11,7 +11,7 @@ packages=(
   libzbar-dev zbar-tools libqrencode-dev libgdk-pixbuf-2.0-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  libcurl4-openssl-dev libsoup-3.0-dev libsecret-1-dev glib-networking openssl
+  libcurl4-openssl-dev libsoup-3.0-dev libsecret-1-dev glib-networking openssl libgnutls28-dev
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-deu libcrypt-dev
   # tests
   xvfb xauth xdotool x11-xkb-utils xkb-data imagemagick desktop-file-utils appstream libx11-dev

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "store/fl-store.h"
+#include "sync/fl-backlog.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-sync.h"
 #include "sync/fl-uploader.h"
@@ -265,6 +266,66 @@ test_connector_names (Fixture *f, gconstpointer data)
   }
 }
 
+/* What waits for a CRM: queued leads, leads no CRM has, and with no
+ * connector, every lead. */
+static void
+test_backlog (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *event = fl_store_get_meta (f->store, "active_event");
+  FlBacklog backlog;
+  gint64 before = fl_sync_now () - G_USEC_PER_SEC;
+
+  g_assert_true (fl_backlog_read (f->store, NULL, NULL, &backlog, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (backlog.connectors, ==, 1);
+  g_assert_cmpint (backlog.queued, ==, 0);
+  g_assert_cmpint (backlog.undelivered, ==, 0);
+  g_assert_cmpint (backlog.oldest_queued, ==, 0);
+  g_assert_cmpint (backlog.oldest_undelivered, ==, 0);
+
+  add_leads (f, 3, FL_STATUS_MQL);
+  add_leads (f, 2, FL_STATUS_SAL);
+  g_assert_true (fl_backlog_read (f->store, event, NULL, &backlog, &error));
+  g_assert_cmpint (backlog.queued, ==, 5);
+  g_assert_cmpint (backlog.undelivered, ==, 5);
+  g_assert_cmpint (backlog.oldest_queued, >=, before);
+  g_assert_cmpint (backlog.oldest_undelivered, >=, before);
+  g_assert_true (fl_backlog_read (f->store, "no-such-event", NULL, &backlog, &error));
+  g_assert_cmpint (backlog.queued, ==, 0);
+  g_assert_cmpint (backlog.undelivered, ==, 0);
+
+  /* One SAL delivered, one on its way. */
+  rows = claim (f, &key);
+  g_assert_cmpuint (rows->len, ==, 4);
+  g_assert_true (fl_outbox_mark_done (f->outbox, "hook", ((FlOutboxRow *) rows->pdata[0])->lead_id, "r1",
+                                      fl_sync_now (), &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_backlog_read (f->store, NULL, "SAL", &backlog, &error));
+  g_assert_cmpint (backlog.queued, ==, 1);
+  g_assert_cmpint (backlog.undelivered, ==, 1);
+  g_assert_true (fl_backlog_read (f->store, NULL, NULL, &backlog, &error));
+  g_assert_cmpint (backlog.queued, ==, 4);
+  g_assert_cmpint (backlog.undelivered, ==, 4);
+
+  /* The connector goes, with its queue and the record of what it
+   * delivered: no CRM, nothing queued, every lead only here. */
+  g_assert_true (fl_outbox_remove_connector (f->outbox, "hook", &error));
+  g_assert_no_error (error);
+  add_leads (f, 1, FL_STATUS_SAL);
+  g_assert_true (fl_backlog_read (f->store, NULL, NULL, &backlog, &error));
+  g_assert_cmpint (backlog.connectors, ==, 0);
+  g_assert_cmpint (backlog.queued, ==, 0);
+  g_assert_cmpint (backlog.oldest_queued, ==, 0);
+  g_assert_cmpint (backlog.undelivered, ==, 6);
+  g_assert_true (fl_backlog_read (f->store, NULL, "SAL", &backlog, &error));
+  g_assert_cmpint (backlog.undelivered, ==, 3);
+  g_assert_cmpint (backlog.oldest_undelivered, >=, before);
+  g_assert_cmpint (backlog.oldest_undelivered, <=, fl_sync_now ());
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +338,7 @@ main (int argc, char **argv)
   ADD ("/outbox/edit-while-sending", test_edit_while_sending);
   ADD ("/outbox/reschedule", test_reschedule);
   ADD ("/outbox/connector-names", test_connector_names);
+  ADD ("/outbox/backlog", test_backlog);
 #undef ADD
   g_test_add_func ("/outbox/backoff", test_backoff);
 

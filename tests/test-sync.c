@@ -902,13 +902,23 @@ test_worker (Fixture *f, gconstpointer data)
   g_assert_null (fl_upload_worker_get_last_error (worker));
   assert_each_stored_once (f, server, G_MAXUINT);
 
-  /* While the worker holds the database, a second uploader steps back. */
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 1);
+  g_assert_cmpint (fl_upload_worker_get_undelivered (worker), ==, 0);
+
+  /* Between its rounds the worker holds no lock: the back office's Upload
+   * Now (another uploader, the same process) runs beside it. While one
+   * really uploads, another steps back. */
   {
     g_autoptr(FlUploader) other = fl_uploader_new (f->store);
+    g_autoptr(FlUploader) third = fl_uploader_new (f->store);
     g_auto(FlUploadSummary) summary = { 0 };
+    g_auto(FlUploadSummary) refused = { 0 };
     g_autoptr(GError) error = NULL;
 
-    g_assert_false (fl_uploader_run (other, NULL, 0, NULL, &summary, &error));
+    g_assert_true (fl_uploader_run (other, NULL, 0, NULL, &summary, &error));
+    g_assert_no_error (error);
+    g_assert_true (fl_uploader_lock (other, &error));
+    g_assert_false (fl_uploader_run (third, NULL, 0, NULL, &refused, &error));
     g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_BUSY);
   }
 
@@ -944,6 +954,40 @@ run_cli (Fixture *f, const char *input, char **out, char **err, ...)
   g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (process);
+}
+
+/* No CRM connected: the worker says so, and how many leads are only here. */
+static void
+test_worker_no_crm (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlUploadWorker) worker = NULL;
+  gboolean expired = FALSE;
+  guint timeout;
+
+  add_leads (f, 3, G_MAXUINT);
+  worker = fl_upload_worker_new (f->db_path);
+  fl_upload_worker_set_interval (worker, 3600);
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, -1);
+  fl_upload_worker_start (worker);
+  timeout = g_timeout_add_seconds (20, timeout_cb, &expired);
+  while (!expired && fl_upload_worker_get_connectors (worker) < 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 0);
+  g_assert_cmpint (fl_upload_worker_get_undelivered (worker), ==, 3);
+  g_assert_cmpint (fl_upload_worker_get_pending (worker), ==, 0);
+  g_assert_null (fl_upload_worker_get_last_error (worker));
+
+  /* A capture wakes it: one more lead only here. */
+  add_leads (f, 1, G_MAXUINT);
+  fl_upload_worker_wake (worker);
+  while (!expired && fl_upload_worker_get_undelivered (worker) < 4)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (timeout);
+  g_assert_cmpint (fl_upload_worker_get_undelivered (worker), ==, 4);
+
+  fl_upload_worker_stop (worker);
+  g_assert_finalize_object (g_steal_pointer (&worker));
 }
 
 static void
@@ -1068,6 +1112,43 @@ test_cli (Fixture *f, gconstpointer data)
 }
 
 /* Killed during an upload: restart, every lead once. */
+/* `sync status` and `upload` with no CRM connected: the truth, not
+ * "nothing pending". */
+static void
+test_cli_no_crm (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  add_leads (f, 1, G_MAXUINT);
+  g_clear_object (&f->outbox);
+  g_clear_object (&f->store);
+
+  status = run_cli (f, NULL, &out, &err, "sync", "status", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "No CRM connected — 1 lead is only on this kiosk. "
+                            "Add one with “fairlead-cli connector add”.\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  f->store = fl_store_open (f->db_path, NULL);
+  add_leads (f, 2, G_MAXUINT);
+  g_clear_object (&f->store);
+
+  status = run_cli (f, NULL, &out, &err, "sync", "status", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "No CRM connected — 3 leads are only on this kiosk."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Nothing can be delivered: not a success (0), a setup to do (78). */
+  status = run_cli (f, NULL, &out, &err, "upload", NULL);
+  g_assert_cmpint (status, ==, 78);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "No CRM connected — 3 leads are only on this kiosk."));
+  g_assert_nonnull (strstr (err, "fairlead-cli connector add"));
+}
+
 static void
 test_sigkill (Fixture *f, gconstpointer data)
 {
@@ -1521,6 +1602,8 @@ main (int argc, char **argv)
   ADD ("/sync/missing-token", test_missing_token);
   ADD ("/sync/worker", test_worker);
   ADD ("/sync/cli", test_cli);
+  ADD ("/sync/cli/no-crm", test_cli_no_crm);
+  ADD ("/sync/worker/no-crm", test_worker_no_crm);
   ADD ("/sync/sigkill", test_sigkill);
   ADD ("/sync/transport/add-and-update", test_transport_add_and_update);
   ADD ("/sync/transport/hand-edited", test_transport_hand_edited);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "scan/fl-key-clock.h"
 #include "scan/fl-wedge-detector.h"
 
 typedef struct
@@ -338,6 +339,133 @@ test_reentrant (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fixture->log->str, ==, "[scan:ABCDEF]z");
 }
 
+/* The key clock: event times (32-bit ms) onto the detector's timeline. */
+
+static void
+test_clock_event_times (void)
+{
+  FlKeyClock clock;
+  gint64 handled = G_GINT64_CONSTANT (5000) * G_USEC_PER_SEC;
+  gint64 first;
+
+  fl_key_clock_init (&clock);
+  /* Keys pressed 60 ms apart, all handled within a millisecond. */
+  first = fl_key_clock_stamp (&clock, 100000, handled);
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 100060, handled + 300), ==, first + 60000);
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 100120, handled + 600), ==, first + 120000);
+  /* Slightly out of order: a step back, not a wrap. */
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 100110, handled + 700), ==, first + 110000);
+  /* Now counts from the latest key handled, not from when it was pressed. */
+  g_assert_cmpint (fl_key_clock_now (&clock, handled + 600 + 10000), ==, first + 120000 + 10000);
+}
+
+static void
+test_clock_wrap (void)
+{
+  FlKeyClock clock;
+  gint64 handled = 7 * G_USEC_PER_SEC;
+  gint64 first;
+
+  fl_key_clock_init (&clock);
+  /* 49.7 days of X server time: the next key is past the wrap. */
+  first = fl_key_clock_stamp (&clock, G_MAXUINT32 - 20, handled);
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 40, handled + 61000), ==, first + 61000);
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 100, handled + 121000), ==, first + 121000);
+}
+
+static void
+test_clock_no_time (void)
+{
+  FlKeyClock clock;
+  gint64 handled = 9 * G_USEC_PER_SEC;
+  gint64 first, second;
+
+  fl_key_clock_init (&clock);
+  /* Without event times, the handling clock is all there is. */
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 0, handled), ==, handled);
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 0, handled + 2000), ==, handled + 2000);
+  /* A timed key after them, and one without a time after it: placed by
+   * how long after the timed one it was handled. */
+  first = fl_key_clock_stamp (&clock, 5000, handled + 3000);
+  g_assert_cmpint (first, >=, handled + 2000);
+  second = fl_key_clock_stamp (&clock, 0, handled + 8000);
+  g_assert_cmpint (second, ==, first + 5000);
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 5100, handled + 9000), ==, first + 100000);
+}
+
+static void
+test_clock_another_clock (void)
+{
+  FlKeyClock clock;
+  gint64 handled = G_GINT64_CONSTANT (11) * G_USEC_PER_SEC;
+  gint64 first, next;
+
+  fl_key_clock_init (&clock);
+  first = fl_key_clock_stamp (&clock, 200000, handled);
+  /* The server restarted: its clock jumped back by minutes. The key goes
+   * where the handling clock puts it, and the clock counts from there. */
+  next = fl_key_clock_stamp (&clock, 300, handled + 80000);
+  g_assert_cmpint (next, ==, first + 80000);
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 360, handled + 80500), ==, next + 60000);
+  /* A day later than the handling clock says: not trusted either; the
+   * key comes 9.5 ms of handling after the one before. */
+  g_assert_cmpint (fl_key_clock_stamp (&clock, 360 + 86400000, handled + 90000), ==, next + 60000 + 9500);
+}
+
+/* Keys a person typed 60 ms apart, handled in one heap after the main
+ * loop was busy for half a second: stamped with their event times, they
+ * are typing; stamped with the time they were handled, a scan. */
+static void
+test_queued_typing (Fixture *fixture, gconstpointer data)
+{
+  const char *text = "Wants a demo in May";
+  FlKeyClock clock;
+  guint32 pressed_ms = 3000000;
+  gint64 handled = fixture->now + 500 * 1000;
+
+  fl_key_clock_init (&clock);
+  for (const char *p = text; *p != '\0'; p++, pressed_ms += 60, handled += 20)
+    if (!fl_wedge_detector_feed (fixture->detector, FL_WEDGE_KEY_CHAR, *p,
+                                 fl_key_clock_stamp (&clock, pressed_ms, handled)))
+      g_string_append_c (fixture->log, *p);
+  fl_wedge_detector_tick (fixture->detector, fl_key_clock_now (&clock, handled + 100 * 1000));
+  g_assert_cmpuint (fixture->n_scans, ==, 0);
+  g_assert_cmpstr (fixture->log->str, ==, text);
+}
+
+/* A scanner burst handled in two heaps, the loop busy between them: the
+ * detector's timer fires after the first heap, yet the burst is one scan,
+ * as the timer counts from the last key handled. */
+static void
+test_queued_burst (Fixture *fixture, gconstpointer data)
+{
+  const char *text = "BADGE-4711-0815";
+  FlKeyClock clock;
+  guint32 pressed_ms = 4000000;
+  gint64 handled = fixture->now;
+  guint i = 0;
+
+  fl_key_clock_init (&clock);
+  for (const char *p = text; *p != '\0'; p++, i++, pressed_ms += 5)
+    {
+      if (i == 6)
+        {
+          /* The timer fired late, right before the next heap is read. */
+          gint64 now = handled + 40 * 1000;
+
+          fl_wedge_detector_tick (fixture->detector, fl_key_clock_now (&clock, now));
+          handled = now + 1000;
+        }
+      g_assert_true (fl_wedge_detector_feed (fixture->detector, FL_WEDGE_KEY_CHAR, *p,
+                                             fl_key_clock_stamp (&clock, pressed_ms, handled)));
+      handled += 10;
+    }
+  fl_wedge_detector_feed (fixture->detector, FL_WEDGE_KEY_ENTER, 0,
+                          fl_key_clock_stamp (&clock, pressed_ms, handled));
+  fl_wedge_detector_tick (fixture->detector, fl_key_clock_now (&clock, handled + 200 * 1000));
+  g_assert_cmpstr (fixture->log->str, ==, "[scan:BADGE-4711-0815]");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -361,7 +489,13 @@ main (int argc, char **argv)
   ADD ("back-to-back", test_back_to_back);
   ADD ("flush", test_flush);
   ADD ("reentrant", test_reentrant);
+  ADD ("queued-typing", test_queued_typing);
+  ADD ("queued-burst", test_queued_burst);
 #undef ADD
+  g_test_add_func ("/wedge/clock/event-times", test_clock_event_times);
+  g_test_add_func ("/wedge/clock/wrap", test_clock_wrap);
+  g_test_add_func ("/wedge/clock/no-time", test_clock_no_time);
+  g_test_add_func ("/wedge/clock/another-clock", test_clock_another_clock);
 
   return g_test_run ();
 }

@@ -50,6 +50,7 @@ void                 _fl_leads_page_sort_by            (FlLeadsPage  *self,
 GtkWidget           *_fl_preferences_window_get_apply_button (FlPreferencesWindow *self);
 AdwMessageDialog    *_fl_preferences_window_ask_remove_connector (FlPreferencesWindow *self,
                                                                  const char          *name);
+AdwMessageDialog    *_fl_preferences_window_add_connector (FlPreferencesWindow *self);
 AdwMessageDialog    *_fl_preferences_window_edit_connector (FlPreferencesWindow *self,
                                                            const char          *name);
 GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow *self,

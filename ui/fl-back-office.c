@@ -35,6 +35,7 @@ struct _FlBackOffice
   FlLeadsPage         *leads_page;
   FlDashboard         *dashboard;
   FlPreferencesWindow *preferences;
+  char                *settings_page;  /* to open once unlocked */
 
   /* Template widgets */
   GtkStack            *stack;
@@ -107,6 +108,12 @@ unlocked_cb (FlBackOffice *self, const char *name)
   set_locked (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   gtk_widget_grab_focus (GTK_WIDGET (self->leads_page));
+  if (self->settings_page != NULL)
+    {
+      g_autofree char *page = g_steal_pointer (&self->settings_page);
+
+      fl_back_office_open_settings (self, page);
+    }
 }
 
 static gboolean
@@ -215,6 +222,7 @@ fl_back_office_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->guard);
   g_clear_pointer (&self->staff, g_free);
+  g_clear_pointer (&self->settings_page, g_free);
   G_OBJECT_CLASS (fl_back_office_parent_class)->finalize (object);
 }
 
@@ -370,9 +378,36 @@ fl_back_office_lock (FlBackOffice *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "back-office.lock", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "back-office.preferences", FALSE);
   g_clear_pointer (&self->staff, g_free);
+  g_clear_pointer (&self->settings_page, g_free);
   gtk_label_set_label (self->staff_label, "");
   set_locked (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
+}
+
+/**
+ * fl_back_office_open_settings:
+ * @page: the settings page to show, e.g. "connectors"
+ *
+ * Opens the settings at @page: at once when unlocked, else right after
+ * the next unlock, the PIN first as always.
+ */
+void
+fl_back_office_open_settings (FlBackOffice *self, const char *page)
+{
+  FlPreferencesWindow *preferences;
+
+  g_return_if_fail (FL_IS_BACK_OFFICE (self));
+  g_return_if_fail (page != NULL);
+
+  if (self->locked)
+    {
+      g_free (self->settings_page);
+      self->settings_page = g_strdup (page);
+      return;
+    }
+  preferences = _fl_back_office_show_preferences (self);
+  if (preferences != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
 }
 
 /**

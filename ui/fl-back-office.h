@@ -22,6 +22,8 @@ guint       fl_back_office_get_idle_timeout (FlBackOffice *self);
 void        fl_back_office_set_idle_timeout (FlBackOffice *self,
                                              guint         seconds);
 void        fl_back_office_lock             (FlBackOffice *self);
+void        fl_back_office_open_settings    (FlBackOffice *self,
+                                             const char   *page);
 void        fl_back_office_reload           (FlBackOffice *self);
 
 G_END_DECLS

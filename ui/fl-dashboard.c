@@ -20,6 +20,7 @@
 #include "fl-leads-page.h"
 #include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
+#include "sync/fl-backlog.h"
 
 #define PANEL_HEIGHT 230
 #define GAP 12
@@ -43,6 +44,9 @@ typedef struct
   GArray    *staff;            /* Bucket, most leads first */
   gint64     upload[5];        /* by FlUploadState */
   gint64     oldest_sal_wait;  /* µs the oldest waiting SAL has waited, 0 for none */
+  gint64     waiting_sals;     /* SALs no CRM has yet: queued, or with no CRM, all undelivered */
+  gboolean   no_crm;           /* no connector: nothing is queued, the SALs wait for one */
+  char      *sal_text;         /* the upload panel's line about them */
   int        sal_threshold;    /* -1 when the event has no model */
 } Stats;
 
@@ -97,6 +101,7 @@ stats_clear (Stats *stats)
   g_clear_pointer (&stats->hours, g_array_unref);
   g_clear_pointer (&stats->scores, g_array_unref);
   g_clear_pointer (&stats->staff, g_array_unref);
+  g_clear_pointer (&stats->sal_text, g_free);
   memset (stats, 0, sizeof *stats);
   stats->sal_threshold = -1;
 }
@@ -372,16 +377,14 @@ draw_upload (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, do
     }
 
   ly += 8;
-  if (stats->oldest_sal_wait > 0)
+  if (stats->waiting_sals > 0)
     {
-      g_autofree char *wait = format_wait (stats->oldest_sal_wait);
-      g_autofree char *text = g_strdup_printf (_("Oldest SAL waiting: %s"), wait);
-      gboolean late = stats->oldest_sal_wait > SAL_WAIT_WARNING_US;
+      gboolean late = stats->no_crm || stats->oldest_sal_wait > SAL_WAIT_WARNING_US;
 
-      draw_text (widget, cr, late ? &error_color : fg, 1.0, text, x + 16, ly, 0, w - 32, late, 1.0);
+      draw_text (widget, cr, late ? &error_color : fg, 1.0, stats->sal_text, x + 16, ly, 0, w - 32, late, 1.0);
     }
-  else
-    draw_text (widget, cr, &success_color, 1.0, _("No SAL is waiting"), x + 16, ly, 0, w - 32, FALSE, 1.0);
+  else if (stats->sal_text != NULL)
+    draw_text (widget, cr, &success_color, 1.0, stats->sal_text, x + 16, ly, 0, w - 32, FALSE, 1.0);
 }
 
 static void
@@ -496,6 +499,44 @@ read_hours (FlDashboard *self, const char *event)
     g_array_remove_range (self->stats.hours, 0, self->stats.hours->len - MAX_HOURS);
 }
 
+/* The SALs sales does not have yet, from the core's count: queued for a
+ * CRM, or with no CRM connected, every SAL not delivered. */
+static void
+read_waiting_sals (FlDashboard *self, const char *event)
+{
+  Stats *stats = &self->stats;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = NULL;
+  FlBacklog backlog;
+  gint64 oldest;
+
+  if (!fl_backlog_read (self->store, event, "SAL", &backlog, &error))
+    {
+      g_debug ("Cannot count the waiting SALs: %s", error->message);
+      stats->sal_text = g_strdup (error->message);
+      return;
+    }
+  stats->no_crm = backlog.connectors == 0;
+  stats->waiting_sals = stats->no_crm ? backlog.undelivered : backlog.queued;
+  oldest = stats->no_crm ? backlog.oldest_undelivered : backlog.oldest_queued;
+  if (stats->waiting_sals > 0 && oldest > 0)
+    stats->oldest_sal_wait = MAX (1, g_get_real_time () - oldest);
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, stats->waiting_sals);
+  if (stats->waiting_sals == 0)
+    stats->sal_text = g_strdup (_("No SAL is waiting"));
+  else if (stats->no_crm)
+    stats->sal_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s SAL waits for a CRM — no CRM is connected",
+                                                    "%s SALs wait for a CRM — no CRM is connected",
+                                                    (gulong) stats->waiting_sals),
+                                       count);
+  else
+    {
+      g_autofree char *wait = format_wait (stats->oldest_sal_wait);
+
+      stats->sal_text = g_strdup_printf (_("Oldest SAL waiting: %s"), wait);
+    }
+}
+
 static void
 read_stats (FlDashboard *self, const char *event)
 {
@@ -580,21 +621,7 @@ read_stats (FlDashboard *self, const char *event)
       sqlite3_reset (stmt);
     }
 
-  if ((stmt = query (self, "SELECT min (outbox.queued_at) FROM outbox JOIN leads ON leads.id = outbox.lead_id "
-                           "WHERE leads.event = ? AND leads.status = 'SAL' "
-                           "AND outbox.state IN ('pending', 'sending')", event)))
-    {
-      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-        {
-          g_autoptr(GDateTime) queued = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 0),
-                                                                      NULL);
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-          if (queued != NULL)
-            stats->oldest_sal_wait = MAX (1, g_date_time_difference (now, queued));
-        }
-      sqlite3_reset (stmt);
-    }
+  read_waiting_sals (self, event);
 }
 
 /* What the retention gate would keep or cannot do now (nothing is deleted
@@ -733,7 +760,20 @@ fl_dashboard_reload (FlDashboard *self)
   else
     gtk_stack_set_visible_child_name (self->stack, "charts");
 
-  if (fl_dashboard_get_sal_warning (self))
+  if (fl_dashboard_get_sal_warning (self) && self->stats.no_crm)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, self->stats.waiting_sals);
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%s SAL waits for a CRM, but no CRM is connected: sales cannot get it. "
+                                      "Add a connector in the settings, on the Upload page.",
+                                      "%s SALs wait for a CRM, but no CRM is connected: sales cannot get them. "
+                                      "Add a connector in the settings, on the Upload page.",
+                                      (gulong) self->stats.waiting_sals),
+                         count);
+      gtk_label_set_label (self->warning_label, text);
+    }
+  else if (fl_dashboard_get_sal_warning (self))
     {
       g_autofree char *wait = format_wait (self->stats.oldest_sal_wait);
       g_autofree char *text =
@@ -754,12 +794,38 @@ fl_dashboard_get_n_leads (FlDashboard *self)
   return self->stats.n_leads;
 }
 
-/* Whether a SAL has waited for upload for more than an hour. */
+/* Whether a SAL has waited for upload for more than an hour, or waits
+ * with no CRM connected to take it. */
 gboolean
 fl_dashboard_get_sal_warning (FlDashboard *self)
 {
   g_return_val_if_fail (FL_IS_DASHBOARD (self), FALSE);
-  return self->stats.oldest_sal_wait > SAL_WAIT_WARNING_US;
+  return (self->stats.no_crm && self->stats.waiting_sals > 0) ||
+         self->stats.oldest_sal_wait > SAL_WAIT_WARNING_US;
+}
+
+/**
+ * fl_dashboard_get_sal_text:
+ *
+ * Returns: what the upload panel says about the waiting SALs
+ */
+const char *
+fl_dashboard_get_sal_text (FlDashboard *self)
+{
+  g_return_val_if_fail (FL_IS_DASHBOARD (self), NULL);
+  return self->stats.sal_text;
+}
+
+/**
+ * fl_dashboard_get_warning_text:
+ *
+ * Returns: (nullable): the warning above the figures, %NULL when none shows
+ */
+const char *
+fl_dashboard_get_warning_text (FlDashboard *self)
+{
+  g_return_val_if_fail (FL_IS_DASHBOARD (self), NULL);
+  return fl_dashboard_get_sal_warning (self) ? gtk_label_get_label (self->warning_label) : NULL;
 }
 
 /* The retention notice shown above the figures, or NULL for none. */

@@ -18,6 +18,8 @@ GtkWidget  *fl_dashboard_new                  (FlStore     *store);
 void        fl_dashboard_reload               (FlDashboard *self);
 gint64      fl_dashboard_get_n_leads          (FlDashboard *self);
 gboolean    fl_dashboard_get_sal_warning      (FlDashboard *self);
+const char *fl_dashboard_get_sal_text         (FlDashboard *self);
+const char *fl_dashboard_get_warning_text     (FlDashboard *self);
 int         fl_dashboard_get_sal_threshold    (FlDashboard *self);
 const char *fl_dashboard_get_retention_notice (FlDashboard *self);
 

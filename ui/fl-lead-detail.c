@@ -14,6 +14,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "fl-text-limit.h"
+#include "lead/fl-limits.h"
 #include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
 #include "sync/fl-outbox.h"
@@ -161,7 +163,7 @@ static void
 build_contact (FlLeadDetail *self, AdwPreferencesPage *page)
 {
   AdwPreferencesGroup *group = add_group (page, _("Contact"));
-  GtkWidget *frame, *text_view;
+  GtkWidget *frame, *text_view, *limit_label;
   g_autofree char *captured = NULL;
   g_autofree char *subtitle = NULL;
 
@@ -202,6 +204,13 @@ build_contact (FlLeadDetail *self, AdwPreferencesPage *page)
   frame = gtk_frame_new (NULL);
   gtk_frame_set_child (GTK_FRAME (frame), text_view);
   adw_preferences_group_add (group, frame);
+  limit_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (limit_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (limit_label), 0);
+  gtk_widget_add_css_class (limit_label, "error");
+  gtk_widget_set_visible (limit_label, FALSE);
+  adw_preferences_group_add (group, limit_label);
+  fl_text_limit_attach (self->notes, FL_LIMIT_NOTES, limit_label);
 }
 
 static void

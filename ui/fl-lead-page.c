@@ -17,7 +17,9 @@
 
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
+#include "fl-text-limit.h"
 #include "fl-ui-util.h"
+#include "lead/fl-json.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
 #include "score/fl-model-private.h"
@@ -96,6 +98,7 @@ struct _FlLeadPage
   GtkWidget         *interactions_section;
   GtkFlowBox        *interactions_box;
   GtkTextView       *notes_view;
+  GtkWidget         *notes_limit_label;
   GtkCheckButton    *consent_check;
   GtkLabel          *consent_label;
   GtkLabel          *privacy_label;
@@ -697,8 +700,8 @@ build_interactions (FlLeadPage *self)
 
   /* The model lists its interactions in the order marketing wrote them. */
   bytes = fl_model_get_bytes (self->model);
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                   NULL))
+  if (!fl_json_parser_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            NULL))
     return;
   root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root) ||
@@ -1209,6 +1212,7 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_section);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_box);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_limit_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_check);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, privacy_label);
@@ -1247,6 +1251,8 @@ fl_lead_page_init (FlLeadPage *self)
     }
   g_signal_connect (self->english_button, "toggled", G_CALLBACK (language_toggled_cb), self);
   g_signal_connect (self->german_button, "toggled", G_CALLBACK (language_toggled_cb), self);
+  fl_text_limit_attach (gtk_text_view_get_buffer (self->notes_view), FL_LIMIT_NOTES,
+                        self->notes_limit_label);
   g_signal_connect (gtk_text_view_get_buffer (self->notes_view), "changed",
                     G_CALLBACK (notes_changed_cb), self);
   g_signal_connect (self->consent_check, "toggled", G_CALLBACK (consent_toggled_cb), self);
@@ -1634,4 +1640,16 @@ GtkLabel *
 _fl_lead_page_get_privacy (FlLeadPage *self)
 {
   return self->privacy_label;
+}
+
+GtkTextView *
+_fl_lead_page_get_notes (FlLeadPage *self)
+{
+  return self->notes_view;
+}
+
+GtkLabel *
+_fl_lead_page_get_notes_limit (FlLeadPage *self)
+{
+  return GTK_LABEL (self->notes_limit_label);
 }

@@ -18,6 +18,7 @@
 #include "store/fl-event-settings.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-staff.h"
+#include "sync/fl-backlog.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-secret.h"
 #include "sync/fl-uploader.h"
@@ -1046,7 +1047,8 @@ text_to_options (const char *text, JsonObject *previous, GError **error)
 static gboolean
 save_connector (FlPreferencesWindow *self, GObject *dialog, GError **error)
 {
-  static const char *const types[] = { "webhook", "hubspot", "salesforce", "csv" };
+  static const char *const types[] = { "webhook", "hubspot", "salesforce", "dynamics", "zoho",
+                                       "pipedrive", "csv" };
   const char *editing = g_object_get_data (dialog, "editing");
   g_autofree char *name = entry_text (g_object_get_data (dialog, "name"));
   g_autofree char *url = entry_text (g_object_get_data (dialog, "url"));
@@ -1111,11 +1113,53 @@ connector_response_cb (AdwMessageDialog *dialog, const char *response, FlPrefere
   load_connectors (self);
 }
 
+/* The options a type needs, to fill in, and what its secret is. */
+static const struct
+{
+  const char *type;
+  const char *options;
+  const char *secret;
+} connector_hints[] = {
+  { "dynamics", "tenant=; client_id=", N_("Client Secret of the App Registration") },
+  { "zoho", "client_id=; data_centre=eu", N_("Client Secret:Refresh Token") },
+  { "pipedrive", "label_mql=Warm; label_sal=Hot; label_disqualified=Cold", N_("API Token") },
+};
+
+static void
+connector_type_cb (AdwComboRow *row, GParamSpec *pspec, GObject *dialog)
+{
+  static const char *const types[] = { "webhook", "hubspot", "salesforce", "dynamics", "zoho",
+                                       "pipedrive", "csv" };
+  guint index = adw_combo_row_get_selected (row);
+  GtkEditable *options = g_object_get_data (dialog, "options");
+  AdwPreferencesRow *secret = g_object_get_data (dialog, "secret");
+  const char *filled = g_object_get_data (dialog, "filled");
+  const char *text = gtk_editable_get_text (options);
+  const char *template = "";
+  const char *secret_title = g_object_get_data (dialog, "secret-title");
+
+  for (guint i = 0; index < G_N_ELEMENTS (types) && i < G_N_ELEMENTS (connector_hints); i++)
+    if (g_str_equal (connector_hints[i].type, types[index]))
+      {
+        template = connector_hints[i].options;
+        secret_title = _(connector_hints[i].secret);
+      }
+  adw_preferences_row_set_title (secret, secret_title);
+  /* Only an empty field, or one still as filled in, is changed. */
+  if (text[0] == '\0' || g_strcmp0 (text, filled) == 0)
+    {
+      gtk_editable_set_text (options, template);
+      g_object_set_data_full (dialog, "filled", g_strdup (template), g_free);
+    }
+}
+
 static AdwMessageDialog *
 open_connector_dialog (FlPreferencesWindow *self, FlConnector *connector)
 {
-  const char *type_names[] = { _("Webhook (JSON)"), "HubSpot", "Salesforce", _("CSV Folder"), NULL };
-  static const char *const types[] = { "webhook", "hubspot", "salesforce", "csv" };
+  const char *type_names[] = { _("Webhook (JSON)"), "HubSpot", "Salesforce", "Dynamics 365",
+                               "Zoho CRM", "Pipedrive", _("CSV Folder"), NULL };
+  static const char *const types[] = { "webhook", "hubspot", "salesforce", "dynamics", "zoho",
+                                       "pipedrive", "csv" };
   GtkWidget *dialog, *list;
   AdwEntryRow *name, *url, *options;
   AdwPasswordEntryRow *secret;
@@ -1165,6 +1209,10 @@ open_connector_dialog (FlPreferencesWindow *self, FlConnector *connector)
   g_object_set_data (G_OBJECT (dialog), "url", url);
   g_object_set_data (G_OBJECT (dialog), "options", options);
   g_object_set_data (G_OBJECT (dialog), "secret", secret);
+  g_object_set_data_full (G_OBJECT (dialog), "secret-title",
+                          g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (secret))),
+                          g_free);
+  g_signal_connect (type, "notify::selected", G_CALLBACK (connector_type_cb), dialog);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
@@ -1178,6 +1226,17 @@ static void
 add_connector_cb (FlPreferencesWindow *self)
 {
   open_connector_dialog (self, NULL);
+}
+
+/**
+ * _fl_preferences_window_add_connector:
+ *
+ * What the Add Connector button opens.
+ */
+AdwMessageDialog *
+_fl_preferences_window_add_connector (FlPreferencesWindow *self)
+{
+  return open_connector_dialog (self, NULL);
 }
 
 /**
@@ -1402,6 +1461,31 @@ fl_preferences_window_upload_now (FlPreferencesWindow *self)
 
   if (self->uploading)
     return;
+  /* With no connector there is nothing to upload to: say so, and where
+   * the leads are. */
+  {
+    g_autoptr(GError) error = NULL;
+    FlBacklog backlog;
+
+    if (!fl_backlog_read (self->store, NULL, NULL, &backlog, &error))
+      {
+        adw_action_row_set_subtitle (self->upload_row, error->message);
+        return;
+      }
+    if (backlog.connectors == 0)
+      {
+        g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, backlog.undelivered);
+        g_autofree char *text =
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "No CRM is connected — %s lead is only on this kiosk. Add a connector below.",
+                                        "No CRM is connected — %s leads are only on this kiosk. Add a connector below.",
+                                        (gulong) backlog.undelivered),
+                           count);
+
+        adw_action_row_set_subtitle (self->upload_row, text);
+        return;
+      }
+  }
   self->uploading = TRUE;
   gtk_widget_set_sensitive (self->upload_button, FALSE);
   gtk_progress_bar_set_fraction (self->upload_progress, 0);

@@ -10,6 +10,7 @@
 #include "fl-thanks-page.h"
 #include "fl-window.h"
 #include "scan/fl-wedge-detector.h"
+#include "sync/fl-upload-worker.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,10 @@ void             _fl_window_set_idle_timeout_ms (FlWindow   *self,
 AdwToast        *_fl_window_get_toast           (FlWindow   *self);
 GtkLabel        *_fl_window_get_staff_label     (FlWindow   *self);
 GtkLabel        *_fl_window_get_upload_label    (FlWindow   *self);
+GtkMenuButton   *_fl_window_get_upload_button   (FlWindow   *self);
+GtkLabel        *_fl_window_get_upload_state    (FlWindow   *self);
+GtkLabel        *_fl_window_get_upload_count    (FlWindow   *self);
+GtkWidget       *_fl_window_get_connect_button  (FlWindow   *self);
+FlUploadWorker  *_fl_window_get_worker          (FlWindow   *self);
 
 G_END_DECLS

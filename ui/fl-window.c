@@ -17,6 +17,7 @@
 #include "fl-window-private.h"
 #include "fl-ui-util.h"
 #include "scan/fl-card-reader.h"
+#include "scan/fl-key-clock.h"
 #include "scan/fl-wedge-detector.h"
 #include "score/fl-model-store.h"
 #include "score/fl-scorer.h"
@@ -44,6 +45,7 @@ struct _FlWindow
   char                 *staff;
 
   FlWedgeDetector      *wedge;
+  FlKeyClock            key_clock;        /* the wedge detector's timeline: key event times */
   guint                 wedge_timeout_id;
   guint                 idle_ms;
   guint                 idle_id;
@@ -64,6 +66,7 @@ struct _FlWindow
   GtkLabel             *upload_pending_label;
   GtkLabel             *upload_last_label;
   GtkLabel             *upload_error_label;
+  GtkWidget            *connect_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkWidget            *back_office;   /* created on first use, a page of the stack */
@@ -82,6 +85,7 @@ static void show_toast   (FlWindow   *self,
                           guint       timeout);
 static void update_staff (FlWindow   *self);
 static void start_worker (FlWindow   *self);
+static void update_actions (FlWindow *self);
 
 /* A business card read for a capture: the photo and what was read on it. */
 typedef struct
@@ -261,8 +265,8 @@ update_upload_state (FlWindow *self)
   g_autofree char *pending_text = NULL;
   g_autofree char *last_text = NULL;
   g_autofree char *count = NULL;
-  gint64 pending, failed, last;
-  gboolean online;
+  gint64 pending, failed, last, undelivered;
+  gboolean online, connected;
   const char *icon;
   const char *state;
 
@@ -275,8 +279,17 @@ update_upload_state (FlWindow *self)
   failed = fl_upload_worker_get_failed (self->worker);
   last = fl_upload_worker_get_last_success (self->worker);
   online = fl_upload_worker_get_online (self->worker);
+  undelivered = fl_upload_worker_get_undelivered (self->worker);
+  /* Unknown (-1) until the worker's first round: not said to be missing. */
+  connected = fl_upload_worker_get_connectors (self->worker) != 0;
 
-  if (failed > 0)
+  if (!connected)
+    {
+      /* Nothing is queued without a CRM: every lead stays here. */
+      icon = "computer-symbolic";
+      state = _("No CRM connected");
+    }
+  else if (failed > 0)
     {
       icon = "dialog-warning-symbolic";
       state = _("A lead could not be uploaded");
@@ -299,9 +312,23 @@ update_upload_state (FlWindow *self)
   gtk_image_set_from_icon_name (self->upload_icon, icon);
   gtk_label_set_label (self->upload_state_label, state);
 
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, pending);
-  gtk_label_set_label (self->upload_label, pending > 0 ? count : "");
-  if (pending == 0)
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, connected ? pending : undelivered);
+  if (!connected)
+    {
+      /* Translators: the kiosk header when no connector is set up; %s is a number */
+      g_autofree char *short_text = g_strdup_printf (_("No CRM · %s"), count);
+
+      gtk_label_set_label (self->upload_label, short_text);
+    }
+  else
+    gtk_label_set_label (self->upload_label, pending > 0 ? count : "");
+  if (!connected)
+    pending_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead is only on this kiosk",
+                                                 "%s leads are only on this kiosk", (gulong) undelivered),
+                                    count);
+  else if (fl_upload_worker_get_connectors (self->worker) < 0)
+    pending_text = g_strdup (_("Counting the leads to upload…"));
+  else if (pending == 0)
     pending_text = g_strdup (_("Every lead is uploaded"));
   else
     pending_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead waiting to upload",
@@ -321,6 +348,8 @@ update_upload_state (FlWindow *self)
   else
     last_text = g_strdup (_("Nothing uploaded yet"));
   gtk_label_set_label (self->upload_last_label, last_text);
+  /* “Nothing uploaded yet” says nothing new when nothing can be. */
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_last_label), connected || last > 0);
 
   if (failed > 0)
     {
@@ -338,7 +367,16 @@ update_upload_state (FlWindow *self)
   else
     gtk_label_set_label (self->upload_error_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->upload_error_label), failed > 0);
-  fl_widget_update_tooltip (GTK_WIDGET (self->upload_button), state);
+  gtk_widget_set_visible (self->connect_button, !connected);
+  if (!connected)
+    {
+      /* Translators: “No CRM connected — 12 leads are only on this kiosk” */
+      g_autofree char *tooltip = g_strdup_printf (_("%s — %s"), state, pending_text);
+
+      fl_widget_update_tooltip (GTK_WIDGET (self->upload_button), tooltip);
+    }
+  else
+    fl_widget_update_tooltip (GTK_WIDGET (self->upload_button), state);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_button), TRUE);
 }
 
@@ -356,6 +394,7 @@ stop_worker (FlWindow *self)
   g_signal_handlers_disconnect_by_data (self->worker, self);
   fl_upload_worker_stop (self->worker);
   g_clear_object (&self->worker);
+  update_actions (self);
 }
 
 static void
@@ -367,6 +406,8 @@ start_worker (FlWindow *self)
   g_signal_connect (self->worker, "notify", G_CALLBACK (worker_notify_cb), self);
   fl_upload_worker_start (self->worker);
   update_upload_state (self);
+  /* Upload Now needs the worker: set up after the store's actions. */
+  update_actions (self);
 }
 
 static void
@@ -374,8 +415,15 @@ upload_now_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 {
   FlWindow *self = FL_WINDOW (widget);
 
-  if (self->worker != NULL)
-    fl_upload_worker_retry_now (self->worker);
+  if (self->worker == NULL)
+    return;
+  if (fl_upload_worker_get_connectors (self->worker) == 0)
+    {
+      show_toast (self, _("No CRM is connected: nothing can be uploaded, the leads stay on this kiosk. "
+                          "Connect one in the back office."), 5);
+      return;
+    }
+  fl_upload_worker_retry_now (self->worker);
 }
 
 /* Staff at the kiosk */
@@ -1015,7 +1063,7 @@ wedge_timeout_cb (gpointer user_data)
   FlWindow *self = user_data;
 
   self->wedge_timeout_id = 0;
-  fl_wedge_detector_tick (self->wedge, g_get_monotonic_time ());
+  fl_wedge_detector_tick (self->wedge, fl_key_clock_now (&self->key_clock, g_get_monotonic_time ()));
   return G_SOURCE_REMOVE;
 }
 
@@ -1028,8 +1076,11 @@ arm_wedge_timer (FlWindow *self)
   g_clear_handle_id (&self->wedge_timeout_id, g_source_remove);
   if (deadline < 0)
     return;
-  wait = deadline - g_get_monotonic_time ();
-  self->wedge_timeout_id = g_timeout_add (MAX (0, (wait + 999) / 1000), wedge_timeout_cb, self);
+  wait = deadline - fl_key_clock_now (&self->key_clock, g_get_monotonic_time ());
+  /* Below the window system's events: keys already queued are read
+   * before the timer may end what is held. */
+  self->wedge_timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT + 1, MAX (0, (wait + 999) / 1000),
+                                               wedge_timeout_cb, self, NULL);
 }
 
 static gboolean
@@ -1037,8 +1088,10 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
                 GdkModifierType state, gpointer user_data)
 {
   FlWindow *self = user_data;
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
   FlWedgeKey key;
   gunichar character = 0;
+  gint64 pressed;
   gboolean held;
 
   restart_idle (self);
@@ -1074,7 +1127,11 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
       return GDK_EVENT_PROPAGATE;
     }
 
-  held = fl_wedge_detector_feed (self->wedge, key, character, g_get_monotonic_time ());
+  /* When the key was pressed, not when it is handled: keys a person typed
+   * queue while the main loop is busy and would look like a burst. */
+  pressed = fl_key_clock_stamp (&self->key_clock, event != NULL ? gdk_event_get_time (event) : 0,
+                                g_get_monotonic_time ());
+  held = fl_wedge_detector_feed (self->wedge, key, character, pressed);
   arm_wedge_timer (self);
   return held ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
 }
@@ -1103,8 +1160,32 @@ escape_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     gtk_widget_activate_action (GTK_WIDGET (self->thanks_page), "thanks.next", NULL);
 }
 
-/* The header's lock button: into the back office (behind its staff PIN),
- * and out again to the scan page, locking it behind us. */
+/* Into the back office, behind its staff PIN. */
+static gboolean
+show_back_office (FlWindow *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "back-office") == 0)
+    return TRUE;
+  /* An open lead is saved and closed first: the back office shows it too. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "lead") == 0 &&
+      !save_open_lead (self))
+    return FALSE;
+  cancel_idle (self);
+  fl_lead_page_clear (self->lead_page);
+  fl_thanks_page_clear (self->thanks_page);
+  if (self->back_office == NULL)
+    {
+      self->back_office = fl_back_office_new (self->store);
+      gtk_stack_add_named (self->stack, self->back_office, "back-office");
+    }
+  else
+    fl_back_office_reload (FL_BACK_OFFICE (self->back_office));
+  gtk_stack_set_visible_child_name (self->stack, "back-office");
+  return TRUE;
+}
+
+/* The header's lock button: into the back office, and out again to the
+ * scan page, locking it behind us. */
 static void
 back_office_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -1117,21 +1198,20 @@ back_office_action (GtkWidget *widget, const char *action_name, GVariant *parame
       show_scan_page (self);
       return;
     }
-  /* An open lead is saved and closed first: the back office shows it too. */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "lead") == 0 &&
-      !save_open_lead (self))
+  show_back_office (self);
+}
+
+/* “Connect a CRM…”: the back office's connector settings, behind the
+ * staff PIN as the whole back office is. */
+static void
+connect_crm_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (self->store == NULL || !show_back_office (self))
     return;
-  cancel_idle (self);
-  fl_lead_page_clear (self->lead_page);
-  fl_thanks_page_clear (self->thanks_page);
-  if (self->back_office == NULL)
-    {
-      self->back_office = fl_back_office_new (self->store);
-      gtk_stack_add_named (self->stack, self->back_office, "back-office");
-    }
-  else
-    fl_back_office_reload (FL_BACK_OFFICE (self->back_office));
-  gtk_stack_set_visible_child_name (self->stack, "back-office");
+  gtk_menu_button_popdown (self->upload_button);
+  fl_back_office_open_settings (FL_BACK_OFFICE (self->back_office), "connectors");
 }
 
 static void
@@ -1141,6 +1221,7 @@ update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manual-entry", self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.upload-now", self->worker != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back-office", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect-crm", self->store != NULL);
 }
 
 static void
@@ -1334,6 +1415,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_pending_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_last_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_error_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, connect_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, scan_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, lead_page);
@@ -1349,6 +1431,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.manual-entry", NULL, manual_entry_action);
   gtk_widget_class_install_action (widget_class, "win.upload-now", NULL, upload_now_action);
   gtk_widget_class_install_action (widget_class, "win.back-office", NULL, back_office_action);
+  gtk_widget_class_install_action (widget_class, "win.connect-crm", NULL, connect_crm_action);
   gtk_widget_class_install_property_action (widget_class, "win.staff", "staff");
   gtk_widget_class_install_action (widget_class, "win.done", NULL, done_action);
   gtk_widget_class_install_action (widget_class, "win.escape", NULL, escape_action);
@@ -1367,6 +1450,7 @@ fl_window_init (FlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->wedge = fl_wedge_detector_new ();
+  fl_key_clock_init (&self->key_clock);
   g_signal_connect (self->wedge, "scanned", G_CALLBACK (wedge_scanned_cb), self);
   g_signal_connect (self->wedge, "typed", G_CALLBACK (wedge_typed_cb), self);
 
@@ -1678,4 +1762,34 @@ GtkLabel *
 _fl_window_get_upload_label (FlWindow *self)
 {
   return self->upload_pending_label;
+}
+
+GtkMenuButton *
+_fl_window_get_upload_button (FlWindow *self)
+{
+  return self->upload_button;
+}
+
+GtkLabel *
+_fl_window_get_upload_state (FlWindow *self)
+{
+  return self->upload_state_label;
+}
+
+GtkLabel *
+_fl_window_get_upload_count (FlWindow *self)
+{
+  return self->upload_label;
+}
+
+GtkWidget *
+_fl_window_get_connect_button (FlWindow *self)
+{
+  return self->connect_button;
+}
+
+FlUploadWorker *
+_fl_window_get_worker (FlWindow *self)
+{
+  return self->worker;
 }

@@ -13,6 +13,7 @@
 
 #include "fl-cli.h"
 #include "fl-demo.h"
+#include "lead/fl-json.h"
 #include "store/fl-privacy.h"
 
 static const FlCliCommand commands[] = {
@@ -97,7 +98,8 @@ fl_cli_exit_code (const GError *error)
           return EX_SOFTWARE;
         }
     }
-  if (error->domain == FL_LEAD_ERROR || error->domain == JSON_PARSER_ERROR)
+  if (error->domain == FL_LEAD_ERROR || error->domain == JSON_PARSER_ERROR ||
+      error->domain == FL_JSON_ERROR)
     return EX_DATAERR;
   if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
     {

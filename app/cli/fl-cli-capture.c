@@ -13,6 +13,7 @@
 
 #include "fl-cli.h"
 #include "score/fl-model-store.h"
+#include "lead/fl-json.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
 #include "store/fl-roster-store.h"
@@ -135,7 +136,7 @@ answer_value (const char *text)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (json_parser_load_from_data (parser, text, -1, NULL) &&
+  if (fl_json_parser_load (parser, text, -1, NULL) &&
       (root = json_parser_get_root (parser)) != NULL &&
       (JSON_NODE_HOLDS_ARRAY (root) ||
        (JSON_NODE_HOLDS_VALUE (root) && json_node_get_value_type (root) != G_TYPE_STRING)))

@@ -13,6 +13,7 @@
 
 #include "fl-cli.h"
 #include "store/fl-privacy.h"
+#include "sync/fl-backlog.h"
 #include "sync/fl-connectors.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-secret.h"
@@ -56,6 +57,27 @@ get_outbox (FlCli *cli)
   return store ? fl_outbox_new (store) : NULL;
 }
 
+/* With no CRM connected nothing is queued, and "nothing pending" would
+ * hide that every lead is only on this kiosk. Returns the sentence to say
+ * so, or %NULL (and sets @error on failure) when a CRM is connected. */
+static char *
+no_crm_text (FlStore *store, GError **error)
+{
+  g_autofree char *count = NULL;
+  FlBacklog backlog;
+
+  if (!fl_backlog_read (store, NULL, NULL, &backlog, error) || backlog.connectors > 0)
+    return NULL;
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, backlog.undelivered);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "No CRM connected — %s lead is only on this kiosk. "
+                                       "Add one with “fairlead-cli connector add”.",
+                                       "No CRM connected — %s leads are only on this kiosk. "
+                                       "Add one with “fairlead-cli connector add”.",
+                                       (gulong) backlog.undelivered),
+                          count);
+}
+
 /* Local time for people: 2026-05-04 11:30:00 */
 static char *
 local_time (gint64 usec)
@@ -82,6 +104,17 @@ read_secret_line (GError **error)
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET, "%s",
                    _("No secret on standard input"));
       return NULL;
+    }
+  /* A PEM (a key and certificate, for Dynamics 365) is several lines:
+   * the whole input, up to 64 KiB. */
+  if (g_str_has_prefix (buffer, "-----BEGIN"))
+    {
+      GString *pem = g_string_new (buffer);
+
+      while (pem->len < 65536 && fgets (buffer, sizeof buffer, stdin) != NULL)
+        g_string_append (pem, buffer);
+      explicit_bzero (buffer, sizeof buffer);
+      return g_string_free (pem, FALSE);
     }
   length = strcspn (buffer, "\r\n");
   buffer[length] = '\0';
@@ -111,7 +144,7 @@ connector_add (FlCli *cli, int argc, char **argv)
   gboolean secret_stdin = FALSE;
   gint64 n_queued = 0;
   GOptionEntry entries[] = {
-    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Connector type"), "webhook|hubspot|salesforce|csv" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Connector type"), "webhook|hubspot|salesforce|dynamics|zoho|pipedrive|csv" },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("Webhook URL, CRM base URL, or folder for csv"), N_("URL") },
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &option_list, N_("A connector option (repeatable)"), N_("KEY=VALUE") },
     { "event", 0, 0, G_OPTION_ARG_STRING, &event, N_("Only upload the leads of this event (default: every event)"), N_("UUID") },
@@ -129,6 +162,17 @@ connector_add (FlCli *cli, int argc, char **argv)
       "              lead_status_mql= lead_status_sal= score_property= event_property=\n"
       "  salesforce: external_id_field=Fairlead_UUID__c api_version=v59.0 lead_source=\n"
       "              status_mql= status_sal= status_disqualified= placeholder=\n"
+      "  dynamics:   tenant=ID client_id=ID (both required; the secret: client secret, or key+cert PEM)\n"
+      "              alternate_key=fairlead_uuid api_version=v9.2 scope= login_url= lead_source=7\n"
+      "              status_mql=1 status_sal=2 status_disqualified= rating_mql=2 rating_sal=1\n"
+      "              rating_disqualified=3 placeholder=\n"
+      "  zoho:       client_id=ID (required; the secret is CLIENT_SECRET:REFRESH_TOKEN)\n"
+      "              data_centre=com|eu|in|com.au|jp|ca|com.cn|sa|uk login_url= module=Leads\n"
+      "              duplicate_check_fields=Email uuid_field= lead_source= status_mql=\n"
+      "              status_sal= status_disqualified= placeholder=\n"
+      "  pipedrive:  the API token is the secret; or client_id=ID with CLIENT_SECRET:REFRESH_TOKEN\n"
+      "              login_url= label_mql=Warm label_sal=Hot label_disqualified=Cold\n"
+      "              job_title_field= placeholder=\n"
       "Secrets never go into the database: use --secret-stdin, “connector secret NAME”,\n"
       "or the environment variable FAIRLEAD_SECRET_<NAME>."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
@@ -136,7 +180,7 @@ connector_add (FlCli *cli, int argc, char **argv)
   if (argc != 2)
     return fl_cli_fail (EX_USAGE, "%s", _("connector add needs a NAME"));
   if (type == NULL)
-    return fl_cli_fail (EX_USAGE, "%s", _("connector add needs --type webhook, hubspot, salesforce or csv"));
+    return fl_cli_fail (EX_USAGE, "%s", _("connector add needs --type webhook, hubspot, salesforce, dynamics, zoho, pipedrive or csv"));
 
   for (guint i = 0; option_list != NULL && option_list[i] != NULL; i++)
     {
@@ -557,6 +601,15 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
   if ((store = fl_cli_get_store (cli)) == NULL)
     return cli->store_exit_code;
 
+  if (only == NULL)
+    {
+      g_autofree char *no_crm = no_crm_text (store, &error);
+
+      if (error != NULL)
+        return fl_cli_fail_error (sync_exit_code (error), error);
+      if (no_crm != NULL)
+        return fl_cli_fail (EX_CONFIG, "%s", no_crm);
+    }
   uploader = fl_uploader_new (store);
   if (dry_run)
     return upload_dry_run (fl_uploader_get_outbox (uploader), only);
@@ -680,7 +733,11 @@ sync_status (FlCli *cli, int argc, char **argv)
     return fl_cli_fail_error (sync_exit_code (error), error);
   if (connectors->len == 0 && !json)
     {
-      printf ("%s\n", _("No connectors. Add one with “fairlead-cli connector add”."));
+      g_autofree char *no_crm = no_crm_text (fl_outbox_get_store (outbox), &error);
+
+      if (error != NULL)
+        return fl_cli_fail_error (sync_exit_code (error), error);
+      printf ("%s\n", no_crm ? no_crm : _("No connectors. Add one with “fairlead-cli connector add”."));
       print_retention (fl_cli_get_store (cli));
       return EX_OK;
     }

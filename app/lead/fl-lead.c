@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-lead.h"
+#include "fl-limits.h"
 
 struct _FlLead
 {
@@ -364,6 +365,65 @@ fl_lead_is_empty (FlLead *self)
     if (self->fields[i] != NULL)
       return FALSE;
   return self->raw_payload == NULL && self->notes == NULL;
+}
+
+/**
+ * fl_lead_member_limit:
+ * @member: the name of a lead's JSON member ("notes", "email"…)
+ *
+ * Returns: the most bytes that member may hold, 0 when it has no limit of
+ *   its own
+ */
+gsize
+fl_lead_member_limit (const char *member)
+{
+  if (member == NULL)
+    return 0;
+  if (strcmp (member, "notes") == 0)
+    return FL_LIMIT_NOTES;
+  if (strcmp (member, "raw_payload") == 0)
+    return FL_LIMIT_RAW_PAYLOAD;
+  if (strcmp (member, "badge_id") == 0 || strcmp (member, "captured_by") == 0)
+    return FL_LIMIT_FIELD;
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    if (strcmp (member, fl_field_to_string (i)) == 0)
+      return FL_LIMIT_FIELD;
+  return 0;
+}
+
+static gboolean
+check_limit (const char *member, const char *value, GError **error)
+{
+  gsize length = value ? strlen (value) : 0;
+  gsize limit = fl_lead_member_limit (member);
+
+  if (limit == 0 || length <= limit)
+    return TRUE;
+  g_set_error (error, FL_LEAD_ERROR, FL_LEAD_ERROR_TOO_LONG,
+               _("“%s” is %lu bytes; the limit is %lu — shorten it"), member,
+               (unsigned long) length, (unsigned long) limit);
+  return FALSE;
+}
+
+/**
+ * fl_lead_check_limits:
+ *
+ * Checks every text of the lead against its limit (fl-limits.h). The
+ * store refuses a lead that fails, so that no lead is ever stored with
+ * less than it came with.
+ */
+gboolean
+fl_lead_check_limits (FlLead *self, GError **error)
+{
+  g_return_val_if_fail (FL_IS_LEAD (self), FALSE);
+
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    if (!check_limit (fl_field_to_string (i), self->fields[i], error))
+      return FALSE;
+  return check_limit ("badge_id", self->badge_id, error) &&
+         check_limit ("captured_by", self->captured_by, error) &&
+         check_limit ("raw_payload", self->raw_payload, error) &&
+         check_limit ("notes", self->notes, error);
 }
 
 #define SETTER(name, member)                                                                       \

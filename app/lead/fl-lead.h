@@ -51,6 +51,7 @@ typedef enum
 typedef enum
 {
   FL_LEAD_ERROR_INVALID,
+  FL_LEAD_ERROR_TOO_LONG,  /* a field over its limit (fl-limits.h) */
 } FlLeadError;
 
 #define FL_TYPE_LEAD (fl_lead_get_type ())
@@ -101,6 +102,9 @@ const char  *fl_lead_get_override_by    (FlLead      *self);
 const char  *fl_lead_get_override_reason (FlLead     *self);
 const char  *fl_lead_get_display_name   (FlLead      *self);
 gboolean     fl_lead_is_empty           (FlLead      *self);
+gboolean     fl_lead_check_limits       (FlLead      *self,
+                                         GError     **error);
+gsize        fl_lead_member_limit       (const char  *member);
 
 void         fl_lead_set_uuid           (FlLead      *self,
                                          const char  *uuid);

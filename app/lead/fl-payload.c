@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-alias.h"
+#include "fl-json.h"
 #include "fl-payload.h"
 #include "fl-text.h"
 
@@ -192,10 +193,14 @@ contact_to_lead (Contact *contact, const char *raw)
       contact_add_note (contact, note);
     }
 
+  /* A value longer than a field may hold stays in the raw payload only:
+   * the scan is kept whole there, and the lead can still be saved. */
   fl_lead_set_raw_payload (lead, raw);
-  fl_lead_set_badge_id (lead, contact->badge_id);
+  if (contact->badge_id != NULL && strlen (contact->badge_id) <= FL_LIMIT_FIELD)
+    fl_lead_set_badge_id (lead, contact->badge_id);
   for (guint i = 0; i < FL_N_FIELDS; i++)
-    fl_lead_set_field (lead, i, contact->values[i]);
+    if (contact->values[i] != NULL && strlen (contact->values[i]) <= FL_LIMIT_FIELD)
+      fl_lead_set_field (lead, i, contact->values[i]);
   if (contact->notes->len > 0)
     fl_lead_set_notes (lead, contact->notes->str);
   fl_payload_complete_names (lead);
@@ -784,7 +789,9 @@ parse_json (Contact *contact, const char *text)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
+  /* Too deep to parse safely is not JSON to us: the scan is kept as an
+   * unrecognised lead with its raw payload, like any other text. */
+  if (!fl_json_parser_load (parser, text, -1, NULL))
     return FALSE;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -1011,7 +1018,8 @@ fl_payload_complete_names (FlLead *lead)
       g_autofree char *joined = g_strdup_printf ("%s %s", first ? first : "", last ? last : "");
       g_autofree char *clean = fl_text_one_line (joined);
 
-      fl_lead_set_field (lead, FL_FIELD_FULL_NAME, clean);
+      if (clean == NULL || strlen (clean) <= FL_LIMIT_FIELD)
+        fl_lead_set_field (lead, FL_FIELD_FULL_NAME, clean);
     }
 }
 

@@ -8,12 +8,12 @@
 
 #include "fl-event.h"
 #include "fl-lead.h"
+#include "fl-limits.h"
 
 G_BEGIN_DECLS
 
-/* The longest payload accepted, in bytes; a QR code holds at most 3 KiB,
- * so anything longer is not a scan. */
-#define FL_PAYLOAD_MAX_LENGTH 16384
+/* The longest payload accepted, in bytes (see fl-limits.h). */
+#define FL_PAYLOAD_MAX_LENGTH FL_LIMIT_PAYLOAD
 
 #define FL_PAYLOAD_ERROR (fl_payload_error_quark ())
 

@@ -11,6 +11,7 @@
 
 #include "fl-alias.h"
 #include "fl-payload.h"
+#include "fl-limits.h"
 #include "fl-roster.h"
 #include "fl-text.h"
 
@@ -336,6 +337,14 @@ fl_roster_mapping_apply (FlRosterMapping *self, GPtrArray *values, JsonObject **
         line = fl_text_one_line (value);
       if (line == NULL || fl_lead_get_field (lead, column->field) != NULL)
         continue;
+      /* A lead that took this value over from the roster could not be saved. */
+      if (strlen (line) > FL_LIMIT_FIELD)
+        {
+          *reason = g_strdup_printf (_("“%s” is %lu bytes; the limit is %lu — shorten it"),
+                                     column->header, (unsigned long) strlen (line),
+                                     (unsigned long) FL_LIMIT_FIELD);
+          return NULL;
+        }
       if (column->field == FL_FIELD_EMAIL && !fl_text_is_email (line))
         {
           json_object_set_string_member (others, column->header, line);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fl-model-private.h"
+#include "lead/fl-json.h"
 
 struct _FlModel
 {
@@ -1050,9 +1051,22 @@ fl_model_new_from_bytes (GBytes *bytes, GPtrArray **faults, GError **error)
       set_single_fault (faults, error, _("The file is empty; a model is a JSON object"));
       return NULL;
     }
+  if (size > FL_LIMIT_MODEL_FILE)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The model is %lu bytes; the limit is %d — a scoring model needs far "
+                           "less, so this is not one"), (unsigned long) size, FL_LIMIT_MODEL_FILE);
+      set_single_fault (faults, error, message);
+      return NULL;
+    }
   if (!g_utf8_validate (data, size, NULL))
     {
       set_single_fault (faults, error, _("The file is not UTF-8 text; save it as UTF-8"));
+      return NULL;
+    }
+  if (!fl_json_check (data, size, FL_LIMIT_JSON_DEPTH, &parse_error))
+    {
+      set_single_fault (faults, error, parse_error->message);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, size, &parse_error))
@@ -1105,17 +1119,61 @@ fl_model_new_from_bytes (GBytes *bytes, GPtrArray **faults, GError **error)
 FlModel *
 fl_model_new_from_file (const char *path, GPtrArray **faults, GError **error)
 {
-  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GByteArray) contents = g_byte_array_new ();
   g_autoptr(GBytes) bytes = NULL;
-  gsize length = 0;
+  g_autoptr(GError) local_error = NULL;
+  char buffer[65536];
 
   g_return_val_if_fail (path != NULL, NULL);
 
   if (faults != NULL)
     *faults = NULL;
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  file = g_file_new_for_path (path);
+  input = g_file_read (file, NULL, &local_error);
+  if (input == NULL)
+    {
+      /* The G_FILE_ERROR g_file_get_contents() gave, as callers expect. */
+      g_set_error_literal (error, G_FILE_ERROR,
+                           g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+                             ? G_FILE_ERROR_NOENT : G_FILE_ERROR_FAILED,
+                           local_error->message);
+      return NULL;
+    }
+  /* Read no more than one byte over the limit: a huge file is refused by
+   * its size without being held in memory. */
+  while (contents->len <= FL_LIMIT_MODEL_FILE)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (input), buffer, sizeof buffer, NULL,
+                                      &local_error);
+      if (n < 0)
+        {
+          g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_IO, local_error->message);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (contents, (const guint8 *) buffer, n);
+    }
+  if (contents->len > FL_LIMIT_MODEL_FILE)
+    {
+      g_autofree char *message = NULL;
+      g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      goffset size = info ? g_file_info_get_size (info) : 0;
+
+      if (size > FL_LIMIT_MODEL_FILE)
+        message = g_strdup_printf (_("The model is %lu bytes; the limit is %d — a scoring model "
+                                     "needs far less, so this is not one"),
+                                   (unsigned long) size, FL_LIMIT_MODEL_FILE);
+      else
+        message = g_strdup_printf (_("The model is over the limit of %d bytes — a scoring model "
+                                     "needs far less, so this is not one"), FL_LIMIT_MODEL_FILE);
+      set_single_fault (faults, error, message);
+      return NULL;
+    }
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&contents));
   return fl_model_new_from_bytes (bytes, faults, error);
 }
 

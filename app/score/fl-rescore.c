@@ -13,6 +13,7 @@
 #include "fl-model-store.h"
 #include "fl-rescore.h"
 #include "fl-scorer.h"
+#include "lead/fl-json.h"
 
 /* Leads are read in chunks by row id and written between chunks, so no
  * row is updated under a running SELECT and memory stays bounded at any
@@ -394,7 +395,7 @@ parse (JsonParser *parser, const char *text)
         return node;
       json_node_unref (node);
     }
-  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+  if (!fl_json_parser_load (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
 }

@@ -11,6 +11,7 @@
 
 #include "fl-model-private.h"
 #include "fl-scorer.h"
+#include "lead/fl-json.h"
 
 /* The scorer is a pure function of the lead, the model and the time: the
  * same input gives the same score, status and breakdown on every kiosk.
@@ -766,7 +767,7 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
 
   breakdown = g_string_sized_new (2048);
   score = score_input (model, input, now, language, breakdown);
-  score->breakdown = json_from_string (breakdown->str, &error);
+  score->breakdown = fl_json_parse (breakdown->str, breakdown->len, &error);
   if (score->breakdown == NULL)
     g_critical ("The scorer wrote a breakdown that is not JSON: %s", error->message);
   score->breakdown_json = g_string_free (breakdown, FALSE);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-import.h"
+#include "lead/fl-json.h"
 
 typedef struct
 {
@@ -48,29 +49,239 @@ import_node (Import *import, JsonNode *node, const char *where)
     import->lead_func (lead, import->user_data);
 }
 
+/* JSON-GLib says "<data>:1:3: Parse error: …"; the line is ours. */
 static void
-import_text (Import *import, const char *text, gsize length, const char *where)
+strip_data_prefix (GError *error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data (parser, text, length, &error))
+  if (g_str_has_prefix (error->message, "<data>:"))
     {
-      /* JSON-GLib says "<data>:1:3: Parse error: …"; the line is ours. */
-      if (g_str_has_prefix (error->message, "<data>:"))
+      const char *rest = strstr (error->message + strlen ("<data>:"), ": ");
+      if (rest != NULL)
         {
-          const char *rest = strstr (error->message + strlen ("<data>:"), ": ");
-          if (rest != NULL)
+          char *message = g_strdup (rest + 2);
+          g_free (error->message);
+          error->message = message;
+        }
+    }
+}
+
+/* Reads a stream line by line without ever holding more than the longest
+ * line allowed: what lies beyond is scanned (for its length, its nesting
+ * and the member that made it long) and dropped. */
+typedef struct
+{
+  GInputStream *input;
+  char         *buffer;
+  gsize         start;
+  gsize         end;
+  gboolean      eof;
+  gboolean      skip_lf;     /* the last line ended in CR; a LF next is part of it */
+} LineReader;
+
+#define READ_SIZE 65536
+
+static gboolean
+fill (LineReader *reader, GError **error)
+{
+  gssize n;
+
+  if (reader->start < reader->end || reader->eof)
+    return TRUE;
+  n = g_input_stream_read (reader->input, reader->buffer, READ_SIZE, NULL, error);
+  if (n < 0)
+    return FALSE;
+  reader->start = 0;
+  reader->end = n;
+  reader->eof = n == 0;
+  return TRUE;
+}
+
+/* Returns FALSE at the end of the input or on an error; @line holds up to
+ * @max bytes of the line, @length its whole length. */
+static gboolean
+read_line (LineReader *reader, GString *line, gsize max, FlJsonScan *scan, gsize *length,
+           GError **error)
+{
+  gboolean any = FALSE;
+
+  g_string_truncate (line, 0);
+  fl_json_scan_init (scan, FL_LIMIT_JSON_DEPTH);
+  *length = 0;
+
+  for (;;)
+    {
+      const char *data, *eol;
+      gsize n, taken;
+
+      if (!fill (reader, error))
+        return FALSE;
+      if (reader->eof)
+        return any;
+      data = reader->buffer + reader->start;
+      n = reader->end - reader->start;
+      if (reader->skip_lf)
+        {
+          reader->skip_lf = FALSE;
+          if (data[0] == '\n')
             {
-              char *message = g_strdup (rest + 2);
-              g_free (error->message);
-              error->message = message;
+              reader->start++;
+              continue;
             }
         }
+      any = TRUE;
+
+      eol = data;
+      while (eol < data + n && *eol != '\n' && *eol != '\r')
+        eol++;
+      taken = eol - data;
+      fl_json_scan_feed (scan, data, taken);
+      if (line->len < max)
+        g_string_append_len (line, data, MIN (taken, max - line->len));
+      *length += taken;
+      reader->start += taken;
+      if (eol < data + n)
+        {
+          reader->skip_lf = *eol == '\r';
+          reader->start++;
+          return TRUE;
+        }
+    }
+}
+
+/* Skips a byte-order mark, white space and blank lines; returns the first
+ * byte that matters, or 0 at the end. */
+static char
+peek (LineReader *reader, guint *n_lines, GError **error)
+{
+  gboolean first = TRUE;
+
+  for (;;)
+    {
+      char c;
+
+      if (!fill (reader, error) || reader->eof)
+        return 0;
+      if (first && reader->end - reader->start >= 3 &&
+          memcmp (reader->buffer + reader->start, "\xef\xbb\xbf", 3) == 0)
+        reader->start += 3;
+      first = FALSE;
+      c = reader->buffer[reader->start];
+      if (c == '\n')
+        (*n_lines)++;
+      if (!g_ascii_isspace (c))
+        return c;
+      reader->start++;
+    }
+}
+
+static GError *
+oversized_line_error (const FlJsonScan *scan, gsize length)
+{
+  gsize limit = fl_lead_member_limit (scan->longest_key);
+
+  /* Name the member that made the line long, when it is over its own limit. */
+  if (limit > 0 && scan->longest_length > limit && g_utf8_validate (scan->longest_key, -1, NULL))
+    return g_error_new (FL_LEAD_ERROR, FL_LEAD_ERROR_TOO_LONG,
+                        _("“%s” is %lu bytes; the limit is %lu — shorten it"), scan->longest_key,
+                        (unsigned long) scan->longest_length, (unsigned long) limit);
+  return g_error_new (FL_JSON_ERROR, FL_JSON_ERROR_TOO_LARGE,
+                      _("The line is %lu bytes; the limit for one lead is %d — shorten it"),
+                      (unsigned long) length, FL_LIMIT_LEAD_LINE);
+}
+
+static void
+import_line (Import *import, const GString *line, gsize length, const FlJsonScan *scan,
+             const char *where)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (scan->too_deep)
+    error = g_error_new (FL_JSON_ERROR, FL_JSON_ERROR_TOO_DEEP,
+                         _("The lead is nested more than %u levels deep (at byte %lu) — flatten it"),
+                         FL_LIMIT_JSON_DEPTH, (unsigned long) scan->too_deep_at + 1);
+  else if (length > FL_LIMIT_LEAD_LINE)
+    error = oversized_line_error (scan, length);
+  else if (memchr (line->str, '\0', line->len) != NULL)
+    error = g_error_new_literal (G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
+                                 _("The line holds a NUL byte; a lead is text — remove it"));
+  else if (!g_utf8_validate_len (line->str, line->len, NULL))
+    error = g_error_new_literal (G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
+                                 _("The line is not valid UTF-8; save the file as UTF-8"));
+  if (error != NULL)
+    {
+      report (import, where, error);
+      return;
+    }
+
+  /* The scan has just made sure the parser cannot recurse too deeply. */
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, line->str, line->len, &error))
+    {
+      strip_data_prefix (error);
       report (import, where, error);
       return;
     }
   import_node (import, json_parser_get_root (parser), where);
+}
+
+static gssize
+import_array (Import *import, LineReader *reader, guint first_line, GError **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  FlJsonScan scan;
+  JsonArray *array;
+
+  /* Blank lines before the array keep the parser's line numbers right. */
+  for (guint i = 1; i < first_line; i++)
+    g_string_append_c (text, '\n');
+  for (;;)
+    {
+      if (!fill (reader, &local_error))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", import->name,
+                       local_error->message);
+          return -1;
+        }
+      if (reader->eof)
+        break;
+      if (text->len - (first_line - 1) + (reader->end - reader->start) > FL_LIMIT_LEADS_ARRAY_FILE)
+        {
+          g_set_error (error, FL_JSON_ERROR, FL_JSON_ERROR_TOO_LARGE,
+                       _("%s: a JSON array of leads may be at most %d bytes; write the leads as "
+                         "JSON Lines (one lead a line), which may be of any size"),
+                       import->name, FL_LIMIT_LEADS_ARRAY_FILE);
+          return -1;
+        }
+      g_string_append_len (text, reader->buffer + reader->start, reader->end - reader->start);
+      reader->start = reader->end;
+    }
+
+  /* The array itself is one level more than each lead in it. */
+  fl_json_scan_init (&scan, FL_LIMIT_JSON_DEPTH + 1);
+  if (!fl_json_scan_feed (&scan, text->str, text->len))
+    {
+      g_set_error (error, FL_JSON_ERROR, FL_JSON_ERROR_TOO_DEEP,
+                   _("%s:%u: a lead is nested more than %u levels deep — flatten it"),
+                   import->name, scan.too_deep_line, FL_LIMIT_JSON_DEPTH);
+      return -1;
+    }
+  if (!json_parser_load_from_data (parser, text->str, text->len, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s", import->name,
+                   local_error->message);
+      return -1;
+    }
+  g_string_free (g_steal_pointer (&text), TRUE);
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf (_("%s: element %u"), import->name, i + 1);
+      import_node (import, json_array_get_element (array, i), where);
+    }
+  return import->n_imported;
 }
 
 /**
@@ -78,7 +289,10 @@ import_text (Import *import, const char *text, gsize length, const char *where)
  * @name: the input's name for messages ("-" for stdin)
  *
  * Reads a JSON array of leads, or JSON Lines (one lead a line), and saves
- * each lead in its own transaction.
+ * each lead in its own transaction. JSON Lines are read a line at a time,
+ * so the input may be of any size; a line over %FL_LIMIT_LEAD_LINE bytes
+ * is reported and skipped without being held in memory. A JSON array is
+ * parsed whole and may be at most %FL_LIMIT_LEADS_ARRAY_FILE bytes.
  *
  * Returns: the number of leads imported, or -1 when the input could not be
  *   read at all
@@ -87,92 +301,53 @@ gssize
 fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImportLeadFunc lead_func,
                  FlImportErrorFunc error_func, gpointer user_data, GError **error)
 {
-  g_autoptr(GDataInputStream) data = g_data_input_stream_new (input);
   Import import = { store, name, lead_func, error_func, user_data, 0 };
-  GString *array_text = NULL;
+  g_autofree char *buffer = g_malloc (READ_SIZE);
+  LineReader reader = { input, buffer, 0, 0, FALSE, FALSE };
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GError) local_error = NULL;
   guint line_number = 0;
+  char first;
 
   g_return_val_if_fail (FL_IS_STORE (store), -1);
   g_return_val_if_fail (G_IS_INPUT_STREAM (input), -1);
 
-  g_data_input_stream_set_newline_type (data, G_DATA_STREAM_NEWLINE_TYPE_ANY);
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (data), FALSE);
+  first = peek (&reader, &line_number, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", name, line_number + 1,
+                   local_error->message);
+      return -1;
+    }
+  if (first == '[')
+    return import_array (&import, &reader, line_number + 1, error);
 
   for (;;)
     {
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *line = NULL;
-      gsize length = 0;
-      const char *start;
+      FlJsonScan scan;
+      gsize length;
+      const char *p;
 
-      line = g_data_input_stream_read_line_utf8 (data, &length, NULL, &local_error);
-      if (local_error != NULL)
+      if (!read_line (&reader, line, FL_LIMIT_LEAD_LINE, &scan, &length, &local_error))
         {
-          g_autofree char *where = g_strdup_printf ("%s:%u", name, line_number + 1);
-          if (array_text == NULL && g_error_matches (local_error, G_CONVERT_ERROR,
-                                                     G_CONVERT_ERROR_ILLEGAL_SEQUENCE))
+          if (local_error != NULL)
             {
-              /* One line of bad bytes costs that line, not the rest. */
-              g_free (g_data_input_stream_read_line (data, NULL, NULL, NULL));
-              line_number++;
-              report (&import, where, local_error);
-              continue;
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", name,
+                           line_number + 1, local_error->message);
+              return -1;
             }
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", where, local_error->message);
-          if (array_text != NULL)
-            g_string_free (array_text, TRUE);
-          return -1;
+          break;
         }
-      if (line == NULL)
-        break;
       line_number++;
 
-      start = line;
-      if (line_number == 1 && g_str_has_prefix (start, "\xef\xbb\xbf"))
-        start += 3;
-
-      if (array_text != NULL)
-        {
-          g_string_append (array_text, start);
-          g_string_append_c (array_text, '\n');
-          continue;
-        }
-      while (g_ascii_isspace (*start))
-        start++;
-      if (*start == '\0')
+      for (p = line->str; p < line->str + line->len && g_ascii_isspace (*p); p++)
+        ;
+      if (p == line->str + line->len && length == line->len)
         continue;
-      if (*start == '[' && import.n_imported == 0)
-        {
-          array_text = g_string_new (start);
-          g_string_append_c (array_text, '\n');
-          continue;
-        }
       {
         g_autofree char *where = g_strdup_printf ("%s:%u", name, line_number);
-        import_text (&import, start, strlen (start), where);
+        import_line (&import, line, length, &scan, where);
       }
-    }
-
-  if (array_text != NULL)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      g_autoptr(GError) local_error = NULL;
-      JsonArray *array;
-
-      if (!json_parser_load_from_data (parser, array_text->str, array_text->len, &local_error))
-        {
-          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "%s: %s", name,
-                       local_error->message);
-          g_string_free (array_text, TRUE);
-          return -1;
-        }
-      g_string_free (array_text, TRUE);
-      array = json_node_get_array (json_parser_get_root (parser));
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          g_autofree char *where = g_strdup_printf (_("%s: element %u"), name, i + 1);
-          import_node (&import, json_array_get_element (array, i), where);
-        }
     }
 
   return import.n_imported;

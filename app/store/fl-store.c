@@ -13,6 +13,7 @@
 
 #include "fl-fts-fold.h"
 #include "fl-store-private.h"
+#include "lead/fl-json.h"
 #include "score/fl-model-store.h"
 
 struct _FlStore
@@ -60,14 +61,9 @@ column_text (sqlite3_stmt *stmt, int column)
 static JsonNode *
 parse_json (const char *text)
 {
-  g_autoptr(JsonParser) parser = NULL;
-
   if (text == NULL)
     return NULL;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
+  return fl_json_parse (text, -1, NULL);
 }
 
 static gboolean
@@ -361,14 +357,15 @@ fl_store_get_schema_version (FlStore *self)
   return self->schema_version;
 }
 
-/* Binds text, or NULL as SQL NULL. */
-void
+/* Binds text, or NULL as SQL NULL. Returns the SQLite result: a value
+ * SQLite refuses (SQLITE_TOOBIG) leaves the parameter NULL, so a caller
+ * that stores what a user gave must check it. */
+int
 fl_store_bind_text (sqlite3_stmt *stmt, int index, const char *value)
 {
   if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
+    return sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+  return sqlite3_bind_null (stmt, index);
 }
 
 gboolean
@@ -926,6 +923,7 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   gint64 existing;
   gint64 lead_id;
   FlStatus status;
+  gboolean bound = TRUE;
 
   g_return_val_if_fail (FL_IS_STORE (self), FALSE);
   g_return_val_if_fail (FL_IS_LEAD (lead), FALSE);
@@ -946,6 +944,9 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
                    fl_lead_get_override_status (lead));
       return FALSE;
     }
+  /* The one gate every stored lead passes: all of it, or nothing. */
+  if (!fl_lead_check_limits (lead, error))
+    return FALSE;
 
   existing = lead_row_id (self, fl_lead_get_uuid (lead), error);
   if (existing < 0)
@@ -969,33 +970,42 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   if (stmt == NULL)
     return FALSE;
 
-  fl_store_bind_text (stmt, COL_UUID + 1, fl_lead_get_uuid (lead));
-  fl_store_bind_text (stmt, COL_EVENT + 1, fl_lead_get_event (lead));
-  fl_store_bind_text (stmt, COL_CREATED_AT + 1, fl_lead_get_created_at (lead));
-  fl_store_bind_text (stmt, COL_UPDATED_AT + 1, fl_lead_get_updated_at (lead));
-  fl_store_bind_text (stmt, COL_CAPTURED_BY + 1, fl_lead_get_captured_by (lead));
-  fl_store_bind_text (stmt, COL_DEVICE + 1, fl_lead_get_device (lead));
-  fl_store_bind_text (stmt, COL_SOURCE + 1, fl_source_to_string (fl_lead_get_source (lead)));
-  fl_store_bind_text (stmt, COL_RAW_PAYLOAD + 1, fl_lead_get_raw_payload (lead));
-  fl_store_bind_text (stmt, COL_BADGE_ID + 1, fl_lead_get_badge_id (lead));
+  bound &= fl_store_bind_text (stmt, COL_UUID + 1, fl_lead_get_uuid (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_EVENT + 1, fl_lead_get_event (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_CREATED_AT + 1, fl_lead_get_created_at (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_UPDATED_AT + 1, fl_lead_get_updated_at (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_CAPTURED_BY + 1, fl_lead_get_captured_by (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_DEVICE + 1, fl_lead_get_device (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_SOURCE + 1, fl_source_to_string (fl_lead_get_source (lead))) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_RAW_PAYLOAD + 1, fl_lead_get_raw_payload (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_BADGE_ID + 1, fl_lead_get_badge_id (lead)) == SQLITE_OK;
   for (guint i = 0; i < FL_N_FIELDS; i++)
-    fl_store_bind_text (stmt, COL_FIRST_FIELD + 1 + i, fl_lead_get_field (lead, i));
-  fl_store_bind_text (stmt, COL_NOTES + 1, fl_lead_get_notes (lead));
+    bound &= fl_store_bind_text (stmt, COL_FIRST_FIELD + 1 + i, fl_lead_get_field (lead, i)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_NOTES + 1, fl_lead_get_notes (lead)) == SQLITE_OK;
   sqlite3_bind_int (stmt, COL_SCORE + 1, fl_lead_get_score (lead));
-  fl_store_bind_text (stmt, COL_STATUS + 1, fl_status_to_string (fl_lead_get_status (lead)));
+  bound &= fl_store_bind_text (stmt, COL_STATUS + 1, fl_status_to_string (fl_lead_get_status (lead))) == SQLITE_OK;
   model = fl_lead_get_model (lead);
   if (model != NULL && JSON_NODE_HOLDS_OBJECT (model))
     {
       JsonObject *object = json_node_get_object (model);
 
-      fl_store_bind_text (stmt, COL_MODEL_NAME + 1, json_object_get_string_member_with_default (object, "name", NULL));
+      bound &= fl_store_bind_text (stmt, COL_MODEL_NAME + 1, json_object_get_string_member_with_default (object, "name", NULL)) == SQLITE_OK;
       sqlite3_bind_int64 (stmt, COL_MODEL_VERSION + 1, json_object_get_int_member_with_default (object, "version", 0));
-      fl_store_bind_text (stmt, COL_MODEL_SHA256 + 1, json_object_get_string_member_with_default (object, "sha256", NULL));
+      bound &= fl_store_bind_text (stmt, COL_MODEL_SHA256 + 1, json_object_get_string_member_with_default (object, "sha256", NULL)) == SQLITE_OK;
     }
-  fl_store_bind_text (stmt, COL_OVERRIDE_STATUS + 1, fl_lead_get_override_status (lead));
-  fl_store_bind_text (stmt, COL_OVERRIDE_BY + 1, fl_lead_get_override_by (lead));
-  fl_store_bind_text (stmt, COL_OVERRIDE_REASON + 1, fl_lead_get_override_reason (lead));
+  bound &= fl_store_bind_text (stmt, COL_OVERRIDE_STATUS + 1, fl_lead_get_override_status (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_OVERRIDE_BY + 1, fl_lead_get_override_by (lead)) == SQLITE_OK;
+  bound &= fl_store_bind_text (stmt, COL_OVERRIDE_REASON + 1, fl_lead_get_override_reason (lead)) == SQLITE_OK;
 
+  if (!bound)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                   _("Lead %s holds a text too large for the database; it was not saved"),
+                   fl_lead_get_uuid (lead));
+      sqlite3_clear_bindings (stmt);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sql_error (self->db, error);

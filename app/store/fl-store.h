@@ -110,7 +110,7 @@ gboolean      fl_store_commit              (FlStore      *self,
 void          fl_store_rollback            (FlStore      *self);
 gboolean      fl_store_set_error           (FlStore      *self,
                                             GError      **error);
-void          fl_store_bind_text           (sqlite3_stmt *stmt,
+int           fl_store_bind_text           (sqlite3_stmt *stmt,
                                             int           index,
                                             const char   *value);
 gboolean      fl_store_step_done           (FlStore      *self,

@@ -51,6 +51,8 @@ gboolean     _fl_connector_probe           (FlConnector    *self,
 char        *_fl_connector_get_secret      (FlConnector    *self,
                                             gboolean        required,
                                             GError        **error);
+void         _fl_connector_set_fresh_connect (FlConnector *self,
+                                            gboolean        fresh);
 char        *_fl_connector_build_url       (FlConnector    *self,
                                             const char     *default_base,
                                             const char     *path);

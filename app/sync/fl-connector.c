@@ -14,6 +14,7 @@
 #include "fl-connectors.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
+#include "lead/fl-json.h"
 
 typedef struct
 {
@@ -24,6 +25,7 @@ typedef struct
   CURL       *curl;
   char       *secret;
   gboolean    secret_loaded;
+  gboolean    fresh_connect;
 } FlConnectorPrivate;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
@@ -32,7 +34,8 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FlConnector, fl_connector, G_TYPE_OBJECT)
 #define USER_AGENT "Fairlead/" PACKAGE_VERSION
 #define MAX_MESSAGE 300
 
-static const char *const types[] = { "webhook", "hubspot", "salesforce", "csv", NULL };
+static const char *const types[] = { "webhook", "hubspot", "salesforce", "dynamics", "zoho",
+                                     "pipedrive", "csv", NULL };
 
 /* Items and batches */
 
@@ -55,6 +58,7 @@ fl_sync_item_free (FlSyncItem *item)
   g_clear_object (&item->lead);
   g_free (item->remote_id);
   g_free (item->message);
+  g_free (item->stored_id);
   g_free (item);
 }
 
@@ -99,6 +103,23 @@ fl_sync_batch_set (FlSyncBatch *batch, FlSendStatus status, const char *message)
   batch->status = status;
   g_free (batch->message);
   batch->message = g_strdup (message);
+}
+
+/**
+ * fl_sync_batch_checkpoint:
+ *
+ * Keeps @remote_id as @item's stored id, in memory and, when the batch has
+ * a checkpoint function, on disk, before the connector goes on.
+ */
+gboolean
+fl_sync_batch_checkpoint (FlSyncBatch *batch, FlSyncItem *item, const char *remote_id,
+                          GError **error)
+{
+  g_free (item->stored_id);
+  item->stored_id = g_strdup (remote_id);
+  if (batch->checkpoint == NULL)
+    return TRUE;
+  return batch->checkpoint (batch, item, remote_id, batch->checkpoint_data, error);
 }
 
 /* HTTP */
@@ -224,6 +245,8 @@ _fl_connector_http (FlConnector *self, const char *method, const char *url,
   curl_easy_reset (priv->curl);
   curl_easy_setopt (priv->curl, CURLOPT_URL, url);
   curl_easy_setopt (priv->curl, CURLOPT_CUSTOMREQUEST, method);
+  if (priv->fresh_connect)
+    curl_easy_setopt (priv->curl, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt (priv->curl, CURLOPT_PROTOCOLS_STR, "http,https");
   /* A redirect is never followed (a 3xx stops the connector and says so):
    * it could lead the token to plain http on another host. */
@@ -298,7 +321,7 @@ _fl_connector_parse_body (FlHttpResponse *response)
   if (response->body == NULL || response->body->len == 0)
     return NULL;
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, (const char *) response->body->data,
+  if (!fl_json_parser_load (parser, (const char *) response->body->data,
                                    response->body->len, NULL) ||
       json_parser_get_root (parser) == NULL)
     return NULL;
@@ -477,6 +500,22 @@ _fl_connector_get_secret (FlConnector *self, gboolean required, GError **error)
       return NULL;
     }
   return g_strdup (priv->secret);
+}
+
+/**
+ * _fl_connector_set_fresh_connect:
+ *
+ * Sends the next requests on a new connection. libcurl sends a request
+ * again by itself when a reused connection closes before any answer; for a
+ * request that is not idempotent (a POST that creates) that could create
+ * twice, so such requests go on a connection of their own.
+ */
+void
+_fl_connector_set_fresh_connect (FlConnector *self, gboolean fresh)
+{
+  FlConnectorPrivate *priv = fl_connector_get_instance_private (self);
+
+  priv->fresh_connect = fresh;
 }
 
 char *
@@ -757,12 +796,19 @@ connector_new (const char *name, const char *type, const char *url, JsonObject *
     gtype = FL_TYPE_HUBSPOT_CONNECTOR;
   else if (g_str_equal (type, "salesforce"))
     gtype = FL_TYPE_SALESFORCE_CONNECTOR;
+  else if (g_str_equal (type, "dynamics"))
+    gtype = FL_TYPE_DYNAMICS_CONNECTOR;
+  else if (g_str_equal (type, "zoho"))
+    gtype = FL_TYPE_ZOHO_CONNECTOR;
+  else if (g_str_equal (type, "pipedrive"))
+    gtype = FL_TYPE_PIPEDRIVE_CONNECTOR;
   else if (g_str_equal (type, "csv"))
     gtype = FL_TYPE_CSV_CONNECTOR;
   else
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
-                   _("Unknown connector type “%s” (expected webhook, hubspot, salesforce or csv)"),
+                   _("Unknown connector type “%s” (expected webhook, hubspot, salesforce, "
+                     "dynamics, zoho, pipedrive or csv)"),
                    type);
       return NULL;
     }

@@ -38,9 +38,19 @@ typedef struct
   FlItemResult  result;
   char         *remote_id;
   char         *message;
+  char         *stored_id;   /* (nullable) the remote id kept from before */
 } FlSyncItem;
 
-typedef struct
+typedef struct _FlSyncBatch FlSyncBatch;
+
+/* Keeps @remote_id for @item on disk before the connector goes on. */
+typedef gboolean (*FlSyncCheckpointFunc) (FlSyncBatch  *batch,
+                                          FlSyncItem   *item,
+                                          const char   *remote_id,
+                                          gpointer      user_data,
+                                          GError      **error);
+
+struct _FlSyncBatch
 {
   char         *key;         /* the Idempotency-Key, stable across retries */
   JsonNode     *event;       /* (nullable) the event of every lead */
@@ -48,7 +58,12 @@ typedef struct
   FlSendStatus  status;
   char         *message;
   gint64        retry_after; /* seconds the server asked to wait, -1 for none */
-} FlSyncBatch;
+  /* For connectors that make a lead in several requests: where what was
+   * made so far is kept, so that a retry finds it instead of making it
+   * twice. */
+  FlSyncCheckpointFunc checkpoint;
+  gpointer      checkpoint_data;
+};
 
 FlSyncItem  *fl_sync_item_new      (gint64        lead_id,
                                     FlLead       *lead,
@@ -64,6 +79,10 @@ void         fl_sync_batch_free    (FlSyncBatch  *batch);
 void         fl_sync_batch_set     (FlSyncBatch  *batch,
                                     FlSendStatus  status,
                                     const char   *message);
+gboolean     fl_sync_batch_checkpoint (FlSyncBatch  *batch,
+                                    FlSyncItem   *item,
+                                    const char   *remote_id,
+                                    GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlSyncItem, fl_sync_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlSyncBatch, fl_sync_batch_free)

@@ -18,6 +18,17 @@ G_DECLARE_FINAL_TYPE (FlHubspotConnector, fl_hubspot_connector, FL, HUBSPOT_CONN
 G_DECLARE_FINAL_TYPE (FlSalesforceConnector, fl_salesforce_connector, FL, SALESFORCE_CONNECTOR,
                       FlConnector)
 
+#define FL_TYPE_DYNAMICS_CONNECTOR (fl_dynamics_connector_get_type ())
+G_DECLARE_FINAL_TYPE (FlDynamicsConnector, fl_dynamics_connector, FL, DYNAMICS_CONNECTOR,
+                      FlConnector)
+
+#define FL_TYPE_ZOHO_CONNECTOR (fl_zoho_connector_get_type ())
+G_DECLARE_FINAL_TYPE (FlZohoConnector, fl_zoho_connector, FL, ZOHO_CONNECTOR, FlConnector)
+
+#define FL_TYPE_PIPEDRIVE_CONNECTOR (fl_pipedrive_connector_get_type ())
+G_DECLARE_FINAL_TYPE (FlPipedriveConnector, fl_pipedrive_connector, FL, PIPEDRIVE_CONNECTOR,
+                      FlConnector)
+
 #define FL_TYPE_CSV_CONNECTOR (fl_csv_connector_get_type ())
 G_DECLARE_FINAL_TYPE (FlCsvConnector, fl_csv_connector, FL, CSV_CONNECTOR, FlConnector)
 

@@ -13,6 +13,7 @@
 #include "fl-outbox.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
+#include "lead/fl-json.h"
 
 struct _FlOutbox
 {
@@ -36,6 +37,7 @@ fl_outbox_row_free (FlOutboxRow *row)
   if (row == NULL)
     return;
   g_free (row->lead_uuid);
+  g_free (row->remote_id);
   g_free (row);
 }
 
@@ -145,7 +147,8 @@ row_to_connector (sqlite3_stmt *stmt, GError **error)
   JsonObject *options = NULL;
   const char *name = column_text (stmt, 0);
 
-  if (json_parser_load_from_data (parser, column_text (stmt, 3), -1, NULL) &&
+  if (column_text (stmt, 3) != NULL &&
+      fl_json_parser_load (parser, column_text (stmt, 3), -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     options = json_node_get_object (json_parser_get_root (parser));
   if (options == NULL)
@@ -440,7 +443,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
   if (keyed)
     stmt = fl_store_prepare (self->store,
                              "SELECT o.lead_id, l.uuid, o.attempts, "
-                             "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL "
+                             "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id "
                              "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                              "WHERE o.connector = :connector AND " DUE " AND " KEYED
                              "  AND o.batch_key = :key AND " IN_SCOPE " "
@@ -449,7 +452,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
   else
     stmt = fl_store_prepare (self->store,
                              "SELECT o.lead_id, l.uuid, o.attempts, "
-                             "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL "
+                             "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id "
                              "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                              "WHERE o.connector = :connector AND " DUE " AND NOT " KEYED
                              "  AND l.event IS :batch_event AND " IN_SCOPE " "
@@ -473,6 +476,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
       row->lead_uuid = g_strdup (column_text (stmt, 1));
       row->attempts = sqlite3_column_int (stmt, 2) + 1;
       row->known = sqlite3_column_int (stmt, 3) != 0;
+      row->remote_id = g_strdup (column_text (stmt, 4));
       g_ptr_array_add (rows, row);
     }
   sqlite3_reset (stmt);
@@ -616,6 +620,30 @@ fl_outbox_mark_done (FlOutbox *self, const char *connector, gint64 lead_id, cons
     return FALSE;
   bind_text (stmt, ":remote_id", remote_id);
   bind_text (stmt, ":now", now_text);
+  bind_int (stmt, ":lead", lead_id);
+  bind_text (stmt, ":connector", connector);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * fl_outbox_set_remote_id:
+ *
+ * Keeps what a connector made of a lead so far (ids in the CRM) while it is
+ * still sending, so that a retry after a lost answer finds it again.
+ */
+gboolean
+fl_outbox_set_remote_id (FlOutbox *self, const char *connector, gint64 lead_id,
+                         const char *remote_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = fl_store_prepare (self->store,
+                           "UPDATE outbox SET remote_id = :remote_id "
+                           "WHERE lead_id = :lead AND connector = :connector AND state = 'sending'",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, ":remote_id", remote_id);
   bind_int (stmt, ":lead", lead_id);
   bind_text (stmt, ":connector", connector);
   return step_done (self, stmt, error);

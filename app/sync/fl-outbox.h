@@ -18,6 +18,7 @@ typedef struct
   char     *lead_uuid;
   int       attempts;     /* counting the one now starting */
   gboolean  known;        /* delivered before: the CRM already has it */
+  char     *remote_id;    /* (nullable) what the connector kept of it */
 } FlOutboxRow;
 
 typedef struct
@@ -96,6 +97,11 @@ gboolean     fl_outbox_mark_done          (FlOutbox        *self,
                                            gint64           lead_id,
                                            const char      *remote_id,
                                            gint64           now,
+                                           GError         **error);
+gboolean     fl_outbox_set_remote_id      (FlOutbox        *self,
+                                           const char      *connector,
+                                           gint64           lead_id,
+                                           const char      *remote_id,
                                            GError         **error);
 gboolean     fl_outbox_mark_failed        (FlOutbox        *self,
                                            const char      *connector,

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-backlog.h"
 #include "fl-sync.h"
 #include "fl-upload-worker.h"
 #include "fl-uploader.h"
@@ -28,6 +29,8 @@ struct _FlUploadWorker
   gint64           failed;
   gint64           last_success;
   char            *last_error;
+  gint64           connectors;    /* -1 until the first round has counted */
+  gint64           undelivered;
   gboolean         online;
   gboolean         busy;
 
@@ -50,6 +53,8 @@ enum {
   PROP_FAILED,
   PROP_LAST_SUCCESS,
   PROP_LAST_ERROR,
+  PROP_CONNECTORS,
+  PROP_UNDELIVERED,
   PROP_ONLINE,
   PROP_BUSY,
   PROP_INTERVAL,
@@ -66,6 +71,8 @@ typedef struct
   gint64          failed;
   gint64          last_success;
   char           *last_error;
+  FlBacklog       backlog;
+  gboolean        has_backlog;
   gboolean        busy;
   gboolean        has_counts;   /* FALSE: only busy changes */
 } State;
@@ -110,6 +117,16 @@ apply_state_cb (gpointer user_data)
       self->last_success = state->last_success;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
     }
+  if (state->has_backlog && self->connectors != state->backlog.connectors)
+    {
+      self->connectors = state->backlog.connectors;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTORS]);
+    }
+  if (state->has_backlog && self->undelivered != state->backlog.undelivered)
+    {
+      self->undelivered = state->backlog.undelivered;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDELIVERED]);
+    }
   if (g_strcmp0 (self->last_error, state->last_error) != 0)
     {
       g_free (self->last_error);
@@ -122,9 +139,14 @@ apply_state_cb (gpointer user_data)
 
 static void
 publish (FlUploadWorker *self, gboolean has_counts, gint64 pending, gint64 failed,
-         gint64 last_success, const char *last_error, gboolean busy)
+         gint64 last_success, const char *last_error, const FlBacklog *backlog, gboolean busy)
 {
   State *state = g_new0 (State, 1);
+
+  /* Without a new count the last one stands. */
+  state->has_backlog = backlog != NULL;
+  if (backlog != NULL)
+    state->backlog = *backlog;
 
   state->has_counts = has_counts;
   state->self = g_object_ref (self);
@@ -158,6 +180,7 @@ run_round (FlUploadWorker *self, FlUploader *uploader, GCancellable *cancellable
   g_autoptr(GError) error = NULL;
   g_autofree char *last_error = NULL;
   FlOutbox *outbox = fl_uploader_get_outbox (uploader);
+  FlBacklog backlog = { .connectors = -1 };
   gint64 pending = 0, failed = 0, last_success = 0;
   gint64 now;
 
@@ -190,7 +213,14 @@ run_round (FlUploadWorker *self, FlUploader *uploader, GCancellable *cancellable
       failed += counts.failed;
       last_success = MAX (last_success, counts.last_done);
     }
-  publish (self, TRUE, pending, failed, last_success, last_error, FALSE);
+  /* With no CRM connected nothing is queued: what is only here is told. */
+  g_clear_error (&error);
+  if (!fl_backlog_read (fl_outbox_get_store (outbox), NULL, NULL, &backlog, &error))
+    {
+      g_debug ("Cannot count the leads no CRM has: %s", error->message);
+      backlog.connectors = -1;
+    }
+  publish (self, TRUE, pending, failed, last_success, last_error, &backlog, FALSE);
 
   return summary.next_attempt;
 }
@@ -228,13 +258,13 @@ worker_thread (gpointer user_data)
           if (store != NULL)
             uploader = fl_uploader_new (store);
           else
-            publish (self, TRUE, 0, 0, 0, error->message, FALSE);
+            publish (self, TRUE, 0, 0, 0, error->message, NULL, FALSE);
         }
       if (uploader != NULL)
         {
           if (retry_now)
             fl_uploader_unblock (uploader);
-          publish (self, FALSE, 0, 0, 0, NULL, TRUE);
+          publish (self, FALSE, 0, 0, 0, NULL, NULL, TRUE);
           next_attempt = run_round (self, uploader, cancellable);
         }
 
@@ -314,6 +344,12 @@ fl_upload_worker_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
+    case PROP_CONNECTORS:
+      g_value_set_int64 (value, self->connectors);
+      break;
+    case PROP_UNDELIVERED:
+      g_value_set_int64 (value, self->undelivered);
+      break;
     case PROP_ONLINE:
       g_value_set_boolean (value, self->online);
       break;
@@ -381,6 +417,19 @@ fl_upload_worker_class_init (FlUploadWorkerClass *klass)
    */
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
   /**
+   * FlUploadWorker:connectors:
+   *
+   * Enabled connectors: 0 when no CRM is connected, -1 until the worker
+   * has looked.
+   */
+  properties[PROP_CONNECTORS] = g_param_spec_int64 ("connectors", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  /**
+   * FlUploadWorker:undelivered:
+   *
+   * Leads no connector has delivered: they are only on this kiosk.
+   */
+  properties[PROP_UNDELIVERED] = g_param_spec_int64 ("undelivered", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /**
    * FlUploadWorker:online:
    *
    * Whether the system has a network, as GNetworkMonitor sees it.
@@ -410,6 +459,7 @@ fl_upload_worker_init (FlUploadWorker *self)
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->interval = DEFAULT_INTERVAL;
+  self->connectors = -1;
   self->online = TRUE;
 }
 
@@ -460,6 +510,31 @@ fl_upload_worker_get_last_error (FlUploadWorker *self)
 {
   g_return_val_if_fail (FL_IS_UPLOAD_WORKER (self), NULL);
   return self->last_error;
+}
+
+/**
+ * fl_upload_worker_get_connectors:
+ *
+ * Returns: the enabled connectors, 0 when no CRM is connected, -1 while
+ *   the worker has not looked yet
+ */
+gint64
+fl_upload_worker_get_connectors (FlUploadWorker *self)
+{
+  g_return_val_if_fail (FL_IS_UPLOAD_WORKER (self), -1);
+  return self->connectors;
+}
+
+/**
+ * fl_upload_worker_get_undelivered:
+ *
+ * Returns: the leads no connector has delivered, in every event
+ */
+gint64
+fl_upload_worker_get_undelivered (FlUploadWorker *self)
+{
+  g_return_val_if_fail (FL_IS_UPLOAD_WORKER (self), 0);
+  return self->undelivered;
 }
 
 gboolean

@@ -18,6 +18,8 @@ gint64          fl_upload_worker_get_pending      (FlUploadWorker *self);
 gint64          fl_upload_worker_get_failed       (FlUploadWorker *self);
 gint64          fl_upload_worker_get_last_success (FlUploadWorker *self);
 const char     *fl_upload_worker_get_last_error   (FlUploadWorker *self);
+gint64          fl_upload_worker_get_connectors   (FlUploadWorker *self);
+gint64          fl_upload_worker_get_undelivered  (FlUploadWorker *self);
 gboolean        fl_upload_worker_get_online       (FlUploadWorker *self);
 gboolean        fl_upload_worker_get_busy         (FlUploadWorker *self);
 guint           fl_upload_worker_get_interval     (FlUploadWorker *self);

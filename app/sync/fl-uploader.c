@@ -294,6 +294,8 @@ bisect (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **e
            batch->items->len);
   first = fl_sync_batch_new (first_key, batch->event);
   second = fl_sync_batch_new (second_key, batch->event);
+  first->checkpoint = second->checkpoint = batch->checkpoint;
+  first->checkpoint_data = second->checkpoint_data = batch->checkpoint_data;
   if (!fl_store_begin (self->store, error))
     return FALSE;
   for (guint i = 0; i < batch->items->len; i++)
@@ -428,10 +430,29 @@ lookup_event (FlUploader *self, const char *uuid)
   return node;
 }
 
+typedef struct
+{
+  FlUploader  *uploader;
+  FlConnector *connector;
+} Checkpoint;
+
+static gboolean
+checkpoint_cb (FlSyncBatch *batch, FlSyncItem *item, const char *remote_id, gpointer user_data,
+               GError **error)
+{
+  Checkpoint *checkpoint = user_data;
+
+  return fl_outbox_set_remote_id (checkpoint->uploader->outbox,
+                                  fl_connector_get_name (checkpoint->connector), item->lead_id,
+                                  remote_id, error);
+}
+
 /* Claims and sends batches of @connector until nothing is due. */
 static gboolean
 send_due (FlUploader *self, FlConnector *connector, GError **error)
 {
+  Checkpoint checkpoint = { self, connector };
+
   while (!g_cancellable_is_cancelled (self->cancellable) && !is_stopped (self, connector) &&
          get_paused_until (self, connector) <= fl_sync_now ())
     {
@@ -448,6 +469,8 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
         return TRUE;
 
       batch = fl_sync_batch_new (key, lookup_event (self, event));
+      batch->checkpoint = checkpoint_cb;
+      batch->checkpoint_data = &checkpoint;
       for (guint i = 0; i < rows->len; i++)
         {
           FlOutboxRow *row = g_ptr_array_index (rows, i);
@@ -458,6 +481,7 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
             return FALSE;
           item = fl_sync_item_new (row->lead_id, lead, row->known);
           item->attempts = row->attempts;
+          item->stored_id = g_strdup (row->remote_id);
           g_ptr_array_add (items, item);
           g_ptr_array_add (batch->items, item);
         }
@@ -555,7 +579,9 @@ fl_uploader_set_callbacks (FlUploader *self, FlUploadOutcomeFunc outcome_func,
  * Makes this uploader the only one sending from its database (the kiosk
  * and a `fairlead-cli upload` must not send the same rows), then puts back
  * what a killed upload left in flight. The lock goes with the process, so
- * a killed one does not keep it.
+ * a killed one does not keep it. fl_uploader_run() takes it for the time
+ * it runs when the caller has not: an uploader that waits for its next
+ * round holds nothing, and another may send meanwhile.
  */
 gboolean
 fl_uploader_lock (FlUploader *self, GError **error)
@@ -599,6 +625,15 @@ fl_uploader_lock (FlUploader *self, GError **error)
     g_debug ("%" G_GINT64_FORMAT " leads were in flight when the last upload ended; "
                "they are sent again", recovered);
   return TRUE;
+}
+
+static void
+unlock (FlUploader *self)
+{
+  if (self->lock_fd < 0)
+    return;
+  close (self->lock_fd);
+  self->lock_fd = -1;
 }
 
 /**
@@ -654,6 +689,7 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
 {
   g_autoptr(GPtrArray) connectors = NULL;
   gint64 deadline = fl_sync_now () + MAX (max_wait, 0);
+  gboolean took_lock;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (FL_IS_UPLOADER (self), FALSE);
@@ -661,6 +697,8 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
 
   memset (summary, 0, sizeof *summary);
   summary->stopped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* The lock is held while this runs, and only then. */
+  took_lock = self->lock_fd < 0;
   if (!fl_uploader_lock (self, error))
     return FALSE;
   summary->recovered = self->recovered;
@@ -671,13 +709,13 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
       FlConnector *connector = fl_outbox_get_connector (self->outbox, connector_name, error);
 
       if (connector == NULL)
-        return FALSE;
+        goto out;
       connectors = g_ptr_array_new_with_free_func (g_object_unref);
       g_ptr_array_add (connectors, connector);
       g_hash_table_remove (self->blocked, connector_name);
     }
   else if ((connectors = fl_outbox_list_connectors (self->outbox, TRUE, error)) == NULL)
-    return FALSE;
+    goto out;
 
   self->cancellable = cancellable;
   self->summary = summary;
@@ -722,5 +760,7 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
 out:
   self->cancellable = NULL;
   self->summary = NULL;
+  if (took_lock)
+    unlock (self);
   return ok;
 }

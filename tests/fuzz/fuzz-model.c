@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "lead/fl-json.h"
 #include "score/fl-model.h"
 #include "score/fl-scorer.h"
 
@@ -42,7 +43,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   fl_lead_set_field (lead, FL_FIELD_TITLE, "Head of Purchasing");
   fl_lead_set_field (lead, FL_FIELD_COUNTRY, "DE");
   fl_lead_set_answer (lead, "timeframe", answer);
-  json_parser_load_from_data (parser, "[\"robots\", \"vision\"]", -1, NULL);
+  fl_json_parser_load (parser, "[\"robots\", \"vision\"]", -1, NULL);
   many = json_node_copy (json_parser_get_root (parser));
   fl_lead_set_answer (lead, "interest", many);
   fl_lead_add_interaction (lead, "badge-scan", "2026-06-23T10:00:00Z");

@@ -652,8 +652,30 @@ test_dashboard (Fixture *fixture, gconstpointer data)
   fl_dashboard_reload (dashboard);
   g_assert_cmpint (fl_dashboard_get_n_leads (dashboard), ==, setup->n_leads);
   g_assert_cmpint (fl_dashboard_get_sal_warning (dashboard), ==, setup->n_leads > 0);
+  if (setup->n_leads > 0)
+    g_assert_cmpstr (fl_dashboard_get_sal_text (dashboard), ==, "Oldest SAL waiting: 2 h 00 min");
   g_assert_cmpint (fl_dashboard_get_sal_threshold (dashboard), ==, threshold);
   screenshot (GTK_WIDGET (fixture->window), setup->n_leads > 0 ? "dashboard" : "dashboard-empty");
+}
+
+/* No connector: the SALs are not “not waiting”, they wait for a CRM
+ * that is not there, and the dashboard says so. */
+static void
+test_dashboard_no_crm (Fixture *fixture, gconstpointer data)
+{
+  FlDashboard *dashboard = _fl_back_office_get_dashboard (fixture->office);
+  g_autofree char *expected = g_strdup_printf ("%u SALs wait for a CRM — no CRM is connected",
+                                               fixture->expected.n_sal);
+
+  g_assert_cmpuint (fixture->expected.n_sal, >, 1);
+  unlock (fixture);
+  _fl_back_office_show_view (fixture->office, "dashboard");
+  fl_dashboard_reload (dashboard);
+  g_assert_cmpstr (fl_dashboard_get_sal_text (dashboard), ==, expected);
+  g_assert_true (fl_dashboard_get_sal_warning (dashboard));
+  g_assert_nonnull (strstr (fl_dashboard_get_warning_text (dashboard), "but no CRM is connected"));
+  g_assert_nonnull (strstr (fl_dashboard_get_warning_text (dashboard), "Upload page"));
+  screenshot (GTK_WIDGET (fixture->window), "dashboard-no-crm");
 }
 
 static void
@@ -1001,6 +1023,71 @@ test_upload_now (Fixture *fixture, gconstpointer data)
 }
 
 static void
+select_type (AdwMessageDialog *dialog, const char *name)
+{
+  AdwComboRow *row = g_object_get_data (G_OBJECT (dialog), "type");
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+      if (g_str_equal (gtk_string_object_get_string (item), name))
+        adw_combo_row_set_selected (row, i);
+    }
+}
+
+/* The connector dialog offers the CRMs and fills in the options each needs. */
+static void
+test_connector_types (Fixture *fixture, gconstpointer data)
+{
+  FlPreferencesWindow *preferences;
+  AdwMessageDialog *dialog;
+  GtkEditable *options;
+
+  unlock (fixture);
+  preferences = _fl_back_office_show_preferences (fixture->office);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "connectors");
+
+  dialog = _fl_preferences_window_add_connector (preferences);
+  options = g_object_get_data (G_OBJECT (dialog), "options");
+  select_type (dialog, "Dynamics 365");
+  g_assert_cmpstr (gtk_editable_get_text (options), ==, "tenant=; client_id=");
+  g_assert_cmpstr (adw_preferences_row_get_title (g_object_get_data (G_OBJECT (dialog), "secret")),
+                   ==, "Client Secret of the App Registration");
+  /* Still as filled in: another type fills in its own. */
+  select_type (dialog, "Zoho CRM");
+  g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=; data_centre=eu");
+  /* Without the client id it is not saved, and says why. */
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "zoho");
+  adw_message_dialog_response (dialog, "save");
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  dialog = _fl_preferences_window_add_connector (preferences);
+  options = g_object_get_data (G_OBJECT (dialog), "options");
+  gtk_editable_set_text (options, "client_id=1000.ABC; data_centre=eu");
+  select_type (dialog, "Zoho CRM");
+  /* What was typed stays. */
+  g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=1000.ABC; data_centre=eu");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "zoho");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors "
+                                                      "WHERE name = 'zoho' AND type = 'zoho'"), ==, 1);
+
+  dialog = _fl_preferences_window_add_connector (preferences);
+  select_type (dialog, "Pipedrive");
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "options")), ==,
+                   "label_mql=Warm; label_sal=Hot; label_disqualified=Cold");
+  gtk_widget_set_size_request (GTK_WIDGET (dialog), 600, -1);
+  wait_until_mapped (GTK_WIDGET (dialog));
+  screenshot (GTK_WIDGET (dialog), "settings-connector-pipedrive");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  iterate_for (100);
+}
+
+static void
 test_no_display (void)
 {
   g_test_skip ("No display: run the GUI tests under xvfb-run -a");
@@ -1039,11 +1126,13 @@ main (int argc, char *argv[])
   ADD ("/gui/back-office/leads/edit-discard", &setup_small, test_edit_and_discard);
   ADD ("/gui/back-office/dashboard/data", &setup_small, test_dashboard);
   ADD ("/gui/back-office/dashboard/empty", &setup_empty, test_dashboard);
+  ADD ("/gui/back-office/dashboard/no-crm", &setup_small, test_dashboard_no_crm);
   ADD ("/gui/back-office/preferences", &setup_small, test_preferences);
   ADD ("/gui/back-office/preferences/event", &setup_small, test_event_errors);
   ADD ("/gui/back-office/preferences/model", &setup_small, test_model);
   ADD ("/gui/back-office/leads/export", &setup_small, test_export);
   ADD ("/gui/back-office/preferences/upload-now", &setup_small, test_upload_now);
+  ADD ("/gui/back-office/preferences/connector-types", &setup_small, test_connector_types);
 #undef ADD
 
   return g_test_run ();

@@ -7,6 +7,7 @@
 #include "../fl-test.h"
 #include "fl-gui-test.h"
 
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
@@ -15,11 +16,14 @@
 #include "../card-render.h"
 #include "fl-application.h"
 #include "fl-back-office.h"
+#include "fl-back-office-private.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
+#include "lead/fl-limits.h"
 #include "scan/fl-qr.h"
 #include "store/fl-card-photo.h"
 #include "store/fl-staff.h"
+#include "sync/fl-outbox.h"
 
 typedef struct
 {
@@ -363,6 +367,413 @@ test_typing_passes_through (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A loaded machine: the main loop does nothing else for half a second at
+ * a time, and keys queue meanwhile. */
+static gboolean
+busy_cb (gpointer user_data)
+{
+  g_usleep (500 * 1000);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+xdotool_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Types @text with real X key events (xdotool, XTest), @key_ms from one
+ * key press to the next as the X server stamps them, into the focused widget of
+ * the window, while the main loop is busy: the keys reach the window in
+ * heaps, long after they were pressed. Returns FALSE (and skips the test)
+ * without xdotool. */
+static gboolean
+type_while_busy (Fixture *fixture, const char *text, guint key_ms)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fixture->window));
+  g_autofree char *xid = NULL;
+  /* xdotool waits half its delay after the press and presses the next key
+   * after the release: half a delay from press to press (measured). */
+  g_autofree char *delay = g_strdup_printf ("%u", 2 * key_ms);
+  g_autoptr(GSubprocess) xdotool = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  gboolean done = FALSE;
+  guint busy;
+
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return FALSE;
+    }
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  /* Keys go where the X input focus is: on this window. */
+  xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "windowfocus", "--sync", xid, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (xdotool, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&xdotool);
+  settle (200);
+
+  xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "type", "--delay", delay, "--", text, NULL);
+  g_assert_no_error (error);
+  busy = g_idle_add (busy_cb, NULL);
+  g_subprocess_wait_check_async (xdotool, NULL, xdotool_done_cb, &done);
+  while (!done)
+    iterate ();
+  g_source_remove (busy);
+  settle (300);  /* the last keys, and the detector's gap after them */
+  return TRUE;
+}
+
+static GtkTextView *
+find_text_view (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget) && gtk_widget_is_drawable (widget))
+    return GTK_TEXT_VIEW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkTextView *found = find_text_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+text_view_get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+/* A person types at 60 ms a key on a loaded machine: the keys reach the
+ * kiosk in heaps, but they were pressed 60 ms apart, and that is no
+ * scanner. On the scan page, in the notes, in a person field, in the PIN
+ * and in the back office's search: no lead appears, and every text
+ * arrives whole where it was typed. */
+static void
+test_typing_while_busy (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *open_uuid = NULL;
+  GtkEditable *city, *pin, *search;
+  GtkTextView *notes_view;
+  GtkWidget *back_office;
+  FlLead *open;
+  gint64 before;
+
+  /* The scan page: the keys go nowhere, and nothing is captured. */
+  before = count_leads (fixture);
+  if (!type_while_busy (fixture, "kiosk", 60))
+    return;
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
+
+  /* The lead page: a note, then a person field. */
+  scan (fixture, vcard);
+  open = fl_lead_page_get_lead (page);
+  open_uuid = g_strdup (fl_lead_get_uuid (open));
+  before = count_leads (fixture);
+  notes_view = find_text_view (GTK_WIDGET (page));
+  g_assert_nonnull (notes_view);
+  gtk_widget_grab_focus (GTK_WIDGET (notes_view));
+  type_while_busy (fixture, "Wants a demo in May", 60);
+  notes = text_view_get_text (notes_view);
+  g_assert_cmpstr (notes, ==, "Wants a demo in May");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_true (fl_lead_page_get_lead (page) == open);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
+
+  city = _fl_lead_page_get_field (page, FL_FIELD_CITY);
+  g_assert_cmpstr (gtk_editable_get_text (city), ==, "");
+  gtk_widget_grab_focus (GTK_WIDGET (city));
+  type_while_busy (fixture, "Stuttgart", 60);
+  g_assert_cmpstr (gtk_editable_get_text (city), ==, "Stuttgart");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_true (fl_lead_page_get_lead (page) == open);
+  settle (600);  /* the edit is written after a short pause */
+  {
+    g_autoptr(FlLead) lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+
+    g_assert_cmpstr (fl_lead_get_notes (lead), ==, "Wants a demo in May");
+    g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_CITY), ==, "Stuttgart");
+  }
+
+  /* The back office: a PIN of four digits, then a search. */
+  fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
+  settle (300);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  back_office = _fl_window_get_page (fixture->window, "back-office");
+  pin = _fl_pin_page_get_pin_entry (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office)));
+  gtk_widget_grab_focus (GTK_WIDGET (pin));
+  type_while_busy (fixture, "2468", 60);
+  g_assert_cmpstr (gtk_editable_get_text (pin), ==, "2468");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office))),
+                         "clicked");
+  settle (300);
+  g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  _fl_back_office_show_view (FL_BACK_OFFICE (back_office), "leads");
+  settle (300);
+  search = _fl_leads_page_get_search_entry (_fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office)));
+  gtk_widget_grab_focus (GTK_WIDGET (search));
+  type_while_busy (fixture, "Muster", 60);
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "Muster");
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+
+  /* The notes of the lead found, in the lead detail. */
+  {
+    FlLeadsPage *leads_page = _fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office));
+    GtkColumnView *view = _fl_leads_page_get_column_view (leads_page);
+    FlLeadDetail *detail = _fl_leads_page_get_detail (leads_page);
+    g_autofree char *detail_notes = NULL;
+    GtkTextView *detail_view;
+    GtkTextIter end;
+
+    _fl_leads_page_flush_search (leads_page);
+    settle (300);
+    gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
+    settle (300);
+    g_assert_nonnull (fl_lead_detail_get_lead (detail));
+    g_assert_cmpstr (fl_lead_get_uuid (fl_lead_detail_get_lead (detail)), ==, open_uuid);
+    detail_view = find_text_view (GTK_WIDGET (detail));
+    g_assert_nonnull (detail_view);
+    gtk_widget_grab_focus (GTK_WIDGET (detail_view));
+    gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (detail_view), &end);
+    gtk_text_buffer_place_cursor (gtk_text_view_get_buffer (detail_view), &end);
+    type_while_busy (fixture, ", call in June", 60);
+    detail_notes = text_view_get_text (detail_view);
+    g_assert_cmpstr (detail_notes, ==, "Wants a demo in May, call in June");
+    g_assert_cmpint (count_leads (fixture), ==, before);
+    g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  }
+}
+
+/* A scanner on the same loaded machine, 5 ms a key: still one scan. */
+static void
+test_scan_while_busy (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  gint64 before = count_leads (fixture);
+  g_autoptr(FlLead) lead = NULL;
+
+  if (!type_while_busy (fixture, vcard, 5))
+    return;
+  wait_for_page (fixture->window, "lead", 5);
+  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Anna Muster");
+  g_assert_cmpstr (fl_lead_get_uuid (lead), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
+}
+
+/* The upload worker has looked at the database once. */
+static FlUploadWorker *
+wait_for_worker (Fixture *fixture)
+{
+  FlUploadWorker *worker = _fl_window_get_worker (fixture->window);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (worker);
+  while ((fl_upload_worker_get_connectors (worker) < 0 || fl_upload_worker_get_busy (worker)) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), >=, 0);
+  return worker;
+}
+
+static FlPreferencesWindow *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FL_IS_PREFERENCES_WINDOW (window))
+        return FL_PREFERENCES_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* The subtitles of the action rows under @widget, one a line. */
+static void
+collect_subtitles (GtkWidget *widget, GString *texts)
+{
+  if (ADW_IS_ACTION_ROW (widget) && adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) != NULL)
+    g_string_append_printf (texts, "%s\n", adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_subtitles (child, texts);
+}
+
+/* Opens the back office and signs in with the staff PIN. */
+static FlBackOffice *
+sign_in (Fixture *fixture)
+{
+  GtkWidget *back_office = _fl_window_get_page (fixture->window, "back-office");
+  FlPinPage *pin_page;
+
+  g_assert_true (FL_IS_BACK_OFFICE (back_office));
+  g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
+  gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
+  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
+  settle (300);
+  g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  return FL_BACK_OFFICE (back_office);
+}
+
+/* Waits for the settings' Upload Now to end; returns what its row says. */
+static char *
+upload_now (FlPreferencesWindow *preferences)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autoptr(GString) texts = g_string_new (NULL);
+
+  fl_preferences_window_upload_now (preferences);
+  do
+    {
+      settle (50);
+      g_string_truncate (texts, 0);
+      collect_subtitles (GTK_WIDGET (preferences), texts);
+    }
+  while (strstr (texts->str, "Uploading…") != NULL && g_get_monotonic_time () < deadline);
+  return g_string_free (g_steal_pointer (&texts), FALSE);
+}
+
+/* No connector set up: the kiosk says that no CRM is connected and how
+ * many leads are only on it, never “Every lead is uploaded”; Upload Now
+ * says so too, and “Connect a CRM…” leads to the connector settings
+ * behind the staff PIN. */
+static void
+test_no_crm (Fixture *fixture, gconstpointer data)
+{
+  FlUploadWorker *worker = wait_for_worker (fixture);
+  GtkWidget *upload_button = GTK_WIDGET (_fl_window_get_upload_button (fixture->window));
+  gint64 n = fl_test_query_int (fixture->store, "SELECT count (*) FROM leads");
+  g_autofree char *pending = g_strdup_printf ("%" G_GINT64_FORMAT " leads are only on this kiosk", n);
+  g_autofree char *count = g_strdup_printf ("No CRM · %" G_GINT64_FORMAT, n);
+  g_autofree char *tooltip = g_strdup_printf ("No CRM connected — %s", pending);
+  g_autofree char *subtitles = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  FlPreferencesWindow *preferences;
+  AdwToast *toast;
+  gint64 deadline;
+
+  g_assert_cmpint (n, >, 1);
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 0);
+  g_assert_cmpint (fl_upload_worker_get_undelivered (worker), ==, n);
+  g_assert_true (gtk_widget_get_visible (upload_button));
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), ==, "No CRM connected");
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_label (fixture->window)), ==, pending);
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_count (fixture->window)), ==, count);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (upload_button), ==, tooltip);
+  g_assert_true (gtk_widget_get_visible (_fl_window_get_connect_button (fixture->window)));
+  collect_texts (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (upload_button))), texts);
+  g_assert_null (strstr (texts->str, "Every lead is uploaded"));
+  g_assert_null (strstr (texts->str, "Online"));
+  check_screenshot (GTK_WIDGET (fixture->window), "scan-page-no-crm");
+
+  /* A capture: one more lead only here. */
+  scan (fixture, vcard);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (fl_upload_worker_get_undelivered (worker) < n + 1 && g_get_monotonic_time () < deadline)
+    iterate ();
+  g_free (pending);
+  pending = g_strdup_printf ("%" G_GINT64_FORMAT " leads are only on this kiosk", n + 1);
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_label (fixture->window)), ==, pending);
+
+  /* Upload Now: no CRM, not “another Fairlead is uploading”. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upload-now", NULL));
+  toast = _fl_window_get_toast (fixture->window);
+  g_assert_nonnull (toast);
+  g_assert_nonnull (strstr (adw_toast_get_title (toast), "No CRM is connected"));
+  g_assert_null (strstr (adw_toast_get_title (toast), "Another Fairlead"));
+
+  /* Connect a CRM…: the PIN first, then the connector settings. */
+  fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.connect-crm", NULL));
+  settle (300);
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+  g_assert_null (find_preferences ());
+  sign_in (fixture);
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+  g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (preferences)), ==,
+                   "connectors");
+
+  /* The settings' Upload Now says the same. */
+  subtitles = upload_now (preferences);
+  expected = g_strdup_printf ("No CRM is connected — %" G_GINT64_FORMAT " leads are only on this kiosk. "
+                              "Add a connector below.", n + 1);
+  g_assert_nonnull (strstr (subtitles, expected));
+  g_assert_null (strstr (subtitles, "Another Fairlead"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (100);
+}
+
+/* A CRM connected: the settings' Upload Now runs beside the kiosk's own
+ * upload worker, which holds no lock between its rounds. */
+static void
+test_upload_now_beside_worker (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (fixture->store);
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitles = NULL;
+  FlUploadWorker *worker;
+  FlPreferencesWindow *preferences;
+  gint64 deadline;
+
+  wait_for_worker (fixture);
+  /* Nobody listens there: every attempt fails at once and is retried. */
+  g_assert_true (fl_outbox_add_connector (outbox, "crm", "webhook", "http://127.0.0.1:9/hook", options, NULL,
+                                          &error));
+  g_assert_no_error (error);
+  worker = _fl_window_get_worker (fixture->window);
+  fl_upload_worker_wake (worker);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((fl_upload_worker_get_connectors (worker) != 1 || fl_upload_worker_get_busy (worker)) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 1);
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), !=, "No CRM connected");
+  g_assert_false (gtk_widget_get_visible (_fl_window_get_connect_button (fixture->window)));
+
+  fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
+  settle (300);
+  preferences = _fl_back_office_show_preferences (sign_in (fixture));
+  g_assert_nonnull (preferences);
+  subtitles = upload_now (preferences);
+  g_assert_null (strstr (subtitles, "Another Fairlead"));
+  g_assert_nonnull (strstr (subtitles, "0 uploaded, 0 failed"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (100);
+}
+
 static void
 test_answers_done (Fixture *fixture, gconstpointer data)
 {
@@ -565,6 +976,47 @@ test_manual_entry (Fixture *fixture, gconstpointer data)
   lead = find_lead (fixture, "lena.kraus@example.net");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Lena Kraus");
   g_assert_cmpint (fl_lead_get_source (lead), ==, FL_SOURCE_MANUAL);
+}
+
+/* The notes stop at their limit with a message, and what they hold is
+ * exactly what is stored: the store would refuse more, never cut it. */
+static void
+test_notes_limit (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autofree char *fits = g_strnfill (FL_LIMIT_NOTES - 10, 'n');
+  g_autofree char *more = g_strnfill (4096, 'm');
+  g_autofree char *text = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  GtkTextIter start;
+
+  scan (fixture, vcard);
+  buffer = gtk_text_view_get_buffer (_fl_lead_page_get_notes (page));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+  gtk_text_buffer_set_text (buffer, fits, -1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+
+  /* A paste that would go over is refused whole, and said so. */
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, more, -1);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  g_assert_cmpuint (strlen (text), ==, FL_LIMIT_NOTES - 10);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+  g_assert_nonnull (strstr (gtk_label_get_text (_fl_lead_page_get_notes_limit (page)), "64 KiB"));
+
+  /* Typing what still fits goes on as before. */
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "ok", -1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
+  wait_for_page (fixture->window, "thanks", 5);
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpuint (strlen (fl_lead_get_notes (lead)), ==, FL_LIMIT_NOTES - 8);
+  g_assert_true (g_str_has_prefix (fl_lead_get_notes (lead), fits));
 }
 
 /* The header's lock button opens the back office behind its PIN; an open
@@ -959,11 +1411,16 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/kiosk/wedge-vcard", test_wedge_vcard);
   ADD ("/gui/kiosk/typing-passes-through", test_typing_passes_through);
+  ADD ("/gui/kiosk/typing-while-busy", test_typing_while_busy);
+  ADD ("/gui/kiosk/scan-while-busy", test_scan_while_busy);
+  ADD ("/gui/kiosk/no-crm", test_no_crm);
+  ADD ("/gui/kiosk/upload-now-beside-worker", test_upload_now_beside_worker);
   ADD ("/gui/kiosk/repeat-visit", test_repeat_visit);
   ADD ("/gui/kiosk/answers-done", test_answers_done);
   ADD ("/gui/kiosk/idle-timeout", test_idle_timeout);
   ADD ("/gui/kiosk/discard", test_discard);
   ADD ("/gui/kiosk/manual-entry", test_manual_entry);
+  ADD ("/gui/kiosk/notes-limit", test_notes_limit);
   ADD ("/gui/kiosk/staff", test_staff);
   ADD ("/gui/kiosk/back-office", test_back_office);
   ADD ("/gui/kiosk/camera", test_camera);
