@@ -350,6 +350,47 @@ test_export (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* Leads are committed in batches, but a lead that came through a pipe is
+ * committed and printed before the import waits for the next one: the
+ * uuid arrives while standard input is still open. */
+static void
+test_import_trickle (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                      G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  GOutputStream *in;
+  static const char *uuids[] = { "55555555-5555-4555-8555-555555555555",
+                                 "66666666-6666-4666-8666-666666666666" };
+
+  create_event_cli (fixture);
+  g_subprocess_launcher_setenv (launcher, "FAIRLEAD_DB", fixture->db, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FAIRLEAD_CLI"), "leads", "import", "-",
+                                         NULL);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (process);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  for (guint i = 0; i < G_N_ELEMENTS (uuids); i++)
+    {
+      g_autofree char *lead = g_strdup_printf ("{\"uuid\": \"%s\", \"full_name\": \"Trickle %u\"}\n",
+                                               uuids[i], i);
+      g_autofree char *line = NULL;
+
+      g_assert_true (g_output_stream_write_all (in, lead, strlen (lead), NULL, NULL, &error));
+      g_assert_true (g_output_stream_flush (in, NULL, &error));
+      /* Blocks until the importer prints it: a hang here is the bug. */
+      line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (line, ==, uuids[i]);
+    }
+  g_assert_true (g_output_stream_close (in, NULL, &error));
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_refusals (Fixture *fixture, gconstpointer data)
 {
@@ -460,6 +501,7 @@ main (int argc, char **argv)
   ADD ("/cli/events", test_events);
   ADD ("/cli/leads", test_leads);
   ADD ("/cli/export", test_export);
+  ADD ("/cli/import-trickle", test_import_trickle);
   ADD ("/cli/refusals", test_refusals);
   ADD ("/cli/demo", test_demo);
   ADD ("/cli/staff", test_staff);

@@ -50,8 +50,9 @@ leads_import (FlCli *cli, int argc, char **argv)
   int code;
 
   g_option_context_set_description (context,
-    _("Each lead is committed in its own transaction; its uuid is printed once it is on disk.\n"
-      "A lead whose uuid is already stored replaces the stored one."));
+    _("Leads are committed in batches (up to 500 leads or 50 ms, and before waiting for input);\n"
+      "a lead's uuid is printed once the commit that holds it is on disk. A bad lead is refused\n"
+      "alone. A lead whose uuid is already stored replaces the stored one."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
     return code;
   if (argc != 2)
