@@ -294,10 +294,19 @@ test_export (Fixture *fixture, gconstpointer data)
   create_event_cli (fixture);
   run_cli (fixture, &run, leads_jsonl, "leads", "import", "-", NULL);
   run_clear (&run);
+  /* Answers of every JSON kind, as the export prints them from the database. */
+  run_cli (fixture, &run,
+           "{\"uuid\": \"77777777-7777-4777-8777-777777777777\", \"full_name\": \"Ånswer Ørsted\","
+           " \"answers\": {\"timeframe\": \"3m\", \"interests\": [\"vision\", \"robot-cells\"],"
+           " \"headcount\": 250, \"ratio\": 0.25, \"demo\": true, \"note\": \"say \\\"hi\\\", \\u00fc\\n\","
+           " \"nested\": {\"a\": null, \"ünï\": [1, {\"b\": false}]}}}\n",
+           "leads", "import", "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
 
   run_cli (fixture, &run, NULL, "export", "--format", "csv", "-o", out, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_nonnull (strstr (run.err, "Exported 3 leads"));
+  g_assert_nonnull (strstr (run.err, "Exported 4 leads"));
   g_assert_cmpint (g_stat (out, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
@@ -321,7 +330,7 @@ test_export (Fixture *fixture, gconstpointer data)
     sqlite3_prepare_v2 (fl_store_get_db (store), "SELECT count(*) FROM audit WHERE action = 'exported'",
                         -1, &stmt, NULL);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 4);
     sqlite3_finalize (stmt);
   }
 
@@ -346,7 +355,7 @@ test_export (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, 0);
   {
     g_autoptr(JsonNode) node = parse_json (run.out);
-    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 3);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 4);
   }
 }
 

@@ -331,46 +331,42 @@ fl_cli_leads (FlCli *cli, int argc, char **argv)
 typedef struct
 {
   FILE         *file;
-  GString      *line;
   GStringChunk *strings;
   GPtrArray    *uuids;   /* what was written, for the audit */
 } CsvStream;
 
 static gboolean
-csv_stream_lead (FlLead *lead, gpointer user_data, GError **error)
+set_errno_error (GError **error)
+{
+  int saved_errno = errno;
+
+  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+csv_stream_row (const char *row, gsize length, const char *uuid, gpointer user_data,
+                GError **error)
 {
   CsvStream *stream = user_data;
 
-  g_string_truncate (stream->line, 0);
-  fl_export_csv_lead (stream->line, lead);
-  if (fwrite (stream->line->str, 1, stream->line->len, stream->file) != stream->line->len)
-    {
-      int saved_errno = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           g_strerror (saved_errno));
-      return FALSE;
-    }
-  g_ptr_array_add (stream->uuids, g_string_chunk_insert (stream->strings, fl_lead_get_uuid (lead)));
+  if (fwrite (row, 1, length, stream->file) != length)
+    return set_errno_error (error);
+  g_ptr_array_add (stream->uuids, g_string_chunk_insert (stream->strings, uuid));
   return TRUE;
 }
 
 static gboolean
 csv_stream (FlStore *store, FILE *file, GPtrArray *uuids, GStringChunk *strings, GError **error)
 {
-  g_autoptr(GString) line = g_string_new (NULL);
-  CsvStream stream = { file, line, strings, uuids };
+  g_autoptr(GString) header = g_string_new (NULL);
+  CsvStream stream = { file, strings, uuids };
 
-  fl_export_csv_header (line);
-  if (fwrite (line->str, 1, line->len, file) != line->len)
-    {
-      int saved_errno = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           g_strerror (saved_errno));
-      return FALSE;
-    }
-  return fl_store_foreach_lead (store, NULL, csv_stream_lead, &stream, error);
+  fl_export_csv_header (header);
+  if (fwrite (header->str, 1, header->len, file) != header->len)
+    return set_errno_error (error);
+  return fl_store_export_csv (store, NULL, csv_stream_row, &stream, error);
 }
 
 /* Streams the CSV into a new file beside @path, readable by its owner

@@ -13,6 +13,7 @@
 
 #include "fl-fts-fold.h"
 #include "fl-store-private.h"
+#include "lead/fl-export.h"
 #include "lead/fl-json.h"
 #include "score/fl-model-store.h"
 
@@ -1100,7 +1101,7 @@ read_breakdown (FlStore *self, FlLead *lead, gint64 lead_id, char **scored_at, G
 }
 
 static FlLead *
-row_to_lead (FlStore *self, sqlite3_stmt *row, gboolean full, char **scored_at, GError **error)
+row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
 {
   g_autoptr(FlLead) lead = fl_lead_new ();
   gint64 lead_id = sqlite3_column_int64 (row, COL_ID);
@@ -1140,8 +1141,7 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, gboolean full, char **scored_at, 
   fl_lead_set_override (lead, column_text (row, COL_OVERRIDE_STATUS),
                         column_text (row, COL_OVERRIDE_BY), column_text (row, COL_OVERRIDE_REASON));
 
-  /* What a lead's row and answers do not say is left out of a light read. */
-  if (full && !read_breakdown (self, lead, lead_id, scored_at, error))
+  if (!read_breakdown (self, lead, lead_id, scored_at, error))
     return NULL;
 
   stmt = fl_store_prepare (self, "SELECT question_id, value FROM answers WHERE lead_id = ? "
@@ -1156,8 +1156,6 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, gboolean full, char **scored_at, 
         fl_lead_set_answer (lead, column_text (stmt, 0), value);
     }
   sqlite3_reset (stmt);
-  if (!full)
-    return g_steal_pointer (&lead);
 
   stmt = fl_store_prepare (self, "SELECT kind, at FROM interactions WHERE lead_id = ? ORDER BY id",
                            error);
@@ -1224,7 +1222,7 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   if (rc == SQLITE_ROW)
     {
       /* row_to_lead() runs other cached statements; this one stays on its row. */
-      lead = row_to_lead (self, stmt, TRUE, &scored_at, error);
+      lead = row_to_lead (self, stmt, &scored_at, error);
     }
   else if (rc == SQLITE_DONE)
     g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
@@ -1375,26 +1373,32 @@ event_has_every_lead (FlStore *self, const char *event)
   return !others;
 }
 
+/* A lead's answers as the JSON object fl_lead_get_answers() would print:
+ * each value is stored as json-glib's compact text already. */
+#define ANSWERS_JSON                                                                               \
+  "(SELECT '{' || group_concat (json_quote (question_id) || ':' || value, ',') || '}' "             \
+  " FROM (SELECT question_id, value FROM answers WHERE lead_id = leads.id ORDER BY rowid))"
+
 /**
- * fl_store_foreach_lead:
- * @query: (nullable): what to read; %NULL for every lead of the active event
- * @func: called with each lead in the order of @query; %FALSE (with an
- *   error set) stops
+ * fl_store_export_csv:
+ * @query: (nullable): what to export; %NULL for every lead of the active event
+ * @func: called with each lead's CSV row (as fl_export_csv_lead() writes
+ *   it) and uuid, in the order of @query; %FALSE (with an error set) stops
  *
- * Reads leads one at a time from one snapshot, so that memory stays flat
- * at any number of leads: each lead's row and its answers, what an export
- * writes; no breakdown, interactions or consent.
+ * Writes CSV rows straight from the database, one lead at a time and from
+ * one snapshot, so that memory stays flat at any number of leads.
  */
 gboolean
-fl_store_foreach_lead (FlStore *self, const FlLeadQuery *query, FlStoreLeadFunc func,
-                       gpointer user_data, GError **error)
+fl_store_export_csv (FlStore *self, const FlLeadQuery *query, FlStoreCsvFunc func,
+                     gpointer user_data, GError **error)
 {
   g_autofree char *where = NULL;
   g_autofree char *match = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *event = NULL;
+  g_autoptr(GString) row = g_string_new (NULL);
   sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
+  gboolean ok;
   int rc = SQLITE_DONE;
 
   g_return_val_if_fail (FL_IS_STORE (self), FALSE);
@@ -1406,7 +1410,7 @@ fl_store_foreach_lead (FlStore *self, const FlLeadQuery *query, FlStoreLeadFunc 
   where = build_where (self, query, &event, &match, error);
   if (where != NULL)
     {
-      sql = g_strdup_printf ("SELECT " LEAD_COLUMNS " FROM leads %s "
+      sql = g_strdup_printf ("SELECT " LEAD_COLUMNS ", " ANSWERS_JSON " FROM leads %s "
                              "ORDER BY %s LIMIT :limit OFFSET :offset",
                              where, order_by (query));
       /* Not a cached statement: the callback may use those. */
@@ -1423,9 +1427,36 @@ fl_store_foreach_lead (FlStore *self, const FlLeadQuery *query, FlStoreLeadFunc 
                           query ? query->offset : 0);
       while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          g_autoptr(FlLead) lead = row_to_lead (self, stmt, FALSE, NULL, error);
+          const char *cells[7 + FL_N_FIELDS + 7];
+          g_autofree char *model = NULL;
+          char score[16];
+          guint n = 0;
 
-          ok = lead != NULL && func (lead, user_data, error);
+          if (column_text (stmt, COL_MODEL_NAME) != NULL || column_text (stmt, COL_MODEL_SHA256) != NULL)
+            model = g_strdup_printf ("%s v%" G_GINT64_FORMAT,
+                                     column_text (stmt, COL_MODEL_NAME) ? column_text (stmt, COL_MODEL_NAME) : "?",
+                                     (gint64) sqlite3_column_int64 (stmt, COL_MODEL_VERSION));
+          g_snprintf (score, sizeof score, "%d", sqlite3_column_int (stmt, COL_SCORE));
+          cells[n++] = column_text (stmt, COL_UUID);
+          cells[n++] = column_text (stmt, COL_EVENT);
+          cells[n++] = column_text (stmt, COL_CREATED_AT);
+          cells[n++] = column_text (stmt, COL_UPDATED_AT);
+          cells[n++] = column_text (stmt, COL_CAPTURED_BY);
+          cells[n++] = column_text (stmt, COL_SOURCE);
+          cells[n++] = column_text (stmt, COL_BADGE_ID);
+          for (guint i = 0; i < FL_N_FIELDS; i++)
+            cells[n++] = column_text (stmt, COL_FIRST_FIELD + i);
+          cells[n++] = column_text (stmt, COL_NOTES);
+          cells[n++] = score;
+          cells[n++] = column_text (stmt, COL_STATUS);
+          cells[n++] = column_text (stmt, COL_OVERRIDE_STATUS);
+          cells[n++] = model;
+          cells[n++] = column_text (stmt, COL_OVERRIDE_REASON + 1);  /* ANSWERS_JSON */
+          cells[n++] = column_text (stmt, COL_RAW_PAYLOAD);
+          g_assert (n == G_N_ELEMENTS (cells));
+          g_string_truncate (row, 0);
+          fl_csv_append_row (row, cells, n);
+          ok = func (row->str, row->len, column_text (stmt, COL_UUID), user_data, error);
         }
       if (ok && rc != SQLITE_DONE)
         {
@@ -1473,7 +1504,7 @@ fl_store_list_leads (FlStore *self, const FlLeadQuery *query, GError **error)
                       query ? query->offset : 0);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      FlLead *lead = row_to_lead (self, stmt, TRUE, NULL, error);
+      FlLead *lead = row_to_lead (self, stmt, NULL, error);
 
       if (lead == NULL)
         {

@@ -152,12 +152,14 @@ gboolean      fl_store_save_lead_in_transaction (FlStore *self,
 FlLead       *fl_store_get_lead            (FlStore      *self,
                                             const char   *uuid,
                                             GError      **error);
-typedef gboolean (*FlStoreLeadFunc)       (FlLead       *lead,
+typedef gboolean (*FlStoreCsvFunc)        (const char   *row,
+                                            gsize         length,
+                                            const char   *uuid,
                                             gpointer      user_data,
                                             GError      **error);
-gboolean      fl_store_foreach_lead        (FlStore      *self,
+gboolean      fl_store_export_csv          (FlStore      *self,
                                             const FlLeadQuery *query,
-                                            FlStoreLeadFunc func,
+                                            FlStoreCsvFunc func,
                                             gpointer      user_data,
                                             GError      **error);
 GPtrArray    *fl_store_list_leads          (FlStore      *self,

@@ -63,6 +63,8 @@ else
   echo "Making $n_leads leads with bench-score (load $(cut -d' ' -f1-3 /proc/loadavg))…"
   FAIRLEAD_BENCH_DB="$work/base.db" "$build/tests/bench/bench-score" "$n_leads"
 fi
+db_size=$(( $(stat -c %s "$work/base.db") / 1048576 ))
+wal_size=$(( $( (stat -c %s "$work/base.db-wal" 2>/dev/null || echo 0) ) / 1048576 ))
 sqlite3 "$work/base.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 
 # --- re-score, every lead changes (a new model version moves every score)
@@ -92,6 +94,38 @@ peer_export() {
 compare "CSV export of every lead / sqlite3 -csv + sync" ours_export peer_export
 peak_kb=$( { /usr/bin/time -f '%M' "$cli" --db "$work/base.db" export --format csv -o "$work/ours.csv" 2>&1 >/dev/null || true; } | tail -1)
 
+# --- leads import of 10,000 leads (JSON Lines) into an empty event, against
+# sqlite3 inserting the same rows in one transaction. sqlite3 cannot load
+# Fairlead's tokenizer, so its copy of the schema names unicode61 instead:
+# the same tables, indexes, triggers and full-text work.
+python3 - "$work" <<'EOF'
+import json, random, sys, uuid
+random.seed(1)
+with open(sys.argv[1] + "/leads.jsonl", "w") as f, open(sys.argv[1] + "/leads.sql", "w") as g:
+    g.write("BEGIN;\n")
+    for i in range(10000):
+        u = str(uuid.UUID(int=random.getrandbits(128), version=4))
+        f.write(json.dumps({"uuid": u, "first_name": "Jörg %d" % i, "last_name": "Weiß",
+                            "company": "Söhne %d GmbH" % (i % 300), "email": "lead%d@example.de" % i,
+                            "title": "Einkauf", "created_at": "2026-06-23T10:00:00.000Z",
+                            "answers": {"timeframe": "3m", "budget": "planned"},
+                            "interactions": [{"kind": "badge-scan", "at": "2026-06-23T10:00:00Z"}]},
+                           ensure_ascii=False) + "\n")
+        g.write("INSERT INTO leads (uuid, event, created_at, updated_at, source, first_name, last_name, "
+                "company, email, title) VALUES ('%s', (SELECT value FROM meta WHERE key = 'active_event'), "
+                "'2026-06-23T10:00:00.000Z', '2026-06-23T10:00:00.000Z', 'manual', 'Jörg %d', 'Weiß', "
+                "'Söhne %d GmbH', 'lead%d@example.de', 'Einkauf');\n" % (u, i, i % 300, i))
+    g.write("COMMIT;\n")
+EOF
+"$cli" --db "$work/empty.db" event create "Import" >/dev/null
+cp "$work/empty.db" "$work/empty-peer.db"
+sqlite3 "$work/empty-peer.db" "PRAGMA writable_schema = ON;
+  UPDATE sqlite_schema SET sql = replace (sql, 'fairlead_fold', 'unicode61') WHERE name = 'leads_fts';" >/dev/null
+fresh_empty() { rm -f "$work/imp.db" "$work/imp.db-wal" "$work/imp.db-shm"; cp "$work/$1" "$work/imp.db"; }
+ours_import() { fresh_empty empty.db; timed "$cli" --db "$work/imp.db" leads import "$work/leads.jsonl"; }
+peer_import() { fresh_empty empty-peer.db; timed sh -c "sqlite3 '$work/imp.db' < '$work/leads.sql'"; }
+compare "leads import, 10,000 leads / sqlite3, the same rows in one transaction" ours_import peer_import
+
 # --- scan-image: a noisy 1280×720 frame with a QR code, and one without
 "$cli" qr "https://example.com/badge/4711?name=Anna%20Muster" -o "$work/qr.png" >/dev/null
 convert -size 1280x720 xc:gray60 "$work/qr.png" -geometry +520+180 -composite \
@@ -111,6 +145,7 @@ fi
 echo
 echo "$n_leads leads, $repeats runs each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "CSV export peak memory (max RSS): $((peak_kb / 1024)) MB"
+echo "database after capture and bench-score's rescores: $db_size MB, WAL $wal_size MB"
 printf '%-72s  %-22s  %-22s  %s\n' "comparison" "Fairlead ms min/med/max" "peer ms min/med/max" "ratio min/med/max"
 for row in "${rows[@]}"; do
   IFS=$'\t' read -r name a b r <<<"$row"
