@@ -416,6 +416,10 @@ test_rescore_breakdown_on_demand (Fixture *f, gconstpointer data)
   expected = fl_scorer_score (stricter, stored, at, fl_language_default ());
   g_assert_nonnull (fl_lead_get_breakdown (stored));
   g_assert_true (json_node_equal (fl_lead_get_breakdown (stored), expected->breakdown));
+  /* Again, from the model kept for it. */
+  g_clear_object (&stored);
+  stored = reload (f, lead);
+  g_assert_true (json_node_equal (fl_lead_get_breakdown (stored), expected->breakdown));
 
   /* Lists do not compute it: they never show it. */
   listed = fl_store_list_leads (f->store, NULL, &error);

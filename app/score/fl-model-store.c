@@ -21,6 +21,8 @@ typedef struct
 } ModelCache;
 
 #define CACHE_KEY "fl-model-store-cache"
+/* The model of the last breakdown computed with a model not in force. */
+#define BREAKDOWN_MODEL_KEY "fl-model-store-breakdown-model"
 
 static void
 model_cache_free (ModelCache *cache)
@@ -341,6 +343,15 @@ fl_scorer_fill_breakdown (FlStore *store, FlLead *lead, const char *scored_at)
   model = cached_model (store, fl_lead_get_event (lead), NULL);
   if (model != NULL && g_strcmp0 (fl_model_get_sha256 (model), sha256) != 0)
     g_clear_object (&model);
+  /* A model no longer in force is parsed once too, not for every lead
+   * (the uploader reads lead after lead). */
+  if (model == NULL && (model = g_object_get_data (G_OBJECT (store), BREAKDOWN_MODEL_KEY)) != NULL)
+    {
+      if (g_strcmp0 (fl_model_get_sha256 (model), sha256) == 0)
+        g_object_ref (model);
+      else
+        model = NULL;
+    }
   if (model == NULL)
     {
       stmt = fl_store_prepare (store, "SELECT id FROM models WHERE sha256 = ?", NULL);
@@ -356,6 +367,8 @@ fl_scorer_fill_breakdown (FlStore *store, FlLead *lead, const char *scored_at)
                    error ? error->message : "its model is not stored");
           return;
         }
+      g_object_set_data_full (G_OBJECT (store), BREAKDOWN_MODEL_KEY, g_object_ref (model),
+                              g_object_unref);
     }
   score = fl_scorer_score (model, lead, at, fl_language_default ());
   fl_lead_set_breakdown (lead, score->breakdown);
