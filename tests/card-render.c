@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "card-render.h"
+#include "scan/fl-qr.h"
 
 #define MM_PER_INCH 25.4
 
@@ -117,6 +118,31 @@ draw_block (cairo_t *cr, JsonObject *card, JsonObject *block, double px_per_mm)
     }
 }
 
+/* A QR code printed on the card: "qr": { "text", "x", "y", "size" } in
+ * millimetres, drawn with libqrencode through fl-qr. */
+static void
+draw_qr (cairo_t *cr, JsonObject *qr, double px_per_mm)
+{
+  g_autoptr(GError) error = NULL;
+  FlFrame *frame = fl_qr_render (string_member (qr, "text", ""), FL_QR_EC_MEDIUM, 1, 0,
+                                 FL_PIXEL_FORMAT_GREY8, &error);
+  double x = double_member (qr, "x", 60.0) * px_per_mm;
+  double y = double_member (qr, "y", 30.0) * px_per_mm;
+  double module;
+  const guint8 *pixels;
+
+  g_assert_no_error (error);
+  module = double_member (qr, "size", 20.0) * px_per_mm / frame->width;
+  pixels = g_bytes_get_data (frame->pixels, NULL);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (guint r = 0; r < frame->height; r++)
+    for (guint c = 0; c < frame->width; c++)
+      if (pixels[r * frame->stride + c] < 128)
+        cairo_rectangle (cr, x + c * module, y + r * module, module, module);
+  cairo_fill (cr);
+  fl_frame_free (frame);
+}
+
 /**
  * card_render:
  *
@@ -168,6 +194,8 @@ card_render (JsonObject *spec)
   blocks = json_object_get_array_member (spec, "blocks");
   for (guint i = 0; i < json_array_get_length (blocks); i++)
     draw_block (cr, spec, json_array_get_object_element (blocks, i), px_per_mm);
+  if (json_object_has_member (spec, "qr"))
+    draw_qr (cr, json_object_get_object_member (spec, "qr"), px_per_mm);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
 

@@ -15,5 +15,7 @@ gint64 fl_test_query_int   (FlStore    *store,
                             const char *sql);
 void   fl_test_shift_times (FlStore    *store,
                             int         days);
+void   fl_test_damage_tree (const char *db_path,
+                            const char *name);
 
 G_END_DECLS

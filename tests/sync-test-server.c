@@ -284,6 +284,27 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
     status = handle_webhook (self, root, request->idempotency_key, &answer);
   else if (g_str_equal (path, "/crm/v3/objects/contacts/batch/upsert"))
     status = handle_hubspot (self, root, &answer);
+  else if (g_str_equal (path, "/crm/v3/objects/contacts/batch/read"))
+    {
+      /* Nobody known yet: no stage to keep. */
+      status = 200;
+      answer = g_strdup ("{\"status\": \"COMPLETE\", \"results\": []}");
+    }
+  else if (g_str_equal (path, "/crm/v3/properties/contacts"))
+    {
+      static const char *const names[] = { "email", "firstname", "lastname", "company", "jobtitle",
+                                           "phone", "mobilephone", "address", "city", "zip",
+                                           "state", "country", "website", "fairlead_score" };
+      GString *list = g_string_new ("{\"results\": [{\"name\": \"hs_lead_status\", "
+                                    "\"type\": \"enumeration\", \"options\": [{\"value\": \"NEW\"}, "
+                                    "{\"value\": \"OPEN\"}]}");
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        g_string_append_printf (list, ", {\"name\": \"%s\", \"type\": \"string\"}", names[i]);
+      g_string_append (list, "]}");
+      status = 200;
+      answer = g_string_free (list, FALSE);
+    }
   else if (g_str_equal (path, "/crm/v3/properties/contacts/lifecyclestage"))
     {
       status = 200;
@@ -293,6 +314,12 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
     }
   else if (g_str_equal (path, "/services/data/v59.0/composite/sobjects/Lead/Fairlead_UUID__c"))
     status = handle_salesforce (self, root, &answer);
+  else if (g_str_equal (path, "/services/data/v59.0/query"))
+    {
+      /* Nobody known yet: every lead is a new Lead. */
+      status = 200;
+      answer = g_strdup ("{\"totalSize\": 0, \"done\": true, \"records\": []}");
+    }
   else if (g_str_equal (path, "/services/data/v59.0/sobjects/Lead/describe"))
     {
       status = 200;

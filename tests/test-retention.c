@@ -383,9 +383,13 @@ clock_ahead (Fixture *fixture)
 {
   g_autofree char *faketime = g_find_program_in_path ("faketime");
 
+  /* faketime preloads its library, which an AddressSanitizer build of the
+   * CLI refuses ("ASan runtime does not come first"). */
+#ifndef __SANITIZE_ADDRESS__
   if (faketime != NULL)
     return "+400 days";
-  g_test_message ("faketime is not installed: the database is aged instead");
+#endif
+  g_test_message ("faketime is not installed or cannot preload here: the database is aged instead");
   fl_test_shift_times (fixture->store, -400);
   return NULL;
 }

@@ -225,9 +225,11 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 1);
       /* The consent gate (version 4) took it out of the queue, and said so. */
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
-      /* (At version 4 the gate kept it out of the queue in the first place.) */
+      /* (From version 4 on, the gate kept the row out in the first place.) */
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM audit WHERE action = 'upload-withheld'"), ==,
                        version < 4 ? 1 : 0);
+      /* The sync log (version 5) is there, empty. */
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sync_log"), ==, 0);
       g_assert_cmpint (fl_test_query_int (store, "SELECT upload_state FROM leads"), ==, 1);
     }
 }

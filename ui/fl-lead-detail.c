@@ -19,6 +19,7 @@
 #include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
 #include "sync/fl-outbox.h"
+#include "sync/fl-sync-log.h"
 
 struct _FlLeadDetail
 {
@@ -390,6 +391,27 @@ build_uploads (FlLeadDetail *self, AdwPreferencesPage *page)
     add_empty_row (group, _("No connector is set up"));
 }
 
+/* Every request that carried the lead, newest first: "did it reach
+ * Salesforce?" without a log file. */
+static void
+build_sync_log (FlLeadDetail *self, AdwPreferencesPage *page)
+{
+  g_autoptr(GPtrArray) entries = fl_sync_log_list (self->store, fl_lead_get_uuid (self->lead), NULL);
+  AdwPreferencesGroup *group;
+
+  if (entries == NULL || entries->len == 0)
+    return;
+  group = add_group (page, _("Sync Log"));
+  for (guint i = entries->len; i-- > 0;)
+    {
+      FlSyncLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *title = fl_sync_log_entry_describe (entry);
+      g_autofree char *at = fl_format_local_time (entry->at, "%x %X");
+
+      add_row (group, title, at);
+    }
+}
+
 static void
 build_history (FlLeadDetail *self, AdwPreferencesPage *page)
 {
@@ -451,6 +473,7 @@ show_lead (FlLeadDetail *self)
   build_interactions (self, page);
   build_consent (self, page);
   build_uploads (self, page);
+  build_sync_log (self, page);
   build_history (self, page);
   adw_bin_set_child (self->page_bin, GTK_WIDGET (page));
   gtk_widget_set_sensitive (self->save_button, FALSE);

@@ -1417,9 +1417,8 @@ fl_lead_page_show_card (FlLeadPage *self, GdkPaintable *photo, FlCardResult *car
   gtk_picture_set_paintable (self->card_picture, photo);
   show_card_section (self, TRUE);
 
-  /* A code on the card is read exactly; only OCR guesses. */
-  if (fl_card_result_get_code (card) != NULL)
-    return;
+  /* A code on the card is read exactly; only the print's fields are
+   * guessed, and only they get a mark. */
   read = fl_card_result_get_lead (card);
   confidences = fl_card_result_get_confidences (card);
   known = json_node_get_object (confidences);
@@ -1437,7 +1436,8 @@ fl_lead_page_show_card (FlLeadPage *self, GdkPaintable *photo, FlCardResult *car
       if (!json_object_has_member (known, key) &&
           (field == FL_FIELD_FIRST_NAME || field == FL_FIELD_LAST_NAME))
         key = fl_field_to_string (FL_FIELD_FULL_NAME);
-      if (!json_object_has_member (known, key))
+      if (!json_object_has_member (known, key) ||
+          g_strcmp0 (fl_card_result_get_field_source (card, key), FL_CARD_FROM_CODE) == 0)
         continue;
       set_unsure (self, row, json_object_get_double_member (known, key) < CARD_UNSURE_BELOW);
     }

@@ -20,12 +20,16 @@ GtkWidget       *_fl_window_get_page            (FlWindow   *self,
 GtkLabel        *_fl_window_get_lead_count      (FlWindow   *self);
 GtkLabel        *_fl_window_get_command         (FlWindow   *self);
 AdwStatusPage   *_fl_window_get_error_page      (FlWindow   *self);
+gboolean         _fl_window_get_damaged         (FlWindow   *self);
+GtkLabel        *_fl_window_get_damaged_command (FlWindow   *self);
 FlLeadPage      *_fl_window_get_lead_page       (FlWindow   *self);
 FlThanksPage    *_fl_window_get_thanks_page     (FlWindow   *self);
 FlScanPage      *_fl_window_get_scan_page       (FlWindow   *self);
 FlWedgeDetector *_fl_window_get_wedge           (FlWindow   *self);
 void             _fl_window_set_idle_timeout_ms (FlWindow   *self,
                                                  guint       timeout_ms);
+void             _fl_window_set_backup_interval_ms (FlWindow *self,
+                                                 guint       interval_ms);
 AdwToast        *_fl_window_get_toast           (FlWindow   *self);
 GtkLabel        *_fl_window_get_staff_label     (FlWindow   *self);
 GtkLabel        *_fl_window_get_upload_label    (FlWindow   *self);

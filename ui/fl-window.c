@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "fl-application.h"
 #include "fl-lead-page.h"
@@ -21,8 +24,10 @@
 #include "scan/fl-wedge-detector.h"
 #include "score/fl-model-store.h"
 #include "score/fl-scorer.h"
+#include "store/fl-backup.h"
 #include "store/fl-capture.h"
 #include "store/fl-card-photo.h"
+#include "store/fl-doctor.h"
 #include "store/fl-staff.h"
 #include "sync/fl-upload-worker.h"
 
@@ -55,6 +60,16 @@ struct _FlWindow
   GCancellable         *card_cancellable; /* the card being read, if any */
   gint64                card_started;     /* monotonic µs when “Business card” was pressed */
 
+  /* The database's health: a quick check at start and after each backup,
+   * rolling backups on a timer and at Done; both on worker threads. */
+  GCancellable         *health_cancellable;
+  gboolean              damaged;          /* found damaged: capture is refused */
+  gboolean              checking;
+  gboolean              backing_up;
+  gint64                last_backup;      /* monotonic µs, 0 for none yet */
+  guint                 backup_timer_id;
+  guint                 backup_ms;        /* tests: the interval in ms, 0 for the settings */
+
   /* Template widgets */
   AdwWindowTitle       *window_title;
   GtkMenuButton        *staff_button;
@@ -78,6 +93,9 @@ struct _FlWindow
   GtkLabel             *command_label;
   AdwStatusPage        *error_page;
   GtkLabel             *error_hint_label;
+  AdwStatusPage        *damaged_page;
+  GtkLabel             *damaged_command_label;
+  GtkLabel             *damaged_detail_label;
 };
 
 static void show_toast   (FlWindow   *self,
@@ -85,7 +103,9 @@ static void show_toast   (FlWindow   *self,
                           guint       timeout);
 static void update_staff (FlWindow   *self);
 static void start_worker (FlWindow   *self);
-static void update_actions (FlWindow *self);
+static void start_backup   (FlWindow   *self);
+static void backup_if_due  (FlWindow   *self);
+static void update_actions (FlWindow   *self);
 
 /* A business card read for a capture: the photo and what was read on it. */
 typedef struct
@@ -568,6 +588,13 @@ visible_child_notify_cb (GtkStack *stack, GParamSpec *pspec, gpointer user_data)
   FlWindow *self = FL_WINDOW (user_data);
   gboolean in_back_office = g_strcmp0 (gtk_stack_get_visible_child_name (stack), "back-office") == 0;
 
+  /* Nothing leads away from the damaged page but a restart on a sound file. */
+  if (self->damaged && g_strcmp0 (gtk_stack_get_visible_child_name (stack), "damaged") != 0)
+    {
+      gtk_stack_set_visible_child_name (stack, "damaged");
+      return;
+    }
+
   /* In the back office the same button leads back to the kiosk. (Its
    * tooltip stays: GTK 4.8 frees tooltip data still in use when it is
    * changed during a page switch.) */
@@ -647,6 +674,7 @@ lead_done_cb (FlLeadPage *page, gpointer user_data)
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
   message = saved_message (self, lead);
+  backup_if_due (self);
   fl_thanks_page_show_lead (self->thanks_page, self->event, lead);
   fl_lead_page_clear (page);
   gtk_stack_set_visible_child_name (self->stack, "thanks");
@@ -695,6 +723,172 @@ thanks_finished_cb (FlThanksPage *page, gpointer user_data)
   show_scan_page (FL_WINDOW (user_data));
 }
 
+/* Health: damage and backups */
+
+/* The default backup interval and count, when the settings are not installed. */
+#define DEFAULT_BACKUP_MINUTES 10
+#define DEFAULT_BACKUP_KEEP    6
+
+static void
+show_damaged (FlWindow *self, const char *detail)
+{
+  g_autofree char *path = g_shell_quote (self->database_path);
+  g_autofree char *stem = g_str_has_suffix (self->database_path, ".db")
+                           ? g_strndup (self->database_path, strlen (self->database_path) - 3)
+                           : g_strdup (self->database_path);
+  g_autofree char *recovered = g_strdup_printf ("%s-recovered.db", stem);
+  g_autofree char *recovered_quoted = g_shell_quote (recovered);
+  g_autofree char *command = g_strdup_printf ("fairlead-cli --db %s doctor --recover %s", path,
+                                              recovered_quoted);
+
+  self->damaged = TRUE;
+  gtk_label_set_label (self->damaged_command_label, command);
+  gtk_label_set_label (self->damaged_detail_label, detail);
+  update_actions (self);
+  gtk_stack_set_visible_child_name (self->stack, "damaged");
+}
+
+static void
+health_checked_cb (GObject *object, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(FlDoctorReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  FlWindow *self;
+
+  report = fl_doctor_check_finish (res, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = FL_WINDOW (user_data);
+  self->checking = FALSE;
+  if (report == NULL)
+    g_warning ("Cannot check the database: %s", error->message);
+  else if (!report->sound)
+    {
+      g_autofree char *detail = NULL;
+
+      for (guint i = 0; i < report->raw->len; i++)
+        g_message ("Database damaged: %s", (const char *) g_ptr_array_index (report->raw, i));
+      g_ptr_array_add (report->damaged, NULL);
+      detail = g_strjoinv ("\n", (char **) report->damaged->pdata);
+      show_damaged (self, detail);
+    }
+}
+
+static void
+start_health_check (FlWindow *self)
+{
+  g_autofree char *mark = NULL;
+
+  if (self->database_path == NULL || self->checking || self->damaged)
+    return;
+  /* “fairlead-cli doctor” found damage that a quick check may not see
+   * (an index that disagrees with its table). */
+  if ((mark = fl_doctor_get_mark (self->database_path)) != NULL)
+    {
+      g_autofree char *contents = NULL;
+
+      g_file_get_contents (mark, &contents, NULL, NULL);
+      show_damaged (self, contents != NULL ? g_strstrip (contents) : "");
+      return;
+    }
+  self->checking = TRUE;
+  /* quick_check: about 0.5 s at 100,000 leads, on its own connection. */
+  fl_doctor_check_async (self->database_path, TRUE, self->health_cancellable, health_checked_cb,
+                         self);
+}
+
+static guint
+backup_interval_ms (FlWindow *self)
+{
+  if (self->backup_ms > 0)
+    return self->backup_ms;
+  return 60 * 1000 * (self->settings != NULL ? g_settings_get_uint (self->settings, "backup-interval")
+                                             : DEFAULT_BACKUP_MINUTES);
+}
+
+static void
+backed_up_cb (GObject *object, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fl_backup_rolling_finish (res, &error);
+  FlWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = FL_WINDOW (user_data);
+  self->backing_up = FALSE;
+  if (path == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The backup failed: %s"), error->message);
+
+      g_warning ("%s", message);
+      show_toast (self, message, 0);
+      return;
+    }
+  g_debug ("Backed up to %s", path);
+  start_health_check (self);
+}
+
+static void
+start_backup (FlWindow *self)
+{
+  g_autofree char *folder = NULL;
+  guint keep = DEFAULT_BACKUP_KEEP;
+
+  if (self->database_path == NULL || self->backing_up || self->damaged)
+    return;
+  if (self->settings != NULL)
+    {
+      folder = g_settings_get_string (self->settings, "backup-folder");
+      keep = g_settings_get_uint (self->settings, "backup-keep");
+    }
+  if (folder == NULL || folder[0] == '\0')
+    {
+      g_free (folder);
+      folder = fl_backup_default_folder ();
+    }
+  self->backing_up = TRUE;
+  self->last_backup = g_get_monotonic_time ();
+  fl_backup_rolling_async (self->database_path, folder, keep, self->health_cancellable,
+                           backed_up_cb, self);
+}
+
+/* At Done: a backup when the interval passed since the last one. */
+static void
+backup_if_due (FlWindow *self)
+{
+  if (g_get_monotonic_time () - self->last_backup >= (gint64) backup_interval_ms (self) * 1000)
+    start_backup (self);
+}
+
+static gboolean
+backup_timer_cb (gpointer user_data)
+{
+  start_backup (FL_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_health (FlWindow *self)
+{
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_handle_id (&self->backup_timer_id, g_source_remove);
+  self->health_cancellable = g_cancellable_new ();
+  self->checking = self->backing_up = self->damaged = FALSE;
+  self->last_backup = g_get_monotonic_time ();
+  self->backup_timer_id = g_timeout_add (backup_interval_ms (self), backup_timer_cb, self);
+  start_health_check (self);
+}
+
+static void
+stop_health (FlWindow *self)
+{
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_handle_id (&self->backup_timer_id, g_source_remove);
+}
+
 /* Capture */
 
 static gboolean
@@ -726,6 +920,32 @@ keep_card_photo (FlWindow *self, FlLead *lead, GdkPixbuf *photo)
     }
 }
 
+/* The card the reader cut out of the photo, as a picture to show. */
+static GdkPixbuf *
+card_pixbuf (FlCardResult *result)
+{
+  guint width = 0, height = 0;
+  gsize stride = 0;
+  GBytes *grey = fl_card_result_get_card_image (result, &width, &height, &stride);
+  const guint8 *pixels;
+  GdkPixbuf *pixbuf;
+  guint8 *out;
+  int rowstride;
+
+  if (grey == NULL || width == 0 || height == 0)
+    return NULL;
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, (int) width, (int) height);
+  if (pixbuf == NULL)
+    return NULL;
+  pixels = g_bytes_get_data (grey, NULL);
+  out = gdk_pixbuf_get_pixels (pixbuf);
+  rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      memset (out + (gsize) y * rowstride + x * 3, pixels[(gsize) y * stride + x], 3);
+  return pixbuf;
+}
+
 static void
 capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
          const CardCapture *card)
@@ -737,6 +957,12 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
   if (self->store == NULL || self->event == NULL)
     {
       show_toast (self, _("There is no event to capture leads for; create one first"), 0);
+      return;
+    }
+  if (self->damaged)
+    {
+      /* Writing on would spread the damage; the damaged page says what to do. */
+      gtk_stack_set_visible_child_name (self->stack, "damaged");
       return;
     }
 
@@ -770,15 +996,19 @@ capture (FlWindow *self, const char *payload, FlSource source, FlLead *entered,
   fl_lead_page_open (self->lead_page, self->store, self->model, result, request.staff);
   if (card != NULL)
     {
-      /* Shown at a size that leaves room for the form beside it. */
-      int width = gdk_pixbuf_get_width (card->photo);
-      int height = gdk_pixbuf_get_height (card->photo);
+      /* The card as the reader found it in the photo, cropped and
+       * straightened, when it stood out from the desk; else the photo.
+       * Shown at a size that leaves room for the form beside it. */
+      g_autoptr(GdkPixbuf) straight = card_pixbuf (card->result);
+      GdkPixbuf *source_photo = straight != NULL ? straight : card->photo;
+      int width = gdk_pixbuf_get_width (source_photo);
+      int height = gdk_pixbuf_get_height (source_photo);
       double factor = MIN (1.0, CARD_DISPLAY_SIDE / (double) MAX (width, height));
-      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (card->photo,
+      g_autoptr(GdkPixbuf) shown = gdk_pixbuf_scale_simple (source_photo,
                                                             MAX (1, (int) (width * factor)),
                                                             MAX (1, (int) (height * factor)),
                                                             GDK_INTERP_BILINEAR);
-      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : card->photo);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (shown ? shown : source_photo);
 
       fl_lead_page_show_card (self->lead_page, GDK_PAINTABLE (texture), card->result);
     }
@@ -859,7 +1089,25 @@ card_read_cb (GObject *object, GAsyncResult *res, gpointer user_data)
   card.photo = photo;
   card.result = result;
   if (fl_card_result_get_code (result) != NULL)
-    capture (self, fl_card_result_get_code (result), FL_SOURCE_CARD_QR, NULL, &card);
+    {
+      /* The code is parsed again by the capture; what only the print
+       * has (a phone, a street, a fax) comes along as if typed. */
+      g_autoptr(FlLead) printed = fl_lead_new ();
+      FlLead *read = fl_card_result_get_lead (result);
+      const char *fax = fl_card_result_get_fax (result);
+      const char *code = fl_card_result_get_code (result);
+
+      for (FlField field = 0; field < FL_N_FIELDS; field++)
+        if (g_strcmp0 (fl_card_result_get_field_source (result, fl_field_to_string (field)),
+                       FL_CARD_FROM_CODE) != 0)
+          fl_lead_set_field (printed, field, fl_lead_get_field (read, field));
+      if (fax != NULL && strstr (code, fax) == NULL)
+        {
+          g_autofree char *note = g_strdup_printf ("Fax: %s", fax);
+          fl_lead_set_notes (printed, note);
+        }
+      capture (self, fl_card_result_get_code (result), FL_SOURCE_CARD_QR, printed, &card);
+    }
   else
     capture (self, NULL, FL_SOURCE_CARD_OCR, fl_card_result_get_lead (result), &card);
   g_debug ("Business card: %.0f ms from the button to the lead page",
@@ -1218,7 +1466,8 @@ static void
 update_actions (FlWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", self->store != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manual-entry", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manual-entry",
+                                 self->store != NULL && !self->damaged);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.upload-now", self->worker != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back-office", self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect-crm", self->store != NULL);
@@ -1334,6 +1583,7 @@ fl_window_dispose (GObject *object)
   g_clear_handle_id (&self->wedge_timeout_id, g_source_remove);
   cancel_idle (self);
   stop_worker (self);
+  stop_health (self);
   if (self->card_cancellable != NULL)
     g_cancellable_cancel (self->card_cancellable);
   g_clear_object (&self->card_cancellable);
@@ -1423,6 +1673,9 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, no_event_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, command_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, damaged_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, damaged_command_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, damaged_detail_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, error_hint_label);
 
   gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
@@ -1604,6 +1857,7 @@ fl_window_set_store (FlWindow *self, FlStore *store)
   self->database_path = g_strdup (fl_store_get_path (store));
   update_actions (self);
   fl_window_reload (self);
+  start_health (self);
 }
 
 /**
@@ -1708,6 +1962,18 @@ _fl_window_get_command (FlWindow *self)
   return self->command_label;
 }
 
+gboolean
+_fl_window_get_damaged (FlWindow *self)
+{
+  return self->damaged;
+}
+
+GtkLabel *
+_fl_window_get_damaged_command (FlWindow *self)
+{
+  return self->damaged_command_label;
+}
+
 AdwStatusPage *
 _fl_window_get_error_page (FlWindow *self)
 {
@@ -1744,6 +2010,14 @@ _fl_window_set_idle_timeout_ms (FlWindow *self, guint timeout_ms)
 {
   self->idle_ms = timeout_ms;
   restart_idle (self);
+}
+
+void
+_fl_window_set_backup_interval_ms (FlWindow *self, guint interval_ms)
+{
+  self->backup_ms = interval_ms;
+  g_clear_handle_id (&self->backup_timer_id, g_source_remove);
+  self->backup_timer_id = g_timeout_add (backup_interval_ms (self), backup_timer_cb, self);
 }
 
 AdwToast *

@@ -14,6 +14,7 @@
 #include "fl-cli.h"
 #include "fl-demo.h"
 #include "lead/fl-json.h"
+#include "store/fl-doctor.h"
 #include "store/fl-privacy.h"
 
 static const FlCliCommand commands[] = {
@@ -36,6 +37,8 @@ static const FlCliCommand commands[] = {
   { "erase", N_("Erase a person's leads for good (erasure requests)"), fl_cli_erase },
   { "purge", N_("Delete personal data whose retention period is over"), fl_cli_purge },
   { "staff", N_("Staff members and their PINs for the back office"), fl_cli_staff },
+  { "backup", N_("Copy the database while it is in use, or check a copy"), fl_cli_backup },
+  { "doctor", N_("Check the database for damage and save what can be read"), fl_cli_doctor },
 };
 
 FlStore *
@@ -45,6 +48,23 @@ fl_cli_get_store (FlCli *cli)
 
   if (cli->store != NULL)
     return cli->store;
+  if (!cli->demo)
+    {
+      g_autofree char *path = cli->db_path ? g_strdup (cli->db_path) : fl_store_default_path ();
+      g_autofree char *mark = fl_doctor_get_mark (path);
+
+      /* Writing on would spread the damage, and lose what is written. */
+      if (mark != NULL)
+        {
+          cli->store_exit_code =
+            fl_cli_fail (EX_DATAERR,
+                         _("“%s” was found damaged (see “%s”); nothing was written. Run "
+                           "“fairlead-cli doctor --recover NEW.db” to save what can still be "
+                           "read, or “fairlead-cli doctor” to check it again."),
+                         path, mark);
+          return NULL;
+        }
+    }
   if (cli->demo)
     cli->store = fl_demo_open (&error);
   else
@@ -94,6 +114,11 @@ fl_cli_exit_code (const GError *error)
           return EX_CONFIG;
         case FL_STORE_ERROR_NOT_FOUND:
           return EX_NOINPUT;
+        case FL_STORE_ERROR_DISK_FULL:
+        case FL_STORE_ERROR_IO:
+          return EX_IOERR;
+        case FL_STORE_ERROR_DAMAGED:
+          return EX_DATAERR;
         default:
           return EX_SOFTWARE;
         }

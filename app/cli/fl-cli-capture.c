@@ -337,6 +337,9 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
 
   request.score_func = fl_scorer_capture_score;
   result = fl_capture (store, &request, &error);
+  if (result == NULL && fl_store_error_is_disk (error))
+    /* The capture is one transaction: it is all or nothing. */
+    return fl_cli_fail (fl_cli_exit_code (error), _("%s; nothing was saved"), error->message);
   if (result == NULL)
     return fl_cli_fail_error (payload_exit_code (error), error);
 

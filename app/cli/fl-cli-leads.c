@@ -19,6 +19,7 @@
 #include "lead/fl-export.h"
 #include "store/fl-import.h"
 #include "store/fl-privacy.h"
+#include "sync/fl-sync-log.h"
 
 static void
 imported_cb (FlLead *lead, gpointer user_data)
@@ -71,6 +72,8 @@ leads_import (FlCli *cli, int argc, char **argv)
     return cli->store_exit_code;
 
   n = fl_import_leads (store, input, argv[1], imported_cb, import_error_cb, &n_failed, &error);
+  if (n < 0 && error->domain == FL_STORE_ERROR)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
   if (n < 0)
     return fl_cli_fail_error (EX_DATAERR, error);
   if (n_failed > 0)
@@ -180,6 +183,24 @@ print_field (const char *label, const char *value)
     printf ("  %-14s %s\n", label, value);
 }
 
+/* Every request that carried the lead: "did it reach Salesforce?" */
+static void
+print_sync_log (FlStore *store, FlLead *lead)
+{
+  g_autoptr(GPtrArray) entries = fl_sync_log_list (store, fl_lead_get_uuid (lead), NULL);
+
+  if (entries == NULL || entries->len == 0)
+    return;
+  printf ("%s\n", _("Sync log:"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FlSyncLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *text = fl_sync_log_entry_describe (entry);
+
+      print_field (entry->at, text);
+    }
+}
+
 static void
 print_lead (FlStore *store, FlLead *lead)
 {
@@ -278,6 +299,7 @@ print_lead (FlStore *store, FlLead *lead)
       print_field (_("Upload"), _("not uploaded: no consent"));
   }
   print_field (_("Scanned"), fl_lead_get_raw_payload (lead));
+  print_sync_log (store, lead);
 }
 
 static int
@@ -308,6 +330,10 @@ leads_show (FlCli *cli, int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonNode) node = fl_lead_to_json (lead);
+      g_autoptr(GPtrArray) sync_log = fl_sync_log_list (store, fl_lead_get_uuid (lead), NULL);
+
+      if (sync_log != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        json_object_set_member (json_node_get_object (node), "sync_log", fl_sync_log_to_json (sync_log));
       fl_cli_print_json (node, TRUE);
     }
   else

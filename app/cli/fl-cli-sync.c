@@ -124,6 +124,22 @@ read_secret_line (GError **error)
                    _("The secret on standard input is empty"));
       return NULL;
     }
+  /* A PEM private key (Salesforce auth=jwt) is many lines, to its END line. */
+  if (g_str_has_prefix (buffer, "-----BEGIN "))
+    {
+      GString *pem = g_string_new (buffer);
+
+      g_string_append_c (pem, '\n');
+      while (pem->len < 65536 && fgets (buffer, sizeof buffer, stdin) != NULL)
+        {
+          buffer[strcspn (buffer, "\r\n")] = '\0';
+          g_string_append_printf (pem, "%s\n", buffer);
+          if (g_str_has_prefix (buffer, "-----END "))
+            break;
+        }
+      memset (buffer, 0, sizeof buffer);
+      return g_string_free (pem, FALSE);
+    }
   return g_strdup (buffer);
 }
 
@@ -465,6 +481,7 @@ typedef struct
   gboolean   tty;
   gboolean   drawn;
   GPtrArray *failures;   /* char *, one line each */
+  GHashTable *waits;     /* connector → why its leads wait (the last reason) */
 } UploadView;
 
 static void
@@ -505,6 +522,8 @@ outcome_cb (const FlUploadOutcome *outcome, gpointer user_data)
 {
   UploadView *view = user_data;
 
+  if (outcome->result == FL_ITEM_RETRY && outcome->message != NULL)
+    g_hash_table_insert (view->waits, g_strdup (outcome->connector), g_strdup (outcome->message));
   if (outcome->result == FL_ITEM_FAILED)
     g_ptr_array_add (view->failures,
                      g_strdup_printf ("  %s  %-24s %s: %s", outcome->lead_uuid,
@@ -579,7 +598,8 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
     { "by", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who queues leads again, for the audit"), N_("NAME") },
     { NULL }
   };
-  UploadView view = { isatty (STDERR_FILENO), FALSE, failures };
+  g_autoptr(GHashTable) waits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  UploadView view = { isatty (STDERR_FILENO), FALSE, failures, waits };
   FlStore *store;
   int code;
 
@@ -661,6 +681,15 @@ fl_cli_upload (FlCli *cli, int argc, char **argv)
         printf (g_dngettext (GETTEXT_PACKAGE, "Still pending: %u lead\n",
                              "Still pending: %u leads\n", summary.pending),
                 (guint) summary.pending);
+      {
+        GHashTableIter iter;
+        gpointer name, message;
+
+        /* Why they wait: a busy server, a request limit… */
+        g_hash_table_iter_init (&iter, waits);
+        while (g_hash_table_iter_next (&iter, &name, &message))
+          printf (_("  “%s”: %s\n"), (char *) name, (char *) message);
+      }
     }
   if (g_hash_table_size (summary.stopped) > 0)
     {

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "fl-card-address.h"
 #include "fl-card-fields.h"
 
 /* How sure each rule is, before the OCR confidence of the line. */
@@ -34,6 +35,7 @@
 #define SURE_NAME_EMAIL   0.97
 #define SURE_NAME_GUESS   0.65
 #define SURE_TITLE        0.90
+#define SURE_TITLE_PLACE  0.50
 
 typedef struct
 {
@@ -51,11 +53,6 @@ typedef struct
   GRegex *web;
   GRegex *web_label;
   GRegex *phone;
-  GRegex *postal_city;
-  GRegex *uk_city;
-  GRegex *us_city;
-  GRegex *street_name_number;
-  GRegex *street_number_name;
   GRegex *street_word;
   GRegex *legal_form;
   GRegex *name_token;
@@ -68,25 +65,56 @@ static const char *countries[] = {
   "United States", "United States of America", "Frankreich", "France", "Niederlande",
   "Netherlands", "The Netherlands", "Nederland", "Belgien", "Belgium", "Italien", "Italy",
   "Italia", "Spanien", "Spain", "España", "Dänemark", "Denmark", "Schweden", "Sweden", "Polen",
-  "Poland", "Luxemburg", "Luxembourg", "Irland", "Ireland", "Tschechien", "Czech Republic",
+  "Poland", "Polska", "Allemagne", "Germania", "Wales", "Luxemburg", "Luxembourg", "Irland", "Ireland", "Tschechien", "Czech Republic",
   "Liechtenstein", "Norwegen", "Norway", "Finnland", "Finland", "Portugal", "Kanada", "Canada",
 };
 
-/* Words that make a line a job title. Short ones must stand alone; the
- * others may sit inside German compounds ("Vertriebsleiterin"). */
-static const char *title_words[] = {
-  "geschäftsführ", "leiter", "leitung", "head of", "manager", "director", "direktor",
-  "engineer", "ingenieur", "founder", "gründer", "inhaber", "owner", "president", "präsident",
-  "vorstand", "prokurist", "consultant", "berater", "referent", "sachbearbeit", "developer",
-  "entwickler", "architect", "architekt", "designer", "specialist", "spezialist", "officer",
-  "assistant", "assistenz", "analyst", "representative", "coordinator", "koordinator",
-  "technician", "techniker", "chairman", "vice president", "executive", "account", "vertrieb",
-  "einkäufer", "rechtsanwält", "anwalt", "steuerberater", "professor", "scientist",
-  "wissenschaftl", "chief", "sales", "marketing", "partner", "secretary", "sekretär",
-  "buchhalt", "accountant", "recruiter", "trainer", "student", "lead ", "teamlead",
+/* Role words that make a line a job title, in the languages of the cards
+ * (German, English, French, Italian, Spanish, Dutch, Polish): the start of
+ * a word ("direct" for director, directeur, directora), or anywhere in a
+ * German or Dutch compound for the ones marked by a leading '*'
+ * ("*leiter" in "Vertriebsleiterin", "Projectleider" by "*leider"). A
+ * closed list of whole titles missed "Procurement Lead, Americas". */
+static const char *title_stems[] = {
+  /* English */
+  "head", "lead", "manag", "direct", "engineer", "officer", "president", "founder", "owner",
+  "partner", "consult", "specialist", "analyst", "develop", "architect", "designer",
+  "coordinat", "administrat", "assistant", "executive", "representative", "advis", "associate",
+  "buyer", "procurement", "purchas", "sales", "marketing", "chief", "principal", "scientist",
+  "research", "technician", "supervis", "controller", "accountant", "counsel", "attorney",
+  "lawyer", "recruit", "editor", "strateg", "planner", "agent", "operations", "product",
+  "project", "programme", "program", "business", "account", "intern", "trainee", "secretary",
+  "treasurer", "chair", "teamlead", "team", "expert", "evangelist", "sourcing", "logistics",
+  "professor", "student", "trainer", "specialist", "vice", "general", "senior", "junior",
+  /* German */
+  "*leiter", "*leitung", "*führer", "*führung", "geschäftsführ", "vorstand", "referent",
+  "*berater", "ingenieur", "*entwickler", "einkauf", "*einkäufer", "vertrieb", "verkauf",
+  "projekt", "inhaber", "gründer", "assistenz", "*assistent", "sachbearbeit", "kaufm",
+  "prokurist", "direktor", "*mitarbeiter", "fachkraft", "*meister", "*techniker",
+  "koordinator", "*beauftragte", "justiziar", "syndikus", "sprecher", "*spezialist",
+  "*architekt", "rechtsanwält", "anwalt", "steuerberater", "wissenschaftl", "sekretär",
+  "buchhalt", "*manager", "*referent", "*ingenieur", "*koordinator",
+  /* French */
+  "directeur", "directrice", "responsable", "chef", "gérant", "ingénieur", "chargé",
+  "commercial", "conseill", "président", "fondat", "associé", "achat", "acheteu",
+  "développeu", "technicien", "délégué", "attaché",
+  /* Italian */
+  "direttor", "direttric", "responsabil", "amministrat", "ingegner", "consulent",
+  "commercial", "titolare", "socio", "presidente", "addett", "tecnic", "acquist", "vendit",
+  "progettist", "sviluppat", "capo",
+  /* Spanish */
+  "gerente", "jefe", "jefa", "ingenier", "consultor", "comercial", "fundador", "compras",
+  "ventas", "desarrollad", "asesor", "técnic", "directora",
+  /* Dutch */
+  "hoofd", "adviseur", "*medewerker", "eigenaar", "oprichter", "verkoop", "inkoop",
+  "ontwikkelaar", "*leider", "*directeur",
+  /* Polish */
+  "dyrektor", "kierownik", "prezes", "specjalist", "inżynier", "konsultant", "właściciel",
+  "przedstawiciel", "handlow", "zakup", "sprzedaż",
 };
 static const char *title_short_words[] = {
-  "CEO", "CTO", "CFO", "COO", "CMO", "CIO", "CSO", "VP", "SVP", "EVP", "MD",
+  "CEO", "CTO", "CFO", "COO", "CMO", "CIO", "CSO", "CPO", "CRO", "VP", "SVP", "EVP", "MD",
+  "PDG", "DG", "AD",
 };
 
 /* Put before a name, kept in the full name only. */
@@ -134,22 +162,11 @@ patterns_get (void)
                "fax|direkt|direct|durchwahl|office|büro)|[TMFPD])\\s*[.:]?\\s*)?"
                "((?:\\+|00)\\s?\\d[\\d ()/.\\-–]{5,}\\d|\\(?0\\d[\\d ()/.\\-–]{4,}\\d|"
                "\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4})", 0);
-      COMPILE (postal_city,
-               "^(?:(?:D|A|CH|DE|AT|F|L|NL)[-‑ ])?(\\d{4,5})\\s+(\\p{Lu}[\\p{L}.'\\- ]*?"
-               "(?:\\s(?:am|an|im|in|bei|ob|a\\.|i\\.|b\\.|/)\\s?[\\p{L}.\\- ]+)?)\\s*$", 0);
-      COMPILE (uk_city,
-               "^(\\p{Lu}[\\p{L}'\\- ]+?),?\\s+([A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2})$", 0);
-      COMPILE (us_city,
-               "^(\\p{Lu}[\\p{L}.'\\- ]+?),\\s*([A-Z]{2})\\s+(\\d{5}(?:-\\d{4})?)$", 0);
-      COMPILE (street_name_number,
-               "^(\\p{L}[\\p{L}.'\\- ]*?)\\s+(\\d{1,4}\\s?[a-zA-Z]?(?:\\s?[-–/]\\s?\\d{1,4}[a-zA-Z]?)?)$",
-               0);
-      COMPILE (street_number_name,
-               "^(\\d{1,5}[a-zA-Z]?)\\s+(\\p{L}[\\p{L}.'\\- ]+)$", 0);
       COMPILE (street_word,
                "(?i:stra(?:ß|ss)e|str\\.|weg|allee|platz|ring|gasse|damm|ufer|chaussee|markt|steig|"
                "pfad|kai|brücke|berg|hof|park|graben|wall|tor|street|road|avenue|lane|drive|way|"
-               "square|place|boulevard|blvd|rue|via|plaza|court|terrace|parkway|highway|kanal|"
+               "square|place|boulevard|blvd|rue|via|plaza|court|terrace|parkway|highway|kanal|calle|"
+               "viale|piazza|corso|straat|laan|gracht|plein|ulica|ul\\.|avenida|paseo|"
                "^am |^an der |^an den |^im |^in der |^auf der |^auf dem |^zum |^zur |^unter den )",
                0);
       COMPILE (legal_form,
@@ -314,6 +331,11 @@ find_email (Patterns *p, GArray *segments, FlCardResult *result)
         g_auto(GStrv) pieces = g_strsplit (domain_raw, " ", -1);
 
         domain_nospace = g_strjoinv ("", pieces);
+        /* Domains are printed in lower case; an "I" before a small letter
+         * is an "l" Tesseract read as a capital ("officine-Iombarde.it"). */
+        for (char *c = domain_nospace; *c; c++)
+          if (*c == 'I' && g_ascii_islower (c[1]))
+            *c = 'l';
         domain = g_ascii_strdown (domain_nospace, -1);
         email = g_strdup_printf ("%s@%s", local, domain);
         if (!has_field (result, FL_FIELD_EMAIL))
@@ -578,13 +600,9 @@ static gboolean
 looks_like_street (Patterns *p, const char *text)
 {
   if (text == NULL || !contains_digit (text) || strchr (text, '@') != NULL ||
-      count_digits (text) > 6)
+      count_digits (text) > 8)
     return FALSE;
-  if (g_str_has_prefix (text, "Postfach") || g_str_has_prefix (text, "PO Box") ||
-      g_str_has_prefix (text, "P.O."))
-    return FALSE;
-  return g_regex_match (p->street_name_number, text, 0, NULL) ||
-         g_regex_match (p->street_number_name, text, 0, NULL);
+  return fl_card_street_is_plausible (text);
 }
 
 static void
@@ -594,11 +612,47 @@ set_street (FlCardResult *result, const char *street, double confidence)
     fl_card_result_set_field (result, FL_FIELD_STREET, street, confidence);
 }
 
-/* Postal code and city, then the street before them and the country
- * after them, on the same line or the neighbouring ones. */
+/* The country the card suggests, for reading its address: a country
+ * line, then the calling code of a number, then the email's domain. */
+static FlCardCountry
+country_hint (GArray *segments, FlCardResult *result)
+{
+  FlLead *lead = fl_card_result_get_lead (result);
+  FlCardCountry country;
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      Segment *segment = &g_array_index (segments, Segment, i);
+      g_auto(GStrv) parts = g_strsplit (segment->text, ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        if ((country = fl_card_country_from_name (g_strstrip (parts[j]))) != FL_CARD_COUNTRY_UNKNOWN)
+          return country;
+    }
+  if ((country = fl_card_country_from_phone (fl_lead_get_field (lead, FL_FIELD_PHONE))) != 0 ||
+      (country = fl_card_country_from_phone (fl_lead_get_field (lead, FL_FIELD_MOBILE))) != 0 ||
+      (country = fl_card_country_from_phone (fl_card_result_get_fax (result))) != 0)
+    return country;
+  return fl_card_country_from_email (fl_lead_get_field (lead, FL_FIELD_EMAIL));
+}
+
+static void
+set_city_line (FlCardResult *result, const FlCardCityLine *line, double sure)
+{
+  fl_card_result_set_field (result, FL_FIELD_CITY, line->city, sure);
+  fl_card_result_set_field (result, FL_FIELD_POSTAL_CODE, line->postal_code, sure);
+  if (line->region != NULL)
+    fl_card_result_set_field (result, FL_FIELD_REGION, line->region, sure);
+}
+
+/* Postal code and city, read by the pattern of the card's country, then
+ * the street before them and the country after them, on the same line or
+ * the neighbouring ones. */
 static void
 find_address (Patterns *p, GArray *segments, FlCardResult *result)
 {
+  FlCardCountry hint = country_hint (segments, result);
+
   for (guint i = 0; i < segments->len && !has_field (result, FL_FIELD_CITY); i++)
     {
       Segment *segment = &g_array_index (segments, Segment, i);
@@ -608,20 +662,15 @@ find_address (Patterns *p, GArray *segments, FlCardResult *result)
       if (segment->used)
         continue;
 
-      /* US: "San Francisco, CA 94105" keeps its comma. */
+      /* The whole line first: "San Francisco, CA 94105" and "London, W1U
+       * 3BW" keep their comma. */
       {
-        g_autoptr(GMatchInfo) match = NULL;
+        FlCardCityLine line;
 
-        if (g_regex_match (p->us_city, segment->text, 0, &match))
+        if (fl_card_city_line_match (segment->text, hint, &line))
           {
-            g_autofree char *city = g_match_info_fetch (match, 1);
-            g_autofree char *region = g_match_info_fetch (match, 2);
-            g_autofree char *code = g_match_info_fetch (match, 3);
-            double sure = SURE_ADDRESS * segment->confidence;
-
-            fl_card_result_set_field (result, FL_FIELD_CITY, city, sure);
-            fl_card_result_set_field (result, FL_FIELD_REGION, region, sure);
-            fl_card_result_set_field (result, FL_FIELD_POSTAL_CODE, code, sure);
+            set_city_line (result, &line, SURE_ADDRESS * segment->confidence);
+            fl_card_city_line_clear (&line);
             segment->used = TRUE;
             parts = g_new0 (char *, 1);
           }
@@ -632,36 +681,29 @@ find_address (Patterns *p, GArray *segments, FlCardResult *result)
       n_parts = g_strv_length (parts);
       for (guint j = 0; j < n_parts && !has_field (result, FL_FIELD_CITY); j++)
         {
-          g_autoptr(GMatchInfo) match = NULL;
           g_autofree char *part = g_strstrip (g_strdup (parts[j]));
-          g_autofree char *city = NULL;
-          g_autofree char *code = NULL;
-          double sure = SURE_ADDRESS * segment->confidence;
+          FlCardCityLine line;
 
-          if (g_regex_match (p->postal_city, part, 0, &match))
-            {
-              code = g_match_info_fetch (match, 1);
-              city = g_match_info_fetch (match, 2);
-            }
-          else if (g_regex_match (p->uk_city, part, 0, &match))
-            {
-              city = g_match_info_fetch (match, 1);
-              code = g_match_info_fetch (match, 2);
-            }
-          else
+          if (!fl_card_city_line_match (part, hint, &line))
             continue;
-          g_strstrip (city);
-          if (is_country (city))
-            continue;
-          fl_card_result_set_field (result, FL_FIELD_CITY, city, sure);
-          fl_card_result_set_field (result, FL_FIELD_POSTAL_CODE, code, sure);
+          set_city_line (result, &line, SURE_ADDRESS * segment->confidence);
+          fl_card_city_line_clear (&line);
           segment->used = TRUE;
 
-          /* "Leopoldstraße 88, 80802 München, Deutschland" */
+          /* "Leopoldstraße 88, 80802 München, Deutschland", "Via Roma, 12,
+           * 20121 Milano" */
           if (j > 0)
             {
               g_autofree char *before = g_strstrip (g_strdup (parts[j - 1]));
 
+              if (j > 1 && before[0] != '\0' && count_digits (before) == strlen (before))
+                {
+                  g_autofree char *name = g_strstrip (g_strdup (parts[j - 2]));
+                  g_autofree char *joined = g_strdup_printf ("%s, %s", name, before);
+
+                  g_free (before);
+                  before = g_steal_pointer (&joined);
+                }
               if (looks_like_street (p, before))
                 set_street (result, before, SURE_ADDRESS * segment->confidence);
             }
@@ -800,7 +842,8 @@ find_company (Patterns *p, GArray *segments, FlCardResult *result)
         words[i][0] = g_ascii_toupper (words[i][0]);
     {
       g_autofree char *company = g_strjoinv (" ", words);
-      fl_card_result_set_field (result, FL_FIELD_COMPANY, company, SURE_DOMAIN_ONLY);
+      fl_card_result_set_field_from (result, FL_FIELD_COMPANY, company, SURE_DOMAIN_ONLY,
+                                     FL_CARD_FROM_GUESS);
     }
   }
 }
@@ -809,15 +852,27 @@ static gboolean
 has_title_word (const char *text)
 {
   g_autofree char *lower = g_utf8_strdown (text, -1);
-  g_auto(GStrv) words = NULL;
+  g_auto(GStrv) words = g_regex_split_simple ("[^\\p{L}]+", lower, 0, 0);
+  g_auto(GStrv) raw_words = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (title_words); i++)
-    if (strstr (lower, title_words[i]) != NULL)
-      return TRUE;
-  words = g_regex_split_simple ("[\\s&,/|]+", text, 0, 0);
-  for (guint i = 0; words[i] != NULL; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (title_stems); i++)
+    {
+      const char *stem = title_stems[i];
+
+      if (stem[0] == '*')
+        {
+          if (strstr (lower, stem + 1) != NULL)
+            return TRUE;
+          continue;
+        }
+      for (guint j = 0; words[j] != NULL; j++)
+        if (g_str_has_prefix (words[j], stem))
+          return TRUE;
+    }
+  raw_words = g_regex_split_simple ("[\\s&,/|]+", text, 0, 0);
+  for (guint i = 0; raw_words[i] != NULL; i++)
     for (guint j = 0; j < G_N_ELEMENTS (title_short_words); j++)
-      if (strcmp (words[i], title_short_words[j]) == 0)
+      if (strcmp (raw_words[i], title_short_words[j]) == 0)
         return TRUE;
   return FALSE;
 }
@@ -983,6 +1038,29 @@ find_name_and_title (Patterns *p, GArray *segments, FlCardResult *result)
           continue;
         fl_card_result_set_field (result, FL_FIELD_TITLE, segment->text,
                                   (pass == 0 ? SURE_TITLE : 0.8 * SURE_TITLE) * segment->confidence);
+        segment->used = TRUE;
+        break;
+      }
+
+  /* No role word anywhere: a title is printed right under the name, in
+   * smaller type. Taken at a confidence that flags it for staff. Only for
+   * recognised lines, whose heights are known. */
+  if (!has_field (result, FL_FIELD_TITLE) && best != NULL && best->height > 0)
+    for (guint i = 0; i < segments->len; i++)
+      {
+        Segment *segment = &g_array_index (segments, Segment, i);
+        g_auto(GStrv) words = NULL;
+
+        if (segment->line != best->line + 1)
+          continue;
+        words = g_strsplit (segment->text, " ", -1);
+        if (segment->used || contains_digit (segment->text) ||
+            strchr (segment->text, '@') != NULL || is_country (segment->text) ||
+            segment->height <= 0 || segment->height >= best->height ||
+            g_strv_length (words) > 6)
+          break;
+        fl_card_result_set_field (result, FL_FIELD_TITLE, segment->text,
+                                  SURE_TITLE_PLACE * segment->confidence);
         segment->used = TRUE;
         break;
       }

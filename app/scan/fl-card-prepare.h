@@ -29,12 +29,14 @@ typedef enum /*< flags >*/
   FL_CARD_PREPARE_NORMALIZE = 1 << 1,  /* local contrast normalisation */
   FL_CARD_PREPARE_DESKEW    = 1 << 2,  /* straighten text rotated up to ±15° */
   FL_CARD_PREPARE_THRESHOLD = 1 << 3,  /* adaptive (Sauvola) binarisation */
-  FL_CARD_PREPARE_ALL       = (1 << 4) - 1,
+  FL_CARD_PREPARE_FIND_CARD = 1 << 4,  /* find the card in a photo, straighten and crop it (reader) */
+  FL_CARD_PREPARE_ALL       = (1 << 5) - 1,
 } FlCardPrepareSteps;
 
 /* The steps the reader uses unless told otherwise: the ones that paid off
  * on the test set (see tests/bench/bench-ocr.c and README.md). */
-#define FL_CARD_PREPARE_DEFAULT (FL_CARD_PREPARE_UPSCALE | FL_CARD_PREPARE_DESKEW)
+#define FL_CARD_PREPARE_DEFAULT (FL_CARD_PREPARE_FIND_CARD | FL_CARD_PREPARE_UPSCALE | \
+                                 FL_CARD_PREPARE_DESKEW)
 
 typedef enum
 {

@@ -7,12 +7,14 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 #include <tesseract/capi.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "fl-card-fields.h"
+#include "fl-card-find.h"
 #include "fl-card-reader.h"
 #include "fl-decoder.h"
 #include "lead/fl-payload.h"
@@ -24,6 +26,10 @@
 /* Words further apart than this many word heights are separate lines:
  * word spaces are a third of that, columns far more. */
 #define GAP_FACTOR 1.2
+
+/* The width a card found in a photo is straightened to: about 300 dpi
+ * for 85 mm, what Tesseract reads best; more pixels only cost time. */
+#define CARD_WIDTH 1000
 
 struct _FlCardReader
 {
@@ -314,8 +320,9 @@ fl_card_reader_set_steps (FlCardReader *self, FlCardPrepareSteps steps)
  * fl_card_reader_set_decode_func:
  * @func: (nullable): looks for a QR code or barcode first
  *
- * A card that carries a code is decoded, not read: when @func returns a
- * payload, the result holds it (fl_card_result_get_code()) and no OCR runs.
+ * A card that carries a code is decoded and read: when @func returns a
+ * payload, the result holds it (fl_card_result_get_code()), its fields win
+ * and the printed text fills in the fields the code lacks.
  */
 void
 fl_card_reader_set_decode_func (FlCardReader *self, FlCardDecodeFunc func, gpointer user_data,
@@ -358,13 +365,72 @@ fl_card_reader_load (FlCardReader *self, GError **error)
   return loaded;
 }
 
+/* A code on the card and its print, field by field: the code wins where
+ * it has the field (it is read exactly), the print fills the rest — a
+ * vCard with only name and email leaves the printed phone, title and
+ * address standing. The note joins the code's note and a printed fax. */
+static void
+merge_code (FlCardResult *result, const char *code)
+{
+  FlLead *lead = fl_card_result_get_lead (result);
+  g_autoptr(FlPayloadResult) parsed = fl_payload_parse (code, -1, NULL, NULL);
+
+  fl_card_result_set_code (result, code);
+  if (parsed != NULL)
+    {
+      const char *code_note = fl_lead_get_notes (parsed->lead);
+      const char *fax = fl_card_result_get_fax (result);
+      gboolean code_names = FALSE;
+
+      for (guint i = 0; i < FL_N_FIELDS; i++)
+        {
+          const char *value = fl_lead_get_field (parsed->lead, i);
+
+          if (value == NULL || value[0] == '\0')
+            continue;
+          fl_card_result_set_field_from (result, i, value, 1.0, FL_CARD_FROM_CODE);
+          code_names |= i == FL_FIELD_FIRST_NAME || i == FL_FIELD_LAST_NAME ||
+                        i == FL_FIELD_FULL_NAME;
+        }
+      /* One person: a name from the code replaces every printed name part,
+       * so the code's "Anna Schäfer" is not paired with a printed surname
+       * read wrong. */
+      if (code_names)
+        {
+          FlField names[] = { FL_FIELD_FIRST_NAME, FL_FIELD_LAST_NAME, FL_FIELD_FULL_NAME };
+
+          for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+            if (fl_lead_get_field (parsed->lead, names[i]) == NULL &&
+                g_strcmp0 (fl_card_result_get_field_source (result, fl_field_to_string (names[i])),
+                           FL_CARD_FROM_PRINT) == 0)
+              fl_card_result_set_field (result, names[i], NULL, 0);
+        }
+      fl_lead_set_badge_id (lead, fl_lead_get_badge_id (parsed->lead));
+      if (code_note != NULL && code_note[0] != '\0')
+        {
+          g_autofree char *note = NULL;
+
+          if (fax != NULL && strstr (code_note, fax) == NULL)
+            note = g_strdup_printf ("%s\nFax: %s", code_note, fax);
+          else
+            note = g_strdup (code_note);
+          fl_card_result_set_note (result, note, 1.0, FL_CARD_FROM_CODE);
+        }
+    }
+  fl_lead_set_source (lead, FL_SOURCE_CARD_QR);
+  /* The code is the payload; the printed lines stay in the result's text. */
+  fl_lead_set_raw_payload (lead, code);
+}
+
 /**
  * fl_card_reader_read_pix:
  * @grey: the card in 8 bpp grey
  *
- * Decodes a code on the card if there is a decode function and a code;
- * otherwise prepares the image, recognises its text and extracts the
- * fields. Blocks for about a second: call it off the main thread.
+ * Decodes a code on the card if there is a decode function and a code,
+ * prepares the image, recognises its text and extracts the fields; a
+ * code's fields win over printed ones (see fl_card_result_get_field_source()).
+ * When the text cannot be recognised but a code was read, the result
+ * holds the code's fields alone. Blocks for about a second: call it off the main thread.
  *
  * Returns: (transfer full): the result, or %NULL with an error
  */
@@ -376,7 +442,10 @@ fl_card_reader_read_pix (FlCardReader *self, PIX *grey, GCancellable *cancellabl
   g_autoptr(GArray) lines = NULL;
   g_autoptr(GPtrArray) texts = NULL;
   g_autoptr(PIX) prepared = NULL;
-  FlCardPrepareInfo info;
+  g_autoptr(GError) ocr_error = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(PIX) card = NULL;
+  FlCardPrepareInfo info = { 0 };
   gint64 started, prepared_at;
 
   g_return_val_if_fail (FL_IS_CARD_READER (self), NULL);
@@ -387,52 +456,66 @@ fl_card_reader_read_pix (FlCardReader *self, PIX *grey, GCancellable *cancellabl
 
   result = fl_card_result_new ();
   g_mutex_lock (&self->lock);
+  started = g_get_monotonic_time ();
+
+  /* A photo shows the card on a desk: find it, straighten it and bring it
+   * to about 300 dpi before anything else reads it. */
+  if (self->steps & FL_CARD_PREPARE_FIND_CARD)
+    {
+      FlCardQuad quad;
+
+      if (fl_card_find (grey, &quad))
+        card = fl_card_straighten (grey, &quad, CARD_WIDTH, NULL);
+    }
+  if (card == NULL)
+    card = pixClone (grey);
+  else
+    {
+      gsize stride = 0;
+      g_autofree guint8 *pixels = fl_card_pix_to_grey (card, &stride);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&pixels),
+                                                  stride * pixGetHeight (card));
+
+      fl_card_result_set_card_image (result, bytes, pixGetWidth (card), pixGetHeight (card), stride);
+    }
 
   if (self->decode_func != NULL)
     {
       gsize stride = 0;
-      g_autofree guint8 *pixels = fl_card_pix_to_grey (grey, &stride);
-      g_autofree char *code = self->decode_func (pixels, pixGetWidth (grey), pixGetHeight (grey),
-                                                 stride, self->decode_data);
+      g_autofree guint8 *pixels = fl_card_pix_to_grey (card, &stride);
 
-      if (code != NULL)
-        {
-          FlLead *lead = fl_card_result_get_lead (result);
-          g_autoptr(FlPayloadResult) parsed = NULL;
-
-          g_mutex_unlock (&self->lock);
-          fl_card_result_set_code (result, code);
-          /* The code on the card is what the badge parser reads, whole. */
-          parsed = fl_payload_parse (code, -1, NULL, NULL);
-          if (parsed != NULL)
-            {
-              for (guint i = 0; i < FL_N_FIELDS; i++)
-                fl_lead_set_field (lead, i, fl_lead_get_field (parsed->lead, i));
-              fl_lead_set_badge_id (lead, fl_lead_get_badge_id (parsed->lead));
-              fl_lead_set_notes (lead, fl_lead_get_notes (parsed->lead));
-            }
-          fl_lead_set_source (lead, FL_SOURCE_CARD_QR);
-          fl_lead_set_raw_payload (lead, code);
-          return g_steal_pointer (&result);
-        }
+      code = self->decode_func (pixels, pixGetWidth (card), pixGetHeight (card), stride,
+                                self->decode_data);
     }
 
-  if (!ensure_engine_locked (self, error))
+  if (!ensure_engine_locked (self, code != NULL ? &ocr_error : error))
     {
       g_mutex_unlock (&self->lock);
-      return NULL;
+      if (code == NULL)
+        return NULL;
+      /* The code alone is still a lead: never lose it to the OCR. */
+      g_debug ("Card read by its code only: %s", ocr_error->message);
+      merge_code (result, code);
+      return g_steal_pointer (&result);
     }
-  started = g_get_monotonic_time ();
-  prepared = fl_card_prepare (grey, self->steps, &info);
+  prepared = fl_card_prepare (card, self->steps, &info);
   prepared_at = g_get_monotonic_time ();
   if (prepared != NULL)
-    lines = recognize_locked (self, prepared, cancellable, error);
+    lines = recognize_locked (self, prepared, cancellable, &ocr_error);
   else
-    g_set_error_literal (error, FL_CARD_ERROR, FL_CARD_ERROR_RECOGNIZE,
+    g_set_error_literal (&ocr_error, FL_CARD_ERROR, FL_CARD_ERROR_RECOGNIZE,
                          _("The picture could not be prepared for text recognition; take it again"));
   g_mutex_unlock (&self->lock);
   if (lines == NULL)
-    return NULL;
+    {
+      if (code == NULL || g_error_matches (ocr_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&ocr_error));
+          return NULL;
+        }
+      merge_code (result, code);
+      return g_steal_pointer (&result);
+    }
 
   texts = g_ptr_array_new ();
   for (guint i = 0; i < lines->len; i++)
@@ -442,6 +525,8 @@ fl_card_reader_read_pix (FlCardReader *self, PIX *grey, GCancellable *cancellabl
   fl_card_fields_extract (result, (const FlCardLine *) (gpointer) lines->data, lines->len);
   fl_card_result_set_timing (result, (prepared_at - started) / 1000.0,
                              (g_get_monotonic_time () - prepared_at) / 1000.0, info.skew_degrees);
+  if (code != NULL)
+    merge_code (result, code);
   return g_steal_pointer (&result);
 }
 
@@ -621,9 +706,9 @@ decode_first_symbol (const guint8 *grey, guint width, guint height, gsize stride
 /**
  * fl_card_reader_decode_codes_first:
  *
- * Makes the reader look for a QR code or barcode on the card before any
- * OCR; when one is found it wins, and the lead comes from the badge parser
- * with source `card-qr`.
+ * Makes the reader look for a QR code or barcode on the card before the
+ * OCR; when one is found its fields win, the printed ones fill the rest,
+ * and the lead's source is `card-qr`.
  */
 void
 fl_card_reader_decode_codes_first (FlCardReader *self)

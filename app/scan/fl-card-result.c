@@ -17,9 +17,14 @@ struct _FlCardResult
 
   FlLead     *lead;
   JsonObject *confidences;  /* JSON key of a field → 0..1 */
+  JsonObject *sources;      /* JSON key of a field → where it was read */
   char      **lines;
   char       *code;
   char       *fax;
+  GBytes     *card_image;   /* the card found in the photo, straightened, grey */
+  guint       card_width;
+  guint       card_height;
+  gsize       card_stride;
   double      prepare_ms;
   double      recognize_ms;
   double      skew;
@@ -34,9 +39,11 @@ fl_card_result_finalize (GObject *object)
 
   g_clear_object (&self->lead);
   g_clear_pointer (&self->confidences, json_object_unref);
+  g_clear_pointer (&self->sources, json_object_unref);
   g_clear_pointer (&self->lines, g_strfreev);
   g_clear_pointer (&self->code, g_free);
   g_clear_pointer (&self->fax, g_free);
+  g_clear_pointer (&self->card_image, g_bytes_unref);
 
   G_OBJECT_CLASS (fl_card_result_parent_class)->finalize (object);
 }
@@ -53,6 +60,7 @@ fl_card_result_init (FlCardResult *self)
   self->lead = fl_lead_new ();
   fl_lead_set_source (self->lead, FL_SOURCE_CARD_OCR);
   self->confidences = json_object_new ();
+  self->sources = json_object_new ();
   self->lines = g_new0 (char *, 1);
 }
 
@@ -198,17 +206,60 @@ void
 fl_card_result_set_field (FlCardResult *self, FlField field, const char *value,
                           double confidence)
 {
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+  g_return_if_fail (field < FL_N_FIELDS);
+
+  fl_card_result_set_field_from (self, field, value, confidence, FL_CARD_FROM_PRINT);
+}
+
+/**
+ * fl_card_result_set_field_from:
+ * @from: where the value was read: %FL_CARD_FROM_CODE (the QR code on the
+ *   card), %FL_CARD_FROM_PRINT (the printed text) or %FL_CARD_FROM_GUESS
+ *   (guessed, e.g. a company from the email's domain)
+ *
+ * Like fl_card_result_set_field(), and records where the value came from.
+ */
+void
+fl_card_result_set_field_from (FlCardResult *self, FlField field, const char *value,
+                               double confidence, const char *from)
+{
   const char *key;
 
   g_return_if_fail (FL_IS_CARD_RESULT (self));
   g_return_if_fail (field < FL_N_FIELDS);
+  g_return_if_fail (from != NULL);
 
   key = fl_field_to_string (field);
   fl_lead_set_field (self->lead, field, value);
   if (fl_lead_get_field (self->lead, field) != NULL)
-    json_object_set_double_member (self->confidences, key, clamp_confidence (confidence));
-  else if (json_object_has_member (self->confidences, key))
-    json_object_remove_member (self->confidences, key);
+    {
+      json_object_set_double_member (self->confidences, key, clamp_confidence (confidence));
+      json_object_set_string_member (self->sources, key, from);
+    }
+  else
+    {
+      if (json_object_has_member (self->confidences, key))
+        json_object_remove_member (self->confidences, key);
+      if (json_object_has_member (self->sources, key))
+        json_object_remove_member (self->sources, key);
+    }
+}
+
+/**
+ * fl_card_result_get_field_source:
+ * @key: a field's JSON key, or "note"
+ *
+ * Returns: (nullable): %FL_CARD_FROM_CODE, %FL_CARD_FROM_PRINT or
+ *   %FL_CARD_FROM_GUESS; %NULL when the field was not found
+ */
+const char *
+fl_card_result_get_field_source (FlCardResult *self, const char *key)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return json_object_get_string_member_with_default (self->sources, key, NULL);
 }
 
 /**
@@ -228,6 +279,8 @@ fl_card_result_set_fax (FlCardResult *self, const char *fax, double confidence)
       fl_lead_set_notes (self->lead, NULL);
       if (json_object_has_member (self->confidences, "note"))
         json_object_remove_member (self->confidences, "note");
+      if (json_object_has_member (self->sources, "note"))
+        json_object_remove_member (self->sources, "note");
       return;
     }
   {
@@ -236,7 +289,75 @@ fl_card_result_set_fax (FlCardResult *self, const char *fax, double confidence)
     self->fax = g_strdup (fax);
     fl_lead_set_notes (self->lead, note);
     json_object_set_double_member (self->confidences, "note", clamp_confidence (confidence));
+    json_object_set_string_member (self->sources, "note", FL_CARD_FROM_PRINT);
   }
+}
+
+/**
+ * fl_card_result_set_note:
+ * @note: (nullable): the lead's note as a whole
+ *
+ * Sets the note without touching the fax number read (for a note that
+ * joins the code's note and the printed fax).
+ */
+void
+fl_card_result_set_note (FlCardResult *self, const char *note, double confidence,
+                         const char *from)
+{
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+  g_return_if_fail (from != NULL);
+
+  fl_lead_set_notes (self->lead, note);
+  if (fl_lead_get_notes (self->lead) != NULL)
+    {
+      json_object_set_double_member (self->confidences, "note", clamp_confidence (confidence));
+      json_object_set_string_member (self->sources, "note", from);
+    }
+}
+
+/**
+ * fl_card_result_set_card_image:
+ * @pixels: @height rows of @stride bytes, 8 bpp grey
+ *
+ * Keeps the card as it was found in the photo: cropped and straightened.
+ */
+void
+fl_card_result_set_card_image (FlCardResult *self, GBytes *pixels, guint width, guint height,
+                               gsize stride)
+{
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+  g_return_if_fail (pixels == NULL || g_bytes_get_size (pixels) >= stride * height);
+
+  g_clear_pointer (&self->card_image, g_bytes_unref);
+  if (pixels != NULL)
+    self->card_image = g_bytes_ref (pixels);
+  self->card_width = width;
+  self->card_height = height;
+  self->card_stride = stride;
+}
+
+/**
+ * fl_card_result_get_card_image:
+ * @width: (out) (optional):
+ * @height: (out) (optional):
+ * @stride: (out) (optional):
+ *
+ * Returns: (transfer none) (nullable): the card found in the photo,
+ *   cropped and straightened, 8 bpp grey; %NULL when the photo was read
+ *   whole (no card stood out from the background)
+ */
+GBytes *
+fl_card_result_get_card_image (FlCardResult *self, guint *width, guint *height, gsize *stride)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+
+  if (width != NULL)
+    *width = self->card_width;
+  if (height != NULL)
+    *height = self->card_height;
+  if (stride != NULL)
+    *stride = self->card_stride;
+  return self->card_image;
 }
 
 /**
@@ -320,6 +441,15 @@ fl_card_result_to_json (FlCardResult *self)
     }
   json_builder_set_member_name (builder, "confidence");
   json_builder_add_value (builder, fl_card_result_get_confidences (self));
+  /* Where each field was read: the code on the card, its print, or a
+   * guess (always with a low confidence). */
+  json_builder_set_member_name (builder, "from");
+  {
+    JsonNode *sources = json_node_new (JSON_NODE_OBJECT);
+
+    json_node_set_object (sources, self->sources);
+    json_builder_add_value (builder, sources);
+  }
   json_builder_set_member_name (builder, "text");
   json_builder_begin_array (builder);
   for (guint i = 0; self->lines[i] != NULL; i++)

@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* Where a field on a card was read (fl_card_result_get_field_source()). */
+#define FL_CARD_FROM_CODE  "card-qr"
+#define FL_CARD_FROM_PRINT "card-ocr"
+#define FL_CARD_FROM_GUESS "guess"
+
 #define FL_TYPE_CARD_RESULT (fl_card_result_get_type ())
 
 G_DECLARE_FINAL_TYPE (FlCardResult, fl_card_result, FL, CARD_RESULT, GObject)
@@ -33,9 +38,29 @@ void                fl_card_result_set_field        (FlCardResult  *self,
                                                      FlField        field,
                                                      const char    *value,
                                                      double         confidence);
+void                fl_card_result_set_field_from   (FlCardResult  *self,
+                                                     FlField        field,
+                                                     const char    *value,
+                                                     double         confidence,
+                                                     const char    *from);
+const char         *fl_card_result_get_field_source (FlCardResult  *self,
+                                                     const char    *key);
 void                fl_card_result_set_fax          (FlCardResult  *self,
                                                      const char    *fax,
                                                      double         confidence);
+void                fl_card_result_set_note         (FlCardResult  *self,
+                                                     const char    *note,
+                                                     double         confidence,
+                                                     const char    *from);
+void                fl_card_result_set_card_image   (FlCardResult  *self,
+                                                     GBytes        *pixels,
+                                                     guint          width,
+                                                     guint          height,
+                                                     gsize          stride);
+GBytes             *fl_card_result_get_card_image   (FlCardResult  *self,
+                                                     guint         *width,
+                                                     guint         *height,
+                                                     gsize         *stride);
 void                fl_card_result_set_lines        (FlCardResult  *self,
                                                      const char * const *lines);
 void                fl_card_result_set_code         (FlCardResult  *self,

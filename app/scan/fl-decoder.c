@@ -23,6 +23,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (zbar_image_t, zbar_image_destroy)
  * four pixels into one quiets the sensor noise ZBar is slow on. */
 #define QUICK_LOOK_PIXELS (800 * 600)
 
+/* The sharpening passes run only while a decode has taken less than this
+ * (fl_decoder_set_budget()): a camera frame must not hold up the next one
+ * for long. */
+#define DEFAULT_BUDGET_MS 600
+
+/* Unsharp mask for a defocused code: the blur it subtracts (three box
+ * blurs of this radius, a Gaussian of σ ≈ 2.4 px, about the defocus of a
+ * badge held a little too close) and how much of the difference it adds. */
+#define SHARPEN_RADIUS 2
+#define SHARPEN_AMOUNT 2.0
+
+/* The window of the local mean a sharpened code is thresholded against:
+ * a few modules across, so uneven light does not matter. */
+#define BINARIZE_RADIUS 10
+
 /* How many scan lines must agree on a linear code (see scan()). */
 #define MIN_LINEAR_QUALITY 2
 
@@ -35,6 +50,7 @@ struct _FlDecoder
   FlSymbology           symbologies;
   FlDecodePass          passes;
   guint                 density;
+  guint                 budget_ms;  /* 0: no limit */
 };
 
 G_DEFINE_FINAL_TYPE (FlDecoder, fl_decoder, G_TYPE_OBJECT)
@@ -56,6 +72,8 @@ static const GFlagsValue pass_values[] = {
   { FL_DECODE_PASS_INVERT, "FL_DECODE_PASS_INVERT", "invert" },
   { FL_DECODE_PASS_DOWNSCALE, "FL_DECODE_PASS_DOWNSCALE", "downscale" },
   { FL_DECODE_PASS_UPSCALE, "FL_DECODE_PASS_UPSCALE", "upscale" },
+  { FL_DECODE_PASS_SHARPEN, "FL_DECODE_PASS_SHARPEN", "sharpen" },
+  { FL_DECODE_PASS_BINARIZE, "FL_DECODE_PASS_BINARIZE", "binarize" },
   { 0, NULL, NULL },
 };
 
@@ -247,6 +265,101 @@ grey_upscale (const Grey *in)
   return out;
 }
 
+/* Three box blurs, each way: close to a Gaussian. */
+static void
+box_blur3 (guint8 *pixels, guint width, guint height, int radius)
+{
+  g_autofree guint8 *line = g_malloc (MAX (width, height));
+
+  for (int round = 0; round < 3; round++)
+    for (int axis = 0; axis < 2; axis++)
+      {
+        guint n = axis == 0 ? width : height;
+        guint lines = axis == 0 ? height : width;
+        gsize step = axis == 0 ? 1 : width;
+
+        for (guint l = 0; l < lines; l++)
+          {
+            guint8 *base = axis == 0 ? pixels + (gsize) l * width : pixels + l;
+            int sum = 0, count = 0;
+
+            for (guint i = 0; i < n; i++)
+              line[i] = base[i * step];
+            for (int i = 0; i < radius && i < (int) n; i++)
+              sum += line[i], count++;
+            for (int i = 0; i < (int) n; i++)
+              {
+                if (i + radius < (int) n)
+                  sum += line[i + radius], count++;
+                if (i - radius - 1 >= 0)
+                  sum -= line[i - radius - 1], count--;
+                base[i * step] = (guint8) ((sum + count / 2) / count);
+              }
+          }
+      }
+}
+
+/* Unsharp mask: the image plus what a blur takes away from it, which
+ * restores the edges between the modules of a slightly defocused code. */
+static Grey
+grey_sharpen (const Grey *in)
+{
+  Grey out = { NULL, in->width, in->height, in->scale };
+  gsize n = (gsize) in->width * in->height;
+  g_autofree guint8 *blurred = g_memdup2 (in->pixels, n);
+
+  box_blur3 (blurred, in->width, in->height, SHARPEN_RADIUS);
+  out.pixels = g_malloc (n);
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = in->pixels[i] + SHARPEN_AMOUNT * ((int) in->pixels[i] - (int) blurred[i]);
+      out.pixels[i] = (guint8) CLAMP ((int) (v + 0.5), 0, 255);
+    }
+  return out;
+}
+
+/* Black or white by the mean around each pixel (an integral image): ZBar's
+ * own threshold follows a scan line, and a blurred dense code leaves it
+ * with modules half grey. */
+static Grey
+grey_binarize (const Grey *in)
+{
+  Grey out = { NULL, in->width, in->height, in->scale };
+  guint w = in->width, h = in->height;
+  g_autofree guint64 *sum = g_new0 (guint64, (gsize) (w + 1) * (h + 1));
+  int r = BINARIZE_RADIUS;
+
+  for (guint y = 0; y < h; y++)
+    {
+      guint64 row = 0;
+
+      for (guint x = 0; x < w; x++)
+        {
+          row += in->pixels[(gsize) y * w + x];
+          sum[(gsize) (y + 1) * (w + 1) + x + 1] = sum[(gsize) y * (w + 1) + x + 1] + row;
+        }
+    }
+  out.pixels = g_malloc ((gsize) w * h);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        guint x0 = x > (guint) r ? x - r : 0, y0 = y > (guint) r ? y - r : 0;
+        guint x1 = MIN (w, x + r + 1), y1 = MIN (h, y + r + 1);
+        guint64 total = sum[(gsize) y1 * (w + 1) + x1] - sum[(gsize) y0 * (w + 1) + x1] -
+                        sum[(gsize) y1 * (w + 1) + x0] + sum[(gsize) y0 * (w + 1) + x0];
+        guint64 area = (guint64) (x1 - x0) * (y1 - y0);
+
+        out.pixels[(gsize) y * w + x] = in->pixels[(gsize) y * w + x] * area < total ? 0 : 255;
+      }
+  return out;
+}
+
+static gboolean
+within_budget (FlDecoder *self, gint64 started)
+{
+  return self->budget_ms == 0 || g_get_monotonic_time () - started < (gint64) self->budget_ms * 1000;
+}
+
 static FlSymbol *
 symbol_from_zbar (const zbar_symbol_t *zsymbol, double scale, FlDecodePass pass)
 {
@@ -410,6 +523,7 @@ fl_decoder_init (FlDecoder *self)
   self->scanner = zbar_image_scanner_create ();
   self->symbologies = FL_SYMBOLOGY_ALL;
   self->passes = FL_DECODE_PASS_ALL;
+  self->budget_ms = DEFAULT_BUDGET_MS;
   self->density = 1;
   configure_scanner (self);
 }
@@ -532,6 +646,7 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
   Grey input = { NULL, width, height, 1.0 };
   Grey stretched = { NULL };
   FlDecodePass passes;
+  gint64 started = g_get_monotonic_time ();
 
   g_return_val_if_fail (FL_IS_DECODER (self), NULL);
   g_return_val_if_fail (grey != NULL, NULL);
@@ -588,6 +703,25 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
       guint found = half.pixels ? scan (self, &half, FL_DECODE_PASS_DOWNSCALE, symbols) : 0;
 
       grey_clear (&half);
+      if (found > 0)
+        goto out;
+    }
+  if ((passes & (FL_DECODE_PASS_SHARPEN | FL_DECODE_PASS_BINARIZE)) &&
+      within_budget (self, started))
+    {
+      Grey sharp = grey_sharpen (stretched.pixels ? &stretched : &input);
+      guint found = 0;
+
+      if (passes & FL_DECODE_PASS_SHARPEN)
+        found = scan (self, &sharp, FL_DECODE_PASS_SHARPEN, symbols);
+      if (found == 0 && (passes & FL_DECODE_PASS_BINARIZE) && within_budget (self, started))
+        {
+          Grey binary = grey_binarize (&sharp);
+
+          found = scan (self, &binary, FL_DECODE_PASS_BINARIZE, symbols);
+          grey_clear (&binary);
+        }
+      grey_clear (&sharp);
       if (found > 0)
         goto out;
     }
@@ -649,4 +783,22 @@ fl_decoder_decode_file (FlDecoder *self, const char *path, GError **error)
   if (frame == NULL)
     return NULL;
   return fl_decoder_decode_frame (self, frame);
+}
+
+/**
+ * fl_decoder_set_budget:
+ * @budget_ms: 0 for no limit
+ *
+ * The sharpening and binarising passes (for a dense code out of focus)
+ * run only while a decode has taken less than @budget_ms; 600 ms unless
+ * set.
+ */
+void
+fl_decoder_set_budget (FlDecoder *self, guint budget_ms)
+{
+  g_return_if_fail (FL_IS_DECODER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->budget_ms = budget_ms;
+  g_mutex_unlock (&self->mutex);
 }

@@ -21,7 +21,9 @@ typedef enum /*< flags >*/
   FL_DECODE_PASS_INVERT    = 1 << 2,  /* light code on a dark badge */
   FL_DECODE_PASS_DOWNSCALE = 1 << 3,  /* half size: blur, halftone, sensor noise */
   FL_DECODE_PASS_UPSCALE   = 1 << 4,  /* double size: a small code in a large frame */
-  FL_DECODE_PASS_ALL       = (1 << 5) - 1,
+  FL_DECODE_PASS_SHARPEN   = 1 << 5,  /* unsharp mask: a dense code slightly out of focus */
+  FL_DECODE_PASS_BINARIZE  = 1 << 6,  /* sharpened, then thresholded by the local mean */
+  FL_DECODE_PASS_ALL       = (1 << 7) - 1,
 } FlDecodePass;
 
 typedef struct
@@ -83,5 +85,8 @@ GPtrArray     *fl_decoder_decode_file       (FlDecoder      *self,
                                              GError        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlSymbol, fl_symbol_free)
+
+void         fl_decoder_set_budget      (FlDecoder     *self,
+                                         guint          budget_ms);
 
 G_END_DECLS

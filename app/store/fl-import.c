@@ -12,13 +12,6 @@
 #include "fl-import.h"
 #include "lead/fl-json.h"
 
-/* Group commit: the leads of a batch share one durable transaction, which
- * commits after this many leads or this long after its first lead, and
- * before the importer waits for input. A lead is reported to lead_func
- * only after the commit that holds it. */
-#define BATCH_LEADS 500
-#define BATCH_USEC  (50 * G_TIME_SPAN_MILLISECOND)
-
 typedef struct
 {
   FlStore           *store;
@@ -27,10 +20,26 @@ typedef struct
   FlImportErrorFunc  error_func;
   gpointer           user_data;
   gssize             n_imported;
+  GError            *stop;       /* a full or failing disk, or damage: nothing more can be saved */
+  guint              stop_before; /* the leads before this line or element are saved */
+  guint              current;     /* the line or element being imported */
   GPtrArray         *batch;       /* FlLead saved in the open transaction */
   GPtrArray         *batch_where; /* where each came from, for a failed commit */
+  GArray            *batch_lines; /* guint: the line or element of each */
   gint64             batch_started;
 } Import;
+
+/* Group commit: the leads of a batch share one durable transaction, which
+ * commits after this many leads or this long after its first lead, and
+ * before the importer waits for input. A lead is reported to lead_func
+ * only after the commit that holds it. */
+#define BATCH_LEADS 500
+#define BATCH_USEC  (50 * G_TIME_SPAN_MILLISECOND)
+
+/* A long import checkpoints the WAL itself every so many leads, so that the
+ * -wal file stays near the auto-checkpoint size even when the kiosk or
+ * another reader keeps the database open. */
+#define CHECKPOINT_EVERY 500
 
 static void
 report (Import *import, const char *where, const GError *error)
@@ -41,29 +50,93 @@ report (Import *import, const char *where, const GError *error)
     g_warning ("%s: %s", where, error->message);
 }
 
-/* Commits the open batch, then reports its leads: a lead reported to
- * lead_func is on disk. A failed commit loses the batch; each of its
- * leads is reported as not imported, with the reason. */
+/* Every lead after one that a full or failing disk or damage kept from
+ * being saved would fail the same way, and writing on into a damaged file
+ * spreads the damage; going on would also bury the one message that
+ * matters under thousands. */
+static gboolean
+stops_import (const GError *error)
+{
+  return fl_store_error_is_disk (error) ||
+         g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_DAMAGED);
+}
+
+/* A batch whose commit failed is saved again a lead at a time, each in a
+ * transaction of its own, as far as the disk lets it: a full disk keeps
+ * every lead that still fits, as an import without batches did. The
+ * first lead a full or failing disk or damage keeps out stops the import
+ * there. */
 static void
+save_one_by_one (Import *import)
+{
+  for (guint i = 0; i < import->batch->len && import->stop == NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      FlLead *lead = g_ptr_array_index (import->batch, i);
+
+      if (fl_store_save_lead (import->store, lead, "import", &error))
+        {
+          import->n_imported++;
+          if (import->lead_func != NULL)
+            import->lead_func (lead, import->user_data);
+        }
+      else if (stops_import (error))
+        {
+          import->stop = g_steal_pointer (&error);
+          import->stop_before = g_array_index (import->batch_lines, guint, i) - 1;
+        }
+      else
+        report (import, g_ptr_array_index (import->batch_where, i), error);
+    }
+}
+
+/* Commits the open batch, then reports its leads: a lead reported to
+ * lead_func is on disk. */
+static gboolean
 import_flush (Import *import)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) stop = NULL;
+  gssize before = import->n_imported;
+  gboolean ok;
 
   if (import->batch->len == 0)
-    return;
-  if (!fl_store_commit (import->store, &error))
-    {
-      for (guint i = 0; i < import->batch->len; i++)
-        report (import, g_ptr_array_index (import->batch_where, i), error);
-    }
-  else
+    return TRUE;
+  ok = fl_store_commit (import->store, &error);
+  if (ok)
     {
       import->n_imported += import->batch->len;
       for (guint i = 0; i < import->batch->len && import->lead_func != NULL; i++)
         import->lead_func (g_ptr_array_index (import->batch, i), import->user_data);
     }
+  else
+    {
+      /* A lead that stopped the import while the batch was open stops it
+       * again after the leads before it. */
+      stop = g_steal_pointer (&import->stop);
+      save_one_by_one (import);
+      if (import->stop == NULL && stop != NULL)
+        import->stop = g_steal_pointer (&stop);
+    }
+  if (import->n_imported / CHECKPOINT_EVERY != before / CHECKPOINT_EVERY)
+    sqlite3_exec (fl_store_get_db (import->store), "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
+                  NULL);
   g_ptr_array_set_size (import->batch, 0);
   g_ptr_array_set_size (import->batch_where, 0);
+  g_array_set_size (import->batch_lines, 0);
+  return ok;
+}
+
+static void
+lead_failed (Import *import, const char *where, GError **error)
+{
+  if (stops_import (*error))
+    {
+      import->stop = g_steal_pointer (error);
+      import->stop_before = import->current - 1;
+    }
+  else
+    report (import, where, *error);
 }
 
 /* Each lead is saved under a savepoint of the batch's transaction: a bad
@@ -76,35 +149,38 @@ import_node (Import *import, JsonNode *node, const char *where)
 
   if (lead == NULL)
     {
-      report (import, where, error);
+      lead_failed (import, where, &error);
       return;
     }
   if (import->batch->len == 0)
     {
       if (!fl_store_begin (import->store, &error))
         {
-          report (import, where, error);
+          lead_failed (import, where, &error);
           return;
         }
       import->batch_started = g_get_monotonic_time ();
     }
   if (!fl_store_exec (import->store, "SAVEPOINT import_lead", &error))
     {
-      report (import, where, error);
+      if (import->batch->len == 0)
+        fl_store_rollback (import->store);
+      lead_failed (import, where, &error);
       return;
     }
   if (!fl_store_save_lead_in_transaction (import->store, lead, "import", &error))
     {
       fl_store_exec (import->store, "ROLLBACK TO import_lead", NULL);
       fl_store_exec (import->store, "RELEASE import_lead", NULL);
-      report (import, where, error);
       if (import->batch->len == 0)
         fl_store_rollback (import->store);
+      lead_failed (import, where, &error);
       return;
     }
   fl_store_exec (import->store, "RELEASE import_lead", NULL);
   g_ptr_array_add (import->batch, g_steal_pointer (&lead));
   g_ptr_array_add (import->batch_where, g_strdup (where));
+  g_array_append_val (import->batch_lines, import->current);
   if (import->batch->len >= BATCH_LEADS ||
       g_get_monotonic_time () - import->batch_started >= BATCH_USEC)
     import_flush (import);
@@ -294,6 +370,30 @@ import_line (Import *import, const GString *line, gsize length, const FlJsonScan
   import_node (import, json_parser_get_root (parser), where);
 }
 
+/* Ends an import that a full or failing disk stopped; @n_before is the last
+ * line or element before the one that could not be saved. */
+/* Ends an import that import->stop stopped: what the open batch holds is
+ * committed if it still can be. */
+static gssize
+stop_import (Import *import, gboolean lines, GError **error)
+{
+  guint n_before;
+
+  import_flush (import);
+  n_before = import->stop_before;
+  if (n_before == 0)
+    g_set_error (error, FL_STORE_ERROR, import->stop->code, _("%s; nothing was saved"),
+                 import->stop->message);
+  else if (lines)
+    g_set_error (error, FL_STORE_ERROR, import->stop->code,
+                 _("%s; nothing after line %u was saved"), import->stop->message, n_before);
+  else
+    g_set_error (error, FL_STORE_ERROR, import->stop->code,
+                 _("%s; nothing after element %u was saved"), import->stop->message, n_before);
+  g_clear_error (&import->stop);
+  return -1;
+}
+
 static gssize
 import_array (Import *import, LineReader *reader, guint first_line, GError **error)
 {
@@ -348,34 +448,24 @@ import_array (Import *import, LineReader *reader, guint first_line, GError **err
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *where = g_strdup_printf (_("%s: element %u"), import->name, i + 1);
+
+      import->current = i + 1;
       import_node (import, json_array_get_element (array, i), where);
+      if (import->stop != NULL)
+        return stop_import (import, FALSE, error);
     }
+  import_flush (import);
+  if (import->stop != NULL)
+    return stop_import (import, FALSE, error);
   return import->n_imported;
 }
 
+/* Imports JSON Lines, one lead a line, from line @line_number + 1 on. */
 static gssize
-import_input (Import *import, LineReader *reader, GError **error)
+import_lines (Import *import, LineReader *reader, guint line_number, GError **error)
 {
-  const char *name = import->name;
   g_autoptr(GString) line = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
-  guint line_number = 0;
-  gssize n;
-  char first;
-
-  first = peek (reader, &line_number, &local_error);
-  if (local_error != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", name, line_number + 1,
-                   local_error->message);
-      return -1;
-    }
-  if (first == '[')
-    {
-      n = import_array (import, reader, line_number + 1, error);
-      import_flush (import);
-      return n < 0 ? -1 : import->n_imported;
-    }
 
   for (;;)
     {
@@ -387,14 +477,19 @@ import_input (Import *import, LineReader *reader, GError **error)
         {
           /* What was read before an error is committed and reported all the same. */
           import_flush (import);
+          if (import->stop != NULL)
+            return stop_import (import, TRUE, error);
           if (local_error != NULL)
             {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", name,
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", import->name,
                            line_number + 1, local_error->message);
               return -1;
             }
           break;
         }
+      /* A commit before waiting for input may have failed. */
+      if (import->stop != NULL)
+        return stop_import (import, TRUE, error);
       line_number++;
 
       for (p = line->str; p < line->str + line->len && g_ascii_isspace (*p); p++)
@@ -402,11 +497,14 @@ import_input (Import *import, LineReader *reader, GError **error)
       if (p == line->str + line->len && length == line->len)
         continue;
       {
-        g_autofree char *where = g_strdup_printf ("%s:%u", name, line_number);
+        g_autofree char *where = g_strdup_printf ("%s:%u", import->name, line_number);
+
+        import->current = line_number;
         import_line (import, line, length, &scan, where);
       }
+      if (import->stop != NULL)
+        return stop_import (import, TRUE, error);
     }
-
   return import->n_imported;
 }
 
@@ -423,8 +521,11 @@ import_input (Import *import, LineReader *reader, GError **error)
  * is reported and skipped without being held in memory. A JSON array is
  * parsed whole and may be at most %FL_LIMIT_LEADS_ARRAY_FILE bytes.
  *
+ * The import stops at the first lead that a full or failing disk or a
+ * damaged database keeps from being saved, with that error in @error.
+ *
  * Returns: the number of leads imported, or -1 when the input could not be
- *   read at all
+ *   read at all or the disk stopped the import
  */
 gssize
 fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImportLeadFunc lead_func,
@@ -432,17 +533,28 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
 {
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) batch_where = g_ptr_array_new_with_free_func (g_free);
-  Import import = { store, name, lead_func, error_func, user_data, 0, batch, batch_where, 0 };
-  g_autofree char *buffer = NULL;
+  g_autoptr(GArray) batch_lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  Import import = { store, name, lead_func, error_func, user_data, 0, NULL, 0, 0, batch, batch_where,
+                    batch_lines, 0 };
+  g_autofree char *buffer = g_malloc (READ_SIZE);
+  LineReader reader = { input, &import, buffer, 0, 0, FALSE, FALSE };
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *cache_size = NULL;
-  LineReader reader = { input, &import, NULL, 0, 0, FALSE, FALSE };
+  guint line_number = 0;
   sqlite3_stmt *stmt;
   gssize n;
+  char first;
 
   g_return_val_if_fail (FL_IS_STORE (store), -1);
   g_return_val_if_fail (G_IS_INPUT_STREAM (input), -1);
 
-  reader.buffer = buffer = g_malloc (READ_SIZE);
+  first = peek (&reader, &line_number, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s:%u: %s", name, line_number + 1,
+                   local_error->message);
+      return -1;
+    }
   /* Each lead's savepoint keeps the pages it changes in a sub-journal: in
    * a temporary file that took 70 writes a lead, in memory none. A batch
    * fits the page cache, so it is not spilled to the WAL before its
@@ -455,10 +567,21 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
   fl_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
   fl_store_exec (store, "PRAGMA cache_size = -16384", NULL);
 
-  n = import_input (&import, &reader, error);
+  if (first == '[')
+    n = import_array (&import, &reader, line_number + 1, error);
+  else
+    n = import_lines (&import, &reader, line_number, error);
+  /* An error that ended the import mid-batch: what was saved stays saved. */
+  import_flush (&import);
+  g_clear_error (&import.stop);
 
   fl_store_exec (store, "PRAGMA temp_store = DEFAULT", NULL);
   if (cache_size != NULL)
     fl_store_exec (store, cache_size, NULL);
-  return n;
+  if (n < 0)
+    return -1;
+
+  /* Leaves an empty -wal behind when no reader needs it. */
+  sqlite3_exec (fl_store_get_db (store), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+  return import.n_imported;
 }

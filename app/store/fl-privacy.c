@@ -124,7 +124,7 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
     {
       const char *uuid = g_ptr_array_index (uuids, i);
       g_autoptr(FlLead) lead = fl_store_get_lead (store, uuid, error);
-      JsonNode *node, *consents, *uploads, *audit;
+      JsonNode *node, *consents, *uploads, *sync_log, *audit;
       sqlite3_stmt *stmt;
 
       if (lead == NULL)
@@ -155,6 +155,19 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
           return NULL;
         }
       json_object_set_member (json_node_get_object (node), "uploads", uploads);
+
+      /* To whom the lead was disclosed, request by request. */
+      stmt = fl_store_prepare (store,
+                               "SELECT connector, at, http_status, result, remote_id, message "
+                               "FROM sync_log WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?) "
+                               "ORDER BY id",
+                               error);
+      if (stmt == NULL || (fl_store_bind_text (stmt, 1, uuid), sync_log = rows_to_json (store, stmt, error)) == NULL)
+        {
+          json_node_unref (node);
+          return NULL;
+        }
+      json_object_set_member (json_node_get_object (node), "sync_log", sync_log);
 
       stmt = fl_store_prepare (store, "SELECT at, actor, action, detail FROM audit "
                                       "WHERE lead_uuid = ? ORDER BY id", error);

@@ -268,7 +268,23 @@ static const char *const migrations[] = {
 #undef WITHHOLD
 #undef NOT_ALLOWED
 
-  /* 4 → 5: search folds the spellings of a name together: "weiss" finds
+  /* 4 → 5: the sync log, one row per lead and request that carried it:
+   * when, the answer's HTTP status, what became of the lead and the CRM's
+   * id. Erasing a lead erases its rows. */
+  "CREATE TABLE sync_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,"
+  "  connector TEXT NOT NULL,"
+  "  at TEXT NOT NULL,"
+  "  batch_key TEXT,"
+  "  http_status INTEGER,"
+  "  result TEXT NOT NULL CHECK (result IN ('delivered', 'failed', 'retry', 'stopped')),"
+  "  remote_id TEXT,"
+  "  message TEXT"
+  ");"
+  "CREATE INDEX sync_log_lead ON sync_log (lead_id, id);",
+
+  /* 5 → 6: search folds the spellings of a name together: "weiss" finds
    * "Weiß", "mueller" finds "Müller" and back, "lukasz" finds "Łukasz"
    * (fl-fts-fold.c; the store registers the tokenizer on its connection).
    * The triggers of 1 → 2 fill the new index as they filled the old. */

@@ -45,11 +45,44 @@ enum {
   COL_MODEL_VERSION, COL_MODEL_SHA256, COL_OVERRIDE_STATUS, COL_OVERRIDE_BY, COL_OVERRIDE_REASON,
 };
 
+/* The one place where SQLite's result codes become FlStoreError codes: a
+ * full disk, a failing disk and a damaged file each need a different step
+ * from the user, and callers (the CLI's exit codes, the import that stops)
+ * decide on the code, never on the text. */
 static gboolean
 sql_error (sqlite3 *db, GError **error)
 {
-  g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_SQL, _("Database error: %s"),
-               sqlite3_errmsg (db));
+  int code = sqlite3_errcode (db) & 0xff;
+
+  /* Growing the -shm or -wal file on a full disk is reported as an I/O
+   * error; the step for the user is the one for a full disk. */
+  if (code == SQLITE_IOERR && sqlite3_system_errno (db) == ENOSPC)
+    code = SQLITE_FULL;
+
+  switch (code)
+    {
+    case SQLITE_FULL:
+      g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_DISK_FULL,
+                           _("The disk is full — free space and try again"));
+      break;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_IO,
+                   _("The database could not be read or written (%s) — check the disk and "
+                     "try again"),
+                   sqlite3_errmsg (db));
+      break;
+    case SQLITE_CORRUPT:
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_DAMAGED,
+                   _("The database is damaged (%s) — run “fairlead-cli doctor --recover "
+                     "NEW.db” to save what can still be read"),
+                   sqlite3_errmsg (db));
+      break;
+    default:
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_SQL, _("Database error: %s"),
+                   sqlite3_errmsg (db));
+      break;
+    }
   return FALSE;
 }
 
@@ -103,7 +136,10 @@ check_identity (FlStore *self, GError **error)
       !query_int (self->db, "PRAGMA user_version", &user_version, &local_error) ||
       !query_int (self->db, "SELECT count(*) FROM sqlite_schema", &n_objects, &local_error))
     {
-      if ((sqlite3_errcode (self->db) & 0xff) == SQLITE_NOTADB)
+      if (fl_store_error_is_disk (local_error))
+        g_set_error (error, FL_STORE_ERROR, local_error->code, _("Cannot open “%s”: %s"),
+                     self->path, local_error->message);
+      else if ((sqlite3_errcode (self->db) & 0xff) == SQLITE_NOTADB)
         g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FAIRLEAD,
                      _("“%s” is not a Fairlead database (it is not an SQLite file). "
                        "It was left untouched; choose another path with --db."),
@@ -192,6 +228,27 @@ fl_store_init (FlStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
+}
+
+/* sql_error() for the modules that keep connections of their own
+ * (fl-backup.c, fl-doctor.c). */
+gboolean
+_fl_store_set_sqlite_error (sqlite3 *db, GError **error)
+{
+  return sql_error (db, error);
+}
+
+/**
+ * fl_store_error_is_disk:
+ *
+ * Returns: %TRUE when @error says the disk is full or failing: nothing more
+ *   can be written until the user acts, so a bulk job stops there.
+ */
+gboolean
+fl_store_error_is_disk (const GError *error)
+{
+  return g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_DISK_FULL) ||
+         g_error_matches (error, FL_STORE_ERROR, FL_STORE_ERROR_IO);
 }
 
 /**
@@ -289,7 +346,10 @@ fl_store_open_at_version (const char *path, int version, GError **error)
              "PRAGMA journal_mode = WAL;"
              "PRAGMA synchronous = FULL;"
              "PRAGMA foreign_keys = ON;"
-             "PRAGMA secure_delete = ON;",
+             "PRAGMA secure_delete = ON;"
+             /* A reset WAL shrinks back to this size instead of staying as
+              * large as the longest run between two checkpoints made it. */
+             "PRAGMA journal_size_limit = " G_STRINGIFY (FL_STORE_WAL_SIZE_LIMIT) ";",
              error))
     return NULL;
 

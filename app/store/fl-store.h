@@ -23,6 +23,9 @@ typedef enum
   FL_STORE_ERROR_NOT_FOUND,   /* no such lead or event */
   FL_STORE_ERROR_NO_EVENT,    /* there is no active event */
   FL_STORE_ERROR_INVALID,     /* the data to store is not valid */
+  FL_STORE_ERROR_DISK_FULL,   /* SQLITE_FULL: no space left for the database */
+  FL_STORE_ERROR_IO,          /* SQLITE_IOERR*, SQLITE_CANTOPEN: the disk failed us */
+  FL_STORE_ERROR_DAMAGED,     /* SQLITE_CORRUPT: see fl_doctor_check() */
 } FlStoreError;
 
 /* Event setting (FlEvent.settings, boolean, default true): a lead goes to
@@ -40,8 +43,11 @@ typedef enum
   " OR coalesce ((SELECT c.given FROM consents c WHERE c.lead_id = " l ".id "                    \
   "  ORDER BY c.id DESC LIMIT 1), 0) = 1)"
 
+/* Bytes a -wal file is cut back to when it is reset (journal_size_limit). */
+#define FL_STORE_WAL_SIZE_LIMIT 4194304
+
 /* The schema version this build writes. */
-#define FL_STORE_SCHEMA_VERSION 5
+#define FL_STORE_SCHEMA_VERSION 6
 
 typedef enum
 {
@@ -84,6 +90,7 @@ typedef struct
 G_DECLARE_FINAL_TYPE (FlStore, fl_store, FL, STORE, GObject)
 
 GQuark        fl_store_error_quark         (void);
+gboolean      fl_store_error_is_disk       (const GError *error);
 char         *fl_store_default_path        (void);
 
 FlStore      *fl_store_open                (const char   *path,

@@ -406,6 +406,7 @@ _fl_connector_check_response (FlConnector *self, FlHttpResponse *response, FlSyn
   g_autofree char *said = NULL;
   long status = response->status;
 
+  batch->http_status = response->curl_code == CURLE_OK ? status : 0;
   if (response->curl_code != CURLE_OK)
     {
       if (is_tls_error (response->curl_code))
@@ -630,6 +631,9 @@ looks_like_secret (const char *name)
   };
   g_autofree char *lower = g_ascii_strdown (name, -1);
 
+  /* How to sign in (auth=jwt), not a credential. */
+  if (g_str_equal (lower, "auth"))
+    return FALSE;
   if (g_str_equal (lower, "key") || g_str_equal (lower, "sig") || g_str_equal (lower, "pass"))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
@@ -994,6 +998,7 @@ fl_connector_send (FlConnector *self, FlSyncBatch *batch, GCancellable *cancella
 
   batch->status = FL_SEND_OK;
   batch->retry_after = -1;
+  batch->http_status = 0;
   g_clear_pointer (&batch->message, g_free);
   FL_CONNECTOR_GET_CLASS (self)->send (self, batch, cancellable);
 }

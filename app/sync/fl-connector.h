@@ -63,6 +63,7 @@ struct _FlSyncBatch
    * twice. */
   FlSyncCheckpointFunc checkpoint;
   gpointer      checkpoint_data;
+  long          http_status; /* of the last answer, 0 when none came (sync log) */
 };
 
 FlSyncItem  *fl_sync_item_new      (gint64        lead_id,

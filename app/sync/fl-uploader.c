@@ -15,6 +15,7 @@
 
 #include "fl-sync.h"
 #include "fl-uploader.h"
+#include "fl-sync-log.h"
 
 /* A connector that refused the credential is left alone this long by a
  * long-running uploader (the kiosk), instead of being asked again. */
@@ -248,6 +249,7 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
           ok = fl_outbox_release (self->outbox, name, item->lead_id, batch->message, error);
           break;
         }
+      ok = ok && fl_sync_log_add (self->store, name, batch, item, now, error);
     }
   if (!ok)
     {

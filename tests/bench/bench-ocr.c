@@ -32,7 +32,7 @@ static const Variant variants[] = {
   { "threshold", FL_CARD_PREPARE_THRESHOLD },
   { "upscale+deskew+normalize", FL_CARD_PREPARE_UPSCALE | FL_CARD_PREPARE_DESKEW | FL_CARD_PREPARE_NORMALIZE },
   { "upscale+deskew+threshold", FL_CARD_PREPARE_UPSCALE | FL_CARD_PREPARE_DESKEW | FL_CARD_PREPARE_THRESHOLD },
-  { "all four", FL_CARD_PREPARE_ALL },
+  { "all five (with find card)", FL_CARD_PREPARE_ALL },
 };
 
 static int

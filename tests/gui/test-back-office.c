@@ -614,6 +614,52 @@ test_edit_and_discard (Fixture *fixture, gconstpointer data)
   g_clear_error (&error);
 }
 
+/* An action row of @widget's tree whose title contains @text. */
+static AdwActionRow *
+find_row (GtkWidget *widget, const char *text)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text) != NULL)
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *row = find_row (child, text);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* The lead detail shows every request that carried the lead: "did it
+ * reach Salesforce?" without a log file. */
+static void
+test_sync_log (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  FlLeadDetail *detail;
+  AdwActionRow *row;
+
+  unlock (fixture);
+  detail = select_first (fixture);
+  g_assert_null (find_row (GTK_WIDGET (detail), "delivered as"));
+  sql = g_strdup_printf (
+    "INSERT INTO sync_log (lead_id, connector, at, http_status, result, remote_id, message) VALUES "
+    "((SELECT id FROM leads WHERE uuid = '%s'), 'sf', '2026-06-25T10:00:00.000Z', 403, 'retry', NULL,"
+    "  'Salesforce’s API request limit for the org is reached'),"
+    "((SELECT id FROM leads WHERE uuid = '%s'), 'sf', '2026-06-25T11:00:00.000Z', 200, 'delivered',"
+    "  '00Q000000000042', NULL)",
+    fl_lead_get_uuid (fl_lead_detail_get_lead (detail)), fl_lead_get_uuid (fl_lead_detail_get_lead (detail)));
+  g_assert_true (fl_store_exec (fixture->store, sql, &error));
+  g_assert_no_error (error);
+  fl_lead_detail_reload (detail);
+  row = find_row (GTK_WIDGET (detail), "sf (HTTP 200): delivered as 00Q000000000042");
+  g_assert_nonnull (row);
+  g_assert_nonnull (find_row (GTK_WIDGET (detail), "sf (HTTP 403): to be sent again (Salesforce’s API request limit"));
+}
+
 static void
 test_dashboard (Fixture *fixture, gconstpointer data)
 {
@@ -1124,6 +1170,7 @@ main (int argc, char *argv[])
   ADD ("/gui/back-office/leads/search-filter", &setup_large, test_search_filter);
   ADD ("/gui/back-office/leads/override", &setup_small, test_override);
   ADD ("/gui/back-office/leads/edit-discard", &setup_small, test_edit_and_discard);
+  ADD ("/gui/back-office/leads/sync-log", &setup_small, test_sync_log);
   ADD ("/gui/back-office/dashboard/data", &setup_small, test_dashboard);
   ADD ("/gui/back-office/dashboard/empty", &setup_empty, test_dashboard);
   ADD ("/gui/back-office/dashboard/no-crm", &setup_small, test_dashboard_no_crm);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../card-photo.h"
 #include "../card-render.h"
 #include "fl-application.h"
 #include "fl-back-office.h"
@@ -1325,6 +1326,62 @@ test_small_screen (Fixture *fixture, gconstpointer data)
     }
 }
 
+/* A phone photo of a card on a desk, held upright: the lead page shows
+ * the card cropped and straightened (landscape, card-shaped), not the
+ * portrait photo with the desk around it (issue 21). */
+static void
+test_business_card_photo (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) specs = card_specs_load (&error);
+  g_autofree char *path = g_build_filename (fixture->tmpdir, "desk.jpg", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(CardImage) photo = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  FlScanPage *scan_page = _fl_window_get_scan_page (fixture->window);
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  CardPhotoParams params;
+  GdkPaintable *shown;
+  JsonObject *spec = NULL;
+  double ratio;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (specs); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (specs, i), "id"),
+                   "en-us-suite") == 0)
+      spec = json_array_get_object_element (specs, i);
+  g_assert_nonnull (spec);
+  card_photo_params_random (&params, 2101, FALSE, FALSE);
+  params.width = 1080;
+  params.height = 1920;
+  params.fill = 0.85;
+  params.keystone = 0.1;
+  params.rotate = 8;
+  photo = card_photo_render (spec, &params, &jpeg);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg),
+                                      &error));
+  g_assert_no_error (error);
+
+  fl_scan_page_set_camera_source (scan_page, "no-such-gstreamer-element-xyz");
+  settle (200);
+  _fl_scan_page_card_file_chosen (scan_page, file);
+  wait_for_card_lead (fixture, FL_SOURCE_CARD_OCR, g_get_monotonic_time ());
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL)), ==,
+                   "daniel.ortega@harborfreightsys.com");
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_CITY)), ==,
+                   "San Francisco");
+
+  shown = gtk_picture_get_paintable (_fl_lead_page_get_card_picture (page));
+  g_assert_nonnull (shown);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_fl_lead_page_get_card_picture (page))));
+  ratio = gdk_paintable_get_intrinsic_aspect_ratio (shown);
+  g_test_message ("shown %d × %d", gdk_paintable_get_intrinsic_width (shown),
+                  gdk_paintable_get_intrinsic_height (shown));
+  /* 85 × 55 mm is 1.55; the photo is 0.56. */
+  g_assert_cmpfloat (ratio, >, 1.4);
+  g_assert_cmpfloat (ratio, <, 1.7);
+}
+
 /* Without a camera the button opens a photo from a file; a QR code on the
  * card wins over OCR, and a second card of the same visitor makes no
  * second lead. */
@@ -1426,6 +1483,7 @@ main (int argc, char *argv[])
   ADD ("/gui/kiosk/camera", test_camera);
   ADD ("/gui/kiosk/business-card", test_business_card);
   ADD ("/gui/kiosk/business-card-file", test_business_card_file);
+  ADD ("/gui/kiosk/business-card-photo", test_business_card_photo);
   ADD ("/gui/kiosk/small-screen", test_small_screen);
 #undef ADD
 

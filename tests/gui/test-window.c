@@ -16,6 +16,7 @@
 #include "fl-dashboard.h"
 #include "store/fl-privacy.h"
 #include "fl-window-private.h"
+#include "store/fl-backup.h"
 
 typedef struct
 {
@@ -141,6 +142,152 @@ test_event (Fixture *fixture, gconstpointer data)
    * connection per database on the main thread. */
   g_assert_true (fl_application_open_database (fixture->app, path, FALSE) == window);
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (fixture->app))), ==, 1);
+}
+
+static gint64
+count_leads_readable (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM leads NOT INDEXED", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The background check finds a damaged index page: the kiosk shows how to
+ * recover instead of the scan page, and refuses to capture. */
+static void
+test_damaged (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  FlWindow *window;
+
+  create_event (path, TRUE, 300);
+  fl_test_damage_tree (path, "leads_event_created");
+  /* The retention gate at start reads only leads old enough to be due, so
+   * it does not walk the damaged index: the background check finds it. */
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "damaged"));
+  /* The crossfade from the scan page ends. */
+  for (gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+       gtk_widget_get_mapped (_fl_window_get_page (window, "scan")) &&
+       g_get_monotonic_time () < deadline;)
+    settle ();
+
+  g_assert_true (_fl_window_get_damaged (window));
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_window_get_damaged_command (window)),
+                            "doctor --recover"));
+  g_assert_false (gtk_widget_get_mapped (_fl_window_get_page (window, "scan")));
+
+  /* A badge scanned now is not written into the damaged file. */
+  fl_window_capture (window, "MECARD:N:Beispiel,Ben;EMAIL:ben@example.com;;", FL_SOURCE_BADGE);
+  settle ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
+  g_assert_cmpint (count_leads_readable (path), ==, 300);
+  /* Nor does anything lead away from the page. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.manual-entry", NULL);
+  settle ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "damaged");
+}
+
+/* Damage that “fairlead-cli doctor” found and a quick check cannot see
+ * (its note beside the file) keeps the kiosk from capturing too. */
+static void
+test_damage_mark (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autofree char *mark = tmp_path (fixture, "fairlead.db.damaged");
+  FlWindow *window;
+
+  create_event (path, TRUE, 2);
+  g_assert_true (g_file_set_contents (mark, "wrong # of entries in index leads_event_email\n", -1,
+                                      NULL));
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "damaged"));
+  g_assert_true (_fl_window_get_damaged (window));
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_window_get_damaged_command (window)),
+                            "doctor --recover"));
+}
+
+static guint
+count_backups (const char *folder, char **newest)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "fairlead-") && g_str_has_suffix (name, ".db"))
+      {
+        if (newest != NULL && (*newest == NULL || strcmp (name, *newest) > 0))
+          {
+            g_free (*newest);
+            *newest = g_strdup (name);
+          }
+        n++;
+      }
+  return n;
+}
+
+/* The kiosk backs its database up by itself into the configured folder,
+ * keeps the newest few, and captures meanwhile as ever. */
+static void
+test_rolling_backup (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autofree char *folder = tmp_path (fixture, "stick");
+  g_autofree char *newest = NULL;
+  g_autofree char *newest_path = NULL;
+  GSettings *settings = fl_application_get_settings (fixture->app);
+  g_autoptr(GError) error = NULL;
+  FlBackupInfo info = { 0 };
+  FlWindow *window;
+  gint64 deadline;
+
+  g_settings_set_string (settings, "backup-folder", folder);
+  g_settings_set_uint (settings, "backup-keep", 2);
+  create_event (path, TRUE, 5);
+  window = fl_application_open_database (fixture->app, path, FALSE);
+  wait_until_mapped (_fl_window_get_page (window, "scan"));
+  _fl_window_set_backup_interval_ms (window, 300);
+
+  fl_window_capture (window, "MECARD:N:Beispiel,Ben;EMAIL:ben@example.com;;", FL_SOURCE_BADGE);
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, "lead");
+
+  /* Backups are named by the second: wait for three of them. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (guint seen = 0; g_get_monotonic_time () < deadline;)
+    {
+      g_autofree char *name = NULL;
+
+      settle ();
+      count_backups (folder, &name);
+      if (name != NULL && g_strcmp0 (name, newest) != 0)
+        {
+          g_free (newest);
+          newest = g_steal_pointer (&name);
+          if (++seen == 3)
+            break;
+        }
+    }
+  g_settings_reset (settings, "backup-folder");
+  g_settings_reset (settings, "backup-keep");
+  g_assert_nonnull (newest);
+  g_assert_cmpuint (count_backups (folder, NULL), ==, 2);
+
+  newest_path = g_build_filename (folder, newest, NULL);
+  g_assert_true (fl_backup_verify (newest_path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.n_leads, ==, 6);
+  g_assert_false (_fl_window_get_damaged (window));
 }
 
 static void
@@ -519,6 +666,9 @@ main (int argc, char *argv[])
   ADD ("/gui/window/actions", test_actions, NULL);
   ADD ("/gui/window/retention", test_retention, NULL);
   ADD ("/gui/window/retention-clock-behind", test_retention_clock_behind, NULL);
+  ADD ("/gui/window/damaged", test_damaged, NULL);
+  ADD ("/gui/window/rolling-backup", test_rolling_backup, NULL);
+  ADD ("/gui/window/damage-mark", test_damage_mark, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/gui/window/error/%s", error_cases[i].name);
