@@ -212,6 +212,16 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
       found = fl_store_list_leads (store, &query, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (found->len, ==, 1);
+      /* Version 5 folds spellings: ß is ss, ü is ue, in the old leads too. */
+      for (const char *const *search = (const char *const[]) { "strassenbau", "joerg mueller", "Straßenb", NULL };
+           *search != NULL; search++)
+        {
+          FlLeadQuery folded = { .search = *search };
+          g_autoptr(GPtrArray) hits = fl_store_list_leads (store, &folded, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (hits->len, ==, 1);
+        }
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 1);
       /* The consent gate (version 4) took it out of the queue, and said so. */
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
@@ -221,6 +231,73 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
       /* The sync log (version 5) is there, empty. */
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sync_log"), ==, 0);
       g_assert_cmpint (fl_test_query_int (store, "SELECT upload_state FROM leads"), ==, 1);
+    }
+}
+
+/* Search folds the spellings of a name together, both ways: ß and ss,
+ * ü and ue (ä, ö), accents, and letters without a decomposition (ł, ı, ø,
+ * æ, œ). */
+static void
+test_search_folds_spellings (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlStore) store = open_store (fixture->path);
+  g_autoptr(FlEvent) event = create_event (store, "Hannover Messe");
+  static const struct { const char *first, *last, *company; } people[] = {
+    { "Anna", "Weiß", "Weißwurst GmbH" },        /* 0 */
+    { "Jörg", "Müller", "Bäckerei Schäfer KG" }, /* 1 */
+    { "Joerg", "Mueller", "Baeckerei Schaefer" },/* 2 */
+    { "François", "Lefèvre", "Cœur Énergie" },   /* 3 */
+    { "Łukasz", "Wałęsa", "Gdańsk Stocznia" },   /* 4 */
+    { "Yıldız", "Şahin", "İstanbul Çelik" },     /* 5 */
+    { "Søren", "Kjær", "Ærø Færger" },           /* 6 */
+    { "Peter", "Weiss", "Weiss Logistik" },      /* 7 */
+  };
+  static const struct { const char *search; guint expected; } cases[] = {
+    /* each bit a person above */
+    { "weiss", 1 << 0 | 1 << 7 },
+    { "Weiß", 1 << 0 | 1 << 7 },
+    { "weisswurst", 1 << 0 },
+    { "mueller", 1 << 1 | 1 << 2 },
+    { "müller", 1 << 1 | 1 << 2 },
+    { "muller", 1 << 1 | 1 << 2 },
+    { "jörg bäckerei", 1 << 1 | 1 << 2 },
+    { "schaefer", 1 << 1 | 1 << 2 },
+    { "francois lefevre", 1 << 3 },
+    { "coeur energie", 1 << 3 },
+    { "lukasz walesa", 1 << 4 },
+    { "gdansk", 1 << 4 },
+    { "yildiz sahin", 1 << 5 },
+    { "YILDIZ", 1 << 5 },
+    { "istanbul celik", 1 << 5 },
+    { "soren kjaer", 1 << 6 },
+    { "aero faerger", 1 << 6 },
+    { "Kjær", 1 << 6 },
+  };
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autoptr(FlLead) lead = make_lead (people[i].first, people[i].last, people[i].company);
+
+      g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (uuids, g_strdup (fl_lead_get_uuid (lead)));
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      FlLeadQuery query = { .search = cases[c].search };
+      g_autoptr(GPtrArray) found = fl_store_list_leads (store, &query, &error);
+      guint got = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < found->len; i++)
+        for (guint p = 0; p < uuids->len; p++)
+          if (g_str_equal (fl_lead_get_uuid (g_ptr_array_index (found, i)), g_ptr_array_index (uuids, p)))
+            got |= 1 << p;
+      g_test_message ("search “%s”", cases[c].search);
+      g_assert_cmphex (got, ==, cases[c].expected);
+      g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, found->len);
     }
 }
 
@@ -669,6 +746,7 @@ main (int argc, char **argv)
   ADD ("/store/events", test_events);
   ADD ("/store/leads", test_leads);
   ADD ("/store/breakdown", test_breakdown);
+  ADD ("/store/search-folds-spellings", test_search_folds_spellings);
   ADD ("/store/outbox-rows", test_outbox_rows);
   ADD ("/store/reader-during-write", test_reader_during_write);
   ADD ("/store/rollback", test_rollback);
