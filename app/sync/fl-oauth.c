@@ -17,12 +17,10 @@
 
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
-#include <gnutls/abstract.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <string.h>
 
 #include "fl-connector.h"
+#include "fl-jwt.h"
 #include "fl-oauth.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
@@ -133,56 +131,23 @@ wipe_string (GString *string)
   g_string_free (string, TRUE);
 }
 
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_privkey_t, gnutls_privkey_deinit, NULL)
-
-static char *
-base64url (const guchar *data, gsize length)
-{
-  char *text = g_base64_encode (data, length);
-  gsize end = strlen (text);
-
-  while (end > 0 && text[end - 1] == '=')
-    text[--end] = '\0';
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  return text;
-}
-
-static char *
-base64url_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *json = json_to_string (root, FALSE);
-
-  return base64url ((const guchar *) json, strlen (json));
-}
-
 /* A JWT signed with the certificate's key (RS256), naming the certificate
  * by its SHA-1 thumbprint (x5t), for the token endpoint (aud), valid for
  * ten minutes. */
 static char *
 make_assertion (FlOAuth *oauth, FlConnector *connector, const char *pem, GError **error)
 {
-  g_auto(gnutls_x509_crt_t) certificate = NULL;
-  g_auto(gnutls_privkey_t) key = NULL;
-  g_autoptr(JsonBuilder) header = json_builder_new ();
   g_autoptr(JsonBuilder) claims = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *thumbprint = NULL;
-  g_autofree char *header_text = NULL;
   g_autofree char *claims_text = NULL;
-  g_autofree char *signing_input = NULL;
-  g_autofree char *signature_text = NULL;
   g_autofree char *jti = g_uuid_string_random ();
-  gnutls_datum_t datum = { (unsigned char *) pem, strlen (pem) };
-  gnutls_datum_t data, signature = { NULL, 0 };
-  guchar digest[20];
-  size_t digest_size = sizeof digest;
+  char *assertion;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (gnutls_x509_crt_init (&certificate) < 0 ||
-      gnutls_x509_crt_import (certificate, &datum, GNUTLS_X509_FMT_PEM) < 0 ||
-      gnutls_x509_crt_get_fingerprint (certificate, GNUTLS_DIG_SHA1, digest, &digest_size) < 0)
+  thumbprint = _fl_jwt_thumbprint (pem, NULL);
+  if (thumbprint == NULL)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
                    _("The secret of connector “%s” starts like a certificate, but holds none that "
@@ -191,26 +156,7 @@ make_assertion (FlOAuth *oauth, FlConnector *connector, const char *pem, GError 
                    fl_connector_get_name (connector));
       return NULL;
     }
-  if (gnutls_privkey_init (&key) < 0 ||
-      gnutls_privkey_import_x509_raw (key, &datum, GNUTLS_X509_FMT_PEM, NULL, 0) < 0)
-    {
-      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
-                   _("The secret of connector “%s” holds a certificate but no private key that "
-                     "can be read (unencrypted PEM). Store the private key and the certificate, "
-                     "one after the other."),
-                   fl_connector_get_name (connector));
-      return NULL;
-    }
-  thumbprint = base64url (digest, digest_size);
 
-  json_builder_begin_object (header);
-  json_builder_set_member_name (header, "alg");
-  json_builder_add_string_value (header, "RS256");
-  json_builder_set_member_name (header, "typ");
-  json_builder_add_string_value (header, "JWT");
-  json_builder_set_member_name (header, "x5t");
-  json_builder_add_string_value (header, thumbprint);
-  json_builder_end_object (header);
   json_builder_begin_object (claims);
   json_builder_set_member_name (claims, "aud");
   json_builder_add_string_value (claims, oauth->token_url);
@@ -227,23 +173,22 @@ make_assertion (FlOAuth *oauth, FlConnector *connector, const char *pem, GError 
   json_builder_set_member_name (claims, "exp");
   json_builder_add_int_value (claims, now + 600);
   json_builder_end_object (claims);
+  root = json_builder_get_root (claims);
+  claims_text = json_to_string (root, FALSE);
 
-  header_text = base64url_json (header);
-  claims_text = base64url_json (claims);
-  signing_input = g_strdup_printf ("%s.%s", header_text, claims_text);
-  data.data = (unsigned char *) signing_input;
-  data.size = strlen (signing_input);
-  if (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &signature) < 0)
-    {
-      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
-                   _("The key in the secret of connector “%s” cannot sign (an RSA key is "
-                     "needed)"),
-                   fl_connector_get_name (connector));
-      return NULL;
-    }
-  signature_text = base64url (signature.data, signature.size);
-  gnutls_free (signature.data);
-  return g_strdup_printf ("%s.%s", signing_input, signature_text);
+  assertion = _fl_jwt_sign_rs256 (pem, thumbprint, claims_text, &local_error);
+  if (assertion == NULL && g_error_matches (local_error, FL_JWT_ERROR, FL_JWT_ERROR_KEY))
+    g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
+                 _("The secret of connector “%s” holds a certificate but no private key that "
+                   "can be read (unencrypted PEM). Store the private key and the certificate, "
+                   "one after the other."),
+                 fl_connector_get_name (connector));
+  else if (assertion == NULL)
+    g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
+                 _("The key in the secret of connector “%s” cannot sign (an RSA key is "
+                   "needed)"),
+                 fl_connector_get_name (connector));
+  return assertion;
 }
 
 /* The form of the token request, from the connector's secret; with

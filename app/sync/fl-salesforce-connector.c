@@ -163,7 +163,7 @@ jwt_assertion (FlConnector *self, const char *private_key, GError **error)
   json_builder_end_object (builder);
   claims = json_builder_get_root (builder);
   text = json_to_string (claims, FALSE);
-  return _fl_jwt_sign_rs256 (private_key, text, error);
+  return _fl_jwt_sign_rs256 (private_key, NULL, text, error);
 }
 
 /* Gets an access token and the instance URL from the login server; on
