@@ -114,18 +114,31 @@ _fl_oauth_check_url (const char *url)
          fl_connector_check_url_transport (url, NULL);
 }
 
-static void
-append_param (GString *form, const char *name, const char *value)
+/**
+ * _fl_oauth_form_append:
+ * @form: an application/x-www-form-urlencoded body being built
+ *
+ * Adds name=value, the value escaped, to the form of a token request.
+ * The value's escaped copy is wiped: it may be a secret.
+ */
+void
+_fl_oauth_form_append (GString *form, const char *name, const char *value)
 {
   g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
 
   if (form->len > 0)
     g_string_append_c (form, '&');
   g_string_append_printf (form, "%s=%s", name, escaped);
+  memset (escaped, 0, strlen (escaped));
 }
 
-static void
-wipe_string (GString *string)
+/**
+ * _fl_oauth_form_free:
+ *
+ * Wipes and frees a form built with _fl_oauth_form_append().
+ */
+void
+_fl_oauth_form_free (GString *string)
 {
   memset (string->str, 0, string->len);
   g_string_free (string, TRUE);
@@ -204,8 +217,8 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
   form = g_string_new (NULL);
   if (oauth->grant == FL_OAUTH_CLIENT_CREDENTIALS)
     {
-      append_param (form, "grant_type", "client_credentials");
-      append_param (form, "client_id", oauth->client_id);
+      _fl_oauth_form_append (form, "grant_type", "client_credentials");
+      _fl_oauth_form_append (form, "client_id", oauth->client_id);
       if (g_str_has_prefix (g_strchug (secret), "-----BEGIN"))
         {
           g_autofree char *assertion = make_assertion (oauth, connector, secret, error);
@@ -216,14 +229,14 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
               g_string_free (form, TRUE);
               return NULL;
             }
-          append_param (form, "client_assertion_type",
+          _fl_oauth_form_append (form, "client_assertion_type",
                         "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-          append_param (form, "client_assertion", assertion);
+          _fl_oauth_form_append (form, "client_assertion", assertion);
         }
       else
-        append_param (form, "client_secret", secret);
+        _fl_oauth_form_append (form, "client_secret", secret);
       if (oauth->scope != NULL)
-        append_param (form, "scope", oauth->scope);
+        _fl_oauth_form_append (form, "scope", oauth->scope);
     }
   else
     {
@@ -242,7 +255,7 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
           return NULL;
         }
       *colon = '\0';
-      append_param (form, "grant_type", "refresh_token");
+      _fl_oauth_form_append (form, "grant_type", "refresh_token");
       if (oauth->basic)
         {
           g_autofree char *pair = g_strdup_printf ("%s:%s", oauth->client_id, secret);
@@ -254,10 +267,10 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
         }
       else
         {
-          append_param (form, "client_id", oauth->client_id);
-          append_param (form, "client_secret", secret);
+          _fl_oauth_form_append (form, "client_id", oauth->client_id);
+          _fl_oauth_form_append (form, "client_secret", secret);
         }
-      append_param (form, "refresh_token", colon + 1);
+      _fl_oauth_form_append (form, "refresh_token", colon + 1);
       *colon = ':';
     }
   memset (secret, 0, strlen (secret));
@@ -302,13 +315,13 @@ _fl_oauth_get_token (FlOAuth *oauth, FlConnector *connector, GCancellable *cance
     {
       if (basic != NULL)
         memset (basic, 0, strlen (basic));
-      wipe_string (form);
+      _fl_oauth_form_free (form);
       _fl_http_response_clear (&response);
       return FALSE;
     }
   if (basic != NULL)
     memset (basic, 0, strlen (basic));
-  wipe_string (form);
+  _fl_oauth_form_free (form);
 
   root = _fl_connector_parse_body (&response);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
@@ -422,6 +435,31 @@ _fl_oauth_request (FlOAuth *oauth, FlConnector *connector, const char *method, c
     return FALSE;
   return send_once (oauth, connector, method, url, headers, body, length, response, cancellable,
                     error);
+}
+
+/**
+ * _fl_oauth_probe:
+ * @body: (out) (transfer full) (nullable): the answer's JSON, %NULL when it
+ *   has none
+ *
+ * For `connector test`: gets an access token, then GETs @url with it, as
+ * _fl_connector_probe() does with a bearer token; each step that works
+ * adds a line to @report.
+ */
+gboolean
+_fl_oauth_probe (FlOAuth *oauth, FlConnector *connector, const char *url, GString *report,
+                 JsonNode **body, GCancellable *cancellable, GError **error)
+{
+  FlHttpResponse response = { 0 };
+
+  *body = NULL;
+  if (!_fl_oauth_get_token (oauth, connector, cancellable, error))
+    return FALSE;
+  g_string_append_printf (report, _("The login server gave an access token\n"));
+  if (!_fl_oauth_request (oauth, connector, "GET", url, NULL, NULL, 0, &response, cancellable,
+                          error))
+    return FALSE;
+  return _fl_connector_probe_answer (connector, url, &response, report, body, error);
 }
 
 /**
