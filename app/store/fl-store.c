@@ -330,13 +330,6 @@ fl_store_open_at_version (const char *path, int version, GError **error)
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 1);
-  rc = fl_fts_fold_register (self->db);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_OPEN, _("Cannot open “%s”: %s"), path,
-                   sqlite3_errstr (rc));
-      return NULL;
-    }
 
   if (!check_identity (self, error))
     return NULL;
@@ -1308,7 +1301,9 @@ fts_query (const char *search)
         continue;
       if (query->len > 0)
         g_string_append_c (query, ' ');
-      g_string_append_printf (query, "\"%s\"*", words[i]);
+      g_autofree char *folded = fl_fts_fold (words[i]);
+
+      g_string_append_printf (query, "\"%s\"*", folded);
     }
   return g_string_free (query, query->len == 0);
 }

@@ -119,8 +119,6 @@ with open(sys.argv[1] + "/leads.jsonl", "w") as f, open(sys.argv[1] + "/leads.sq
 EOF
 "$cli" --db "$work/empty.db" event create "Import" >/dev/null
 cp "$work/empty.db" "$work/empty-peer.db"
-sqlite3 "$work/empty-peer.db" "PRAGMA writable_schema = ON;
-  UPDATE sqlite_schema SET sql = replace (sql, 'fairlead_fold', 'unicode61') WHERE name = 'leads_fts';" >/dev/null
 fresh_empty() { rm -f "$work/imp.db" "$work/imp.db-wal" "$work/imp.db-shm"; cp "$work/$1" "$work/imp.db"; }
 ours_import() { fresh_empty empty.db; timed "$cli" --db "$work/imp.db" leads import "$work/leads.jsonl"; }
 peer_import() { fresh_empty empty-peer.db; timed sh -c "sqlite3 '$work/imp.db' < '$work/leads.sql'"; }
