@@ -15,10 +15,11 @@
 #include "fl-lead-page.h"
 #include "fl-scan-page.h"
 #include "fl-thanks-page.h"
+#include "fl-upload-button.h"
+#include "fl-upload-button-private.h"
 #include "fl-window.h"
 #include "fl-back-office.h"
 #include "fl-window-private.h"
-#include "fl-ui-util.h"
 #include "scan/fl-card-reader.h"
 #include "scan/fl-key-clock.h"
 #include "scan/fl-wedge-detector.h"
@@ -74,14 +75,7 @@ struct _FlWindow
   AdwWindowTitle       *window_title;
   GtkMenuButton        *staff_button;
   GtkLabel             *staff_label;
-  GtkMenuButton        *upload_button;
-  GtkImage             *upload_icon;
-  GtkLabel             *upload_label;
-  GtkLabel             *upload_state_label;
-  GtkLabel             *upload_pending_label;
-  GtkLabel             *upload_last_label;
-  GtkLabel             *upload_error_label;
-  GtkWidget            *connect_button;
+  FlUploadButton       *upload_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkWidget            *back_office;   /* created on first use, a page of the stack */
@@ -277,141 +271,14 @@ show_toast (FlWindow *self, const char *title, guint timeout)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* Upload state in the header */
-
-static void
-update_upload_state (FlWindow *self)
-{
-  g_autofree char *pending_text = NULL;
-  g_autofree char *last_text = NULL;
-  g_autofree char *count = NULL;
-  gint64 pending, failed, last, undelivered;
-  gboolean online, connected;
-  const char *icon;
-  const char *state;
-
-  if (self->worker == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->upload_button), FALSE);
-      return;
-    }
-  pending = fl_upload_worker_get_pending (self->worker);
-  failed = fl_upload_worker_get_failed (self->worker);
-  last = fl_upload_worker_get_last_success (self->worker);
-  online = fl_upload_worker_get_online (self->worker);
-  undelivered = fl_upload_worker_get_undelivered (self->worker);
-  /* Unknown (-1) until the worker's first round: not said to be missing. */
-  connected = fl_upload_worker_get_connectors (self->worker) != 0;
-
-  if (!connected)
-    {
-      /* Nothing is queued without a CRM: every lead stays here. */
-      icon = "computer-symbolic";
-      state = _("No CRM connected");
-    }
-  else if (failed > 0)
-    {
-      icon = "dialog-warning-symbolic";
-      state = _("A lead could not be uploaded");
-    }
-  else if (!online)
-    {
-      icon = "network-offline-symbolic";
-      state = _("Offline — leads wait safely on this kiosk");
-    }
-  else if (fl_upload_worker_get_busy (self->worker))
-    {
-      icon = "network-transmit-symbolic";
-      state = _("Uploading…");
-    }
-  else
-    {
-      icon = "network-transmit-receive-symbolic";
-      state = _("Online");
-    }
-  gtk_image_set_from_icon_name (self->upload_icon, icon);
-  gtk_label_set_label (self->upload_state_label, state);
-
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, connected ? pending : undelivered);
-  if (!connected)
-    {
-      /* Translators: the kiosk header when no connector is set up; %s is a number */
-      g_autofree char *short_text = g_strdup_printf (_("No CRM · %s"), count);
-
-      gtk_label_set_label (self->upload_label, short_text);
-    }
-  else
-    gtk_label_set_label (self->upload_label, pending > 0 ? count : "");
-  if (!connected)
-    pending_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead is only on this kiosk",
-                                                 "%s leads are only on this kiosk", (gulong) undelivered),
-                                    count);
-  else if (fl_upload_worker_get_connectors (self->worker) < 0)
-    pending_text = g_strdup (_("Counting the leads to upload…"));
-  else if (pending == 0)
-    pending_text = g_strdup (_("Every lead is uploaded"));
-  else
-    pending_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead waiting to upload",
-                                                 "%s leads waiting to upload", (gulong) pending),
-                                    count);
-  gtk_label_set_label (self->upload_pending_label, pending_text);
-
-  if (last > 0)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last / G_USEC_PER_SEC);
-      g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-      /* Translators: strftime format of the time of the last upload */
-      g_autofree char *when = local ? g_date_time_format (local, _("%-d %B, %H:%M")) : NULL;
-
-      last_text = g_strdup_printf (_("Last upload: %s"), when ? when : "?");
-    }
-  else
-    last_text = g_strdup (_("Nothing uploaded yet"));
-  gtk_label_set_label (self->upload_last_label, last_text);
-  /* “Nothing uploaded yet” says nothing new when nothing can be. */
-  gtk_widget_set_visible (GTK_WIDGET (self->upload_last_label), connected || last > 0);
-
-  if (failed > 0)
-    {
-      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, failed);
-      g_autofree char *failed_text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%s lead failed: %s. Marketing sees it in the back office.",
-                                      "%s leads failed: %s. Marketing sees them in the back office.",
-                                      (gulong) failed),
-                         number,
-                         fl_upload_worker_get_last_error (self->worker)
-                           ? fl_upload_worker_get_last_error (self->worker) : _("refused"));
-      gtk_label_set_label (self->upload_error_label, failed_text);
-    }
-  else
-    gtk_label_set_label (self->upload_error_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->upload_error_label), failed > 0);
-  gtk_widget_set_visible (self->connect_button, !connected);
-  if (!connected)
-    {
-      /* Translators: “No CRM connected — 12 leads are only on this kiosk” */
-      g_autofree char *tooltip = g_strdup_printf (_("%s — %s"), state, pending_text);
-
-      fl_widget_update_tooltip (GTK_WIDGET (self->upload_button), tooltip);
-    }
-  else
-    fl_widget_update_tooltip (GTK_WIDGET (self->upload_button), state);
-  gtk_widget_set_visible (GTK_WIDGET (self->upload_button), TRUE);
-}
-
-static void
-worker_notify_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
-{
-  update_upload_state (FL_WINDOW (user_data));
-}
+/* The upload worker, shown in the header */
 
 static void
 stop_worker (FlWindow *self)
 {
   if (self->worker == NULL)
     return;
-  g_signal_handlers_disconnect_by_data (self->worker, self);
+  fl_upload_button_set_worker (self->upload_button, NULL);
   fl_upload_worker_stop (self->worker);
   g_clear_object (&self->worker);
   update_actions (self);
@@ -423,9 +290,8 @@ start_worker (FlWindow *self)
   if (self->worker != NULL || self->store == NULL)
     return;
   self->worker = fl_upload_worker_new (fl_store_get_path (self->store));
-  g_signal_connect (self->worker, "notify", G_CALLBACK (worker_notify_cb), self);
+  fl_upload_button_set_worker (self->upload_button, self->worker);
   fl_upload_worker_start (self->worker);
-  update_upload_state (self);
   /* Upload Now needs the worker: set up after the store's actions. */
   update_actions (self);
 }
@@ -1458,7 +1324,7 @@ connect_crm_action (GtkWidget *widget, const char *action_name, GVariant *parame
 
   if (self->store == NULL || !show_back_office (self))
     return;
-  gtk_menu_button_popdown (self->upload_button);
+  fl_upload_button_popdown (self->upload_button);
   fl_back_office_open_settings (FL_BACK_OFFICE (self->back_office), "connectors");
 }
 
@@ -1651,6 +1517,7 @@ fl_window_class_init (FlWindowClass *klass)
   g_type_ensure (FL_TYPE_SCAN_PAGE);
   g_type_ensure (FL_TYPE_LEAD_PAGE);
   g_type_ensure (FL_TYPE_THANKS_PAGE);
+  g_type_ensure (FL_TYPE_UPLOAD_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlead/Fairlead/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
@@ -1659,13 +1526,6 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, staff_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, back_office_button);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_icon);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_label);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_state_label);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_pending_label);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_last_label);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_error_label);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, connect_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, scan_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, lead_page);
@@ -1731,7 +1591,6 @@ fl_window_init (FlWindow *self)
   g_signal_connect (self->scan_page, "card-still", G_CALLBACK (card_still_cb), self);
   g_signal_connect (self->scan_page, "card-file", G_CALLBACK (card_file_cb), self);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->upload_button), FALSE);
 }
 
 /* Public API */
@@ -2035,31 +1894,31 @@ _fl_window_get_staff_label (FlWindow *self)
 GtkLabel *
 _fl_window_get_upload_label (FlWindow *self)
 {
-  return self->upload_pending_label;
+  return _fl_upload_button_get_pending_label (self->upload_button);
 }
 
 GtkMenuButton *
 _fl_window_get_upload_button (FlWindow *self)
 {
-  return self->upload_button;
+  return _fl_upload_button_get_menu_button (self->upload_button);
 }
 
 GtkLabel *
 _fl_window_get_upload_state (FlWindow *self)
 {
-  return self->upload_state_label;
+  return _fl_upload_button_get_state_label (self->upload_button);
 }
 
 GtkLabel *
 _fl_window_get_upload_count (FlWindow *self)
 {
-  return self->upload_label;
+  return _fl_upload_button_get_count_label (self->upload_button);
 }
 
 GtkWidget *
 _fl_window_get_connect_button (FlWindow *self)
 {
-  return self->connect_button;
+  return _fl_upload_button_get_connect_button (self->upload_button);
 }
 
 FlUploadWorker *
