@@ -330,8 +330,10 @@ upload_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   self->uploading = FALSE;
   gtk_widget_set_sensitive (self->upload_button, TRUE);
-  gtk_progress_bar_set_fraction (self->upload_progress, text ? 1.0 : 0.0);
+  /* Text first: GTK 4.8 blanks the bar's label when "n of m" is taken
+   * away, and only the fraction puts the percentage back. */
   gtk_progress_bar_set_text (self->upload_progress, NULL);
+  gtk_progress_bar_set_fraction (self->upload_progress, text ? 1.0 : 0.0);
   adw_action_row_set_subtitle (self->upload_row, text ? text : error->message);
   load_connectors (self);
 }

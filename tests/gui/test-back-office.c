@@ -989,6 +989,23 @@ test_export (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* The first widget of @type in @widget's tree. */
+static GtkWidget *
+find_widget (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* A row of the connector dialog's template, by its id. */
 static gpointer
 dialog_child (AdwMessageDialog *dialog, const char *name)
@@ -1034,6 +1051,16 @@ test_upload_now (Fixture *fixture, gconstpointer data)
   sqlite3_reset (stmt);
   g_assert_cmpint (done, ==, fixture->expected.n_leads);
   screenshot (GTK_WIDGET (preferences), "settings-upload-done");
+  /* The bar ends full and says so, whether or not it showed “n of m” on
+   * the way. */
+  {
+    GtkWidget *bar = find_widget (GTK_WIDGET (preferences), GTK_TYPE_PROGRESS_BAR);
+
+    g_assert_nonnull (bar);
+    g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), ==, 1.0);
+    /* GTK writes "100 %" with a hair space. */
+    g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_widget (bar, GTK_TYPE_LABEL))), "100"));
+  }
 
   /* The Edit dialog passes the core's gate: no plain http to another
    * computer, whatever the dialog's fields say. */
