@@ -453,20 +453,6 @@ fl_connectors_page_init (FlConnectorsPage *self)
 
 /* Public API */
 
-FlStore *
-fl_connectors_page_get_store (FlConnectorsPage *self)
-{
-  g_return_val_if_fail (FL_IS_CONNECTORS_PAGE (self), NULL);
-  return self->store;
-}
-
-const char *
-fl_connectors_page_get_actor (FlConnectorsPage *self)
-{
-  g_return_val_if_fail (FL_IS_CONNECTORS_PAGE (self), NULL);
-  return self->actor;
-}
-
 /**
  * fl_connectors_page_upload_now:
  *

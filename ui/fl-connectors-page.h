@@ -14,8 +14,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FlConnectorsPage, fl_connectors_page, FL, CONNECTORS_PAGE, AdwPreferencesPage)
 
-FlStore    *fl_connectors_page_get_store  (FlConnectorsPage *self);
-const char *fl_connectors_page_get_actor  (FlConnectorsPage *self);
-void        fl_connectors_page_upload_now (FlConnectorsPage *self);
+void fl_connectors_page_upload_now (FlConnectorsPage *self);
 
 G_END_DECLS

@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "fl-kiosk-page.h"
 
 struct _FlKioskPage
@@ -172,11 +170,4 @@ fl_kiosk_page_init (FlKioskPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   set_settings (self, NULL);
-}
-
-GSettings *
-fl_kiosk_page_get_settings (FlKioskPage *self)
-{
-  g_return_val_if_fail (FL_IS_KIOSK_PAGE (self), NULL);
-  return self->settings;
 }

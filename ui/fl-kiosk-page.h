@@ -12,6 +12,4 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FlKioskPage, fl_kiosk_page, FL, KIOSK_PAGE, AdwPreferencesPage)
 
-GSettings *fl_kiosk_page_get_settings (FlKioskPage *self);
-
 G_END_DECLS
