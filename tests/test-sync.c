@@ -882,6 +882,15 @@ test_connector_types (void)
         g_assert_null (strstr (error->message, "Unknown connector type"));
     }
   g_assert_null (fl_connector_lookup_type ("ftp"));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FlConnector) connector = fl_connector_new ("c", "ftp", "https://x", NULL, &error);
+    g_autofree char *expected = g_strdup_printf ("Unknown connector type “ftp” (expected one of: %s)",
+                                                 "webhook, hubspot, salesforce, dynamics, zoho, pipedrive, csv");
+
+    g_assert_null (connector);
+    g_assert_cmpstr (error->message, ==, expected);
+  }
   g_assert_cmpstr (fl_connector_lookup_type ("pipedrive")->secret, ==, "API Token");
 }
 

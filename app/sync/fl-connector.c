@@ -858,10 +858,10 @@ connector_new (const char *name, const char *type, const char *url, JsonObject *
     gtype = FL_TYPE_CSV_CONNECTOR;
   else
     {
+      g_autofree char *known = fl_connector_join_type_ids (", ");
+
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
-                   _("Unknown connector type “%s” (expected webhook, hubspot, salesforce, "
-                     "dynamics, zoho, pipedrive or csv)"),
-                   type);
+                   _("Unknown connector type “%s” (expected one of: %s)"), type, known);
       return NULL;
     }
 
