@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "fl-back-office.h"
+#include "fl-connector-dialog.h"
 #include "fl-dashboard.h"
 #include "fl-lead-detail.h"
 #include "fl-leads-page.h"
