@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "store/fl-store.h"
+#include "store/fl-store-private.h"
 
 G_BEGIN_DECLS
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store/fl-store.h"
+#include "store/fl-store-private.h"
 
 #define N_KILLS 24
 #define LEADS_PER_RUN 4000

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/fl-lead-list.h"
+#include "store/fl-store-private.h"
 #include "fl-test.h"
 
 #define N_LEADS 250

@@ -366,6 +366,33 @@ test_demo_model (void)
   g_assert_nonnull (fl_model_get_consent_text (model, FL_LANGUAGE_DE));
 }
 
+/* What the kiosk's lead page reads to draw the questions. */
+static void
+test_accessors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) model = model_from_text (base_model, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (fl_model_get_n_questions (model), ==, 5);
+  g_assert_cmpstr (fl_model_get_question_id (model, 0), ==, "timeframe");
+  g_assert_cmpint (fl_model_get_question_type (model, 0), ==, FL_QUESTION_SINGLE);
+  g_assert_cmpint (fl_model_get_question_type (model, 1), ==, FL_QUESTION_MULTI);
+  g_assert_cmpint (fl_model_get_question_type (model, 2), ==, FL_QUESTION_BOOLEAN);
+  g_assert_cmpint (fl_model_get_question_type (model, 3), ==, FL_QUESTION_RATING);
+  g_assert_cmpint (fl_model_get_question_type (model, 4), ==, FL_QUESTION_TEXT);
+  g_assert_cmpstr (fl_model_get_question_label (model, 0, FL_LANGUAGE_EN), ==, "Timeframe");
+  g_assert_cmpstr (fl_model_get_question_label (model, 0, FL_LANGUAGE_DE), ==, "Zeitrahmen");
+  g_assert_cmpuint (fl_model_get_n_options (model, 0), ==, 2);
+  g_assert_cmpuint (fl_model_get_n_options (model, 2), ==, 0);
+  g_assert_cmpstr (fl_model_get_option_id (model, 0, 1), ==, "never");
+  g_assert_cmpstr (fl_model_get_option_label (model, 0, 1, FL_LANGUAGE_DE), ==, "nie");
+  g_assert_true (fl_model_has_interaction (model, "repeat-visit"));
+  g_assert_false (fl_model_has_interaction (model, "demo"));
+  g_assert_cmpstr (fl_model_get_interaction_label (model, "repeat-visit", FL_LANGUAGE_DE), ==, "Wieder");
+  g_assert_null (fl_model_get_interaction_label (model, "demo", FL_LANGUAGE_EN));
+}
+
 static void
 test_language (void)
 {
@@ -423,6 +450,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/missing-file", test_missing_file);
   g_test_add_func ("/model/demo", test_demo_model);
   g_test_add_func ("/model/language", test_language);
+  g_test_add_func ("/model/accessors", test_accessors);
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/model/fault/%s", fault_cases[i].name);

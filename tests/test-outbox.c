@@ -203,6 +203,56 @@ test_reschedule (Fixture *f, gconstpointer data)
   g_assert_cmpint (counts.next_attempt / 1000, ==, later / 1000);
 }
 
+/* What the back office's lead detail shows under Uploads: one entry per
+ * connector the lead is queued for, by name, with its state. */
+static void
+test_list_for_lead (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  FlOutboxEntry *entry;
+
+  fl_outbox_add_connector (f->outbox, "archive", "csv", "/nonexistent/leads.csv", NULL, NULL, &error);
+  g_assert_no_error (error);
+  add_leads (f, 2, FL_STATUS_SAL);
+  rows = claim (f, &key);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_true (fl_outbox_mark_done (f->outbox, "hook", ((FlOutboxRow *) rows->pdata[0])->lead_id, "crm-7",
+                                      fl_sync_now (), &error));
+  g_assert_true (fl_outbox_mark_failed (f->outbox, "hook", ((FlOutboxRow *) rows->pdata[1])->lead_id,
+                                        "HTTP 400: bad email", &error));
+  g_assert_no_error (error);
+
+  entries = fl_outbox_list_for_lead (f->outbox, ((FlOutboxRow *) rows->pdata[0])->lead_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  entry = entries->pdata[0];
+  g_assert_cmpstr (entry->connector, ==, "archive");
+  g_assert_cmpstr (entry->state, ==, "pending");
+  g_assert_null (entry->done_at);
+  entry = entries->pdata[1];
+  g_assert_cmpstr (entry->connector, ==, "hook");
+  g_assert_cmpstr (entry->state, ==, "done");
+  g_assert_cmpstr (entry->remote_id, ==, "crm-7");
+  g_assert_nonnull (entry->done_at);
+  g_assert_true (g_str_has_suffix (entry->done_at, "Z"));
+  g_ptr_array_unref (g_steal_pointer (&entries));
+
+  entries = fl_outbox_list_for_lead (f->outbox, ((FlOutboxRow *) rows->pdata[1])->lead_uuid, &error);
+  g_assert_no_error (error);
+  entry = entries->pdata[1];
+  g_assert_cmpstr (entry->state, ==, "failed");
+  g_assert_cmpstr (entry->last_error, ==, "HTTP 400: bad email");
+  g_assert_cmpint (entry->attempts, ==, 1);
+
+  none = fl_outbox_list_for_lead (f->outbox, "00000000-0000-4000-8000-000000000000", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
 static void
 test_backoff (void)
 {
@@ -318,6 +368,7 @@ main (int argc, char **argv)
   ADD ("/outbox/reschedule", test_reschedule);
   ADD ("/outbox/connector-names", test_connector_names);
   ADD ("/outbox/backlog", test_backlog);
+  ADD ("/outbox/list-for-lead", test_list_for_lead);
 #undef ADD
   g_test_add_func ("/outbox/backoff", test_backoff);
 

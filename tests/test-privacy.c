@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "store/fl-audit.h"
 #include "store/fl-privacy.h"
 #include "fl-test.h"
 
@@ -165,6 +166,56 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
 }
 
+/* A capture discarded at the kiosk goes the way of an erasure, but the
+ * roster keeps the visitor and the audit says it was discarded. */
+static void
+test_discard (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlLead) lead = save_lead (fixture, "Quendolin", "Zwirbelmeier", "q.zwirbelmeier@quokka.example");
+  g_autoptr(FlLead) kept = save_lead (fixture, "Ada", "Lovelace", "ada@analytical.example");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = g_strdup (fl_lead_get_uuid (lead));
+
+  give_consent (fixture, lead, TRUE, "2026-03-02T10:00:00.000Z");
+  g_assert_true (fl_store_exec (fixture->store,
+    "INSERT INTO attendees (event, badge_id, first_name, last_name, email, imported_at)"
+    "  SELECT uuid, 'B-1', 'Quendolin', 'Zwirbelmeier', 'Q.Zwirbelmeier@quokka.example', 'x' FROM events", &error));
+  g_assert_true (fl_store_add_audit (fixture->store, uuid, "Tom", "edited", "Zwirbelmeier", &error));
+
+  g_assert_true (fl_privacy_discard_lead (fixture->store, uuid, "Tom", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM consents"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM answers"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM attendees"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads_fts WHERE leads_fts MATCH 'zwirbelmeier'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE detail LIKE '%Zwirbelmeier%'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->store,
+                                      "SELECT count(*) FROM audit WHERE action = 'discarded' AND actor = 'Tom' "
+                                      "AND detail = 'accidental scan, discarded at the kiosk'"), ==, 1);
+
+  /* The lead's history, newest first, says what happened but no longer what it held. */
+  {
+    g_autoptr(GPtrArray) history = fl_store_list_audit (fixture->store, uuid, &error);
+    FlAuditEntry *entry;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, >=, 2);
+    entry = history->pdata[0];
+    g_assert_cmpstr (entry->action, ==, "discarded");
+    g_assert_cmpstr (entry->actor, ==, "Tom");
+    g_assert_cmpstr (entry->detail, ==, "accidental scan, discarded at the kiosk");
+    g_assert_true (g_str_has_suffix (entry->at, "Z"));
+    entry = history->pdata[1];
+    g_assert_cmpstr (entry->action, ==, "edited");
+    g_assert_null (entry->detail);
+  }
+
+  /* Discarding twice (a lead never saved, or gone already) is no error. */
+  g_assert_true (fl_privacy_discard_lead (fixture->store, uuid, "Tom", &error));
+  g_assert_no_error (error);
+}
+
 static int
 run_cli (Fixture *fixture, char **out, char **err, ...)
 {
@@ -245,6 +296,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fl_test_fixture_teardown)
   ADD ("/privacy/export", test_export);
   ADD ("/privacy/erase-leaves-no-trace", test_erase_leaves_no_trace);
+  ADD ("/privacy/discard", test_discard);
   if (g_getenv ("FAIRLEAD_CLI") != NULL)
     ADD ("/privacy/cli", test_cli);
 #undef ADD

@@ -8,6 +8,7 @@
 
 #include "lead/fl-roster.h"
 #include "store/fl-roster-store.h"
+#include "store/fl-store-private.h"
 #include "fl-test.h"
 
 typedef FlTestFixture Fixture;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/fl-staff.h"
+#include "store/fl-store-private.h"
 #include "fl-test.h"
 
 typedef FlTestFixture Fixture;

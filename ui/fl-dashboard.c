@@ -2,7 +2,7 @@
  *
  * Leads per hour, the MQL/SAL/DISQUALIFIED split, the score histogram with
  * the SAL threshold, leads per staff member and the upload health, read
- * with a few GROUP BY queries and drawn on one canvas with GtkSnapshot and
+ * by fl_stats_read() and drawn on one canvas with GtkSnapshot and
  * cairo. A SAL waiting for upload for more than an hour raises a warning:
  * the hand-over to sales must never be delayed.
  *
@@ -20,6 +20,7 @@
 #include "fl-leads-page.h"
 #include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
+#include "store/fl-stats.h"
 #include "sync/fl-backlog.h"
 
 #define PANEL_HEIGHT 230
@@ -439,29 +440,15 @@ fl_dashboard_canvas_init (FlDashboardCanvas *self)
 
 /* Reading */
 
-static sqlite3_stmt *
-query (FlDashboard *self, const char *sql, const char *event)
-{
-  sqlite3_stmt *stmt = fl_store_prepare (self->store, sql, NULL);
-
-  if (stmt != NULL)
-    sqlite3_bind_text (stmt, 1, event, -1, SQLITE_TRANSIENT);
-  return stmt;
-}
-
 static void
-read_hours (FlDashboard *self, const char *event)
+read_hours (FlDashboard *self, GArray *hours)
 {
-  sqlite3_stmt *stmt = query (self,
-                              "SELECT strftime ('%Y-%m-%d %H', created_at, 'localtime') AS hour, count (*) "
-                              "FROM leads WHERE event = ? GROUP BY hour ORDER BY hour", event);
   g_autoptr(GDateTime) previous = NULL;
 
-  if (stmt == NULL)
-    return;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < hours->len; i++)
     {
-      const char *hour = (const char *) sqlite3_column_text (stmt, 0);
+      const FlStatsBucket *row = &g_array_index (hours, FlStatsBucket, i);
+      const char *hour = row->label;
       int y, m, d, h;
       g_autoptr(GDateTime) at = NULL;
 
@@ -487,14 +474,13 @@ read_hours (FlDashboard *self, const char *event)
       {
         gboolean new_day = previous == NULL ||
                            g_date_time_get_day_of_year (previous) != g_date_time_get_day_of_year (at);
-        Bucket bucket = { g_date_time_format (at, new_day ? "%a %H" : "%H"), sqlite3_column_int64 (stmt, 1) };
+        Bucket bucket = { g_date_time_format (at, new_day ? "%a %H" : "%H"), row->count };
 
         g_array_append_val (self->stats.hours, bucket);
       }
       g_clear_pointer (&previous, g_date_time_unref);
       previous = g_date_time_ref (at);
     }
-  sqlite3_reset (stmt);
   if (self->stats.hours->len > MAX_HOURS)
     g_array_remove_range (self->stats.hours, 0, self->stats.hours->len - MAX_HOURS);
 }
@@ -541,8 +527,8 @@ static void
 read_stats (FlDashboard *self, const char *event)
 {
   Stats *stats = &self->stats;
-  sqlite3_stmt *stmt;
-  int max_score = 0;
+  g_autoptr(FlStats) figures = NULL;
+  g_autoptr(GError) error = NULL;
 
   stats->hours = g_array_new (FALSE, TRUE, sizeof (Bucket));
   g_array_set_clear_func (stats->hours, bucket_clear);
@@ -552,74 +538,28 @@ read_stats (FlDashboard *self, const char *event)
   if (event == NULL)
     return;
 
-  if ((stmt = query (self, "SELECT status, count (*) FROM leads WHERE event = ? GROUP BY status", event)))
+  figures = fl_stats_read (self->store, event, stats->sal_threshold, &error);
+  if (figures == NULL)
     {
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          FlStatus status;
-
-          if (fl_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status))
-            stats->status[status] += sqlite3_column_int64 (stmt, 1);
-          stats->n_leads += sqlite3_column_int64 (stmt, 1);
-        }
-      sqlite3_reset (stmt);
+      g_message ("Cannot read the figures of the event: %s", error->message);
+      return;
     }
+  stats->n_leads = figures->n_leads;
+  memcpy (stats->status, figures->status, sizeof stats->status);
   if (stats->n_leads == 0)
     return;
 
-  read_hours (self, event);
-
-  if ((stmt = query (self, "SELECT max (score) FROM leads WHERE event = ?", event)))
+  read_hours (self, figures->hours);
+  stats->score_bin = figures->score_bin;
+  g_array_append_vals (stats->scores, figures->scores->data, figures->scores->len);
+  for (guint i = 0; i < figures->staff->len; i++)
     {
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        max_score = MAX (0, sqlite3_column_int (stmt, 0));
-      sqlite3_reset (stmt);
+      const FlStatsBucket *row = &g_array_index (figures->staff, FlStatsBucket, i);
+      Bucket bucket = { g_strdup (row->label ? row->label : _("Unknown")), row->count };
+
+      g_array_append_val (stats->staff, bucket);
     }
-  max_score = MAX (max_score, stats->sal_threshold);
-  /* Ten points a bar, wider bins for models with large scores. */
-  stats->score_bin = MAX (10, (max_score / 20 + 9) / 10 * 10);
-  g_array_set_size (stats->scores, max_score / stats->score_bin + 1);
-  if ((stmt = fl_store_prepare (self->store,
-                                "SELECT max (score, 0) / ?2 AS bin, count (*) FROM leads WHERE event = ?1 "
-                                "GROUP BY bin", NULL)))
-    {
-      sqlite3_bind_text (stmt, 1, event, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (stmt, 2, stats->score_bin);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          guint bin = (guint) sqlite3_column_int (stmt, 0);
-
-          if (bin < stats->scores->len)
-            g_array_index (stats->scores, gint64, bin) = sqlite3_column_int64 (stmt, 1);
-        }
-      sqlite3_reset (stmt);
-    }
-
-  if ((stmt = query (self, "SELECT captured_by, count (*) AS n FROM leads WHERE event = ? "
-                           "GROUP BY captured_by ORDER BY n DESC, captured_by LIMIT 8", event)))
-    {
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          const char *name = (const char *) sqlite3_column_text (stmt, 0);
-          Bucket bucket = { g_strdup (name ? name : _("Unknown")), sqlite3_column_int64 (stmt, 1) };
-
-          g_array_append_val (stats->staff, bucket);
-        }
-      sqlite3_reset (stmt);
-    }
-
-  if ((stmt = query (self, "SELECT upload_state, count (*) FROM leads WHERE event = ? GROUP BY upload_state",
-                     event)))
-    {
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          int state = sqlite3_column_int (stmt, 0);
-
-          if (state >= FL_UPLOAD_NONE && state <= FL_UPLOAD_DONE)
-            stats->upload[state] = sqlite3_column_int64 (stmt, 1);
-        }
-      sqlite3_reset (stmt);
-    }
+  memcpy (stats->upload, figures->upload, sizeof stats->upload);
 
   read_waiting_sals (self, event);
 }

@@ -17,6 +17,7 @@
 #include "fl-text-limit.h"
 #include "lead/fl-limits.h"
 #include "score/fl-model-store.h"
+#include "store/fl-audit.h"
 #include "store/fl-privacy.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-sync-log.h"
@@ -356,38 +357,35 @@ static void
 build_uploads (FlLeadDetail *self, AdwPreferencesPage *page)
 {
   AdwPreferencesGroup *group = add_group (page, _("Uploads"));
-  sqlite3_stmt *stmt;
-  guint n = 0;
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (self->store);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
 
-  stmt = fl_store_prepare (self->store,
-                           "SELECT connector, state, attempts, last_error, done_at FROM outbox "
-                           "WHERE lead_id = (SELECT id FROM leads WHERE uuid = ?) ORDER BY connector", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, fl_lead_get_uuid (self->lead), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  entries = fl_outbox_list_for_lead (outbox, fl_lead_get_uuid (self->lead), &error);
+  if (entries == NULL)
     {
-      const char *connector = (const char *) sqlite3_column_text (stmt, 0);
-      const char *state = (const char *) sqlite3_column_text (stmt, 1);
-      const char *error = (const char *) sqlite3_column_text (stmt, 3);
+      g_message ("Cannot read the uploads of the lead: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FlOutboxEntry *entry = g_ptr_array_index (entries, i);
       g_autofree char *subtitle = NULL;
 
-      if (g_strcmp0 (state, "done") == 0)
+      if (g_strcmp0 (entry->state, "done") == 0)
         {
-          g_autofree char *at = fl_format_local_time ((const char *) sqlite3_column_text (stmt, 4), "%c");
+          g_autofree char *at = fl_format_local_time (entry->done_at, "%c");
           subtitle = g_strdup_printf (_("Uploaded %s"), at);
         }
-      else if (g_strcmp0 (state, "failed") == 0)
-        subtitle = g_strdup_printf (_("Failed: %s"), error ? error : "?");
+      else if (g_strcmp0 (entry->state, "failed") == 0)
+        subtitle = g_strdup_printf (_("Failed: %s"), entry->last_error ? entry->last_error : "?");
       else
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting, %d attempt so far",
-                                                 "Waiting, %d attempts so far", sqlite3_column_int (stmt, 2)),
-                                    sqlite3_column_int (stmt, 2));
-      add_row (group, connector, subtitle);
-      n++;
+                                                 "Waiting, %d attempts so far", entry->attempts),
+                                    entry->attempts);
+      add_row (group, entry->connector, subtitle);
     }
-  sqlite3_reset (stmt);
-  if (n == 0)
+  if (entries->len == 0)
     add_empty_row (group, _("No connector is set up"));
 }
 
@@ -416,25 +414,25 @@ static void
 build_history (FlLeadDetail *self, AdwPreferencesPage *page)
 {
   AdwPreferencesGroup *group = add_group (page, _("History"));
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
 
-  stmt = fl_store_prepare (self->store,
-                           "SELECT at, actor, action, detail FROM audit WHERE lead_uuid = ? ORDER BY id DESC", NULL);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, fl_lead_get_uuid (self->lead), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  entries = fl_store_list_audit (self->store, fl_lead_get_uuid (self->lead), &error);
+  if (entries == NULL)
     {
-      g_autofree char *at = fl_format_local_time ((const char *) sqlite3_column_text (stmt, 0), "%x %X");
-      const char *actor = (const char *) sqlite3_column_text (stmt, 1);
-      const char *action = (const char *) sqlite3_column_text (stmt, 2);
-      const char *detail = (const char *) sqlite3_column_text (stmt, 3);
-      g_autofree char *title = detail ? g_strdup_printf ("%s: %s", action, detail) : g_strdup (action);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", at, actor ? actor : "—");
+      g_message ("Cannot read the history of the lead: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FlAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *at = fl_format_local_time (entry->at, "%x %X");
+      g_autofree char *title = entry->detail ? g_strdup_printf ("%s: %s", entry->action, entry->detail)
+                                             : g_strdup (entry->action);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", at, entry->actor ? entry->actor : "—");
 
       add_row (group, title, subtitle);
     }
-  sqlite3_reset (stmt);
 }
 
 static void

@@ -22,7 +22,8 @@
 #include "lead/fl-json.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
-#include "score/fl-model-private.h"
+#include "store/fl-privacy.h"
+#include "score/fl-model.h"
 #include "score/fl-scorer.h"
 #include "scan/fl-card-result.h"
 
@@ -38,7 +39,10 @@
 typedef struct
 {
   FlLeadPage      *page;
-  FlModelQuestion *question;
+  FlModel         *model;
+  guint            index;     /* of the question in the model */
+  const char      *id;        /* owned by the model */
+  FlQuestionType   type;
   GtkLabel        *title;
   GPtrArray       *buttons;  /* GtkToggleButton, one per choice */
   GtkEditable     *entry;    /* text questions */
@@ -142,6 +146,7 @@ static void
 question_view_free (QuestionView *view)
 {
   g_clear_pointer (&view->buttons, g_ptr_array_unref);
+  g_clear_object (&view->model);
   g_free (view);
 }
 
@@ -374,12 +379,6 @@ field_changed_cb (GtkEditable *editable, gpointer user_data)
 
 /* Questions */
 
-static const char *
-question_label (FlLeadPage *self, char **labels)
-{
-  return labels[self->language] != NULL ? labels[self->language] : labels[FL_LANGUAGE_EN];
-}
-
 static JsonNode *
 answer_of (FlLeadPage *self, const char *question_id)
 {
@@ -393,19 +392,15 @@ answer_of (FlLeadPage *self, const char *question_id)
 static JsonNode *
 answer_from_buttons (QuestionView *view)
 {
-  FlModelQuestion *question = view->question;
   JsonNode *node = NULL;
 
-  if (question->type == FL_QUESTION_MULTI)
+  if (view->type == FL_QUESTION_MULTI)
     {
       JsonArray *array = json_array_new ();
 
       for (guint i = 0; i < view->buttons->len; i++)
         if (gtk_toggle_button_get_active (g_ptr_array_index (view->buttons, i)))
-          {
-            FlModelOption *option = g_ptr_array_index (question->options, i);
-            json_array_add_string_element (array, option->id);
-          }
+          json_array_add_string_element (array, fl_model_get_option_id (view->model, view->index, i));
       if (json_array_get_length (array) > 0)
         node = json_node_init_array (json_node_alloc (), array);
       json_array_unref (array);
@@ -416,13 +411,10 @@ answer_from_buttons (QuestionView *view)
     {
       if (!gtk_toggle_button_get_active (g_ptr_array_index (view->buttons, i)))
         continue;
-      switch (question->type)
+      switch (view->type)
         {
         case FL_QUESTION_SINGLE:
-          {
-            FlModelOption *option = g_ptr_array_index (question->options, i);
-            return json_node_init_string (json_node_alloc (), option->id);
-          }
+          return json_node_init_string (json_node_alloc (), fl_model_get_option_id (view->model, view->index, i));
         case FL_QUESTION_BOOLEAN:
           return json_node_init_boolean (json_node_alloc (), i == 0);
         case FL_QUESTION_RATING:
@@ -448,7 +440,7 @@ choice_toggled_cb (GtkToggleButton *button, gpointer user_data)
 
   /* One answer for single, yes/no and rating questions; tapping the
    * chosen answer again takes it back. */
-  if (view->question->type != FL_QUESTION_MULTI && gtk_toggle_button_get_active (button))
+  if (view->type != FL_QUESTION_MULTI && gtk_toggle_button_get_active (button))
     {
       self->updating++;
       for (guint i = 0; i < view->buttons->len; i++)
@@ -458,7 +450,7 @@ choice_toggled_cb (GtkToggleButton *button, gpointer user_data)
     }
 
   answer = answer_from_buttons (view);
-  fl_lead_set_answer (self->lead, view->question->id, answer);
+  fl_lead_set_answer (self->lead, view->id, answer);
   rescore (self);
   changed (self);
 }
@@ -476,7 +468,7 @@ text_answer_changed_cb (GtkEditable *editable, gpointer user_data)
   text = strip_or_null (gtk_editable_get_text (editable));
   if (text != NULL)
     answer = json_node_init_string (json_node_alloc (), text);
-  fl_lead_set_answer (self->lead, view->question->id, answer);
+  fl_lead_set_answer (self->lead, view->id, answer);
   rescore (self);
   changed (self);
 }
@@ -504,20 +496,19 @@ choice_button_new (QuestionView *view, const char *label)
 static void
 relabel_question (FlLeadPage *self, QuestionView *view)
 {
-  FlModelQuestion *question = view->question;
   const char *text;
 
-  gtk_label_set_label (view->title, question_label (self, question->label));
-  switch (question->type)
+  gtk_label_set_label (view->title, fl_model_get_question_label (view->model, view->index, self->language));
+  switch (view->type)
     {
     case FL_QUESTION_SINGLE:
     case FL_QUESTION_MULTI:
       for (guint i = 0; i < view->buttons->len; i++)
         {
-          FlModelOption *option = g_ptr_array_index (question->options, i);
           GtkWidget *child = gtk_button_get_child (g_ptr_array_index (view->buttons, i));
 
-          gtk_label_set_label (GTK_LABEL (child), question_label (self, option->label));
+          gtk_label_set_label (GTK_LABEL (child),
+                               fl_model_get_option_label (view->model, view->index, i, self->language));
         }
       break;
     case FL_QUESTION_BOOLEAN:
@@ -540,7 +531,7 @@ static void
 build_questions (FlLeadPage *self)
 {
   GtkWidget *child;
-  GPtrArray *questions;
+  guint n_questions;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->questions_box))) != NULL)
     gtk_box_remove (self->questions_box, child);
@@ -557,23 +548,25 @@ build_questions (FlLeadPage *self)
       return;
     }
 
-  questions = _fl_model_get_questions (self->model);
-  for (guint i = 0; i < questions->len; i++)
+  n_questions = fl_model_get_n_questions (self->model);
+  for (guint i = 0; i < n_questions; i++)
     {
-      FlModelQuestion *question = g_ptr_array_index (questions, i);
       QuestionView *view = g_new0 (QuestionView, 1);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
       GtkWidget *choices;
 
       view->page = self;
-      view->question = question;
+      view->model = g_object_ref (self->model);
+      view->index = i;
+      view->id = fl_model_get_question_id (self->model, i);
+      view->type = fl_model_get_question_type (self->model, i);
       view->buttons = g_ptr_array_new ();
       view->title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "wrap", TRUE, NULL);
       gtk_widget_add_css_class (GTK_WIDGET (view->title), "heading");
       gtk_widget_add_css_class (GTK_WIDGET (view->title), "question");
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (view->title));
 
-      switch (question->type)
+      switch (view->type)
         {
         case FL_QUESTION_SINGLE:
         case FL_QUESTION_BOOLEAN:
@@ -581,10 +574,10 @@ build_questions (FlLeadPage *self)
           choices = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
           gtk_box_set_homogeneous (GTK_BOX (choices), TRUE);
           gtk_widget_add_css_class (choices, "linked");
-          if (question->type == FL_QUESTION_SINGLE)
-            for (guint j = 0; j < question->options->len; j++)
+          if (view->type == FL_QUESTION_SINGLE)
+            for (guint j = 0; j < fl_model_get_n_options (self->model, i); j++)
               gtk_box_append (GTK_BOX (choices), GTK_WIDGET (choice_button_new (view, "")));
-          else if (question->type == FL_QUESTION_BOOLEAN)
+          else if (view->type == FL_QUESTION_BOOLEAN)
             {
               gtk_box_append (GTK_BOX (choices), GTK_WIDGET (choice_button_new (view, "")));
               gtk_box_append (GTK_BOX (choices), GTK_WIDGET (choice_button_new (view, "")));
@@ -603,7 +596,7 @@ build_questions (FlLeadPage *self)
                                   "max-children-per-line", 5,
                                   "column-spacing", 8, "row-spacing", 8,
                                   NULL);
-          for (guint j = 0; j < question->options->len; j++)
+          for (guint j = 0; j < fl_model_get_n_options (self->model, i); j++)
             gtk_flow_box_append (GTK_FLOW_BOX (choices),
                                  GTK_WIDGET (choice_button_new (view, "")));
           break;
@@ -619,7 +612,7 @@ build_questions (FlLeadPage *self)
       gtk_box_append (self->questions_box, box);
       g_ptr_array_add (self->questions, view);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->questions_box), questions->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->questions_box), n_questions > 0);
 }
 
 static void
@@ -715,7 +708,6 @@ build_interactions (FlLeadPage *self)
     {
       JsonNode *item = json_array_get_element (kinds, i);
       const char *kind;
-      FlModelInteraction *interaction;
       GtkWidget *button;
 
       if (!JSON_NODE_HOLDS_OBJECT (item))
@@ -723,8 +715,7 @@ build_interactions (FlLeadPage *self)
       kind = json_object_get_string_member_with_default (json_node_get_object (item), "kind", NULL);
       if (kind == NULL || g_strv_contains (automatic_interactions, kind))
         continue;
-      interaction = _fl_model_find_interaction (self->model, kind);
-      if (interaction == NULL)
+      if (!fl_model_has_interaction (self->model, kind))
         continue;
       button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
                              "child", g_object_new (GTK_TYPE_LABEL, "wrap", TRUE,
@@ -732,7 +723,7 @@ build_interactions (FlLeadPage *self)
                              NULL);
       gtk_widget_add_css_class (button, "choice");
       g_object_set_data_full (G_OBJECT (button), "fl-kind", g_strdup (kind), g_free);
-      g_object_set_data (G_OBJECT (button), "fl-interaction", interaction);
+      g_object_set_data_full (G_OBJECT (button), "fl-model", g_object_ref (self->model), g_object_unref);
       g_signal_connect (button, "toggled", G_CALLBACK (interaction_toggled_cb), self);
       gtk_flow_box_append (self->interactions_box, button);
       g_ptr_array_add (self->interactions, button);
@@ -780,10 +771,11 @@ relabel (FlLeadPage *self)
   for (guint i = 0; i < self->interactions->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (self->interactions, i);
-      FlModelInteraction *interaction = g_object_get_data (G_OBJECT (button), "fl-interaction");
+      FlModel *model = g_object_get_data (G_OBJECT (button), "fl-model");
+      const char *kind = g_object_get_data (G_OBJECT (button), "fl-kind");
 
       gtk_label_set_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
-                           question_label (self, interaction->label));
+                           fl_model_get_interaction_label (model, kind, self->language));
     }
 
   if (self->model != NULL)
@@ -801,7 +793,7 @@ sync_answers (FlLeadPage *self)
   for (guint i = 0; i < self->questions->len; i++)
     {
       QuestionView *view = g_ptr_array_index (self->questions, i);
-      JsonNode *answer = answer_of (self, view->question->id);
+      JsonNode *answer = answer_of (self, view->id);
 
       if (view->entry != NULL)
         {
@@ -816,22 +808,22 @@ sync_answers (FlLeadPage *self)
           gboolean active = FALSE;
 
           if (answer != NULL)
-            switch (view->question->type)
+            switch (view->type)
               {
               case FL_QUESTION_SINGLE:
                 active = JSON_NODE_HOLDS_VALUE (answer) &&
                          json_node_get_value_type (answer) == G_TYPE_STRING &&
                          g_strcmp0 (json_node_get_string (answer),
-                                    ((FlModelOption *) g_ptr_array_index (view->question->options, j))->id) == 0;
+                                    fl_model_get_option_id (view->model, view->index, j)) == 0;
                 break;
               case FL_QUESTION_MULTI:
                 if (JSON_NODE_HOLDS_ARRAY (answer))
                   {
                     JsonArray *array = json_node_get_array (answer);
-                    FlModelOption *option = g_ptr_array_index (view->question->options, j);
+                    const char *option = fl_model_get_option_id (view->model, view->index, j);
 
                     for (guint k = 0; k < json_array_get_length (array); k++)
-                      if (g_strcmp0 (json_array_get_string_element (array, k), option->id) == 0)
+                      if (g_strcmp0 (json_array_get_string_element (array, k), option) == 0)
                         active = TRUE;
                   }
                 break;
@@ -951,48 +943,6 @@ consent_given (FlLead *lead)
 
 /* Discard */
 
-static gboolean
-discard_lead (FlStore *store, const char *uuid, const char *actor, GError **error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!fl_store_begin (store, error))
-    return FALSE;
-  /* Answers, interactions, consents and outbox rows go with it (ON DELETE
-   * CASCADE); the audit keeps that it was discarded, by whom, not what. */
-  stmt = fl_store_prepare (store, "DELETE FROM leads WHERE uuid = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      fl_store_set_error (store, error);
-      goto fail;
-    }
-  stmt = fl_store_prepare (store, "UPDATE audit SET detail = NULL WHERE lead_uuid = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      fl_store_set_error (store, error);
-      goto fail;
-    }
-  if (!fl_store_add_audit (store, uuid, actor, "discarded", "accidental scan, discarded at the kiosk",
-                           error))
-    goto fail;
-  return fl_store_commit (store, error);
-
-fail:
-  fl_store_rollback (store);
-  return FALSE;
-}
-
 static void
 discard_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
@@ -1004,8 +954,8 @@ discard_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
 
   g_clear_handle_id (&self->save_id, g_source_remove);
   self->dirty = FALSE;
-  if (!discard_lead (self->store, fl_lead_get_uuid (self->lead),
-                     self->staff ? self->staff : "kiosk", &error))
+  if (!fl_privacy_discard_lead (self->store, fl_lead_get_uuid (self->lead),
+                                self->staff ? self->staff : "kiosk", &error))
     {
       g_signal_emit (self, signals[SAVE_FAILED], 0, error);
       return;
@@ -1541,7 +1491,7 @@ _fl_lead_page_get_choice (FlLeadPage *self, const char *question_id, guint index
     {
       QuestionView *view = g_ptr_array_index (self->questions, i);
 
-      if (g_strcmp0 (view->question->id, question_id) == 0 && index < view->buttons->len)
+      if (g_strcmp0 (view->id, question_id) == 0 && index < view->buttons->len)
         return g_ptr_array_index (view->buttons, index);
     }
   return NULL;

@@ -179,15 +179,10 @@ day_start_utc (const char *day, int add_days)
 static FlUploadState
 lead_upload_state (FlLeadsPage *self, FlLead *lead)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (self->store, "SELECT upload_state FROM leads WHERE uuid = ?", NULL);
   FlUploadState state = FL_UPLOAD_NONE;
 
-  if (stmt == NULL)
-    return state;
-  sqlite3_bind_text (stmt, 1, fl_lead_get_uuid (lead), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    state = CLAMP (sqlite3_column_int (stmt, 0), FL_UPLOAD_NONE, FL_UPLOAD_DONE);
-  sqlite3_reset (stmt);
+  if (!fl_store_get_upload_state (self->store, fl_lead_get_uuid (lead), &state, NULL))
+    return FL_UPLOAD_NONE;
   return state;
 }
 
@@ -888,42 +883,28 @@ reload_choices (GtkDropDown *drop_down, GtkStringList *model, GPtrArray *labels)
 void
 fl_leads_page_reload (FlLeadsPage *self)
 {
-  g_autoptr(GPtrArray) staff = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) staff = NULL;
+  g_autoptr(GPtrArray) days = NULL;
   g_autoptr(GPtrArray) day_labels = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *event = NULL;
-  sqlite3_stmt *stmt;
 
   g_return_if_fail (FL_IS_LEADS_PAGE (self));
 
   event = fl_store_get_meta (self->store, "active_event");
   g_ptr_array_set_size (self->days, 0);
-  stmt = fl_store_prepare (self->store,
-                           "SELECT DISTINCT captured_by FROM leads WHERE event = ? AND captured_by IS NOT NULL "
-                           "ORDER BY captured_by COLLATE NOCASE", NULL);
-  if (stmt != NULL)
+  staff = fl_store_list_lead_staff (self->store, event, NULL);
+  if (staff == NULL)
+    staff = g_ptr_array_new_with_free_func (g_free);
+  days = fl_store_list_lead_days (self->store, event, NULL);
+  for (guint i = 0; days != NULL && i < days->len; i++)
     {
-      sqlite3_bind_text (stmt, 1, event, -1, SQLITE_TRANSIENT);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_ptr_array_add (staff, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      sqlite3_reset (stmt);
-    }
-  stmt = fl_store_prepare (self->store,
-                           "SELECT DISTINCT date (created_at, 'localtime') AS day FROM leads WHERE event = ? "
-                           "ORDER BY day", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, event, -1, SQLITE_TRANSIENT);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          const char *day = (const char *) sqlite3_column_text (stmt, 0);
-          g_autofree char *start = day ? day_start_utc (day, 0) : NULL;
+      const char *day = g_ptr_array_index (days, i);
+      g_autofree char *start = day_start_utc (day, 0);
 
-          if (start == NULL)
-            continue;
-          g_ptr_array_add (self->days, g_strdup (day));
-          g_ptr_array_add (day_labels, fl_format_local_time (start, "%a %e %b"));
-        }
-      sqlite3_reset (stmt);
+      if (start == NULL)
+        continue;
+      g_ptr_array_add (self->days, g_strdup (day));
+      g_ptr_array_add (day_labels, fl_format_local_time (start, "%a %e %b"));
     }
 
   self->reloading = TRUE;

@@ -33,6 +33,7 @@ static const FlCliCommand commands[] = {
   { "connector", N_("Add, list, test and remove CRM connectors"), fl_cli_connector },
   { "upload", N_("Send the pending leads to the connectors now"), fl_cli_upload },
   { "sync", N_("Show the upload status"), fl_cli_sync },
+  { "stats", N_("Show the figures of the event: leads per hour, status, scores, staff, upload"), fl_cli_stats },
   { "person", N_("Everything stored about a person (access requests)"), fl_cli_person },
   { "erase", N_("Erase a person's leads for good (erasure requests)"), fl_cli_erase },
   { "purge", N_("Delete personal data whose retention period is over"), fl_cli_purge },

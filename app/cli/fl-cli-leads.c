@@ -13,8 +13,10 @@
 
 #include "fl-cli.h"
 #include "lead/fl-export.h"
+#include "store/fl-audit.h"
 #include "store/fl-import.h"
 #include "store/fl-privacy.h"
+#include "sync/fl-outbox.h"
 #include "sync/fl-sync-log.h"
 
 static void
@@ -178,6 +180,53 @@ print_field (const char *label, const char *value)
     printf ("  %-14s %s\n", label, value);
 }
 
+/* Where the lead stands with each connector, as the lead detail shows it. */
+static void
+print_uploads (FlStore *store, FlLead *lead)
+{
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (store);
+  g_autoptr(GPtrArray) entries = fl_outbox_list_for_lead (outbox, fl_lead_get_uuid (lead), NULL);
+
+  if (entries == NULL || entries->len == 0)
+    return;
+  printf ("%s\n", _("Uploads:"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FlOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *text = NULL;
+
+      if (g_strcmp0 (entry->state, "done") == 0)
+        text = g_strdup_printf (_("uploaded %s"), entry->done_at ? entry->done_at : "?");
+      else if (g_strcmp0 (entry->state, "failed") == 0)
+        text = g_strdup_printf (_("failed: %s"), entry->last_error ? entry->last_error : "?");
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "waiting, %d attempt so far",
+                                             "waiting, %d attempts so far", entry->attempts),
+                                entry->attempts);
+      print_field (entry->connector, text);
+    }
+}
+
+/* Who did what to the lead, newest first. */
+static void
+print_history (FlStore *store, FlLead *lead)
+{
+  g_autoptr(GPtrArray) entries = fl_store_list_audit (store, fl_lead_get_uuid (lead), NULL);
+
+  if (entries == NULL || entries->len == 0)
+    return;
+  printf ("%s\n", _("History:"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FlAuditEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->detail != NULL)
+        printf ("  %s  %s  %s: %s\n", entry->at, entry->actor ? entry->actor : "—", entry->action, entry->detail);
+      else
+        printf ("  %s  %s  %s\n", entry->at, entry->actor ? entry->actor : "—", entry->action);
+    }
+}
+
 /* Every request that carried the lead: "did it reach Salesforce?" */
 static void
 print_sync_log (FlStore *store, FlLead *lead)
@@ -294,7 +343,9 @@ print_lead (FlStore *store, FlLead *lead)
       print_field (_("Upload"), _("not uploaded: no consent"));
   }
   print_field (_("Scanned"), fl_lead_get_raw_payload (lead));
+  print_uploads (store, lead);
   print_sync_log (store, lead);
+  print_history (store, lead);
 }
 
 static int

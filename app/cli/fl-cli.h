@@ -69,6 +69,7 @@ int      fl_cli_qr              (FlCli *cli, int argc, char **argv);
 int      fl_cli_read_card       (FlCli *cli, int argc, char **argv);
 int      fl_cli_model           (FlCli *cli, int argc, char **argv);
 int      fl_cli_rescore         (FlCli *cli, int argc, char **argv);
+int      fl_cli_stats           (FlCli *cli, int argc, char **argv);
 int      fl_cli_doctor          (FlCli *cli, int argc, char **argv);
 int      fl_cli_backup          (FlCli *cli, int argc, char **argv);
 

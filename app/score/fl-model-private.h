@@ -4,19 +4,14 @@
  */
 #pragma once
 
+#if !defined (FL_CORE_COMPILATION)
+#error "score/fl-model-private.h is for the scorer: use the accessors of score/fl-model.h"
+#endif
+
 #include "lead/fl-lead.h"
 #include "fl-model.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  FL_QUESTION_SINGLE,
-  FL_QUESTION_MULTI,
-  FL_QUESTION_BOOLEAN,
-  FL_QUESTION_RATING,
-  FL_QUESTION_TEXT,
-} FlQuestionType;
 
 typedef struct
 {

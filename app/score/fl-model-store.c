@@ -11,6 +11,7 @@
 
 #include "fl-model-store.h"
 #include "fl-scorer.h"
+#include "store/fl-store-private.h"
 
 /* The model in force for scoring at capture, kept on the store so that
  * a capture costs one indexed lookup, not a parse of the model. */

@@ -1416,6 +1416,118 @@ fl_model_describe (FlModel *self, FlLanguage language)
   return g_string_free (out, FALSE);
 }
 
+/* A label in @language, or in English where the model has none in it. */
+static const char *
+pick_label (char *const *labels, FlLanguage language)
+{
+  if (language < FL_N_LANGUAGES && labels[language] != NULL)
+    return labels[language];
+  return labels[FL_LANGUAGE_EN];
+}
+
+static FlModelQuestion *
+nth_question (FlModel *self, guint question)
+{
+  g_return_val_if_fail (FL_IS_MODEL (self), NULL);
+  g_return_val_if_fail (question < self->questions->len, NULL);
+  return g_ptr_array_index (self->questions, question);
+}
+
+static FlModelOption *
+nth_option (FlModel *self, guint question, guint option)
+{
+  FlModelQuestion *q = nth_question (self, question);
+
+  g_return_val_if_fail (q != NULL, NULL);
+  g_return_val_if_fail (q->options != NULL && option < q->options->len, NULL);
+  return g_ptr_array_index (q->options, option);
+}
+
+/**
+ * fl_model_get_question_id:
+ * @question: the index of a question, below fl_model_get_n_questions()
+ *
+ * Returns: the id answers are stored under
+ */
+const char *
+fl_model_get_question_id (FlModel *self, guint question)
+{
+  FlModelQuestion *q = nth_question (self, question);
+
+  return q != NULL ? q->id : NULL;
+}
+
+FlQuestionType
+fl_model_get_question_type (FlModel *self, guint question)
+{
+  FlModelQuestion *q = nth_question (self, question);
+
+  return q != NULL ? q->type : FL_QUESTION_TEXT;
+}
+
+/**
+ * fl_model_get_question_label:
+ *
+ * Returns: the question as the visitor reads it in @language, in English
+ *   where the model has no text in @language
+ */
+const char *
+fl_model_get_question_label (FlModel *self, guint question, FlLanguage language)
+{
+  FlModelQuestion *q = nth_question (self, question);
+
+  return q != NULL ? pick_label (q->label, language) : NULL;
+}
+
+/* The options of a single or multiple choice question; 0 for the others. */
+guint
+fl_model_get_n_options (FlModel *self, guint question)
+{
+  FlModelQuestion *q = nth_question (self, question);
+
+  return q != NULL && q->options != NULL ? q->options->len : 0;
+}
+
+const char *
+fl_model_get_option_id (FlModel *self, guint question, guint option)
+{
+  FlModelOption *o = nth_option (self, question, option);
+
+  return o != NULL ? o->id : NULL;
+}
+
+const char *
+fl_model_get_option_label (FlModel *self, guint question, guint option, FlLanguage language)
+{
+  FlModelOption *o = nth_option (self, question, option);
+
+  return o != NULL ? pick_label (o->label, language) : NULL;
+}
+
+/* Whether the model gives points for interactions of @kind. */
+gboolean
+fl_model_has_interaction (FlModel *self, const char *kind)
+{
+  g_return_val_if_fail (FL_IS_MODEL (self), FALSE);
+  return _fl_model_find_interaction (self, kind) != NULL;
+}
+
+/**
+ * fl_model_get_interaction_label:
+ *
+ * Returns: (nullable): the label of the interaction @kind in @language (in
+ *   English where there is none in it), %NULL when the model has no such kind
+ */
+const char *
+fl_model_get_interaction_label (FlModel *self, const char *kind, FlLanguage language)
+{
+  FlModelInteraction *interaction;
+
+  g_return_val_if_fail (FL_IS_MODEL (self), NULL);
+  interaction = _fl_model_find_interaction (self, kind);
+  return interaction != NULL ? pick_label (interaction->label, language) : NULL;
+}
+
 GPtrArray *
 _fl_model_get_questions (FlModel *self)
 {

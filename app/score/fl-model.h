@@ -35,6 +35,16 @@ typedef enum
   FL_N_LANGUAGES
 } FlLanguage;
 
+/* How a qualifying question is answered. */
+typedef enum
+{
+  FL_QUESTION_SINGLE,
+  FL_QUESTION_MULTI,
+  FL_QUESTION_BOOLEAN,
+  FL_QUESTION_RATING,
+  FL_QUESTION_TEXT,
+} FlQuestionType;
+
 /* One problem of a model file: where (a JSON path such as
  * `questions[2].options[0].points`) and what. */
 typedef struct
@@ -83,6 +93,27 @@ gboolean      fl_model_get_cap              (FlModel      *self,
 int           fl_model_get_max_points       (FlModel      *self,
                                              FlGroup       group);
 int           fl_model_get_max_total        (FlModel      *self);
+const char   *fl_model_get_question_id      (FlModel      *self,
+                                             guint         question);
+FlQuestionType fl_model_get_question_type   (FlModel      *self,
+                                             guint         question);
+const char   *fl_model_get_question_label   (FlModel      *self,
+                                             guint         question,
+                                             FlLanguage    language);
+guint         fl_model_get_n_options        (FlModel      *self,
+                                             guint         question);
+const char   *fl_model_get_option_id        (FlModel      *self,
+                                             guint         question,
+                                             guint         option);
+const char   *fl_model_get_option_label     (FlModel      *self,
+                                             guint         question,
+                                             guint         option,
+                                             FlLanguage    language);
+gboolean      fl_model_has_interaction      (FlModel      *self,
+                                             const char   *kind);
+const char   *fl_model_get_interaction_label (FlModel     *self,
+                                             const char   *kind,
+                                             FlLanguage    language);
 JsonNode     *fl_model_to_reference         (FlModel      *self);
 char         *fl_model_describe             (FlModel      *self,
                                              FlLanguage    language);

@@ -14,6 +14,7 @@
 #include "fl-rescore.h"
 #include "fl-scorer.h"
 #include "lead/fl-json.h"
+#include "store/fl-store-private.h"
 
 /* Leads are read in chunks by row id and written between chunks, so no
  * row is updated under a running SELECT and memory stays bounded at any

@@ -12,6 +12,7 @@
 #include "fl-capture.h"
 #include "fl-roster-store.h"
 #include "lead/fl-text.h"
+#include "fl-store-private.h"
 
 static const char *match_names[] = { "none", "badge_id", "email", "name_company" };
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-card-photo.h"
+#include "fl-store-private.h"
 
 /**
  * fl_card_photo_allowed:

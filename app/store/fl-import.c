@@ -11,6 +11,7 @@
 
 #include "fl-import.h"
 #include "lead/fl-json.h"
+#include "fl-store-private.h"
 
 typedef struct
 {

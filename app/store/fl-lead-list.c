@@ -10,7 +10,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "fl-lead-list.h"
+#include "fl-store-private.h"
 
 #define PAGE_SIZE 100
 #define MAX_PAGES 8
@@ -231,4 +234,98 @@ fl_lead_list_get_db_time (FlLeadList *self)
 {
   g_return_val_if_fail (FL_IS_LEAD_LIST (self), 0);
   return self->db_time;
+}
+
+/* The leads page's filters and pills */
+
+static GPtrArray *
+list_strings (FlStore *store, const char *sql, const char *event, GError **error)
+{
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = fl_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  fl_store_bind_text (stmt, 1, event);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (sqlite3_column_text (stmt, 0) != NULL)
+      g_ptr_array_add (strings, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fl_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&strings);
+}
+
+/**
+ * fl_store_list_lead_staff:
+ * @event: (nullable): an event uuid; %NULL has no leads
+ *
+ * Returns: (transfer full) (element-type utf8): the staff members who
+ *   captured leads of @event, A to Z, or %NULL on error
+ */
+GPtrArray *
+fl_store_list_lead_staff (FlStore *store, const char *event, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+
+  return list_strings (store,
+                       "SELECT DISTINCT captured_by FROM leads WHERE event = ? AND captured_by IS NOT NULL "
+                       "ORDER BY captured_by COLLATE NOCASE", event, error);
+}
+
+/**
+ * fl_store_list_lead_days:
+ * @event: (nullable): an event uuid; %NULL has no leads
+ *
+ * Returns: (transfer full) (element-type utf8): the local days
+ *   ("YYYY-MM-DD") on which leads of @event were captured, earliest
+ *   first, or %NULL on error
+ */
+GPtrArray *
+fl_store_list_lead_days (FlStore *store, const char *event, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+
+  return list_strings (store,
+                       "SELECT DISTINCT date (created_at, 'localtime') AS day FROM leads WHERE event = ? "
+                       "ORDER BY day", event, error);
+}
+
+/**
+ * fl_store_get_upload_state:
+ * @state: (out): where the lead stands over all its connectors
+ *
+ * Returns: %FALSE with %FL_STORE_ERROR_NOT_FOUND when there is no such lead
+ */
+gboolean
+fl_store_get_upload_state (FlStore *store, const char *uuid, FlUploadState *state, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  stmt = fl_store_prepare (store, "SELECT upload_state FROM leads WHERE uuid = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  fl_store_bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *state = CLAMP (sqlite3_column_int (stmt, 0), FL_UPLOAD_NONE, FL_UPLOAD_DONE);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return fl_store_set_error (store, error);
+  return TRUE;
 }

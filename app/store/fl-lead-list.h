@@ -19,4 +19,15 @@ gboolean    fl_lead_list_refresh      (FlLeadList        *self,
                                        GError           **error);
 gint64      fl_lead_list_get_db_time  (FlLeadList        *self);
 
+GPtrArray  *fl_store_list_lead_staff  (FlStore           *store,
+                                       const char        *event,
+                                       GError           **error);
+GPtrArray  *fl_store_list_lead_days   (FlStore           *store,
+                                       const char        *event,
+                                       GError           **error);
+gboolean    fl_store_get_upload_state (FlStore           *store,
+                                       const char        *uuid,
+                                       FlUploadState     *state,
+                                       GError           **error);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "fl-privacy.h"
+#include "fl-store-private.h"
 
 /* Collects the first column of every row as text. */
 static GPtrArray *
@@ -221,6 +222,67 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
   return g_steal_pointer (&root);
 }
 
+/* Deletes the lead @uuid and scrubs what the audit said about it, in one
+ * transaction, then audits @action. With @forget_attendee the roster entry
+ * of the same badge or email goes too. */
+static gboolean
+remove_lead (FlStore    *store,
+             const char *uuid,
+             const char *actor,
+             gboolean    forget_attendee,
+             gboolean    must_exist,
+             const char *action,
+             const char *detail,
+             GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!fl_store_begin (store, error))
+    return FALSE;
+
+  if (forget_attendee)
+    {
+      stmt = fl_store_prepare (store,
+                               "DELETE FROM attendees WHERE rowid IN ("
+                               "  SELECT a.rowid FROM attendees a JOIN leads l ON a.event = l.event"
+                               "  WHERE l.uuid = ?1 AND ((l.badge_id IS NOT NULL AND a.badge_id = l.badge_id)"
+                               "    OR (l.email IS NOT NULL AND lower (a.email) = lower (l.email))))",
+                               error);
+      if (stmt == NULL)
+        goto fail;
+      fl_store_bind_text (stmt, 1, uuid);
+      if (!fl_store_step_done (store, stmt, error))
+        goto fail;
+    }
+
+  /* Children go by ON DELETE CASCADE, the search index by trigger. */
+  stmt = fl_store_prepare (store, "DELETE FROM leads WHERE uuid = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  fl_store_bind_text (stmt, 1, uuid);
+  if (!fl_store_step_done (store, stmt, error))
+    goto fail;
+  if (must_exist && sqlite3_changes (fl_store_get_db (store)) == 0)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
+      goto fail;
+    }
+
+  stmt = fl_store_prepare (store, "UPDATE audit SET detail = NULL WHERE lead_uuid = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  fl_store_bind_text (stmt, 1, uuid);
+  if (!fl_store_step_done (store, stmt, error) ||
+      !fl_store_add_audit (store, uuid, actor, action, detail, error))
+    goto fail;
+
+  return fl_store_commit (store, error);
+
+fail:
+  fl_store_rollback (store);
+  return FALSE;
+}
+
 /**
  * fl_privacy_erase_lead:
  *
@@ -233,52 +295,30 @@ fl_privacy_export_person (FlStore *store, GPtrArray *uuids, GError **error)
 gboolean
 fl_privacy_erase_lead (FlStore *store, const char *uuid, const char *actor, GError **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (FL_IS_STORE (store), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
 
-  if (!fl_store_begin (store, error))
-    return FALSE;
+  return remove_lead (store, uuid, actor, TRUE, TRUE, "erased", NULL, error);
+}
 
-  stmt = fl_store_prepare (store,
-                           "DELETE FROM attendees WHERE rowid IN ("
-                           "  SELECT a.rowid FROM attendees a JOIN leads l ON a.event = l.event"
-                           "  WHERE l.uuid = ?1 AND ((l.badge_id IS NOT NULL AND a.badge_id = l.badge_id)"
-                           "    OR (l.email IS NOT NULL AND lower (a.email) = lower (l.email))))",
-                           error);
-  if (stmt == NULL)
-    goto fail;
-  fl_store_bind_text (stmt, 1, uuid);
-  if (!fl_store_step_done (store, stmt, error))
-    goto fail;
+/**
+ * fl_privacy_discard_lead:
+ *
+ * Removes a lead captured by accident (a badge scanned twice, the wrong
+ * visitor) the way fl_privacy_erase_lead() does — answers, interactions,
+ * consents, search index and outbox rows go, what the audit said about it
+ * is scrubbed — but keeps the visitor's roster entry: the person was not
+ * asking to be forgotten. The audit keeps that it was discarded, by whom,
+ * not what. A lead that is not (or no longer) stored is no error.
+ */
+gboolean
+fl_privacy_discard_lead (FlStore *store, const char *uuid, const char *actor, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
 
-  /* Children go by ON DELETE CASCADE, the search index by trigger. */
-  stmt = fl_store_prepare (store, "DELETE FROM leads WHERE uuid = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  fl_store_bind_text (stmt, 1, uuid);
-  if (!fl_store_step_done (store, stmt, error))
-    goto fail;
-  if (sqlite3_changes (fl_store_get_db (store)) == 0)
-    {
-      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
-      goto fail;
-    }
-
-  stmt = fl_store_prepare (store, "UPDATE audit SET detail = NULL WHERE lead_uuid = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  fl_store_bind_text (stmt, 1, uuid);
-  if (!fl_store_step_done (store, stmt, error) ||
-      !fl_store_add_audit (store, uuid, actor, "erased", NULL, error))
-    goto fail;
-
-  return fl_store_commit (store, error);
-
-fail:
-  fl_store_rollback (store);
-  return FALSE;
+  return remove_lead (store, uuid, actor, FALSE, FALSE, "discarded",
+                      "accidental scan, discarded at the kiosk", error);
 }
 
 /**

@@ -43,6 +43,10 @@ gboolean   fl_privacy_erase_lead     (FlStore     *store,
                                       const char  *uuid,
                                       const char  *actor,
                                       GError     **error);
+gboolean   fl_privacy_discard_lead   (FlStore     *store,
+                                      const char  *uuid,
+                                      const char  *actor,
+                                      GError     **error);
 gboolean   fl_privacy_scrub_files    (FlStore     *store,
                                       GError     **error);
 gboolean   fl_privacy_record_export  (FlStore     *store,

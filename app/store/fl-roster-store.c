@@ -12,6 +12,7 @@
 #include "fl-roster-store.h"
 #include "lead/fl-csv.h"
 #include "lead/fl-roster.h"
+#include "fl-store-private.h"
 
 #define ATTENDEE_FIELDS                                                                            \
   "first_name, last_name, full_name, email, phone, mobile, company, title, department, "         \

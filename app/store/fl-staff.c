@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fl-staff.h"
+#include "fl-store-private.h"
 
 struct _FlPinGuard
 {

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "lead/fl-event.h"
 #include "lead/fl-lead.h"
@@ -31,17 +30,6 @@ typedef enum
 /* Event setting (FlEvent.settings, boolean, default true): a lead goes to
  * no connector until the visitor's consent is recorded as given. */
 #define FL_SETTING_CONSENT_REQUIRED "consent_required"
-
-/* SQL: TRUE when the lead row aliased @l may be uploaded — its event does
- * not require consent, or its latest consent entry says given. The schema
- * (version 4, fl-store-schema.c) enforces the same rule with triggers on
- * the outbox, the consents and the events, whoever writes them; this is
- * for reading (counts, lists) and for explaining a refusal. */
-#define FL_STORE_SQL_UPLOAD_ALLOWED(l)                                                             \
-  "(NOT coalesce ((SELECT json_extract (e.settings, '$." FL_SETTING_CONSENT_REQUIRED "') "         \
-  "  FROM events e WHERE e.uuid = " l ".event), 1) "                                              \
-  " OR coalesce ((SELECT c.given FROM consents c WHERE c.lead_id = " l ".id "                    \
-  "  ORDER BY c.id DESC LIMIT 1), 0) = 1)"
 
 /* Bytes a -wal file is cut back to when it is reset (journal_size_limit). */
 #define FL_STORE_WAL_SIZE_LIMIT 4194304
@@ -100,29 +88,14 @@ FlStore      *fl_store_open_at_version     (const char   *path,
                                             GError      **error);
 
 const char   *fl_store_get_path            (FlStore      *self);
-sqlite3      *fl_store_get_db              (FlStore      *self);
 const char   *fl_store_get_device_id       (FlStore      *self);
 int           fl_store_get_schema_version  (FlStore      *self);
 
-sqlite3_stmt *fl_store_prepare             (FlStore      *self,
-                                            const char   *sql,
-                                            GError      **error);
-gboolean      fl_store_exec                (FlStore      *self,
-                                            const char   *sql,
-                                            GError      **error);
 gboolean      fl_store_begin               (FlStore      *self,
                                             GError      **error);
 gboolean      fl_store_commit              (FlStore      *self,
                                             GError      **error);
 void          fl_store_rollback            (FlStore      *self);
-gboolean      fl_store_set_error           (FlStore      *self,
-                                            GError      **error);
-int           fl_store_bind_text           (sqlite3_stmt *stmt,
-                                            int           index,
-                                            const char   *value);
-gboolean      fl_store_step_done           (FlStore      *self,
-                                            sqlite3_stmt *stmt,
-                                            GError      **error);
 
 char         *fl_store_get_meta            (FlStore      *self,
                                             const char   *key);
@@ -179,7 +152,5 @@ gboolean      fl_store_add_audit           (FlStore      *self,
                                             const char   *action,
                                             const char   *detail,
                                             GError      **error);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 
 #include "fl-backlog.h"
 #include "fl-sync.h"
+#include "store/fl-store-private.h"
 
 #define SCOPE "(:event IS NULL OR l.event = :event) AND (:status IS NULL OR l.status = :status)"
 

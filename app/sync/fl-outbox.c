@@ -14,6 +14,7 @@
 #include "fl-secret.h"
 #include "fl-sync.h"
 #include "lead/fl-json.h"
+#include "store/fl-store-private.h"
 
 struct _FlOutbox
 {
@@ -53,6 +54,7 @@ fl_outbox_entry_free (FlOutboxEntry *entry)
   g_free (entry->next_attempt_at);
   g_free (entry->last_error);
   g_free (entry->remote_id);
+  g_free (entry->done_at);
   g_free (entry);
 }
 
@@ -950,6 +952,59 @@ fl_outbox_list (FlOutbox *self, FlConnector *connector, const char *state, guint
       entry->last_error = g_strdup (column_text (stmt, 5));
       entry->remote_id = g_strdup (column_text (stmt, 6));
       entry->known = sqlite3_column_int (stmt, 7) != 0;
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fl_store_set_error (self->store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * fl_outbox_list_for_lead:
+ *
+ * Where one lead stands with each connector it is queued for, as the back
+ * office's lead detail shows it.
+ *
+ * Returns: (transfer full) (element-type FlOutboxEntry): one entry per
+ *   connector, by connector name (none for an unknown lead), or %NULL on error
+ */
+GPtrArray *
+fl_outbox_list_for_lead (FlOutbox *self, const char *lead_uuid, GError **error)
+{
+  g_autoptr(GPtrArray) entries =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) fl_outbox_entry_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (lead_uuid != NULL, NULL);
+
+  stmt = fl_store_prepare (self->store,
+                           "SELECT o.connector, o.state, o.attempts, o.next_attempt_at, o.last_error, "
+                           "  o.remote_id, o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.done_at "
+                           "FROM outbox o WHERE o.lead_id = (SELECT id FROM leads WHERE uuid = :lead) "
+                           "ORDER BY o.connector",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, ":lead", lead_uuid);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FlOutboxEntry *entry = g_new0 (FlOutboxEntry, 1);
+
+      entry->lead_uuid = g_strdup (lead_uuid);
+      entry->connector = g_strdup (column_text (stmt, 0));
+      entry->state = g_strdup (column_text (stmt, 1));
+      entry->attempts = sqlite3_column_int (stmt, 2);
+      entry->next_attempt_at = g_strdup (column_text (stmt, 3));
+      entry->last_error = g_strdup (column_text (stmt, 4));
+      entry->remote_id = g_strdup (column_text (stmt, 5));
+      entry->known = sqlite3_column_int (stmt, 6) != 0;
+      entry->done_at = g_strdup (column_text (stmt, 7));
       g_ptr_array_add (entries, entry);
     }
   sqlite3_reset (stmt);

@@ -44,6 +44,7 @@ typedef struct
   char     *last_error;
   char     *remote_id;
   gboolean  known;
+  char     *done_at;      /* (nullable) when it was delivered, ISO 8601 UTC */
 } FlOutboxEntry;
 
 void fl_outbox_row_free   (FlOutboxRow   *row);
@@ -143,6 +144,10 @@ GPtrArray   *fl_outbox_list               (FlOutbox        *self,
                                            FlConnector     *connector,
                                            const char      *state,
                                            guint            limit,
+                                           GError         **error);
+
+GPtrArray   *fl_outbox_list_for_lead      (FlOutbox        *self,
+                                           const char      *lead_uuid,
                                            GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlOutboxRow, fl_outbox_row_free)

@@ -14,6 +14,7 @@
 
 #include "fl-sync-log.h"
 #include "fl-sync.h"
+#include "store/fl-store-private.h"
 
 void
 fl_sync_log_entry_free (FlSyncLogEntry *entry)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "store/fl-lead-list.h"
+#include "store/fl-store-private.h"
 
 static const char *first_names[] = { "Jürgen", "Anna", "Sören", "Marie", "Thomas", "Katarzyna", "Lukas", "Elena", "Henrik", "Fatma" };
 static const char *last_names[] = { "Müller", "Schäfer", "Weiß", "Dubois", "Gruber", "Nowak", "Hoffmann", "Rossi", "Larsen", "Yılmaz", "Schmidt", "Fischer" };
