@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "fl-dashboard.h"
-#include "fl-leads-page.h"
+#include "fl-ui-util.h"
 #include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
 #include "store/fl-stats.h"
