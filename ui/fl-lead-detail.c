@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "fl-lead-detail.h"
 #include "fl-text-limit.h"
 #include "fl-ui-util.h"
 #include "lead/fl-limits.h"

@@ -14,6 +14,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "fl-lead-detail.h"
+#include "fl-leads-page.h"
 #include "fl-ui-util.h"
 #include "lead/fl-export.h"
 #include "store/fl-privacy.h"
