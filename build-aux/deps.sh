@@ -11,9 +11,10 @@ packages=(
   libzbar-dev zbar-tools libqrencode-dev libgdk-pixbuf-2.0-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  libcurl4-openssl-dev libsoup-3.0-dev libsecret-1-dev glib-networking openssl libgnutls28-dev
-  libtesseract-dev tesseract-ocr-eng tesseract-ocr-deu libcrypt-dev
-  # tests
+  libcurl4-openssl-dev libssl-dev libsoup-3.0-dev libsecret-1-dev glib-networking openssl
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-deu libcrypt-dev
+  # tests (GnuTLS checks the Dynamics assertion that libcrypto signs; Pango draws the cards)
+  libgnutls28-dev libpango1.0-dev
   xvfb xauth xdotool x11-xkb-utils xkb-data imagemagick desktop-file-utils appstream libx11-dev
   python3 ca-certificates clang faketime
 )

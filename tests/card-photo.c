@@ -168,6 +168,8 @@ card_photo_render (JsonObject *spec, CardPhotoParams *pp, GBytes **jpeg)
   g_autoptr(CardImage) card = NULL;
   g_autoptr(JsonObject) flat = NULL;
   g_autofree float *photo = NULL;
+  g_autofree guint8 *logo = NULL;
+  double logo_luma = 0;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GdkPixbuf) decoded = NULL;
   g_autoptr(GError) error = NULL;
@@ -232,6 +234,12 @@ card_photo_render (JsonObject *spec, CardPhotoParams *pp, GBytes **jpeg)
     desk_phase[i] = g_rand_double_range (rand, 0, 2 * G_PI);
 
   photo = g_new (float, (gsize) W * H);
+  /* Which photo pixels show the logo: they get its colour at the end. */
+  if (pp->logo_mm[2] > 0)
+    {
+      logo = g_new0 (guint8, (gsize) W * H);
+      logo_luma = 0.299 * pp->logo_rgb[0] + 0.587 * pp->logo_rgb[1] + 0.114 * pp->logo_rgb[2];
+    }
   {
     double gx = cos (desk_phase[0]), gy = sin (desk_phase[0]);
     /* The shadow falls away from the light, a few millimetres wide. */
@@ -265,6 +273,17 @@ card_photo_render (JsonObject *spec, CardPhotoParams *pp, GBytes **jpeg)
 
               value = (1 - fv) * ((1 - fu) * p[0] + fu * p[1]) +
                       fv * ((1 - fu) * p[card->stride] + fu * p[card->stride + 1]);
+              if (logo != NULL)
+                {
+                  double mm_x = u * width_mm / card->width, mm_y = v * height_mm / card->height;
+
+                  if (mm_x >= pp->logo_mm[0] && mm_x < pp->logo_mm[0] + pp->logo_mm[2] &&
+                      mm_y >= pp->logo_mm[1] && mm_y < pp->logo_mm[1] + pp->logo_mm[3])
+                    {
+                      logo[(gsize) y * W + x] = 1;
+                      value = logo_luma;
+                    }
+                }
             }
           else
             {
@@ -314,6 +333,10 @@ card_photo_render (JsonObject *spec, CardPhotoParams *pp, GBytes **jpeg)
           p[0] = (guint8) MIN (255, grey + 6);
           p[1] = grey;
           p[2] = (guint8) MAX (0, grey - 6);
+          if (logo != NULL && logo[(gsize) y * W + x])
+            for (int c = 0; c < 3; c++)
+              p[c] = (guint8) CLAMP (lround (value * pp->logo_rgb[c] / MAX (1.0, logo_luma)), 0,
+                                     255);
         }
   }
   if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &buffer_size, "jpeg", &error, "quality",

@@ -27,6 +27,10 @@ typedef struct
   double  noise;          /* sensor noise amplitude */
   int     jpeg_quality;   /* 60 … 95 */
   guint32 seed;
+  /* A logo printed in colour (R G B), a rectangle x, y, width, height in
+   * millimetres of the card; none when its width is 0. */
+  double  logo_mm[4];
+  guint8  logo_rgb[3];
   /* Set by card_photo_render(): where the card's corners landed (top
    * left, top right, bottom right, bottom left), in photo pixels. */
   double  corner_x[4];

@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
 #include "card-photo.h"
 #include "card-render.h"
 #include "scan/fl-card-fields.h"
@@ -712,6 +714,126 @@ test_photo_find (void)
     }
 }
 
+/* R G B around a point in millimetres of an 85 × 55 mm card filling an
+ * R G B image, averaged over a few pixels. */
+static void
+colour_at (const guint8 *rgb, guint width, guint height, gsize stride, double x_mm, double y_mm,
+           double out[3])
+{
+  int cx = (int) (x_mm / 85.0 * width), cy = (int) (y_mm / 55.0 * height);
+  guint n = 0;
+
+  out[0] = out[1] = out[2] = 0;
+  for (int y = MAX (0, cy - 2); y <= MIN ((int) height - 1, cy + 2); y++)
+    for (int x = MAX (0, cx - 2); x <= MIN ((int) width - 1, cx + 2); x++, n++)
+      for (int c = 0; c < 3; c++)
+        out[c] += rgb[(gsize) y * stride + x * 3 + c];
+  for (int c = 0; c < 3; c++)
+    out[c] /= MAX (1u, n);
+}
+
+/* A colour photo: the card is read on grey at about 300 dpi, and kept in
+ * colour at a size to show, cropped and straightened the same way; a
+ * grey photo has no colour card. */
+static void
+test_photo_colour (void)
+{
+  g_autoptr(JsonArray) cards = load_cards ();
+  g_autoptr(FlCardReader) reader = fl_card_reader_new ();
+  g_autoptr(FlCardResult) result = NULL;
+  g_autoptr(FlCardResult) grey_result = NULL;
+  g_autoptr(CardImage) photo = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GdkPixbuf) decoded = NULL;
+  g_autoptr(GdkPixbuf) rgba = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GBytes) grey_pixels = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *spec = NULL;
+  CardPhotoParams params;
+  GBytes *colour;
+  guint width = 0, height = 0, grey_width = 0, grey_height = 0;
+  gsize stride = 0;
+  double logo[3], paper[3], ratio;
+
+  for (guint i = 0; i < json_array_get_length (cards); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (cards, i), "id"),
+                   "en-us-suite") == 0)
+      spec = json_array_get_object_element (cards, i);
+  g_assert_nonnull (spec);
+  /* A large photo, the card turned and seen at an angle, a red logo in
+   * its empty bottom right corner. */
+  card_photo_params_random (&params, 2102, TRUE, FALSE);
+  params.rotate = -9;
+  params.keystone = 0.1;
+  params.logo_mm[0] = 64;
+  params.logo_mm[1] = 34;
+  params.logo_mm[2] = 14;
+  params.logo_mm[3] = 14;
+  params.logo_rgb[0] = 200;
+  params.logo_rgb[1] = 30;
+  params.logo_rgb[2] = 30;
+  photo = card_photo_render (spec, &params, &jpeg);
+  {
+    g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("jpeg", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (gdk_pixbuf_loader_write (loader, g_bytes_get_data (jpeg, NULL),
+                                            g_bytes_get_size (jpeg), &error));
+    g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+    decoded = g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+  }
+  rgba = gdk_pixbuf_add_alpha (decoded, FALSE, 0, 0, 0);
+  pixels = gdk_pixbuf_read_pixel_bytes (rgba);
+
+  result = fl_card_reader_read_pixels (reader, pixels, gdk_pixbuf_get_width (rgba),
+                                       gdk_pixbuf_get_height (rgba),
+                                       gdk_pixbuf_get_rowstride (rgba), FL_CARD_PIXELS_RGBA8,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_lead_get_field (fl_card_result_get_lead (result), FL_FIELD_EMAIL), ==,
+                   "daniel.ortega@harborfreightsys.com");
+  g_assert_nonnull (fl_card_result_get_card_image (result, &grey_width, &grey_height, NULL));
+  colour = fl_card_result_get_card_color (result, &width, &height, &stride);
+  g_assert_nonnull (colour);
+  g_test_message ("read %u × %u grey, shown %u × %u colour", grey_width, grey_height, width,
+                  height);
+  /* Read at about 300 dpi, shown at a screen's size, the same card. */
+  g_assert_cmpuint (grey_width, >, 900);
+  g_assert_cmpuint (width, <=, 880);
+  g_assert_cmpuint (width, >, 600);
+  g_assert_cmpuint (stride, >=, width * 3);
+  g_assert_cmpuint (g_bytes_get_size (colour), >=, stride * height);
+  ratio = (double) width / height;
+  /* 85 × 55 mm is 1.55. */
+  g_assert_cmpfloat (ratio, >, 1.45);
+  g_assert_cmpfloat (ratio, <, 1.65);
+  g_assert_cmpfloat (fabs (ratio - (double) grey_width / grey_height), <, 0.02);
+
+  colour_at (g_bytes_get_data (colour, NULL), width, height, stride, 71, 41, logo);
+  colour_at (g_bytes_get_data (colour, NULL), width, height, stride, 45, 50, paper);
+  g_test_message ("logo %.0f %.0f %.0f, paper %.0f %.0f %.0f", logo[0], logo[1], logo[2],
+                  paper[0], paper[1], paper[2]);
+  g_assert_cmpfloat (logo[0], >, 120);
+  g_assert_cmpfloat (logo[0], >, 2.5 * logo[1]);
+  g_assert_cmpfloat (logo[0], >, 2.5 * logo[2]);
+  g_assert_cmpfloat (paper[1], >, 150);
+  g_assert_cmpfloat (fabs (paper[0] - paper[2]), <, 30);
+  /* The corners are card, not desk: the straightening crops. */
+  colour_at (g_bytes_get_data (colour, NULL), width, height, stride, 2, 2, paper);
+  g_assert_cmpfloat (paper[1], >, 150);
+  colour_at (g_bytes_get_data (colour, NULL), width, height, stride, 83, 53, paper);
+  g_assert_cmpfloat (paper[1], >, 150);
+
+  /* Grey in, no colour out. */
+  grey_pixels = g_bytes_new_static (photo->pixels, photo->stride * photo->height);
+  grey_result = fl_card_reader_read_pixels (reader, grey_pixels, photo->width, photo->height,
+                                            photo->stride, FL_CARD_PIXELS_GREY8, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fl_card_result_get_card_image (grey_result, NULL, NULL, NULL));
+  g_assert_null (fl_card_result_get_card_color (grey_result, NULL, NULL, NULL));
+}
+
 /* A photo that is all card, or all desk, is read whole. */
 static void
 test_photo_no_card (void)
@@ -891,6 +1013,7 @@ main (int argc, char **argv)
   g_test_add_func ("/card/read/code-and-print", test_code_and_print);
   g_test_add_func ("/card/photo/find", test_photo_find);
   g_test_add_func ("/card/photo/no-card", test_photo_no_card);
+  g_test_add_func ("/card/photo/colour", test_photo_colour);
   g_test_add_func ("/card/photo/set-accuracy", test_photo_set);
   g_test_add_func ("/card/cli/read-card", test_cli);
 

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "lead/fl-export.h"
+#include "store/fl-store-private.h"
 #include "store/fl-store.h"
 
 typedef struct
@@ -293,10 +295,19 @@ test_export (Fixture *fixture, gconstpointer data)
   create_event_cli (fixture);
   run_cli (fixture, &run, leads_jsonl, "leads", "import", "-", NULL);
   run_clear (&run);
+  /* Answers of every JSON kind, as the export prints them from the database. */
+  run_cli (fixture, &run,
+           "{\"uuid\": \"77777777-7777-4777-8777-777777777777\", \"full_name\": \"Ånswer Ørsted\","
+           " \"answers\": {\"timeframe\": \"3m\", \"interests\": [\"vision\", \"robot-cells\"],"
+           " \"headcount\": 250, \"ratio\": 0.25, \"demo\": true, \"note\": \"say \\\"hi\\\", \\u00fc\\n\","
+           " \"nested\": {\"a\": null, \"ünï\": [1, {\"b\": false}]}}}\n",
+           "leads", "import", "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
 
   run_cli (fixture, &run, NULL, "export", "--format", "csv", "-o", out, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_nonnull (strstr (run.err, "Exported 3 leads"));
+  g_assert_nonnull (strstr (run.err, "Exported 4 leads"));
   g_assert_cmpint (g_stat (out, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
@@ -308,12 +319,86 @@ test_export (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (contents, "Müller Fördertechnik GmbH"));
   run_clear (&run);
 
+  /* Streamed lead by lead, the file is what the whole list gives, and
+   * each lead is recorded as exported. */
+  {
+    g_autoptr(FlStore) store = fl_store_open (fixture->db, NULL);
+    g_autoptr(GPtrArray) leads = fl_store_list_leads (store, NULL, NULL);
+    g_autofree char *expected = fl_export_csv (leads);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpstr (contents, ==, expected);
+    sqlite3_prepare_v2 (fl_store_get_db (store), "SELECT count(*) FROM audit WHERE action = 'exported'",
+                        -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 4);
+    sqlite3_finalize (stmt);
+  }
+
+  /* To standard output too. */
+  run_cli (fixture, &run, NULL, "export", "--format", "csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, contents);
+  run_clear (&run);
+
+  /* A file that cannot be written leaves nothing behind. */
+  {
+    g_autofree char *missing = g_build_filename (fixture->dir, "no-such-folder", "export.csv", NULL);
+
+    run_cli (fixture, &run, NULL, "export", "--format", "csv", "-o", missing, NULL);
+    g_assert_cmpint (run.status, ==, EX_CANTCREAT);
+    g_assert_nonnull (strstr (run.err, "Cannot write"));
+    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+    run_clear (&run);
+  }
+
   run_cli (fixture, &run, NULL, "export", "--format", "json", NULL);
   g_assert_cmpint (run.status, ==, 0);
   {
     g_autoptr(JsonNode) node = parse_json (run.out);
-    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 3);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 4);
   }
+}
+
+/* Leads are committed in batches, but a lead that came through a pipe is
+ * committed and printed before the import waits for the next one: the
+ * uuid arrives while standard input is still open. */
+static void
+test_import_trickle (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                      G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  GOutputStream *in;
+  static const char *uuids[] = { "55555555-5555-4555-8555-555555555555",
+                                 "66666666-6666-4666-8666-666666666666" };
+
+  create_event_cli (fixture);
+  g_subprocess_launcher_setenv (launcher, "FAIRLEAD_DB", fixture->db, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FAIRLEAD_CLI"), "leads", "import", "-",
+                                         NULL);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (process);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  for (guint i = 0; i < G_N_ELEMENTS (uuids); i++)
+    {
+      g_autofree char *lead = g_strdup_printf ("{\"uuid\": \"%s\", \"full_name\": \"Trickle %u\"}\n",
+                                               uuids[i], i);
+      g_autofree char *line = NULL;
+
+      g_assert_true (g_output_stream_write_all (in, lead, strlen (lead), NULL, NULL, &error));
+      g_assert_true (g_output_stream_flush (in, NULL, &error));
+      /* Blocks until the importer prints it: a hang here is the bug. */
+      line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (line, ==, uuids[i]);
+    }
+  g_assert_true (g_output_stream_close (in, NULL, &error));
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -426,6 +511,7 @@ main (int argc, char **argv)
   ADD ("/cli/events", test_events);
   ADD ("/cli/leads", test_leads);
   ADD ("/cli/export", test_export);
+  ADD ("/cli/import-trickle", test_import_trickle);
   ADD ("/cli/refusals", test_refusals);
   ADD ("/cli/demo", test_demo);
   ADD ("/cli/staff", test_staff);

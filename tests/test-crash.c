@@ -22,7 +22,9 @@
 #include "store/fl-store-private.h"
 
 #define N_KILLS 24
-#define LEADS_PER_RUN 4000
+/* Enough that a kill within 400 ms hits an import still running, at the
+ * rate group commit reaches. */
+#define LEADS_PER_RUN 20000
 
 static char *
 make_stream (const char *dir, guint run)

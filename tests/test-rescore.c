@@ -348,8 +348,18 @@ test_rescore (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
                                     "WHERE l.full_name = 'Mo Ql'"), ==, 0);
 
-  /* One audit entry per changed lead; the file's model is now stored. */
-  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
+  /* The breakdown is not stored again, only the time it was scored at:
+   * a few bytes a lead instead of a few KB. */
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_breakdowns "
+                                    "WHERE breakdown LIKE '@____-__-__T%'"), ==, 4);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT max (length (breakdown)) FROM lead_breakdowns"), <, 40);
+
+  /* One audit entry for the run and one per lead whose status moved; the
+   * file's model is now stored. */
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before + 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'rescore-run' "
+                                    "AND lead_uuid IS NULL AND actor = 'tester' AND detail LIKE "
+                                    "'model Rescore test v2: 4 leads scored, 4 changed, 1 moved status, at %'"), ==, 1);
   g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'rescored' "
                                     "AND detail LIKE 'SAL → MQL, score 35 → 25, model Rescore test v2'"), ==, 1);
   g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM models"), ==, 2);
@@ -358,7 +368,46 @@ test_rescore (Fixture *f, gconstpointer data)
   again = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (again->n_changed, ==, 0);
-  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before + 4);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before + 2);
+}
+
+/* A rescored lead's breakdown is computed when it is read, with the
+ * model the lead names and at the time it was scored: the same reasons
+ * the rescore saw, even after another model is in force. */
+static void
+test_rescore_breakdown_on_demand (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+  g_autoptr(FlModel) third = make_model (3, 40);
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlLead) lead = NULL, stored = NULL;
+  g_autoptr(FlScore) expected = NULL;
+  g_autoptr(GDateTime) at = g_date_time_new_utc (2026, 6, 24, 10, 30, 15.25);
+  g_autoptr(GPtrArray) listed = NULL;
+
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  lead = save_lead (f, "Sal Lead", NULL, "now", TRUE);
+  report = fl_rescore (f->base.store, stricter, at, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_moved, ==, 1);
+  g_assert_true (fl_model_store_activate (f->base.store, third, "tester", &error));
+
+  stored = reload (f, lead);
+  g_assert_cmpint (fl_lead_get_score (stored), ==, 25);
+  expected = fl_scorer_score (stricter, stored, at, fl_language_default ());
+  g_assert_nonnull (fl_lead_get_breakdown (stored));
+  g_assert_true (json_node_equal (fl_lead_get_breakdown (stored), expected->breakdown));
+  /* Again, from the model kept for it. */
+  g_clear_object (&stored);
+  stored = reload (f, lead);
+  g_assert_true (json_node_equal (fl_lead_get_breakdown (stored), expected->breakdown));
+
+  /* Lists do not compute it: they never show it. */
+  listed = fl_store_list_leads (f->base.store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_null (fl_lead_get_breakdown (g_ptr_array_index (listed, 0)));
 }
 
 static void
@@ -580,6 +629,7 @@ main (int argc, char **argv)
   ADD ("/rescore/override", test_override);
   ADD ("/rescore/override-cleared-without-model", test_override_cleared_without_model);
   ADD ("/rescore/dry-run-vs-real", test_rescore);
+  ADD ("/rescore/breakdown-on-demand", test_rescore_breakdown_on_demand);
   ADD ("/rescore/active-model", test_rescore_active_model);
   ADD ("/rescore/version-conflict", test_rescore_version_conflict);
   ADD ("/rescore/many", test_rescore_many);

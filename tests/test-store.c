@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/fl-fts-fold.h"
 #include "store/fl-store-private.h"
 
 typedef struct
@@ -212,6 +213,16 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
       found = fl_store_list_leads (store, &query, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (found->len, ==, 1);
+      /* Version 5 folds spellings: ß is ss, ü is ue, in the old leads too. */
+      for (const char *const *search = (const char *const[]) { "strassenbau", "joerg mueller", "Straßenb", NULL };
+           *search != NULL; search++)
+        {
+          FlLeadQuery folded = { .search = *search };
+          g_autoptr(GPtrArray) hits = fl_store_list_leads (store, &folded, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (hits->len, ==, 1);
+        }
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 1);
       /* The consent gate (version 4) took it out of the queue, and said so. */
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
@@ -221,6 +232,157 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
       /* The sync log (version 5) is there, empty. */
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sync_log"), ==, 0);
       g_assert_cmpint (fl_test_query_int (store, "SELECT upload_state FROM leads"), ==, 1);
+    }
+}
+
+/* Search folds the spellings of a name together, both ways: ß and ss,
+ * ü and ue (ä, ö), accents, and letters without a decomposition (ł, ı, ø,
+ * æ, œ). */
+/* A search folds its words exactly as the index's triggers fold a lead. */
+static void
+test_search_fold_c_equals_sql (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlStore) store = open_store (fixture->path);
+  static const char *const texts[] = {
+    "Weiß", "WEISS", "STRAẞE", "Łukasz Wałęsa", "Yıldız İstanbul", "Søren Kjær", "ØRSTED",
+    "ÆRØ", "Cœur", "ŒUVRE", "Đorđević", "Ðavid", "Þór", "ÞÓR", "Mueller", "MUELLER",
+    "Baeckerei", "Michael Oetker", "Müller", "plain ascii", "",
+  };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      /* The store keeps its statements: reset, never finalize. */
+      sqlite3_stmt *stmt = fl_store_prepare (store, "SELECT " FL_FTS_FOLD ("?1"), &error);
+      g_autofree char *folded = fl_fts_fold (texts[i]);
+
+      g_assert_no_error (error);
+      sqlite3_bind_text (stmt, 1, texts[i], -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_test_message ("“%s” → “%s”", texts[i], folded);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, folded);
+      sqlite3_reset (stmt);
+    }
+}
+
+/* The index needs nothing but SQLite: another client (the sqlite3 shell,
+ * a script) may insert, change and delete leads, and search follows. */
+static void
+test_search_outside_client (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *event_uuid = NULL;
+  g_autofree char *uuid = NULL;
+  sqlite3 *db = NULL;
+
+  {
+    g_autoptr(FlStore) store = open_store (fixture->path);
+    g_autoptr(FlEvent) event = create_event (store, "Hannover Messe");
+    g_autoptr(FlLead) lead = make_lead ("Anna", "Schmidt", "Acme");
+
+    g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+    g_assert_no_error (error);
+    uuid = g_strdup (fl_lead_get_uuid (lead));
+    event_uuid = g_strdup (event->uuid);
+  }
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE leads SET last_name = 'Weiß', full_name = 'Anna Weiß';"
+                                 "INSERT INTO leads (uuid, event, created_at, updated_at, source,"
+                                 "  first_name, last_name, full_name, company)"
+                                 "  SELECT 'outside-1', event, created_at, updated_at, 'manual',"
+                                 "         'Jörg', 'Müller', 'Jörg Müller', 'Bäckerei' FROM leads;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  {
+    g_autoptr(FlStore) store = open_store (fixture->path);
+    FlLeadQuery weiss = { .event = event_uuid, .search = "weiss" };
+    FlLeadQuery mueller = { .event = event_uuid, .search = "mueller baeckerei" };
+    FlLeadQuery schmidt = { .event = event_uuid, .search = "schmidt" };
+
+    g_assert_cmpint (fl_store_count_leads (store, &weiss, &error), ==, 1);
+    g_assert_cmpint (fl_store_count_leads (store, &mueller, &error), ==, 1);
+    g_assert_cmpint (fl_store_count_leads (store, &schmidt, &error), ==, 0);
+    g_assert_no_error (error);
+  }
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM leads WHERE uuid = 'outside-1'", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  {
+    g_autoptr(FlStore) store = open_store (fixture->path);
+    FlLeadQuery mueller = { .event = event_uuid, .search = "müller" };
+
+    g_assert_cmpint (fl_store_count_leads (store, &mueller, &error), ==, 0);
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_search_folds_spellings (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlStore) store = open_store (fixture->path);
+  g_autoptr(FlEvent) event = create_event (store, "Hannover Messe");
+  static const struct { const char *first, *last, *company; } people[] = {
+    { "Anna", "Weiß", "Weißwurst GmbH" },        /* 0 */
+    { "Jörg", "Müller", "Bäckerei Schäfer KG" }, /* 1 */
+    { "Joerg", "Mueller", "Baeckerei Schaefer" },/* 2 */
+    { "François", "Lefèvre", "Cœur Énergie" },   /* 3 */
+    { "Łukasz", "Wałęsa", "Gdańsk Stocznia" },   /* 4 */
+    { "Yıldız", "Şahin", "İstanbul Çelik" },     /* 5 */
+    { "Søren", "Kjær", "Ærø Færger" },           /* 6 */
+    { "Peter", "Weiss", "Weiss Logistik" },      /* 7 */
+  };
+  static const struct { const char *search; guint expected; } cases[] = {
+    /* each bit a person above */
+    { "weiss", 1 << 0 | 1 << 7 },
+    { "Weiß", 1 << 0 | 1 << 7 },
+    { "weisswurst", 1 << 0 },
+    { "mueller", 1 << 1 | 1 << 2 },
+    { "müller", 1 << 1 | 1 << 2 },
+    { "muller", 1 << 1 | 1 << 2 },
+    { "jörg bäckerei", 1 << 1 | 1 << 2 },
+    { "schaefer", 1 << 1 | 1 << 2 },
+    { "francois lefevre", 1 << 3 },
+    { "coeur energie", 1 << 3 },
+    { "lukasz walesa", 1 << 4 },
+    { "gdansk", 1 << 4 },
+    { "yildiz sahin", 1 << 5 },
+    { "YILDIZ", 1 << 5 },
+    { "istanbul celik", 1 << 5 },
+    { "soren kjaer", 1 << 6 },
+    { "aero faerger", 1 << 6 },
+    { "Kjær", 1 << 6 },
+  };
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autoptr(FlLead) lead = make_lead (people[i].first, people[i].last, people[i].company);
+
+      g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (uuids, g_strdup (fl_lead_get_uuid (lead)));
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      FlLeadQuery query = { .search = cases[c].search };
+      g_autoptr(GPtrArray) found = fl_store_list_leads (store, &query, &error);
+      guint got = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < found->len; i++)
+        for (guint p = 0; p < uuids->len; p++)
+          if (g_str_equal (fl_lead_get_uuid (g_ptr_array_index (found, i)), g_ptr_array_index (uuids, p)))
+            got |= 1 << p;
+      g_test_message ("search “%s”", cases[c].search);
+      g_assert_cmphex (got, ==, cases[c].expected);
+      g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, found->len);
     }
 }
 
@@ -669,6 +831,9 @@ main (int argc, char **argv)
   ADD ("/store/events", test_events);
   ADD ("/store/leads", test_leads);
   ADD ("/store/breakdown", test_breakdown);
+  ADD ("/store/search-folds-spellings", test_search_folds_spellings);
+  ADD ("/store/search-fold-c-equals-sql", test_search_fold_c_equals_sql);
+  ADD ("/store/search-outside-client", test_search_outside_client);
   ADD ("/store/outbox-rows", test_outbox_rows);
   ADD ("/store/reader-during-write", test_reader_during_write);
   ADD ("/store/rollback", test_rollback);

@@ -920,18 +920,24 @@ keep_card_photo (FlWindow *self, FlLead *lead, GdkPixbuf *photo)
     }
 }
 
-/* The card the reader cut out of the photo, as a picture to show. */
+/* The card the reader cut out of the photo, as a picture to show: in
+ * colour when the reader had the photo in colour, else grey. */
 static GdkPixbuf *
 card_pixbuf (FlCardResult *result)
 {
   guint width = 0, height = 0;
   gsize stride = 0;
-  GBytes *grey = fl_card_result_get_card_image (result, &width, &height, &stride);
+  GBytes *color = fl_card_result_get_card_color (result, &width, &height, &stride);
+  GBytes *grey;
   const guint8 *pixels;
   GdkPixbuf *pixbuf;
   guint8 *out;
   int rowstride;
 
+  if (color != NULL && width > 0 && height > 0)
+    return gdk_pixbuf_new_from_bytes (color, GDK_COLORSPACE_RGB, FALSE, 8, (int) width,
+                                      (int) height, (int) stride);
+  grey = fl_card_result_get_card_image (result, &width, &height, &stride);
   if (grey == NULL || width == 0 || height == 0)
     return NULL;
   pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, (int) width, (int) height);

@@ -6,10 +6,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fl-cli.h"
 #include "lead/fl-export.h"
@@ -49,8 +53,9 @@ leads_import (FlCli *cli, int argc, char **argv)
   int code;
 
   g_option_context_set_description (context,
-    _("Each lead is committed in its own transaction; its uuid is printed once it is on disk.\n"
-      "A lead whose uuid is already stored replaces the stored one."));
+    _("Leads are committed in batches (up to 500 leads or 50 ms, and before waiting for input);\n"
+      "a lead's uuid is printed once the commit that holds it is on disk. A bad lead is refused\n"
+      "alone. A lead whose uuid is already stored replaces the stored one."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
     return code;
   if (argc != 2)
@@ -399,6 +404,119 @@ fl_cli_leads (FlCli *cli, int argc, char **argv)
   return fl_cli_dispatch (cli, "leads", leads_commands, G_N_ELEMENTS (leads_commands), argc, argv);
 }
 
+/* CSV streamed lead by lead: memory stays flat at any number of leads. */
+typedef struct
+{
+  FILE         *file;
+  GStringChunk *strings;
+  GPtrArray    *uuids;   /* what was written, for the audit */
+} CsvStream;
+
+static gboolean
+set_errno_error (GError **error)
+{
+  int saved_errno = errno;
+
+  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+csv_stream_row (const char *row, gsize length, const char *uuid, gpointer user_data,
+                GError **error)
+{
+  CsvStream *stream = user_data;
+
+  if (fwrite (row, 1, length, stream->file) != length)
+    return set_errno_error (error);
+  g_ptr_array_add (stream->uuids, g_string_chunk_insert (stream->strings, uuid));
+  return TRUE;
+}
+
+static gboolean
+csv_stream (FlStore *store, FILE *file, GPtrArray *uuids, GStringChunk *strings, GError **error)
+{
+  g_autoptr(GString) header = g_string_new (NULL);
+  CsvStream stream = { file, strings, uuids };
+
+  fl_export_csv_header (header);
+  if (fwrite (header->str, 1, header->len, file) != header->len)
+    return set_errno_error (error);
+  return fl_store_export_csv (store, NULL, csv_stream_row, &stream, error);
+}
+
+/* Streams the CSV into a new file beside @path, readable by its owner
+ * only, makes it durable and puts it in place: @path is the whole export
+ * or as it was. */
+static gboolean
+csv_stream_to_file (FlStore *store, const char *path, GPtrArray *uuids, GStringChunk *strings,
+                    GError **error)
+{
+  g_autofree char *temp = g_strconcat (path, ".XXXXXX", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  FILE *file;
+  gboolean ok;
+  int fd;
+
+  fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return FALSE;
+    }
+  file = fdopen (fd, "w");
+  if (file == NULL)
+    {
+      close (fd);
+      g_unlink (temp);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, g_strerror (errno));
+      return FALSE;
+    }
+  setvbuf (file, NULL, _IOFBF, 256 * 1024);
+  ok = csv_stream (store, file, uuids, strings, error);
+  if (ok && (fflush (file) != 0 || fsync (fd) != 0))
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      ok = FALSE;
+    }
+  if (fclose (file) != 0 && ok)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      ok = FALSE;
+    }
+  if (ok && g_rename (temp, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      g_unlink (temp);
+      return FALSE;
+    }
+  /* The rename itself is durable once the folder is. */
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+}
+
 int
 fl_cli_export (FlCli *cli, int argc, char **argv)
 {
@@ -428,16 +546,45 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
   if ((store = fl_cli_get_store (cli)) == NULL)
     return cli->store_exit_code;
 
+  if (strcmp (format, "csv") == 0)
+    {
+      g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+      g_autoptr(GStringChunk) strings = g_string_chunk_new (64 * 1024);
+
+      if (output == NULL)
+        {
+          if (!csv_stream (store, stdout, uuids, strings, &error))
+            {
+              if (error->domain == G_IO_ERROR)
+                return fl_cli_fail (EX_IOERR, "%s", _("Cannot write the export to standard output"));
+              return fl_cli_fail_error (fl_cli_exit_code (error), error);
+            }
+          if (fflush (stdout) != 0 || ferror (stdout))
+            return fl_cli_fail (EX_IOERR, "%s", _("Cannot write the export to standard output"));
+        }
+      else if (!csv_stream_to_file (store, output, uuids, strings, &error))
+        {
+          if (error->domain == G_IO_ERROR)
+            return fl_cli_fail (EX_CANTCREAT, _("Cannot write “%s”: %s"), output, error->message);
+          return fl_cli_fail_error (fl_cli_exit_code (error), error);
+        }
+      else
+        fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Exported %u lead to %s\n",
+                                      "Exported %u leads to %s\n", uuids->len),
+                 uuids->len, output);
+      /* The export hands the leads over: their retention period may start. */
+      if (!fl_privacy_record_export_uuids (store, uuids, g_get_user_name (), &error))
+        return fl_cli_fail_error (fl_cli_exit_code (error), error);
+      return EX_OK;
+    }
+
   leads = fl_store_list_leads (store, NULL, &error);
   if (leads == NULL)
     return fl_cli_fail_error (fl_cli_exit_code (error), error);
-  if (strcmp (format, "csv") == 0)
-    text = fl_export_csv (leads);
-  else
-    {
-      g_autofree char *json = fl_export_json (leads);
-      text = g_strconcat (json, "\n", NULL);
-    }
+  {
+    g_autofree char *json = fl_export_json (leads);
+    text = g_strconcat (json, "\n", NULL);
+  }
 
   if (output == NULL)
     {

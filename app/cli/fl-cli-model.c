@@ -270,7 +270,8 @@ fl_cli_rescore (FlCli *cli, int argc, char **argv)
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("Manual statuses (overrides) are kept. A real run writes every changed lead in one\n"
-      "transaction, with one audit entry each, and queues it for upload again."));
+      "transaction and queues it for upload again; the audit gets one entry for the run\n"
+      "and one for each lead whose status moved."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
     return code;
   if (argc != 1)

@@ -270,12 +270,14 @@ fl_card_find (PIX *grey, FlCardQuad *quad)
 
 /**
  * fl_card_straighten:
+ * @grey: the photo, 8 bpp grey or 32 bpp colour (RGB)
  * @quad: the card's corners in @grey
  * @target_width: the width to give the card, at most (1000 is about
  *   300 dpi for a card 85 mm wide); a card seen smaller is not enlarged
  * @scale: (out) (optional): the factor the card was resized by
  *
- * Returns: (transfer full) (nullable): the card alone, a rectangle, 8 bpp
+ * Returns: (transfer full) (nullable): the card alone, a rectangle, in the
+ *   depth of @grey; what lay outside the photo is white
  */
 PIX *
 fl_card_straighten (PIX *grey, const FlCardQuad *quad, int target_width, double *scale)
@@ -289,11 +291,16 @@ fl_card_straighten (PIX *grey, const FlCardQuad *quad, int target_width, double 
   double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = 0, max_y = 0;
   l_int32 out_w, out_h, crop_x, crop_y, crop_w, crop_h;
   PIX *cropped, *scaled, *canvas, *warped, *result;
+  l_uint32 white;
   BOX *box;
   PTA *from, *to;
 
-  g_return_val_if_fail (grey != NULL && pixGetDepth (grey) == 8, NULL);
+  g_return_val_if_fail (grey != NULL && (pixGetDepth (grey) == 8 || pixGetDepth (grey) == 32),
+                        NULL);
   g_return_val_if_fail (quad != NULL, NULL);
+
+  /* Leptonica's 32 bpp pixel is 0xRRGGBBAA. */
+  white = pixGetDepth (grey) == 8 ? 255 : 0xffffff00;
 
   for (int i = 0; i < 4; i++)
     {
@@ -331,7 +338,7 @@ fl_card_straighten (PIX *grey, const FlCardQuad *quad, int target_width, double 
   out_h = MAX (16, (l_int32) lround (card_h * factor));
   /* The output is as large as the input: make room for the rectangle. */
   canvas = pixAddBorderGeneral (scaled, 0, MAX (0, out_w - pixGetWidth (scaled)), 0,
-                                MAX (0, out_h - pixGetHeight (scaled)), 255);
+                                MAX (0, out_h - pixGetHeight (scaled)), white);
   pixDestroy (&scaled);
   if (canvas == NULL)
     return NULL;
@@ -345,7 +352,10 @@ fl_card_straighten (PIX *grey, const FlCardQuad *quad, int target_width, double 
   ptaAddPt (to, (l_float32) (out_w - 1), 0);
   ptaAddPt (to, (l_float32) (out_w - 1), (l_float32) (out_h - 1));
   ptaAddPt (to, 0, (l_float32) (out_h - 1));
-  warped = pixProjectivePtaGray (canvas, to, from, 255);
+  if (pixGetDepth (canvas) == 8)
+    warped = pixProjectivePtaGray (canvas, to, from, 255);
+  else
+    warped = pixProjectivePtaColor (canvas, to, from, white);
   ptaDestroy (&from);
   ptaDestroy (&to);
   pixDestroy (&canvas);
@@ -357,5 +367,89 @@ fl_card_straighten (PIX *grey, const FlCardQuad *quad, int target_width, double 
   pixDestroy (&warped);
   if (scale != NULL)
     *scale = factor;
+  return result;
+}
+
+/**
+ * fl_card_straighten_rgba:
+ * @pixels: the photo, @height rows of @stride bytes, R G B A
+ * @quad: the card's corners in the photo, as fl_card_find() found them
+ *   on its grey copy
+ * @target_width: the width to give the card, at most: the size it is
+ *   shown at, not the size it is read at
+ *
+ * Like fl_card_straighten(), in colour: only the card's bounding box is
+ * taken from the photo, already averaged down to not much more than
+ * @target_width, so a 12 MP photo costs a few megabytes, not fifty.
+ * Transparent pixels become white.
+ *
+ * Returns: (transfer full) (nullable): the card alone, a rectangle, 32 bpp
+ */
+PIX *
+fl_card_straighten_rgba (const guint8 *pixels, guint width, guint height, gsize stride,
+                         const FlCardQuad *quad, int target_width)
+{
+  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = 0, max_y = 0, card_side = 0;
+  FlCardQuad shifted;
+  guint x0, y0, x1, y1, step, out_w, out_h;
+  l_uint32 *data;
+  l_int32 wpl;
+  PIX *box, *result;
+
+  g_return_val_if_fail (pixels != NULL && stride >= (gsize) width * 4, NULL);
+  g_return_val_if_fail (quad != NULL && target_width > 0, NULL);
+
+  for (int i = 0; i < 4; i++)
+    {
+      min_x = MIN (min_x, quad->x[i]);
+      min_y = MIN (min_y, quad->y[i]);
+      max_x = MAX (max_x, quad->x[i]);
+      max_y = MAX (max_y, quad->y[i]);
+      card_side = MAX (card_side, hypot (quad->x[(i + 1) % 4] - quad->x[i],
+                                         quad->y[(i + 1) % 4] - quad->y[i]));
+    }
+  x0 = (guint) CLAMP (floor (min_x), 0, width);
+  y0 = (guint) CLAMP (floor (min_y), 0, height);
+  x1 = (guint) CLAMP (ceil (max_x) + 1, 0, width);
+  y1 = (guint) CLAMP (ceil (max_y) + 1, 0, height);
+  step = (guint) MAX (1.0, floor (card_side / target_width));
+  out_w = (x1 - MIN (x0, x1)) / step;
+  out_h = (y1 - MIN (y0, y1)) / step;
+  if (out_w < 16 || out_h < 16)
+    return NULL;
+
+  /* The bounding box, each step × step block of the photo one pixel. */
+  box = pixCreate ((l_int32) out_w, (l_int32) out_h, 32);
+  if (box == NULL)
+    return NULL;
+  data = pixGetData (box);
+  wpl = pixGetWpl (box);
+  for (guint y = 0; y < out_h; y++)
+    for (guint x = 0; x < out_w; x++)
+      {
+        guint sum[3] = { 0, 0, 0 };
+        l_uint32 value;
+
+        for (guint dy = 0; dy < step; dy++)
+          {
+            const guint8 *p = pixels + (gsize) (y0 + y * step + dy) * stride +
+                              (gsize) (x0 + x * step) * 4;
+
+            for (guint dx = 0; dx < step; dx++, p += 4)
+              for (int c = 0; c < 3; c++)
+                sum[c] += (p[c] * p[3] + 255 * (255 - p[3]) + 127) / 255;
+          }
+        composeRGBPixel ((l_int32) (sum[0] / (step * step)), (l_int32) (sum[1] / (step * step)),
+                         (l_int32) (sum[2] / (step * step)), &value);
+        data[(gsize) y * wpl + x] = value;
+      }
+
+  for (int i = 0; i < 4; i++)
+    {
+      shifted.x[i] = (quad->x[i] - x0) / step;
+      shifted.y[i] = (quad->y[i] - y0) / step;
+    }
+  result = fl_card_straighten (box, &shifted, target_width, NULL);
+  pixDestroy (&box);
   return result;
 }

@@ -23,5 +23,11 @@ PIX      *fl_card_straighten   (PIX               *grey,
                                 const FlCardQuad  *quad,
                                 int                target_width,
                                 double            *scale);
+PIX      *fl_card_straighten_rgba (const guint8   *pixels,
+                                   guint           width,
+                                   guint           height,
+                                   gsize           stride,
+                                   const FlCardQuad *quad,
+                                   int             target_width);
 
 G_END_DECLS

@@ -31,6 +31,20 @@
  * for 85 mm, what Tesseract reads best; more pixels only cost time. */
 #define CARD_WIDTH 1000
 
+/* The width the same card is straightened to in colour, to be shown:
+ * twice what the kiosk's picture beside the form is wide, so it stays
+ * sharp on a HiDPI screen. */
+#define CARD_SHOWN_WIDTH 880
+
+/* The photo in colour, when the reader was given one. */
+typedef struct
+{
+  const guint8 *pixels;   /* R G B A */
+  guint         width;
+  guint         height;
+  gsize         stride;
+} ColorPhoto;
+
 struct _FlCardReader
 {
   GObject             parent_instance;
@@ -422,6 +436,9 @@ merge_code (FlCardResult *result, const char *code)
   fl_lead_set_raw_payload (lead, code);
 }
 
+static FlCardResult *read_pix (FlCardReader *self, PIX *grey, const ColorPhoto *color,
+                               GCancellable *cancellable, GError **error);
+
 /**
  * fl_card_reader_read_pix:
  * @grey: the card in 8 bpp grey
@@ -437,6 +454,49 @@ merge_code (FlCardResult *result, const char *code)
 FlCardResult *
 fl_card_reader_read_pix (FlCardReader *self, PIX *grey, GCancellable *cancellable,
                          GError **error)
+{
+  return read_pix (self, grey, NULL, cancellable, error);
+}
+
+/* The straightened card in colour, R G B rows, for the result. */
+static void
+keep_card_color (FlCardResult *result, const ColorPhoto *color, const FlCardQuad *quad)
+{
+  g_autoptr(PIX) card = fl_card_straighten_rgba (color->pixels, color->width, color->height,
+                                                 color->stride, quad, CARD_SHOWN_WIDTH);
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 *rgb;
+  l_uint32 *data;
+  l_int32 width, height, wpl;
+  gsize stride;
+
+  if (card == NULL)
+    return;
+  width = pixGetWidth (card);
+  height = pixGetHeight (card);
+  wpl = pixGetWpl (card);
+  data = pixGetData (card);
+  stride = ((gsize) width * 3 + 3) & ~(gsize) 3;
+  rgb = g_malloc0 (stride * height);
+  for (l_int32 y = 0; y < height; y++)
+    for (l_int32 x = 0; x < width; x++)
+      {
+        l_int32 r, g, b;
+
+        extractRGBValues (data[(gsize) y * wpl + x], &r, &g, &b);
+        rgb[y * stride + x * 3] = (guint8) r;
+        rgb[y * stride + x * 3 + 1] = (guint8) g;
+        rgb[y * stride + x * 3 + 2] = (guint8) b;
+      }
+  bytes = g_bytes_new_take (rgb, stride * height);
+  fl_card_result_set_card_color (result, bytes, (guint) width, (guint) height, stride);
+}
+
+/* fl_card_reader_read_pix(), with the photo in colour when there is one:
+ * the card found is then also kept in colour, to be shown. */
+static FlCardResult *
+read_pix (FlCardReader *self, PIX *grey, const ColorPhoto *color, GCancellable *cancellable,
+          GError **error)
 {
   g_autoptr(FlCardResult) result = NULL;
   g_autoptr(GArray) lines = NULL;
@@ -466,6 +526,8 @@ fl_card_reader_read_pix (FlCardReader *self, PIX *grey, GCancellable *cancellabl
 
       if (fl_card_find (grey, &quad))
         card = fl_card_straighten (grey, &quad, CARD_WIDTH, NULL);
+      if (card != NULL && color != NULL)
+        keep_card_color (result, color, &quad);
     }
   if (card == NULL)
     card = pixClone (grey);
@@ -572,7 +634,9 @@ fl_card_reader_read_file (FlCardReader *self, const char *path, GCancellable *ca
  * fl_card_reader_read_pixels:
  * @pixels: @height rows of @stride bytes, grey or RGBA (a camera still)
  *
- * Like fl_card_reader_read_pix(), from a pixel buffer. Blocks.
+ * Like fl_card_reader_read_pix(), from a pixel buffer. Blocks. From RGBA,
+ * the card found in the photo is also kept in colour, at a size to show
+ * (fl_card_result_get_card_color()).
  *
  * Returns: (transfer full): the result, or %NULL with an error
  */
@@ -599,6 +663,12 @@ fl_card_reader_read_pixels (FlCardReader *self, GBytes *pixels, guint width, gui
   grey = fl_card_pix_new_from_pixels (data, width, height, stride, format, error);
   if (grey == NULL)
     return NULL;
+  if (format == FL_CARD_PIXELS_RGBA8)
+    {
+      ColorPhoto color = { data, width, height, stride };
+
+      return read_pix (self, grey, &color, cancellable, error);
+    }
   return fl_card_reader_read_pix (self, grey, cancellable, error);
 }
 

@@ -25,6 +25,10 @@ struct _FlCardResult
   guint       card_width;
   guint       card_height;
   gsize       card_stride;
+  GBytes     *card_color;   /* the same card in colour, at a size to show */
+  guint       color_width;
+  guint       color_height;
+  gsize       color_stride;
   double      prepare_ms;
   double      recognize_ms;
   double      skew;
@@ -44,6 +48,7 @@ fl_card_result_finalize (GObject *object)
   g_clear_pointer (&self->code, g_free);
   g_clear_pointer (&self->fax, g_free);
   g_clear_pointer (&self->card_image, g_bytes_unref);
+  g_clear_pointer (&self->card_color, g_bytes_unref);
 
   G_OBJECT_CLASS (fl_card_result_parent_class)->finalize (object);
 }
@@ -358,6 +363,54 @@ fl_card_result_get_card_image (FlCardResult *self, guint *width, guint *height, 
   if (stride != NULL)
     *stride = self->card_stride;
   return self->card_image;
+}
+
+/**
+ * fl_card_result_set_card_color:
+ * @pixels: @height rows of @stride bytes, 8-bit R G B
+ *
+ * Keeps the card as it was found in the photo, cropped and straightened
+ * like the grey image, in colour and at a size for the screen: what
+ * staff see beside the form.
+ */
+void
+fl_card_result_set_card_color (FlCardResult *self, GBytes *pixels, guint width, guint height,
+                               gsize stride)
+{
+  g_return_if_fail (FL_IS_CARD_RESULT (self));
+  g_return_if_fail (pixels == NULL || (stride >= (gsize) width * 3 &&
+                                       g_bytes_get_size (pixels) >= stride * height));
+
+  g_clear_pointer (&self->card_color, g_bytes_unref);
+  if (pixels != NULL)
+    self->card_color = g_bytes_ref (pixels);
+  self->color_width = width;
+  self->color_height = height;
+  self->color_stride = stride;
+}
+
+/**
+ * fl_card_result_get_card_color:
+ * @width: (out) (optional):
+ * @height: (out) (optional):
+ * @stride: (out) (optional):
+ *
+ * Returns: (transfer none) (nullable): the card found in the photo,
+ *   cropped and straightened, 8-bit R G B; %NULL when the photo was read
+ *   whole or was grey
+ */
+GBytes *
+fl_card_result_get_card_color (FlCardResult *self, guint *width, guint *height, gsize *stride)
+{
+  g_return_val_if_fail (FL_IS_CARD_RESULT (self), NULL);
+
+  if (width != NULL)
+    *width = self->color_width;
+  if (height != NULL)
+    *height = self->color_height;
+  if (stride != NULL)
+    *stride = self->color_stride;
+  return self->card_color;
 }
 
 /**

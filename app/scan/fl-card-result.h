@@ -61,6 +61,15 @@ GBytes             *fl_card_result_get_card_image   (FlCardResult  *self,
                                                      guint         *width,
                                                      guint         *height,
                                                      gsize         *stride);
+void                fl_card_result_set_card_color   (FlCardResult  *self,
+                                                     GBytes        *pixels,
+                                                     guint          width,
+                                                     guint          height,
+                                                     gsize          stride);
+GBytes             *fl_card_result_get_card_color   (FlCardResult  *self,
+                                                     guint         *width,
+                                                     guint         *height,
+                                                     gsize         *stride);
 void                fl_card_result_set_lines        (FlCardResult  *self,
                                                      const char * const *lines);
 void                fl_card_result_set_code         (FlCardResult  *self,

@@ -22,6 +22,8 @@ typedef struct
 } ModelCache;
 
 #define CACHE_KEY "fl-model-store-cache"
+/* The model of the last breakdown computed with a model not in force. */
+#define BREAKDOWN_MODEL_KEY "fl-model-store-breakdown-model"
 
 static void
 model_cache_free (ModelCache *cache)
@@ -308,6 +310,69 @@ fl_scorer_score_lead (FlStore *store, FlLead *lead, GError **error)
     }
   fl_scorer_apply (model, lead, NULL);
   return TRUE;
+}
+
+/**
+ * fl_scorer_fill_breakdown:
+ * @scored_at: the time the lead was scored at, ISO 8601
+ *
+ * Sets the breakdown of a lead that a rescore wrote without one: scoring
+ * is deterministic, so the lead's model at the time it was scored at
+ * gives the same score and the same reasons again. A model the database
+ * no longer holds leaves the lead without a breakdown.
+ */
+void
+fl_scorer_fill_breakdown (FlStore *store, FlLead *lead, const char *scored_at)
+{
+  g_autoptr(FlModel) model = NULL;
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (scored_at, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlScore) score = NULL;
+  JsonNode *reference = fl_lead_get_model (lead);
+  const char *sha256 = reference != NULL && JSON_NODE_HOLDS_OBJECT (reference)
+                         ? json_object_get_string_member_with_default (json_node_get_object (reference),
+                                                                       "sha256", NULL)
+                         : NULL;
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+
+  g_return_if_fail (FL_IS_STORE (store));
+  g_return_if_fail (FL_IS_LEAD (lead));
+
+  if (sha256 == NULL || at == NULL)
+    return;
+  model = cached_model (store, fl_lead_get_event (lead), NULL);
+  if (model != NULL && g_strcmp0 (fl_model_get_sha256 (model), sha256) != 0)
+    g_clear_object (&model);
+  /* A model no longer in force is parsed once too, not for every lead
+   * (the uploader reads lead after lead). */
+  if (model == NULL && (model = g_object_get_data (G_OBJECT (store), BREAKDOWN_MODEL_KEY)) != NULL)
+    {
+      if (g_strcmp0 (fl_model_get_sha256 (model), sha256) == 0)
+        g_object_ref (model);
+      else
+        model = NULL;
+    }
+  if (model == NULL)
+    {
+      stmt = fl_store_prepare (store, "SELECT id FROM models WHERE sha256 = ?", NULL);
+      if (stmt == NULL)
+        return;
+      fl_store_bind_text (stmt, 1, sha256);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (id == 0 || (model = fl_model_store_load (store, id, &error)) == NULL)
+        {
+          g_debug ("No breakdown for lead %s: %s", fl_lead_get_uuid (lead),
+                   error ? error->message : "its model is not stored");
+          return;
+        }
+      g_object_set_data_full (G_OBJECT (store), BREAKDOWN_MODEL_KEY, g_object_ref (model),
+                              g_object_unref);
+    }
+  score = fl_scorer_score (model, lead, at, fl_language_default ());
+  fl_lead_set_breakdown (lead, score->breakdown);
 }
 
 /* The status the breakdown's last entry records (the scorer writes one

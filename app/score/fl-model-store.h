@@ -27,6 +27,9 @@ FlModel  *fl_model_store_load_for_event  (FlStore     *store,
 gboolean  fl_scorer_score_lead           (FlStore     *store,
                                           FlLead      *lead,
                                           GError     **error);
+void      fl_scorer_fill_breakdown       (FlStore     *store,
+                                          FlLead      *lead,
+                                          const char  *scored_at);
 gboolean  fl_scorer_capture_score        (FlStore       *store,
                                           const FlEvent *event,
                                           FlLead        *lead,

@@ -457,18 +457,47 @@ bind_lead (sqlite3_stmt *stmt, const Update *update, const Job *job, const char 
   sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
 }
 
-static void
-bind_breakdown (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+/* Binds the ids of a chunk's updates as one JSON array, for statements
+ * that write them all at once. */
+static gboolean
+write_all (FlStore *store, const char *sql, Chunk *chunk, const char *text,
+           gboolean (*wanted) (const Update *update), GError **error)
 {
-  sqlite3_bind_int64 (stmt, 1, update->id);
-  sqlite3_bind_text (stmt, 2, update->score->breakdown_json, -1, SQLITE_STATIC);
-}
+  sqlite3_stmt *stmt;
+  GString *ids = g_string_new ("[");
+  int rc;
 
-static void
-bind_outbox (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
-{
-  sqlite3_bind_int64 (stmt, 1, update->id);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+  for (guint i = 0; i < chunk->updates->len; i++)
+    {
+      const Update *update = &g_array_index (chunk->updates, Update, i);
+
+      if (wanted != NULL && !wanted (update))
+        continue;
+      if (ids->len > 1)
+        g_string_append_c (ids, ',');
+      g_string_append_printf (ids, "%" G_GINT64_FORMAT, update->id);
+    }
+  g_string_append_c (ids, ']');
+  if (ids->len == 2)
+    {
+      g_string_free (ids, TRUE);
+      return TRUE;
+    }
+  stmt = fl_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    {
+      g_string_free (ids, TRUE);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, ids->str, ids->len, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+  g_string_free (ids, TRUE);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (store, error);
+  return TRUE;
 }
 
 static void
@@ -500,11 +529,18 @@ is_old_news (const Update *update)
   return !is_news (update);
 }
 
-/* Writes a chunk's changed leads: score, status and model, breakdown, the
- * outbox and one audit entry each. */
 static gboolean
-write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, const char *audit_now,
-             GError **error)
+moved_status (const Update *update)
+{
+  return update->score->status != update->from;
+}
+
+/* Writes a chunk's changed leads: score, status and model, the time they
+ * were scored at in place of their breakdown, the outbox, and an audit
+ * entry for each lead whose status moved (the run has one of its own). */
+static gboolean
+write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, const char *scored_at,
+             const char *audit_now, GError **error)
 {
   if (chunk->updates->len == 0)
     return TRUE;
@@ -519,22 +555,26 @@ write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, cons
                      "UPDATE leads SET model_name = ?4, model_version = ?5, model_sha256 = ?6, "
                      "updated_at = ?7 WHERE id = ?1",
                      bind_lead, chunk, job, now, is_old_news, error) &&
-         write_each (store,
-                     "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
-                     "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
-                     bind_breakdown, chunk, job, now, NULL, error) &&
-         /* Queued again for every enabled connector, as saving a lead does. */
-         write_each (store,
-                     "INSERT INTO outbox (lead_id, connector, state, queued_at) "
-                     "SELECT ?1, name, 'pending', ?2 FROM connectors WHERE enabled "
-                     "ON CONFLICT (lead_id, connector) DO UPDATE SET "
-                     "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
-                     "  last_error = NULL, queued_at = excluded.queued_at",
-                     bind_outbox, chunk, job, now, is_news, error) &&
+         /* "@" and the time: fl-store.c's mark for a breakdown to compute. */
+         write_all (store,
+                    "INSERT INTO lead_breakdowns (lead_id, breakdown) "
+                    "SELECT value, '@' || ?2 FROM json_each (?1) WHERE true "
+                    "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                    chunk, scored_at, NULL, error) &&
+         /* Queued again for every enabled connector, as saving a lead does;
+          * the consent gate's triggers keep out a lead without consent. */
+         write_all (store,
+                    "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                    "SELECT j.value, c.name, 'pending', ?2 FROM json_each (?1) j, connectors c "
+                    "WHERE c.enabled "
+                    "ON CONFLICT (lead_id, connector) DO UPDATE SET "
+                    "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
+                    "  last_error = NULL, queued_at = excluded.queued_at",
+                    chunk, now, is_news, error) &&
          write_each (store,
                      "INSERT INTO audit (lead_uuid, at, actor, action, detail) "
                      "VALUES (?1, ?2, ?3, 'rescored', ?4)",
-                     bind_audit, chunk, job, audit_now, NULL, error);
+                     bind_audit, chunk, job, audit_now, moved_status, error);
 }
 
 /* An answer's value, from the cache or parsed; owned by the cache or the
@@ -704,18 +744,21 @@ score_chunk (const Job *job, Chunk *chunk)
         }
       if (changed)
         chunk->n_changed++;
-      fl_score_free (score);
       if (!changed || job->dry_run)
-        continue;
+        {
+          fl_score_free (score);
+          continue;
+        }
 
-      /* Only what is written needs its reasons. */
+      /* The reasons are not written: they are computed again when the
+       * lead is read (fl_scorer_fill_breakdown()). */
       g_array_set_size (chunk->updates, chunk->updates->len + 1);
       g_array_index (chunk->updates, Update, chunk->updates->len - 1) = (Update) {
         .id = row->id,
         .uuid = row->columns[COL_UUID],
         .from = from,
         .score_before = score_before,
-        .score = fl_scorer_score_input_json (job->model, &input, job->now, job->language),
+        .score = score,
       };
     }
 }
@@ -839,6 +882,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_autofree char *now_text = NULL;
   g_autofree char *cache_size = NULL;
   g_autofree char *audit_now = NULL;
+  g_autofree char *scored_at = NULL;
   g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
   gint64 n_leads = 0;
   gboolean decided = FALSE;
@@ -868,6 +912,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
     g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
     g_autofree char *base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
     now_text = g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
+    scored_at = g_date_time_format_iso8601 (utc);
   }
 
   report = g_new0 (FlRescoreReport, 1);
@@ -960,7 +1005,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
                   ok = drop_rewritten_indexes (store, dropped, error);
                 }
             }
-          ok = ok && write_chunk (store, chunk, &job, now_text, audit_now, error);
+          ok = ok && write_chunk (store, chunk, &job, now_text, scored_at, audit_now, error);
         }
     }
 
@@ -968,6 +1013,18 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_thread_join (thread);
   while (in_flight-- > 0)
     chunk_free (g_async_queue_pop (scored));
+
+  /* One audit entry for the run; each lead whose status moved has its own. */
+  if (ok && !dry_run && report->n_changed > 0)
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("model %s v%" G_GINT64_FORMAT ": %u leads scored, %u changed, "
+                         "%u moved status, at %s",
+                         report->model_name, report->model_version, report->n_leads,
+                         report->n_changed, report->n_moved, scored_at);
+
+      ok = fl_store_add_audit (store, NULL, actor, "rescore-run", detail, error);
+    }
 
   if (!ok)
     fl_store_rollback (store);

@@ -25,7 +25,7 @@ typedef struct
   char      *model_name;
   gint64     model_version;
   guint      n_leads;
-  guint      n_changed;      /* score, status or model changed (one audit entry each) */
+  guint      n_changed;      /* score, status or model changed */
   guint      n_moved;        /* status changed */
   guint      n_overridden;   /* kept their manual status */
   guint      moves[3][3];    /* [from][to], by FlStatus */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-capture.h"
+#include "fl-fts-fold.h"
 #include "fl-roster-store.h"
 #include "lead/fl-text.h"
 #include "fl-store-private.h"
@@ -113,11 +114,16 @@ find_by_name_company (FlStore *store, const char *event, FlLead *lead, GError **
   for (guint i = 0; words[i] != NULL; i++)
     {
       const char *end = words[i];
+      g_autofree char *prefix = NULL;
+      g_autofree char *folded = NULL;
 
       for (guint n = 0; n < 2 && *end != '\0'; n++)
         end = g_utf8_next_char (end);
-      g_string_append_printf (match, "%s{full_name first_name last_name} : \"%.*s\"*",
-                              i ? " AND " : "", (int) (end - words[i]), words[i]);
+      prefix = g_strndup (words[i], end - words[i]);
+      folded = fl_fts_fold (prefix);
+
+      g_string_append_printf (match, "%s{full_name first_name last_name} : \"%s\"*",
+                              i ? " AND " : "", folded);
     }
 
   stmt = fl_store_prepare (store,

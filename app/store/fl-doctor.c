@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "fl-doctor.h"
+#include "fl-fts-fold.h"
+#include "fl-fts-fold.h"
 #include "fl-store-private.h"
 
 /* Rowid gaps are probed up to this far past the last readable row. */
@@ -600,7 +602,7 @@ fl_doctor_recover (const char *path, const char *out_path, GError **error)
   sqlite3_close_v2 (source);
 
   if (ok)
-    ok = fl_store_exec (store, "INSERT INTO leads_fts (leads_fts) VALUES ('rebuild')", error) &&
+    ok = fl_store_exec (store, FL_FTS_REFILL, error) &&
          fl_store_commit (store, error);
   if (!ok)
     {

@@ -366,6 +366,31 @@ fl_privacy_record_export (FlStore *store, GPtrArray *leads, const char *actor, G
   return fl_store_commit (store, error);
 }
 
+/**
+ * fl_privacy_record_export_uuids:
+ * @uuids: (element-type utf8): the uuids of the leads just exported
+ *
+ * fl_privacy_record_export() for an export that kept only the uuids.
+ */
+gboolean
+fl_privacy_record_export_uuids (FlStore *store, GPtrArray *uuids, const char *actor, GError **error)
+{
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuids != NULL, FALSE);
+
+  if (uuids->len == 0)
+    return TRUE;
+  if (!fl_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < uuids->len; i++)
+    if (!fl_store_add_audit (store, g_ptr_array_index (uuids, i), actor, "exported", NULL, error))
+      {
+        fl_store_rollback (store);
+        return FALSE;
+      }
+  return fl_store_commit (store, error);
+}
+
 void
 fl_retention_free (FlRetention *retention)
 {

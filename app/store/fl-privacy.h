@@ -53,6 +53,10 @@ gboolean   fl_privacy_record_export  (FlStore     *store,
                                       GPtrArray   *leads,
                                       const char  *actor,
                                       GError     **error);
+gboolean   fl_privacy_record_export_uuids (FlStore     *store,
+                                           GPtrArray   *uuids,
+                                           const char  *actor,
+                                           GError     **error);
 
 FlRetention *fl_privacy_apply_retention (FlStore          *store,
                                          GDateTime        *now,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "fl-fts-fold.h"
 #include "fl-store-private.h"
 
 /* Each entry takes the schema from version i to i + 1 and runs in one
@@ -283,6 +284,34 @@ static const char *const migrations[] = {
   "  message TEXT"
   ");"
   "CREATE INDEX sync_log_lead ON sync_log (lead_id, id);",
+
+  /* 5 → 6: search folds the spellings of a name together: "weiss" finds
+   * "Weiß", "mueller" finds "Müller" and back, "lukasz" finds "Łukasz"
+   * (fl-fts-fold.h). The triggers fold with SQLite's own functions, so any
+   * SQLite client can still write leads; the index holds the folded text
+   * only (contentless), searches fold the same way before they reach it. */
+  "DROP TRIGGER leads_fts_insert;"
+  "DROP TRIGGER leads_fts_delete;"
+  "DROP TRIGGER leads_fts_update;"
+  "DROP TABLE leads_fts;"
+  "CREATE VIRTUAL TABLE leads_fts USING fts5 ("
+  "  " FL_FTS_COLUMNS ","
+  "  content = '',"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "CREATE TRIGGER leads_fts_insert AFTER INSERT ON leads BEGIN"
+  "  INSERT INTO leads_fts (rowid, " FL_FTS_COLUMNS ") VALUES (new.id, " FL_FTS_FOLDED ("new") ");"
+  "END;"
+  "CREATE TRIGGER leads_fts_delete AFTER DELETE ON leads BEGIN"
+  "  INSERT INTO leads_fts (leads_fts, rowid, " FL_FTS_COLUMNS ")"
+  "  VALUES ('delete', old.id, " FL_FTS_FOLDED ("old") ");"
+  "END;"
+  "CREATE TRIGGER leads_fts_update AFTER UPDATE OF " FL_FTS_COLUMNS " ON leads BEGIN"
+  "  INSERT INTO leads_fts (leads_fts, rowid, " FL_FTS_COLUMNS ")"
+  "  VALUES ('delete', old.id, " FL_FTS_FOLDED ("old") ");"
+  "  INSERT INTO leads_fts (rowid, " FL_FTS_COLUMNS ") VALUES (new.id, " FL_FTS_FOLDED ("new") ");"
+  "END;"
+  FL_FTS_REFILL,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

@@ -11,8 +11,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fl-fts-fold.h"
 #include "fl-store-private.h"
+#include "lead/fl-export.h"
 #include "lead/fl-json.h"
+#include "score/fl-model-store.h"
 
 struct _FlStore
 {
@@ -1116,12 +1119,45 @@ fl_store_save_lead (FlStore *self, FlLead *lead, const char *actor, GError **err
   return fl_store_commit (self, error);
 }
 
+/* A rescore stores no breakdown, only this mark and the time it scored
+ * at: the breakdown is recomputed from the lead's model when one lead is
+ * read (fl_store_get_lead()). */
+#define BREAKDOWN_SCORED_AT '@'
+
+static gboolean
+read_breakdown (FlStore *self, FlLead *lead, gint64 lead_id, char **scored_at, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (self, "SELECT breakdown FROM lead_breakdowns WHERE lead_id = ?",
+                                         error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *text = column_text (stmt, 0);
+
+      if (text != NULL && text[0] == BREAKDOWN_SCORED_AT)
+        {
+          if (scored_at != NULL)
+            *scored_at = g_strdup (text + 1);
+        }
+      else
+        {
+          g_autoptr(JsonNode) breakdown = parse_json (text);
+
+          fl_lead_set_breakdown (lead, breakdown);
+        }
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 static FlLead *
-row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
+row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
 {
   g_autoptr(FlLead) lead = fl_lead_new ();
   gint64 lead_id = sqlite3_column_int64 (row, COL_ID);
-  g_autoptr(JsonNode) breakdown = NULL;
   sqlite3_stmt *stmt;
   FlStatus status;
   FlSource source;
@@ -1158,16 +1194,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
   fl_lead_set_override (lead, column_text (row, COL_OVERRIDE_STATUS),
                         column_text (row, COL_OVERRIDE_BY), column_text (row, COL_OVERRIDE_REASON));
 
-  stmt = fl_store_prepare (self, "SELECT breakdown FROM lead_breakdowns WHERE lead_id = ?", error);
-  if (stmt == NULL)
+  if (!read_breakdown (self, lead, lead_id, scored_at, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, lead_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      breakdown = parse_json (column_text (stmt, 0));
-      fl_lead_set_breakdown (lead, breakdown);
-    }
-  sqlite3_reset (stmt);
 
   stmt = fl_store_prepare (self, "SELECT question_id, value FROM answers WHERE lead_id = ? "
                                  "ORDER BY rowid", error);
@@ -1231,6 +1259,7 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, GError **error)
 FlLead *
 fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
 {
+  g_autofree char *scored_at = NULL;
   sqlite3_stmt *stmt;
   FlLead *lead = NULL;
   int rc;
@@ -1246,13 +1275,15 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   if (rc == SQLITE_ROW)
     {
       /* row_to_lead() runs other cached statements; this one stays on its row. */
-      lead = row_to_lead (self, stmt, error);
+      lead = row_to_lead (self, stmt, &scored_at, error);
     }
   else if (rc == SQLITE_DONE)
     g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"), uuid);
   else
     sql_error (self->db, error);
   sqlite3_reset (stmt);
+  if (lead != NULL && scored_at != NULL)
+    fl_scorer_fill_breakdown (self, lead, scored_at);
   return lead;
 }
 
@@ -1270,7 +1301,9 @@ fts_query (const char *search)
         continue;
       if (query->len > 0)
         g_string_append_c (query, ' ');
-      g_string_append_printf (query, "\"%s\"*", words[i]);
+      g_autofree char *folded = fl_fts_fold (words[i]);
+
+      g_string_append_printf (query, "\"%s\"*", folded);
     }
   return g_string_free (query, query->len == 0);
 }
@@ -1395,6 +1428,102 @@ event_has_every_lead (FlStore *self, const char *event)
   return !others;
 }
 
+/* A lead's answers as the JSON object fl_lead_get_answers() would print:
+ * each value is stored as json-glib's compact text already. */
+#define ANSWERS_JSON                                                                               \
+  "(SELECT '{' || group_concat (json_quote (question_id) || ':' || value, ',') || '}' "             \
+  " FROM (SELECT question_id, value FROM answers WHERE lead_id = leads.id ORDER BY rowid))"
+
+/**
+ * fl_store_export_csv:
+ * @query: (nullable): what to export; %NULL for every lead of the active event
+ * @func: called with each lead's CSV row (as fl_export_csv_lead() writes
+ *   it) and uuid, in the order of @query; %FALSE (with an error set) stops
+ *
+ * Writes CSV rows straight from the database, one lead at a time and from
+ * one snapshot, so that memory stays flat at any number of leads.
+ */
+gboolean
+fl_store_export_csv (FlStore *self, const FlLeadQuery *query, FlStoreCsvFunc func,
+                     gpointer user_data, GError **error)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *match = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *event = NULL;
+  g_autoptr(GString) row = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  /* One read transaction: every lead from the same snapshot. */
+  if (!exec (self->db, "BEGIN", error))
+    return FALSE;
+  where = build_where (self, query, &event, &match, error);
+  if (where != NULL)
+    {
+      sql = g_strdup_printf ("SELECT " LEAD_COLUMNS ", " ANSWERS_JSON " FROM leads %s "
+                             "ORDER BY %s LIMIT :limit OFFSET :offset",
+                             where, order_by (query));
+      /* Not a cached statement: the callback may use those. */
+      if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        sql_error (self->db, error);
+    }
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_where (stmt, query, event, match);
+      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"),
+                          query && query->limit ? (gint64) query->limit : -1);
+      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":offset"),
+                          query ? query->offset : 0);
+      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *cells[7 + FL_N_FIELDS + 7];
+          g_autofree char *model = NULL;
+          char score[16];
+          guint n = 0;
+
+          if (column_text (stmt, COL_MODEL_NAME) != NULL || column_text (stmt, COL_MODEL_SHA256) != NULL)
+            model = g_strdup_printf ("%s v%" G_GINT64_FORMAT,
+                                     column_text (stmt, COL_MODEL_NAME) ? column_text (stmt, COL_MODEL_NAME) : "?",
+                                     (gint64) sqlite3_column_int64 (stmt, COL_MODEL_VERSION));
+          g_snprintf (score, sizeof score, "%d", sqlite3_column_int (stmt, COL_SCORE));
+          cells[n++] = column_text (stmt, COL_UUID);
+          cells[n++] = column_text (stmt, COL_EVENT);
+          cells[n++] = column_text (stmt, COL_CREATED_AT);
+          cells[n++] = column_text (stmt, COL_UPDATED_AT);
+          cells[n++] = column_text (stmt, COL_CAPTURED_BY);
+          cells[n++] = column_text (stmt, COL_SOURCE);
+          cells[n++] = column_text (stmt, COL_BADGE_ID);
+          for (guint i = 0; i < FL_N_FIELDS; i++)
+            cells[n++] = column_text (stmt, COL_FIRST_FIELD + i);
+          cells[n++] = column_text (stmt, COL_NOTES);
+          cells[n++] = score;
+          cells[n++] = column_text (stmt, COL_STATUS);
+          cells[n++] = column_text (stmt, COL_OVERRIDE_STATUS);
+          cells[n++] = model;
+          cells[n++] = column_text (stmt, COL_OVERRIDE_REASON + 1);  /* ANSWERS_JSON */
+          cells[n++] = column_text (stmt, COL_RAW_PAYLOAD);
+          g_assert (n == G_N_ELEMENTS (cells));
+          g_string_truncate (row, 0);
+          fl_csv_append_row (row, cells, n);
+          ok = func (row->str, row->len, column_text (stmt, COL_UUID), user_data, error);
+        }
+      if (ok && rc != SQLITE_DONE)
+        {
+          sql_error (self->db, error);
+          ok = FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  exec (self->db, "COMMIT", NULL);
+  return ok;
+}
+
 /**
  * fl_store_list_leads:
  * @query: (nullable): what to list; %NULL for every lead of the active event
@@ -1430,7 +1559,7 @@ fl_store_list_leads (FlStore *self, const FlLeadQuery *query, GError **error)
                       query ? query->offset : 0);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      FlLead *lead = row_to_lead (self, stmt, error);
+      FlLead *lead = row_to_lead (self, stmt, NULL, error);
 
       if (lead == NULL)
         {

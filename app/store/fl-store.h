@@ -35,7 +35,7 @@ typedef enum
 #define FL_STORE_WAL_SIZE_LIMIT 4194304
 
 /* The schema version this build writes. */
-#define FL_STORE_SCHEMA_VERSION 5
+#define FL_STORE_SCHEMA_VERSION 6
 
 typedef enum
 {
@@ -131,6 +131,16 @@ gboolean      fl_store_save_lead_in_transaction (FlStore *self,
                                             GError      **error);
 FlLead       *fl_store_get_lead            (FlStore      *self,
                                             const char   *uuid,
+                                            GError      **error);
+typedef gboolean (*FlStoreCsvFunc)        (const char   *row,
+                                            gsize         length,
+                                            const char   *uuid,
+                                            gpointer      user_data,
+                                            GError      **error);
+gboolean      fl_store_export_csv          (FlStore      *self,
+                                            const FlLeadQuery *query,
+                                            FlStoreCsvFunc func,
+                                            gpointer      user_data,
                                             GError      **error);
 GPtrArray    *fl_store_list_leads          (FlStore      *self,
                                             const FlLeadQuery *query,

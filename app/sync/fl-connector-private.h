@@ -48,6 +48,12 @@ gboolean     _fl_connector_probe           (FlConnector    *self,
                                             JsonNode      **body,
                                             GCancellable   *cancellable,
                                             GError        **error);
+gboolean     _fl_connector_probe_answer    (FlConnector    *self,
+                                            const char     *url,
+                                            FlHttpResponse *response,
+                                            GString        *report,
+                                            JsonNode      **body,
+                                            GError        **error);
 char        *_fl_connector_get_secret      (FlConnector    *self,
                                             gboolean        required,
                                             GError        **error);

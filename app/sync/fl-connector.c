@@ -1051,7 +1051,6 @@ gboolean
 _fl_connector_probe (FlConnector *self, const char *url, GString *report, JsonNode **body,
                      GCancellable *cancellable, GError **error)
 {
-  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
   g_autofree char *authorization = NULL;
   FlHttpResponse response = { 0 };
   const char *headers[2] = { NULL, NULL };
@@ -1062,16 +1061,36 @@ _fl_connector_probe (FlConnector *self, const char *url, GString *report, JsonNo
   headers[0] = authorization;
   if (!_fl_connector_http (self, "GET", url, headers, NULL, 0, &response, cancellable, error))
     return FALSE;
-  if (!_fl_connector_check_response (self, &response, batch))
+  return _fl_connector_probe_answer (self, url, &response, report, body, error);
+}
+
+/**
+ * _fl_connector_probe_answer:
+ * @response: the answer to a GET of @url; cleared
+ * @body: (out) (transfer full) (nullable): the answer's JSON, %NULL when it
+ *   has none
+ *
+ * For `connector test`, whatever sent the GET (a bearer token, OAuth): a
+ * refused credential or any other failure is an error saying so; success
+ * adds a line to @report.
+ */
+gboolean
+_fl_connector_probe_answer (FlConnector *self, const char *url, FlHttpResponse *response,
+                            GString *report, JsonNode **body, GError **error)
+{
+  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
+
+  *body = NULL;
+  if (!_fl_connector_check_response (self, response, batch))
     {
       g_set_error (error, FL_SYNC_ERROR,
                    batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP, "%s",
                    batch->message);
-      _fl_http_response_clear (&response);
+      _fl_http_response_clear (response);
       return FALSE;
     }
   g_string_append_printf (report, _("%s is reachable and accepts the token\n"), url);
-  *body = _fl_connector_parse_body (&response);
-  _fl_http_response_clear (&response);
+  *body = _fl_connector_parse_body (response);
+  _fl_http_response_clear (response);
   return TRUE;
 }

@@ -612,34 +612,16 @@ fl_dynamics_connector_test (FlConnector *connector, GString *report, GCancellabl
                             GError **error)
 {
   FlDynamicsConnector *self = FL_DYNAMICS_CONNECTOR (connector);
-  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *url = NULL;
-  FlHttpResponse response = { 0 };
   const char *key = alternate_key (connector);
   const char *state = NULL;
   JsonNode *keys;
 
-  if (!_fl_oauth_get_token (self->oauth, connector, cancellable, error))
-    return FALSE;
-  g_string_append_printf (report, _("The login server gave an access token\n"));
-
   url = api_url (connector, "/EntityDefinitions(LogicalName='lead')/Keys"
                             "?$select=LogicalName,KeyAttributes,EntityKeyIndexStatus");
-  if (!_fl_oauth_request (self->oauth, connector, "GET", url, NULL, NULL, 0, &response,
-                          cancellable, error))
+  if (!_fl_oauth_probe (self->oauth, connector, url, report, &root, cancellable, error))
     return FALSE;
-  if (!_fl_connector_check_response (connector, &response, batch))
-    {
-      g_set_error (error, FL_SYNC_ERROR,
-                   batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP, "%s",
-                   batch->message);
-      _fl_http_response_clear (&response);
-      return FALSE;
-    }
-  g_string_append_printf (report, _("%s is reachable and accepts the token\n"), url);
-  root = _fl_connector_parse_body (&response);
-  _fl_http_response_clear (&response);
 
   keys = root && JSON_NODE_HOLDS_OBJECT (root)
            ? json_object_get_member (json_node_get_object (root), "value")

@@ -17,12 +17,10 @@
 
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
-#include <gnutls/abstract.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <string.h>
 
 #include "fl-connector.h"
+#include "fl-jwt.h"
 #include "fl-oauth.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
@@ -116,46 +114,34 @@ _fl_oauth_check_url (const char *url)
          fl_connector_check_url_transport (url, NULL);
 }
 
-static void
-append_param (GString *form, const char *name, const char *value)
+/**
+ * _fl_oauth_form_append:
+ * @form: an application/x-www-form-urlencoded body being built
+ *
+ * Adds name=value, the value escaped, to the form of a token request.
+ * The value's escaped copy is wiped: it may be a secret.
+ */
+void
+_fl_oauth_form_append (GString *form, const char *name, const char *value)
 {
   g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
 
   if (form->len > 0)
     g_string_append_c (form, '&');
   g_string_append_printf (form, "%s=%s", name, escaped);
+  memset (escaped, 0, strlen (escaped));
 }
 
-static void
-wipe_string (GString *string)
+/**
+ * _fl_oauth_form_free:
+ *
+ * Wipes and frees a form built with _fl_oauth_form_append().
+ */
+void
+_fl_oauth_form_free (GString *string)
 {
   memset (string->str, 0, string->len);
   g_string_free (string, TRUE);
-}
-
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_privkey_t, gnutls_privkey_deinit, NULL)
-
-static char *
-base64url (const guchar *data, gsize length)
-{
-  char *text = g_base64_encode (data, length);
-  gsize end = strlen (text);
-
-  while (end > 0 && text[end - 1] == '=')
-    text[--end] = '\0';
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  return text;
-}
-
-static char *
-base64url_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *json = json_to_string (root, FALSE);
-
-  return base64url ((const guchar *) json, strlen (json));
 }
 
 /* A JWT signed with the certificate's key (RS256), naming the certificate
@@ -164,25 +150,17 @@ base64url_json (JsonBuilder *builder)
 static char *
 make_assertion (FlOAuth *oauth, FlConnector *connector, const char *pem, GError **error)
 {
-  g_auto(gnutls_x509_crt_t) certificate = NULL;
-  g_auto(gnutls_privkey_t) key = NULL;
-  g_autoptr(JsonBuilder) header = json_builder_new ();
   g_autoptr(JsonBuilder) claims = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *thumbprint = NULL;
-  g_autofree char *header_text = NULL;
   g_autofree char *claims_text = NULL;
-  g_autofree char *signing_input = NULL;
-  g_autofree char *signature_text = NULL;
   g_autofree char *jti = g_uuid_string_random ();
-  gnutls_datum_t datum = { (unsigned char *) pem, strlen (pem) };
-  gnutls_datum_t data, signature = { NULL, 0 };
-  guchar digest[20];
-  size_t digest_size = sizeof digest;
+  char *assertion;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (gnutls_x509_crt_init (&certificate) < 0 ||
-      gnutls_x509_crt_import (certificate, &datum, GNUTLS_X509_FMT_PEM) < 0 ||
-      gnutls_x509_crt_get_fingerprint (certificate, GNUTLS_DIG_SHA1, digest, &digest_size) < 0)
+  thumbprint = _fl_jwt_thumbprint (pem, NULL);
+  if (thumbprint == NULL)
     {
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
                    _("The secret of connector “%s” starts like a certificate, but holds none that "
@@ -191,26 +169,7 @@ make_assertion (FlOAuth *oauth, FlConnector *connector, const char *pem, GError 
                    fl_connector_get_name (connector));
       return NULL;
     }
-  if (gnutls_privkey_init (&key) < 0 ||
-      gnutls_privkey_import_x509_raw (key, &datum, GNUTLS_X509_FMT_PEM, NULL, 0) < 0)
-    {
-      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
-                   _("The secret of connector “%s” holds a certificate but no private key that "
-                     "can be read (unencrypted PEM). Store the private key and the certificate, "
-                     "one after the other."),
-                   fl_connector_get_name (connector));
-      return NULL;
-    }
-  thumbprint = base64url (digest, digest_size);
 
-  json_builder_begin_object (header);
-  json_builder_set_member_name (header, "alg");
-  json_builder_add_string_value (header, "RS256");
-  json_builder_set_member_name (header, "typ");
-  json_builder_add_string_value (header, "JWT");
-  json_builder_set_member_name (header, "x5t");
-  json_builder_add_string_value (header, thumbprint);
-  json_builder_end_object (header);
   json_builder_begin_object (claims);
   json_builder_set_member_name (claims, "aud");
   json_builder_add_string_value (claims, oauth->token_url);
@@ -227,23 +186,22 @@ make_assertion (FlOAuth *oauth, FlConnector *connector, const char *pem, GError 
   json_builder_set_member_name (claims, "exp");
   json_builder_add_int_value (claims, now + 600);
   json_builder_end_object (claims);
+  root = json_builder_get_root (claims);
+  claims_text = json_to_string (root, FALSE);
 
-  header_text = base64url_json (header);
-  claims_text = base64url_json (claims);
-  signing_input = g_strdup_printf ("%s.%s", header_text, claims_text);
-  data.data = (unsigned char *) signing_input;
-  data.size = strlen (signing_input);
-  if (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &signature) < 0)
-    {
-      g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
-                   _("The key in the secret of connector “%s” cannot sign (an RSA key is "
-                     "needed)"),
-                   fl_connector_get_name (connector));
-      return NULL;
-    }
-  signature_text = base64url (signature.data, signature.size);
-  gnutls_free (signature.data);
-  return g_strdup_printf ("%s.%s", signing_input, signature_text);
+  assertion = _fl_jwt_sign_rs256 (pem, thumbprint, claims_text, &local_error);
+  if (assertion == NULL && g_error_matches (local_error, FL_JWT_ERROR, FL_JWT_ERROR_KEY))
+    g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
+                 _("The secret of connector “%s” holds a certificate but no private key that "
+                   "can be read (unencrypted PEM). Store the private key and the certificate, "
+                   "one after the other."),
+                 fl_connector_get_name (connector));
+  else if (assertion == NULL)
+    g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_SECRET,
+                 _("The key in the secret of connector “%s” cannot sign (an RSA key is "
+                   "needed)"),
+                 fl_connector_get_name (connector));
+  return assertion;
 }
 
 /* The form of the token request, from the connector's secret; with
@@ -259,8 +217,8 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
   form = g_string_new (NULL);
   if (oauth->grant == FL_OAUTH_CLIENT_CREDENTIALS)
     {
-      append_param (form, "grant_type", "client_credentials");
-      append_param (form, "client_id", oauth->client_id);
+      _fl_oauth_form_append (form, "grant_type", "client_credentials");
+      _fl_oauth_form_append (form, "client_id", oauth->client_id);
       if (g_str_has_prefix (g_strchug (secret), "-----BEGIN"))
         {
           g_autofree char *assertion = make_assertion (oauth, connector, secret, error);
@@ -271,14 +229,14 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
               g_string_free (form, TRUE);
               return NULL;
             }
-          append_param (form, "client_assertion_type",
+          _fl_oauth_form_append (form, "client_assertion_type",
                         "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-          append_param (form, "client_assertion", assertion);
+          _fl_oauth_form_append (form, "client_assertion", assertion);
         }
       else
-        append_param (form, "client_secret", secret);
+        _fl_oauth_form_append (form, "client_secret", secret);
       if (oauth->scope != NULL)
-        append_param (form, "scope", oauth->scope);
+        _fl_oauth_form_append (form, "scope", oauth->scope);
     }
   else
     {
@@ -297,7 +255,7 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
           return NULL;
         }
       *colon = '\0';
-      append_param (form, "grant_type", "refresh_token");
+      _fl_oauth_form_append (form, "grant_type", "refresh_token");
       if (oauth->basic)
         {
           g_autofree char *pair = g_strdup_printf ("%s:%s", oauth->client_id, secret);
@@ -309,10 +267,10 @@ build_form (FlOAuth *oauth, FlConnector *connector, char **basic, GError **error
         }
       else
         {
-          append_param (form, "client_id", oauth->client_id);
-          append_param (form, "client_secret", secret);
+          _fl_oauth_form_append (form, "client_id", oauth->client_id);
+          _fl_oauth_form_append (form, "client_secret", secret);
         }
-      append_param (form, "refresh_token", colon + 1);
+      _fl_oauth_form_append (form, "refresh_token", colon + 1);
       *colon = ':';
     }
   memset (secret, 0, strlen (secret));
@@ -357,13 +315,13 @@ _fl_oauth_get_token (FlOAuth *oauth, FlConnector *connector, GCancellable *cance
     {
       if (basic != NULL)
         memset (basic, 0, strlen (basic));
-      wipe_string (form);
+      _fl_oauth_form_free (form);
       _fl_http_response_clear (&response);
       return FALSE;
     }
   if (basic != NULL)
     memset (basic, 0, strlen (basic));
-  wipe_string (form);
+  _fl_oauth_form_free (form);
 
   root = _fl_connector_parse_body (&response);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
@@ -477,6 +435,31 @@ _fl_oauth_request (FlOAuth *oauth, FlConnector *connector, const char *method, c
     return FALSE;
   return send_once (oauth, connector, method, url, headers, body, length, response, cancellable,
                     error);
+}
+
+/**
+ * _fl_oauth_probe:
+ * @body: (out) (transfer full) (nullable): the answer's JSON, %NULL when it
+ *   has none
+ *
+ * For `connector test`: gets an access token, then GETs @url with it, as
+ * _fl_connector_probe() does with a bearer token; each step that works
+ * adds a line to @report.
+ */
+gboolean
+_fl_oauth_probe (FlOAuth *oauth, FlConnector *connector, const char *url, GString *report,
+                 JsonNode **body, GCancellable *cancellable, GError **error)
+{
+  FlHttpResponse response = { 0 };
+
+  *body = NULL;
+  if (!_fl_oauth_get_token (oauth, connector, cancellable, error))
+    return FALSE;
+  g_string_append_printf (report, _("The login server gave an access token\n"));
+  if (!_fl_oauth_request (oauth, connector, "GET", url, NULL, NULL, 0, &response, cancellable,
+                          error))
+    return FALSE;
+  return _fl_connector_probe_answer (connector, url, &response, report, body, error);
 }
 
 /**

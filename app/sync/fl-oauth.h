@@ -43,6 +43,17 @@ gboolean  _fl_oauth_request      (FlOAuth         *oauth,
                                   GError         **error);
 void      _fl_oauth_fail_batch   (FlSyncBatch     *batch,
                                   const GError    *error);
+gboolean  _fl_oauth_probe        (FlOAuth         *oauth,
+                                  FlConnector     *connector,
+                                  const char      *url,
+                                  GString         *report,
+                                  JsonNode       **body,
+                                  GCancellable    *cancellable,
+                                  GError         **error);
+void      _fl_oauth_form_append  (GString         *form,
+                                  const char      *name,
+                                  const char      *value);
+void      _fl_oauth_form_free    (GString         *form);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlOAuth, _fl_oauth_free)
 

@@ -12,6 +12,7 @@
 #include "fl-connector-private.h"
 #include "fl-connectors.h"
 #include "fl-jwt.h"
+#include "fl-oauth.h"
 #include "fl-secret.h"
 #include "fl-sync.h"
 
@@ -163,7 +164,7 @@ jwt_assertion (FlConnector *self, const char *private_key, GError **error)
   json_builder_end_object (builder);
   claims = json_builder_get_root (builder);
   text = json_to_string (claims, FALSE);
-  return _fl_jwt_sign_rs256 (private_key, text, error);
+  return _fl_jwt_sign_rs256 (private_key, NULL, text, error);
 }
 
 /* Gets an access token and the instance URL from the login server; on
@@ -178,7 +179,7 @@ fetch_token (FlSalesforceConnector *self, FlSyncBatch *batch, GCancellable *canc
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *url = token_url (connector);
-  g_autofree char *form = NULL;
+  GString *form;
   g_autofree char *said = NULL;
   g_autofree char *message = NULL;
   FlHttpResponse response = { 0 };
@@ -191,6 +192,7 @@ fetch_token (FlSalesforceConnector *self, FlSyncBatch *batch, GCancellable *canc
       fl_sync_batch_set (batch, FL_SEND_STOP, error->message);
       return FALSE;
     }
+  form = g_string_new (NULL);
   if (auth_kind (connector) == AUTH_JWT)
     {
       g_autofree char *assertion = jwt_assertion (connector, secret, &error);
@@ -198,27 +200,25 @@ fetch_token (FlSalesforceConnector *self, FlSyncBatch *batch, GCancellable *canc
       wipe (secret);
       if (assertion == NULL)
         {
+          _fl_oauth_form_free (form);
           fl_sync_batch_set (batch, FL_SEND_STOP, error->message);
           return FALSE;
         }
-      form = g_strconcat ("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"
-                          "&assertion=", assertion, NULL);
+      _fl_oauth_form_append (form, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+      _fl_oauth_form_append (form, "assertion", assertion);
     }
   else
     {
-      g_autofree char *client_id =
-        g_uri_escape_string (fl_connector_get_option (connector, "client_id", ""), NULL, FALSE);
-      g_autofree char *refresh = g_uri_escape_string (secret, NULL, FALSE);
-
+      _fl_oauth_form_append (form, "grant_type", "refresh_token");
+      _fl_oauth_form_append (form, "client_id",
+                             fl_connector_get_option (connector, "client_id", ""));
+      _fl_oauth_form_append (form, "refresh_token", secret);
       wipe (secret);
-      form = g_strconcat ("grant_type=refresh_token&client_id=", client_id, "&refresh_token=",
-                          refresh, NULL);
-      wipe (refresh);
     }
 
-  _fl_connector_http (connector, "POST", url, headers, form, strlen (form), &response,
+  _fl_connector_http (connector, "POST", url, headers, form->str, form->len, &response,
                       cancellable, NULL);
-  wipe (form);
+  _fl_oauth_form_free (form);
   if (response.curl_code == 0 && (response.status == 400 || response.status == 401))
     {
       /* {"error": "invalid_grant", "error_description": "…"} */

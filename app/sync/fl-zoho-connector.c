@@ -437,36 +437,18 @@ fl_zoho_connector_test (FlConnector *connector, GString *report, GCancellable *c
                         GError **error)
 {
   FlZohoConnector *self = FL_ZOHO_CONNECTOR (connector);
-  g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (NULL, NULL);
   g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) statuses = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
-  FlHttpResponse response = { 0 };
   const char *uuid_field = fl_connector_get_option (connector, "uuid_field", NULL);
   JsonNode *list;
 
-  if (!_fl_oauth_get_token (self->oauth, connector, cancellable, error))
-    return FALSE;
-  g_string_append_printf (report, _("The login server gave an access token\n"));
-
   path = g_strdup_printf ("/crm/v8/settings/fields?module=%s", module_name (connector));
   url = api_url (self, path);
-  if (!_fl_oauth_request (self->oauth, connector, "GET", url, NULL, NULL, 0, &response,
-                          cancellable, error))
+  if (!_fl_oauth_probe (self->oauth, connector, url, report, &root, cancellable, error))
     return FALSE;
-  if (!_fl_connector_check_response (connector, &response, batch))
-    {
-      g_set_error (error, FL_SYNC_ERROR,
-                   batch->status == FL_SEND_STOP ? FL_SYNC_ERROR_AUTH : FL_SYNC_ERROR_HTTP, "%s",
-                   batch->message);
-      _fl_http_response_clear (&response);
-      return FALSE;
-    }
-  g_string_append_printf (report, _("%s is reachable and accepts the token\n"), url);
-  root = _fl_connector_parse_body (&response);
-  _fl_http_response_clear (&response);
 
   list = root && JSON_NODE_HOLDS_OBJECT (root)
            ? json_object_get_member (json_node_get_object (root), "fields")

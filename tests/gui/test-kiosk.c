@@ -1329,9 +1329,36 @@ test_small_screen (Fixture *fixture, gconstpointer data)
     }
 }
 
+/* The colour of @texture around a point given in millimetres of an
+ * 85 × 55 mm card that fills it, averaged over a few pixels: R G B. */
+static void
+card_colour_at (GdkTexture *texture, double x_mm, double y_mm, double rgb[3])
+{
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  g_autofree guint8 *pixels = g_malloc ((gsize) width * height * 4);
+  int cx = (int) (x_mm / 85.0 * width), cy = (int) (y_mm / 55.0 * height);
+  guint n = 0;
+
+  /* GDK_MEMORY_DEFAULT: B G R A in memory on little-endian machines. */
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  rgb[0] = rgb[1] = rgb[2] = 0;
+  for (int y = MAX (0, cy - 2); y <= MIN (height - 1, cy + 2); y++)
+    for (int x = MAX (0, cx - 2); x <= MIN (width - 1, cx + 2); x++, n++)
+      {
+        const guint8 *p = pixels + ((gsize) y * width + x) * 4;
+
+        rgb[0] += p[2];
+        rgb[1] += p[1];
+        rgb[2] += p[0];
+      }
+  for (int c = 0; c < 3; c++)
+    rgb[c] /= MAX (1u, n);
+}
+
 /* A phone photo of a card on a desk, held upright: the lead page shows
  * the card cropped and straightened (landscape, card-shaped), not the
- * portrait photo with the desk around it (issue 21). */
+ * portrait photo with the desk around it (issue 21), and in colour: the
+ * red logo on the card is red on the screen, the paper white. */
 static void
 test_business_card_photo (Fixture *fixture, gconstpointer data)
 {
@@ -1360,6 +1387,14 @@ test_business_card_photo (Fixture *fixture, gconstpointer data)
   params.fill = 0.85;
   params.keystone = 0.1;
   params.rotate = 8;
+  /* A red logo in the card's empty bottom right corner. */
+  params.logo_mm[0] = 64;
+  params.logo_mm[1] = 34;
+  params.logo_mm[2] = 14;
+  params.logo_mm[3] = 14;
+  params.logo_rgb[0] = 200;
+  params.logo_rgb[1] = 30;
+  params.logo_rgb[2] = 30;
   photo = card_photo_render (spec, &params, &jpeg);
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg),
                                       &error));
@@ -1383,6 +1418,23 @@ test_business_card_photo (Fixture *fixture, gconstpointer data)
   /* 85 × 55 mm is 1.55; the photo is 0.56. */
   g_assert_cmpfloat (ratio, >, 1.4);
   g_assert_cmpfloat (ratio, <, 1.7);
+
+  /* In colour: the logo's middle is red, the paper beside it white. */
+  g_assert_true (GDK_IS_TEXTURE (shown));
+  {
+    double logo[3], paper[3];
+
+    card_colour_at (GDK_TEXTURE (shown), 71, 41, logo);
+    card_colour_at (GDK_TEXTURE (shown), 45, 50, paper);
+    g_test_message ("logo %.0f %.0f %.0f, paper %.0f %.0f %.0f", logo[0], logo[1], logo[2],
+                    paper[0], paper[1], paper[2]);
+    g_assert_cmpfloat (logo[0], >, 120);
+    g_assert_cmpfloat (logo[0], >, 2.5 * logo[1]);
+    g_assert_cmpfloat (logo[0], >, 2.5 * logo[2]);
+    g_assert_cmpfloat (paper[1], >, 150);
+    g_assert_cmpfloat (fabs (paper[0] - paper[2]), <, 30);
+  }
+  check_screenshot (GTK_WIDGET (fixture->window), "lead-page-card-photo");
 }
 
 /* Without a camera the button opens a photo from a file; a QR code on the

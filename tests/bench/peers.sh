@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# peers.sh: Fairlead side by side with the tool a user would reach for,
+# on the same inputs, in the same run; prints one table of ratios
+# (Fairlead's time / the peer's time: below 1 is faster).
+#
+#   tests/bench/peers.sh BUILD_DIR [N_LEADS] [REPEATS]
+#
+# N_LEADS (default 20000) leads are made once by bench-score (which also
+# prints its own figures), or taken from FAIRLEAD_PEERS_DB (a file
+# bench-score kept with FAIRLEAD_BENCH_DB); every run works on a fresh
+# copy.
+# A peer that is not installed (tesseract) is skipped and says so.
+# Wall-clock times: on a shared machine give the load average with them.
+set -euo pipefail
+
+build=${1:?usage: peers.sh BUILD_DIR [N_LEADS] [REPEATS]}
+n_leads=${2:-20000}
+repeats=${3:-3}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cli=$(realpath "$build/app/cli/fairlead-cli")
+work=$(mktemp -d "${TMPDIR:-/tmp}/fairlead-peers-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s%N; }
+# Runs a command, prints its wall time in ms.
+timed() {
+  local t0 t1
+  t0=$(now)
+  "$@" >/dev/null 2>"$work/stderr" || { echo "failed: $*" >&2; cat "$work/stderr" >&2; exit 1; }
+  t1=$(now)
+  echo $(( (t1 - t0) / 1000000 ))
+}
+# The same, for a command whose exit status tells a finding (no code found).
+timed_any() {
+  local t0 t1
+  t0=$(now)
+  "$@" >/dev/null 2>&1 || true
+  t1=$(now)
+  echo $(( (t1 - t0) / 1000000 ))
+}
+fresh() { rm -f "$work/run.db" "$work/run.db-wal" "$work/run.db-shm"; cp "$work/base.db" "$work/run.db"; }
+
+declare -a rows=()
+# compare NAME FAIRLEAD_FN PEER_FN: runs both REPEATS times, alternating.
+compare() {
+  local name=$1 ours=$2 peer=$3 ratios=() a b
+  local ours_ms=() peer_ms=()
+  for ((i = 0; i < repeats; i++)); do
+    a=$($ours $i)
+    b=$($peer $i)
+    ours_ms+=("$a"); peer_ms+=("$b")
+    ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')")
+  done
+  rows+=("$(printf '%s\t%s\t%s\t%s' "$name" "$(stats "${ours_ms[@]}")" "$(stats "${peer_ms[@]}")" "$(stats "${ratios[@]}")")")
+}
+# min/median/max of numbers
+stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%s / %s / %s", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
+
+if [[ -n "${FAIRLEAD_PEERS_DB:-}" ]]; then   # a database bench-score made before
+  cp "$FAIRLEAD_PEERS_DB" "$work/base.db"
+  n_leads=$(sqlite3 "$work/base.db" "SELECT count(*) FROM leads")
+else
+  echo "Making $n_leads leads with bench-score (load $(cut -d' ' -f1-3 /proc/loadavg))…"
+  FAIRLEAD_BENCH_DB="$work/base.db" "$build/tests/bench/bench-score" "$n_leads"
+fi
+db_size=$(( $(stat -c %s "$work/base.db") / 1048576 ))
+wal_size=$(( $( (stat -c %s "$work/base.db-wal" 2>/dev/null || echo 0) ) / 1048576 ))
+sqlite3 "$work/base.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+
+# --- re-score, every lead changes (a new model version moves every score)
+model() {  # a model whose every lead scores differently from the last
+  python3 - "$src/data/demo/scoring.json" "$1" > "$work/model.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["version"] = 100 + int(sys.argv[2])
+for q in m["questions"]:
+    if q["id"] == "follow_up":
+        for o in q["options"]:
+            if o["id"] == "meeting":
+                o["points"] = 16 + int(sys.argv[2])
+json.dump(m, sys.stdout)
+EOF
+}
+ours_rescore() { fresh; model "$1"; timed "$cli" --db "$work/run.db" rescore --model "$work/model.json" --by peers; }
+peer_rescore() { fresh; timed sqlite3 "$work/run.db" "UPDATE leads SET score = score + 1"; }
+compare "rescore, every lead changes / sqlite3 UPDATE leads SET score = score + 1" ours_rescore peer_rescore
+
+# --- CSV export (to a file, made durable) against sqlite3 -csv and sync
+ours_export() { fresh; timed "$cli" --db "$work/run.db" export --format csv -o "$work/ours.csv"; }
+peer_export() {
+  fresh
+  timed sh -c "sqlite3 -csv -header '$work/run.db' 'SELECT * FROM leads' > '$work/peer.csv' && sync '$work/peer.csv'"
+}
+compare "CSV export of every lead / sqlite3 -csv + sync" ours_export peer_export
+peak_kb=$( { /usr/bin/time -f '%M' "$cli" --db "$work/base.db" export --format csv -o "$work/ours.csv" 2>&1 >/dev/null || true; } | tail -1)
+
+# --- leads import of 10,000 leads (JSON Lines) into an empty event, against
+# sqlite3 inserting the same rows in one transaction. sqlite3 cannot load
+# Fairlead's tokenizer, so its copy of the schema names unicode61 instead:
+# the same tables, indexes, triggers and full-text work.
+python3 - "$work" <<'EOF'
+import json, random, sys, uuid
+random.seed(1)
+with open(sys.argv[1] + "/leads.jsonl", "w") as f, open(sys.argv[1] + "/leads.sql", "w") as g:
+    g.write("BEGIN;\n")
+    for i in range(10000):
+        u = str(uuid.UUID(int=random.getrandbits(128), version=4))
+        f.write(json.dumps({"uuid": u, "first_name": "Jörg %d" % i, "last_name": "Weiß",
+                            "company": "Söhne %d GmbH" % (i % 300), "email": "lead%d@example.de" % i,
+                            "title": "Einkauf", "created_at": "2026-06-23T10:00:00.000Z",
+                            "answers": {"timeframe": "3m", "budget": "planned"},
+                            "interactions": [{"kind": "badge-scan", "at": "2026-06-23T10:00:00Z"}]},
+                           ensure_ascii=False) + "\n")
+        g.write("INSERT INTO leads (uuid, event, created_at, updated_at, source, first_name, last_name, "
+                "company, email, title) VALUES ('%s', (SELECT value FROM meta WHERE key = 'active_event'), "
+                "'2026-06-23T10:00:00.000Z', '2026-06-23T10:00:00.000Z', 'manual', 'Jörg %d', 'Weiß', "
+                "'Söhne %d GmbH', 'lead%d@example.de', 'Einkauf');\n" % (u, i, i % 300, i))
+    g.write("COMMIT;\n")
+EOF
+"$cli" --db "$work/empty.db" event create "Import" >/dev/null
+cp "$work/empty.db" "$work/empty-peer.db"
+fresh_empty() { rm -f "$work/imp.db" "$work/imp.db-wal" "$work/imp.db-shm"; cp "$work/$1" "$work/imp.db"; }
+ours_import() { fresh_empty empty.db; timed "$cli" --db "$work/imp.db" leads import "$work/leads.jsonl"; }
+peer_import() { fresh_empty empty-peer.db; timed sh -c "sqlite3 '$work/imp.db' < '$work/leads.sql'"; }
+compare "leads import, 10,000 leads / sqlite3, the same rows in one transaction" ours_import peer_import
+
+# --- scan-image: a noisy 1280×720 frame with a QR code, and one without
+"$cli" qr "https://example.com/badge/4711?name=Anna%20Muster" -o "$work/qr.png" >/dev/null
+convert -size 1280x720 xc:gray60 "$work/qr.png" -geometry +520+180 -composite \
+  -attenuate 0.6 +noise Gaussian "$work/frame.png"
+convert -size 1280x720 xc:gray55 -attenuate 0.6 +noise Gaussian "$work/empty.png"
+ours_scan() { timed "$cli" scan-image "$work/frame.png"; }
+peer_scan() { timed zbarimg -q "$work/frame.png"; }
+compare "scan-image, noisy 1280×720 frame with a QR code / zbarimg" ours_scan peer_scan
+ours_empty() { timed_any "$cli" scan-image "$work/empty.png"; }
+peer_empty() { timed_any zbarimg -q "$work/empty.png"; }
+compare "scan-image, noisy 1280×720 frame without a code / zbarimg" ours_empty peer_empty
+
+if ! command -v tesseract >/dev/null; then
+  echo "tesseract is not installed: read-card is not compared"
+fi
+
+echo
+echo "$n_leads leads, $repeats runs each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "CSV export peak memory (max RSS): $((peak_kb / 1024)) MB"
+echo "database after capture and bench-score's rescores: $db_size MB, WAL $wal_size MB"
+printf '%-72s  %-22s  %-22s  %s\n' "comparison" "Fairlead ms min/med/max" "peer ms min/med/max" "ratio min/med/max"
+for row in "${rows[@]}"; do
+  IFS=$'\t' read -r name a b r <<<"$row"
+  printf '%-72s  %-22s  %-22s  %s\n' "$name" "$a" "$b" "$r"
+done
