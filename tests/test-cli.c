@@ -445,6 +445,21 @@ test_demo (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, EX_USAGE);
 }
 
+/* The usage error and the help list the connector types from the core. */
+static void
+test_connector_type_usage (Fixture *fixture, gconstpointer data)
+{
+  g_auto(Run) run = { 0 };
+
+  run_cli (fixture, &run, NULL, "connector", "add", "crm", NULL);
+  g_assert_cmpint (run.status, ==, EX_USAGE);
+  g_assert_nonnull (strstr (run.err, "webhook, hubspot, salesforce, dynamics, zoho, pipedrive, csv"));
+  run_clear (&run);
+  run_cli (fixture, &run, NULL, "connector", "add", "--help", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--type=webhook|hubspot|salesforce|dynamics|zoho|pipedrive|csv"));
+}
+
 static void
 test_staff (Fixture *fixture, gconstpointer data)
 {
@@ -508,6 +523,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/cli/help", test_help);
   ADD ("/cli/usage-errors", test_usage_errors);
+  ADD ("/cli/connector-type-usage", test_connector_type_usage);
   ADD ("/cli/events", test_events);
   ADD ("/cli/leads", test_leads);
   ADD ("/cli/export", test_export);

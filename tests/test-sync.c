@@ -846,6 +846,41 @@ test_bad_config (void)
     }
 }
 
+/* The one list of types names each type the core makes, and no other. */
+static void
+test_connector_types (void)
+{
+  guint n_types = 0;
+  const FlConnectorType *types = fl_connector_get_types (&n_types);
+  g_autofree char *ids = fl_connector_join_type_ids ("|");
+
+  g_assert_cmpuint (n_types, ==, 7);
+  g_assert_cmpstr (ids, ==, "webhook|hubspot|salesforce|dynamics|zoho|pipedrive|csv");
+  for (guint i = 0; i < n_types; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FlConnector) connector = fl_connector_new ("c", types[i].id, NULL, NULL, &error);
+
+      g_assert_true (fl_connector_lookup_type (types[i].id) == &types[i]);
+      g_assert_nonnull (types[i].label);
+      g_assert_nonnull (types[i].options);
+      /* Made, or refused for what it lacks, never for its type. */
+      if (connector == NULL)
+        g_assert_null (strstr (error->message, "Unknown connector type"));
+    }
+  g_assert_null (fl_connector_lookup_type ("ftp"));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FlConnector) connector = fl_connector_new ("c", "ftp", "https://x", NULL, &error);
+    g_autofree char *expected = g_strdup_printf ("Unknown connector type “ftp” (expected one of: %s)",
+                                                 "webhook, hubspot, salesforce, dynamics, zoho, pipedrive, csv");
+
+    g_assert_null (connector);
+    g_assert_cmpstr (error->message, ==, expected);
+  }
+  g_assert_cmpstr (fl_connector_lookup_type ("pipedrive")->secret, ==, "API Token");
+}
+
 /* Worker */
 
 static void
@@ -1612,6 +1647,7 @@ main (int argc, char **argv)
 #undef ADD
   g_test_add_func ("/sync/secret-env", test_secret_env);
   g_test_add_func ("/sync/bad-config", test_bad_config);
+  g_test_add_func ("/sync/connector-types", test_connector_types);
   g_test_add_func ("/sync/transport/rule", test_transport_rule);
 
   return g_test_run ();

@@ -1,4 +1,11 @@
-/* fl-window-private.h: the widgets of FlWindow the GUI tests look at
+/* fl-window-private.h: what the files of FlWindow share, and the widgets
+ * the GUI tests look at
+ *
+ * The window is one object split by concern, as GNOME Text Editor splits
+ * its window: fl-window.c (pages, capture, the object), fl-window-actions.c
+ * (every win.* action and their enabled state), fl-window-wedge.c (the
+ * keyboard-wedge scanner), fl-window-backup.c (rolling backups and the
+ * damage check) and fl-window-card.c (business cards).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,12 +15,117 @@
 #include "fl-lead-page-private.h"
 #include "fl-scan-page.h"
 #include "fl-thanks-page.h"
+#include "fl-upload-button.h"
 #include "fl-window.h"
+#include "scan/fl-card-reader.h"
+#include "scan/fl-key-clock.h"
 #include "scan/fl-wedge-detector.h"
+#include "score/fl-model.h"
 #include "sync/fl-upload-worker.h"
 
 G_BEGIN_DECLS
 
+struct _FlWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  FlStore              *store;
+  char                 *database_path;
+  GSettings            *settings;
+  FlEvent              *event;
+  FlModel              *model;
+  FlUploadWorker       *worker;
+  char                 *staff;
+
+  FlWedgeDetector      *wedge;
+  FlKeyClock            key_clock;        /* the wedge detector's timeline: key event times */
+  guint                 wedge_timeout_id;
+  guint                 idle_ms;
+  guint                 idle_id;
+  AdwToast             *toast;      /* the last one, dismissed with the lead */
+
+  FlCardReader         *card_reader;      /* created on the first card, then reused */
+  GCancellable         *card_cancellable; /* the card being read, if any */
+  gint64                card_started;     /* monotonic µs when “Business card” was pressed */
+
+  /* The database's health: a quick check at start and after each backup,
+   * rolling backups on a timer and at Done; both on worker threads. */
+  GCancellable         *health_cancellable;
+  gboolean              damaged;          /* found damaged: capture is refused */
+  gboolean              checking;
+  gboolean              backing_up;
+  gint64                last_backup;      /* monotonic µs, 0 for none yet */
+  guint                 backup_timer_id;
+  guint                 backup_ms;        /* tests: the interval in ms, 0 for the settings */
+
+  /* Template widgets */
+  AdwWindowTitle       *window_title;
+  GtkMenuButton        *staff_button;
+  GtkLabel             *staff_label;
+  FlUploadButton       *upload_button;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkWidget            *back_office;   /* created on first use, a page of the stack */
+  GtkButton            *back_office_button;
+  FlScanPage           *scan_page;
+  FlLeadPage           *lead_page;
+  FlThanksPage         *thanks_page;
+  AdwStatusPage        *no_event_page;
+  GtkLabel             *command_label;
+  AdwStatusPage        *error_page;
+  GtkLabel             *error_hint_label;
+  AdwStatusPage        *damaged_page;
+  GtkLabel             *damaged_command_label;
+  GtkLabel             *damaged_detail_label;
+};
+
+/* A business card read for a capture: the photo and what was read on it. */
+typedef struct
+{
+  GdkPixbuf    *photo;
+  FlCardResult *result;
+} FlWindowCard;
+
+/* fl-window.c */
+void             _fl_window_show_toast          (FlWindow           *self,
+                                                 const char         *title,
+                                                 guint               timeout);
+void             _fl_window_dismiss_toast       (FlWindow           *self);
+gboolean         _fl_window_save_open_lead      (FlWindow           *self);
+void             _fl_window_restart_idle        (FlWindow           *self);
+void             _fl_window_show_scan_page      (FlWindow           *self);
+gboolean         _fl_window_show_back_office    (FlWindow           *self);
+void             _fl_window_capture             (FlWindow           *self,
+                                                 const char         *payload,
+                                                 FlSource            source,
+                                                 FlLead             *entered,
+                                                 const FlWindowCard *card);
+
+/* fl-window-actions.c */
+void             _fl_window_class_actions_init  (FlWindowClass      *klass);
+void             _fl_window_update_actions      (FlWindow           *self);
+
+/* fl-window-wedge.c */
+void             _fl_window_class_wedge_init    (FlWindowClass      *klass);
+void             _fl_window_wedge_init          (FlWindow           *self);
+void             _fl_window_wedge_dispose       (FlWindow           *self);
+
+/* fl-window-backup.c */
+void             _fl_window_start_health        (FlWindow           *self);
+void             _fl_window_stop_health         (FlWindow           *self);
+void             _fl_window_backup_if_due       (FlWindow           *self);
+
+/* fl-window-card.c */
+void             _fl_window_class_card_init     (FlWindowClass      *klass);
+void             _fl_window_card_dispose        (FlWindow           *self);
+void             _fl_window_cancel_card         (FlWindow           *self);
+void             _fl_window_keep_card_photo     (FlWindow           *self,
+                                                 FlLead             *lead,
+                                                 const FlWindowCard *card);
+void             _fl_window_show_card           (FlWindow           *self,
+                                                 const FlWindowCard *card);
+
+/* For the GUI tests */
 AdwWindowTitle  *_fl_window_get_title_widget    (FlWindow   *self);
 GtkWidget       *_fl_window_get_page            (FlWindow   *self,
                                                  const char *name);

@@ -159,8 +159,9 @@ connector_add (FlCli *cli, int argc, char **argv)
   g_auto(GStrv) option_list = NULL;
   gboolean secret_stdin = FALSE;
   gint64 n_queued = 0;
+  g_autofree char *type_ids = fl_connector_join_type_ids ("|");
   GOptionEntry entries[] = {
-    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Connector type"), "webhook|hubspot|salesforce|dynamics|zoho|pipedrive|csv" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Connector type"), type_ids },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("Webhook URL, CRM base URL, or folder for csv"), N_("URL") },
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &option_list, N_("A connector option (repeatable)"), N_("KEY=VALUE") },
     { "event", 0, 0, G_OPTION_ARG_STRING, &event, N_("Only upload the leads of this event (default: every event)"), N_("UUID") },
@@ -196,7 +197,11 @@ connector_add (FlCli *cli, int argc, char **argv)
   if (argc != 2)
     return fl_cli_fail (EX_USAGE, "%s", _("connector add needs a NAME"));
   if (type == NULL)
-    return fl_cli_fail (EX_USAGE, "%s", _("connector add needs --type webhook, hubspot, salesforce, dynamics, zoho, pipedrive or csv"));
+    {
+      g_autofree char *known = fl_connector_join_type_ids (", ");
+
+      return fl_cli_fail (EX_USAGE, _("connector add needs --type, one of: %s"), known);
+    }
 
   for (guint i = 0; option_list != NULL && option_list[i] != NULL; i++)
     {

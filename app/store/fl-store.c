@@ -78,6 +78,13 @@ sql_error (sqlite3 *db, GError **error)
                      "NEW.db” to save what can still be read"),
                    sqlite3_errmsg (db));
       break;
+    case SQLITE_TOOBIG:
+      /* A text over SQLite's length limit, met in a bind or in a trigger
+       * that works on it (the search index folds each lead's texts). */
+      g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                           _("A text is too large for the database; nothing was saved — "
+                             "shorten it"));
+      break;
     default:
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_SQL, _("Database error: %s"),
                    sqlite3_errmsg (db));
@@ -1297,12 +1304,13 @@ fts_query (const char *search)
 
   for (guint i = 0; words[i] != NULL; i++)
     {
+      g_autofree char *folded = NULL;
+
       if (words[i][0] == '\0')
         continue;
       if (query->len > 0)
         g_string_append_c (query, ' ');
-      g_autofree char *folded = fl_fts_fold (words[i]);
-
+      folded = fl_fts_fold (words[i]);
       g_string_append_printf (query, "\"%s\"*", folded);
     }
   return g_string_free (query, query->len == 0);

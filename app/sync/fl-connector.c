@@ -34,8 +34,17 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FlConnector, fl_connector, G_TYPE_OBJECT)
 #define USER_AGENT "Fairlead/" PACKAGE_VERSION
 #define MAX_MESSAGE 300
 
-static const char *const types[] = { "webhook", "hubspot", "salesforce", "dynamics", "zoho",
-                                     "pipedrive", "csv", NULL };
+/* The one list of connector types: the settings' dialog, the CLI's help
+ * and its usage errors all read it. Brand names stay as they are. */
+static const FlConnectorType types[] = {
+  { "webhook", N_("Webhook (JSON)"), "", NULL },
+  { "hubspot", "HubSpot", "", NULL },
+  { "salesforce", "Salesforce", "", NULL },
+  { "dynamics", "Dynamics 365", "tenant=; client_id=", N_("Client Secret of the App Registration") },
+  { "zoho", "Zoho CRM", "client_id=; data_centre=eu", N_("Client Secret:Refresh Token") },
+  { "pipedrive", "Pipedrive", "label_mql=Warm; label_sal=Hot; label_disqualified=Cold", N_("API Token") },
+  { "csv", N_("CSV Folder"), "", NULL },
+};
 
 /* Items and batches */
 
@@ -612,14 +621,53 @@ fl_connector_init (FlConnector *self)
 /* Public API */
 
 /**
- * fl_connector_list_types:
+ * fl_connector_get_types:
+ * @n_types: (out): how many there are
  *
- * Returns: (transfer none): the connector types, %NULL-terminated
+ * Returns: (transfer none) (array length=n_types): every connector type,
+ *   in the order people are offered them
  */
-const char *const *
-fl_connector_list_types (void)
+const FlConnectorType *
+fl_connector_get_types (guint *n_types)
 {
+  g_return_val_if_fail (n_types != NULL, NULL);
+
+  *n_types = G_N_ELEMENTS (types);
   return types;
+}
+
+/**
+ * fl_connector_lookup_type:
+ * @id: a type id such as "zoho"
+ *
+ * Returns: (transfer none) (nullable): the type, or %NULL when there is
+ *   no such type
+ */
+const FlConnectorType *
+fl_connector_lookup_type (const char *id)
+{
+  for (guint i = 0; id != NULL && i < G_N_ELEMENTS (types); i++)
+    if (g_str_equal (types[i].id, id))
+      return &types[i];
+  return NULL;
+}
+
+/**
+ * fl_connector_join_type_ids:
+ * @separator: what goes between two ids, e.g. "|"
+ *
+ * Returns: (transfer full): the type ids, for help and usage messages
+ */
+char *
+fl_connector_join_type_ids (const char *separator)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    g_strv_builder_add (builder, types[i].id);
+  ids = g_strv_builder_end (builder);
+  return g_strjoinv (separator, ids);
 }
 
 static gboolean
@@ -810,10 +858,10 @@ connector_new (const char *name, const char *type, const char *url, JsonObject *
     gtype = FL_TYPE_CSV_CONNECTOR;
   else
     {
+      g_autofree char *known = fl_connector_join_type_ids (", ");
+
       g_set_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG,
-                   _("Unknown connector type “%s” (expected webhook, hubspot, salesforce, "
-                     "dynamics, zoho, pipedrive or csv)"),
-                   type);
+                   _("Unknown connector type “%s” (expected one of: %s)"), type, known);
       return NULL;
     }
 

@@ -111,7 +111,18 @@ struct _FlConnectorClass
                              GError       **error);
 };
 
-const char *const *fl_connector_list_types   (void);
+/* One kind of connector, as the settings and the CLI offer it. */
+typedef struct
+{
+  const char *id;       /* what the store and "--type" call it: "zoho" */
+  const char *label;    /* its name for people; translate with _() */
+  const char *options;  /* the options to fill in first, "" for none */
+  const char *secret;   /* (nullable) what its secret is; translate with _() */
+} FlConnectorType;
+
+const FlConnectorType *fl_connector_get_types     (guint         *n_types);
+const FlConnectorType *fl_connector_lookup_type   (const char    *id);
+char                  *fl_connector_join_type_ids (const char    *separator);
 FlConnector *fl_connector_new                (const char    *name,
                                               const char    *type,
                                               const char    *url,

@@ -17,6 +17,7 @@
 
 #include "fl-back-office-private.h"
 #include "fl-back-office.h"
+#include "fl-connector-dialog.h"
 #include "fl-dashboard.h"
 #include "fl-lead-detail.h"
 #include "fl-pin-page.h"
@@ -1006,6 +1007,31 @@ test_export (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* The first widget of @type in @widget's tree. */
+static GtkWidget *
+find_widget (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A row of the connector dialog's template, by its id. */
+static gpointer
+dialog_child (AdwMessageDialog *dialog, const char *name)
+{
+  g_assert_true (FL_IS_CONNECTOR_DIALOG (dialog));
+  return gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG, name);
+}
+
 static void
 test_upload_now (Fixture *fixture, gconstpointer data)
 {
@@ -1043,6 +1069,16 @@ test_upload_now (Fixture *fixture, gconstpointer data)
   sqlite3_reset (stmt);
   g_assert_cmpint (done, ==, fixture->expected.n_leads);
   screenshot (GTK_WIDGET (preferences), "settings-upload-done");
+  /* The bar ends full and says so, whether or not it showed “n of m” on
+   * the way. */
+  {
+    GtkWidget *bar = find_widget (GTK_WIDGET (preferences), GTK_TYPE_PROGRESS_BAR);
+
+    g_assert_nonnull (bar);
+    g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), ==, 1.0);
+    /* GTK writes "100 %" with a hair space. */
+    g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_widget (bar, GTK_TYPE_LABEL))), "100"));
+  }
 
   /* The Edit dialog passes the core's gate: no plain http to another
    * computer, whatever the dialog's fields say. */
@@ -1050,14 +1086,14 @@ test_upload_now (Fixture *fixture, gconstpointer data)
     AdwMessageDialog *dialog = _fl_preferences_window_edit_connector (preferences, "hook");
 
     g_assert_nonnull (dialog);
-    gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "url"), "http://192.0.2.2:8080/hook");
+    gtk_editable_set_text (dialog_child (dialog, "url_row"), "http://192.0.2.2:8080/hook");
     adw_message_dialog_response (dialog, "save");
     gtk_window_destroy (GTK_WINDOW (dialog));
     g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors WHERE url LIKE 'http://192.%'"), ==, 0);
     g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'connector-changed'"), ==, 0);
 
     dialog = _fl_preferences_window_edit_connector (preferences, "hook");
-    gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "url"), "https://192.0.2.2:8443/hook");
+    gtk_editable_set_text (dialog_child (dialog, "url_row"), "https://192.0.2.2:8443/hook");
     adw_message_dialog_response (dialog, "save");
     gtk_window_destroy (GTK_WINDOW (dialog));
     g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors WHERE url = 'https://192.0.2.2:8443/hook'"), ==, 1);
@@ -1088,7 +1124,7 @@ test_upload_now (Fixture *fixture, gconstpointer data)
 static void
 select_type (AdwMessageDialog *dialog, const char *name)
 {
-  AdwComboRow *row = g_object_get_data (G_OBJECT (dialog), "type");
+  AdwComboRow *row = dialog_child (dialog, "type_row");
   GListModel *model = adw_combo_row_get_model (row);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -1112,27 +1148,27 @@ test_connector_types (Fixture *fixture, gconstpointer data)
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "connectors");
 
   dialog = _fl_preferences_window_add_connector (preferences);
-  options = g_object_get_data (G_OBJECT (dialog), "options");
+  options = dialog_child (dialog, "options_row");
   select_type (dialog, "Dynamics 365");
   g_assert_cmpstr (gtk_editable_get_text (options), ==, "tenant=; client_id=");
-  g_assert_cmpstr (adw_preferences_row_get_title (g_object_get_data (G_OBJECT (dialog), "secret")),
+  g_assert_cmpstr (adw_preferences_row_get_title (dialog_child (dialog, "secret_row")),
                    ==, "Client Secret of the App Registration");
   /* Still as filled in: another type fills in its own. */
   select_type (dialog, "Zoho CRM");
   g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=; data_centre=eu");
   /* Without the client id it is not saved, and says why. */
-  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "zoho");
+  gtk_editable_set_text (dialog_child (dialog, "name_row"), "zoho");
   adw_message_dialog_response (dialog, "save");
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   dialog = _fl_preferences_window_add_connector (preferences);
-  options = g_object_get_data (G_OBJECT (dialog), "options");
+  options = dialog_child (dialog, "options_row");
   gtk_editable_set_text (options, "client_id=1000.ABC; data_centre=eu");
   select_type (dialog, "Zoho CRM");
   /* What was typed stays. */
   g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=1000.ABC; data_centre=eu");
-  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "zoho");
+  gtk_editable_set_text (dialog_child (dialog, "name_row"), "zoho");
   adw_message_dialog_response (dialog, "save");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors "
@@ -1140,7 +1176,7 @@ test_connector_types (Fixture *fixture, gconstpointer data)
 
   dialog = _fl_preferences_window_add_connector (preferences);
   select_type (dialog, "Pipedrive");
-  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "options")), ==,
+  g_assert_cmpstr (gtk_editable_get_text (dialog_child (dialog, "options_row")), ==,
                    "label_mql=Warm; label_sal=Hot; label_disqualified=Cold");
   gtk_widget_set_size_request (GTK_WIDGET (dialog), 600, -1);
   wait_until_mapped (GTK_WIDGET (dialog));

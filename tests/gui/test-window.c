@@ -15,6 +15,7 @@
 #include "fl-application.h"
 #include "fl-dashboard.h"
 #include "store/fl-privacy.h"
+#include "fl-upload-button-private.h"
 #include "fl-window-private.h"
 #include "store/fl-backup.h"
 
@@ -481,6 +482,65 @@ test_actions (Fixture *fixture, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (about));
 }
 
+static void
+count_notify_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* The header's upload button follows the worker it is given: hidden
+ * without one, its labels from the worker's properties as they change,
+ * and ::notify::worker only on a real change. */
+static void
+test_upload_button (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = tmp_path (fixture, "fairlead.db");
+  g_autoptr(FlUploadWorker) worker = NULL;
+  FlUploadButton *button = g_object_ref_sink (g_object_new (FL_TYPE_UPLOAD_BUTTON, NULL));
+  FlUploadWorker *property = NULL;
+  gint64 deadline;
+  guint notified = 0;
+
+  create_event (path, TRUE, 2);
+  g_signal_connect (button, "notify::worker", G_CALLBACK (count_notify_cb), &notified);
+  g_assert_null (fl_upload_button_get_worker (button));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button)));
+
+  worker = fl_upload_worker_new (path);
+  fl_upload_button_set_worker (button, worker);
+  fl_upload_button_set_worker (button, worker);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (button, "worker", &property, NULL);
+  g_assert_true (property == worker);
+  g_clear_object (&property);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
+  /* Before the worker's first round nobody knows whether a CRM is set up. */
+  g_assert_cmpstr (gtk_label_get_label (_fl_upload_button_get_pending_label (button)), ==,
+                   "Counting the leads to upload…");
+
+  fl_upload_worker_start (worker);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((fl_upload_worker_get_connectors (worker) < 0 || fl_upload_worker_get_undelivered (worker) < 2) &&
+         g_get_monotonic_time () < deadline)
+    settle ();
+  g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 0);
+  g_assert_cmpstr (gtk_label_get_label (_fl_upload_button_get_state_label (button)), ==, "No CRM connected");
+  g_assert_cmpstr (gtk_label_get_label (_fl_upload_button_get_count_label (button)), ==, "No CRM · 2");
+  g_assert_cmpstr (gtk_label_get_label (_fl_upload_button_get_pending_label (button)), ==,
+                   "2 leads are only on this kiosk");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (_fl_upload_button_get_menu_button (button))), ==,
+                   "No CRM connected — 2 leads are only on this kiosk");
+  g_assert_true (gtk_widget_get_visible (_fl_upload_button_get_connect_button (button)));
+
+  /* Without a worker the button goes, and lets go of the worker. */
+  g_object_set (button, "worker", NULL, NULL);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_null (fl_upload_button_get_worker (button));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button)));
+  fl_upload_worker_stop (worker);
+  g_assert_finalize_object (button);
+}
+
 typedef struct
 {
   const char *name;
@@ -664,6 +724,7 @@ main (int argc, char *argv[])
   ADD ("/gui/window/demo", test_demo, NULL);
   ADD ("/gui/window/window-state", test_window_state, NULL);
   ADD ("/gui/window/actions", test_actions, NULL);
+  ADD ("/gui/window/upload-button", test_upload_button, NULL);
   ADD ("/gui/window/retention", test_retention, NULL);
   ADD ("/gui/window/retention-clock-behind", test_retention_clock_behind, NULL);
   ADD ("/gui/window/damaged", test_damaged, NULL);

@@ -1,0 +1,284 @@
+/* fl-event-page.c: the event the leads belong to
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fl-event-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-event-page.h"
+#include "fl-preferences-private.h"
+#include "store/fl-event-settings.h"
+
+/* The event setting the thanks page turns into a QR code. */
+#define SETTING_HANDOUT_URL "handout_url"
+
+enum
+{
+  EVENT_NAME,
+  EVENT_STARTS,
+  EVENT_ENDS,
+  EVENT_VENUE,
+  EVENT_BOOTH,
+  EVENT_HANDOUT,
+  N_EVENT_FIELDS
+};
+
+struct _FlEventPage
+{
+  AdwPreferencesPage   parent_instance;
+
+  FlStore             *store;
+  char                *actor;
+
+  AdwPreferencesGroup *event_group;
+  AdwEntryRow         *name_row;
+  AdwEntryRow         *starts_row;
+  AdwEntryRow         *ends_row;
+  AdwEntryRow         *venue_row;
+  AdwEntryRow         *booth_row;
+  AdwEntryRow         *handout_row;
+};
+
+G_DEFINE_FINAL_TYPE (FlEventPage, fl_event_page, ADW_TYPE_PREFERENCES_PAGE)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_ACTOR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static AdwEntryRow *
+get_row (FlEventPage *self, guint field)
+{
+  AdwEntryRow *rows[N_EVENT_FIELDS] = { self->name_row, self->starts_row, self->ends_row, self->venue_row,
+                                        self->booth_row, self->handout_row };
+
+  g_assert (field < N_EVENT_FIELDS);
+  return rows[field];
+}
+
+static void
+load_event (FlEventPage *self)
+{
+  g_autoptr(FlEvent) event = NULL;
+  const char *values[N_EVENT_FIELDS] = { 0 };
+
+  if (self->store == NULL)
+    return;
+  event = fl_store_get_active_event (self->store, NULL);
+  if (event != NULL)
+    {
+      values[EVENT_NAME] = event->name;
+      values[EVENT_STARTS] = event->starts_on;
+      values[EVENT_ENDS] = event->ends_on;
+      values[EVENT_VENUE] = event->venue;
+      values[EVENT_BOOTH] = event->booth;
+      values[EVENT_HANDOUT] = json_object_get_string_member_with_default (json_node_get_object (event->settings),
+                                                                           SETTING_HANDOUT_URL, NULL);
+    }
+  adw_preferences_group_set_description (self->event_group,
+                                         event ? NULL : _("There is no event yet. Fill in at least its name and "
+                                                          "save to create it."));
+  for (guint i = 0; i < N_EVENT_FIELDS; i++)
+    gtk_editable_set_text (GTK_EDITABLE (get_row (self, i)), values[i] ? values[i] : "");
+}
+
+static void
+save_cb (FlEventPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_event_page_save (self, &error))
+    _fl_preferences_toast (GTK_WIDGET (self), error->message);
+  else
+    _fl_preferences_toast (GTK_WIDGET (self), _("Event saved"));
+}
+
+static void
+fl_event_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FlEventPage *self = FL_EVENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_ACTOR:
+      g_value_set_string (value, self->actor);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_event_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  FlEventPage *self = FL_EVENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      if (g_set_object (&self->store, g_value_get_object (value)))
+        {
+          load_event (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_ACTOR:
+      if (g_strcmp0 (self->actor, g_value_get_string (value)) != 0)
+        {
+          g_free (self->actor);
+          self->actor = g_value_dup_string (value);
+          load_event (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_event_page_finalize (GObject *object)
+{
+  FlEventPage *self = FL_EVENT_PAGE (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->actor, g_free);
+  G_OBJECT_CLASS (fl_event_page_parent_class)->finalize (object);
+}
+
+static void
+fl_event_page_class_init (FlEventPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = fl_event_page_get_property;
+  object_class->set_property = fl_event_page_set_property;
+  object_class->finalize = fl_event_page_finalize;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, FL_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * FlEventPage:actor:
+   *
+   * The staff member who unlocked the back office, for the audit.
+   */
+  properties[PROP_ACTOR] =
+    g_param_spec_string ("actor", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fairlead/Fairlead/fl-event-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlEventPage, event_group);
+  gtk_widget_class_bind_template_child (widget_class, FlEventPage, name_row);
+  gtk_widget_class_bind_template_child (widget_class, FlEventPage, starts_row);
+  gtk_widget_class_bind_template_child (widget_class, FlEventPage, ends_row);
+  gtk_widget_class_bind_template_child (widget_class, FlEventPage, venue_row);
+  gtk_widget_class_bind_template_child (widget_class, FlEventPage, booth_row);
+  gtk_widget_class_bind_template_child (widget_class, FlEventPage, handout_row);
+  gtk_widget_class_bind_template_callback (widget_class, save_cb);
+}
+
+static void
+fl_event_page_init (FlEventPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* Public API */
+
+/**
+ * fl_event_page_save:
+ *
+ * Saves the event fields, creating the event when there is none.
+ */
+gboolean
+fl_event_page_save (FlEventPage *self, GError **error)
+{
+  g_autoptr(FlEvent) event = NULL;
+  g_autofree char *values[N_EVENT_FIELDS] = { 0 };
+  gboolean created = FALSE;
+
+  g_return_val_if_fail (FL_IS_EVENT_PAGE (self), FALSE);
+  g_return_val_if_fail (self->store != NULL, FALSE);
+
+  event = fl_store_get_active_event (self->store, NULL);
+  for (guint i = 0; i < N_EVENT_FIELDS; i++)
+    values[i] = _fl_preferences_entry_text (get_row (self, i));
+  if (*values[EVENT_NAME] == '\0')
+    {
+      g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                           _("The event needs a name, as visitors and the CRM will see it"));
+      return FALSE;
+    }
+  for (guint i = EVENT_STARTS; i <= EVENT_ENDS; i++)
+    if (*values[i] != '\0' && !fl_event_check_date (values[i]))
+      {
+        g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                     _("“%s” is not a date; write it as YYYY-MM-DD, e.g. 2026-06-23"), values[i]);
+        return FALSE;
+      }
+  if (*values[EVENT_STARTS] && *values[EVENT_ENDS] && strcmp (values[EVENT_STARTS], values[EVENT_ENDS]) > 0)
+    {
+      g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                           _("The event ends before it starts; check the two dates"));
+      return FALSE;
+    }
+  if (!fl_event_settings_check_handout_url (values[EVENT_HANDOUT], error))
+    return FALSE;
+
+  if (event == NULL)
+    {
+      event = fl_event_new ();
+      created = TRUE;
+    }
+#define SET(field, index) (g_free (event->field), event->field = *values[index] ? g_strdup (values[index]) : NULL)
+  SET (name, EVENT_NAME);
+  SET (starts_on, EVENT_STARTS);
+  SET (ends_on, EVENT_ENDS);
+  SET (venue, EVENT_VENUE);
+  SET (booth, EVENT_BOOTH);
+#undef SET
+  if (*values[EVENT_HANDOUT])
+    json_object_set_string_member (json_node_get_object (event->settings), SETTING_HANDOUT_URL,
+                                   values[EVENT_HANDOUT]);
+  else
+    json_object_remove_member (json_node_get_object (event->settings), SETTING_HANDOUT_URL);
+
+  if (created)
+    {
+      g_autoptr(FlEvent) saved = fl_store_create_event (self->store, event, error);
+
+      if (saved == NULL || !fl_store_set_active_event (self->store, saved->uuid, error))
+        return FALSE;
+    }
+  else if (!fl_store_update_event (self->store, event, error))
+    return FALSE;
+  fl_store_add_audit (self->store, NULL, self->actor, created ? "event-created" : "event-changed",
+                      values[EVENT_NAME], NULL);
+  load_event (self);
+  return TRUE;
+}
+
+/**
+ * _fl_event_page_get_entry:
+ * @index: 0 for the name, then first day, last day, venue, booth, handout
+ */
+GtkEditable *
+_fl_event_page_get_entry (FlEventPage *self, guint index)
+{
+  g_return_val_if_fail (index < N_EVENT_FIELDS, NULL);
+  return GTK_EDITABLE (get_row (self, index));
+}
