@@ -30,6 +30,62 @@ fl_test_remove_tree (const char *path)
     g_unlink (path);
 }
 
+/* Opens a store in a new temporary folder as @db_name ("fairlead.db" when
+ * NULL) and makes @event, when not NULL, its active event. */
+void
+fl_test_fixture_open (FlTestFixture *fixture,
+                      const char    *db_name,
+                      const FlEvent *event)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("fairlead-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, db_name ? db_name : "fairlead.db", NULL);
+  fixture->store = fl_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
+  if (event != NULL)
+    {
+      fixture->event = fl_store_create_event (fixture->store, event, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (fixture->event);
+    }
+}
+
+/* Closes the store, failing the test when anything still holds it (a
+ * leaked reference), and removes the folder with all in it. */
+void
+fl_test_fixture_close (FlTestFixture *fixture)
+{
+  g_clear_pointer (&fixture->event, fl_event_free);
+  if (fixture->store != NULL)
+    g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  if (fixture->dir != NULL)
+    fl_test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->db_path, g_free);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+/* For g_test_add(): a store with one event, "Hannover Messe 2026", whose
+ * settings are the defaults. */
+void
+fl_test_fixture_setup (FlTestFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(FlEvent) event = fl_event_new ();
+
+  event->name = g_strdup ("Hannover Messe 2026");
+  fl_test_fixture_open (fixture, NULL, event);
+}
+
+void
+fl_test_fixture_teardown (FlTestFixture *fixture,
+                          gconstpointer  data)
+{
+  fl_test_fixture_close (fixture);
+}
+
 /* The first column of the one row @sql gives, e.g. a count. */
 gint64
 fl_test_query_int (FlStore *store, const char *sql)

@@ -4,52 +4,13 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "store/fl-capture.h"
 #include "store/fl-roster-store.h"
 #include "fl-test.h"
 
-typedef struct
-{
-  char    *dir;
-  FlStore *store;
-  FlEvent *event;
-} Fixture;
-
-static void
-fixture_set_up (Fixture *fixture, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(FlEvent) event = fl_event_new ();
-
-  fixture->dir = g_dir_make_tmp ("fairlead-capture-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "fairlead.db", NULL);
-  fixture->store = fl_store_open (path, &error);
-  g_assert_no_error (error);
-  event->name = g_strdup ("Hannover Messe 2026");
-  fixture->event = fl_store_create_event (fixture->store, event, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  g_autofree char *path = g_build_filename (fixture->dir, "fairlead.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  fl_event_free (fixture->event);
-  g_assert_finalize_object (fixture->store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
-}
+typedef FlTestFixture Fixture;
 
 static FlCaptureResult *
 capture (Fixture *fixture, const char *payload, FlSource source)
@@ -369,22 +330,14 @@ static void
 test_no_event (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fairlead-capture-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "fairlead.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  FlTestFixture fixture = { 0 };
   FlCaptureRequest request = FL_CAPTURE_REQUEST_INIT;
-  FlStore *store = fl_store_open (path, &error);
 
-  g_assert_no_error (error);
+  fl_test_fixture_open (&fixture, NULL, NULL);
   request.payload = "TKT-1";
-  g_assert_null (fl_capture (store, &request, &error));
+  g_assert_null (fl_capture (fixture.store, &request, &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NO_EVENT);
-  g_assert_finalize_object (store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
+  fl_test_fixture_close (&fixture);
 }
 
 int
@@ -393,12 +346,12 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, fl_test_fixture_setup, func, fl_test_fixture_teardown)
   ADD ("/capture/new-badge-lead", test_new_badge_lead);
   for (guint i = 0; i < G_N_ELEMENTS (dedup_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/capture/dedup/%s", dedup_cases[i].name);
-      g_test_add (path, Fixture, &dedup_cases[i], fixture_set_up, test_dedup, fixture_tear_down);
+      g_test_add (path, Fixture, &dedup_cases[i], fl_test_fixture_setup, test_dedup, fl_test_fixture_teardown);
     }
   ADD ("/capture/merge-fills-and-answers", test_merge_fills_and_answers);
   ADD ("/capture/other-event-is-new", test_other_event_is_new);

@@ -13,39 +13,15 @@
 
 #define MARKER "FAIRLEAD-CARD-PHOTO-MARKER-7f3a"
 
-typedef struct
-{
-  char    *dir;
-  char    *path;
-  FlStore *store;
-  FlEvent *event;
-} Fixture;
+typedef FlTestFixture Fixture;
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
 
-  fixture->dir = g_dir_make_tmp ("fairlead-card-photo-XXXXXX", NULL);
-  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
-  fixture->store = fl_store_open (fixture->path, &error);
-  g_assert_no_error (error);
   event->name = g_strdup ("Card Fair");
-  fixture->event = fl_store_create_event (fixture->store, event, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-  g_clear_object (&fixture->store);
-  fl_event_free (fixture->event);
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  g_free (fixture->dir);
-  g_free (fixture->path);
+  fl_test_fixture_open (fixture, "kiosk.db", event);
 }
 
 static FlLead *
@@ -233,7 +209,7 @@ test_export_and_erase (Fixture *fixture, gconstpointer data)
   g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
   g_autoptr(JsonNode) export = NULL;
   g_autofree char *export_text = NULL;
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (fixture->db_path, "-wal", NULL);
   JsonObject *first, *card;
 
   g_assert_cmpint (gdk_pixbuf_get_width (still_valid), ==, 1024);
@@ -242,7 +218,7 @@ test_export_and_erase (Fixture *fixture, gconstpointer data)
   g_assert_true (fl_card_photo_save (fixture->store, fl_lead_get_uuid (kept), kept_jpeg, NULL,
                                      &error));
   g_assert_no_error (error);
-  g_assert_true (file_contains (fixture->path, MARKER) || file_contains (wal, MARKER));
+  g_assert_true (file_contains (fixture->db_path, MARKER) || file_contains (wal, MARKER));
 
   /* The export names the photo, never its bytes. */
   g_ptr_array_add (uuids, (gpointer) fl_lead_get_uuid (lead));
@@ -264,7 +240,7 @@ test_export_and_erase (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM card_photos"), ==, 1);
-  g_assert_false (file_contains (fixture->path, MARKER));
+  g_assert_false (file_contains (fixture->db_path, MARKER));
   g_assert_false (file_contains (wal, MARKER));
   g_assert_null (fl_card_photo_load (fixture->store, fl_lead_get_uuid (lead), NULL, &error));
   g_assert_no_error (error);
@@ -283,8 +259,8 @@ main (int argc, char **argv)
   g_test_add_func ("/card-photo/encode", test_encode);
   g_test_add_func ("/card-photo/allowed", test_allowed);
   g_test_add ("/card-photo/save-load", Fixture, NULL, fixture_set_up, test_save_load,
-              fixture_tear_down);
+              fl_test_fixture_teardown);
   g_test_add ("/card-photo/export-and-erase", Fixture, NULL, fixture_set_up,
-              test_export_and_erase, fixture_tear_down);
+              test_export_and_erase, fl_test_fixture_teardown);
   return g_test_run ();
 }

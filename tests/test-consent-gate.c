@@ -35,12 +35,10 @@ typedef enum
 
 typedef struct
 {
-  char     *dir;
-  char     *db;
-  FlStore  *store;
-  FlOutbox *outbox;
-  Server   *server;
-  char     *url;
+  FlTestFixture base;
+  FlOutbox      *outbox;
+  Server        *server;
+  char          *url;
 } Fixture;
 
 typedef struct
@@ -64,18 +62,11 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
 
-  f->dir = g_dir_make_tmp ("fairlead-consent-gate-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (f->db, &error);
-  g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
   /* The default: consent_required is absent, which means required. */
   event->name = g_strdup ("Automatica 2026");
-  created = fl_store_create_event (f->store, event, &error);
-  g_assert_no_error (error);
+  fl_test_fixture_open (&f->base, NULL, event);
+  f->outbox = fl_outbox_new (f->base.store);
   f->server = server_new (NULL);
   f->url = g_strconcat (f->server->url, "/hook", NULL);
 }
@@ -85,10 +76,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_pointer (&f->server, server_free);
   g_clear_object (&f->outbox);
-  g_assert_finalize_object (f->store);
-  fl_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
+  fl_test_fixture_close (&f->base);
   g_free (f->url);
 }
 
@@ -126,7 +114,7 @@ save (Fixture *f, const char *email, Consent consent)
   fl_lead_set_source (lead, FL_SOURCE_MANUAL);
   if (consent != CONSENT_NONE)
     set_consent (lead, consent == CONSENT_GIVEN);
-  g_assert_true (fl_store_save_lead (f->store, lead, "Lena", &error));
+  g_assert_true (fl_store_save_lead (f->base.store, lead, "Lena", &error));
   g_assert_no_error (error);
   return g_steal_pointer (&lead);
 }
@@ -144,7 +132,7 @@ add_connector (Fixture *f, const char *name, gint64 *n_queued)
 static void
 upload (Fixture *f, FlUploadSummary *summary)
 {
-  g_autoptr(FlUploader) uploader = fl_uploader_new (f->store);
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (fl_uploader_run (uploader, NULL, 0, NULL, summary, &error));
@@ -154,7 +142,7 @@ upload (Fixture *f, FlUploadSummary *summary)
 static gint64
 count (Fixture *f, const char *sql, const char *uuid)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (f->store, sql, NULL);
+  sqlite3_stmt *stmt = fl_store_prepare (f->base.store, sql, NULL);
   gint64 n;
 
   g_assert_nonnull (stmt);
@@ -214,7 +202,7 @@ cli (Fixture *f, Run *run, ...)
 
   g_ptr_array_add (args, (gpointer) g_getenv ("FAIRLEAD_CLI"));
   g_ptr_array_add (args, (gpointer) "--db");
-  g_ptr_array_add (args, f->db);
+  g_ptr_array_add (args, f->base.db_path);
   va_start (ap, run);
   while ((arg = va_arg (ap, const char *)) != NULL)
     g_ptr_array_add (args, (gpointer) arg);
@@ -234,7 +222,7 @@ cli (Fixture *f, Run *run, ...)
 static char *
 uuid_of (Fixture *f, const char *email)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (f->store, "SELECT uuid FROM leads WHERE email = ?", NULL);
+  sqlite3_stmt *stmt = fl_store_prepare (f->base.store, "SELECT uuid FROM leads WHERE email = ?", NULL);
   char *uuid = NULL;
 
   sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
@@ -259,11 +247,11 @@ test_capture (Fixture *f, gconstpointer data)
   request.payload = "MECARD:N:Nein,Rita;EMAIL:rita.refused@example.com;;";
   request.consent = FL_CAPTURE_CONSENT_REFUSED;
   request.consent_version = "1";
-  refused = fl_capture (f->store, &request, &error);
+  refused = fl_capture (f->base.store, &request, &error);
   g_assert_no_error (error);
   request.payload = "MECARD:N:Ja,Gina;EMAIL:gina.given@example.com;;";
   request.consent = FL_CAPTURE_CONSENT_GIVEN;
-  given = fl_capture (f->store, &request, &error);
+  given = fl_capture (f->base.store, &request, &error);
   g_assert_no_error (error);
 
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (refused->lead)), ==, 0);
@@ -280,7 +268,7 @@ static void
 test_cli_capture_import_rescore (Fixture *f, gconstpointer data)
 {
   g_autofree char *model = g_build_filename (g_getenv ("FAIRLEAD_DATADIR"), "demo", "scoring.json", NULL);
-  g_autofree char *leads = g_build_filename (f->dir, "leads.jsonl", NULL);
+  g_autofree char *leads = g_build_filename (f->base.dir, "leads.jsonl", NULL);
   g_autofree char *refused_capture = NULL, *given_capture = NULL;
   const char *refused_import = "11111111-1111-4111-8111-111111111111";
   const char *unknown_import = "22222222-2222-4222-8222-222222222222";
@@ -392,7 +380,7 @@ test_status_override (Fixture *f, gconstpointer data)
     {
       FlLead *lead = i == 0 ? refused : given;
 
-      g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), "SAL", "Petra",
+      g_assert_true (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (lead), "SAL", "Petra",
                                              "Asked for a quote", &error));
       g_assert_no_error (error);
     }
@@ -491,12 +479,12 @@ test_withdrawal (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("UPDATE outbox SET state = 'failed', last_error = 'refused' "
                          "WHERE connector = 'other' AND lead_id IN (SELECT id FROM leads WHERE uuid IN ('%s', '%s'))",
                          fl_lead_get_uuid (waiting_lead), fl_lead_get_uuid (ledger));
-  g_assert_true (fl_store_exec (f->store, sql, &error));
+  g_assert_true (fl_store_exec (f->base.store, sql, &error));
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (waiting_lead)), ==, 2);
 
   /* Withdrawn on the lead page or in the back office: a save. */
   set_consent (waiting_lead, FALSE);
-  g_assert_true (fl_store_save_lead (f->store, waiting_lead, "Lena", &error));
+  g_assert_true (fl_store_save_lead (f->base.store, waiting_lead, "Lena", &error));
   g_assert_no_error (error);
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (waiting_lead)), ==, 0);
   g_assert_cmpint (withheld_audits (f, fl_lead_get_uuid (waiting_lead)), ==, 2);
@@ -506,7 +494,7 @@ test_withdrawal (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("INSERT INTO consents (lead_id, text_version, given, staff, at) "
                          "SELECT id, '1', 0, 'Jonas', '2026-06-25T10:00:00.000Z' FROM leads WHERE uuid = '%s'",
                          fl_lead_get_uuid (ledger));
-  g_assert_true (fl_store_exec (f->store, sql, &error));
+  g_assert_true (fl_store_exec (f->base.store, sql, &error));
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (ledger)), ==, 0);
   g_assert_cmpint (withheld_audits (f, fl_lead_get_uuid (ledger)), ==, 2);
   g_assert_cmpint (count (f, "SELECT count(*) FROM audit WHERE lead_uuid = ? AND action = 'upload-withheld' "
@@ -516,7 +504,7 @@ test_withdrawal (Fixture *f, gconstpointer data)
    * the edit does not go out. */
   set_consent (delivered, FALSE);
   fl_lead_set_notes (delivered, "Please do not contact me");
-  g_assert_true (fl_store_save_lead (f->store, delivered, "Lena", &error));
+  g_assert_true (fl_store_save_lead (f->base.store, delivered, "Lena", &error));
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (delivered)), ==, 0);
   g_assert_cmpint (count (f, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
                              "WHERE l.uuid = ? AND o.state = 'done'", fl_lead_get_uuid (delivered)), ==, 2);
@@ -556,7 +544,7 @@ in_flight_outcome_cb (const FlUploadOutcome *outcome, gpointer user_data)
   if (in_flight->done || g_strcmp0 (outcome->lead_uuid, in_flight->first) != 0)
     return;
   in_flight->done = TRUE;
-  kiosk = fl_store_open (in_flight->fixture->db, &error);
+  kiosk = fl_store_open (in_flight->fixture->base.db_path, &error);
   g_assert_no_error (error);
   lead = fl_store_get_lead (kiosk, in_flight->withdraw, &error);
   g_assert_no_error (error);
@@ -574,7 +562,7 @@ static void
 test_withdrawn_in_flight (Fixture *f, gconstpointer data)
 {
   g_auto(FlUploadSummary) summary = { 0 };
-  g_autoptr(FlUploader) uploader = fl_uploader_new (f->store);
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
   g_autoptr(GPtrArray) leads = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   InFlight in_flight = { f };
@@ -627,7 +615,7 @@ test_any_writer (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_auto(FlUploadSummary) summary = { 0 };
 
-  g_assert_true (fl_store_exec (f->store,
+  g_assert_true (fl_store_exec (f->base.store,
     "INSERT INTO connectors (name, type, url, created_at) VALUES ('hook', 'webhook', '', 'x');"
     "INSERT INTO outbox (lead_id, connector, state, queued_at) "
     "  SELECT id, 'hook', 'pending', 'x' FROM leads;"
@@ -640,11 +628,11 @@ test_any_writer (Fixture *f, gconstpointer data)
 
   /* The latest entry of the ledger counts. */
   set_consent (changed, TRUE);
-  g_assert_true (fl_store_save_lead (f->store, changed, "Lena", &error));
+  g_assert_true (fl_store_save_lead (f->base.store, changed, "Lena", &error));
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (changed)), ==, 1);
 
   /* A delivery on record is not reopened for a lead without consent. */
-  g_assert_true (fl_store_exec (f->store,
+  g_assert_true (fl_store_exec (f->base.store,
     "INSERT INTO connectors (name, type, url, created_at) VALUES ('archive', 'webhook', '', 'x');"
     "INSERT INTO outbox (lead_id, connector, state, queued_at, done_at) "
     "  SELECT id, 'archive', 'done', 'x', 'x' FROM leads;"
@@ -654,25 +642,25 @@ test_any_writer (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
                              "WHERE l.uuid = ? AND o.state = 'done'", fl_lead_get_uuid (refused)), ==, 1);
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (given)), ==, 2);
-  g_assert_true (fl_store_exec (f->store, "DELETE FROM connectors WHERE name = 'archive'", &error));
+  g_assert_true (fl_store_exec (f->base.store, "DELETE FROM connectors WHERE name = 'archive'", &error));
 
   /* An event that does not require consent lets them go; when it starts
    * to require it, what waits is removed. */
-  event = fl_store_get_active_event (f->store, &error);
+  event = fl_store_get_active_event (f->base.store, &error);
   g_assert_no_error (error);
   json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
-  g_assert_true (fl_store_update_event (f->store, event, &error));
-  g_assert_true (fl_store_exec (f->store, "INSERT OR IGNORE INTO outbox (lead_id, connector, state, queued_at) "
+  g_assert_true (fl_store_update_event (f->base.store, event, &error));
+  g_assert_true (fl_store_exec (f->base.store, "INSERT OR IGNORE INTO outbox (lead_id, connector, state, queued_at) "
                                           "SELECT id, 'hook', 'pending', 'x' FROM leads", &error));
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (refused)), ==, 1);
   json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, TRUE);
-  g_assert_true (fl_store_update_event (f->store, event, &error));
+  g_assert_true (fl_store_update_event (f->base.store, event, &error));
   g_assert_no_error (error);
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (refused)), ==, 0);
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (unasked)), ==, 0);
   g_assert_cmpint (withheld_audits (f, fl_lead_get_uuid (unasked)), ==, 1);
 
-  g_assert_true (fl_store_exec (f->store, "DELETE FROM connectors", &error));
+  g_assert_true (fl_store_exec (f->base.store, "DELETE FROM connectors", &error));
   add_connector (f, "live", NULL);
   upload (f, &summary);
   g_assert_cmpuint (summary.delivered, ==, 2);
@@ -687,7 +675,7 @@ test_any_writer (Fixture *f, gconstpointer data)
 static void
 test_migration (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "v3.db", NULL);
+  g_autofree char *path = g_build_filename (f->base.dir, "v3.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(FlStore) old = fl_store_open_at_version (path, 3, &error);
   g_autoptr(FlStore) store = NULL;

@@ -248,11 +248,9 @@ crm_store (Crm *crm, const char *id)
 
 typedef struct
 {
-  char      *dir;
-  char      *db_path;
-  FlStore   *store;
-  FlOutbox  *outbox;
-  GPtrArray *uuids;
+  FlTestFixture base;
+  FlOutbox      *outbox;
+  GPtrArray     *uuids;
 } Fixture;
 
 static void
@@ -260,29 +258,19 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
 
-  f->dir = g_dir_make_tmp ("fairlead-crm-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db_path = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (f->db_path, &error);
-  g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
-  f->uuids = g_ptr_array_new_with_free_func (g_free);
   event->name = g_strdup ("Hannover Messe");
   event->booth = g_strdup ("B12");
-  created = fl_store_create_event (f->store, event, &error);
-  g_assert_no_error (error);
+  fl_test_fixture_open (&f->base, NULL, event);
+  f->outbox = fl_outbox_new (f->base.store);
+  f->uuids = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
-  fl_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->db_path);
+  fl_test_fixture_close (&f->base);
   g_ptr_array_unref (f->uuids);
 }
 
@@ -309,7 +297,7 @@ add_leads (Fixture *f, guint n, guint bad_index)
       json_object_set_boolean_member (json_node_get_object (consent), "given", TRUE);
       json_object_set_string_member (json_node_get_object (consent), "at", now);
       fl_lead_set_consent (lead, consent);
-      fl_store_save_lead (f->store, lead, "test", &error);
+      fl_store_save_lead (f->base.store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
     }
@@ -334,7 +322,7 @@ add_connector (Fixture *f, const char *name, const char *type, const char *url, 
 static void
 upload (Fixture *f, FlUploadSummary *summary)
 {
-  g_autoptr(FlUploader) uploader = fl_uploader_new (f->store);
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
   g_autoptr(GError) error = NULL;
 
   fl_uploader_run (uploader, NULL, 0, NULL, summary, &error);
@@ -346,7 +334,7 @@ outbox_value (Fixture *f, const char *uuid, const char *column)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT o.%s FROM outbox o JOIN leads l ON l.id = o.lead_id "
                                           "WHERE l.uuid = ?", column);
-  sqlite3_stmt *stmt = fl_store_prepare (f->store, sql, NULL);
+  sqlite3_stmt *stmt = fl_store_prepare (f->base.store, sql, NULL);
   char *value = NULL;
 
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
@@ -368,7 +356,7 @@ run_cli (Fixture *f, char **out, ...)
 
   g_ptr_array_add (argv, (char *) g_getenv ("FAIRLEAD_CLI"));
   g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, f->db_path);
+  g_ptr_array_add (argv, f->base.db_path);
   va_start (args, out);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (char *) arg);
@@ -389,7 +377,7 @@ skip_backoff (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
 
-  fl_store_exec (f->store, "UPDATE outbox SET next_attempt_at = NULL", &error);
+  fl_store_exec (f->base.store, "UPDATE outbox SET next_attempt_at = NULL", &error);
   g_assert_no_error (error);
 }
 
@@ -709,14 +697,14 @@ test_hubspot_mapping (Fixture *f, gconstpointer data)
   for (guint i = 0; i < FL_LIMIT_NOTES; i++)
     g_string_append_c (long_note, "abcdefghij"[i % 10]);
   {
-    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->base.store, f->uuids->pdata[0], &error);
     g_autoptr(JsonNode) answers = json_from_string ("{\"Budget\": \"50k\", \"Interests\": [\"Robots\", \"Sensors\"]}", NULL);
 
     fl_lead_set_notes (lead, long_note->str);
     fl_lead_set_field (lead, FL_FIELD_TITLE, "Head of Robotics");
     fl_lead_set_field (lead, FL_FIELD_WEBSITE, "https://example.com");
     fl_lead_set_answers (lead, answers);
-    fl_store_save_lead (f->store, lead, "test", &error);
+    fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
   }
   add_connector (f, "hub", "hubspot", crm->url, "map.title", "job_function", "map.website", "",
@@ -1312,7 +1300,7 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
 
   /* The sync log: every request that carried the lead, with the answer's
    * status and Salesforce's id; in leads show and its JSON. */
-  log = fl_sync_log_list (f->store, f->uuids->pdata[0], &error);
+  log = fl_sync_log_list (f->base.store, f->uuids->pdata[0], &error);
   g_assert_no_error (error);
   g_assert_cmpuint (log->len, ==, 3);
   entry = g_ptr_array_index (log, 0);
@@ -1346,13 +1334,13 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
     g_autofree char *text = NULL;
 
     g_ptr_array_add (uuids, f->uuids->pdata[0]);
-    export = fl_privacy_export_person (f->store, uuids, &error);
+    export = fl_privacy_export_person (f->base.store, uuids, &error);
     g_assert_no_error (error);
     text = json_to_string (export, FALSE);
     g_assert_nonnull (strstr (text, "\"sync_log\":[{\"connector\":\"sf\""));
-    g_assert_true (fl_privacy_erase_lead (f->store, f->uuids->pdata[0], "test", &error));
+    g_assert_true (fl_privacy_erase_lead (f->base.store, f->uuids->pdata[0], "test", &error));
     g_assert_no_error (error);
-    g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM sync_log"), ==, 3 * 3);
+    g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM sync_log"), ==, 3 * 3);
   }
   g_unsetenv ("FAIRLEAD_SECRET_SF");
 }
@@ -1406,10 +1394,10 @@ test_salesforce_existing_people (Fixture *f, gconstpointer data)
   add_leads (f, 4, G_MAXUINT);
   {
     /* visitor3 has a first name longer than FirstName's 40 characters */
-    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[3], &error);
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->base.store, f->uuids->pdata[3], &error);
     g_assert_no_error (error);
     fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, "Maximiliane-Alexandrine-Friederike-Charlotte");
-    fl_store_save_lead (f->store, lead, "test", &error);
+    fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
   }
   worked = org_add (crm, crm->leads, "00Q", "Email", "VISITOR0@example.com", "LastName", "Mustermann",
@@ -1498,10 +1486,10 @@ test_salesforce_campaign (Fixture *f, gconstpointer data)
   g_setenv ("FAIRLEAD_SECRET_SF2", TOKEN, TRUE);
   add_leads (f, 3, G_MAXUINT);
   {
-    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[2], &error);
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->base.store, f->uuids->pdata[2], &error);
     g_assert_no_error (error);
     fl_lead_set_status (lead, FL_STATUS_DISQUALIFIED);
-    fl_store_save_lead (f->store, lead, "test", &error);
+    fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
   }
   campaign = org_add (crm, crm->campaigns, "701", "Name", "Hannover Messe 2026", NULL);
@@ -1634,9 +1622,9 @@ test_salesforce_duplicate_rule (Fixture *f, gconstpointer data)
   org_add (crm, crm->leads, "00Q", "Email", "someone.else@example.com", "Phone", "+49 511 1234", NULL);
   add_leads (f, 3, G_MAXUINT);
   {
-    g_autoptr(FlLead) lead = fl_store_get_lead (f->store, f->uuids->pdata[1], &error);
+    g_autoptr(FlLead) lead = fl_store_get_lead (f->base.store, f->uuids->pdata[1], &error);
     fl_lead_set_field (lead, FL_FIELD_PHONE, "+49 511 1234");
-    fl_store_save_lead (f->store, lead, "test", &error);
+    fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
   }
   add_connector (f, "sf", "salesforce", crm->url, NULL);

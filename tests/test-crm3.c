@@ -844,12 +844,10 @@ crm_count (Crm *self, const char *request)
 
 typedef struct
 {
-  char      *dir;
-  char      *db_path;
-  FlStore   *store;
-  FlOutbox  *outbox;
-  GPtrArray *uuids;
-  GPtrArray *emails;
+  FlTestFixture base;
+  FlOutbox      *outbox;
+  GPtrArray     *uuids;
+  GPtrArray     *emails;
 } Fixture;
 
 static void
@@ -857,29 +855,19 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
 
-  f->dir = g_dir_make_tmp ("fairlead-crm3-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db_path = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (f->db_path, &error);
-  g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
+  event->name = g_strdup ("Hannover Messe");
+  fl_test_fixture_open (&f->base, NULL, event);
+  f->outbox = fl_outbox_new (f->base.store);
   f->uuids = g_ptr_array_new_with_free_func (g_free);
   f->emails = g_ptr_array_new_with_free_func (g_free);
-  event->name = g_strdup ("Hannover Messe");
-  created = fl_store_create_event (f->store, event, &error);
-  g_assert_no_error (error);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
-  fl_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->db_path);
+  fl_test_fixture_close (&f->base);
   g_ptr_array_unref (f->uuids);
   g_ptr_array_unref (f->emails);
 }
@@ -923,7 +911,7 @@ add_leads (Fixture *f, guint n, guint bad)
       fl_lead_set_notes (lead, "Wants a demo in June");
       fl_lead_set_source (lead, FL_SOURCE_BADGE);
       give_consent (lead);
-      fl_store_save_lead (f->store, lead, "test", &error);
+      fl_store_save_lead (f->base.store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
       g_ptr_array_add (f->emails, g_steal_pointer (&email));
@@ -949,7 +937,7 @@ add_connector (Fixture *f, const char *name, const char *type, const char *url, 
 static void
 upload (Fixture *f, double max_wait, FlUploadSummary *summary)
 {
-  g_autoptr(FlUploader) uploader = fl_uploader_new (f->store);
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
   g_autoptr(GError) error = NULL;
 
   fl_uploader_run (uploader, NULL, (gint64) (max_wait * G_USEC_PER_SEC), NULL, summary, &error);
@@ -962,7 +950,7 @@ outbox_value (Fixture *f, guint index, const char *column)
   g_autofree char *sql = g_strdup_printf ("SELECT o.%s FROM outbox o JOIN leads l ON "
                                           "l.id = o.lead_id WHERE l.uuid = ?",
                                           column);
-  sqlite3_stmt *stmt = fl_store_prepare (f->store, sql, NULL);
+  sqlite3_stmt *stmt = fl_store_prepare (f->base.store, sql, NULL);
   char *value = NULL;
 
   sqlite3_bind_text (stmt, 1, f->uuids->pdata[index], -1, SQLITE_TRANSIENT);
@@ -1204,8 +1192,8 @@ test_dynamics_test (Fixture *f, gconstpointer data)
 static char *
 make_key_and_certificate (Fixture *f, const char *name, char **certificate)
 {
-  g_autofree char *key_path = g_strdup_printf ("%s/%s-key.pem", f->dir, name);
-  g_autofree char *cert_path = g_strdup_printf ("%s/%s-cert.pem", f->dir, name);
+  g_autofree char *key_path = g_strdup_printf ("%s/%s-key.pem", f->base.dir, name);
+  g_autofree char *cert_path = g_strdup_printf ("%s/%s-cert.pem", f->base.dir, name);
   g_autofree char *key = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
@@ -1309,7 +1297,7 @@ test_zoho_batch (Fixture *f, gconstpointer data)
     g_autoptr(FlLead) lead = fl_lead_new ();
     fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jane Doe");
     give_consent (lead);
-    fl_store_save_lead (f->store, lead, "test", &error);
+    fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
     g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
   }
@@ -1877,13 +1865,13 @@ test_pipedrive_batch (Fixture *f, gconstpointer data)
   /* Saved again, an MQL now with a new address no search would find: the
    * kept ids are updated, nothing is made. */
   {
-    g_autoptr(FlLead) saved = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+    g_autoptr(FlLead) saved = fl_store_get_lead (f->base.store, f->uuids->pdata[0], &error);
     g_assert_no_error (error);
     fl_lead_set_status (saved, FL_STATUS_MQL);
     fl_lead_set_field (saved, FL_FIELD_EMAIL, "v0.new@example.org");
     g_free (f->emails->pdata[0]);
     f->emails->pdata[0] = g_strdup ("v0.new@example.org");
-    fl_store_save_lead (f->store, saved, "test", &error);
+    fl_store_save_lead (f->base.store, saved, "test", &error);
     g_assert_no_error (error);
   }
   upload (f, 0, &again);
@@ -2006,7 +1994,7 @@ test_pipedrive_no_email (Fixture *f, gconstpointer data)
   fl_lead_set_field (lead, FL_FIELD_COMPANY, "Prague Robotics s.r.o.");
   fl_lead_set_field (lead, FL_FIELD_PHONE, "+420 123 456 789");
   give_consent (lead);
-  fl_store_save_lead (f->store, lead, "test", &error);
+  fl_store_save_lead (f->base.store, lead, "test", &error);
   g_assert_no_error (error);
   g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
   g_ptr_array_add (crm->drops, g_strdup ("POST /v1/persons"));
@@ -2028,7 +2016,7 @@ test_pipedrive_no_email (Fixture *f, gconstpointer data)
   g_ptr_array_set_size (crm->leads, 0);
   g_ptr_array_set_size (crm->notes, 0);
   fl_lead_set_notes (lead, "Call back after the fair");
-  fl_store_save_lead (f->store, lead, "test", &error);
+  fl_store_save_lead (f->base.store, lead, "test", &error);
   g_assert_no_error (error);
   upload (f, 0, &again);
   g_assert_cmpuint (again.delivered, ==, 1);
@@ -2087,7 +2075,7 @@ run_cli (Fixture *f, char **out, char **err, ...)
 
   g_ptr_array_add (argv, (char *) g_getenv ("FAIRLEAD_CLI"));
   g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, f->db_path);
+  g_ptr_array_add (argv, f->base.db_path);
   va_start (args, err);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (char *) arg);

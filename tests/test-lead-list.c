@@ -8,14 +8,11 @@
 
 #include "store/fl-lead-list.h"
 #include "store/fl-store-private.h"
+#include "fl-test.h"
 
 #define N_LEADS 250
 
-typedef struct
-{
-  char    *dir;
-  FlStore *store;
-} Fixture;
+typedef FlTestFixture Fixture;
 
 static const char *staff[] = { "Anna", "Tom", "Ömer" };
 static const char *companies[] = { "Müller AG", "Zeta GmbH", "Acme Ltd", NULL };
@@ -25,16 +22,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
-  g_autofree char *path = NULL;
 
-  fixture->dir = g_dir_make_tmp ("fairlead-list-XXXXXX", NULL);
-  path = g_build_filename (fixture->dir, "kiosk.db", NULL);
-  fixture->store = fl_store_open (path, &error);
-  g_assert_no_error (error);
   event->name = g_strdup ("List");
   json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
-  created = fl_store_create_event (fixture->store, event, &error);
+  fl_test_fixture_open (fixture, "kiosk.db", event);
 
   g_assert_true (fl_store_exec (fixture->store,
     "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x')", &error));
@@ -59,16 +50,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
     "UPDATE outbox SET state = 'done' WHERE lead_id % 10 = 1;"
     "UPDATE outbox SET state = 'failed' WHERE lead_id % 10 = 2;", &error));
   g_assert_true (fl_store_commit (fixture->store, &error));
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-  g_clear_object (&fixture->store);
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  g_free (fixture->dir);
 }
 
 static void
@@ -235,7 +216,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fl_test_fixture_teardown)
   ADD ("/lead-list/paging", test_paging);
   ADD ("/lead-list/filters", test_filters);
   ADD ("/lead-list/sorting", test_sorting);

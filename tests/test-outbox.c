@@ -4,22 +4,19 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "store/fl-store.h"
 #include "sync/fl-backlog.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-sync.h"
 #include "sync/fl-uploader.h"
+#include "fl-test.h"
 
 typedef struct
 {
-  char        *dir;
-  char        *path;
-  FlStore     *store;
-  FlOutbox    *outbox;
-  FlConnector *connector;
-  GPtrArray   *uuids;
+  FlTestFixture base;
+  FlOutbox      *outbox;
+  FlConnector   *connector;
+  GPtrArray     *uuids;
 } Fixture;
 
 static void
@@ -27,21 +24,14 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
   g_autoptr(JsonObject) options = json_object_new ();
 
-  f->dir = g_dir_make_tmp ("fairlead-outbox-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (f->path, &error);
-  g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
-  f->uuids = g_ptr_array_new_with_free_func (g_free);
   event->name = g_strdup ("Expo");
   /* These tests are about the queue, not consent (test-sync covers it). */
   json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
-  created = fl_store_create_event (f->store, event, &error);
-  g_assert_no_error (error);
+  fl_test_fixture_open (&f->base, NULL, event);
+  f->outbox = fl_outbox_new (f->base.store);
+  f->uuids = g_ptr_array_new_with_free_func (g_free);
 
   json_object_set_string_member (options, "batch_size", "4");
   fl_outbox_add_connector (f->outbox, "hook", "webhook", "http://127.0.0.1:9/", options, NULL, &error);
@@ -53,20 +43,9 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *lock = g_strconcat (f->path, ".upload-lock", NULL);
-  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
-
   g_clear_object (&f->connector);
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
-  g_unlink (f->path);
-  g_unlink (lock);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  fl_test_fixture_close (&f->base);
   g_ptr_array_unref (f->uuids);
 }
 
@@ -80,7 +59,7 @@ add_leads (Fixture *f, guint n, FlStatus status)
 
       fl_lead_set_field (lead, FL_FIELD_EMAIL, "someone@example.com");
       fl_lead_set_status (lead, status);
-      fl_store_save_lead (f->store, lead, NULL, &error);
+      fl_store_save_lead (f->base.store, lead, NULL, &error);
       g_assert_no_error (error);
       g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
     }
@@ -166,9 +145,9 @@ test_edit_resets_key (Fixture *f, gconstpointer data)
   g_assert_true (fl_outbox_mark_done (f->outbox, "hook", row->lead_id, "remote-1", fl_sync_now (), &error));
   g_assert_no_error (error);
 
-  lead = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+  lead = fl_store_get_lead (f->base.store, f->uuids->pdata[0], &error);
   fl_lead_set_notes (lead, "Call back on Monday");
-  fl_store_save_lead (f->store, lead, NULL, &error);
+  fl_store_save_lead (f->base.store, lead, NULL, &error);
   g_assert_no_error (error);
 
   again = claim (f, &key_again);
@@ -188,9 +167,9 @@ test_edit_while_sending (Fixture *f, gconstpointer data)
 
   add_leads (f, 1, FL_STATUS_MQL);
   rows = claim (f, &key);
-  lead = fl_store_get_lead (f->store, f->uuids->pdata[0], &error);
+  lead = fl_store_get_lead (f->base.store, f->uuids->pdata[0], &error);
   fl_lead_set_field (lead, FL_FIELD_PHONE, "+49 30 1234");
-  fl_store_save_lead (f->store, lead, NULL, &error);
+  fl_store_save_lead (f->base.store, lead, NULL, &error);
   g_assert_no_error (error);
 
   /* The answer for the old content must not mark the new one as sent. */
@@ -324,11 +303,11 @@ test_backlog (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *event = fl_store_get_meta (f->store, "active_event");
+  g_autofree char *event = fl_store_get_meta (f->base.store, "active_event");
   FlBacklog backlog;
   gint64 before = fl_sync_now () - G_USEC_PER_SEC;
 
-  g_assert_true (fl_backlog_read (f->store, NULL, NULL, &backlog, &error));
+  g_assert_true (fl_backlog_read (f->base.store, NULL, NULL, &backlog, &error));
   g_assert_no_error (error);
   g_assert_cmpint (backlog.connectors, ==, 1);
   g_assert_cmpint (backlog.queued, ==, 0);
@@ -338,12 +317,12 @@ test_backlog (Fixture *f, gconstpointer data)
 
   add_leads (f, 3, FL_STATUS_MQL);
   add_leads (f, 2, FL_STATUS_SAL);
-  g_assert_true (fl_backlog_read (f->store, event, NULL, &backlog, &error));
+  g_assert_true (fl_backlog_read (f->base.store, event, NULL, &backlog, &error));
   g_assert_cmpint (backlog.queued, ==, 5);
   g_assert_cmpint (backlog.undelivered, ==, 5);
   g_assert_cmpint (backlog.oldest_queued, >=, before);
   g_assert_cmpint (backlog.oldest_undelivered, >=, before);
-  g_assert_true (fl_backlog_read (f->store, "no-such-event", NULL, &backlog, &error));
+  g_assert_true (fl_backlog_read (f->base.store, "no-such-event", NULL, &backlog, &error));
   g_assert_cmpint (backlog.queued, ==, 0);
   g_assert_cmpint (backlog.undelivered, ==, 0);
 
@@ -353,10 +332,10 @@ test_backlog (Fixture *f, gconstpointer data)
   g_assert_true (fl_outbox_mark_done (f->outbox, "hook", ((FlOutboxRow *) rows->pdata[0])->lead_id, "r1",
                                       fl_sync_now (), &error));
   g_assert_no_error (error);
-  g_assert_true (fl_backlog_read (f->store, NULL, "SAL", &backlog, &error));
+  g_assert_true (fl_backlog_read (f->base.store, NULL, "SAL", &backlog, &error));
   g_assert_cmpint (backlog.queued, ==, 1);
   g_assert_cmpint (backlog.undelivered, ==, 1);
-  g_assert_true (fl_backlog_read (f->store, NULL, NULL, &backlog, &error));
+  g_assert_true (fl_backlog_read (f->base.store, NULL, NULL, &backlog, &error));
   g_assert_cmpint (backlog.queued, ==, 4);
   g_assert_cmpint (backlog.undelivered, ==, 4);
 
@@ -365,12 +344,12 @@ test_backlog (Fixture *f, gconstpointer data)
   g_assert_true (fl_outbox_remove_connector (f->outbox, "hook", &error));
   g_assert_no_error (error);
   add_leads (f, 1, FL_STATUS_SAL);
-  g_assert_true (fl_backlog_read (f->store, NULL, NULL, &backlog, &error));
+  g_assert_true (fl_backlog_read (f->base.store, NULL, NULL, &backlog, &error));
   g_assert_cmpint (backlog.connectors, ==, 0);
   g_assert_cmpint (backlog.queued, ==, 0);
   g_assert_cmpint (backlog.oldest_queued, ==, 0);
   g_assert_cmpint (backlog.undelivered, ==, 6);
-  g_assert_true (fl_backlog_read (f->store, NULL, "SAL", &backlog, &error));
+  g_assert_true (fl_backlog_read (f->base.store, NULL, "SAL", &backlog, &error));
   g_assert_cmpint (backlog.undelivered, ==, 3);
   g_assert_cmpint (backlog.oldest_undelivered, >=, before);
   g_assert_cmpint (backlog.oldest_undelivered, <=, fl_sync_now ());

@@ -14,42 +14,18 @@
 #include "store/fl-privacy.h"
 #include "fl-test.h"
 
-typedef struct
-{
-  char    *dir;
-  char    *path;
-  FlStore *store;
-  FlEvent *event;
-} Fixture;
+typedef FlTestFixture Fixture;
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
 
-  fixture->dir = g_dir_make_tmp ("fairlead-privacy-XXXXXX", NULL);
-  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
-  fixture->store = fl_store_open (fixture->path, &error);
-  g_assert_no_error (error);
   event->name = g_strdup ("Privacy Fair");
   event->starts_on = g_strdup ("2026-03-02");
   event->ends_on = g_strdup ("2026-03-05");
   json_object_set_int_member (json_node_get_object (event->settings), FL_SETTING_RETENTION_DAYS, 30);
-  fixture->event = fl_store_create_event (fixture->store, event, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-  g_clear_object (&fixture->store);
-  fl_event_free (fixture->event);
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  g_free (fixture->dir);
-  g_free (fixture->path);
+  fl_test_fixture_open (fixture, "kiosk.db", event);
 }
 
 static FlLead *
@@ -145,7 +121,7 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
   g_autoptr(FlLead) kept = save_lead (fixture, "Ada", "Lovelace", "ada@analytical.example");
   g_autoptr(GPtrArray) uuids = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (fixture->db_path, "-wal", NULL);
   g_autofree char *uuid = g_strdup (fl_lead_get_uuid (lead));
   const char *needles[] = { "q.zwirbelmeier@quokka.example", "Zwirbelmeier", "zwirbelmeier", "Quendolin" };
 
@@ -161,7 +137,7 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
       fl_lead_set_notes (lead, note);
       g_assert_true (fl_store_save_lead (fixture->store, lead, "Tom", &error));
     }
-  g_assert_true (file_contains (wal, "Zwirbelmeier") || file_contains (fixture->path, "Zwirbelmeier"));
+  g_assert_true (file_contains (wal, "Zwirbelmeier") || file_contains (fixture->db_path, "Zwirbelmeier"));
 
   uuids = fl_privacy_find_leads (fixture->store, "q.zwirbelmeier@quokka.example", NULL, &error);
   g_assert_cmpuint (uuids->len, ==, 1);
@@ -173,11 +149,11 @@ test_erase_leaves_no_trace (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (needles); i++)
     {
       g_test_message ("looking for %s", needles[i]);
-      g_assert_false (file_contains (fixture->path, needles[i]));
+      g_assert_false (file_contains (fixture->db_path, needles[i]));
       g_assert_false (file_contains (wal, needles[i]));
     }
   /* The other lead is whole, and the audit knows only that one was erased. */
-  g_assert_true (file_contains (fixture->path, "Lovelace") || file_contains (wal, "Lovelace"));
+  g_assert_true (file_contains (fixture->db_path, "Lovelace") || file_contains (wal, "Lovelace"));
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 1);
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM answers"), ==, 1);
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM interactions"), ==, 1);
@@ -251,7 +227,7 @@ run_cli (Fixture *fixture, char **out, char **err, ...)
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLEAD_CLI"));
   g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, fixture->path);
+  g_ptr_array_add (argv, fixture->db_path);
   va_start (args, err);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -271,7 +247,7 @@ static void
 test_cli (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(FlLead) lead = save_lead (fixture, "Quendolin", "Zwirbelmeier", "q.zwirbelmeier@quokka.example");
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (fixture->db_path, "-wal", NULL);
   char *out = NULL, *err = NULL;
 
   /* The CLI opens its own connection; ours must not hold the WAL open. */
@@ -295,13 +271,13 @@ test_cli (Fixture *fixture, gconstpointer data)
   /* Not on a terminal and no --yes: nothing happens. */
   g_assert_cmpint (run_cli (fixture, &out, &err, "erase", "--email", "q.zwirbelmeier@quokka.example", NULL), ==, EX_USAGE);
   g_assert_nonnull (strstr (err, "--yes"));
-  g_assert_true (file_contains (fixture->path, "Zwirbelmeier") || file_contains (wal, "Zwirbelmeier"));
+  g_assert_true (file_contains (fixture->db_path, "Zwirbelmeier") || file_contains (wal, "Zwirbelmeier"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run_cli (fixture, &out, &err, "erase", "--email", "q.zwirbelmeier@quokka.example", "--yes", NULL), ==, 0);
   g_assert_nonnull (strstr (out, fl_lead_get_uuid (lead)));
-  g_assert_false (file_contains (fixture->path, "Zwirbelmeier"));
+  g_assert_false (file_contains (fixture->db_path, "Zwirbelmeier"));
   g_assert_false (file_contains (wal, "Zwirbelmeier"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -317,7 +293,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fl_test_fixture_teardown)
   ADD ("/privacy/export", test_export);
   ADD ("/privacy/erase-leaves-no-trace", test_erase_leaves_no_trace);
   ADD ("/privacy/discard", test_discard);

@@ -29,10 +29,8 @@
 
 typedef struct
 {
-  char    *dir;
-  char    *path;
-  FlStore *store;
-  FlModel *model;
+  FlTestFixture base;
+  FlModel      *model;
 } Fixture;
 
 static FlModel *
@@ -51,18 +49,10 @@ make_model (int version, int points_now)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
 
-  f->dir = g_dir_make_tmp ("fairlead-rescore-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (f->path, &error);
-  g_assert_no_error (error);
   event->name = g_strdup ("Rescore show");
-  created = fl_store_create_event (f->store, event, &error);
-  g_assert_no_error (error);
+  fl_test_fixture_open (&f->base, NULL, event);
   f->model = make_model (1, 25);
 }
 
@@ -70,15 +60,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->model);
-  g_assert_finalize_object (f->store);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *file = g_strconcat (f->path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  fl_test_fixture_close (&f->base);
 }
 
 /* Only a lead with consent goes to the CRM (the consent gate). */
@@ -107,9 +89,9 @@ save_lead (Fixture *f, const char *name, const char *title, const char *timefram
   if (demo)
     fl_lead_add_interaction (lead, "demo", NULL);
   give_consent (lead);
-  g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
+  g_assert_true (fl_scorer_score_lead (f->base.store, lead, &error));
   g_assert_no_error (error);
-  g_assert_true (fl_store_save_lead (f->store, lead, "test", &error));
+  g_assert_true (fl_store_save_lead (f->base.store, lead, "test", &error));
   g_assert_no_error (error);
   return g_steal_pointer (&lead);
 }
@@ -118,7 +100,7 @@ static FlLead *
 reload (Fixture *f, FlLead *lead)
 {
   g_autoptr(GError) error = NULL;
-  FlLead *stored = fl_store_get_lead (f->store, fl_lead_get_uuid (lead), &error);
+  FlLead *stored = fl_store_get_lead (f->base.store, fl_lead_get_uuid (lead), &error);
 
   g_assert_no_error (error);
   return stored;
@@ -133,39 +115,39 @@ test_activate (Fixture *f, gconstpointer data)
   g_autoptr(FlModel) bumped = make_model (2, 30);
 
   /* No model yet: scoring at capture is skipped, not an error. */
-  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  loaded = fl_model_store_load_for_event (f->base.store, NULL, &error);
   g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL);
   g_assert_null (loaded);
   g_clear_error (&error);
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   g_assert_no_error (error);
-  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  loaded = fl_model_store_load_for_event (f->base.store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (fl_model_get_sha256 (loaded), ==, fl_model_get_sha256 (f->model));
   g_clear_object (&loaded);
 
   /* Loading the same model again is harmless. */
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM models"), ==, 1);
 
   /* Same version, other content: refused, and the model in force stays. */
-  g_assert_false (fl_model_store_activate (f->store, changed, "tester", &error));
+  g_assert_false (fl_model_store_activate (f->base.store, changed, "tester", &error));
   g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_VERSION_CONFLICT);
   g_assert_nonnull (strstr (error->message, "Bump the “version”"));
   g_clear_error (&error);
-  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  loaded = fl_model_store_load_for_event (f->base.store, NULL, &error);
   g_assert_cmpstr (fl_model_get_sha256 (loaded), ==, fl_model_get_sha256 (f->model));
   g_clear_object (&loaded);
 
   /* A new version replaces it; both stay stored. */
-  g_assert_true (fl_model_store_activate (f->store, bumped, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, bumped, "tester", &error));
   g_assert_no_error (error);
-  loaded = fl_model_store_load_for_event (f->store, NULL, &error);
+  loaded = fl_model_store_load_for_event (f->base.store, NULL, &error);
   g_assert_cmpint (fl_model_get_version (loaded), ==, 2);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 2);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'model-loaded'"), ==, 3);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM models"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'model-loaded'"), ==, 3);
 }
 
 static void
@@ -182,7 +164,7 @@ test_score_at_capture (Fixture *f, gconstpointer data)
   g_assert_null (fl_lead_get_model (unscored));
   g_assert_cmpint (fl_lead_get_score (unscored), ==, 0);
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   lead = save_lead (f, "Anna", "Head of IT", "now", TRUE);
   stored = reload (f, lead);
   g_assert_cmpint (fl_lead_get_score (stored), ==, 35);
@@ -195,7 +177,7 @@ test_score_at_capture (Fixture *f, gconstpointer data)
   g_clear_object (&stored);
 
   /* The cache follows a newly loaded model. */
-  g_assert_true (fl_model_store_activate (f->store, bumped, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, bumped, "tester", &error));
   lead = save_lead (f, "Ben", NULL, "now", FALSE);
   g_assert_cmpint (fl_lead_get_score (lead), ==, 30);
   reference = json_node_get_object (fl_lead_get_model (lead));
@@ -209,33 +191,33 @@ test_override (Fixture *f, gconstpointer data)
   g_autoptr(FlLead) lead = NULL;
   g_autoptr(FlLead) stored = NULL;
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   lead = save_lead (f, "Carl", NULL, "later", FALSE);
   g_assert_cmpint (fl_lead_get_status (lead), ==, FL_STATUS_MQL);
 
-  g_assert_false (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), "SAL", "Petra", "", &error));
+  g_assert_false (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (lead), "SAL", "Petra", "", &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), "HOT", "Petra", "x", &error));
+  g_assert_false (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (lead), "HOT", "Petra", "x", &error));
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), "SAL", "Petra",
+  g_assert_true (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (lead), "SAL", "Petra",
                                          "Met the CTO at dinner", &error));
   g_assert_no_error (error);
   stored = reload (f, lead);
   g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
   g_assert_cmpstr (fl_lead_get_override_by (stored), ==, "Petra");
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override' "
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'status-override' "
                                     "AND detail = 'MQL → SAL: Met the CTO at dinner'"), ==, 1);
   g_clear_object (&stored);
 
-  g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (lead), NULL, "Petra", NULL, &error));
+  g_assert_true (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (lead), NULL, "Petra", NULL, &error));
   g_assert_no_error (error);
   stored = reload (f, lead);
   g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_MQL);
   g_assert_null (fl_lead_get_override_status (stored));
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'status-override'"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'status-override'"), ==, 2);
 }
 
 /* Cleared where no model is in force (an event without one, leads
@@ -257,20 +239,20 @@ test_override_cleared_without_model (Fixture *f, gconstpointer data)
   fl_lead_set_status (lead, FL_STATUS_SAL);
   fl_lead_set_breakdown (lead, breakdown);
   fl_lead_set_field (plain, FL_FIELD_FULL_NAME, "Emil Unscored");
-  g_assert_true (fl_store_save_lead (f->store, lead, "test", &error));
-  g_assert_true (fl_store_save_lead (f->store, plain, "test", &error));
+  g_assert_true (fl_store_save_lead (f->base.store, lead, "test", &error));
+  g_assert_true (fl_store_save_lead (f->base.store, plain, "test", &error));
   g_assert_no_error (error);
 
   for (guint i = 0; i < 2; i++)
     {
       FlLead *which = i == 0 ? lead : plain;
 
-      g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (which), "DISQUALIFIED", "Petra",
+      g_assert_true (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (which), "DISQUALIFIED", "Petra",
                                              "Press, not a buyer", &error));
       stored = reload (f, which);
       g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_DISQUALIFIED);
       g_clear_object (&stored);
-      g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (which), NULL, "Petra", NULL, &error));
+      g_assert_true (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (which), NULL, "Petra", NULL, &error));
       g_assert_no_error (error);
       stored = reload (f, which);
       g_assert_null (fl_lead_get_override_status (stored));
@@ -291,20 +273,20 @@ test_rescore (Fixture *f, gconstpointer data)
   g_autoptr(FlLead) sal = NULL, kept = NULL, student = NULL, mql = NULL, stored = NULL;
   gint64 audits_before;
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   sal = save_lead (f, "Sal Lead", NULL, "now", TRUE);              /* 35 SAL → 25 MQL */
   kept = save_lead (f, "Kept Lead", NULL, "now", TRUE);            /* 35 SAL, override SAL */
   student = save_lead (f, "Stu Dent", "Student", "now", TRUE);     /* DISQUALIFIED either way */
   mql = save_lead (f, "Mo Ql", NULL, "later", FALSE);               /* 5 MQL either way */
-  g_assert_true (fl_scorer_set_override (f->store, fl_lead_get_uuid (kept), "SAL", "Petra", "Key account", &error));
+  g_assert_true (fl_scorer_set_override (f->base.store, fl_lead_get_uuid (kept), "SAL", "Petra", "Key account", &error));
   g_assert_cmpint (fl_lead_get_status (sal), ==, FL_STATUS_SAL);
   g_assert_cmpint (fl_lead_get_status (student), ==, FL_STATUS_DISQUALIFIED);
-  audits_before = fl_test_query_int (f->store, "SELECT count(*) FROM audit");
-  g_assert_true (fl_store_exec (f->store, "INSERT INTO connectors (name, type, created_at) "
+  audits_before = fl_test_query_int (f->base.store, "SELECT count(*) FROM audit");
+  g_assert_true (fl_store_exec (f->base.store, "INSERT INTO connectors (name, type, created_at) "
                                           "VALUES ('crm', 'webhook', '2026-06-01T00:00:00.000Z')",
                                 &error));
 
-  dry = fl_rescore (f->store, stricter, NULL, TRUE, "tester", &error);
+  dry = fl_rescore (f->base.store, stricter, NULL, TRUE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (dry->n_leads, ==, 4);
   g_assert_cmpuint (dry->n_moved, ==, 1);
@@ -324,10 +306,10 @@ test_rescore (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_lead_get_status (stored), ==, FL_STATUS_SAL);
   g_assert_cmpint (fl_lead_get_score (stored), ==, 35);
   g_clear_object (&stored);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit"), ==, audits_before);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM models"), ==, 1);
 
-  real = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  real = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (real->n_moved, ==, dry->n_moved);
   g_assert_cmpuint (real->n_changed, ==, dry->n_changed);
@@ -362,31 +344,31 @@ test_rescore (Fixture *f, gconstpointer data)
   g_clear_object (&stored);
 
   /* A new score or status goes to the CRM again. */
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
                                     "WHERE l.full_name = 'Mo Ql'"), ==, 0);
 
   /* The breakdown is not stored again, only the time it was scored at:
    * a few bytes a lead instead of a few KB. */
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM lead_breakdowns "
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_breakdowns "
                                     "WHERE breakdown LIKE '@____-__-__T%'"), ==, 4);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT max (length (breakdown)) FROM lead_breakdowns"), <, 40);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT max (length (breakdown)) FROM lead_breakdowns"), <, 40);
 
   /* One audit entry for the run and one per lead whose status moved; the
    * file's model is now stored. */
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 2);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'rescore-run' "
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before + 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'rescore-run' "
                                     "AND lead_uuid IS NULL AND actor = 'tester' AND detail LIKE "
                                     "'model Rescore test v2: 4 leads scored, 4 changed, 1 moved status, at %'"), ==, 1);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit WHERE action = 'rescored' "
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'rescored' "
                                     "AND detail LIKE 'SAL → MQL, score 35 → 25, model Rescore test v2'"), ==, 1);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM models"), ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM models"), ==, 2);
 
   /* Nothing left to change. */
-  again = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  again = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (again->n_changed, ==, 0);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM audit"), ==, audits_before + 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before + 2);
 }
 
 /* A rescored lead's breakdown is computed when it is read, with the
@@ -404,12 +386,12 @@ test_rescore_breakdown_on_demand (Fixture *f, gconstpointer data)
   g_autoptr(GDateTime) at = g_date_time_new_utc (2026, 6, 24, 10, 30, 15.25);
   g_autoptr(GPtrArray) listed = NULL;
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   lead = save_lead (f, "Sal Lead", NULL, "now", TRUE);
-  report = fl_rescore (f->store, stricter, at, FALSE, "tester", &error);
+  report = fl_rescore (f->base.store, stricter, at, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_moved, ==, 1);
-  g_assert_true (fl_model_store_activate (f->store, third, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, third, "tester", &error));
 
   stored = reload (f, lead);
   g_assert_cmpint (fl_lead_get_score (stored), ==, 25);
@@ -422,7 +404,7 @@ test_rescore_breakdown_on_demand (Fixture *f, gconstpointer data)
   g_assert_true (json_node_equal (fl_lead_get_breakdown (stored), expected->breakdown));
 
   /* Lists do not compute it: they never show it. */
-  listed = fl_store_list_leads (f->store, NULL, &error);
+  listed = fl_store_list_leads (f->base.store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (listed->len, ==, 1);
   g_assert_null (fl_lead_get_breakdown (g_ptr_array_index (listed, 0)));
@@ -435,14 +417,14 @@ test_rescore_active_model (Fixture *f, gconstpointer data)
   g_autoptr(FlRescoreReport) report = NULL;
   g_autoptr(FlLead) lead = NULL;
 
-  report = fl_rescore (f->store, NULL, NULL, TRUE, "tester", &error);
+  report = fl_rescore (f->base.store, NULL, NULL, TRUE, "tester", &error);
   g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_NO_MODEL);
   g_assert_null (report);
   g_clear_error (&error);
 
   lead = save_lead (f, "Early Bird", NULL, "now", TRUE);   /* captured before any model */
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
-  report = fl_rescore (f->store, NULL, NULL, FALSE, "tester", &error);
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  report = fl_rescore (f->base.store, NULL, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_leads, ==, 1);
   g_assert_cmpuint (report->moves[FL_STATUS_MQL][FL_STATUS_SAL], ==, 1);
@@ -459,9 +441,9 @@ test_rescore_version_conflict (Fixture *f, gconstpointer data)
   g_autoptr(FlLead) lead = NULL;
   g_autoptr(FlLead) stored = NULL;
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   lead = save_lead (f, "Dora", NULL, "later", TRUE);
-  report = fl_rescore (f->store, changed, NULL, FALSE, "tester", &error);
+  report = fl_rescore (f->base.store, changed, NULL, FALSE, "tester", &error);
   g_assert_error (error, FL_MODEL_ERROR, FL_MODEL_ERROR_VERSION_CONFLICT);
   g_assert_null (report);
   stored = reload (f, lead);
@@ -476,7 +458,7 @@ save_many (Fixture *f, guint n)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (fl_store_begin (f->store, &error));
+  g_assert_true (fl_store_begin (f->base.store, &error));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FlLead) lead = fl_lead_new ();
@@ -487,10 +469,10 @@ save_many (Fixture *f, guint n)
       if (i % 3 == 0)
         fl_lead_add_interaction (lead, "demo", NULL);
       give_consent (lead);
-      g_assert_true (fl_scorer_score_lead (f->store, lead, &error));
-      g_assert_true (fl_store_save_lead_in_transaction (f->store, lead, "test", &error));
+      g_assert_true (fl_scorer_score_lead (f->base.store, lead, &error));
+      g_assert_true (fl_store_save_lead_in_transaction (f->base.store, lead, "test", &error));
     }
-  g_assert_true (fl_store_commit (f->store, &error));
+  g_assert_true (fl_store_commit (f->base.store, &error));
 }
 
 static void
@@ -500,15 +482,15 @@ test_rescore_many (Fixture *f, gconstpointer data)
   g_autoptr(FlRescoreReport) report = NULL;
   g_autoptr(FlModel) stricter = make_model (2, 15);
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   save_many (f, 4500);
 
-  report = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_leads, ==, 4500);
   g_assert_cmpuint (report->moves[FL_STATUS_SAL][FL_STATUS_MQL], ==, 1500);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads WHERE status = 'SAL'"), ==, 0);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads WHERE status = 'SAL'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
 }
 
 static char *
@@ -541,46 +523,46 @@ test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  g_assert_true (fl_model_store_activate (f->store, f->model, "tester", &error));
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   save_many (f, 3000);
-  before = index_sql (f->store);
+  before = index_sql (f->base.store);
   g_assert_nonnull (strstr (before, "leads_event_status_score"));
 
   /* A connector: every changed lead is queued again, its upload state
    * (in an index too) set anew. */
-  g_assert_true (fl_store_exec (f->store, "INSERT INTO connectors (name, type, created_at) "
+  g_assert_true (fl_store_exec (f->base.store, "INSERT INTO connectors (name, type, created_at) "
                                           "VALUES ('crm', 'webhook', 'x');"
                                           "UPDATE leads SET upload_state = 4", &error));
   _fl_rescore_set_rebuild_min_leads (1000);
   /* A dry run changes nothing, indexes included. */
-  report = fl_rescore (f->store, stricter, NULL, TRUE, "tester", &error);
+  report = fl_rescore (f->base.store, stricter, NULL, TRUE, "tester", &error);
   g_assert_no_error (error);
   g_clear_pointer (&report, fl_rescore_report_free);
-  report = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_changed, ==, 3000);
-  after = index_sql (f->store);
+  after = index_sql (f->base.store);
   g_assert_cmpstr (after, ==, before);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
                    ==, 0);
   /* The indexes answer as the table does. */
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_status "
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads INDEXED BY leads_event_status "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND status = 'MQL'"),
-                   ==, fl_test_query_int (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE status = 'MQL'"));
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_upload "
+                   ==, fl_test_query_int (f->base.store, "SELECT count(*) FROM leads NOT INDEXED WHERE status = 'MQL'"));
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads INDEXED BY leads_event_upload "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND upload_state = 2"),
                    ==, 3000);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3000);
-  g_assert_cmpint (fl_test_query_int (f->store, "SELECT count(*) FROM leads INDEXED BY leads_event_score "
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3000);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads INDEXED BY leads_event_score "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND score >= 15"),
-                   ==, fl_test_query_int (f->store, "SELECT count(*) FROM leads NOT INDEXED WHERE score >= 15"));
+                   ==, fl_test_query_int (f->base.store, "SELECT count(*) FROM leads NOT INDEXED WHERE score >= 15"));
 
   /* Nothing left to change: the indexes are left alone. */
-  again = fl_rescore (f->store, stricter, NULL, FALSE, "tester", &error);
+  again = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (again->n_changed, ==, 0);
   g_free (after);
-  after = index_sql (f->store);
+  after = index_sql (f->base.store);
   g_assert_cmpstr (after, ==, before);
   _fl_rescore_set_rebuild_min_leads (20000);
 }

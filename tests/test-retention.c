@@ -24,11 +24,8 @@ enum
 
 typedef struct
 {
-  char    *dir;
-  char    *path;
-  FlStore *store;
-  FlEvent *event;
-  char    *uuids[N_LEADS];
+  FlTestFixture base;
+  char         *uuids[N_LEADS];
 } Fixture;
 
 static void
@@ -40,32 +37,23 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autofree char *sql = NULL;
   JsonObject *settings = json_node_get_object (event->settings);
 
-  fixture->dir = g_dir_make_tmp ("fairlead-retention-XXXXXX", NULL);
-  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
-  fixture->store = fl_store_open (fixture->path, &error);
-  g_assert_no_error (error);
   event->name = g_strdup ("Retention Fair");
   event->starts_on = g_date_time_format (today, "%Y-%m-%d");
   event->ends_on = g_date_time_format (today, "%Y-%m-%d");
   json_object_set_int_member (settings, FL_SETTING_RETENTION_DAYS, 30);
   json_object_set_boolean_member (settings, FL_SETTING_CONSENT_REQUIRED, FALSE);
-  fixture->event = fl_store_create_event (fixture->store, event, &error);
-  g_assert_no_error (error);
+  fl_test_fixture_open (&fixture->base, "kiosk.db", event);
   sql = g_strdup_printf ("INSERT INTO connectors (name, type, url, created_at) VALUES"
                          " ('crm', 'webhook', 'http://127.0.0.1:9/', strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ')),"
-                         " ('sheet', 'csv', '%s', strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ'))", fixture->dir);
-  g_assert_true (fl_store_exec (fixture->store, sql, &error));
+                         " ('sheet', 'csv', '%s', strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ'))", fixture->base.dir);
+  g_assert_true (fl_store_exec (fixture->base.store, sql, &error));
   g_assert_no_error (error);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  g_clear_object (&fixture->store);
-  fl_event_free (fixture->event);
-  fl_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->path);
+  fl_test_fixture_close (&fixture->base);
   for (guint i = 0; i < N_LEADS; i++)
     g_free (fixture->uuids[i]);
 }
@@ -79,7 +67,7 @@ save_lead (Fixture *fixture, const char *name)
   fl_lead_set_source (lead, FL_SOURCE_MANUAL);
   fl_lead_set_field (lead, FL_FIELD_FULL_NAME, name);
   fl_lead_set_field (lead, FL_FIELD_EMAIL, "someone@retention.example");
-  g_assert_true (fl_store_save_lead (fixture->store, lead, "Tom", &error));
+  g_assert_true (fl_store_save_lead (fixture->base.store, lead, "Tom", &error));
   g_assert_no_error (error);
   return lead;
 }
@@ -91,7 +79,7 @@ deliver (Fixture *fixture, const char *uuid, const char *connector)
     "UPDATE outbox SET state = 'done', attempts = 1, done_at = strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ') "
     "WHERE connector = '%s' AND lead_id = (SELECT id FROM leads WHERE uuid = '%s')", connector, uuid);
 
-  g_assert_true (fl_store_exec (fixture->store, sql, NULL));
+  g_assert_true (fl_store_exec (fixture->base.store, sql, NULL));
 }
 
 static void
@@ -101,7 +89,7 @@ export_lead (Fixture *fixture, FlLead *lead)
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_add (leads, lead);
-  g_assert_true (fl_privacy_record_export (fixture->store, leads, "Petra", &error));
+  g_assert_true (fl_privacy_record_export (fixture->base.store, leads, "Petra", &error));
   g_assert_no_error (error);
 }
 
@@ -128,11 +116,11 @@ make_scenario (Fixture *fixture)
           now = fl_now_iso8601 ();
           fl_lead_set_notes (lead, "Wants a quote after all");
           fl_lead_set_updated_at (lead, now);
-          g_assert_true (fl_store_save_lead (fixture->store, lead, "Petra", &error));
+          g_assert_true (fl_store_save_lead (fixture->base.store, lead, "Petra", &error));
           g_assert_no_error (error);
         }
     }
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM outbox WHERE state = 'pending'"),
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM outbox WHERE state = 'pending'"),
                    ==, 2 * N_LEADS);
   deliver (fixture, fixture->uuids[DELIVERED_BOTH], "crm");
   deliver (fixture, fixture->uuids[DELIVERED_BOTH], "sheet");
@@ -144,7 +132,7 @@ lead_exists (Fixture *fixture, const char *uuid)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE uuid = '%s'", uuid);
 
-  return fl_test_query_int (fixture->store, sql) == 1;
+  return fl_test_query_int (fixture->base.store, sql) == 1;
 }
 
 static gboolean
@@ -166,7 +154,7 @@ apply (Fixture *fixture, int days, FlRetentionFlags flags)
 {
   g_autoptr(GDateTime) now = days_from_now (days);
   g_autoptr(GError) error = NULL;
-  FlRetention *retention = fl_privacy_apply_retention (fixture->store, now, flags, NULL, &error);
+  FlRetention *retention = fl_privacy_apply_retention (fixture->base.store, now, flags, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (retention);
@@ -206,7 +194,7 @@ test_clock_ahead (Fixture *fixture, gconstpointer data)
   g_assert_true (lead_exists (fixture, fixture->uuids[DELIVERED_ONE]));
   g_assert_false (lead_exists (fixture, fixture->uuids[EXPORTED]));
   g_assert_true (lead_exists (fixture, fixture->uuids[EXPORTED_EDITED]));
-  g_assert_cmpint (fl_test_query_int (fixture->store,
+  g_assert_cmpint (fl_test_query_int (fixture->base.store,
                                       "SELECT count(*) FROM audit WHERE action = 'erased' AND actor = 'retention'"),
                    ==, 2);
 
@@ -226,8 +214,8 @@ test_dry_run (Fixture *fixture, gconstpointer data)
   g_assert_false (retention->deleted);
   g_assert_cmpuint (retention->due->len, ==, N_LEADS);
   g_assert_cmpuint (retention->undelivered->len, ==, 3);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, N_LEADS);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'erased'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, N_LEADS);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM audit WHERE action = 'erased'"), ==, 0);
 }
 
 static void
@@ -239,7 +227,7 @@ test_include_undelivered (Fixture *fixture, gconstpointer data)
   retention = apply (fixture, 400, FL_RETENTION_INCLUDE_UNDELIVERED);
   g_assert_true (retention->deleted);
   g_assert_cmpuint (retention->due->len, ==, N_LEADS);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, 0);
   /* What it deleted it does not report as kept. */
   g_assert_null (fl_retention_describe (retention));
 }
@@ -257,7 +245,7 @@ test_clock_behind (Fixture *fixture, gconstpointer data)
 
   make_scenario (fixture);
   /* Once, the kiosk ran 500 days ahead and captured an interaction. */
-  g_assert_true (fl_store_exec (fixture->store,
+  g_assert_true (fl_store_exec (fixture->base.store,
     "INSERT INTO interactions (lead_id, kind, at) SELECT id, 'demo', "
     "strftime ('%Y-%m-%dT%H:%M:%fZ', 'now', '+500 days') FROM leads LIMIT 1", NULL));
 
@@ -268,7 +256,7 @@ test_clock_behind (Fixture *fixture, gconstpointer data)
   included = apply (fixture, 400, FL_RETENTION_INCLUDE_UNDELIVERED);
   g_assert_true (included->clock_behind);
   g_assert_false (included->deleted);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, N_LEADS);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, N_LEADS);
 
   report = fl_retention_describe (retention);
   g_assert_nonnull (report);
@@ -284,7 +272,7 @@ test_clock_behind (Fixture *fixture, gconstpointer data)
 
   trusted = apply (fixture, 400, FL_RETENTION_TRUST_CLOCK);
   g_assert_true (trusted->deleted);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, N_LEADS - 2);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, N_LEADS - 2);
 }
 
 static void
@@ -297,13 +285,13 @@ test_connectors (Fixture *fixture, gconstpointer data)
 
   /* A disabled connector does not hold a lead back… */
   deliver (fixture, fl_lead_get_uuid (only_crm), "crm");
-  g_assert_true (fl_store_exec (fixture->store, "UPDATE connectors SET enabled = 0 WHERE name = 'sheet'", NULL));
+  g_assert_true (fl_store_exec (fixture->base.store, "UPDATE connectors SET enabled = 0 WHERE name = 'sheet'", NULL));
   retention = apply (fixture, 400, FL_RETENTION_DEFAULT);
   g_assert_cmpuint (retention->due->len, ==, 1);
   g_assert_false (lead_exists (fixture, fl_lead_get_uuid (only_crm)));
 
   /* …but with no connector enabled, a lead that went nowhere is kept. */
-  g_assert_true (fl_store_exec (fixture->store, "UPDATE connectors SET enabled = 0", NULL));
+  g_assert_true (fl_store_exec (fixture->base.store, "UPDATE connectors SET enabled = 0", NULL));
   nowhere = save_lead (fixture, "Nora Nowhere");
   later = apply (fixture, 400, FL_RETENTION_DEFAULT);
   g_assert_cmpuint (later->due->len, ==, 0);
@@ -317,12 +305,12 @@ test_no_retention (Fixture *fixture, gconstpointer data)
   g_autoptr(FlRetention) retention = NULL;
 
   make_scenario (fixture);
-  json_object_remove_member (json_node_get_object (fixture->event->settings), FL_SETTING_RETENTION_DAYS);
-  g_assert_true (fl_store_update_event (fixture->store, fixture->event, NULL));
+  json_object_remove_member (json_node_get_object (fixture->base.event->settings), FL_SETTING_RETENTION_DAYS);
+  g_assert_true (fl_store_update_event (fixture->base.store, fixture->base.event, NULL));
   retention = apply (fixture, 4000, FL_RETENTION_INCLUDE_UNDELIVERED);
   g_assert_cmpuint (retention->due->len, ==, 0);
   g_assert_cmpuint (retention->undelivered->len, ==, 0);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, N_LEADS);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, N_LEADS);
 }
 
 /* fairlead-cli */
@@ -361,7 +349,7 @@ run_cli (Fixture *fixture, Run *run, const char *clock_offset, ...)
     }
   g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLEAD_CLI"));
   g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, fixture->path);
+  g_ptr_array_add (argv, fixture->base.db_path);
   va_start (args, clock_offset);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -390,7 +378,7 @@ clock_ahead (Fixture *fixture)
     return "+400 days";
 #endif
   g_test_message ("faketime is not installed or cannot preload here: the database is aged instead");
-  fl_test_shift_times (fixture->store, -400);
+  fl_test_shift_times (fixture->base.store, -400);
   return NULL;
 }
 
@@ -401,7 +389,7 @@ test_cli_clock_ahead (Fixture *fixture, gconstpointer data)
 
   make_scenario (fixture);
   offset = clock_ahead (fixture);
-  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->base.store);
 
   {
     g_auto(Run) run = { 0 };
@@ -432,12 +420,12 @@ test_cli_clock_ahead (Fixture *fixture, gconstpointer data)
     g_assert_nonnull (strstr (run.err, "2 leads deleted"));
     g_assert_nonnull (strstr (run.err, "--include-undelivered"));
   }
-  fixture->store = fl_store_open (fixture->path, NULL);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 3);
+  fixture->base.store = fl_store_open (fixture->base.db_path, NULL);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, 3);
   g_assert_true (lead_exists (fixture, fixture->uuids[UNDELIVERED]));
   g_assert_true (lead_exists (fixture, fixture->uuids[DELIVERED_ONE]));
   g_assert_true (lead_exists (fixture, fixture->uuids[EXPORTED_EDITED]));
-  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->base.store);
 
   {
     g_auto(Run) run = { 0 };
@@ -446,8 +434,8 @@ test_cli_clock_ahead (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run.status, ==, EX_OK);
     g_assert_nonnull (strstr (run.err, "3 leads deleted"));
   }
-  fixture->store = fl_store_open (fixture->path, NULL);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, 0);
+  fixture->base.store = fl_store_open (fixture->base.db_path, NULL);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, 0);
 }
 
 static void
@@ -458,10 +446,10 @@ test_cli_clock_behind (Fixture *fixture, gconstpointer data)
   make_scenario (fixture);
   offset = clock_ahead (fixture);
   /* The newest record lies beyond even the clock that runs ahead. */
-  g_assert_true (fl_store_exec (fixture->store,
+  g_assert_true (fl_store_exec (fixture->base.store,
     "UPDATE audit SET at = strftime ('%Y-%m-%dT%H:%M:%fZ', 'now', '+500 days') "
     "WHERE id = (SELECT max (id) FROM audit)", NULL));
-  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->base.store);
 
   {
     g_auto(Run) run = { 0 };
@@ -486,9 +474,9 @@ test_cli_clock_behind (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run.status, ==, EX_OK);
     g_assert_nonnull (strstr (run.out, "automatic purge is paused"));
   }
-  fixture->store = fl_store_open (fixture->path, NULL);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, N_LEADS);
-  g_clear_object (&fixture->store);
+  fixture->base.store = fl_store_open (fixture->base.db_path, NULL);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, N_LEADS);
+  g_clear_object (&fixture->base.store);
 
   {
     g_auto(Run) run = { 0 };
@@ -497,8 +485,8 @@ test_cli_clock_behind (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run.status, ==, EX_OK);
     g_assert_nonnull (strstr (run.err, "2 leads deleted"));
   }
-  fixture->store = fl_store_open (fixture->path, NULL);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM leads"), ==, N_LEADS - 2);
+  fixture->base.store = fl_store_open (fixture->base.db_path, NULL);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, N_LEADS - 2);
 }
 
 /* `fairlead-cli export` records the hand-over: the export starts the
@@ -507,14 +495,14 @@ static void
 test_cli_export (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(FlLead) lead = save_lead (fixture, "Xaver Export");
-  g_autofree char *file = g_build_filename (fixture->dir, "leads.csv", NULL);
+  g_autofree char *file = g_build_filename (fixture->base.dir, "leads.csv", NULL);
   g_autoptr(FlRetention) before = NULL;
   g_autoptr(FlRetention) after = NULL;
 
   before = apply (fixture, 400, FL_RETENTION_DRY_RUN);
   g_assert_cmpuint (before->due->len, ==, 0);
   g_assert_cmpuint (before->undelivered->len, ==, 1);
-  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->base.store);
 
   {
     g_auto(Run) run = { 0 };
@@ -522,8 +510,8 @@ test_cli_export (Fixture *fixture, gconstpointer data)
     run_cli (fixture, &run, NULL, "export", "--format", "csv", "-o", file, NULL);
     g_assert_cmpint (run.status, ==, EX_OK);
   }
-  fixture->store = fl_store_open (fixture->path, NULL);
-  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM audit WHERE action = 'exported'"),
+  fixture->base.store = fl_store_open (fixture->base.db_path, NULL);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM audit WHERE action = 'exported'"),
                    ==, 1);
   after = apply (fixture, 400, FL_RETENTION_DEFAULT);
   g_assert_cmpuint (after->due->len, ==, 1);

@@ -4,52 +4,14 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "lead/fl-roster.h"
 #include "store/fl-roster-store.h"
 #include "store/fl-store-private.h"
+#include "fl-test.h"
 
-typedef struct
-{
-  char    *dir;
-  FlStore *store;
-  FlEvent *event;
-} Fixture;
-
-static void
-fixture_set_up (Fixture *fixture, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(FlEvent) event = fl_event_new ();
-
-  fixture->dir = g_dir_make_tmp ("fairlead-roster-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "fairlead.db", NULL);
-  fixture->store = fl_store_open (path, &error);
-  g_assert_no_error (error);
-  event->name = g_strdup ("Hannover Messe 2026");
-  fixture->event = fl_store_create_event (fixture->store, event, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  g_autofree char *path = g_build_filename (fixture->dir, "fairlead.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  fl_event_free (fixture->event);
-  g_assert_finalize_object (fixture->store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
-}
+typedef FlTestFixture Fixture;
 
 static FlRosterReport *
 import (Fixture *fixture, const char *csv, const char *const *overrides)
@@ -245,7 +207,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, fl_test_fixture_setup, func, fl_test_fixture_teardown)
   ADD ("/roster/import/german-excel", test_german_excel);
   ADD ("/roster/import/reimport-updates", test_reimport_updates);
   ADD ("/roster/import/skips", test_skips);

@@ -8,34 +8,14 @@
 
 #include "store/fl-staff.h"
 #include "store/fl-store-private.h"
+#include "fl-test.h"
 
-typedef struct
-{
-  char    *dir;
-  char    *path;
-  FlStore *store;
-} Fixture;
+typedef FlTestFixture Fixture;
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("fairlead-staff-XXXXXX", NULL);
-  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
-  fixture->store = fl_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-  g_clear_object (&fixture->store);
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  g_free (fixture->dir);
-  g_free (fixture->path);
+  fl_test_fixture_open (fixture, "kiosk.db", NULL);
 }
 
 static void
@@ -185,7 +165,7 @@ test_guard_survives_restart (Fixture *fixture, gconstpointer data)
   g_clear_object (&fixture->store);
 
   {
-    g_autoptr(FlStore) store = fl_store_open (fixture->path, &error);
+    g_autoptr(FlStore) store = fl_store_open (fixture->db_path, &error);
     g_autoptr(FlPinGuard) guard = NULL;
 
     g_assert_no_error (error);
@@ -209,7 +189,7 @@ test_guard_survives_restart (Fixture *fixture, gconstpointer data)
   /* Restarted once more after the wait: the next wrong try doubles it,
    * then the right PIN opens and resets the count for good. */
   {
-    g_autoptr(FlStore) store = fl_store_open (fixture->path, &error);
+    g_autoptr(FlStore) store = fl_store_open (fixture->db_path, &error);
     g_autoptr(FlPinGuard) guard = NULL;
 
     g_assert_no_error (error);
@@ -226,7 +206,7 @@ test_guard_survives_restart (Fixture *fixture, gconstpointer data)
     g_assert_no_error (error);
   }
   {
-    g_autoptr(FlStore) store = fl_store_open (fixture->path, &error);
+    g_autoptr(FlStore) store = fl_store_open (fixture->db_path, &error);
     g_autoptr(FlPinGuard) guard = NULL;
 
     g_assert_no_error (error);
@@ -243,10 +223,10 @@ main (int argc, char **argv)
 
   g_test_add_func ("/staff/pin-rules", test_pin_rules);
   g_test_add_func ("/staff/hash", test_hash);
-  g_test_add ("/staff/store", Fixture, NULL, fixture_set_up, test_staff, fixture_tear_down);
-  g_test_add ("/staff/guard", Fixture, NULL, fixture_set_up, test_guard, fixture_tear_down);
+  g_test_add ("/staff/store", Fixture, NULL, fixture_set_up, test_staff, fl_test_fixture_teardown);
+  g_test_add ("/staff/guard", Fixture, NULL, fixture_set_up, test_guard, fl_test_fixture_teardown);
   g_test_add ("/staff/guard-survives-restart", Fixture, NULL, fixture_set_up,
-              test_guard_survives_restart, fixture_tear_down);
+              test_guard_survives_restart, fl_test_fixture_teardown);
 
   return g_test_run ();
 }

@@ -13,13 +13,7 @@
 #include "store/fl-lead-list.h"
 #include "store/fl-stats.h"
 
-typedef struct
-{
-  char    *dir;
-  char    *path;
-  FlStore *store;
-  char    *event;
-} Fixture;
+typedef FlTestFixture Fixture;
 
 /* Three staff members over two show days; scores 0, 15, 30… */
 static void
@@ -28,18 +22,11 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   static const char *staff[] = { "Anna", "Tom", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
 
-  fixture->dir = g_dir_make_tmp ("fairlead-stats-XXXXXX", NULL);
-  fixture->path = g_build_filename (fixture->dir, "kiosk.db", NULL);
-  fixture->store = fl_store_open (fixture->path, &error);
-  g_assert_no_error (error);
   event->name = g_strdup ("Stats");
   json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
-  created = fl_store_create_event (fixture->store, event, &error);
-  g_assert_no_error (error);
-  fixture->event = g_strdup (created->uuid);
-  g_assert_true (fl_store_set_active_event (fixture->store, created->uuid, &error));
+  fl_test_fixture_open (fixture, "kiosk.db", event);
+  g_assert_true (fl_store_set_active_event (fixture->store, fixture->event->uuid, &error));
 
   g_assert_true (fl_store_exec (fixture->store,
     "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x')", &error));
@@ -64,20 +51,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  g_clear_object (&fixture->store);
-  fl_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->event);
-}
-
-static void
 test_figures (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStats) stats = fl_stats_read (fixture->store, fixture->event, -1, &error);
+  g_autoptr(FlStats) stats = fl_stats_read (fixture->store, fixture->event->uuid, -1, &error);
   static const struct { const char *label; gint64 count; } hours[] = {
     { "2026-06-23 09", 3 }, { "2026-06-23 11", 3 }, { "2026-06-24 10", 3 },
   };
@@ -127,7 +104,7 @@ static void
 test_threshold (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlStats) stats = fl_stats_read (fixture->store, fixture->event, 400, &error);
+  g_autoptr(FlStats) stats = fl_stats_read (fixture->store, fixture->event->uuid, 400, &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (stats->score_bin, ==, 20);
@@ -154,8 +131,8 @@ static void
 test_filters (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) staff = fl_store_list_lead_staff (fixture->store, fixture->event, &error);
-  g_autoptr(GPtrArray) days = fl_store_list_lead_days (fixture->store, fixture->event, &error);
+  g_autoptr(GPtrArray) staff = fl_store_list_lead_staff (fixture->store, fixture->event->uuid, &error);
+  g_autoptr(GPtrArray) days = fl_store_list_lead_days (fixture->store, fixture->event->uuid, &error);
   g_autoptr(GPtrArray) no_days = fl_store_list_lead_days (fixture->store, NULL, &error);
 
   g_assert_no_error (error);
@@ -203,7 +180,7 @@ run_cli (Fixture *fixture, char **out, const char *const *args)
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("FAIRLEAD_CLI"));
   g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, fixture->path);
+  g_ptr_array_add (argv, fixture->db_path);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -258,7 +235,7 @@ main (int argc, char **argv)
   tzset ();
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fl_test_fixture_teardown)
   ADD ("/stats/figures", test_figures);
   ADD ("/stats/threshold", test_threshold);
   ADD ("/stats/empty", test_empty);

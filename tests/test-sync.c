@@ -24,11 +24,9 @@
 
 typedef struct
 {
-  char      *dir;
-  char      *db_path;
-  FlStore   *store;
-  FlOutbox  *outbox;
-  GPtrArray *uuids;
+  FlTestFixture base;
+  FlOutbox      *outbox;
+  GPtrArray     *uuids;
 } Fixture;
 
 static void
@@ -36,30 +34,19 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlEvent) event = fl_event_new ();
-  g_autoptr(FlEvent) created = NULL;
-
-  f->dir = g_dir_make_tmp ("fairlead-sync-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db_path = g_build_filename (f->dir, "fairlead.db", NULL);
-  f->store = fl_store_open (f->db_path, &error);
-  g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
-  f->uuids = g_ptr_array_new_with_free_func (g_free);
 
   event->name = g_strdup ("Hannover Messe");
   event->booth = g_strdup ("B12");
-  created = fl_store_create_event (f->store, event, &error);
-  g_assert_no_error (error);
+  fl_test_fixture_open (&f->base, NULL, event);
+  f->outbox = fl_outbox_new (f->base.store);
+  f->uuids = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
-  fl_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->db_path);
+  fl_test_fixture_close (&f->base);
   g_ptr_array_unref (f->uuids);
 }
 
@@ -100,7 +87,7 @@ add_leads (Fixture *f, guint n, guint bad_index)
       fl_lead_set_notes (lead, "Wants a demo in June");
       fl_lead_set_source (lead, FL_SOURCE_BADGE);
       give_consent (lead, TRUE);
-      fl_store_save_lead (f->store, lead, "test", &error);
+      fl_store_save_lead (f->base.store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
     }
@@ -131,7 +118,7 @@ join_url (Server *server, const char *path)
 static void
 upload (Fixture *f, const char *connector, double max_wait, FlUploadSummary *summary)
 {
-  g_autoptr(FlUploader) uploader = fl_uploader_new (f->store);
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
   g_autoptr(GError) error = NULL;
 
   fl_uploader_run (uploader, connector, (gint64) (max_wait * G_USEC_PER_SEC), NULL, summary, &error);
@@ -143,7 +130,7 @@ outbox_value (Fixture *f, const char *uuid, const char *connector, const char *c
 {
   g_autofree char *sql = g_strdup_printf ("SELECT o.%s FROM outbox o JOIN leads l ON l.id = o.lead_id "
                                           "WHERE l.uuid = ? AND o.connector = ?", column);
-  sqlite3_stmt *stmt = fl_store_prepare (f->store, sql, NULL);
+  sqlite3_stmt *stmt = fl_store_prepare (f->base.store, sql, NULL);
   char *value = NULL;
 
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
@@ -194,12 +181,12 @@ test_consent_required (Fixture *f, gconstpointer data)
       fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
       if (i != 1)
         give_consent (lead, i == 0);
-      fl_store_save_lead (f->store, lead, "test", &error);
+      fl_store_save_lead (f->base.store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (leads, lead);
     }
-  g_assert_cmpint (fl_store_count_held_for_consent (f->store, NULL, &error), ==, 2);
-  g_assert_true (fl_store_lead_upload_allowed (f->store, fl_lead_get_uuid (leads->pdata[1]), &allowed, &error));
+  g_assert_cmpint (fl_store_count_held_for_consent (f->base.store, NULL, &error), ==, 2);
+  g_assert_true (fl_store_lead_upload_allowed (f->base.store, fl_lead_get_uuid (leads->pdata[1]), &allowed, &error));
   g_assert_false (allowed);
 
   upload (f, NULL, 0, &first);
@@ -218,7 +205,7 @@ test_consent_required (Fixture *f, gconstpointer data)
 
   /* The visitor without a decision consents at the back office. */
   give_consent (leads->pdata[1], TRUE);
-  fl_store_save_lead (f->store, leads->pdata[1], "marketing", &error);
+  fl_store_save_lead (f->base.store, leads->pdata[1], "marketing", &error);
   g_assert_no_error (error);
   upload (f, NULL, 0, &second);
   g_assert_cmpuint (second.delivered, ==, 1);
@@ -227,12 +214,12 @@ test_consent_required (Fixture *f, gconstpointer data)
   /* Withdrawn before an edit went out: the update stays on the kiosk. */
   give_consent (leads->pdata[0], FALSE);
   fl_lead_set_notes (leads->pdata[0], "withdrew consent");
-  fl_store_save_lead (f->store, leads->pdata[0], "marketing", &error);
+  fl_store_save_lead (f->base.store, leads->pdata[0], "marketing", &error);
   g_assert_no_error (error);
   upload (f, NULL, 0, &third);
   g_assert_cmpuint (third.delivered, ==, 0);
   g_assert_cmpuint (server_n_stored (server), ==, 2);
-  g_assert_cmpint (fl_store_count_held_for_consent (f->store, NULL, &error), ==, 2);
+  g_assert_cmpint (fl_store_count_held_for_consent (f->base.store, NULL, &error), ==, 2);
 }
 
 static void
@@ -426,7 +413,7 @@ test_webhook_unauthorized (Fixture *f, gconstpointer data)
 {
   g_autoptr(Server) server = server_new (NULL);
   g_autofree char *url = join_url (server, "/hook");
-  g_autoptr(FlUploader) uploader = fl_uploader_new (f->store);
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
   g_auto(FlUploadSummary) summary = { 0 };
   g_auto(FlUploadSummary) again = { 0 };
   g_autoptr(GError) error = NULL;
@@ -481,7 +468,7 @@ static void
 test_webhook_tls (Fixture *f, gconstpointer data)
 {
   g_autofree char *key_path = NULL;
-  g_autofree char *cert_path = make_certificate (f->dir, &key_path);
+  g_autofree char *cert_path = make_certificate (f->base.dir, &key_path);
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(Server) server = NULL;
   g_autoptr(GError) error = NULL;
@@ -538,10 +525,10 @@ test_edited_lead_requeued (Fixture *f, gconstpointer data)
   upload (f, NULL, 0, &first);
   g_assert_cmpuint (first.delivered, ==, 3);
 
-  lead = fl_store_get_lead (f->store, f->uuids->pdata[1], &error);
+  lead = fl_store_get_lead (f->base.store, f->uuids->pdata[1], &error);
   g_assert_no_error (error);
   fl_lead_set_field (lead, FL_FIELD_TITLE, "Head of Purchasing");
-  fl_store_save_lead (f->store, lead, "marketing", &error);
+  fl_store_save_lead (f->base.store, lead, "marketing", &error);
   g_assert_no_error (error);
   assert_state (f, f->uuids->pdata[1], "hook", "pending");
 
@@ -582,7 +569,7 @@ test_hubspot (Fixture *f, gconstpointer data)
     g_autoptr(FlLead) lead = fl_lead_new ();
     fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jane Doe");
     give_consent (lead, TRUE);
-    fl_store_save_lead (f->store, lead, "test", &error);
+    fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
     g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
   }
@@ -738,7 +725,7 @@ test_salesforce_retry_after (Fixture *f, gconstpointer data)
 static void
 test_csv (Fixture *f, gconstpointer data)
 {
-  g_autofree char *folder = g_build_filename (f->dir, "exports", NULL);
+  g_autofree char *folder = g_build_filename (f->base.dir, "exports", NULL);
   g_auto(FlUploadSummary) summary = { 0 };
   g_autoptr(GDir) dir = NULL;
   g_autofree char *contents = NULL;
@@ -924,7 +911,7 @@ test_worker (Fixture *f, gconstpointer data)
   guint timeout;
 
   add_connector (f, "hook", "webhook", url, NULL);
-  worker = fl_upload_worker_new (f->db_path);
+  worker = fl_upload_worker_new (f->base.db_path);
   fl_upload_worker_set_interval (worker, 3600);
   g_signal_connect (worker, "notify::last-success", G_CALLBACK (notify_cb), &changed);
   fl_upload_worker_start (worker);
@@ -954,8 +941,8 @@ test_worker (Fixture *f, gconstpointer data)
    * Now (another uploader, the same process) runs beside it. While one
    * really uploads, another steps back. */
   {
-    g_autoptr(FlUploader) other = fl_uploader_new (f->store);
-    g_autoptr(FlUploader) third = fl_uploader_new (f->store);
+    g_autoptr(FlUploader) other = fl_uploader_new (f->base.store);
+    g_autoptr(FlUploader) third = fl_uploader_new (f->base.store);
     g_auto(FlUploadSummary) summary = { 0 };
     g_auto(FlUploadSummary) refused = { 0 };
     g_autoptr(GError) error = NULL;
@@ -984,7 +971,7 @@ run_cli (Fixture *f, const char *input, char **out, char **err, ...)
 
   g_ptr_array_add (argv, (char *) g_getenv ("FAIRLEAD_CLI"));
   g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, f->db_path);
+  g_ptr_array_add (argv, f->base.db_path);
   va_start (args, err);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (char *) arg);
@@ -1010,7 +997,7 @@ test_worker_no_crm (Fixture *f, gconstpointer data)
   guint timeout;
 
   add_leads (f, 3, G_MAXUINT);
-  worker = fl_upload_worker_new (f->db_path);
+  worker = fl_upload_worker_new (f->base.db_path);
   fl_upload_worker_set_interval (worker, 3600);
   g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, -1);
   fl_upload_worker_start (worker);
@@ -1045,7 +1032,7 @@ test_cli (Fixture *f, gconstpointer data)
 
   /* The store must not be open in this process while the CLI writes. */
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
+  g_clear_object (&f->base.store);
 
   status = run_cli (f, NULL, &out, &err, "connector", "add", "crm", "--type", "webhook", "--url", url,
                     "--option", "timeout=5", NULL);
@@ -1088,11 +1075,11 @@ test_cli (Fixture *f, gconstpointer data)
   g_clear_pointer (&err, g_free);
 
   /* Leads, then the three exits: delivered, failed, waiting. */
-  f->store = fl_store_open (f->db_path, NULL);
-  f->outbox = fl_outbox_new (f->store);
+  f->base.store = fl_store_open (f->base.db_path, NULL);
+  f->outbox = fl_outbox_new (f->base.store);
   add_leads (f, 5, 2);
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
+  g_clear_object (&f->base.store);
 
   status = run_cli (f, NULL, &out, &err, "upload", "--dry-run", NULL);
   g_assert_cmpint (status, ==, 0);
@@ -1126,11 +1113,11 @@ test_cli (Fixture *f, gconstpointer data)
   g_mutex_lock (&server->mutex);
   g_ptr_array_set_size (server->requests, 0);
   g_mutex_unlock (&server->mutex);
-  f->store = fl_store_open (f->db_path, NULL);
-  f->outbox = fl_outbox_new (f->store);
+  f->base.store = fl_store_open (f->base.db_path, NULL);
+  f->outbox = fl_outbox_new (f->base.store);
   add_leads (f, 1, G_MAXUINT);
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
+  g_clear_object (&f->base.store);
   status = run_cli (f, NULL, &out, &err, "upload", "--max-wait", "1", NULL);
   g_assert_cmpint (status, ==, 75);
   g_assert_nonnull (strstr (out, "Still pending: 1 lead, next attempt at"));
@@ -1152,8 +1139,8 @@ test_cli (Fixture *f, gconstpointer data)
   status = run_cli (f, NULL, &out, &err, "connector", "test", "crm", NULL);
   g_assert_cmpint (status, ==, 66);
 
-  f->store = fl_store_open (f->db_path, NULL);
-  f->outbox = fl_outbox_new (f->store);
+  f->base.store = fl_store_open (f->base.db_path, NULL);
+  f->outbox = fl_outbox_new (f->base.store);
 }
 
 /* Killed during an upload: restart, every lead once. */
@@ -1167,7 +1154,7 @@ test_cli_no_crm (Fixture *f, gconstpointer data)
 
   add_leads (f, 1, G_MAXUINT);
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
+  g_clear_object (&f->base.store);
 
   status = run_cli (f, NULL, &out, &err, "sync", "status", NULL);
   g_assert_cmpint (status, ==, 0);
@@ -1176,9 +1163,9 @@ test_cli_no_crm (Fixture *f, gconstpointer data)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  f->store = fl_store_open (f->db_path, NULL);
+  f->base.store = fl_store_open (f->base.db_path, NULL);
   add_leads (f, 2, G_MAXUINT);
-  g_clear_object (&f->store);
+  g_clear_object (&f->base.store);
 
   status = run_cli (f, NULL, &out, &err, "sync", "status", NULL);
   g_assert_cmpint (status, ==, 0);
@@ -1199,7 +1186,7 @@ test_sigkill (Fixture *f, gconstpointer data)
 {
   g_autoptr(Server) server = server_new (NULL);
   g_autofree char *url = join_url (server, "/hook");
-  const char *argv[] = { g_getenv ("FAIRLEAD_CLI"), "--db", f->db_path, "upload", NULL };
+  const char *argv[] = { g_getenv ("FAIRLEAD_CLI"), "--db", f->base.db_path, "upload", NULL };
   g_autoptr(GError) error = NULL;
   gint64 deadline;
   guint kills = 0;
@@ -1209,7 +1196,7 @@ test_sigkill (Fixture *f, gconstpointer data)
   add_leads (f, 200, G_MAXUINT);
   add_connector (f, "hook", "webhook", url, "batch_size", "10", NULL);
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
+  g_clear_object (&f->base.store);
 
   /* Kill it twice, each time while the server holds a batch unanswered. */
   for (guint round = 0; round < 2; round++)
@@ -1246,9 +1233,9 @@ test_sigkill (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (out, "in flight"));
   }
 
-  f->store = fl_store_open (f->db_path, &error);
+  f->base.store = fl_store_open (f->base.db_path, &error);
   g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
+  f->outbox = fl_outbox_new (f->base.store);
   g_assert_cmpuint (server_n_stored (server), ==, 200);
   assert_each_stored_once (f, server, G_MAXUINT);
   for (guint i = 0; i < f->uuids->len; i++)
@@ -1356,7 +1343,7 @@ test_transport_add_and_update (Fixture *f, gconstpointer data)
 
   /* The CLI: exit 65 and the rule, nothing stored. */
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
+  g_clear_object (&f->base.store);
   status = run_cli (f, NULL, &out, &err, "connector", "add", "far", "--type", "hubspot", "--url",
                     "http://192.0.2.2:8080", NULL);
   g_assert_cmpint (status, ==, 65);
@@ -1386,9 +1373,9 @@ test_transport_add_and_update (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (out, url));
   g_assert_nonnull (strstr (out, "\"timeout\":\"7\""));
 
-  f->store = fl_store_open (f->db_path, &error);
+  f->base.store = fl_store_open (f->base.db_path, &error);
   g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
+  f->outbox = fl_outbox_new (f->base.store);
 }
 
 /* Sends through the test server as an HTTP proxy: any request curl makes
@@ -1423,7 +1410,7 @@ test_transport_hand_edited (Fixture *f, gconstpointer data)
 
   add_leads (f, 150, G_MAXUINT);
   add_connector (f, "hook", "webhook", url, "signing", "true", NULL);
-  g_assert_cmpint (sqlite3_exec (fl_store_get_db (f->store),
+  g_assert_cmpint (sqlite3_exec (fl_store_get_db (f->base.store),
                                  "UPDATE connectors SET url = 'http://192.0.2.2:8080/hook'",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   proxy_through (server);
@@ -1570,15 +1557,15 @@ test_retry_after_pauses_connector (Fixture *f, gconstpointer data)
   g_assert_cmpuint (server_count_requests (server, NULL), ==, 1);
   g_assert_cmpint (first.pending, ==, 250);
   g_assert_cmpint (first.next_attempt, >=, fl_sync_now () + G_USEC_PER_SEC);
-  paused = fl_store_get_meta (f->store, "connector.hook.paused_until");
+  paused = fl_store_get_meta (f->base.store, "connector.hook.paused_until");
   g_assert_nonnull (paused);
 
   /* A restart: another store on the file, another uploader. */
   g_clear_object (&f->outbox);
-  g_clear_object (&f->store);
-  f->store = fl_store_open (f->db_path, &error);
+  g_clear_object (&f->base.store);
+  f->base.store = fl_store_open (f->base.db_path, &error);
   g_assert_no_error (error);
-  f->outbox = fl_outbox_new (f->store);
+  f->outbox = fl_outbox_new (f->base.store);
   upload (f, NULL, 0, &second);
   g_assert_cmpuint (server_count_requests (server, NULL), ==, 1);
   g_assert_cmpint (second.pending, ==, 250);
@@ -1592,7 +1579,7 @@ test_retry_after_pauses_connector (Fixture *f, gconstpointer data)
   g_assert_true (fl_outbox_remove_connector (f->outbox, "hook", &error));
   g_assert_no_error (error);
   g_clear_pointer (&paused, g_free);
-  paused = fl_store_get_meta (f->store, "connector.hook.paused_until");
+  paused = fl_store_get_meta (f->base.store, "connector.hook.paused_until");
   g_assert_null (paused);
 }
 

@@ -15,6 +15,7 @@
 #include <sysexits.h>
 
 #include "fl-application.h"
+#include "fl-window.h"
 #include "store/fl-privacy.h"
 #include "fl-demo.h"
 

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "fl-window.h"
+#include "fl-types.h"
 
 G_BEGIN_DECLS
 

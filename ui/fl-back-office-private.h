@@ -6,13 +6,7 @@
 
 #include <adwaita.h>
 
-#include "fl-back-office.h"
-#include "fl-connector-dialog.h"
-#include "fl-dashboard.h"
-#include "fl-lead-detail.h"
-#include "fl-leads-page.h"
-#include "fl-pin-page.h"
-#include "fl-preferences-window.h"
+#include "fl-types.h"
 #include "store/fl-lead-list.h"
 
 G_BEGIN_DECLS

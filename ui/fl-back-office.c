@@ -15,6 +15,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "fl-back-office.h"
+#include "fl-dashboard.h"
+#include "fl-leads-page.h"
+#include "fl-pin-page.h"
+#include "fl-preferences-window.h"
 #include "store/fl-staff.h"
 
 #define DEFAULT_IDLE_TIMEOUT 300

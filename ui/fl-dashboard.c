@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "fl-dashboard.h"
-#include "fl-leads-page.h"
+#include "fl-ui-util.h"
 #include "score/fl-model-store.h"
 #include "store/fl-privacy.h"
 #include "store/fl-stats.h"
@@ -359,10 +359,11 @@ draw_upload (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, do
 {
   double top = begin_panel (widget, cr, fg, x, y, w, h, _("Upload Health"));
   struct { const char *label; gint64 count; const GdkRGBA *color; } rows[] = {
-    { C_("upload", "Uploaded"), stats->upload[FL_UPLOAD_DONE], &success_color },
-    { C_("upload", "Waiting"), stats->upload[FL_UPLOAD_WAITING], &warning_color },
-    { C_("upload", "Failed"), stats->upload[FL_UPLOAD_FAILED], &error_color },
-    { C_("upload", "Not queued"), stats->upload[FL_UPLOAD_NONE], &status_colors[FL_STATUS_DISQUALIFIED] },
+    { fl_upload_state_get_label (FL_UPLOAD_DONE), stats->upload[FL_UPLOAD_DONE], &success_color },
+    { fl_upload_state_get_label (FL_UPLOAD_WAITING), stats->upload[FL_UPLOAD_WAITING], &warning_color },
+    { fl_upload_state_get_label (FL_UPLOAD_FAILED), stats->upload[FL_UPLOAD_FAILED], &error_color },
+    { fl_upload_state_get_label (FL_UPLOAD_NONE), stats->upload[FL_UPLOAD_NONE],
+      &status_colors[FL_STATUS_DISQUALIFIED] },
   };
   double ly = top + 4;
 

@@ -14,7 +14,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "fl-lead-detail.h"
 #include "fl-text-limit.h"
+#include "fl-ui-util.h"
 #include "lead/fl-limits.h"
 #include "score/fl-model-store.h"
 #include "store/fl-audit.h"
@@ -81,14 +83,13 @@ field_label (FlField field)
 static void
 toast (FlLeadDetail *self, const char *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  fl_toast_show (self->toasts, text);
 }
 
 static void
 toast_error (FlLeadDetail *self, const char *what, const GError *error)
 {
-  g_autofree char *text = g_strdup_printf ("%s: %s", what, error->message);
-  toast (self, text);
+  fl_toast_show_printf (self->toasts, "%s: %s", what, error->message);
 }
 
 /* A JSON answer as a person reads it: strings as they are, arrays joined. */
@@ -457,10 +458,7 @@ show_lead (FlLeadDetail *self)
   gtk_label_set_label (self->name_label, name && *name ? name : _("(no name)"));
   status = fl_lead_get_status (self->lead);
   gtk_label_set_label (self->status_label, fl_status_get_label (status));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "status-mql");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "status-sal");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "status-disqualified");
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), fl_status_get_css_class (status));
+  fl_widget_set_status_class (GTK_WIDGET (self->status_label), status);
   score = g_strdup_printf (_("Score %d"), fl_lead_get_score (self->lead));
   gtk_label_set_label (self->score_label, score);
 
@@ -520,7 +518,8 @@ override_response_cb (AdwMessageDialog *dialog, const char *response, FlLeadDeta
 AdwMessageDialog *
 _fl_lead_detail_open_override (FlLeadDetail *self)
 {
-  const char *names[] = { C_("status", "MQL"), C_("status", "SAL"), C_("status", "Disqualified"), NULL };
+  const char *names[] = { fl_status_get_label (FL_STATUS_MQL), fl_status_get_label (FL_STATUS_SAL),
+                          fl_status_get_label (FL_STATUS_DISQUALIFIED), NULL };
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog, *box, *status, *reason;
   g_autofree char *body = NULL;

@@ -184,18 +184,6 @@ changed (FlLeadPage *self)
 
 /* The score */
 
-static const char *
-status_css_class (FlStatus status)
-{
-  switch (status)
-    {
-    case FL_STATUS_SAL: return "sal";
-    case FL_STATUS_DISQUALIFIED: return "disqualified";
-    case FL_STATUS_MQL:
-    default: return "mql";
-    }
-}
-
 static void
 update_why (FlLeadPage *self)
 {
@@ -251,9 +239,7 @@ update_score (FlLeadPage *self)
   gtk_widget_set_visible (self->score_box, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->why_expander), TRUE);
 
-  for (FlStatus s = FL_STATUS_MQL; s <= FL_STATUS_DISQUALIFIED; s++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), status_css_class (s));
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), status_css_class (status));
+  fl_widget_set_status_class (GTK_WIDGET (self->status_label), status);
   gtk_label_set_label (self->status_label, status == FL_STATUS_DISQUALIFIED
                                              ? _("DISQUALIFIED")
                                              : fl_status_to_string (status));

@@ -14,6 +14,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-back-office-private.h"
+#include "fl-lead-detail.h"
+#include "fl-leads-page.h"
 #include "fl-ui-util.h"
 #include "lead/fl-export.h"
 #include "store/fl-privacy.h"
@@ -84,79 +86,6 @@ static const char *status_values[] = { "MQL", "SAL", "DISQUALIFIED" };
 static const FlUploadState upload_values[] = { FL_UPLOAD_WAITING, FL_UPLOAD_FAILED, FL_UPLOAD_DONE,
                                                FL_UPLOAD_NONE };
 
-const char *
-fl_status_get_label (FlStatus status)
-{
-  switch (status)
-    {
-    case FL_STATUS_MQL:
-      return C_("status", "MQL");
-    case FL_STATUS_SAL:
-      return C_("status", "SAL");
-    case FL_STATUS_DISQUALIFIED:
-      return C_("status", "Disqualified");
-    default:
-      return "";
-    }
-}
-
-const char *
-fl_status_get_css_class (FlStatus status)
-{
-  switch (status)
-    {
-    case FL_STATUS_SAL:
-      return "status-sal";
-    case FL_STATUS_DISQUALIFIED:
-      return "status-disqualified";
-    case FL_STATUS_MQL:
-    default:
-      return "status-mql";
-    }
-}
-
-const char *
-fl_upload_state_get_label (FlUploadState state)
-{
-  switch (state)
-    {
-    case FL_UPLOAD_NONE:
-      return C_("upload", "Not queued");
-    case FL_UPLOAD_WAITING:
-      return C_("upload", "Waiting");
-    case FL_UPLOAD_FAILED:
-      return C_("upload", "Failed");
-    case FL_UPLOAD_DONE:
-      return C_("upload", "Uploaded");
-    case FL_UPLOAD_ANY:
-    default:
-      return "";
-    }
-}
-
-/**
- * fl_format_local_time:
- * @iso8601: (nullable): a time as the database keeps it (UTC)
- * @format: a g_date_time_format() format
- *
- * Returns: (transfer full): the time in the local time zone, or a copy of
- *   @iso8601 when it does not parse
- */
-char *
-fl_format_local_time (const char *iso8601, const char *format)
-{
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (iso8601 == NULL)
-    return g_strdup ("");
-  utc = g_date_time_new_from_iso8601 (iso8601, NULL);
-  if (utc == NULL)
-    return g_strdup (iso8601);
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, format);
-}
-
 /* Local midnight of a YYYY-MM-DD day as the database writes times. */
 static char *
 day_start_utc (const char *day, int add_days)
@@ -184,18 +113,6 @@ lead_upload_state (FlLeadsPage *self, FlLead *lead)
   if (!fl_store_get_upload_state (self->store, fl_lead_get_uuid (lead), &state, NULL))
     return FL_UPLOAD_NONE;
   return state;
-}
-
-static void
-set_pill (GtkWidget *label, const char *prefix, const char *css_class)
-{
-  static const char *all[] = { "status-mql", "status-sal", "status-disqualified", "upload-none",
-                               "upload-waiting", "upload-failed", "upload-done" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    if (g_str_has_prefix (all[i], prefix))
-      gtk_widget_remove_css_class (label, all[i]);
-  gtk_widget_add_css_class (label, css_class);
 }
 
 static void
@@ -246,7 +163,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer use
       break;
     case COLUMN_STATUS:
       text = g_strdup (fl_status_get_label (fl_lead_get_status (lead)));
-      set_pill (label, "status-", fl_status_get_css_class (fl_lead_get_status (lead)));
+      fl_widget_set_status_class (label, fl_lead_get_status (lead));
       break;
     case COLUMN_STAFF:
       text = g_strdup (fl_lead_get_captured_by (lead));
@@ -254,10 +171,9 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer use
     case COLUMN_UPLOAD:
       {
         FlUploadState state = lead_upload_state (self, lead);
-        g_autofree char *css = g_strconcat ("upload-", fl_upload_state_to_string (state), NULL);
 
         text = g_strdup (fl_upload_state_get_label (state));
-        set_pill (label, "upload-", css);
+        fl_widget_set_upload_class (label, state);
       }
       break;
     case N_COLUMNS:
@@ -387,8 +303,7 @@ refresh (FlLeadsPage *self)
   attach_selection (self);
   if (!ok)
     {
-      g_autofree char *text = g_strdup_printf (_("Cannot read the leads: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+      fl_toast_show_printf (self->toasts, _("Cannot read the leads: %s"), error->message);
       return;
     }
   update_count (self);
@@ -513,15 +428,14 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      text = g_strdup_printf (_("Export failed: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+      fl_toast_show_printf (self->toasts, _("Export failed: %s"), error->message);
       return;
     }
   detail = g_strdup_printf ("%u leads to %s", job->n_leads, job->path);
   fl_store_add_audit (self->store, NULL, self->actor, "export", detail, NULL);
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u lead", "Exported %u leads", job->n_leads),
                           job->n_leads);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  fl_toast_show (self->toasts, text);
 }
 
 static void
@@ -550,8 +464,7 @@ export_response_cb (GtkNativeDialog *dialog, int response, FlLeadsPage *self)
   else
     {
       if (response == GTK_RESPONSE_ACCEPT)
-        adw_toast_overlay_add_toast (self->toasts,
-                                     adw_toast_new (_("Choose a local folder to export to")));
+        fl_toast_show (self->toasts, _("Choose a local folder to export to"));
       export_job_free (job);
     }
   gtk_native_dialog_destroy (dialog);
@@ -726,10 +639,13 @@ fl_leads_page_init (FlLeadsPage *self)
 static void
 build (FlLeadsPage *self)
 {
-  const char *status_names[] = { _("All statuses"), C_("status", "MQL"), C_("status", "SAL"),
-                                 C_("status", "Disqualified"), NULL };
-  const char *upload_names[] = { _("Any upload state"), C_("upload", "Waiting"), C_("upload", "Failed"),
-                                 C_("upload", "Uploaded"), C_("upload", "Not queued"), NULL };
+  const char *status_names[] = { _("All statuses"), fl_status_get_label (FL_STATUS_MQL),
+                                 fl_status_get_label (FL_STATUS_SAL),
+                                 fl_status_get_label (FL_STATUS_DISQUALIFIED), NULL };
+  const char *upload_names[] = { _("Any upload state"), fl_upload_state_get_label (upload_values[0]),
+                                 fl_upload_state_get_label (upload_values[1]),
+                                 fl_upload_state_get_label (upload_values[2]),
+                                 fl_upload_state_get_label (upload_values[3]), NULL };
   const char *staff_names[] = { _("All staff"), NULL };
   const char *day_names[] = { _("All days"), NULL };
   GtkWidget *box, *filters, *paned, *scrolled, *action_bar, *button;

@@ -20,11 +20,4 @@ void       fl_leads_page_set_actor  (FlLeadsPage *self,
 void       fl_leads_page_reload     (FlLeadsPage *self);
 void       fl_leads_page_clear      (FlLeadsPage *self);
 
-/* Shared by the lead detail: the words the GUI uses for a lead's state. */
-const char *fl_status_get_label        (FlStatus      status);
-const char *fl_status_get_css_class    (FlStatus      status);
-const char *fl_upload_state_get_label  (FlUploadState state);
-char       *fl_format_local_time       (const char   *iso8601,
-                                        const char   *format);
-
 G_END_DECLS

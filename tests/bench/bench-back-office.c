@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "fl-back-office-private.h"
+#include "fl-back-office.h"
+#include "store/fl-staff.h"
 
 static const char *first_names[] = { "Jürgen", "Anna", "Sören", "Marie", "Thomas", "Katarzyna", "Lukas", "Elena" };
 static const char *last_names[] = { "Müller", "Schäfer", "Weiß", "Dubois", "Gruber", "Nowak", "Hoffmann", "Rossi" };

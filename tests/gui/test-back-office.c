@@ -16,6 +16,12 @@
 #include <string.h>
 
 #include "fl-back-office-private.h"
+#include "fl-back-office.h"
+#include "fl-connector-dialog.h"
+#include "fl-dashboard.h"
+#include "fl-lead-detail.h"
+#include "fl-pin-page.h"
+#include "fl-preferences-window.h"
 #include "sync-test-server.h"
 #include "score/fl-model-store.h"
 #include "store/fl-roster-store.h"

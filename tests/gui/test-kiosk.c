@@ -18,6 +18,9 @@
 #include "fl-application.h"
 #include "fl-back-office.h"
 #include "fl-back-office-private.h"
+#include "fl-lead-detail.h"
+#include "fl-leads-page.h"
+#include "fl-preferences-window.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
 #include "lead/fl-limits.h"
@@ -803,7 +806,7 @@ test_answers_done (Fixture *fixture, gconstpointer data)
   tap (_fl_lead_page_get_interaction (page, "demo"));
   g_assert_cmpfloat (gtk_level_bar_get_value (bar), >, score);
   g_assert_cmpstr (gtk_label_get_label (status), ==, "SAL");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "sal"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "status-sal"));
   g_assert_nonnull (gtk_widget_get_first_child (GTK_WIDGET (_fl_lead_page_get_why_list (page))));
 
   /* Tapping the chosen answer again takes it back: required, so no SAL. */
