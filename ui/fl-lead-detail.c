@@ -42,8 +42,14 @@ struct _FlLeadDetail
   GtkLabel             *name_label;
   GtkLabel             *status_label;
   GtkLabel             *score_label;
+  GtkWidget            *save_button;
   FlLeadContactSection *contact_section;
+  FlLeadSection        *answers_section;
   FlLeadScoreSection   *score_section;
+  FlLeadSection        *interactions_section;
+  FlLeadSection        *consent_section;
+  FlLeadSection        *uploads_section;
+  FlLeadSection        *history_section;
   AdwToastOverlay      *toasts;
 };
 
@@ -385,8 +391,14 @@ fl_lead_detail_class_init (FlLeadDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, name_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, status_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, score_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, save_button);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, contact_section);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, answers_section);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, score_section);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, interactions_section);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, consent_section);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, uploads_section);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, history_section);
   gtk_widget_class_bind_template_callback (widget_class, update_actions);
 
   gtk_widget_class_install_action (widget_class, "lead.save", NULL, save_cb);
