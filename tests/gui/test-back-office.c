@@ -22,6 +22,7 @@
 #include "fl-lead-detail.h"
 #include "fl-pin-page.h"
 #include "fl-preferences-window.h"
+#include "fl-lead-contact-section.h"
 #include "sync-test-server.h"
 #include "score/fl-model-store.h"
 #include "store/fl-roster-store.h"
@@ -678,6 +679,70 @@ test_sync_log (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (find_row (GTK_WIDGET (detail), "sf (HTTP 403): to be sent again (Salesforce’s API request limit"));
 }
 
+/* Another lead updates the sections of the detail in place: the same
+ * widgets show the new lead, and an edit of the old one is dropped. */
+static void
+test_sections_in_place (Fixture *fixture, gconstpointer data)
+{
+  static const char *names[] = { "contact_section", "answers_section", "score_section", "interactions_section",
+                                 "consent_section", "uploads_section", "history_section" };
+  FlLeadsPage *page = _fl_back_office_get_leads_page (fixture->office);
+  GtkColumnView *view = _fl_leads_page_get_column_view (page);
+  GObject *sections[G_N_ELEMENTS (names)];
+  g_autofree char *first_uuid = NULL;
+  FlLeadDetail *detail;
+  FlLead *lead;
+  GtkWidget *save, *lead_page;
+  GtkStack *stack;
+  AdwEntryRow *row;
+
+  unlock (fixture);
+  detail = select_first (fixture);
+  lead = fl_lead_detail_get_lead (detail);
+  first_uuid = g_strdup (fl_lead_get_uuid (lead));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      sections[i] = gtk_widget_get_template_child (GTK_WIDGET (detail), FL_TYPE_LEAD_DETAIL, names[i]);
+      g_assert_true (FL_IS_LEAD_SECTION (sections[i]));
+      g_assert_true (fl_lead_section_get_lead (FL_LEAD_SECTION (sections[i])) == lead);
+    }
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (detail), FL_TYPE_LEAD_DETAIL, "stack"));
+  lead_page = gtk_stack_get_child_by_name (stack, "lead");
+  save = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (detail), FL_TYPE_LEAD_DETAIL, "save_button"));
+  row = fl_lead_contact_section_get_row (FL_LEAD_CONTACT_SECTION (sections[0]), FL_FIELD_FIRST_NAME);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, fl_lead_get_field (lead, FL_FIELD_FIRST_NAME));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+
+  /* An edit enables Save... */
+  gtk_editable_set_text (GTK_EDITABLE (row), "Edited");
+  g_assert_true (gtk_widget_get_sensitive (save));
+
+  /* ...and selecting another lead drops it, in the same widgets. */
+  gtk_selection_model_select_item (gtk_column_view_get_model (view), 1, TRUE);
+  lead = fl_lead_detail_get_lead (detail);
+  g_assert_nonnull (lead);
+  g_assert_cmpstr (fl_lead_get_uuid (lead), !=, first_uuid);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_true (gtk_widget_get_template_child (GTK_WIDGET (detail), FL_TYPE_LEAD_DETAIL, names[i]) == sections[i]);
+      g_assert_true (fl_lead_section_get_lead (FL_LEAD_SECTION (sections[i])) == lead);
+      g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (sections[i]), lead_page));
+    }
+  g_assert_true (gtk_stack_get_child_by_name (stack, "lead") == lead_page);
+  g_assert_nonnull (row);
+  g_assert_true (row == fl_lead_contact_section_get_row (FL_LEAD_CONTACT_SECTION (sections[0]), FL_FIELD_FIRST_NAME));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, fl_lead_get_field (lead, FL_FIELD_FIRST_NAME));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_object_remove_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+
+  /* No lead: the sections let go of it, and nothing can be done. */
+  fl_lead_detail_set_lead (detail, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_null (fl_lead_section_get_lead (FL_LEAD_SECTION (sections[i])));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+}
+
 static void
 test_dashboard (Fixture *fixture, gconstpointer data)
 {
@@ -1224,6 +1289,7 @@ main (int argc, char *argv[])
   ADD ("/gui/back-office/leads/override", &setup_small, test_override);
   ADD ("/gui/back-office/leads/edit-discard", &setup_small, test_edit_and_discard);
   ADD ("/gui/back-office/leads/sync-log", &setup_small, test_sync_log);
+  ADD ("/gui/back-office/leads/sections-in-place", &setup_small, test_sections_in_place);
   ADD ("/gui/back-office/dashboard/data", &setup_small, test_dashboard);
   ADD ("/gui/back-office/dashboard/empty", &setup_empty, test_dashboard);
   ADD ("/gui/back-office/dashboard/no-crm", &setup_small, test_dashboard_no_crm);
