@@ -124,6 +124,25 @@ test_filters (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (run_query (list, &(FlLeadQuery) { .status = "SAL", .captured_by = "Anna",
                                                       .search = "schmidt" }), ==, 17);
   g_assert_cmpuint (fl_lead_list_get_db_time (list), >, 0);
+
+  /* A SAL of another event in the file: the status count (from the
+   * scores alone while the file holds one event) is still the event's. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FlEvent) other = fl_event_new ();
+    g_autoptr(FlEvent) created = NULL;
+    g_autoptr(FlLead) lead = fl_lead_new ();
+    g_autofree char *first = fl_store_get_meta (fixture->store, "active_event");
+
+    other->name = g_strdup ("Other show");
+    created = fl_store_create_event (fixture->store, other, &error);
+    g_assert_no_error (error);
+    fl_lead_set_event (lead, created->uuid);
+    fl_lead_set_status (lead, FL_STATUS_SAL);
+    g_assert_true (fl_store_save_lead (fixture->store, lead, NULL, &error));
+    g_assert_cmpuint (run_query (list, &(FlLeadQuery) { .status = "SAL", .event = first }), ==, N_LEADS / 5);
+    g_assert_cmpuint (run_query (list, &(FlLeadQuery) { .status = "SAL", .event = created->uuid }), ==, 1);
+  }
 }
 
 static void

@@ -489,8 +489,8 @@ test_rescore_many (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_leads, ==, 4500);
   g_assert_cmpuint (report->moves[FL_STATUS_SAL][FL_STATUS_MQL], ==, 1500);
-  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads WHERE status = 'SAL'"), ==, 0);
-  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads WHERE model_version = 2"), ==, 4500);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE status = 'SAL'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE model_version = 2"), ==, 4500);
 }
 
 static char *
@@ -499,7 +499,7 @@ index_sql (FlStore *store)
   g_autoptr(GString) all = g_string_new (NULL);
   sqlite3_stmt *stmt = fl_store_prepare (store,
                                          "SELECT name, sql FROM sqlite_master "
-                                         "WHERE type = 'index' AND tbl_name = 'leads' ORDER BY name",
+                                         "WHERE type = 'index' AND tbl_name IN ('leads', 'lead_scores') ORDER BY name",
                                          NULL);
 
   g_assert_nonnull (stmt);
@@ -526,7 +526,7 @@ test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
   g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
   save_many (f, 3000);
   before = index_sql (f->base.store);
-  g_assert_nonnull (strstr (before, "leads_event_status_score"));
+  g_assert_nonnull (strstr (before, "lead_scores_status_score"));
 
   /* A connector: every changed lead is queued again, its upload state
    * (in an index too) set anew. */
@@ -546,16 +546,16 @@ test_rescore_rebuilds_indexes (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"),
                    ==, 0);
   /* The indexes answer as the table does. */
-  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads INDEXED BY leads_event_status "
-                                    "WHERE event = (SELECT event FROM leads LIMIT 1) AND status = 'MQL'"),
-                   ==, fl_test_query_int (f->base.store, "SELECT count(*) FROM leads NOT INDEXED WHERE status = 'MQL'"));
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores INDEXED BY lead_scores_status_score "
+                                    "WHERE status = 'MQL'"),
+                   ==, fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores NOT INDEXED WHERE status = 'MQL'"));
   g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads INDEXED BY leads_event_upload "
                                     "WHERE event = (SELECT event FROM leads LIMIT 1) AND upload_state = 2"),
                    ==, 3000);
   g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 3000);
-  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM leads INDEXED BY leads_event_score "
-                                    "WHERE event = (SELECT event FROM leads LIMIT 1) AND score >= 15"),
-                   ==, fl_test_query_int (f->base.store, "SELECT count(*) FROM leads NOT INDEXED WHERE score >= 15"));
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores INDEXED BY lead_scores_score "
+                                    "WHERE score >= 15"),
+                   ==, fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores NOT INDEXED WHERE score >= 15"));
 
   /* Nothing left to change: the indexes are left alone. */
   again = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);

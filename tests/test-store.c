@@ -161,10 +161,10 @@ fill_version (FlStore *store, int version)
         "INSERT INTO events (uuid, name, created_at) VALUES ('e1', 'Old Show', '2025-01-01T00:00:00.000Z');"
         "INSERT INTO meta (key, value) VALUES ('active_event', 'e1');"
         "INSERT INTO leads (uuid, event, created_at, updated_at, source, first_name, last_name,"
-        "  full_name, company, notes)"
+        "  full_name, company, notes, score, status, model_name, model_version, model_sha256)"
         "  VALUES ('0b9a5d7e-1c2f-4a6b-8d3e-5f7a9c1b2d4e', 'e1', '2025-01-01T10:00:00.000Z',"
         "  '2025-01-01T10:00:00.000Z', 'badge', 'Jörg', 'Müller', 'Jörg Müller', 'Straßenbau AG',"
-        "  'wants a quote');"
+        "  'wants a quote', 42, 'SAL', 'Booth', 3, 'abc');"
         "INSERT INTO answers (lead_id, question_id, value) VALUES (1, 'budget', '\"50k\"');"
         /* Queued without consent, as versions before 4 could. */
         "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x');"
@@ -223,7 +223,16 @@ test_migrate_from_every_version (Fixture *fixture, gconstpointer data)
           g_assert_no_error (error);
           g_assert_cmpuint (hits->len, ==, 1);
         }
-      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 1);
+      /* Version 7 moved score, status and model to lead_scores, with
+       * their indexes; the lead rows no longer hold them. */
+      g_assert_cmpint (fl_lead_get_score (lead), ==, 42);
+      g_assert_cmpint (fl_lead_get_status (lead), ==, FL_STATUS_SAL);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (fl_lead_get_model (lead)), "sha256"), ==, "abc");
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM lead_scores WHERE score = 42 AND status = 'SAL'"), ==, 1);
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'lead_scores_status_score'"), ==, 1);
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_event_status'"), ==, 0);
+      g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM pragma_table_info ('leads') "
+                                                 "WHERE name IN ('score', 'status', 'model_name', 'model_version', 'model_sha256')"), ==, 0);
       /* The consent gate (version 4) took it out of the queue, and said so. */
       g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
       /* (From version 4 on, the gate kept the row out in the first place.) */

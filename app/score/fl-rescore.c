@@ -29,7 +29,8 @@
   "SELECT id, uuid, created_at, first_name, last_name, full_name, email, phone, mobile, company, "  \
   "  title, department, street, city, postal_code, region, country, website, score, status, "       \
   "  model_sha256, override_status, override_by, override_reason "                                 \
-  "FROM leads WHERE +event = ?1 AND id > ?2 ORDER BY id LIMIT " G_STRINGIFY (CHUNK)
+  "FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id "                                \
+  "WHERE +event = ?1 AND id > ?2 ORDER BY id LIMIT " G_STRINGIFY (CHUNK)
 #define ANSWERS_SQL                                                                                \
   "SELECT lead_id, question_id, value FROM answers WHERE lead_id BETWEEN ?1 AND ?2 ORDER BY lead_id"
 #define INTERACTIONS_SQL                                                                           \
@@ -42,13 +43,13 @@
 /* The page cache of a real run, in KiB. */
 #define CACHE_KB 65536
 
-/* The indexes over what a rescore rewrites: score and status, and the
- * upload state the outbox trigger sets again. Kept up to date row by row,
+/* The indexes over what a rescore rewrites: score and status (in
+ * lead_scores), and the upload state the outbox trigger sets again. Kept up to date row by row,
  * they cost three times the update itself; when a run rewrites many leads
  * they are dropped in its transaction and built again from scratch before
  * it commits (a sort), which readers never see. */
 static const char *const rewritten_indexes[] = {
-  "leads_event_status", "leads_event_score", "leads_event_status_score", "leads_event_upload",
+  "lead_scores_status_score", "lead_scores_score", "leads_event_upload",
 };
 
 /* Rebuilding pays when the event has this many leads and the first chunk
@@ -544,16 +545,18 @@ write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, cons
 {
   if (chunk->updates->len == 0)
     return TRUE;
-  /* Score and status are in three indexes: a lead that only changes its
-   * model leaves them alone. */
+  /* Only the narrow rows of lead_scores are written, never the lead's
+   * own (its updated_at is the time its data was edited; the time it was
+   * scored at is in lead_breakdowns). Score and status are in two
+   * indexes: a lead that only changes its model leaves them alone. */
   return write_each (store,
-                     "UPDATE leads SET score = ?2, status = ?3, "
-                     "model_name = ?4, model_version = ?5, model_sha256 = ?6, "
-                     "updated_at = ?7 WHERE id = ?1",
+                     "UPDATE lead_scores SET score = ?2, status = ?3, "
+                     "model_name = ?4, model_version = ?5, model_sha256 = ?6 "
+                     "WHERE lead_id = ?1",
                      bind_lead, chunk, job, now, is_news, error) &&
          write_each (store,
-                     "UPDATE leads SET model_name = ?4, model_version = ?5, model_sha256 = ?6, "
-                     "updated_at = ?7 WHERE id = ?1",
+                     "UPDATE lead_scores SET model_name = ?4, model_version = ?5, "
+                     "model_sha256 = ?6 WHERE lead_id = ?1",
                      bind_lead, chunk, job, now, is_old_news, error) &&
          /* "@" and the time: fl-store.c's mark for a breakdown to compute. */
          write_all (store,

@@ -102,7 +102,7 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
   if (event == NULL)
     return g_steal_pointer (&stats);
 
-  if (!(stmt = query (store, "SELECT status, count (*) FROM leads WHERE event = ? GROUP BY status", event, error)))
+  if (!(stmt = query (store, "SELECT status, count (*) FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event = ? GROUP BY status", event, error)))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -122,7 +122,7 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
                      "FROM leads WHERE event = ? GROUP BY hour ORDER BY hour", event, stats->hours, error))
     return NULL;
 
-  if (!(stmt = query (store, "SELECT max (score) FROM leads WHERE event = ?", event, error)))
+  if (!(stmt = query (store, "SELECT max (score) FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event = ?", event, error)))
     return NULL;
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -135,7 +135,8 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
   /* Ten points a bar, wider bins for models with large scores. */
   stats->score_bin = MAX (10, (max_score / 20 + 9) / 10 * 10);
   g_array_set_size (stats->scores, max_score / stats->score_bin + 1);
-  if (!(stmt = query (store, "SELECT max (score, 0) / ?2 AS bin, count (*) FROM leads WHERE event = ?1 "
+  if (!(stmt = query (store, "SELECT max (score, 0) / ?2 AS bin, count (*) FROM leads "
+                             "JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event = ?1 "
                              "GROUP BY bin", event, error)))
     return NULL;
   sqlite3_bind_int (stmt, 2, stats->score_bin);

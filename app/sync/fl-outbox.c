@@ -458,7 +458,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
                              "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                              "WHERE o.connector = :connector AND " DUE " AND NOT " KEYED
                              "  AND l.event IS :batch_event AND " IN_SCOPE " "
-                             "ORDER BY l.status = 'SAL' DESC, o.queued_at, o.lead_id LIMIT :limit",
+                             "ORDER BY (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, o.queued_at, o.lead_id LIMIT :limit",
                              error);
   if (stmt == NULL)
     return FALSE;
@@ -543,7 +543,7 @@ fl_outbox_claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batc
                            "SELECT CASE WHEN " KEYED " THEN o.batch_key END, l.event "
                            "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                            "WHERE o.connector = :connector AND " DUE " AND " IN_SCOPE " "
-                           "ORDER BY NOT " KEYED ", l.status = 'SAL' DESC, o.queued_at, o.lead_id "
+                           "ORDER BY NOT " KEYED ", (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, o.queued_at, o.lead_id "
                            "LIMIT 1",
                            error);
   if (stmt == NULL)
@@ -930,7 +930,7 @@ fl_outbox_list (FlOutbox *self, FlConnector *connector, const char *state, guint
                            "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                            "WHERE o.connector = :connector AND " IN_SCOPE
                            "  AND (:state IS NULL OR o.state = :state) "
-                           "ORDER BY coalesce (o.next_attempt_at, ''), l.status = 'SAL' DESC, "
+                           "ORDER BY coalesce (o.next_attempt_at, ''), (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, "
                            "  o.queued_at, o.lead_id LIMIT :limit",
                            error);
   if (stmt == NULL)

@@ -82,8 +82,9 @@ json.dump(m, sys.stdout)
 EOF
 }
 ours_rescore() { fresh; model "$1"; timed "$cli" --db "$work/run.db" rescore --model "$work/model.json" --by peers; }
-peer_rescore() { fresh; timed sqlite3 "$work/run.db" "UPDATE leads SET score = score + 1"; }
-compare "rescore, every lead changes / sqlite3 UPDATE leads SET score = score + 1" ours_rescore peer_rescore
+# Scores live in lead_scores (schema 7): the peer changes every score there.
+peer_rescore() { fresh; timed sqlite3 "$work/run.db" "UPDATE lead_scores SET score = score + 1"; }
+compare "rescore, every lead changes / sqlite3 UPDATE lead_scores SET score = score + 1" ours_rescore peer_rescore
 
 # --- CSV export (to a file, made durable) against sqlite3 -csv and sync
 ours_export() { fresh; timed "$cli" --db "$work/run.db" export --format csv -o "$work/ours.csv"; }

@@ -760,10 +760,10 @@ test_dashboard (Fixture *fixture, gconstpointer data)
                                     "INSERT INTO outbox (lead_id, connector, state, queued_at) "
                                     "SELECT id, 'crm', 'pending', "
                                     "  strftime ('%Y-%m-%dT%H:%M:%S.000Z', 'now', '-2 hours') "
-                                    "FROM leads WHERE status = 'SAL' LIMIT 3;"
+                                    "FROM leads JOIN lead_scores ON lead_id = id WHERE status = 'SAL' LIMIT 3;"
                                     "INSERT INTO outbox (lead_id, connector, state, queued_at, done_at) "
                                     "SELECT id, 'crm', 'done', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' "
-                                    "FROM leads WHERE status = 'MQL' LIMIT 100;",
+                                    "FROM leads JOIN lead_scores ON lead_id = id WHERE status = 'MQL' LIMIT 100;",
                                     &error));
       g_assert_no_error (error);
     }
