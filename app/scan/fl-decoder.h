@@ -26,6 +26,9 @@ typedef enum /*< flags >*/
   FL_DECODE_PASS_ALL       = (1 << 7) - 1,
 } FlDecodePass;
 
+/* Monotonic time in µs, for the passes' budget. */
+typedef gint64 (*FlDecoderClock) (gpointer data);
+
 typedef struct
 {
   int x;
@@ -88,5 +91,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlSymbol, fl_symbol_free)
 
 void         fl_decoder_set_budget      (FlDecoder     *self,
                                          guint          budget_ms);
+void         fl_decoder_set_clock       (FlDecoder     *self,
+                                         FlDecoderClock clock,
+                                         gpointer       data);
+void         fl_decoder_set_hint        (FlDecoder     *self,
+                                         gboolean       hint);
 
 G_END_DECLS
