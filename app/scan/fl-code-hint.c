@@ -10,7 +10,8 @@
  *  - a QR finder pattern: runs of 1:1:3:1:1 (either polarity), confirmed
  *    by the same ratio down the column through its centre; or
  *  - bars: a stretch with many edges that the row two pixels on (or the
- *    column two pixels on, for bars lying down) repeats almost exactly.
+ *    column two pixels on, for bars lying down) repeats almost exactly,
+ *    twice over.
  *
  * Noise has neither: its runs do not line up from one line to the next.
  * The look errs on the side of "maybe": a false "maybe" only costs the
@@ -28,7 +29,8 @@
 #define MEAN_RADIUS 16  /* the local mean a line is thresholded against */
 #define WINDOW      48  /* the stretch two lines of bars are compared over */
 #define MIN_EDGES   8   /* edges in it */
-#define MIN_AGREE   42  /* pixels of it the two lines agree on */
+#define MIN_AGREE   44  /* pixels of it the two lines agree on */
+#define MIN_REPEATS 2   /* lines in a row that repeat the one before */
 
 /* Typical difference of neighbouring pixels: the margin a pixel must be
  * from the local mean to count as dark or light. */
@@ -49,7 +51,7 @@ noise_margin (const guint8 *grey, guint width, guint height, gsize stride)
       }
   for (v = 0; v < 255 && count + histogram[v] <= n / 2; v++)
     count += histogram[v];
-  return MAX (2, v);
+  return MAX (2, v * 3 / 2);
 }
 
 /* 0 dark, 1 light, with hysteresis: a pixel within @margin of the local
@@ -153,20 +155,38 @@ column_agrees (guint centre, guint total, guint8 colour, gpointer data)
          2 * total >= look->want_total && total <= 2 * look->want_total;
 }
 
-/* A finder found in a row: is it one down its column too? */
+/* Whether the line through (@x, @y), along @step, has a finder like the
+ * one wanted, centred on that point. */
+static gboolean
+finder_through (Look *look, guint x, guint y, gboolean down, guint total, guint8 colour)
+{
+  guint at = down ? y : x, n = down ? look->height : look->width;
+  guint from = at > 2 * total ? at - 2 * total : 0;
+  guint to = MIN (n, at + 2 * total + 1);
+  const guint8 *start = down ? look->grey + (gsize) from * look->stride + x
+                             : look->grey + (gsize) y * look->stride + from;
+
+  binarize_line (start, down ? look->stride : 1, to - from, look->margin, look->column);
+  look->want_centre = at - from;
+  look->want_total = total;
+  look->want_colour = colour;
+  return find_finders (look->column, to - from, column_agrees, look);
+}
+
+/* A finder found in a row: is it one in the rows next to it, and down its
+ * column? Noise makes a few runs of 1:1:3:1:1 by chance, never a stack. */
 static gboolean
 row_finder (guint centre, guint total, guint8 colour, gpointer data)
 {
   Look *look = data;
-  guint y0 = look->y > 2 * total ? look->y - 2 * total : 0;
-  guint y1 = MIN (look->height, look->y + 2 * total + 1);
+  gboolean above = look->y > 0 && finder_through (look, centre, look->y - 1, FALSE, total, colour);
+  gboolean below = look->y + 1 < look->height &&
+                   finder_through (look, centre, look->y + 1, FALSE, total, colour);
 
-  binarize_line (look->grey + (gsize) y0 * look->stride + centre, look->stride, y1 - y0,
-                 look->margin, look->column);
-  look->want_centre = look->y - y0;
-  look->want_total = total;
-  look->want_colour = colour;
-  return find_finders (look->column, y1 - y0, column_agrees, look);
+  /* With modules of one pixel, only three rows cross the middle run. */
+  if (total >= 14 ? !(above && below) : !(above || below))
+    return FALSE;
+  return finder_through (look, centre, look->y, TRUE, total, colour);
 }
 
 /* Whether two binarised lines agree over a stretch with many edges. */
@@ -205,6 +225,7 @@ fl_code_hint_present (const guint8 *grey, guint width, guint height, gsize strid
   g_autofree guint8 *previous = NULL;
   g_autofree guint8 *column = NULL;
   g_autofree guint8 *strip = NULL;
+  guint repeats = 0;
   Look look = { grey, width, height, stride, 0, 0, NULL, 0, 0, 0 };
 
   g_return_val_if_fail (grey != NULL, FALSE);
@@ -213,9 +234,10 @@ fl_code_hint_present (const guint8 *grey, guint width, guint height, gsize strid
     return TRUE;  /* too small to tell: let ZBar look */
 
   look.margin = noise_margin (grey, width, height, stride);
+  g_debug ("noise margin %u", look.margin);
   line = g_malloc (width);
   previous = g_malloc (width);
-  column = g_malloc (height);
+  column = g_malloc (MAX (width, height));
   strip = g_malloc (height);
   look.column = column;
 
@@ -224,17 +246,29 @@ fl_code_hint_present (const guint8 *grey, guint width, guint height, gsize strid
       binarize_line (grey + (gsize) y * stride, 1, width, look.margin, line);
       look.y = y;
       if (find_finders (line, width, row_finder, &look))
-        return TRUE;
-      if (y > 0 && lines_repeat (line, previous, width))
-        return TRUE;
+        {
+          g_debug ("a finder pattern in row %u", y);
+          return TRUE;
+        }
+      repeats = y > 0 && lines_repeat (line, previous, width) ? repeats + 1 : 0;
+      if (repeats >= MIN_REPEATS)
+        {
+          g_debug ("bars in row %u", y);
+          return TRUE;
+        }
       memcpy (previous, line, width);
     }
   /* Bars lying down. */
+  repeats = 0;
   for (guint x = 0; x < width; x += LINE_STEP)
     {
       binarize_line (grey + x, stride, height, look.margin, strip);
-      if (x > 0 && lines_repeat (strip, column, height))
-        return TRUE;
+      repeats = x > 0 && lines_repeat (strip, column, height) ? repeats + 1 : 0;
+      if (repeats >= MIN_REPEATS)
+        {
+          g_debug ("bars in column %u", x);
+          return TRUE;
+        }
       memcpy (column, strip, height);
     }
   return FALSE;
