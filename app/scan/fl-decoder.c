@@ -681,6 +681,10 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
   if (self->symbologies == FL_SYMBOLOGY_NONE)
     goto out;
 
+  /* Nothing that looks like a code: ZBar would only chase the noise, pass
+   * after pass. */
+  if (self->hint && !fl_code_hint_present (input.pixels, width, height, width))
+    goto out;
   if ((passes & FL_DECODE_PASS_DOWNSCALE) && (gsize) width * height >= QUICK_LOOK_PIXELS)
     {
       Grey half = grey_downscale (&input);
@@ -691,9 +695,6 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
         goto out;
       passes &= ~FL_DECODE_PASS_DOWNSCALE;
     }
-  /* Nothing that looks like a code: ZBar would only chase the noise. */
-  if (self->hint && !fl_code_hint_present (input.pixels, width, height, width))
-    goto out;
   if (scan (self, &input, FL_DECODE_PASS_DIRECT, symbols) > 0)
     goto out;
   if ((passes & FL_DECODE_PASS_STRETCH) && within_budget (self, started))

@@ -10,8 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* The passes a decoder makes over an image. The direct pass always runs;
- * the others run, in this order, only while nothing has been found — except
+/* The passes a decoder makes over an image, once a quick look
+ * (fl_code_hint_present()) has seen anything like a code in it. The direct
+ * pass then always runs; the others run, in this order, only while nothing
+ * has been found and the budget (fl_decoder_set_budget()) lasts — except
  * that on images of 800×600 pixels and more the half-size pass runs first,
  * as the quickest way to find a code held up to a camera. */
 typedef enum /*< flags >*/
