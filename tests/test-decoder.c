@@ -536,6 +536,34 @@ draw_i25 (const char *digits, guint narrow)
   return canvas;
 }
 
+/* Bars at any angle pass the quick look, and ZBar reads them at those it
+ * can. */
+static void
+test_hint_rotated_bars (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(Canvas) bars = draw_i25 ("4006381333", 3);
+  g_autoptr(GBytes) bytes = g_bytes_new (bars->pixels, (gsize) bars->width * bars->height);
+  g_autoptr(FlFrame) frame = fl_frame_new (bytes, bars->width, bars->height, bars->width,
+                                           FL_PIXEL_FORMAT_GREY8);
+  static const double angles[] = { 0, 10, 25, 45, 65, 80, 90, 135 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (angles); i++)
+    {
+      g_autoptr(Canvas) canvas = canvas_new (800, 800, 255);
+      g_autoptr(GPtrArray) symbols = NULL;
+
+      canvas_paste (canvas, frame, 400 - (int) bars->width / 2, 400 - (int) bars->height / 2,
+                    angles[i], 1, 0, 255);
+      canvas_add_noise (canvas, 4, i);
+      g_test_message ("bars at %g°", angles[i]);
+      assert_hint (canvas);
+      fl_decoder_set_hint (fixture->decoder, FALSE);
+      symbols = decode_canvas (fixture->decoder, canvas);
+      g_test_message ("bars at %g°: %u found by ZBar", angles[i], symbols->len);
+      fl_decoder_set_hint (fixture->decoder, TRUE);
+    }
+}
+
 static void
 test_symbologies (Fixture *fixture, gconstpointer data)
 {
@@ -693,6 +721,8 @@ main (int argc, char **argv)
   g_test_add ("/decoder/nothing", Fixture, NULL, fixture_set_up, test_nothing, fixture_tear_down);
   g_test_add ("/decoder/hint-nothing", Fixture, NULL, fixture_set_up, test_hint_nothing,
               fixture_tear_down);
+  g_test_add ("/decoder/hint-rotated-bars", Fixture, NULL, fixture_set_up,
+              test_hint_rotated_bars, fixture_tear_down);
   g_test_add ("/decoder/budget", Fixture, NULL, fixture_set_up, test_budget, fixture_tear_down);
   g_test_add ("/decoder/symbologies", Fixture, NULL, fixture_set_up, test_symbologies,
               fixture_tear_down);

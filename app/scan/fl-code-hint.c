@@ -31,6 +31,7 @@
 #define MIN_EDGES   8   /* edges in it */
 #define MIN_AGREE   44  /* pixels of it the two lines agree on */
 #define MIN_REPEATS 2   /* lines in a row that repeat the one before */
+#define MAX_SHIFT   2   /* pixels the bars may move from one line to the next */
 
 /* Typical difference of neighbouring pixels: the margin a pixel must be
  * from the local mean to count as dark or light. */
@@ -189,23 +190,28 @@ row_finder (guint centre, guint total, guint8 colour, gpointer data)
   return finder_through (look, centre, look->y, TRUE, total, colour);
 }
 
-/* Whether two binarised lines agree over a stretch with many edges. */
+/* Whether two binarised lines agree over a stretch with many edges, the
+ * second moved by up to MAX_SHIFT pixels: bars at an angle. */
 static gboolean
 lines_repeat (const guint8 *a, const guint8 *b, guint n)
 {
-  guint agree = 0, edges = 0;
-
-  for (guint i = 0; i < n; i++)
+  for (int shift = -MAX_SHIFT; shift <= MAX_SHIFT; shift++)
     {
-      agree += a[i] == b[i];
-      edges += i > 0 && a[i] != a[i - 1];
-      if (i >= WINDOW)
+      guint from = shift < 0 ? -shift : 0, to = shift > 0 ? n - shift : n;
+      guint agree = 0, edges = 0;
+
+      for (guint i = from; i < to; i++)
         {
-          agree -= a[i - WINDOW] == b[i - WINDOW];
-          edges -= i - WINDOW > 0 && a[i - WINDOW] != a[i - WINDOW - 1];
+          agree += a[i] == b[i + shift];
+          edges += i > from && a[i] != a[i - 1];
+          if (i >= from + WINDOW)
+            {
+              agree -= a[i - WINDOW] == b[i - WINDOW + shift];
+              edges -= i - WINDOW > from && a[i - WINDOW] != a[i - WINDOW - 1];
+            }
+          if (i + 1 >= from + WINDOW && agree >= MIN_AGREE && edges >= MIN_EDGES)
+            return TRUE;
         }
-      if (i + 1 >= WINDOW && agree >= MIN_AGREE && edges >= MIN_EDGES)
-        return TRUE;
     }
   return FALSE;
 }
