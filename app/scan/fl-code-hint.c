@@ -191,27 +191,30 @@ row_finder (guint centre, guint total, guint8 colour, gpointer data)
 }
 
 /* Whether two binarised lines agree over a stretch with many edges, the
- * second moved by up to MAX_SHIFT pixels: bars at an angle. */
+ * second moved by up to MAX_SHIFT pixels: bars at an angle. @sums is
+ * scratch of 2 × (n + 1). */
 static gboolean
-lines_repeat (const guint8 *a, const guint8 *b, guint n)
+lines_repeat (const guint8 *a, const guint8 *b, guint n, guint32 *sums)
 {
+  guint32 *edges = sums;           /* edges[i]: edges of a up to i */
+  guint32 *agree = sums + n + 1;   /* agree[i]: agreements before i */
+
+  if (n < WINDOW + 2 * MAX_SHIFT)
+    return FALSE;
+  edges[0] = 0;
+  for (guint i = 1; i < n; i++)
+    edges[i] = edges[i - 1] + (a[i] != a[i - 1]);
   for (int shift = -MAX_SHIFT; shift <= MAX_SHIFT; shift++)
     {
-      guint from = shift < 0 ? -shift : 0, to = shift > 0 ? n - shift : n;
-      guint agree = 0, edges = 0;
+      guint from = MAX_SHIFT, to = n - MAX_SHIFT;
 
+      agree[from] = 0;
       for (guint i = from; i < to; i++)
-        {
-          agree += a[i] == b[i + shift];
-          edges += i > from && a[i] != a[i - 1];
-          if (i >= from + WINDOW)
-            {
-              agree -= a[i - WINDOW] == b[i - WINDOW + shift];
-              edges -= i - WINDOW > from && a[i - WINDOW] != a[i - WINDOW - 1];
-            }
-          if (i + 1 >= from + WINDOW && agree >= MIN_AGREE && edges >= MIN_EDGES)
-            return TRUE;
-        }
+        agree[i + 1] = agree[i] + (a[i] == b[i + shift]);
+      for (guint i = from; i + WINDOW <= to; i++)
+        if (agree[i + WINDOW] - agree[i] >= MIN_AGREE &&
+            edges[i + WINDOW - 1] - edges[i] >= MIN_EDGES)
+          return TRUE;
     }
   return FALSE;
 }
@@ -231,6 +234,7 @@ fl_code_hint_present (const guint8 *grey, guint width, guint height, gsize strid
   g_autofree guint8 *previous = NULL;
   g_autofree guint8 *column = NULL;
   g_autofree guint8 *strip = NULL;
+  g_autofree guint32 *sums = NULL;
   guint repeats = 0;
   Look look = { grey, width, height, stride, 0, 0, NULL, 0, 0, 0 };
 
@@ -245,6 +249,7 @@ fl_code_hint_present (const guint8 *grey, guint width, guint height, gsize strid
   previous = g_malloc (width);
   column = g_malloc (MAX (width, height));
   strip = g_malloc (height);
+  sums = g_new (guint32, 2 * ((gsize) MAX (width, height) + 1));
   look.column = column;
 
   for (guint y = 0; y < height; y += LINE_STEP)
@@ -256,7 +261,7 @@ fl_code_hint_present (const guint8 *grey, guint width, guint height, gsize strid
           g_debug ("a finder pattern in row %u", y);
           return TRUE;
         }
-      repeats = y > 0 && lines_repeat (line, previous, width) ? repeats + 1 : 0;
+      repeats = y > 0 && lines_repeat (line, previous, width, sums) ? repeats + 1 : 0;
       if (repeats >= MIN_REPEATS)
         {
           g_debug ("bars in row %u", y);
@@ -269,7 +274,7 @@ fl_code_hint_present (const guint8 *grey, guint width, guint height, gsize strid
   for (guint x = 0; x < width; x += LINE_STEP)
     {
       binarize_line (grey + x, stride, height, look.margin, strip);
-      repeats = x > 0 && lines_repeat (strip, column, height) ? repeats + 1 : 0;
+      repeats = x > 0 && lines_repeat (strip, column, height, sums) ? repeats + 1 : 0;
       if (repeats >= MIN_REPEATS)
         {
           g_debug ("bars in column %u", x);
