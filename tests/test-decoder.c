@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "scan/fl-code-hint.h"
 #include "scan/fl-decoder.h"
 #include "scan/fl-qr.h"
 
@@ -103,6 +104,14 @@ canvas_add_noise (Canvas *canvas, int amplitude, guint32 seed)
       canvas->pixels[i] = (guint8) CLAMP (v, 0, 255);
     }
   g_rand_free (rand);
+}
+
+/* The quick look must never hide a code: every image with one passes it. */
+static void
+assert_hint (const Canvas *canvas)
+{
+  g_assert_true (fl_code_hint_present (canvas->pixels, canvas->width, canvas->height,
+                                       canvas->width));
 }
 
 static GPtrArray *
@@ -270,6 +279,7 @@ test_scene (Fixture *fixture, gconstpointer data)
   canvas_paste (canvas, frame, x, y, scene->degrees, scene->zoom, scene->dark, scene->light);
   if (scene->noise > 0)
     canvas_add_noise (canvas, scene->noise, 42);
+  assert_hint (canvas);
 
   fl_decoder_set_passes (fixture->decoder, FL_DECODE_PASS_DIRECT);
   direct = decode_canvas (fixture->decoder, canvas);
@@ -345,6 +355,7 @@ test_defocused_dense (Fixture *fixture, gconstpointer data)
   canvas_paste (canvas, frame, 300, 150, 3, 1.0, 30, 235);
   canvas_defocus (canvas, 2.2);
   canvas_add_noise (canvas, 3, 7);
+  assert_hint (canvas);
 
   fl_decoder_set_budget (fixture->decoder, 0);
   fl_decoder_set_passes (fixture->decoder, FL_DECODE_PASS_ALL &
@@ -375,6 +386,7 @@ test_pass_positions (Fixture *fixture, gconstpointer data)
    * fail by inverting the canvas and leaving downscale plus invert. */
   for (gsize i = 0; i < (gsize) canvas->width * canvas->height; i++)
     canvas->pixels[i] = 255 - canvas->pixels[i];
+  assert_hint (canvas);
   fl_decoder_set_passes (fixture->decoder, FL_DECODE_PASS_INVERT);
   symbols = decode_canvas (fixture->decoder, canvas);
   symbol = only_symbol (symbols);
@@ -392,6 +404,99 @@ test_nothing (Fixture *fixture, gconstpointer data)
   canvas_add_noise (canvas, 40, 7);
   symbols = decode_canvas (fixture->decoder, canvas);
   g_assert_cmpuint (symbols->len, ==, 0);
+}
+
+/* Frames a camera sees with no code in view: flat, noisy, a lit gradient
+ * with clutter. */
+static Canvas *
+empty_frame (guint kind)
+{
+  Canvas *canvas = canvas_new (1280, 720, 140);
+  GRand *rand = g_rand_new_with_seed (kind);
+
+  if (kind == 2)
+    {
+      for (guint y = 0; y < canvas->height; y++)
+        for (guint x = 0; x < canvas->width; x++)
+          canvas->pixels[(gsize) y * canvas->width + x] = (guint8) (90 + 80 * x / 1280 + 40 * y / 720);
+      for (guint i = 0; i < 40; i++)
+        {
+          guint x0 = g_rand_int_range (rand, 0, 1180), y0 = g_rand_int_range (rand, 0, 640);
+          guint w = g_rand_int_range (rand, 20, 100), h = g_rand_int_range (rand, 10, 80);
+          guint8 v = (guint8) g_rand_int_range (rand, 30, 230);
+
+          for (guint y = y0; y < y0 + h; y++)
+            memset (canvas->pixels + (gsize) y * canvas->width + x0, v, w);
+        }
+    }
+  if (kind >= 1)
+    canvas_add_noise (canvas, kind == 1 ? 40 : 6, kind);
+  g_rand_free (rand);
+  return canvas;
+}
+
+static gint64
+counting_clock (gpointer data)
+{
+  guint *reads = data;
+
+  return (gint64) (*reads)++ * G_USEC_PER_SEC;  /* a second passes at each look */
+}
+
+/* A frame with no code is turned away by the quick look, before ZBar: the
+ * decoder then never asks whether the later passes are within budget. */
+static void
+test_hint_nothing (Fixture *fixture, gconstpointer data)
+{
+  for (guint kind = 0; kind < 3; kind++)
+    {
+      g_autoptr(Canvas) canvas = empty_frame (kind);
+      g_autoptr(GPtrArray) symbols = NULL;
+      g_autoptr(GPtrArray) all = NULL;
+      guint reads = 0;
+
+      g_assert_false (fl_code_hint_present (canvas->pixels, canvas->width, canvas->height,
+                                            canvas->width));
+      fl_decoder_set_clock (fixture->decoder, counting_clock, &reads);
+      fl_decoder_set_budget (fixture->decoder, 100);
+      symbols = decode_canvas (fixture->decoder, canvas);
+      g_assert_cmpuint (symbols->len, ==, 0);
+      g_assert_cmpuint (reads, ==, 1);
+
+      /* Without the quick look, ZBar is given the frame, pass after pass. */
+      fl_decoder_set_hint (fixture->decoder, FALSE);
+      all = decode_canvas (fixture->decoder, canvas);
+      g_assert_cmpuint (all->len, ==, 0);
+      g_assert_cmpuint (reads, >, 2);
+      fl_decoder_set_hint (fixture->decoder, TRUE);
+      fl_decoder_set_clock (fixture->decoder, NULL, NULL);
+      reads = 0;
+    }
+}
+
+/* The passes after the direct one start only within the budget: with a
+ * clock where a second passes at each look, an inverted badge (only the
+ * invert pass reads it) is out of reach at 100 ms and read without limit. */
+static void
+test_budget (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlFrame) frame = qr ("over budget", 4);
+  g_autoptr(Canvas) canvas = canvas_new (640, 480, 0);
+  g_autoptr(GPtrArray) late = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  guint reads = 0;
+
+  canvas_paste (canvas, frame, 200, 100, 0, 1, 255, 0);
+  fl_decoder_set_clock (fixture->decoder, counting_clock, &reads);
+  fl_decoder_set_budget (fixture->decoder, 100);
+  late = decode_canvas (fixture->decoder, canvas);
+  g_assert_cmpuint (late->len, ==, 0);
+  g_assert_cmpuint (reads, >, 1);  /* the start, then each pass after the direct one asked */
+
+  fl_decoder_set_budget (fixture->decoder, 0);
+  found = decode_canvas (fixture->decoder, canvas);
+  g_assert_cmpstr (only_symbol (found)->data, ==, "over budget");
+  g_assert_cmpint (only_symbol (found)->pass, ==, FL_DECODE_PASS_INVERT);
 }
 
 /* Interleaved 2 of 5, drawn from its definition: a linear symbology next
@@ -431,6 +536,34 @@ draw_i25 (const char *digits, guint narrow)
   return canvas;
 }
 
+/* Bars at any angle pass the quick look, and ZBar reads them at those it
+ * can. */
+static void
+test_hint_rotated_bars (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(Canvas) bars = draw_i25 ("4006381333", 3);
+  g_autoptr(GBytes) bytes = g_bytes_new (bars->pixels, (gsize) bars->width * bars->height);
+  g_autoptr(FlFrame) frame = fl_frame_new (bytes, bars->width, bars->height, bars->width,
+                                           FL_PIXEL_FORMAT_GREY8);
+  static const double angles[] = { 0, 10, 25, 45, 65, 80, 90, 135 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (angles); i++)
+    {
+      g_autoptr(Canvas) canvas = canvas_new (800, 800, 255);
+      g_autoptr(GPtrArray) symbols = NULL;
+
+      canvas_paste (canvas, frame, 400 - (int) bars->width / 2, 400 - (int) bars->height / 2,
+                    angles[i], 1, 0, 255);
+      canvas_add_noise (canvas, 4, i);
+      g_test_message ("bars at %g°", angles[i]);
+      assert_hint (canvas);
+      fl_decoder_set_hint (fixture->decoder, FALSE);
+      symbols = decode_canvas (fixture->decoder, canvas);
+      g_test_message ("bars at %g°: %u found by ZBar", angles[i], symbols->len);
+      fl_decoder_set_hint (fixture->decoder, TRUE);
+    }
+}
+
 static void
 test_symbologies (Fixture *fixture, gconstpointer data)
 {
@@ -442,6 +575,7 @@ test_symbologies (Fixture *fixture, gconstpointer data)
   const FlSymbol *symbol;
 
   g_assert_cmpint (fl_decoder_get_symbologies (fixture->decoder), ==, FL_SYMBOLOGY_ALL);
+  assert_hint (bars);
   found = decode_canvas (fixture->decoder, bars);
   symbol = only_symbol (found);
   g_assert_cmpstr (symbol->data, ==, "4006381333");
@@ -585,6 +719,11 @@ main (int argc, char **argv)
   g_test_add ("/decoder/defocused-dense", Fixture, NULL, fixture_set_up, test_defocused_dense,
               fixture_tear_down);
   g_test_add ("/decoder/nothing", Fixture, NULL, fixture_set_up, test_nothing, fixture_tear_down);
+  g_test_add ("/decoder/hint-nothing", Fixture, NULL, fixture_set_up, test_hint_nothing,
+              fixture_tear_down);
+  g_test_add ("/decoder/hint-rotated-bars", Fixture, NULL, fixture_set_up,
+              test_hint_rotated_bars, fixture_tear_down);
+  g_test_add ("/decoder/budget", Fixture, NULL, fixture_set_up, test_budget, fixture_tear_down);
   g_test_add ("/decoder/symbologies", Fixture, NULL, fixture_set_up, test_symbologies,
               fixture_tear_down);
   g_test_add ("/decoder/file-errors", Fixture, NULL, fixture_set_up, test_file_errors,

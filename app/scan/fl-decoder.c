@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zbar.h>
 
+#include "fl-code-hint.h"
 #include "fl-decoder.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (zbar_image_scanner_t, zbar_image_scanner_destroy)
@@ -23,9 +24,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (zbar_image_t, zbar_image_destroy)
  * four pixels into one quiets the sensor noise ZBar is slow on. */
 #define QUICK_LOOK_PIXELS (800 * 600)
 
-/* The sharpening passes run only while a decode has taken less than this
- * (fl_decoder_set_budget()): a camera frame must not hold up the next one
- * for long. */
+/* The passes after the direct one start only while a decode has taken
+ * less than this (fl_decoder_set_budget()): a camera frame must not hold
+ * up the next one for long. */
 #define DEFAULT_BUDGET_MS 600
 
 /* Unsharp mask for a defocused code: the blur it subtracts (three box
@@ -51,6 +52,9 @@ struct _FlDecoder
   FlDecodePass          passes;
   guint                 density;
   guint                 budget_ms;  /* 0: no limit */
+  FlDecoderClock        clock;      /* monotonic µs */
+  gpointer              clock_data;
+  gboolean              hint;       /* the quick look before ZBar */
 };
 
 G_DEFINE_FINAL_TYPE (FlDecoder, fl_decoder, G_TYPE_OBJECT)
@@ -354,10 +358,16 @@ grey_binarize (const Grey *in)
   return out;
 }
 
+static gint64
+monotonic_clock (gpointer data)
+{
+  return g_get_monotonic_time ();
+}
+
 static gboolean
 within_budget (FlDecoder *self, gint64 started)
 {
-  return self->budget_ms == 0 || g_get_monotonic_time () - started < (gint64) self->budget_ms * 1000;
+  return self->budget_ms == 0 || self->clock (self->clock_data) - started < (gint64) self->budget_ms * 1000;
 }
 
 static FlSymbol *
@@ -524,6 +534,8 @@ fl_decoder_init (FlDecoder *self)
   self->symbologies = FL_SYMBOLOGY_ALL;
   self->passes = FL_DECODE_PASS_ALL;
   self->budget_ms = DEFAULT_BUDGET_MS;
+  self->clock = monotonic_clock;
+  self->hint = TRUE;
   self->density = 1;
   configure_scanner (self);
 }
@@ -646,7 +658,7 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
   Grey input = { NULL, width, height, 1.0 };
   Grey stretched = { NULL };
   FlDecodePass passes;
-  gint64 started = g_get_monotonic_time ();
+  gint64 started;
 
   g_return_val_if_fail (FL_IS_DECODER (self), NULL);
   g_return_val_if_fail (grey != NULL, NULL);
@@ -664,10 +676,15 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
       memcpy (input.pixels + (gsize) y * width, grey + y * stride, width);
 
   g_mutex_lock (&self->mutex);
+  started = self->clock (self->clock_data);
   passes = self->passes;
   if (self->symbologies == FL_SYMBOLOGY_NONE)
     goto out;
 
+  /* Nothing that looks like a code: ZBar would only chase the noise, pass
+   * after pass. */
+  if (self->hint && !fl_code_hint_present (input.pixels, width, height, width))
+    goto out;
   if ((passes & FL_DECODE_PASS_DOWNSCALE) && (gsize) width * height >= QUICK_LOOK_PIXELS)
     {
       Grey half = grey_downscale (&input);
@@ -680,13 +697,13 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
     }
   if (scan (self, &input, FL_DECODE_PASS_DIRECT, symbols) > 0)
     goto out;
-  if (passes & FL_DECODE_PASS_STRETCH)
+  if ((passes & FL_DECODE_PASS_STRETCH) && within_budget (self, started))
     {
       stretched = grey_stretch (&input);
       if (stretched.pixels != NULL && scan (self, &stretched, FL_DECODE_PASS_STRETCH, symbols) > 0)
         goto out;
     }
-  if (passes & FL_DECODE_PASS_INVERT)
+  if ((passes & FL_DECODE_PASS_INVERT) && within_budget (self, started))
     {
       /* Invert the stretched copy when there is one: a dark badge photographed
        * in a dim hall is both. */
@@ -697,7 +714,7 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
       if (found > 0)
         goto out;
     }
-  if (passes & FL_DECODE_PASS_DOWNSCALE)
+  if ((passes & FL_DECODE_PASS_DOWNSCALE) && within_budget (self, started))
     {
       Grey half = grey_downscale (&input);
       guint found = half.pixels ? scan (self, &half, FL_DECODE_PASS_DOWNSCALE, symbols) : 0;
@@ -725,7 +742,7 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
       if (found > 0)
         goto out;
     }
-  if (passes & FL_DECODE_PASS_UPSCALE)
+  if ((passes & FL_DECODE_PASS_UPSCALE) && within_budget (self, started))
     {
       Grey twice = grey_upscale (stretched.pixels ? &stretched : &input);
 
@@ -789,9 +806,9 @@ fl_decoder_decode_file (FlDecoder *self, const char *path, GError **error)
  * fl_decoder_set_budget:
  * @budget_ms: 0 for no limit
  *
- * The sharpening and binarising passes (for a dense code out of focus)
- * run only while a decode has taken less than @budget_ms; 600 ms unless
- * set.
+ * The passes after the direct one (and after the quick look for anything
+ * like a code) start only while a decode has taken less than @budget_ms;
+ * 600 ms unless set.
  */
 void
 fl_decoder_set_budget (FlDecoder *self, guint budget_ms)
@@ -800,5 +817,40 @@ fl_decoder_set_budget (FlDecoder *self, guint budget_ms)
 
   g_mutex_lock (&self->mutex);
   self->budget_ms = budget_ms;
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * fl_decoder_set_clock:
+ * @clock: (nullable): monotonic time in µs; %NULL for the system's
+ *
+ * The clock the budget is measured by: tests make time pass.
+ */
+void
+fl_decoder_set_clock (FlDecoder *self, FlDecoderClock clock, gpointer data)
+{
+  g_return_if_fail (FL_IS_DECODER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->clock = clock ? clock : monotonic_clock;
+  self->clock_data = clock ? data : NULL;
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * fl_decoder_set_hint:
+ * @hint: %FALSE to hand every image to ZBar
+ *
+ * Whether the decoder first looks quickly for anything like a code
+ * (fl_code_hint_present()) and gives up on an image without; on unless
+ * set. Off, the passes are all made, for comparing.
+ */
+void
+fl_decoder_set_hint (FlDecoder *self, gboolean hint)
+{
+  g_return_if_fail (FL_IS_DECODER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->hint = hint;
   g_mutex_unlock (&self->mutex);
 }

@@ -10,8 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* The passes a decoder makes over an image. The direct pass always runs;
- * the others run, in this order, only while nothing has been found — except
+/* The passes a decoder makes over an image, once a quick look
+ * (fl_code_hint_present()) has seen anything like a code in it. The direct
+ * pass then always runs; the others run, in this order, only while nothing
+ * has been found and the budget (fl_decoder_set_budget()) lasts — except
  * that on images of 800×600 pixels and more the half-size pass runs first,
  * as the quickest way to find a code held up to a camera. */
 typedef enum /*< flags >*/
@@ -25,6 +27,9 @@ typedef enum /*< flags >*/
   FL_DECODE_PASS_BINARIZE  = 1 << 6,  /* sharpened, then thresholded by the local mean */
   FL_DECODE_PASS_ALL       = (1 << 7) - 1,
 } FlDecodePass;
+
+/* Monotonic time in µs, for the passes' budget. */
+typedef gint64 (*FlDecoderClock) (gpointer data);
 
 typedef struct
 {
@@ -88,5 +93,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlSymbol, fl_symbol_free)
 
 void         fl_decoder_set_budget      (FlDecoder     *self,
                                          guint          budget_ms);
+void         fl_decoder_set_clock       (FlDecoder     *self,
+                                         FlDecoderClock clock,
+                                         gpointer       data);
+void         fl_decoder_set_hint        (FlDecoder     *self,
+                                         gboolean       hint);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 # prints its own figures), or taken from FAIRLEAD_PEERS_DB (a file
 # bench-score kept with FAIRLEAD_BENCH_DB); every run works on a fresh
 # copy.
+# FAIRLEAD_PEERS_ONLY=scan runs only the scan-image comparisons (no leads
+# made).
 # A peer that is not installed (tesseract) is skipped and says so.
 # Wall-clock times: on a shared machine give the load average with them.
 set -euo pipefail
@@ -56,6 +58,7 @@ compare() {
 # min/median/max of numbers
 stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%s / %s / %s", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 
+if [[ "${FAIRLEAD_PEERS_ONLY:-}" != scan ]]; then
 if [[ -n "${FAIRLEAD_PEERS_DB:-}" ]]; then   # a database bench-score made before
   cp "$FAIRLEAD_PEERS_DB" "$work/base.db"
   n_leads=$(sqlite3 "$work/base.db" "SELECT count(*) FROM leads")
@@ -124,6 +127,7 @@ fresh_empty() { rm -f "$work/imp.db" "$work/imp.db-wal" "$work/imp.db-shm"; cp "
 ours_import() { fresh_empty empty.db; timed "$cli" --db "$work/imp.db" leads import "$work/leads.jsonl"; }
 peer_import() { fresh_empty empty-peer.db; timed sh -c "sqlite3 '$work/imp.db' < '$work/leads.sql'"; }
 compare "leads import, 10,000 leads / sqlite3, the same rows in one transaction" ours_import peer_import
+fi
 
 # --- scan-image: a noisy 1280×720 frame with a QR code, and one without
 "$cli" qr "https://example.com/badge/4711?name=Anna%20Muster" -o "$work/qr.png" >/dev/null
@@ -136,6 +140,16 @@ compare "scan-image, noisy 1280×720 frame with a QR code / zbarimg" ours_scan p
 ours_empty() { timed_any "$cli" scan-image "$work/empty.png"; }
 peer_empty() { timed_any zbarimg -q "$work/empty.png"; }
 compare "scan-image, noisy 1280×720 frame without a code / zbarimg" ours_empty peer_empty
+# A 12 MP phone photo (4000×3000) of a grey desk, with and without a badge.
+convert -size 4000x3000 gradient:gray70-gray45 -attenuate 0.3 +noise Gaussian -quality 92 "$work/photo-empty.jpg"
+convert "$work/photo-empty.jpg" \( "$work/qr.png" -resize 300% \) -geometry +1700+1200 -composite \
+  -quality 92 "$work/photo.jpg"
+ours_photo() { timed "$cli" scan-image "$work/photo.jpg"; }
+peer_photo() { timed zbarimg -q "$work/photo.jpg"; }
+compare "scan-image, 12 MP photo with a QR code / zbarimg" ours_photo peer_photo
+ours_photo_empty() { timed_any "$cli" scan-image "$work/photo-empty.jpg"; }
+peer_photo_empty() { timed_any zbarimg -q "$work/photo-empty.jpg"; }
+compare "scan-image, 12 MP photo without a code / zbarimg" ours_photo_empty peer_photo_empty
 
 if ! command -v tesseract >/dev/null; then
   echo "tesseract is not installed: read-card is not compared"
@@ -143,8 +157,10 @@ fi
 
 echo
 echo "$n_leads leads, $repeats runs each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "CSV export peak memory (max RSS): $((peak_kb / 1024)) MB"
-echo "database after capture and bench-score's rescores: $db_size MB, WAL $wal_size MB"
+if [[ "${FAIRLEAD_PEERS_ONLY:-}" != scan ]]; then
+  echo "CSV export peak memory (max RSS): $((peak_kb / 1024)) MB"
+  echo "database after capture and bench-score's rescores: $db_size MB, WAL $wal_size MB"
+fi
 printf '%-72s  %-22s  %-22s  %s\n' "comparison" "Fairlead ms min/med/max" "peer ms min/med/max" "ratio min/med/max"
 for row in "${rows[@]}"; do
   IFS=$'\t' read -r name a b r <<<"$row"
