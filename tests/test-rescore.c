@@ -410,6 +410,35 @@ test_rescore_breakdown_on_demand (Fixture *f, gconstpointer data)
   g_assert_null (fl_lead_get_breakdown (g_ptr_array_index (listed, 0)));
 }
 
+/* Capture stores the breakdown as a mark when the model computes the same
+ * one again, and the breakdown itself when it does not. */
+static void
+test_capture_breakdown_mark (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) lead = NULL, stored = NULL, edited = NULL, stored_edited = NULL;
+  g_autoptr(JsonNode) other = json_from_string ("[{\"source\": \"note\", \"reason\": \"by hand\"}]", NULL);
+
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  lead = save_lead (f, "Sal Lead", NULL, "now", TRUE);
+  g_assert_nonnull (fl_lead_get_breakdown (lead));
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_breakdowns "
+                                                "WHERE breakdown LIKE '@%'"), ==, 1);
+  stored = reload (f, lead);
+  g_assert_nonnull (fl_lead_get_breakdown (stored));
+  g_assert_true (json_node_equal (fl_lead_get_breakdown (stored), fl_lead_get_breakdown (lead)));
+
+  /* A breakdown no model gives is kept as it is. */
+  edited = fl_lead_copy (stored);
+  fl_lead_set_breakdown (edited, other);
+  g_assert_true (fl_store_save_lead (f->base.store, edited, "test", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_breakdowns "
+                                                "WHERE breakdown LIKE '@%'"), ==, 0);
+  stored_edited = reload (f, edited);
+  g_assert_true (json_node_equal (fl_lead_get_breakdown (stored_edited), other));
+}
+
 static void
 test_rescore_active_model (Fixture *f, gconstpointer data)
 {
@@ -630,6 +659,7 @@ main (int argc, char **argv)
   ADD ("/rescore/override-cleared-without-model", test_override_cleared_without_model);
   ADD ("/rescore/dry-run-vs-real", test_rescore);
   ADD ("/rescore/breakdown-on-demand", test_rescore_breakdown_on_demand);
+  ADD ("/rescore/capture-breakdown-mark", test_capture_breakdown_mark);
   ADD ("/rescore/active-model", test_rescore_active_model);
   ADD ("/rescore/version-conflict", test_rescore_version_conflict);
   ADD ("/rescore/many", test_rescore_many);

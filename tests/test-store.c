@@ -155,7 +155,25 @@ fill_version (FlStore *store, int version)
 {
   sqlite3 *db = fl_store_get_db (store);
 
-  if (version >= 1)
+  /* From version 7 the score, status and model live in lead_scores. */
+  if (version >= 7)
+    {
+      g_assert_cmpint (sqlite3_exec (db,
+        "INSERT INTO events (uuid, name, created_at) VALUES ('e1', 'Old Show', '2025-01-01T00:00:00.000Z');"
+        "INSERT INTO meta (key, value) VALUES ('active_event', 'e1');"
+        "INSERT INTO leads (uuid, event, created_at, updated_at, source, first_name, last_name,"
+        "  full_name, company, notes)"
+        "  VALUES ('0b9a5d7e-1c2f-4a6b-8d3e-5f7a9c1b2d4e', 'e1', '2025-01-01T10:00:00.000Z',"
+        "  '2025-01-01T10:00:00.000Z', 'badge', 'Jörg', 'Müller', 'Jörg Müller', 'Straßenbau AG',"
+        "  'wants a quote');"
+        "UPDATE lead_scores SET score = 42, status = 'SAL', model_name = 'Booth', model_version = 3,"
+        "  model_sha256 = 'abc' WHERE lead_id = 1;"
+        "INSERT INTO answers (lead_id, question_id, value) VALUES (1, 'budget', '\"50k\"');"
+        "INSERT INTO connectors (name, type, created_at) VALUES ('crm', 'webhook', 'x');"
+        "INSERT INTO outbox (lead_id, connector, state, queued_at) VALUES (1, 'crm', 'pending', 'x');",
+        NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  else if (version >= 1)
     {
       g_assert_cmpint (sqlite3_exec (db,
         "INSERT INTO events (uuid, name, created_at) VALUES ('e1', 'Old Show', '2025-01-01T00:00:00.000Z');"

@@ -223,6 +223,43 @@ test_consent_required (Fixture *f, gconstpointer data)
 }
 
 static void
+cancel_on_outcome (const FlUploadOutcome *outcome, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* The next batch is claimed with the last one's outcome; cancelled before
+ * it is sent, it goes back to pending as it was, attempts included. */
+static void
+test_webhook_cancel_gives_back_claim (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_auto(FlUploadSummary) rest = { 0 };
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  add_leads (f, 250, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, NULL);
+  fl_uploader_set_callbacks (uploader, cancel_on_outcome, NULL, cancellable);
+  fl_uploader_run (uploader, NULL, 0, cancellable, &summary, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (server_count_requests (server, "/hook"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'done'"), ==, 100);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'sending'"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox "
+                                                "WHERE state = 'pending' AND attempts = 0"), ==, 150);
+
+  /* The rest goes out in the next run. */
+  upload (f, NULL, 0, &rest);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'done'"), ==, 250);
+  assert_each_stored_once (f, server, G_MAXUINT);
+}
+
+static void
 test_webhook_success (Fixture *f, gconstpointer data)
 {
   g_autoptr(Server) server = server_new (NULL);
@@ -1618,6 +1655,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync/consent-required", test_consent_required);
   ADD ("/sync/webhook/success", test_webhook_success);
+  ADD ("/sync/webhook/cancel-gives-back-claim", test_webhook_cancel_gives_back_claim);
   ADD ("/sync/webhook/500-then-success", test_webhook_retry_500);
   ADD ("/sync/webhook/429-retry-after", test_webhook_retry_after);
   ADD ("/sync/webhook/dropped-after-store", test_webhook_dropped);

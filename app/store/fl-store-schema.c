@@ -342,6 +342,18 @@ static const char *const migrations[] = {
   "ALTER TABLE leads DROP COLUMN model_name;"
   "ALTER TABLE leads DROP COLUMN model_version;"
   "ALTER TABLE leads DROP COLUMN model_sha256;",
+
+  /* 7 → 8: a row going between pending and sending (the uploader claims
+   * every lead it sends, and gives back what it did not send) leaves the
+   * lead's upload state as it was: both count as waiting. The trigger no
+   * longer rewrites the lead's row and its index for it. */
+  "DROP TRIGGER outbox_state_update;"
+  "CREATE TRIGGER outbox_state_update AFTER UPDATE OF state ON outbox"
+  "  WHEN NOT (old.state IN ('pending', 'sending') AND new.state IN ('pending', 'sending')) BEGIN"
+  "  UPDATE leads SET upload_state = (SELECT CASE WHEN count(*) = 0 THEN 1"
+  "    WHEN sum (state = 'failed') > 0 THEN 3 WHEN sum (state IN ('pending', 'sending')) > 0 THEN 2"
+  "    ELSE 4 END FROM outbox WHERE lead_id = new.lead_id) WHERE id = new.lead_id;"
+  "END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

@@ -972,6 +972,72 @@ write_children (FlStore *self, gint64 lead_id, FlLead *lead, GError **error)
   return fl_store_step_done (self, stmt, error);
 }
 
+/* A rescore stores no breakdown, only this mark and the time it scored
+ * at: the breakdown is recomputed from the lead's model when one lead is
+ * read (fl_store_get_lead()). */
+#define BREAKDOWN_SCORED_AT '@'
+
+static gboolean
+rebuilds_at (FlStore *self, FlLead *lead, const char *original, const char *scored_at)
+{
+  g_autofree char *rebuilt = NULL;
+
+  if (scored_at == NULL)
+    return FALSE;
+  fl_lead_set_breakdown (lead, NULL);
+  fl_scorer_fill_breakdown (self, lead, scored_at);
+  if (fl_lead_get_breakdown (lead) == NULL)
+    return FALSE;
+  rebuilt = json_to_string (fl_lead_get_breakdown (lead), FALSE);
+  return g_str_equal (rebuilt, original);
+}
+
+/* A breakdown (~1.7 KB of JSON) is stored as the mark a rescore writes,
+ * "@" and the time it was scored at, when fl_store_get_lead() computes
+ * the very same breakdown again from the lead's model at that time. The
+ * scorer does not say when it scored, so the likely times are tried: now,
+ * when the lead was saved or created, its last interaction. Returns %NULL
+ * when none gives the same text: then the breakdown itself is stored. */
+static char *
+breakdown_mark (FlStore *self, FlLead *lead)
+{
+  g_autoptr(JsonNode) kept = json_node_ref (fl_lead_get_breakdown (lead));
+  g_autofree char *original = json_to_string (kept, FALSE);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *now_text = g_date_time_format_iso8601 (now);
+  JsonNode *interactions = fl_lead_get_interactions (lead);
+  const char *last = NULL;
+  const char *candidates[4];
+  char *mark = NULL;
+
+  if (fl_lead_get_model (lead) == NULL)
+    return NULL;
+  if (interactions != NULL && JSON_NODE_HOLDS_ARRAY (interactions))
+    {
+      JsonArray *array = json_node_get_array (interactions);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          const char *at = JSON_NODE_HOLDS_OBJECT (node)
+                             ? json_object_get_string_member_with_default (json_node_get_object (node), "at", NULL)
+                             : NULL;
+
+          if (at != NULL && (last == NULL || strcmp (at, last) > 0))
+            last = at;
+        }
+    }
+  candidates[0] = now_text;
+  candidates[1] = fl_lead_get_updated_at (lead);
+  candidates[2] = fl_lead_get_created_at (lead);
+  candidates[3] = last;
+  for (guint i = 0; mark == NULL && i < G_N_ELEMENTS (candidates); i++)
+    if (rebuilds_at (self, lead, original, candidates[i]))
+      mark = g_strdup_printf ("%c%s", BREAKDOWN_SCORED_AT, candidates[i]);
+  fl_lead_set_breakdown (lead, kept);
+  return mark;
+}
+
 /**
  * fl_store_save_lead_in_transaction:
  *
@@ -1103,7 +1169,9 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
 
   if (fl_lead_get_breakdown (lead) != NULL)
     {
-      breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
+      breakdown = breakdown_mark (self, lead);
+      if (breakdown == NULL)
+        breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
       stmt = fl_store_prepare (self,
                                "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
                                "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
@@ -1151,10 +1219,6 @@ fl_store_save_lead (FlStore *self, FlLead *lead, const char *actor, GError **err
   return fl_store_commit (self, error);
 }
 
-/* A rescore stores no breakdown, only this mark and the time it scored
- * at: the breakdown is recomputed from the lead's model when one lead is
- * read (fl_store_get_lead()). */
-#define BREAKDOWN_SCORED_AT '@'
 
 static gboolean
 read_breakdown (FlStore *self, FlLead *lead, gint64 lead_id, char **scored_at, GError **error)

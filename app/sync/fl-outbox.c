@@ -519,9 +519,9 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
  * Returns: (transfer full) (element-type FlOutboxRow): the rows, empty when
  *   nothing is due; %NULL on error
  */
-GPtrArray *
-fl_outbox_claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key,
-                 char **event, GError **error)
+static GPtrArray *
+claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, char **event,
+       gboolean own_transaction, GError **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_outbox_row_free);
   g_autofree char *now_text = fl_sync_time_to_iso (now);
@@ -536,7 +536,7 @@ fl_outbox_claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batc
 
   *batch_key = NULL;
   *event = NULL;
-  if (!fl_store_begin (self->store, error))
+  if (own_transaction && !fl_store_begin (self->store, error))
     return NULL;
 
   stmt = fl_store_prepare (self->store,
@@ -567,7 +567,7 @@ fl_outbox_claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batc
 
   if (key != NULL && !claim_rows (self, connector, now, key, first_event, keyed, rows, error))
     goto fail;
-  if (!fl_store_commit (self->store, error))
+  if (own_transaction && !fl_store_commit (self->store, error))
     return NULL;
 
   *batch_key = g_steal_pointer (&key);
@@ -575,8 +575,31 @@ fl_outbox_claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batc
   return g_steal_pointer (&rows);
 
 fail:
-  fl_store_rollback (self->store);
+  if (own_transaction)
+    fl_store_rollback (self->store);
   return NULL;
+}
+
+GPtrArray *
+fl_outbox_claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key,
+                 char **event, GError **error)
+{
+  return claim (self, connector, now, batch_key, event, TRUE, error);
+}
+
+/**
+ * fl_outbox_claim_in_transaction:
+ *
+ * fl_outbox_claim() inside the caller's transaction: the uploader claims
+ * the next batch in the transaction that writes what became of the last
+ * one, so that both are on disk after one commit, before anything more is
+ * sent. On error the caller rolls back.
+ */
+GPtrArray *
+fl_outbox_claim_in_transaction (FlOutbox *self, FlConnector *connector, gint64 now,
+                                char **batch_key, char **event, GError **error)
+{
+  return claim (self, connector, now, batch_key, event, FALSE, error);
 }
 
 /**

@@ -88,6 +88,12 @@ GPtrArray   *fl_outbox_claim              (FlOutbox        *self,
                                            char           **batch_key,
                                            char           **event,
                                            GError         **error);
+GPtrArray   *fl_outbox_claim_in_transaction (FlOutbox        *self,
+                                           FlConnector     *connector,
+                                           gint64           now,
+                                           char           **batch_key,
+                                           char           **event,
+                                           GError         **error);
 gboolean     fl_outbox_rekey              (FlOutbox        *self,
                                            const char      *connector,
                                            gint64           lead_id,

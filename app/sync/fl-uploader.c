@@ -46,6 +46,12 @@ struct _FlUploader
   FlUploadSummary      *summary;
   guint                 done;
   guint                 total;
+
+  /* The next batch, claimed in the transaction of the last one's outcome */
+  gboolean              may_claim_next;
+  GPtrArray            *next_rows;
+  char                 *next_key;
+  char                 *next_event;
 };
 
 typedef struct
@@ -184,6 +190,14 @@ pause_connector (FlUploader *self, FlConnector *connector, gint64 until, GError 
   return fl_store_set_meta (self->store, key, text, error);
 }
 
+static void
+clear_next (FlUploader *self)
+{
+  g_clear_pointer (&self->next_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->next_key, g_free);
+  g_clear_pointer (&self->next_event, g_free);
+}
+
 /* Writes what became of each lead of @batch, in one transaction, then
  * tells the caller: a reported outcome is on disk. */
 static gboolean
@@ -251,13 +265,28 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
         }
       ok = ok && fl_sync_log_add (self->store, name, batch, item, now, error);
     }
+  /* One commit, so one flush to disk, for this batch's outcome and the
+   * next batch's claim (with its Idempotency-Key): both are on disk
+   * before the next request leaves. */
+  if (ok && self->may_claim_next && batch->status == FL_SEND_OK &&
+      !g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->next_rows = fl_outbox_claim_in_transaction (self->outbox, connector, fl_sync_now (),
+                                                        &self->next_key, &self->next_event, error);
+      ok = self->next_rows != NULL;
+    }
+  self->may_claim_next = FALSE;
   if (!ok)
     {
       fl_store_rollback (self->store);
+      clear_next (self);
       return FALSE;
     }
   if (!fl_store_commit (self->store, error))
-    return FALSE;
+    {
+      clear_next (self);
+      return FALSE;
+    }
 
   if (batch->status == FL_SEND_STOP)
     {
@@ -449,6 +478,31 @@ checkpoint_cb (FlSyncBatch *batch, FlSyncItem *item, const char *remote_id, gpoi
                                   remote_id, error);
 }
 
+/* A batch claimed with the last one's outcome that is not sent after all
+ * (cancelled, stopped, paused) goes back to pending as it was. */
+static gboolean
+release_next (FlUploader *self, FlConnector *connector, GError **error)
+{
+  g_autoptr(GPtrArray) rows = g_steal_pointer (&self->next_rows);
+  gboolean ok;
+
+  clear_next (self);
+  if (rows == NULL || rows->len == 0)
+    return TRUE;
+  if (!fl_store_begin (self->store, error))
+    return FALSE;
+  ok = TRUE;
+  for (guint i = 0; ok && i < rows->len; i++)
+    ok = fl_outbox_release (self->outbox, fl_connector_get_name (connector),
+                            ((FlOutboxRow *) g_ptr_array_index (rows, i))->lead_id, NULL, error);
+  if (!ok)
+    {
+      fl_store_rollback (self->store);
+      return FALSE;
+    }
+  return fl_store_commit (self->store, error);
+}
+
 /* Claims and sends batches of @connector until nothing is due. */
 static gboolean
 send_due (FlUploader *self, FlConnector *connector, GError **error)
@@ -464,7 +518,14 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
       g_autofree char *key = NULL;
       g_autofree char *event = NULL;
 
-      rows = fl_outbox_claim (self->outbox, connector, fl_sync_now (), &key, &event, error);
+      if (self->next_rows != NULL)
+        {
+          rows = g_steal_pointer (&self->next_rows);
+          key = g_steal_pointer (&self->next_key);
+          event = g_steal_pointer (&self->next_event);
+        }
+      else
+        rows = fl_outbox_claim (self->outbox, connector, fl_sync_now (), &key, &event, error);
       if (rows == NULL)
         return FALSE;
       if (rows->len == 0)
@@ -487,10 +548,12 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
           g_ptr_array_add (items, item);
           g_ptr_array_add (batch->items, item);
         }
+      self->may_claim_next = TRUE;
       if (!send_batch (self, connector, batch, error))
         return FALSE;
+      self->may_claim_next = FALSE;
     }
-  return TRUE;
+  return release_next (self, connector, error);
 }
 
 /* Sleeps until @until (µs since the epoch) or cancellation. */
@@ -516,6 +579,7 @@ fl_uploader_finalize (GObject *object)
   g_clear_pointer (&self->blocked, g_hash_table_unref);
   g_clear_pointer (&self->paused, g_hash_table_unref);
   g_clear_pointer (&self->events, g_hash_table_unref);
+  clear_next (self);
   g_clear_object (&self->outbox);
   g_clear_object (&self->store);
 

@@ -151,6 +151,40 @@ ours_photo_empty() { timed_any "$cli" scan-image "$work/photo-empty.jpg"; }
 peer_photo_empty() { timed_any zbarimg -q "$work/photo-empty.jpg"; }
 compare "scan-image, 12 MP photo without a code / zbarimg" ours_photo_empty peer_photo_empty
 
+# --- upload of 10,000 leads to a loopback webhook (bench-upload, batches
+# of 100) against one curl process posting the same 100 bodies, with the
+# same headers, one after another on one connection (a curl -K config of
+# 100 requests joined by "next"). Both post to webhook-sink, a receiver
+# in a process of its own, which saved the bodies of the first run.
+mkdir -p "$work/bodies"
+"$build/tests/bench/webhook-sink" "$work/bodies" > "$work/sink-url" &
+sink_pid=$!
+trap 'kill "$sink_pid" 2>/dev/null; rm -rf "$work"' EXIT
+for ((i = 0; i < 50; i++)); do [[ -s "$work/sink-url" ]] && break; sleep 0.1; done
+sink_url=$(head -1 "$work/sink-url")
+ours_upload() {
+  FAIRLEAD_BENCH_URL="$sink_url" "$build/tests/bench/bench-upload" 10000 > "$work/upload.txt" ||
+    { echo "failed: bench-upload" >&2; exit 1; }
+  sed -n 's/.* in \([0-9]*\) ms;.*/\1/p' "$work/upload.txt"
+}
+ours_upload > /dev/null   # the bodies curl sends
+kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true
+rm -f "$work/sink-url"
+"$build/tests/bench/webhook-sink" > "$work/sink-url" &
+sink_pid=$!
+for ((i = 0; i < 50; i++)); do [[ -s "$work/sink-url" ]] && break; sleep 0.1; done
+sink_url=$(head -1 "$work/sink-url")
+n=0
+for body in "$work"/bodies/body-*.json; do
+  ((n > 0)) && echo next
+  printf 'url = "%s"\ndata-binary = "@%s"\nheader = "Content-Type: application/json"\n' "$sink_url" "$body"
+  printf 'header = "Idempotency-Key: peers-%d"\nheader = "Expect:"\noutput = "/dev/null"\nsilent\n' "$n"
+  n=$((n + 1))
+done > "$work/curl.cfg"
+peer_upload() { timed curl -K "$work/curl.cfg"; }
+compare "upload phase, 10,000 leads to a loopback webhook / curl, the same $n bodies" ours_upload peer_upload
+kill "$sink_pid" 2>/dev/null || true
+
 if ! command -v tesseract >/dev/null; then
   echo "tesseract is not installed: read-card is not compared"
 fi
