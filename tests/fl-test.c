@@ -167,3 +167,39 @@ fl_test_damage_tree (const char *db_path, const char *name)
   g_assert_cmpuint (fwrite (block, 1, 200, file), ==, 200);
   g_assert_cmpint (fclose (file), ==, 0);
 }
+
+void
+fl_test_outbox_fixture_setup (FlTestOutboxFixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = fl_event_new ();
+
+  event->name = g_strdup ("Hannover Messe");
+  event->booth = g_strdup ("B12");
+  fl_test_fixture_open (&fixture->base, NULL, event);
+  fixture->outbox = fl_outbox_new (fixture->base.store);
+  fixture->uuids = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+fl_test_outbox_fixture_teardown (FlTestOutboxFixture *fixture, gconstpointer data)
+{
+  g_clear_object (&fixture->outbox);
+  fl_test_fixture_close (&fixture->base);
+  g_ptr_array_unref (fixture->uuids);
+}
+
+/* A consent entry as the kiosk's checkbox records it, given or refused now. */
+void
+fl_test_give_consent (FlLead *lead, gboolean given)
+{
+  g_autoptr(JsonNode) consent = fl_json_new_object ();
+  JsonObject *object = json_node_get_object (consent);
+  g_autofree char *now = fl_now_iso8601 ();
+
+  json_object_set_string_member (object, "version", "2026-1");
+  json_object_set_string_member (object, "language", "de");
+  json_object_set_boolean_member (object, "given", given);
+  json_object_set_string_member (object, "method", "checkbox");
+  json_object_set_string_member (object, "at", now);
+  fl_lead_set_consent (lead, consent);
+}

@@ -6,7 +6,9 @@
 
 #include <glib.h>
 
+#include "lead/fl-lead.h"
 #include "store/fl-store-private.h"
+#include "sync/fl-outbox.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +33,22 @@ void   fl_test_fixture_setup    (FlTestFixture *fixture,
                                  gconstpointer  data);
 void   fl_test_fixture_teardown (FlTestFixture *fixture,
                                  gconstpointer  data);
+
+/* The upload tests' fixture: an event "Hannover Messe" at booth B12, its
+ * outbox, and the uuids of the leads a test saves. */
+typedef struct
+{
+  FlTestFixture base;
+  FlOutbox     *outbox;
+  GPtrArray    *uuids;
+} FlTestOutboxFixture;
+
+void   fl_test_outbox_fixture_setup    (FlTestOutboxFixture *fixture,
+                                        gconstpointer        data);
+void   fl_test_outbox_fixture_teardown (FlTestOutboxFixture *fixture,
+                                        gconstpointer        data);
+void   fl_test_give_consent            (FlLead              *lead,
+                                        gboolean             given);
 
 void   fl_test_remove_tree (const char *path);
 gint64 fl_test_query_int   (FlStore    *store,

@@ -91,7 +91,7 @@ respond_later (Server *self, SoupServerMessage *msg, guint status, const char *j
   g_signal_connect (msg, "disconnected", G_CALLBACK (delayed_gone_cb), delayed);
   g_signal_connect (msg, "finished", G_CALLBACK (delayed_gone_cb), delayed);
   g_source_set_callback (source, delayed_cb, delayed, NULL);
-  g_source_attach (source, self->context);
+  g_source_attach (source, self->http.context);
   g_source_unref (source);
 }
 
@@ -349,9 +349,9 @@ out:
 }
 
 static gpointer
-server_thread (gpointer user_data)
+loopback_thread (gpointer user_data)
 {
-  Server *self = user_data;
+  LoopbackServer *self = user_data;
 
   g_main_context_push_thread_default (self->context);
   g_main_loop_run (self->loop);
@@ -359,27 +359,22 @@ server_thread (gpointer user_data)
   return NULL;
 }
 
-Server *
-server_new (GTlsCertificate *certificate)
+/* Listens on a free port of 127.0.0.1 (https with @certificate) and
+ * answers with @handler in the server's own thread. */
+void
+loopback_server_start (LoopbackServer *self, GTlsCertificate *certificate,
+                       SoupServerCallback handler, gpointer user_data)
 {
-  Server *self = g_new0 (Server, 1);
   g_autoptr(GError) error = NULL;
-  GSList *uris;
   g_autofree char *uri = NULL;
+  GSList *uris;
 
-  g_mutex_init (&self->mutex);
-  self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
-  self->stored = g_ptr_array_new_with_free_func (g_free);
-  self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->retry_after = 2;
-  self->slow_ms = 3000;
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
 
   g_main_context_push_thread_default (self->context);
   self->server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
+  soup_server_add_handler (self->server, NULL, handler, user_data, NULL);
   soup_server_listen_local (self->server, 0,
                             SOUP_SERVER_LISTEN_IPV4_ONLY |
                               (certificate ? SOUP_SERVER_LISTEN_HTTPS : 0),
@@ -394,8 +389,7 @@ server_new (GTlsCertificate *certificate)
   /* "http://127.0.0.1:1234/" → without the final slash */
   self->url = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
 
-  self->thread = g_thread_new ("test-server", server_thread, self);
-  return self;
+  self->thread = g_thread_new ("loopback-server", loopback_thread, self);
 }
 
 static gboolean
@@ -405,8 +399,9 @@ quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Stops the thread, then lets the server finish what it holds. */
 void
-server_free (Server *self)
+loopback_server_stop (LoopbackServer *self)
 {
   g_main_context_invoke (self->context, quit_cb, self->loop);
   g_thread_join (self->thread);
@@ -420,13 +415,35 @@ server_free (Server *self)
 
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
+  g_clear_pointer (&self->url, g_free);
+}
+
+Server *
+server_new (GTlsCertificate *certificate)
+{
+  Server *self = g_new0 (Server, 1);
+
+  g_mutex_init (&self->mutex);
+  self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+  self->stored = g_ptr_array_new_with_free_func (g_free);
+  self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->retry_after = 2;
+  self->slow_ms = 3000;
+  loopback_server_start (&self->http, certificate, handler_cb, self);
+  return self;
+}
+
+void
+server_free (Server *self)
+{
+  loopback_server_stop (&self->http);
   g_ptr_array_unref (self->requests);
   g_ptr_array_unref (self->stored);
   g_ptr_array_unref (self->records);
   g_hash_table_unref (self->keys);
   g_free (self->token);
   g_free (self->signing_key);
-  g_free (self->url);
   g_mutex_clear (&self->mutex);
   g_free (self);
 }

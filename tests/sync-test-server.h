@@ -14,6 +14,24 @@
 
 G_BEGIN_DECLS
 
+/* An HTTP server on 127.0.0.1 that runs in a thread of its own, on a main
+ * context of its own, so that a test may block in the code under test
+ * while the server answers. Every loopback server of the tests is one. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  SoupServer   *server;
+  char         *url;     /* http(s)://127.0.0.1:PORT, without a final slash */
+} LoopbackServer;
+
+void      loopback_server_start    (LoopbackServer     *self,
+                                    GTlsCertificate    *certificate,
+                                    SoupServerCallback  handler,
+                                    gpointer            user_data);
+void      loopback_server_stop     (LoopbackServer     *self);
+
 typedef enum
 {
   SERVER_OK,
@@ -43,11 +61,7 @@ typedef struct
 typedef struct
 {
   GMutex        mutex;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;
-  char         *url;          /* http(s)://127.0.0.1:PORT */
+  LoopbackServer http;
 
   ServerMode    mode;
   guint         retry_after;  /* seconds, for SERVER_RETRY_AFTER */

@@ -68,7 +68,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   fl_test_fixture_open (&f->base, NULL, event);
   f->outbox = fl_outbox_new (f->base.store);
   f->server = server_new (NULL);
-  f->url = g_strconcat (f->server->url, "/hook", NULL);
+  f->url = g_strconcat (f->server->http.url, "/hook", NULL);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "fl-test.h"
+#include "sync-test-server.h"
 
 #include <libsoup/soup.h>
 #include <openssl/evp.h>
@@ -38,11 +39,7 @@ typedef guint (*CrmRoute) (Crm *crm, SoupServerMessage *msg, const char *path,
 struct _Crm
 {
   GMutex        mutex;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;
-  char         *url;
+  LoopbackServer http;
   CrmRoute      route;
   GPtrArray    *log;        /* "METHOD /path" of every request */
   GHashTable   *stored;     /* id → times stored */
@@ -119,24 +116,10 @@ crm_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTa
   g_mutex_unlock (&crm->mutex);
 }
 
-static gpointer
-crm_thread (gpointer user_data)
-{
-  Crm *crm = user_data;
-
-  g_main_context_push_thread_default (crm->context);
-  g_main_loop_run (crm->loop);
-  g_main_context_pop_thread_default (crm->context);
-  return NULL;
-}
-
 static Crm *
 crm_new (CrmRoute route)
 {
   Crm *crm = g_new0 (Crm, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
-  GSList *uris;
 
   g_mutex_init (&crm->mutex);
   crm->route = route;
@@ -153,42 +136,14 @@ crm_new (CrmRoute route)
   crm->subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   crm->members = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  crm->context = g_main_context_new ();
-  crm->loop = g_main_loop_new (crm->context, FALSE);
-  g_main_context_push_thread_default (crm->context);
-  crm->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (crm->server, NULL, crm_handler, crm, NULL);
-  soup_server_listen_local (crm->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  g_main_context_pop_thread_default (crm->context);
-  uris = soup_server_get_uris (crm->server);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  crm->url = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
-  crm->thread = g_thread_new ("crm", crm_thread, crm);
+  loopback_server_start (&crm->http, NULL, crm_handler, crm);
   return crm;
-}
-
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 crm_free (Crm *crm)
 {
-  g_main_context_invoke (crm->context, quit_cb, crm->loop);
-  g_thread_join (crm->thread);
-  g_main_context_push_thread_default (crm->context);
-  soup_server_disconnect (crm->server);
-  g_clear_object (&crm->server);
-  while (g_main_context_iteration (crm->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (crm->context);
-  g_main_loop_unref (crm->loop);
-  g_main_context_unref (crm->context);
+  loopback_server_stop (&crm->http);
   g_ptr_array_unref (crm->log);
   g_hash_table_unref (crm->stored);
   g_hash_table_unref (crm->left_out);
@@ -206,7 +161,6 @@ crm_free (Crm *crm)
   g_free (crm->username);
   g_free (crm->refresh_token);
   g_free (crm->access_token);
-  g_free (crm->url);
   g_mutex_clear (&crm->mutex);
   g_free (crm);
 }
@@ -246,33 +200,7 @@ crm_store (Crm *crm, const char *id)
 
 /* The kiosk's side */
 
-typedef struct
-{
-  FlTestFixture base;
-  FlOutbox      *outbox;
-  GPtrArray     *uuids;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FlEvent) event = fl_event_new ();
-
-  event->name = g_strdup ("Hannover Messe");
-  event->booth = g_strdup ("B12");
-  fl_test_fixture_open (&f->base, NULL, event);
-  f->outbox = fl_outbox_new (f->base.store);
-  f->uuids = g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->outbox);
-  fl_test_fixture_close (&f->base);
-  g_ptr_array_unref (f->uuids);
-}
+typedef FlTestOutboxFixture Fixture;
 
 /* Lead i has the email visitor<i>@example.com, or bad-<i>@example when
  * @bad_index says so. */
@@ -582,7 +510,7 @@ test_hubspot_unconfirmed (Fixture *f, gconstpointer data)
 
   add_leads (f, 8, 2);
   g_hash_table_add (crm->left_out, g_strdup (f->uuids->pdata[5]));
-  add_connector (f, "hub", "hubspot", crm->url, NULL);
+  add_connector (f, "hub", "hubspot", crm->http.url, NULL);
 
   upload (f, &first);
   g_assert_cmpuint (first.delivered, ==, 6);
@@ -639,7 +567,7 @@ test_hubspot_lifecycle_forwards (Fixture *f, gconstpointer data)
   hs_add_contact (crm, "visitor2@example.com", "123456789");
   hs_add_contact (crm, "visitor3@example.com", "other");
   add_leads (f, 5, G_MAXUINT);  /* every one an MQL */
-  add_connector (f, "hub", "hubspot", crm->url, "status_property", "fairlead_status", NULL);
+  add_connector (f, "hub", "hubspot", crm->http.url, "status_property", "fairlead_status", NULL);
 
   upload (f, &summary);
   g_assert_cmpuint (summary.delivered, ==, 5);
@@ -671,14 +599,14 @@ test_hubspot_mapping (Fixture *f, gconstpointer data)
 
   /* Something Fairlead does not have cannot be mapped. */
   json_object_set_string_member (options, "map.shoe_size", "shoesize");
-  connector = fl_connector_new ("hub", "hubspot", crm->url, options, &error);
+  connector = fl_connector_new ("hub", "hubspot", crm->http.url, options, &error);
   g_assert_null (connector);
   g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
   g_assert_nonnull (strstr (error->message, "shoe_size"));
   g_clear_error (&error);
 
   add_leads (f, 2, G_MAXUINT);
-  add_connector (f, "bad", "hubspot", crm->url, "map.department", "department_x", "map.status",
+  add_connector (f, "bad", "hubspot", crm->http.url, "map.department", "department_x", "map.status",
                  "fairlead_status", NULL);
   connector = fl_outbox_get_connector (f->outbox, "bad", &error);
   g_assert_false (fl_connector_test (connector, report, NULL, &error));
@@ -707,7 +635,7 @@ test_hubspot_mapping (Fixture *f, gconstpointer data)
     fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
   }
-  add_connector (f, "hub", "hubspot", crm->url, "map.title", "job_function", "map.website", "",
+  add_connector (f, "hub", "hubspot", crm->http.url, "map.title", "job_function", "map.website", "",
                  "map.booth", "fairlead_booth", "map.notes", "fairlead_notes", "map.answers",
                  "fairlead_answers", "map.event", "fairlead_event", NULL);
   g_string_truncate (report, 0);
@@ -749,8 +677,8 @@ test_hubspot_consent_and_note (Fixture *f, gconstpointer data)
   const char *explanation, *text;
 
   add_leads (f, 2, G_MAXUINT);
-  add_connector (f, "hub", "hubspot", crm->url, "subscription_id", "12345", "note", "true", NULL);
-  add_connector (f, "bad", "hubspot", crm->url, "subscription_id", "999", NULL);
+  add_connector (f, "hub", "hubspot", crm->http.url, "subscription_id", "12345", "note", "true", NULL);
+  add_connector (f, "bad", "hubspot", crm->http.url, "subscription_id", "999", NULL);
   {
     g_autoptr(FlConnector) good = fl_outbox_get_connector (f->outbox, "hub", &error);
     g_autoptr(FlConnector) bad = fl_outbox_get_connector (f->outbox, "bad", &error);
@@ -867,7 +795,7 @@ new_session (Crm *crm)
   return g_strdup_printf ("{\"access_token\": \"%s\", \"scope\": \"api\", \"instance_url\": \"%s\", "
                           "\"id\": \"%s/id/00Dxx0000001gPLEAY/005xx000001SwiUAAS\", "
                           "\"token_type\": \"Bearer\"}",
-                          crm->access_token, crm->url, crm->url);
+                          crm->access_token, crm->http.url, crm->http.url);
 }
 
 static guint
@@ -885,7 +813,7 @@ token_route (Crm *crm, const char *raw, char **answer)
       if (claims == NULL ||
           g_strcmp0 (json_object_get_string_member_with_default (claims, "iss", ""), crm->client_id) != 0 ||
           g_strcmp0 (json_object_get_string_member_with_default (claims, "sub", ""), crm->username) != 0 ||
-          g_strcmp0 (json_object_get_string_member_with_default (claims, "aud", ""), crm->url) != 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (claims, "aud", ""), crm->http.url) != 0 ||
           json_object_get_int_member_with_default (claims, "exp", 0) < g_get_real_time () / G_USEC_PER_SEC ||
           json_object_get_int_member_with_default (claims, "exp", 0) > g_get_real_time () / G_USEC_PER_SEC + 300)
         {
@@ -1177,7 +1105,7 @@ test_salesforce_jwt (Fixture *f, gconstpointer data)
   add_leads (f, 450, G_MAXUINT);
   /* No --url: the instance comes with the token. */
   add_connector (f, "sfjwt", "salesforce", NULL, "auth", "jwt", "client_id", crm->client_id,
-                 "username", crm->username, "login_url", crm->url, NULL);
+                 "username", crm->username, "login_url", crm->http.url, NULL);
 
   connector = fl_outbox_get_connector (f->outbox, "sfjwt", &error);
   g_assert_no_error (error);
@@ -1233,7 +1161,7 @@ test_salesforce_refresh_token (Fixture *f, gconstpointer data)
   crm->refresh_token = g_strdup ("5Aep861refresh+/=");
   add_leads (f, 3, G_MAXUINT);
   add_connector (f, "sfr", "salesforce", NULL, "auth", "refresh_token", "client_id",
-                 crm->client_id, "login_url", crm->url, NULL);
+                 crm->client_id, "login_url", crm->http.url, NULL);
 
   g_setenv ("FAIRLEAD_SECRET_SFR", "revoked", TRUE);
   upload (f, &refused);
@@ -1271,7 +1199,7 @@ test_salesforce_request_limit (Fixture *f, gconstpointer data)
   crm->access_token = g_strdup (TOKEN);
   g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
   add_leads (f, 4, G_MAXUINT);
-  add_connector (f, "sf", "salesforce", crm->url, NULL);
+  add_connector (f, "sf", "salesforce", crm->http.url, NULL);
   connector = fl_outbox_get_connector (f->outbox, "sf", &error);
   g_assert_true (fl_connector_test (connector, report, NULL, &error));
   g_assert_no_error (error);
@@ -1408,7 +1336,7 @@ test_salesforce_existing_people (Fixture *f, gconstpointer data)
   converted = org_add (crm, crm->leads, "00Q", "Email", "visitor2@example.com", "LastName", "Mustermann",
                        "IsConverted", "true", "ConvertedContactId", field_of (converted_contact, "Id"),
                        "Status", "Closed - Converted", NULL);
-  add_connector (f, "sf", "salesforce", crm->url, NULL);
+  add_connector (f, "sf", "salesforce", crm->http.url, NULL);
 
   upload (f, &first);
   g_assert_cmpuint (first.delivered, ==, 4);
@@ -1496,7 +1424,7 @@ test_salesforce_campaign (Fixture *f, gconstpointer data)
   contact = org_add (crm, crm->contacts, "003", "Email", "visitor0@example.com", NULL);
   org_add (crm, crm->members, "00v", "CampaignId", field_of (campaign, "Id"), "ContactId",
            field_of (contact, "Id"), "Status", "Sent", NULL);
-  add_connector (f, "sf", "salesforce", crm->url, "campaign", "Hannover Messe 2026",
+  add_connector (f, "sf", "salesforce", crm->http.url, "campaign", "Hannover Messe 2026",
                  "member_status_mql", "Visited Booth", NULL);
 
   upload (f, &summary);
@@ -1511,7 +1439,7 @@ test_salesforce_campaign (Fixture *f, gconstpointer data)
   member = sf_find (crm->members, "LeadId", field_of (created, "Id"));
   g_assert_cmpstr (field_of (member, "Status"), ==, "Sent");
 
-  add_connector (f, "sf2", "salesforce", crm->url, "campaign", "Hannover Messe 2027", NULL);
+  add_connector (f, "sf2", "salesforce", crm->http.url, "campaign", "Hannover Messe 2027", NULL);
   /* connector test says so before the show */
   {
     g_autoptr(FlConnector) good = fl_outbox_get_connector (f->outbox, "sf", &error);
@@ -1552,8 +1480,8 @@ test_lookups_refused (Fixture *f, gconstpointer data)
   g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
   hs_add_contact (hub, "visitor0@example.com", "customer");
   add_leads (f, 3, G_MAXUINT);
-  add_connector (f, "hub", "hubspot", hub->url, NULL);
-  add_connector (f, "sf", "salesforce", sf->url, NULL);
+  add_connector (f, "hub", "hubspot", hub->http.url, NULL);
+  add_connector (f, "sf", "salesforce", sf->http.url, NULL);
   upload (f, &summary);
   g_assert_cmpuint (summary.delivered, ==, 6);
   g_assert_cmpuint (g_hash_table_size (summary.stopped), ==, 0);
@@ -1588,9 +1516,9 @@ test_show (Fixture *f, gconstpointer data)
   add_leads (f, 230, 17);  /* one with an address HubSpot refuses */
   g_hash_table_add (hub->left_out, g_strdup (f->uuids->pdata[5]));
   g_hash_table_add (hub->left_out, g_strdup (f->uuids->pdata[150]));
-  add_connector (f, "hub", "hubspot", hub->url, NULL);
+  add_connector (f, "hub", "hubspot", hub->http.url, NULL);
   add_connector (f, "sfjwt", "salesforce", NULL, "auth", "jwt", "client_id", sf->client_id,
-                 "username", sf->username, "login_url", sf->url, NULL);
+                 "username", sf->username, "login_url", sf->http.url, NULL);
 
   status = run_cli (f, &out, "upload", "--max-wait", "60", NULL);
   /* 65: the refused address failed for good, and only it */
@@ -1627,7 +1555,7 @@ test_salesforce_duplicate_rule (Fixture *f, gconstpointer data)
     fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
   }
-  add_connector (f, "sf", "salesforce", crm->url, NULL);
+  add_connector (f, "sf", "salesforce", crm->http.url, NULL);
   upload (f, &summary);
   g_assert_cmpuint (summary.delivered, ==, 2);
   g_assert_cmpuint (summary.failed, ==, 1);
@@ -1674,7 +1602,8 @@ main (int argc, char **argv)
   g_setenv ("FAIRLEAD_SECRET_HUB", TOKEN, TRUE);
   g_setenv ("FAIRLEAD_SECRET_BAD", TOKEN, TRUE);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fl_test_outbox_fixture_setup, func, fl_test_outbox_fixture_teardown)
   ADD ("/crm/hubspot/207-unconfirmed", test_hubspot_unconfirmed);
   ADD ("/crm/hubspot/lifecycle-forwards", test_hubspot_lifecycle_forwards);
   ADD ("/crm/hubspot/mapping", test_hubspot_mapping);

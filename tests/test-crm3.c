@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "fl-test.h"
+#include "sync-test-server.h"
 
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
@@ -38,11 +39,7 @@
 typedef struct
 {
   GMutex        mutex;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;
-  char         *url;
+  LoopbackServer http;
 
   /* Behaviour */
   int           token_uses;     /* API requests a token is good for; -1: no end */
@@ -130,7 +127,7 @@ assertion_valid (Crm *self, GHashTable *form)
   g_auto(GStrv) parts = NULL;
   g_autoptr(JsonObject) header = NULL;
   g_autoptr(JsonObject) claims = NULL;
-  g_autofree char *audience = g_strdup_printf ("%s/" TENANT "/oauth2/v2.0/token", self->url);
+  g_autofree char *audience = g_strdup_printf ("%s/" TENANT "/oauth2/v2.0/token", self->http.url);
   g_autofree char *thumbprint = NULL;
   g_autofree char *signed_part = NULL;
   g_autofree guchar *signature = NULL;
@@ -394,7 +391,7 @@ dataverse_request (Crm *self, const char *text, gboolean *stored, gboolean *fail
           json_object_set_member (record, name, json_node_copy (value));
       }
       *stored = TRUE;
-      headers = g_strdup_printf ("OData-EntityId: %s/api/data/v9.2/leads(%s)\r\n", self->url,
+      headers = g_strdup_printf ("OData-EntityId: %s/api/data/v9.2/leads(%s)\r\n", self->http.url,
                                  json_object_get_string_member (record, "leadid"));
       return dataverse_part (204, "No Content", headers, NULL);
     }
@@ -738,24 +735,10 @@ handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   g_mutex_unlock (&self->mutex);
 }
 
-static gpointer
-server_thread (gpointer user_data)
-{
-  Crm *self = user_data;
-
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 static Crm *
 crm_new (void)
 {
   Crm *self = g_new0 (Crm, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-  g_autofree char *uri = NULL;
 
   g_mutex_init (&self->mutex);
   self->token_uses = -1;
@@ -770,44 +753,14 @@ crm_new (void)
   self->organizations = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->leads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-
-  g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  g_main_context_pop_thread_default (self->context);
-
-  uris = soup_server_get_uris (self->server);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  self->url = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
-  self->thread = g_thread_new ("crm", server_thread, self);
+  loopback_server_start (&self->http, NULL, handler_cb, self);
   return self;
-}
-
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 crm_free (Crm *self)
 {
-  g_main_context_invoke (self->context, quit_cb, self->loop);
-  g_thread_join (self->thread);
-  g_main_context_push_thread_default (self->context);
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
+  loopback_server_stop (&self->http);
   g_ptr_array_unref (self->log);
   g_ptr_array_unref (self->drops);
   g_array_unref (self->times);
@@ -820,7 +773,6 @@ crm_free (Crm *self)
   g_free (self->token);
   g_free (self->certificate);
   g_free (self->last_authorization);
-  g_free (self->url);
   g_mutex_clear (&self->mutex);
   g_free (self);
 }
@@ -872,21 +824,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_ptr_array_unref (f->emails);
 }
 
-static void
-give_consent (FlLead *lead)
-{
-  g_autoptr(JsonNode) consent = fl_json_new_object ();
-  JsonObject *object = json_node_get_object (consent);
-  g_autofree char *now = fl_now_iso8601 ();
-
-  json_object_set_string_member (object, "version", "2026-1");
-  json_object_set_string_member (object, "language", "de");
-  json_object_set_boolean_member (object, "given", TRUE);
-  json_object_set_string_member (object, "method", "checkbox");
-  json_object_set_string_member (object, "at", now);
-  fl_lead_set_consent (lead, consent);
-}
-
 /* Saves @n leads with consent; the one at @bad (if < n) has an email the
  * CRM refuses. SALs every fourth, from the first. */
 static void
@@ -910,7 +847,7 @@ add_leads (Fixture *f, guint n, guint bad)
       fl_lead_set_score (lead, 50);
       fl_lead_set_notes (lead, "Wants a demo in June");
       fl_lead_set_source (lead, FL_SOURCE_BADGE);
-      give_consent (lead);
+      fl_test_give_consent (lead, TRUE);
       fl_store_save_lead (f->base.store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
@@ -996,12 +933,12 @@ add_dynamics (Fixture *f, Crm *crm, const char *name, ...)
 
   json_object_set_string_member (options, "tenant", TENANT);
   json_object_set_string_member (options, "client_id", "d365-app");
-  json_object_set_string_member (options, "login_url", crm->url);
+  json_object_set_string_member (options, "login_url", crm->http.url);
   va_start (args, name);
   while ((key = va_arg (args, const char *)) != NULL)
     json_object_set_string_member (options, key, va_arg (args, const char *));
   va_end (args);
-  fl_outbox_add_connector (f->outbox, name, "dynamics", crm->url, options, NULL, &error);
+  fl_outbox_add_connector (f->outbox, name, "dynamics", crm->http.url, options, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -1178,13 +1115,13 @@ test_dynamics_test (Fixture *f, gconstpointer data)
   json_object_set_string_member (options, "tenant", TENANT);
   json_object_set_string_member (options, "client_id", "d365-app");
   json_object_set_string_member (options, "login_url", "http://login.example.com");
-  remote_login = fl_connector_new ("d365", "dynamics", crm->url, options, &error);
+  remote_login = fl_connector_new ("d365", "dynamics", crm->http.url, options, &error);
   g_assert_null (remote_login);
   g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_CONFIG);
   g_clear_error (&error);
   json_object_remove_member (options, "tenant");
-  json_object_set_string_member (options, "login_url", crm->url);
-  g_assert_null (fl_connector_new ("d365", "dynamics", crm->url, options, &error));
+  json_object_set_string_member (options, "login_url", crm->http.url);
+  g_assert_null (fl_connector_new ("d365", "dynamics", crm->http.url, options, &error));
   g_assert_nonnull (strstr (error->message, "tenant"));
 }
 
@@ -1261,12 +1198,12 @@ add_zoho (Fixture *f, Crm *crm, const char *name, ...)
 
   json_object_set_string_member (options, "client_id", "1000.zoho-client");
   json_object_set_string_member (options, "data_centre", "eu");
-  json_object_set_string_member (options, "login_url", crm->url);
+  json_object_set_string_member (options, "login_url", crm->http.url);
   va_start (args, name);
   while ((key = va_arg (args, const char *)) != NULL)
     json_object_set_string_member (options, key, va_arg (args, const char *));
   va_end (args);
-  fl_outbox_add_connector (f->outbox, name, "zoho", crm->url, options, NULL, &error);
+  fl_outbox_add_connector (f->outbox, name, "zoho", crm->http.url, options, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -1296,7 +1233,7 @@ test_zoho_batch (Fixture *f, gconstpointer data)
     /* No email: Zoho could not find this lead again on a retry. */
     g_autoptr(FlLead) lead = fl_lead_new ();
     fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jane Doe");
-    give_consent (lead);
+    fl_test_give_consent (lead, TRUE);
     fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
     g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
@@ -1828,7 +1765,7 @@ test_pipedrive_batch (Fixture *f, gconstpointer data)
     g_ptr_array_add (crm->persons, seeded);
   }
   add_leads (f, 12, 3);
-  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  add_connector (f, "pd", "pipedrive", crm->http.url, NULL);
   upload (f, 0, &summary);
 
   g_assert_cmpuint (summary.delivered, ==, 11);
@@ -1892,8 +1829,8 @@ test_pipedrive_token_expiry (Fixture *f, gconstpointer data)
 
   crm->token_uses = 9;
   add_leads (f, 6, G_MAXUINT);
-  add_connector (f, "pd-oauth", "pipedrive", crm->url, "client_id", "pd-client", "login_url",
-                 crm->url, NULL);
+  add_connector (f, "pd-oauth", "pipedrive", crm->http.url, "client_id", "pd-client", "login_url",
+                 crm->http.url, NULL);
   upload (f, 0, &summary);
 
   g_assert_cmpuint (summary.delivered, ==, 6);
@@ -1922,7 +1859,7 @@ test_pipedrive_retry_after (Fixture *f, gconstpointer data)
   crm->busy_after = 12;
   crm->retry_after = 1;
   add_leads (f, 5, G_MAXUINT);
-  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  add_connector (f, "pd", "pipedrive", crm->http.url, NULL);
   upload (f, 0, &first);
   g_assert_cmpint (first.pending, ==, 5);
   /* What was made before the 429 is kept, lead by lead: all of the first
@@ -1962,7 +1899,7 @@ test_pipedrive_dropped (Fixture *f, gconstpointer data)
   g_ptr_array_add (crm->drops, g_strdup ("POST /v1/leads"));
   g_ptr_array_add (crm->drops, g_strdup ("POST /v1/notes"));
   add_leads (f, 3, G_MAXUINT);
-  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  add_connector (f, "pd", "pipedrive", crm->http.url, NULL);
   upload (f, 30, &summary);
 
   g_assert_cmpuint (summary.delivered, ==, 3);
@@ -1993,12 +1930,12 @@ test_pipedrive_no_email (Fixture *f, gconstpointer data)
   fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jana Novák");
   fl_lead_set_field (lead, FL_FIELD_COMPANY, "Prague Robotics s.r.o.");
   fl_lead_set_field (lead, FL_FIELD_PHONE, "+420 123 456 789");
-  give_consent (lead);
+  fl_test_give_consent (lead, TRUE);
   fl_store_save_lead (f->base.store, lead, "test", &error);
   g_assert_no_error (error);
   g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
   g_ptr_array_add (crm->drops, g_strdup ("POST /v1/persons"));
-  add_connector (f, "pd", "pipedrive", crm->url, NULL);
+  add_connector (f, "pd", "pipedrive", crm->http.url, NULL);
   upload (f, 10, &summary);
 
   g_assert_cmpuint (summary.delivered, ==, 1);
@@ -2040,9 +1977,9 @@ test_pipedrive_test (Fixture *f, gconstpointer data)
   g_autoptr(FlConnector) label = NULL;
   g_autoptr(FlConnector) bad = NULL;
 
-  add_connector (f, "pd", "pipedrive", crm->url, NULL);
-  add_connector (f, "pd-label", "pipedrive", crm->url, "label_sal", "Sehr heiß", NULL);
-  add_connector (f, "pd-bad", "pipedrive", crm->url, NULL);
+  add_connector (f, "pd", "pipedrive", crm->http.url, NULL);
+  add_connector (f, "pd-label", "pipedrive", crm->http.url, "label_sal", "Sehr heiß", NULL);
+  add_connector (f, "pd-bad", "pipedrive", crm->http.url, NULL);
 
   good = get_connector (f, "pd");
   g_assert_true (fl_connector_test (good, report, NULL, &error));
@@ -2096,14 +2033,14 @@ test_cli (Fixture *f, gconstpointer data)
 {
   g_autoptr(Crm) crm = crm_new ();
   g_autofree char *tenant = NULL;
-  g_autofree char *login = g_strdup_printf ("login_url=%s", crm->url);
+  g_autofree char *login = g_strdup_printf ("login_url=%s", crm->http.url);
   char *out = NULL, *err = NULL;
   int status;
 
   add_leads (f, 3, G_MAXUINT);
   tenant = g_strdup ("tenant=" TENANT);
   status = run_cli (f, &out, &err, "connector", "add", "d365", "--type", "dynamics", "--url",
-                    crm->url, "--option", tenant, "--option", "client_id=d365-app", "--option",
+                    crm->http.url, "--option", tenant, "--option", "client_id=d365-app", "--option",
                     login, NULL);
   g_assert_cmpint (status, ==, 0);
   g_clear_pointer (&out, g_free);
@@ -2124,7 +2061,7 @@ test_cli (Fixture *f, gconstpointer data)
 
   /* A refused client secret: 77, with the login server's words. */
   status = run_cli (f, &out, &err, "connector", "add", "d365-bad", "--type", "dynamics", "--url",
-                    crm->url, "--option", tenant, "--option", "client_id=d365-app", "--option",
+                    crm->http.url, "--option", tenant, "--option", "client_id=d365-app", "--option",
                     login, NULL);
   g_assert_cmpint (status, ==, 0);
   g_clear_pointer (&out, g_free);

@@ -338,7 +338,7 @@ test_token_not_in_database (Fixture *fixture, gconstpointer data)
     g_auto(Run) list = { 0 };
 
     cli (fixture, &run, no_keyring, TOKEN "\n", "connector", "add", "hub", "--type", "hubspot",
-         "--url", server->url, "--secret-stdin");
+         "--url", server->http.url, "--secret-stdin");
     g_assert_cmpint (run.status, ==, EX_NOPERM);
     g_assert_nonnull (strstr (run.err, "keyring"));
     g_assert_nonnull (strstr (run.err, "FAIRLEAD_SECRET_HUB"));
@@ -363,7 +363,7 @@ test_token_not_in_database (Fixture *fixture, gconstpointer data)
     g_autofree char *option = g_strconcat ("token=", TOKEN, NULL);
 
     cli (fixture, &run, NULL, NULL, "connector", "add", "hub", "--type", "hubspot",
-         "--url", server->url, "--option", option);
+         "--url", server->http.url, "--option", option);
     g_assert_cmpint (run.status, ==, EX_CONFIG);
     g_assert_nonnull (strstr (run.err, "FAIRLEAD_SECRET_HUB"));
     g_assert_null (strstr (run.err, TOKEN));
@@ -371,7 +371,7 @@ test_token_not_in_database (Fixture *fixture, gconstpointer data)
   {
     g_auto(Run) run = { 0 };
     g_autofree char *url = g_strdup_printf ("http://user:%s@%s", TOKEN,
-                                            server->url + strlen ("http://"));
+                                            server->http.url + strlen ("http://"));
 
     cli (fixture, &run, NULL, NULL, "connector", "add", "hub", "--type", "hubspot", "--url", url);
     g_assert_cmpint (run.status, ==, EX_CONFIG);
@@ -387,7 +387,7 @@ test_token_not_in_database (Fixture *fixture, gconstpointer data)
     ServerRequest *request;
 
     cli (fixture, &add, with_env, NULL, "connector", "add", "hub", "--type", "hubspot",
-         "--url", server->url);
+         "--url", server->http.url);
     g_assert_cmpint (add.status, ==, 0);
     cli (fixture, &capture, with_env, NULL, "capture", "--payload",
          "MECARD:N:Quandt,Greta;EMAIL:greta@example.de;;", "--consent", "1");
@@ -453,7 +453,7 @@ test_logs_without_personal_data (Fixture *fixture, gconstpointer data)
   g_autofree char *model = g_build_filename (g_getenv ("FAIRLEAD_DATADIR"), "demo", "scoring.json",
                                              NULL);
   g_autofree char *import = g_build_filename (fixture->dir, "import.jsonl", NULL);
-  g_autofree char *url = g_strconcat (server->url, "/hook", NULL);
+  g_autofree char *url = g_strconcat (server->http.url, "/hook", NULL);
   const char *const debug[] = { "G_MESSAGES_DEBUG", "all", "FAIRLEAD_SECRET_HUB", TOKEN,
                                 "FAIRLEAD_SECRET_HOOK", TOKEN, NULL };
   const char *payload = "BEGIN:VCARD\nVERSION:3.0\nN:" PERSON_LAST ";" PERSON_FIRST "\nFN:"
@@ -481,7 +481,7 @@ test_logs_without_personal_data (Fixture *fixture, gconstpointer data)
     run_clear (&run);
     memset (&run, 0, sizeof run);
     cli (fixture, &run, debug, NULL, "connector", "add", "hub", "--type", "hubspot", "--url",
-         server->url);
+         server->http.url);
     g_assert_cmpint (run.status, ==, 0);
     run_clear (&run);
     memset (&run, 0, sizeof run);

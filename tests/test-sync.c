@@ -22,48 +22,7 @@
 #define SIGNING_KEY "whsec-test-key"
 #define TOKEN "pat-test-token"
 
-typedef struct
-{
-  FlTestFixture base;
-  FlOutbox      *outbox;
-  GPtrArray     *uuids;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FlEvent) event = fl_event_new ();
-
-  event->name = g_strdup ("Hannover Messe");
-  event->booth = g_strdup ("B12");
-  fl_test_fixture_open (&f->base, NULL, event);
-  f->outbox = fl_outbox_new (f->base.store);
-  f->uuids = g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->outbox);
-  fl_test_fixture_close (&f->base);
-  g_ptr_array_unref (f->uuids);
-}
-
-static void
-give_consent (FlLead *lead, gboolean given)
-{
-  g_autoptr(JsonNode) consent = fl_json_new_object ();
-  JsonObject *object = json_node_get_object (consent);
-  g_autofree char *now = fl_now_iso8601 ();
-
-  json_object_set_string_member (object, "version", "2026-1");
-  json_object_set_string_member (object, "language", "de");
-  json_object_set_boolean_member (object, "given", given);
-  json_object_set_string_member (object, "method", "checkbox");
-  json_object_set_string_member (object, "at", now);
-  fl_lead_set_consent (lead, consent);
-}
+typedef FlTestOutboxFixture Fixture;
 
 /* Saves @n leads; the one at @bad_index (if < n) gets an invalid email. */
 static void
@@ -86,7 +45,7 @@ add_leads (Fixture *f, guint n, guint bad_index)
       fl_lead_set_score (lead, 40 + (int) i % 50);
       fl_lead_set_notes (lead, "Wants a demo in June");
       fl_lead_set_source (lead, FL_SOURCE_BADGE);
-      give_consent (lead, TRUE);
+      fl_test_give_consent (lead, TRUE);
       fl_store_save_lead (f->base.store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
@@ -112,7 +71,7 @@ add_connector (Fixture *f, const char *name, const char *type, const char *url, 
 static char *
 join_url (Server *server, const char *path)
 {
-  return g_strconcat (server->url, path, NULL);
+  return g_strconcat (server->http.url, path, NULL);
 }
 
 static void
@@ -180,7 +139,7 @@ test_consent_required (Fixture *f, gconstpointer data)
 
       fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
       if (i != 1)
-        give_consent (lead, i == 0);
+        fl_test_give_consent (lead, i == 0);
       fl_store_save_lead (f->base.store, lead, "test", &error);
       g_assert_no_error (error);
       g_ptr_array_add (leads, lead);
@@ -204,7 +163,7 @@ test_consent_required (Fixture *f, gconstpointer data)
     }
 
   /* The visitor without a decision consents at the back office. */
-  give_consent (leads->pdata[1], TRUE);
+  fl_test_give_consent (leads->pdata[1], TRUE);
   fl_store_save_lead (f->base.store, leads->pdata[1], "marketing", &error);
   g_assert_no_error (error);
   upload (f, NULL, 0, &second);
@@ -212,7 +171,7 @@ test_consent_required (Fixture *f, gconstpointer data)
   g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (leads->pdata[1])), ==, 1);
 
   /* Withdrawn before an edit went out: the update stays on the kiosk. */
-  give_consent (leads->pdata[0], FALSE);
+  fl_test_give_consent (leads->pdata[0], FALSE);
   fl_lead_set_notes (leads->pdata[0], "withdrew consent");
   fl_store_save_lead (f->base.store, leads->pdata[0], "marketing", &error);
   g_assert_no_error (error);
@@ -527,7 +486,7 @@ test_webhook_tls (Fixture *f, gconstpointer data)
   certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
   g_assert_no_error (error);
   server = server_new (certificate);
-  g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (server->http.url, "https://127.0.0.1:"));
   url = join_url (server, "/hook");
   add_leads (f, 3, G_MAXUINT);
 
@@ -605,12 +564,12 @@ test_hubspot (Fixture *f, gconstpointer data)
   {
     g_autoptr(FlLead) lead = fl_lead_new ();
     fl_lead_set_field (lead, FL_FIELD_FULL_NAME, "Jane Doe");
-    give_consent (lead, TRUE);
+    fl_test_give_consent (lead, TRUE);
     fl_store_save_lead (f->base.store, lead, "test", &error);
     g_assert_no_error (error);
     g_ptr_array_add (f->uuids, g_strdup (fl_lead_get_uuid (lead)));
   }
-  add_connector (f, "hub", "hubspot", server->url, "score_property", "fairlead_score",
+  add_connector (f, "hub", "hubspot", server->http.url, "score_property", "fairlead_score",
                  "lead_status_sal", "OPEN", NULL);
 
   connector = fl_outbox_get_connector (f->outbox, "hub", &error);
@@ -664,7 +623,7 @@ test_hubspot_rejected (Fixture *f, gconstpointer data)
 
   server->token = g_strdup ("another-token");
   add_leads (f, 5, G_MAXUINT);
-  add_connector (f, "hub", "hubspot", server->url, NULL);
+  add_connector (f, "hub", "hubspot", server->http.url, NULL);
   connector = fl_outbox_get_connector (f->outbox, "hub", &error);
   g_assert_false (fl_connector_test (connector, report, NULL, &error));
   g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_AUTH);
@@ -680,7 +639,7 @@ test_hubspot_rejected (Fixture *f, gconstpointer data)
   /* A stage the portal does not have is caught by the test. */
   g_free (server->token);
   server->token = g_strdup (TOKEN);
-  add_connector (f, "hub2", "hubspot", server->url, "lifecycle_sal", "hotlead", NULL);
+  add_connector (f, "hub2", "hubspot", server->http.url, "lifecycle_sal", "hotlead", NULL);
   g_clear_object (&connector);
   connector = fl_outbox_get_connector (f->outbox, "hub2", &error);
   g_assert_false (fl_connector_test (connector, report, NULL, &error));
@@ -705,7 +664,7 @@ test_salesforce (Fixture *f, gconstpointer data)
 
   server->token = g_strdup (TOKEN);
   add_leads (f, 250, 3);
-  add_connector (f, "sf", "salesforce", server->url, NULL);
+  add_connector (f, "sf", "salesforce", server->http.url, NULL);
   connector = fl_outbox_get_connector (f->outbox, "sf", &error);
   g_assert_true (fl_connector_test (connector, report, NULL, &error));
   g_assert_no_error (error);
@@ -747,7 +706,7 @@ test_salesforce_retry_after (Fixture *f, gconstpointer data)
   server->mode = SERVER_RETRY_AFTER;
   server->retry_after = 1;
   add_leads (f, 4, G_MAXUINT);
-  add_connector (f, "sf", "salesforce", server->url, NULL);
+  add_connector (f, "sf", "salesforce", server->http.url, NULL);
   upload (f, NULL, 5, &summary);
   g_assert_cmpuint (summary.delivered, ==, 4);
   /* the 429, then the Lead and Contact lookups and the upsert */
@@ -840,7 +799,7 @@ test_missing_token (Fixture *f, gconstpointer data)
   const char *message;
 
   add_leads (f, 2, G_MAXUINT);
-  add_connector (f, "nokey", "hubspot", server->url, NULL);
+  add_connector (f, "nokey", "hubspot", server->http.url, NULL);
   upload (f, NULL, 0, &summary);
   message = g_hash_table_lookup (summary.stopped, "nokey");
   g_assert_nonnull (message);
@@ -1420,8 +1379,8 @@ test_transport_add_and_update (Fixture *f, gconstpointer data)
 static void
 proxy_through (Server *server)
 {
-  g_setenv ("http_proxy", server->url, TRUE);
-  g_setenv ("HTTPS_PROXY", server->url, TRUE);
+  g_setenv ("http_proxy", server->http.url, TRUE);
+  g_setenv ("HTTPS_PROXY", server->http.url, TRUE);
   g_unsetenv ("no_proxy");
   g_unsetenv ("NO_PROXY");
 }
@@ -1652,7 +1611,8 @@ main (int argc, char **argv)
   g_setenv ("FAIRLEAD_SECRET_SF", TOKEN, TRUE);
   g_unsetenv ("FAIRLEAD_SECRET_NOKEY");
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fl_test_outbox_fixture_setup, func, fl_test_outbox_fixture_teardown)
   ADD ("/sync/consent-required", test_consent_required);
   ADD ("/sync/webhook/success", test_webhook_success);
   ADD ("/sync/webhook/cancel-gives-back-claim", test_webhook_cancel_gives_back_claim);

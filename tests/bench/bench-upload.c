@@ -49,7 +49,7 @@ main (int argc, char **argv)
   else
     {
       server = server_new (NULL);
-      url = g_strconcat (server->url, "/hook", NULL);
+      url = g_strconcat (server->http.url, "/hook", NULL);
     }
   outbox = fl_outbox_new (store);
   fl_outbox_add_connector (outbox, "bench", "webhook", url, NULL, NULL, &error);

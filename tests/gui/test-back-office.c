@@ -1113,7 +1113,7 @@ test_upload_now (Fixture *fixture, gconstpointer data)
                         "VALUES ('hook', 'webhook', '%s/hook', 'x');"
                         "INSERT INTO outbox (lead_id, connector, state, queued_at) "
                         "SELECT id, 'hook', 'pending', '2026-01-01T00:00:00.000Z' FROM leads;",
-                   server->url);
+                   server->http.url);
   g_assert_true (fl_store_exec (fixture->store, sql->str, &error));
   g_assert_no_error (error);
 
