@@ -6,9 +6,12 @@
 
 #include "fl-test.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "store/fl-store.h"
 #include "sync/fl-connectors.h"
@@ -897,6 +900,16 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+
+/* Closes the lock file's descriptor, its lock with it, after 200 ms. */
+static gpointer
+release_after_200ms (gpointer data)
+{
+  g_usleep (200 * 1000);
+  close (GPOINTER_TO_INT (data));
+  return NULL;
+}
+
 static void
 test_worker (Fixture *f, gconstpointer data)
 {
@@ -950,11 +963,32 @@ test_worker (Fixture *f, gconstpointer data)
     g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_BUSY);
   }
 
+  /* Upload Now waits for a round in progress instead of giving up at once:
+   * a lock still held after the wait is BUSY; once released it is taken. */
+  {
+    g_autoptr(FlUploader) waiting = fl_uploader_new (f->base.store);
+    g_autofree char *lock_path = g_strconcat (f->base.db_path, ".upload-lock", NULL);
+    g_autoptr(GError) error = NULL;
+    int fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    GThread *releaser;
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+    g_assert_false (fl_uploader_lock_wait (waiting, 120, NULL, &error));
+    g_assert_error (error, FL_SYNC_ERROR, FL_SYNC_ERROR_BUSY);
+    g_clear_error (&error);
+    releaser = g_thread_new ("release", release_after_200ms, GINT_TO_POINTER (fd));
+    g_assert_true (fl_uploader_lock_wait (waiting, 10000, NULL, &error));
+    g_assert_no_error (error);
+    g_thread_join (releaser);
+  }
+
   fl_upload_worker_stop (worker);
   g_assert_finalize_object (g_steal_pointer (&worker));
 }
 
 /* CLI */
+
 
 static int
 run_cli (Fixture *f, const char *input, char **out, char **err, ...)

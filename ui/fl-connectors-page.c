@@ -299,7 +299,8 @@ upload_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     }
   uploader = fl_uploader_new (store);
   fl_uploader_set_callbacks (uploader, NULL, upload_progress_cb, source);
-  if (!fl_uploader_lock (uploader, &error) ||
+  /* The kiosk's worker may be mid-round: wait for it, it is short. */
+  if (!fl_uploader_lock_wait (uploader, 30000, cancellable, &error) ||
       !fl_uploader_run (uploader, NULL, 0, cancellable, &summary, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -693,6 +693,41 @@ fl_uploader_lock (FlUploader *self, GError **error)
   return TRUE;
 }
 
+/**
+ * fl_uploader_lock_wait:
+ * @timeout_ms: how long to wait for the other uploader to finish its round
+ *
+ * Like fl_uploader_lock(), but when another uploader holds the lock (the
+ * kiosk's own worker in the middle of a round, usually a second or two),
+ * waits for it instead of giving up at once. Fails with
+ * %FL_SYNC_ERROR_BUSY when the lock is still held after @timeout_ms.
+ */
+gboolean
+fl_uploader_lock_wait (FlUploader *self, guint timeout_ms, GCancellable *cancellable, GError **error)
+{
+  gint64 deadline;
+
+  g_return_val_if_fail (FL_IS_UPLOADER (self), FALSE);
+
+  deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (fl_uploader_lock (self, &local_error))
+        return TRUE;
+      if (!g_error_matches (local_error, FL_SYNC_ERROR, FL_SYNC_ERROR_BUSY) ||
+          g_get_monotonic_time () >= deadline)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      g_usleep (50 * 1000);
+    }
+}
+
 static void
 unlock (FlUploader *self)
 {

@@ -58,6 +58,10 @@ void        fl_uploader_set_callbacks  (FlUploader           *self,
                                         gpointer              user_data);
 gboolean    fl_uploader_lock           (FlUploader           *self,
                                         GError              **error);
+gboolean    fl_uploader_lock_wait      (FlUploader           *self,
+                                        guint                 timeout_ms,
+                                        GCancellable         *cancellable,
+                                        GError              **error);
 gboolean    fl_uploader_run            (FlUploader           *self,
                                         const char           *connector,
                                         gint64                max_wait,
