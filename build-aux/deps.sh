@@ -13,6 +13,7 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libcurl4-openssl-dev libssl-dev libsoup-3.0-dev libsecret-1-dev glib-networking openssl
   libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-deu libcrypt-dev
+  libavahi-client-dev libavahi-glib-dev
   # tests (GnuTLS checks the Dynamics assertion that libcrypto signs; Pango draws the cards)
   libgnutls28-dev libpango1.0-dev
   xvfb xauth xdotool x11-xkb-utils xkb-data imagemagick desktop-file-utils appstream libx11-dev
