@@ -519,6 +519,65 @@ test_cli_export (Fixture *fixture, gconstpointer data)
   g_assert_false (lead_exists (fixture, fl_lead_get_uuid (lead)));
 }
 
+/* An export of the whole event is recorded with one audit entry and the
+ * event's export mark, not an entry per lead: what it held is handed over,
+ * a lead saved or changed after the export began is not. */
+static void
+test_export_mark (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) kept = save_lead (fixture, "Anna Exported");
+  g_autoptr(FlLead) edited = save_lead (fixture, "Egon Edited");
+  g_autoptr(FlLead) later = NULL;
+  g_autoptr(FlExportMark) mark = NULL;
+  g_autoptr(FlExportMark) again = NULL;
+  g_autoptr(FlRetention) first = NULL;
+  g_autoptr(FlRetention) second = NULL;
+  g_autofree char *now = NULL;
+
+  g_usleep (3000);
+  mark = fl_privacy_export_mark_new (fixture->base.store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (mark);
+  g_usleep (3000);
+  /* Saved while the file is written: not in it. */
+  later = save_lead (fixture, "Lena Later");
+  g_assert_true (fl_privacy_record_export_mark (fixture->base.store, mark, 2, "csv", "Petra", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store,
+                                      "SELECT count(*) FROM audit WHERE action = 'exported'"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store,
+                                      "SELECT count(*) FROM audit WHERE action = 'exported' "
+                                      "AND lead_uuid IS NULL AND detail LIKE '2 leads of event %'"), ==, 1);
+  /* Changed after the export. */
+  g_usleep (3000);
+  now = fl_now_iso8601 ();
+  fl_lead_set_notes (edited, "Call back in autumn");
+  fl_lead_set_updated_at (edited, now);
+  g_assert_true (fl_store_save_lead (fixture->base.store, edited, "Petra", &error));
+  g_assert_no_error (error);
+
+  first = apply (fixture, 400, FL_RETENTION_DRY_RUN);
+  g_assert_cmpuint (first->due->len, ==, 1);
+  g_assert_true (contains (first->due, fl_lead_get_uuid (kept)));
+  g_assert_cmpuint (first->undelivered->len, ==, 2);
+  g_assert_true (contains (first->undelivered, fl_lead_get_uuid (edited)));
+  g_assert_true (contains (first->undelivered, fl_lead_get_uuid (later)));
+
+  /* The next export covers them all, and replaces the mark. */
+  g_usleep (3000);
+  again = fl_privacy_export_mark_new (fixture->base.store, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_privacy_record_export_mark (fixture->base.store, again, 3, "json", "Petra", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store,
+                                      "SELECT count(*) FROM meta WHERE key GLOB 'export-mark:*'"), ==, 1);
+  second = apply (fixture, 400, FL_RETENTION_DEFAULT);
+  g_assert_cmpuint (second->due->len, ==, 3);
+  g_assert_true (second->deleted);
+  g_assert_cmpint (fl_test_query_int (fixture->base.store, "SELECT count(*) FROM leads"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -531,6 +590,7 @@ main (int argc, char **argv)
   ADD ("/retention/clock-behind", test_clock_behind);
   ADD ("/retention/connectors", test_connectors);
   ADD ("/retention/no-retention", test_no_retention);
+  ADD ("/retention/export-mark", test_export_mark);
   if (g_getenv ("FAIRLEAD_CLI") != NULL)
     {
       ADD ("/retention/cli/clock-ahead", test_cli_clock_ahead);

@@ -407,9 +407,8 @@ fl_cli_leads (FlCli *cli, int argc, char **argv)
 /* CSV streamed lead by lead: memory stays flat at any number of leads. */
 typedef struct
 {
-  FILE         *file;
-  GStringChunk *strings;
-  GPtrArray    *uuids;   /* what was written, for the audit */
+  FILE  *file;
+  guint *n_leads;   /* how many were written, for the audit */
 } CsvStream;
 
 static gboolean
@@ -430,15 +429,15 @@ csv_stream_row (const char *row, gsize length, const char *uuid, gpointer user_d
 
   if (fwrite (row, 1, length, stream->file) != length)
     return set_errno_error (error);
-  g_ptr_array_add (stream->uuids, g_string_chunk_insert (stream->strings, uuid));
+  (*stream->n_leads)++;
   return TRUE;
 }
 
 static gboolean
-csv_stream (FlStore *store, FILE *file, GPtrArray *uuids, GStringChunk *strings, GError **error)
+csv_stream (FlStore *store, FILE *file, guint *n_leads, GError **error)
 {
   g_autoptr(GString) header = g_string_new (NULL);
-  CsvStream stream = { file, strings, uuids };
+  CsvStream stream = { file, n_leads };
 
   fl_export_csv_header (header);
   if (fwrite (header->str, 1, header->len, file) != header->len)
@@ -450,8 +449,7 @@ csv_stream (FlStore *store, FILE *file, GPtrArray *uuids, GStringChunk *strings,
  * only, makes it durable and puts it in place: @path is the whole export
  * or as it was. */
 static gboolean
-csv_stream_to_file (FlStore *store, const char *path, GPtrArray *uuids, GStringChunk *strings,
-                    GError **error)
+csv_stream_to_file (FlStore *store, const char *path, guint *n_leads, GError **error)
 {
   g_autofree char *temp = g_strconcat (path, ".XXXXXX", NULL);
   g_autofree char *dir = g_path_get_dirname (path);
@@ -477,7 +475,7 @@ csv_stream_to_file (FlStore *store, const char *path, GPtrArray *uuids, GStringC
       return FALSE;
     }
   setvbuf (file, NULL, _IOFBF, 256 * 1024);
-  ok = csv_stream (store, file, uuids, strings, error);
+  ok = csv_stream (store, file, n_leads, error);
   if (ok && (fflush (file) != 0 || fsync (fd) != 0))
     {
       int saved_errno = errno;
@@ -526,6 +524,7 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
   g_autofree char *format = NULL;
   g_autofree char *output = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(FlExportMark) mark = NULL;
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (RFC 4180, UTF-8) or json"), "csv|json" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE (readable by you only) instead of standard output"), N_("FILE") },
@@ -545,15 +544,19 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
     return fl_cli_fail (EX_USAGE, _("Unknown format “%s” (expected csv or json)"), format);
   if ((store = fl_cli_get_store (cli)) == NULL)
     return cli->store_exit_code;
+  /* Every lead of the active event as the export begins: recorded with
+   * one audit entry once the file is written. */
+  mark = fl_privacy_export_mark_new (store, &error);
+  if (mark == NULL)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
 
   if (strcmp (format, "csv") == 0)
     {
-      g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
-      g_autoptr(GStringChunk) strings = g_string_chunk_new (64 * 1024);
+      guint n_leads = 0;
 
       if (output == NULL)
         {
-          if (!csv_stream (store, stdout, uuids, strings, &error))
+          if (!csv_stream (store, stdout, &n_leads, &error))
             {
               if (error->domain == G_IO_ERROR)
                 return fl_cli_fail (EX_IOERR, "%s", _("Cannot write the export to standard output"));
@@ -562,7 +565,7 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
           if (fflush (stdout) != 0 || ferror (stdout))
             return fl_cli_fail (EX_IOERR, "%s", _("Cannot write the export to standard output"));
         }
-      else if (!csv_stream_to_file (store, output, uuids, strings, &error))
+      else if (!csv_stream_to_file (store, output, &n_leads, &error))
         {
           if (error->domain == G_IO_ERROR)
             return fl_cli_fail (EX_CANTCREAT, _("Cannot write “%s”: %s"), output, error->message);
@@ -570,10 +573,10 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
         }
       else
         fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Exported %u lead to %s\n",
-                                      "Exported %u leads to %s\n", uuids->len),
-                 uuids->len, output);
+                                      "Exported %u leads to %s\n", n_leads),
+                 n_leads, output);
       /* The export hands the leads over: their retention period may start. */
-      if (!fl_privacy_record_export_uuids (store, uuids, g_get_user_name (), &error))
+      if (!fl_privacy_record_export_mark (store, mark, n_leads, format, g_get_user_name (), &error))
         return fl_cli_fail_error (fl_cli_exit_code (error), error);
       return EX_OK;
     }
@@ -599,7 +602,7 @@ fl_cli_export (FlCli *cli, int argc, char **argv)
                                   "Exported %u leads to %s\n", leads->len),
              leads->len, output);
   /* The export hands the leads over: their retention period may start. */
-  if (!fl_privacy_record_export (store, leads, g_get_user_name (), &error))
+  if (!fl_privacy_record_export_mark (store, mark, leads->len, format, g_get_user_name (), &error))
     return fl_cli_fail_error (fl_cli_exit_code (error), error);
   return EX_OK;
 }

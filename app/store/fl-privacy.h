@@ -58,6 +58,19 @@ gboolean   fl_privacy_record_export_uuids (FlStore     *store,
                                            const char  *actor,
                                            GError     **error);
 
+/* An export of every lead of the active event, as it began. */
+typedef struct _FlExportMark FlExportMark;
+
+FlExportMark *fl_privacy_export_mark_new   (FlStore       *store,
+                                            GError       **error);
+gboolean      fl_privacy_record_export_mark (FlStore      *store,
+                                            FlExportMark  *mark,
+                                            guint          n_leads,
+                                            const char    *format,
+                                            const char    *actor,
+                                            GError       **error);
+void          fl_export_mark_free          (FlExportMark  *mark);
+
 FlRetention *fl_privacy_apply_retention (FlStore          *store,
                                          GDateTime        *now,
                                          FlRetentionFlags  flags,
@@ -69,5 +82,6 @@ void         fl_retention_free          (FlRetention      *retention);
 void       fl_privacy_protect_process (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRetention, fl_retention_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlExportMark, fl_export_mark_free)
 
 G_END_DECLS
