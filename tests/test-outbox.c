@@ -156,6 +156,73 @@ test_edit_resets_key (Fixture *f, gconstpointer data)
   g_assert_true (((FlOutboxRow *) again->pdata[0])->known);
 }
 
+static GPtrArray *
+claim_next (Fixture *f, char **key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *event = NULL;
+  GPtrArray *rows;
+
+  g_assert_true (fl_store_begin (f->base.store, &error));
+  rows = fl_outbox_claim_in_transaction (f->outbox, f->connector, fl_sync_now (), key, &event, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rows);
+  g_assert_true (fl_store_commit (f->base.store, &error));
+  g_assert_no_error (error);
+  return rows;
+}
+
+/* The uploader's next claims take from the order the run's first claim
+ * sorted once (an upload of 10,000 leads sorted every due row for each
+ * batch): each row is read again and taken only if still due; a row
+ * queued meanwhile goes once the sorted ones are gone. */
+static void
+test_claim_queue (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) third = NULL;
+  g_autoptr(GPtrArray) fourth = NULL;
+  g_autofree char *key1 = NULL, *key2 = NULL, *key3 = NULL, *key4 = NULL;
+  g_autofree char *failed = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_leads (f, 5, FL_STATUS_MQL);
+  add_leads (f, 2, FL_STATUS_SAL);
+  first = claim (f, &key1);
+  g_assert_cmpuint (first->len, ==, 4);
+  g_assert_cmpstr (((FlOutboxRow *) first->pdata[0])->lead_uuid, ==, f->uuids->pdata[5]);
+  g_assert_cmpstr (((FlOutboxRow *) first->pdata[2])->lead_uuid, ==, f->uuids->pdata[0]);
+  g_assert_cmpstr (((FlOutboxRow *) first->pdata[3])->lead_uuid, ==, f->uuids->pdata[1]);
+
+  /* Meanwhile: lead 2 is edited (still due), lead 3 is no longer due, a
+   * new SAL comes in. */
+  lead = fl_store_get_lead (f->base.store, f->uuids->pdata[2], &error);
+  g_assert_no_error (error);
+  fl_lead_set_field (lead, FL_FIELD_PHONE, "+49 30 1234");
+  g_assert_true (fl_store_save_lead (f->base.store, lead, NULL, &error));
+  g_assert_no_error (error);
+  failed = g_strdup_printf ("UPDATE outbox SET state = 'failed' "
+                            "WHERE lead_id = (SELECT id FROM leads WHERE uuid = '%s')",
+                            (const char *) f->uuids->pdata[3]);
+  g_assert_true (fl_store_exec (f->base.store, failed, &error));
+  add_leads (f, 1, FL_STATUS_SAL);
+
+  second = claim_next (f, &key2);
+  g_assert_cmpuint (second->len, ==, 2);
+  g_assert_cmpstr (((FlOutboxRow *) second->pdata[0])->lead_uuid, ==, f->uuids->pdata[2]);
+  g_assert_cmpstr (((FlOutboxRow *) second->pdata[1])->lead_uuid, ==, f->uuids->pdata[4]);
+  g_assert_cmpstr (key2, !=, key1);
+  third = claim_next (f, &key3);
+  g_assert_cmpuint (third->len, ==, 1);
+  g_assert_cmpstr (((FlOutboxRow *) third->pdata[0])->lead_uuid, ==, f->uuids->pdata[7]);
+  fourth = claim_next (f, &key4);
+  g_assert_cmpuint (fourth->len, ==, 0);
+  g_assert_cmpint (fl_test_query_int (f->base.store,
+                                      "SELECT count(*) FROM outbox WHERE state = 'sending'"), ==, 7);
+}
+
 static void
 test_edit_while_sending (Fixture *f, gconstpointer data)
 {
@@ -361,6 +428,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/outbox/claim-queue", test_claim_queue);
   ADD ("/outbox/batches-sal-first", test_batches_sal_first);
   ADD ("/outbox/recover-keeps-key", test_recover_keeps_key);
   ADD ("/outbox/edit-resets-key", test_edit_resets_key);

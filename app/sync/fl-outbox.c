@@ -16,11 +16,26 @@
 #include "lead/fl-json.h"
 #include "store/fl-store-private.h"
 
+/* A due row of the claim queue. */
+typedef struct
+{
+  gint64      lead_id;
+  const char *event;   /* in queue_strings */
+  gboolean    taken;
+} QueuedRow;
+
 struct _FlOutbox
 {
   GObject  parent_instance;
 
   FlStore *store;
+
+  /* The due rows of one connector in the order claims take them, as the
+   * last full claim found them (see claim()). */
+  GArray       *queue;           /* QueuedRow */
+  GStringChunk *queue_strings;
+  char         *queue_connector;
+  guint         queue_next;      /* the first row not taken */
 };
 
 G_DEFINE_FINAL_TYPE (FlOutbox, fl_outbox, G_TYPE_OBJECT)
@@ -102,6 +117,9 @@ fl_outbox_finalize (GObject *object)
   FlOutbox *self = FL_OUTBOX (object);
 
   g_clear_object (&self->store);
+  g_clear_pointer (&self->queue, g_array_unref);
+  g_clear_pointer (&self->queue_strings, g_string_chunk_free);
+  g_clear_pointer (&self->queue_connector, g_free);
 
   G_OBJECT_CLASS (fl_outbox_parent_class)->finalize (object);
 }
@@ -435,6 +453,31 @@ fl_outbox_recover (FlOutbox *self, GError **error)
 }
 
 static gboolean
+mark_sending (FlOutbox *self, FlConnector *connector, const char *key, GPtrArray *rows,
+              GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (self->store,
+                                         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                                         "  batch_key = :key "
+                                         "WHERE lead_id = :lead AND connector = :connector",
+                                         error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FlOutboxRow *row = g_ptr_array_index (rows, i);
+
+      bind_text (stmt, ":key", key);
+      bind_int (stmt, ":lead", row->lead_id);
+      bind_text (stmt, ":connector", fl_connector_get_name (connector));
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
             const char *event, gboolean keyed, GPtrArray *rows, GError **error)
 {
@@ -485,23 +528,122 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
   if (rc != SQLITE_DONE)
     return fl_store_set_error (self->store, error);
 
+  return mark_sending (self, connector, key, rows, error);
+}
+
+static void
+queue_clear (FlOutbox *self)
+{
+  g_clear_pointer (&self->queue, g_array_unref);
+  g_clear_pointer (&self->queue_strings, g_string_chunk_free);
+  g_clear_pointer (&self->queue_connector, g_free);
+  self->queue_next = 0;
+}
+
+/* Reads every due row of @connector that was never tried, in the order
+ * claims take them: SALs first, then by the time they were queued. */
+static gboolean
+queue_fill (FlOutbox *self, FlConnector *connector, gint64 now, GError **error)
+{
+  g_autofree char *now_text = fl_sync_time_to_iso (now);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  queue_clear (self);
   stmt = fl_store_prepare (self->store,
-                           "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-                           "  batch_key = :key "
-                           "WHERE lead_id = :lead AND connector = :connector",
+                           "SELECT o.lead_id, l.event "
+                           "FROM outbox o JOIN leads l ON l.id = o.lead_id "
+                           "WHERE o.connector = :connector AND " DUE " AND NOT " KEYED
+                           "  AND " IN_SCOPE " "
+                           "ORDER BY (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, o.queued_at, o.lead_id",
                            error);
   if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < rows->len; i++)
+  bind_text (stmt, ":connector", fl_connector_get_name (connector));
+  bind_text (stmt, ":now", now_text);
+  bind_text (stmt, ":event", fl_connector_get_event (connector));
+  self->queue = g_array_new (FALSE, FALSE, sizeof (QueuedRow));
+  self->queue_strings = g_string_chunk_new (4096);
+  self->queue_connector = g_strdup (fl_connector_get_name (connector));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      FlOutboxRow *row = g_ptr_array_index (rows, i);
+      QueuedRow row = { sqlite3_column_int64 (stmt, 0), NULL, FALSE };
 
-      bind_text (stmt, ":key", key);
-      bind_int (stmt, ":lead", row->lead_id);
-      bind_text (stmt, ":connector", fl_connector_get_name (connector));
-      if (!step_done (self, stmt, error))
-        return FALSE;
+      if (column_text (stmt, 1) != NULL)
+        row.event = g_string_chunk_insert_const (self->queue_strings, column_text (stmt, 1));
+      g_array_append_val (self->queue, row);
     }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      queue_clear (self);
+      return fl_store_set_error (self->store, error);
+    }
+  return TRUE;
+}
+
+/* Takes the next batch from the queue: up to the batch size of rows of
+ * the first row's event, in queue order, each read again by its key and
+ * taken only if still due and never tried. Empty when the queue is used
+ * up (the caller then claims from the table). */
+static gboolean
+queue_take (FlOutbox *self, FlConnector *connector, gint64 now, char **event, GPtrArray *rows,
+            GError **error)
+{
+  g_autofree char *now_text = fl_sync_time_to_iso (now);
+  guint limit = fl_connector_get_max_batch (connector);
+  const char *batch_event = NULL;
+  gboolean started = FALSE;
+  sqlite3_stmt *stmt;
+
+  stmt = fl_store_prepare (self->store,
+                           "SELECT o.lead_id, l.uuid, o.attempts, "
+                           "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id "
+                           "FROM outbox o JOIN leads l ON l.id = o.lead_id "
+                           "WHERE o.lead_id = :lead AND o.connector = :connector AND " DUE
+                           "  AND NOT " KEYED " AND " IN_SCOPE,
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  while (self->queue_next < self->queue->len &&
+         g_array_index (self->queue, QueuedRow, self->queue_next).taken)
+    self->queue_next++;
+  for (guint i = self->queue_next; i < self->queue->len && rows->len < limit; i++)
+    {
+      QueuedRow *queued = &g_array_index (self->queue, QueuedRow, i);
+      int rc;
+
+      if (queued->taken)
+        continue;
+      if (!started)
+        {
+          batch_event = queued->event;
+          started = TRUE;
+        }
+      else if (g_strcmp0 (queued->event, batch_event) != 0)
+        continue;
+      queued->taken = TRUE;
+      bind_int (stmt, ":lead", queued->lead_id);
+      bind_text (stmt, ":connector", fl_connector_get_name (connector));
+      bind_text (stmt, ":now", now_text);
+      bind_text (stmt, ":event", fl_connector_get_event (connector));
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          FlOutboxRow *row = g_new0 (FlOutboxRow, 1);
+
+          row->lead_id = sqlite3_column_int64 (stmt, 0);
+          row->lead_uuid = g_strdup (column_text (stmt, 1));
+          row->attempts = sqlite3_column_int (stmt, 2) + 1;
+          row->known = sqlite3_column_int (stmt, 3) != 0;
+          row->remote_id = g_strdup (column_text (stmt, 4));
+          g_ptr_array_add (rows, row);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fl_store_set_error (self->store, error);
+    }
+  *event = g_strdup (batch_event);
   return TRUE;
 }
 
@@ -539,6 +681,32 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
   if (own_transaction && !fl_store_begin (self->store, error))
     return NULL;
 
+  /* Finding the next batch means sorting every due row (SALs first): for
+   * 10,000 leads in batches of 100, 100 sorts of up to 10,000 rows, most
+   * of an upload's time. A claim of its own (the first of a run, or after
+   * anything but a delivered batch) sorts them once into the queue; the
+   * uploader's next claims, in the transaction that records a delivered
+   * batch, take from it. A row queued since waits until the queue is
+   * used up. */
+  if (own_transaction)
+    queue_clear (self);
+  else if (self->queue != NULL && g_strcmp0 (self->queue_connector, fl_connector_get_name (connector)) == 0)
+    {
+      if (!queue_take (self, connector, now, &first_event, rows, error))
+        goto fail;
+      if (rows->len > 0)
+        {
+          key = fl_uuid_new ();
+          if (!mark_sending (self, connector, key, rows, error))
+            goto fail;
+          *batch_key = g_steal_pointer (&key);
+          *event = g_steal_pointer (&first_event);
+          return g_steal_pointer (&rows);
+        }
+      g_clear_pointer (&first_event, g_free);
+    }
+  queue_clear (self);
+
   stmt = fl_store_prepare (self->store,
                            "SELECT CASE WHEN " KEYED " THEN o.batch_key END, l.event "
                            "FROM outbox o JOIN leads l ON l.id = o.lead_id "
@@ -565,7 +733,15 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
       goto fail;
     }
 
-  if (key != NULL && !claim_rows (self, connector, now, key, first_event, keyed, rows, error))
+  if (key != NULL && !keyed)
+    {
+      g_clear_pointer (&first_event, g_free);
+      if (!queue_fill (self, connector, now, error) ||
+          !queue_take (self, connector, now, &first_event, rows, error) ||
+          !mark_sending (self, connector, key, rows, error))
+        goto fail;
+    }
+  else if (key != NULL && !claim_rows (self, connector, now, key, first_event, keyed, rows, error))
     goto fail;
   if (own_transaction && !fl_store_commit (self->store, error))
     return NULL;
@@ -575,6 +751,7 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
   return g_steal_pointer (&rows);
 
 fail:
+  queue_clear (self);
   if (own_transaction)
     fl_store_rollback (self->store);
   return NULL;
