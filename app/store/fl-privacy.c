@@ -420,26 +420,25 @@ fl_export_mark_free (FlExportMark *mark)
  * and this mark, not an entry per lead: 100,000 of those made the export
  * five times slower than the file itself.
  *
- * Returns: (transfer full): the mark, or %NULL with @error set (no active
- *   event)
+ * Returns: (transfer full): the mark, or %NULL with @error set
  */
 FlExportMark *
 fl_privacy_export_mark_new (FlStore *store, GError **error)
 {
-  g_autoptr(FlEvent) event = NULL;
   g_autoptr(FlExportMark) mark = g_new0 (FlExportMark, 1);
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (FL_IS_STORE (store), NULL);
 
-  event = fl_store_get_active_event (store, error);
-  if (event == NULL)
-    return NULL;
   /* The time first: a lead saved from here on has a later change (its
    * audit entry) or an id above the mark, or both. */
   mark->at = fl_now_iso8601 ();
-  mark->event = g_strdup (event->uuid);
+  /* Without an active event the export has every lead: it is recorded,
+   * but marks none as handed over (they are only kept longer). */
+  mark->event = fl_store_get_meta (store, "active_event");
+  if (mark->event == NULL)
+    return g_steal_pointer (&mark);
   stmt = fl_store_prepare (store, "SELECT coalesce (max (id), 0) FROM leads WHERE event = ?1", error);
   if (stmt == NULL)
     return NULL;
@@ -483,15 +482,22 @@ fl_privacy_record_export_mark (FlStore *store, FlExportMark *mark, guint n_leads
 
   if (n_leads == 0)
     return TRUE;
-  key = g_strconcat (EXPORT_MARK_KEY, mark->event, NULL);
-  value = g_strdup_printf ("{\"at\":\"%s\",\"last_id\":%" G_GINT64_FORMAT "}", mark->at, mark->last_id);
-  detail = g_strdup_printf ("%u leads of event %s%s%s, up to lead %" G_GINT64_FORMAT,
-                            n_leads, mark->event, format ? " as " : "", format ? format : "",
-                            mark->last_id);
+  if (mark->event != NULL)
+    {
+      key = g_strconcat (EXPORT_MARK_KEY, mark->event, NULL);
+      value = g_strdup_printf ("{\"at\":\"%s\",\"last_id\":%" G_GINT64_FORMAT "}",
+                               mark->at, mark->last_id);
+      detail = g_strdup_printf ("%u leads of event %s%s%s, up to lead %" G_GINT64_FORMAT,
+                                n_leads, mark->event, format ? " as " : "", format ? format : "",
+                                mark->last_id);
+    }
+  else
+    detail = g_strdup_printf ("%u leads of every event%s%s", n_leads, format ? " as " : "",
+                              format ? format : "");
   if (!fl_store_begin (store, error))
     return FALSE;
   if (!fl_store_add_audit (store, NULL, actor, "exported", detail, error) ||
-      !fl_store_set_meta (store, key, value, error))
+      (key != NULL && !fl_store_set_meta (store, key, value, error)))
     {
       fl_store_rollback (store);
       return FALSE;
