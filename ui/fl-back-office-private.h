@@ -50,6 +50,8 @@ AdwMessageDialog    *_fl_preferences_window_edit_connector (FlPreferencesWindow 
                                                            const char          *name);
 GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow *self,
                                                         guint         index);
+gboolean             _fl_preferences_window_show_page  (FlPreferencesWindow *self,
+                                                        guint         index);
 
 AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
 GtkWidget           *_fl_lead_detail_get_clear_override (FlLeadDetail *self);

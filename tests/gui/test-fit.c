@@ -1,0 +1,471 @@
+/* test-fit.c: every page of the kiosk and the back office on small screens
+ *
+ * The real kiosk window on the demo database, sized as a 1024×600 or an
+ * 800×480 screen, in English or (with LANGUAGE=de) in German: every page,
+ * the back office behind its PIN, its settings and the connector dialog
+ * must fit, with every button and entry inside the window. Then the PIN
+ * page's focus and keypad, the size of touch targets, and a connector
+ * save that fails.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "../fl-test.h"
+#include "fl-gui-test.h"
+
+#include <glib/gi18n-lib.h>
+#include <gtk/gtk.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fl-application.h"
+#include "fl-back-office.h"
+#include "fl-back-office-private.h"
+#include "fl-connector-dialog.h"
+#include "fl-lead-detail.h"
+#include "fl-leads-page.h"
+#include "fl-lead-page-private.h"
+#include "fl-pin-page.h"
+#include "fl-preferences-window.h"
+#include "fl-window-private.h"
+#include "store/fl-staff.h"
+
+#define STAFF_PIN "2468"
+/* A finger at arm's length: the kiosk's smallest target. */
+#define MIN_TARGET 44
+
+typedef struct
+{
+  char          *tmpdir;
+  FlApplication *app;
+  FlWindow      *window;
+  FlStore       *store;
+} Fixture;
+
+typedef struct
+{
+  int width, height;
+} Size;
+
+static const Size size_1024 = { 1024, 600 };
+static const Size size_800 = { 800, 480 };
+
+static const char vcard[] =
+  "BEGIN:VCARD\n"
+  "VERSION:3.0\n"
+  "N:Schwarzenberger-Kleinschmidt;Maximiliane;;;\n"
+  "FN:Maximiliane Schwarzenberger-Kleinschmidt\n"
+  "ORG:Vereinigte Feinmechanik und Verpackungsmaschinenbau GmbH\n"
+  "TITLE:Leiterin Produktionsplanung\n"
+  "EMAIL:maximiliane.schwarzenberger@feinmechanik-verpackung.example\n"
+  "TEL:+49 711 1234567\n"
+  "END:VCARD\n";
+
+static void
+iterate (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+static void
+settle (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    iterate ();
+}
+
+static void
+wait_for_page (FlWindow *window, const char *name, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  GtkWidget *page = _fl_window_get_page (window, name);
+
+  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
+          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
+  g_assert_true (gtk_widget_get_mapped (page));
+}
+
+static gboolean
+press_key (FlWindow *window, guint keyval)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "fl-wedge") == 0)
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+          break;
+        }
+    }
+  g_object_unref (controllers);
+  return handled;
+}
+
+static void
+scan (Fixture *fixture, const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      press_key (fixture->window, c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c));
+    }
+  wait_for_page (fixture->window, "lead", 10);
+  settle (200);
+}
+
+/* Waits until @window has taken the size asked for. */
+static void
+wait_for_size (GtkWidget *window, int width, int height)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while ((ABS (gtk_widget_get_width (window) - width) > 20 || ABS (gtk_widget_get_height (window) - height) > 20) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  settle (200);
+}
+
+static gboolean
+is_target (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_ENTRY (widget) ||
+         GTK_IS_SEARCH_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget) || GTK_IS_SPIN_BUTTON (widget) ||
+         ADW_IS_ENTRY_ROW (widget) || ADW_IS_COMBO_ROW (widget);
+}
+
+static const char *
+describe (GtkWidget *widget)
+{
+  static char text[256];
+  const char *label = NULL;
+
+  if (GTK_IS_BUTTON (widget))
+    label = gtk_button_get_label (GTK_BUTTON (widget));
+  if (label == NULL && ADW_IS_PREFERENCES_ROW (widget))
+    label = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (label == NULL)
+    label = gtk_widget_get_tooltip_text (widget);
+  g_snprintf (text, sizeof text, "%s \"%s\"", G_OBJECT_TYPE_NAME (widget), label ? label : "");
+  return text;
+}
+
+/* Every button and entry that shows is inside @root: fully, or, in a
+ * scrolled window, across (a page may scroll down, never sideways out of
+ * sight). Returns how many it looked at. */
+static guint
+check_inside (GtkWidget *root, GtkWidget *widget, const char *where)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_opacity (widget) == 0)
+    return 0;
+  if (widget != root && GTK_IS_NATIVE (widget))
+    return 0;
+  if (is_target (widget))
+    {
+      graphene_rect_t bounds;
+      GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+      gboolean vertical_too = scrolled == NULL || !gtk_widget_is_ancestor (scrolled, root);
+      double right, bottom;
+
+      g_assert_true (gtk_widget_compute_bounds (widget, root, &bounds));
+      right = bounds.origin.x + bounds.size.width;
+      bottom = bounds.origin.y + bounds.size.height;
+      if (bounds.origin.x < -1 || right > gtk_widget_get_width (root) + 1 ||
+          (vertical_too && (bounds.origin.y < -1 || bottom > gtk_widget_get_height (root) + 1)))
+        g_error ("%s: %s at %.0f,%.0f–%.0f,%.0f is outside %d×%d", where, describe (widget), bounds.origin.x,
+                 bounds.origin.y, right, bottom, gtk_widget_get_width (root), gtk_widget_get_height (root));
+      n++;
+      if (!GTK_IS_SEARCH_ENTRY (widget) && !GTK_IS_ENTRY (widget))
+        return n;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += check_inside (root, child, where);
+  return n;
+}
+
+/* What makes a window too wide: each widget at least @limit wide whose
+ * parent is wider by more than its own siblings. */
+static void
+print_wide (GtkWidget *widget, GtkOrientation orientation, int limit, int depth)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      int min;
+
+      gtk_widget_measure (child, orientation,
+                          orientation == GTK_ORIENTATION_VERTICAL && gtk_widget_get_width (child) > 0
+                            ? gtk_widget_get_width (child) : -1, &min, NULL, NULL, NULL);
+      if (min < limit && !GTK_IS_STACK (widget))
+        continue;
+      g_test_message ("%*s%s %d", depth * 2, "", describe (child), min);
+      print_wide (child, orientation, limit, depth + 1);
+    }
+}
+
+/* Saves what @widget shows as DIR/NAME-WxH-LANGUAGE.png when
+ * FAIRLEAD_SCREENSHOT_DIR is set, for a person to look at. */
+static void
+screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("FAIRLEAD_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  if (dir == NULL)
+    return;
+  settle (300);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  path = g_strdup_printf ("%s/%s-%dx%d-%s.png", dir, name, width, height,
+                          g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "en");
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+/* @window at the screen's size: its minimum fits the screen and every
+ * target is in it. */
+static void
+check_fits (GtkWidget *window, const Size *size, const char *where)
+{
+  int min_width, min_height;
+  guint n;
+
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, size->width, &min_height, NULL, NULL, NULL);
+  g_test_message ("%s at %d×%d: minimum %d×%d", where, size->width, size->height, min_width, min_height);
+  if (min_width > size->width)
+    print_wide (window, GTK_ORIENTATION_HORIZONTAL, size->width / 3, 0);
+  if (min_height > size->height)
+    print_wide (window, GTK_ORIENTATION_VERTICAL, size->height / 3, 0);
+  if (min_width > size->width || min_height > size->height)
+    g_error ("%s needs %d×%d, more than a %d×%d screen", where, min_width, min_height, size->width, size->height);
+  n = check_inside (window, window, where);
+  {
+    g_autofree char *name = g_strdelimit (g_strdup (where), " ", '-');
+
+    screenshot (window, name);
+  }
+  g_test_message ("%s: %u targets inside", where, n);
+  g_assert_cmpuint (n, >, 0);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  const Size *size = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo_db = NULL;
+
+  fixture->tmpdir = g_dir_make_tmp ("fairlead-fit-XXXXXX", &error);
+  g_assert_no_error (error);
+  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
+  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
+
+  fixture->app = fl_application_new ();
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+  fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), size->width, size->height);
+  wait_for_page (fixture->window, "scan", 10);
+  wait_for_size (GTK_WIDGET (fixture->window), size->width, size->height);
+  fixture->store = fl_store_open (demo_db, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_staff_set (fixture->store, "Maximiliane Schwarzenberger", STAFF_PIN, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  GList *windows;
+
+  g_clear_object (&fixture->store);
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  settle (100);
+  g_clear_object (&fixture->app);
+  fl_test_remove_tree (fixture->tmpdir);
+  g_clear_pointer (&fixture->tmpdir, g_free);
+}
+
+static FlBackOffice *
+open_back_office (Fixture *fixture)
+{
+  GtkWidget *office;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
+  wait_for_page (fixture->window, "back-office", 5);
+  office = _fl_window_get_page (fixture->window, "back-office");
+  g_assert_true (FL_IS_BACK_OFFICE (office));
+  settle (200);
+  return FL_BACK_OFFICE (office);
+}
+
+static void
+unlock (FlBackOffice *office)
+{
+  FlPinPage *page = _fl_back_office_get_pin_page (office);
+  AdwComboRow *row = _fl_pin_page_get_staff_row (page);
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), "Maximiliane Schwarzenberger"))
+        adw_combo_row_set_selected (row, i);
+    }
+  gtk_editable_set_text (_fl_pin_page_get_pin_entry (page), STAFF_PIN);
+  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (page), "clicked");
+  g_assert_false (fl_back_office_get_locked (office));
+  settle (300);
+}
+
+/* A dialog of the kiosk on the same screen: its smallest size fits, and
+ * at the screen's size everything is in it. */
+static void
+check_dialog_fits (GtkWindow *dialog, const Size *size, const char *where)
+{
+  int width, height;
+
+  gtk_window_get_default_size (dialog, &width, &height);
+  gtk_window_set_default_size (dialog, MIN (width, size->width), MIN (height, size->height));
+  gtk_window_present (dialog);
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (!gtk_widget_get_mapped (GTK_WIDGET (dialog)) && g_get_monotonic_time () < deadline)
+      iterate ();
+  }
+  settle (300);
+  if (gtk_widget_get_width (GTK_WIDGET (dialog)) > size->width ||
+      gtk_widget_get_height (GTK_WIDGET (dialog)) > size->height)
+    g_error ("%s is %d×%d, larger than a %d×%d screen", where, gtk_widget_get_width (GTK_WIDGET (dialog)),
+             gtk_widget_get_height (GTK_WIDGET (dialog)), size->width, size->height);
+  check_fits (GTK_WIDGET (dialog), size, where);
+}
+
+static void
+test_every_page (Fixture *fixture, gconstpointer data)
+{
+  const Size *size = data;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  FlLeadPage *lead_page = _fl_window_get_lead_page (fixture->window);
+  FlBackOffice *office;
+  FlLeadsPage *leads;
+  FlPreferencesWindow *preferences;
+  GtkColumnView *view;
+
+  g_test_message ("LANGUAGE=%s: \"%s\"", g_getenv ("LANGUAGE"), _("Back Office"));
+  check_fits (window, size, "scan page");
+
+  scan (fixture, vcard);
+  check_fits (window, size, "lead page");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (lead_page), "lead.done", NULL));
+  wait_for_page (fixture->window, "thanks", 5);
+  settle (200);
+  check_fits (window, size, "thanks page");
+
+  office = open_back_office (fixture);
+  check_fits (window, size, "PIN page");
+  unlock (office);
+  check_fits (window, size, "leads");
+
+  /* A lead chosen: on a narrow screen its detail is a page of its own. */
+  leads = _fl_back_office_get_leads_page (office);
+  view = _fl_leads_page_get_column_view (leads);
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))) == 0 &&
+           g_get_monotonic_time () < deadline)
+      iterate ();
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))), >, 0);
+  gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
+  settle (400);
+  check_fits (window, size, "lead detail");
+
+  _fl_back_office_show_view (office, "dashboard");
+  settle (300);
+  check_fits (window, size, "dashboard");
+
+  preferences = _fl_back_office_show_preferences (office);
+  g_assert_nonnull (preferences);
+  check_dialog_fits (GTK_WINDOW (preferences), size, "settings");
+  for (guint i = 0; _fl_preferences_window_show_page (preferences, i); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("settings page %u", i + 1);
+
+      settle (200);
+      check_fits (GTK_WIDGET (preferences), size, where);
+    }
+  {
+    AdwMessageDialog *dialog = _fl_preferences_window_add_connector (preferences);
+
+    check_dialog_fits (GTK_WINDOW (dialog), size, "connector dialog");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (100);
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
+}
+
+int
+main (int argc, char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_init (&argc, &argv, NULL);
+      g_test_add_func ("/gui/fit/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  /* LANGUAGE=de: the German of the build tree, as the kiosk shows it. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, FL_BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  fl_gui_test_park_pointer ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+#define ADD(path, size, func) g_test_add (path, Fixture, size, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/fit/1024x600", &size_1024, test_every_page);
+  ADD ("/gui/fit/800x480", &size_800, test_every_page);
+#undef ADD
+
+  return g_test_run ();
+}
