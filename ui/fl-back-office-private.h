@@ -22,6 +22,8 @@ AdwComboRow         *_fl_pin_page_get_staff_row        (FlPinPage    *self);
 GtkEditable         *_fl_pin_page_get_pin_entry        (FlPinPage    *self);
 GtkLabel            *_fl_pin_page_get_message          (FlPinPage    *self);
 GtkWidget           *_fl_pin_page_get_unlock_button    (FlPinPage    *self);
+GtkWidget           *_fl_pin_page_get_keypad_key       (FlPinPage    *self,
+                                                        const char   *key);
 void                 _fl_pin_page_get_first_run_entries (FlPinPage   *self,
                                                         GtkEditable **name,
                                                         GtkEditable **pin,

@@ -394,6 +394,22 @@ test_every_page (Fixture *fixture, gconstpointer data)
 
   office = open_back_office (fixture);
   check_fits (window, size, "PIN page");
+  /* The keypad whole on the screen, without scrolling. */
+  {
+    const char *keys[] = { "1", "0", "erase", "ok" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        GtkWidget *key = _fl_pin_page_get_keypad_key (_fl_back_office_get_pin_page (office), keys[i]);
+        graphene_rect_t bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (key, window, &bounds));
+        g_test_message ("key %s: y %.0f to %.0f of %d", keys[i], bounds.origin.y,
+                        bounds.origin.y + bounds.size.height, gtk_widget_get_height (window));
+        g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+        g_assert_cmpfloat (bounds.size.height, >=, MIN_TARGET);
+      }
+  }
   unlock (office);
   check_fits (window, size, "leads");
 
@@ -436,6 +452,159 @@ test_every_page (Fixture *fixture, gconstpointer data)
   settle (100);
 }
 
+static gboolean
+focus_is_in (GtkWidget *window, GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* The PIN entry has the focus when the PIN page shows: typing the PIN
+ * and Enter unlocks, instead of pressing the button that opened the page
+ * (which went back to the kiosk). */
+static void
+test_pin_focus (Fixture *fixture, gconstpointer data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  FlBackOffice *office = open_back_office (fixture);
+  FlPinPage *page = _fl_back_office_get_pin_page (office);
+  GtkEditable *pin = _fl_pin_page_get_pin_entry (page);
+  AdwComboRow *row = _fl_pin_page_get_staff_row (page);
+  GListModel *model = adw_combo_row_get_model (row);
+  GtkWidget *focus;
+
+  g_assert_true (fl_back_office_get_locked (office));
+  g_assert_true (focus_is_in (window, GTK_WIDGET (pin)));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), "Maximiliane Schwarzenberger"))
+        adw_combo_row_set_selected (row, i);
+    }
+  /* Typed as a keyboard types into the focused entry, then Enter. */
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  gtk_editable_set_text (GTK_EDITABLE (focus), STAFF_PIN);
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_signal_emit_by_name (focus, "activate");
+  settle (100);
+  g_assert_false (fl_back_office_get_locked (office));
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
+
+  /* Locked again: the focus is back in the PIN entry. */
+  fl_back_office_lock (office);
+  settle (300);
+  g_assert_true (fl_back_office_get_locked (office));
+  g_assert_true (focus_is_in (window, GTK_WIDGET (pin)));
+}
+
+static void
+tap (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  settle (20);
+}
+
+/* A touch-only kiosk: the keypad types the PIN, erases and unlocks. */
+static void
+test_keypad (Fixture *fixture, gconstpointer data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  FlBackOffice *office = open_back_office (fixture);
+  FlPinPage *page = _fl_back_office_get_pin_page (office);
+  GtkEditable *pin = _fl_pin_page_get_pin_entry (page);
+  AdwComboRow *row = _fl_pin_page_get_staff_row (page);
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), "Maximiliane Schwarzenberger"))
+        adw_combo_row_set_selected (row, i);
+    }
+  tap (_fl_pin_page_get_keypad_key (page, "2"));
+  tap (_fl_pin_page_get_keypad_key (page, "4"));
+  tap (_fl_pin_page_get_keypad_key (page, "9"));
+  g_assert_cmpstr (gtk_editable_get_text (pin), ==, "249");
+  tap (_fl_pin_page_get_keypad_key (page, "erase"));
+  g_assert_cmpstr (gtk_editable_get_text (pin), ==, "24");
+  /* The keys do not take the focus from the entry a keyboard types into. */
+  g_assert_true (focus_is_in (window, GTK_WIDGET (pin)));
+  tap (_fl_pin_page_get_keypad_key (page, "6"));
+  tap (_fl_pin_page_get_keypad_key (page, "8"));
+  g_assert_cmpstr (gtk_editable_get_text (pin), ==, STAFF_PIN);
+  tap (_fl_pin_page_get_keypad_key (page, "ok"));
+  g_assert_false (fl_back_office_get_locked (office));
+}
+
+static GtkWidget *
+find_css_name (GtkWidget *widget, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_css_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_name (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+min_height (GtkWidget *widget)
+{
+  int min;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+/* Every kiosk target a finger hits at arm's length: "Why this status?",
+ * the consent check, the staff menu's rows, the header's buttons. */
+static void
+test_targets (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkWidget *why, *title, *consent, *popover;
+  guint n_rows = 0;
+
+  scan (fixture, vcard);
+  why = find_css_name (GTK_WIDGET (page), "expander-widget");
+  g_assert_nonnull (why);
+  title = find_css_name (why, "title");
+  g_assert_nonnull (title);
+  g_test_message ("\"Why this status?\": %d px", min_height (title));
+  g_assert_cmpint (min_height (title), >=, MIN_TARGET);
+
+  consent = GTK_WIDGET (_fl_lead_page_get_consent (page));
+  g_test_message ("consent: %d px, its box %d px", min_height (consent), min_height (find_css_name (consent, "check")));
+  g_assert_cmpint (min_height (consent), >=, MIN_TARGET);
+
+  gtk_menu_button_popup (fixture->window->staff_button);
+  settle (300);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (fixture->window->staff_button));
+  g_assert_true (gtk_widget_get_mapped (popover));
+  for (GtkWidget *row = find_css_name (popover, "modelbutton"); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_css_name (row), "modelbutton") == 0 && gtk_widget_get_visible (row))
+      {
+        g_test_message ("staff row: %d px", min_height (row));
+        g_assert_cmpint (min_height (row), >=, MIN_TARGET);
+        n_rows++;
+      }
+  g_assert_cmpuint (n_rows, >, 0);
+  gtk_menu_button_popdown (fixture->window->staff_button);
+  g_test_message ("staff button: %d px", min_height (GTK_WIDGET (fixture->window->staff_button)));
+  g_assert_cmpint (min_height (GTK_WIDGET (fixture->window->staff_button)), >=, MIN_TARGET);
+}
+
 static void
 test_no_display (void)
 {
@@ -465,6 +634,9 @@ main (int argc, char *argv[])
 #define ADD(path, size, func) g_test_add (path, Fixture, size, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/fit/1024x600", &size_1024, test_every_page);
   ADD ("/gui/fit/800x480", &size_800, test_every_page);
+  ADD ("/gui/fit/pin-focus", &size_1024, test_pin_focus);
+  ADD ("/gui/fit/keypad", &size_800, test_keypad);
+  ADD ("/gui/fit/targets", &size_1024, test_targets);
 #undef ADD
 
   return g_test_run ();
