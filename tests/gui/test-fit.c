@@ -605,6 +605,81 @@ test_targets (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (min_height (GTK_WIDGET (fixture->window->staff_button)), >=, MIN_TARGET);
 }
 
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A connector whose secret cannot be stored (no keyring: the tests run
+ * without D-Bus, as the booth that reported it): the dialog stays open
+ * with everything typed, the secret field marked and the whole message,
+ * instead of a toast cut off at the window's edge. */
+static void
+test_connector_error (Fixture *fixture, gconstpointer data)
+{
+  const Size *size = data;
+  FlBackOffice *office = open_back_office (fixture);
+  FlPreferencesWindow *preferences;
+  AdwMessageDialog *dialog;
+  GtkWidget *secret, *error_label;
+  const char *message;
+
+  unlock (office);
+  preferences = _fl_back_office_show_preferences (office);
+  dialog = _fl_preferences_window_add_connector (preferences);
+  gtk_window_present (GTK_WINDOW (dialog));
+  settle (300);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG, "name_row")),
+                         "crm");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG, "url_row")),
+                         "https://127.0.0.1:8443/hook");
+  secret = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG, "secret_row"));
+  gtk_editable_set_text (GTK_EDITABLE (secret), "s3cret-signing-key");
+  error_label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG, "error_label"));
+
+  /* The Save button, as a finger presses it: the dialog closes first. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), _("_Save")), "clicked");
+  settle (300);
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_true (gtk_widget_get_mapped (error_label));
+  message = gtk_label_get_label (GTK_LABEL (error_label));
+  g_test_message ("shown: %s", message);
+  /* Whole, to its last words: what to do instead. */
+  g_assert_nonnull (strstr (message, "FAIRLEAD_SECRET_CRM"));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (error_label)));
+  g_assert_true (gtk_widget_has_css_class (secret, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (secret)), ==, "s3cret-signing-key");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG,
+                                                                         "url_row"))), ==, "https://127.0.0.1:8443/hook");
+  /* The whole message is in the dialog, and the dialog on the screen. */
+  check_dialog_fits (GTK_WINDOW (dialog), size, "connector dialog with an error");
+  {
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (error_label, GTK_WIDGET (dialog), &bounds));
+    g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (dialog)));
+  }
+
+  /* Cancel closes it for good. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), _("_Cancel")), "clicked");
+  settle (200);
+  g_assert_null (dialog);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (100);
+}
+
 static void
 test_no_display (void)
 {
@@ -637,6 +712,7 @@ main (int argc, char *argv[])
   ADD ("/gui/fit/pin-focus", &size_1024, test_pin_focus);
   ADD ("/gui/fit/keypad", &size_800, test_keypad);
   ADD ("/gui/fit/targets", &size_1024, test_targets);
+  ADD ("/gui/fit/connector-error", &size_800, test_connector_error);
 #undef ADD
 
   return g_test_run ();
