@@ -54,6 +54,12 @@ GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow
                                                         guint         index);
 gboolean             _fl_preferences_window_show_page  (FlPreferencesWindow *self,
                                                         guint         index);
+GtkCalendar         *_fl_preferences_window_get_event_calendar (FlPreferencesWindow *self,
+                                                        guint         index);
+FlKioskPage         *_fl_preferences_window_get_kiosk_page (FlPreferencesWindow *self);
+void                 _fl_kiosk_page_set_cameras        (FlKioskPage  *self,
+                                                        GListModel   *cameras);
+AdwComboRow         *_fl_kiosk_page_get_camera_row     (FlKioskPage  *self);
 
 AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
 GtkWidget           *_fl_lead_detail_get_clear_override (FlLeadDetail *self);

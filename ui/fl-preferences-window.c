@@ -329,3 +329,15 @@ _fl_preferences_window_show_page (FlPreferencesWindow *self, guint index)
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (pages[index]));
   return TRUE;
 }
+
+GtkCalendar *
+_fl_preferences_window_get_event_calendar (FlPreferencesWindow *self, guint index)
+{
+  return _fl_event_page_get_calendar (self->event_page, index);
+}
+
+FlKioskPage *
+_fl_preferences_window_get_kiosk_page (FlPreferencesWindow *self)
+{
+  return self->kiosk_page;
+}

@@ -30,6 +30,8 @@
 #include "fl-pin-page.h"
 #include "fl-preferences-window.h"
 #include "fl-window-private.h"
+#include "fl-application.h"
+#include "scan/fl-camera-device.h"
 #include "store/fl-staff.h"
 
 #define STAFF_PIN "2468"
@@ -680,6 +682,55 @@ test_connector_error (Fixture *fixture, gconstpointer data)
   settle (100);
 }
 
+/* The camera is chosen from the cameras found, by name; one chosen before
+ * and not plugged in now stays chosen and says so. Event days come from
+ * a calendar. */
+static void
+test_pickers (Fixture *fixture, gconstpointer data)
+{
+  GSettings *settings = fl_application_get_settings (fixture->app);
+  FlBackOffice *office = open_back_office (fixture);
+  g_autoptr(GListStore) cameras = g_list_store_new (FL_TYPE_CAMERA_DEVICE);
+  g_autoptr(FlCameraDevice) front = fl_camera_device_new ("Logitech BRIO", "v4l2src device=/dev/video0");
+  g_autoptr(FlCameraDevice) back = fl_camera_device_new ("USB Document Camera", "v4l2src device=/dev/video2");
+  g_autoptr(GDateTime) day = g_date_time_new_local (2026, 6, 24, 0, 0, 0);
+  FlPreferencesWindow *preferences;
+  FlKioskPage *kiosk;
+  AdwComboRow *row;
+  GListModel *model;
+  GtkCalendar *calendar;
+
+  g_settings_set_string (settings, "camera", "v4l2src device=/dev/video7");
+  unlock (office);
+  preferences = _fl_back_office_show_preferences (office);
+  kiosk = _fl_preferences_window_get_kiosk_page (preferences);
+  row = _fl_kiosk_page_get_camera_row (kiosk);
+  model = adw_combo_row_get_model (row);
+  g_list_store_append (cameras, front);
+  g_list_store_append (cameras, back);
+  _fl_kiosk_page_set_cameras (kiosk, G_LIST_MODEL (cameras));
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 1), ==, "Logitech BRIO");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), adw_combo_row_get_selected (row)), ==,
+                   "v4l2src device=/dev/video7 (not connected)");
+  adw_combo_row_set_selected (row, 2);
+  g_assert_cmpstr (g_settings_get_string (settings, "camera"), ==, "v4l2src device=/dev/video2");
+  adw_combo_row_set_selected (row, 0);
+  g_assert_cmpstr (g_settings_get_string (settings, "camera"), ==, "");
+  g_settings_set_string (settings, "camera", "v4l2src device=/dev/video0");
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 1);
+
+  calendar = _fl_preferences_window_get_event_calendar (preferences, 1);
+  g_assert_nonnull (calendar);
+  gtk_calendar_select_day (calendar, day);
+  g_signal_emit_by_name (calendar, "day-selected");
+  g_assert_cmpstr (gtk_editable_get_text (_fl_preferences_window_get_event_entry (preferences, 1)), ==, "2026-06-24");
+  g_settings_reset (settings, "camera");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle (100);
+}
+
 static void
 test_no_display (void)
 {
@@ -713,6 +764,7 @@ main (int argc, char *argv[])
   ADD ("/gui/fit/keypad", &size_800, test_keypad);
   ADD ("/gui/fit/targets", &size_1024, test_targets);
   ADD ("/gui/fit/connector-error", &size_800, test_connector_error);
+  ADD ("/gui/fit/pickers", &size_1024, test_pickers);
 #undef ADD
 
   return g_test_run ();
