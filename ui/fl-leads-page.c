@@ -374,7 +374,7 @@ static int
 column_width (FlLeadsPage *self, Column column)
 {
   GtkColumnViewColumn *view_column = self->columns[column];
-  int width = gtk_column_view_column_get_fixed_width (view_column);
+  int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (view_column), "width"));
 
   /* The expanding columns: room for a name, a company. */
   return width > 0 ? width : 150;
@@ -385,7 +385,7 @@ fit_columns_cb (gpointer user_data)
 {
   FlLeadsPage *self = user_data;
   double available = gtk_adjustment_get_page_size (self->hadjustment);
-  int used = 24;
+  int used = 40;
 
   self->columns_id = 0;
   if (available <= 0)
@@ -399,8 +399,14 @@ fit_columns_cb (gpointer user_data)
       if (show)
         used += width;
       if (gtk_column_view_column_get_visible (self->columns[column]) != show)
-        gtk_column_view_column_set_visible (self->columns[column], show);
+        {
+          /* GTK 4.8 keeps the room of a hidden column with a fixed width. */
+          if (g_object_get_data (G_OBJECT (self->columns[column]), "width") != NULL)
+            gtk_column_view_column_set_fixed_width (self->columns[column], show ? width : -1);
+          gtk_column_view_column_set_visible (self->columns[column], show);
+        }
     }
+  g_debug ("%.0f px for the list: %d px of columns shown", available, used);
   return G_SOURCE_REMOVE;
 }
 
@@ -658,7 +664,10 @@ add_column (FlLeadsPage *self, Column column, const char *title, gboolean expand
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_resizable (view_column, TRUE);
   if (width > 0)
-    gtk_column_view_column_set_fixed_width (view_column, width);
+    {
+      gtk_column_view_column_set_fixed_width (view_column, width);
+      g_object_set_data (G_OBJECT (view_column), "width", GINT_TO_POINTER (width));
+    }
   gtk_column_view_append_column (self->column_view, view_column);
   self->columns[column] = view_column;
   g_object_unref (view_column);
@@ -733,11 +742,14 @@ build (FlLeadsPage *self)
   self->leaflet = ADW_LEAFLET (adw_leaflet_new ());
   adw_leaflet_set_can_navigate_back (self->leaflet, TRUE);
   adw_leaflet_set_transition_type (self->leaflet, ADW_LEAFLET_TRANSITION_TYPE_SLIDE);
+  /* Side by side from about 1100 px: the list then still shows five
+   * columns beside the detail. */
+  adw_leaflet_set_fold_threshold_policy (self->leaflet, ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
   adw_toast_overlay_set_child (self->toasts, GTK_WIDGET (self->leaflet));
 
   box = self->list_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_hexpand (box, TRUE);
-  gtk_widget_set_size_request (box, 360, -1);
+  gtk_widget_set_size_request (box, 480, -1);
   adw_leaflet_append (self->leaflet, box);
 
   /* Search and filters: one line when there is room, wrapped otherwise. */
@@ -827,7 +839,7 @@ build (FlLeadsPage *self)
     adw_leaflet_page_set_navigatable (adw_leaflet_append (self->leaflet, separator), FALSE);
   }
   self->detail_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_size_request (self->detail_box, 360, -1);
+  gtk_widget_set_size_request (self->detail_box, 440, -1);
   back = gtk_button_new_with_mnemonic (_("_All Leads"));
   {
     GtkWidget *content = adw_button_content_new ();

@@ -54,6 +54,7 @@ typedef struct
 static const Size size_1024 = { 1024, 600 };
 static const Size size_800 = { 800, 480 };
 
+
 static const char vcard[] =
   "BEGIN:VCARD\n"
   "VERSION:3.0\n"
@@ -247,6 +248,22 @@ screenshot (GtkWidget *widget, const char *name)
                           g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "en");
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Saved %s", path);
+  /* The screen as the X server shows it, window frame and all, on an Xvfb
+   * screen of the size under test (tests/gui/screenshot-fit.sh). */
+  if (g_getenv ("FAIRLEAD_SCREENSHOT_ROOT") != NULL)
+    {
+      g_autofree char *root = g_strdup_printf ("%s/screen-%s-%s.png", dir, name,
+                                               g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "en");
+      const char *argv[] = { "import", "-window", "root", root, NULL };
+      g_autoptr(GError) error = NULL;
+      int status;
+
+      settle (500);
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
+        g_test_message ("Cannot run import: %s", error->message);
+      else
+        g_test_message ("Saved %s", root);
+    }
 }
 
 /* @window at the screen's size: its minimum fits the screen and every
@@ -426,6 +443,27 @@ test_every_page (Fixture *fixture, gconstpointer data)
       iterate ();
   }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))), >, 0);
+  /* The columns that do not fit are hidden, by priority, rather than
+   * scrolled out of sight; name and status always show. */
+  {
+    GtkAdjustment *across = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view));
+    GListModel *columns = gtk_column_view_get_columns (view);
+    guint n_shown = 0;
+
+    settle (200);
+    g_test_message ("list: %.0f px of columns in %.0f px", gtk_adjustment_get_upper (across),
+                    gtk_adjustment_get_page_size (across));
+    g_assert_cmpfloat (gtk_adjustment_get_upper (across), <=, gtk_adjustment_get_page_size (across) + 2);
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+        n_shown += gtk_column_view_column_get_visible (column);
+        if (i == 1 || i == 4)
+          g_assert_true (gtk_column_view_column_get_visible (column));
+      }
+    g_test_message ("%u columns of %u shown", n_shown, g_list_model_get_n_items (columns));
+  }
   gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
   settle (400);
   check_fits (window, size, "lead detail");
