@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fl-back-office-private.h"
@@ -265,7 +266,14 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   make_leads (fixture, setup->n_leads);
 
   fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1280, 800);
+  {
+    /* FAIRLEAD_SCREENSHOT_SIZE=1024x600: the screenshots at the kiosk's size. */
+    int width = 1280, height = 800;
+
+    if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
+      sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
+    gtk_window_set_default_size (fixture->window, width, height);
+  }
   fixture->office = FL_BACK_OFFICE (fl_back_office_new (fixture->store));
   gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->office));
   gtk_window_present (fixture->window);
