@@ -467,6 +467,14 @@ test_every_page (Fixture *fixture, gconstpointer data)
   gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
   settle (400);
   check_fits (window, size, "lead detail");
+  {
+    AdwMessageDialog *dialog = _fl_lead_detail_open_override (_fl_leads_page_get_detail (leads));
+
+    g_assert_nonnull (dialog);
+    check_dialog_fits (GTK_WINDOW (dialog), size, "override dialog");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    settle (100);
+  }
 
   _fl_back_office_show_view (office, "dashboard");
   settle (300);
