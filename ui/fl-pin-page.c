@@ -185,24 +185,41 @@ unlock_cb (FlPinPage *self)
     try_unlock (self);
 }
 
-/* The PIN entry the keypad types into: the one with the focus, else the
- * first one still to fill. */
-static GtkEditable *
-keypad_target (FlPinPage *self)
+static gboolean
+has_focus_within (FlPinPage *self, gpointer widget)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* The PIN entry the keypad types into: the one with the focus, else the
+ * first PIN entry, which takes the focus so that the next keys follow. */
+static GtkEditable *
+keypad_target (FlPinPage *self)
+{
   GtkWidget *rows[] = { GTK_WIDGET (self->pin_row), GTK_WIDGET (self->new_pin_row),
                         GTK_WIDGET (self->repeat_pin_row) };
+  GtkWidget *first = self->first_run ? GTK_WIDGET (self->new_pin_row) : GTK_WIDGET (self->pin_row);
 
-  for (guint i = 0; focus != NULL && i < G_N_ELEMENTS (rows); i++)
-    if (focus == rows[i] || gtk_widget_is_ancestor (focus, rows[i]))
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (gtk_widget_get_mapped (rows[i]) && has_focus_within (self, rows[i]))
       return GTK_EDITABLE (rows[i]);
-  if (!self->first_run)
-    return GTK_EDITABLE (self->pin_row);
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->new_pin_row)) == '\0')
-    return GTK_EDITABLE (self->new_pin_row);
-  return GTK_EDITABLE (self->repeat_pin_row);
+  gtk_widget_grab_focus (first);
+  return GTK_EDITABLE (first);
+}
+
+/* OK: on the first run, from the new PIN on to its repeat; else unlock. */
+static void
+keypad_ok_cb (FlPinPage *self)
+{
+  if (self->first_run && has_focus_within (self, self->new_pin_row))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->repeat_pin_row));
+      return;
+    }
+  unlock_cb (self);
 }
 
 static void
@@ -262,7 +279,7 @@ build_keypad (FlPinPage *self)
   button = keypad_button (self->keypad, _("OK"), 2, 3);
   gtk_widget_set_name (button, "keypad-ok");
   gtk_widget_add_css_class (button, "suggested-action");
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (unlock_cb), self);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (keypad_ok_cb), self);
 }
 
 /* Typing a PIN and Enter unlocks: the first entry to fill has the focus

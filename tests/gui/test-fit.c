@@ -48,11 +48,13 @@ typedef struct
 
 typedef struct
 {
-  int width, height;
+  int      width, height;
+  gboolean no_staff;   /* the back office's first run */
 } Size;
 
-static const Size size_1024 = { 1024, 600 };
-static const Size size_800 = { 800, 480 };
+static const Size size_1024 = { 1024, 600, FALSE };
+static const Size size_800 = { 800, 480, FALSE };
+static const Size size_800_first_run = { 800, 480, TRUE };
 
 
 static const char vcard[] =
@@ -314,8 +316,11 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   wait_for_size (GTK_WIDGET (fixture->window), size->width, size->height);
   fixture->store = fl_store_open (demo_db, &error);
   g_assert_no_error (error);
-  g_assert_true (fl_staff_set (fixture->store, "Maximiliane Schwarzenberger", STAFF_PIN, &error));
-  g_assert_no_error (error);
+  if (!size->no_staff)
+    {
+      g_assert_true (fl_staff_set (fixture->store, "Maximiliane Schwarzenberger", STAFF_PIN, &error));
+      g_assert_no_error (error);
+    }
 }
 
 static void
@@ -777,6 +782,44 @@ test_pickers (Fixture *fixture, gconstpointer data)
   settle (100);
 }
 
+/* The first run on the smallest screen: three fields, the keypad and the
+ * button, all in sight; the keypad types into the PIN, then its repeat. */
+static void
+test_first_run (Fixture *fixture, gconstpointer data)
+{
+  const Size *size = data;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  FlBackOffice *office = open_back_office (fixture);
+  FlPinPage *page = _fl_back_office_get_pin_page (office);
+  GtkEditable *name, *pin, *repeat;
+  const char *keys[] = { "1", "3", "5", "7" };
+
+  g_assert_true (fl_pin_page_get_first_run (page));
+  _fl_pin_page_get_first_run_entries (page, &name, &pin, &repeat);
+  g_assert_true (focus_is_in (window, GTK_WIDGET (name)));
+  check_fits (window, size, "first-run PIN page");
+  {
+    GtkWidget *key = _fl_pin_page_get_keypad_key (page, "ok");
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (key, window, &bounds));
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+    g_assert_true (gtk_widget_compute_bounds (_fl_pin_page_get_unlock_button (page), window, &bounds));
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+  }
+  gtk_editable_set_text (name, "Lena");
+  /* The PIN, OK, the PIN again, OK. */
+  for (guint round = 0; round < 2; round++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        tap (_fl_pin_page_get_keypad_key (page, keys[i]));
+      g_assert_true (focus_is_in (window, GTK_WIDGET (round == 0 ? pin : repeat)));
+      tap (_fl_pin_page_get_keypad_key (page, "ok"));
+    }
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "Lena");
+  g_assert_false (fl_back_office_get_locked (office));
+}
+
 static void
 test_no_display (void)
 {
@@ -811,6 +854,7 @@ main (int argc, char *argv[])
   ADD ("/gui/fit/targets", &size_1024, test_targets);
   ADD ("/gui/fit/connector-error", &size_800, test_connector_error);
   ADD ("/gui/fit/pickers", &size_1024, test_pickers);
+  ADD ("/gui/fit/first-run", &size_800_first_run, test_first_run);
 #undef ADD
 
   return g_test_run ();
