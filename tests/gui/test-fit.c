@@ -820,6 +820,78 @@ test_first_run (Fixture *fixture, gconstpointer data)
   g_assert_false (fl_back_office_get_locked (office));
 }
 
+/* The widest border a render node draws: the focus ring is one. */
+static float
+widest_border (GskRenderNode *node)
+{
+  float widest = 0;
+
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_BORDER_NODE:
+      {
+        const float *widths = gsk_border_node_get_widths (node);
+
+        for (int i = 0; i < 4; i++)
+          widest = MAX (widest, widths[i]);
+      }
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        widest = MAX (widest, widest_border (gsk_container_node_get_child (node, i)));
+      break;
+    case GSK_TRANSFORM_NODE:
+      widest = widest_border (gsk_transform_node_get_child (node));
+      break;
+    case GSK_CLIP_NODE:
+      widest = widest_border (gsk_clip_node_get_child (node));
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      widest = widest_border (gsk_rounded_clip_node_get_child (node));
+      break;
+    case GSK_OPACITY_NODE:
+      widest = widest_border (gsk_opacity_node_get_child (node));
+      break;
+    case GSK_DEBUG_NODE:
+      widest = widest_border (gsk_debug_node_get_child (node));
+      break;
+    default:
+      break;
+    }
+  return widest;
+}
+
+static float
+focus_ring_width (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (snapshot);
+  return node ? widest_border (node) : 0;
+}
+
+/* The keyboard's focus is seen from a step away: a ring of 4 px around a
+ * button of the kiosk, not the theme's faint 2 px line. */
+static void
+test_focus_ring (Fixture *fixture, gconstpointer data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *button = GTK_WIDGET (fixture->window->back_office_button);
+  float before, after;
+
+  before = focus_ring_width (gtk_widget_get_parent (button));
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+  gtk_widget_grab_focus (button);
+  settle (300);
+  g_assert_true (gtk_widget_has_focus (button));
+  after = focus_ring_width (gtk_widget_get_parent (button));
+  g_test_message ("widest border around the header's buttons: %.1f px unfocused, %.1f px focused", before, after);
+  g_assert_cmpfloat (after, >=, 4);
+}
+
 static void
 test_no_display (void)
 {
@@ -855,6 +927,7 @@ main (int argc, char *argv[])
   ADD ("/gui/fit/connector-error", &size_800, test_connector_error);
   ADD ("/gui/fit/pickers", &size_1024, test_pickers);
   ADD ("/gui/fit/first-run", &size_800_first_run, test_first_run);
+  ADD ("/gui/fit/focus-ring", &size_1024, test_focus_ring);
 #undef ADD
 
   return g_test_run ();
