@@ -407,6 +407,23 @@ test_every_page (Fixture *fixture, gconstpointer data)
 
   g_test_message ("LANGUAGE=%s: \"%s\"", g_getenv ("LANGUAGE"), _("Back Office"));
   check_fits (window, size, "scan page");
+  /* The scan page needs no scrolling: its buttons and the lead count in sight. */
+  {
+    FlScanPage *scan_page = _fl_window_get_scan_page (fixture->window);
+    GtkWidget *widgets[] = { _fl_scan_page_get_card_button (scan_page),
+                             _fl_scan_page_get_lead_count_label (scan_page) };
+
+    settle (300);
+    for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+      {
+        graphene_rect_t bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (widgets[i], window, &bounds));
+        g_test_message ("scan page: %s from y %.0f to %.0f of %d", G_OBJECT_TYPE_NAME (widgets[i]),
+                        bounds.origin.y, bounds.origin.y + bounds.size.height, gtk_widget_get_height (window));
+        g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+      }
+  }
 
   scan (fixture, vcard);
   check_fits (window, size, "lead page");
