@@ -22,6 +22,8 @@ AdwComboRow         *_fl_pin_page_get_staff_row        (FlPinPage    *self);
 GtkEditable         *_fl_pin_page_get_pin_entry        (FlPinPage    *self);
 GtkLabel            *_fl_pin_page_get_message          (FlPinPage    *self);
 GtkWidget           *_fl_pin_page_get_unlock_button    (FlPinPage    *self);
+GtkWidget           *_fl_pin_page_get_keypad_key       (FlPinPage    *self,
+                                                        const char   *key);
 void                 _fl_pin_page_get_first_run_entries (FlPinPage   *self,
                                                         GtkEditable **name,
                                                         GtkEditable **pin,
@@ -50,6 +52,14 @@ AdwMessageDialog    *_fl_preferences_window_edit_connector (FlPreferencesWindow 
                                                            const char          *name);
 GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow *self,
                                                         guint         index);
+gboolean             _fl_preferences_window_show_page  (FlPreferencesWindow *self,
+                                                        guint         index);
+GtkCalendar         *_fl_preferences_window_get_event_calendar (FlPreferencesWindow *self,
+                                                        guint         index);
+FlKioskPage         *_fl_preferences_window_get_kiosk_page (FlPreferencesWindow *self);
+void                 _fl_kiosk_page_set_cameras        (FlKioskPage  *self,
+                                                        GListModel   *cameras);
+AdwComboRow         *_fl_kiosk_page_get_camera_row     (FlKioskPage  *self);
 
 AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
 GtkWidget           *_fl_lead_detail_get_clear_override (FlLeadDetail *self);

@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "fl-connector-dialog.h"
 #include "fl-preferences-private.h"
+#include "sync/fl-connector-options.h"
 #include "sync/fl-outbox.h"
 #include "sync/fl-secret.h"
 
@@ -20,15 +22,17 @@ struct _FlConnectorDialog
   FlConnector         *connector;
   FlStore             *store;
   char                *actor;
-  /* The options as the type filled them in, until someone types. */
-  char                *filled;
+  /* What the option rows hold, by key, kept when the type changes. */
+  GHashTable          *typed;
+  GPtrArray           *option_rows;
 
   AdwEntryRow         *name_row;
   AdwComboRow         *type_row;
   GtkStringList       *type_model;
   AdwEntryRow         *url_row;
-  AdwEntryRow         *options_row;
   AdwPasswordEntryRow *secret_row;
+  GtkListBox          *options_list;
+  GtkLabel            *error_label;
 };
 
 G_DEFINE_FINAL_TYPE (FlConnectorDialog, fl_connector_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -61,64 +65,121 @@ selected_type (FlConnectorDialog *self)
   return index < n_types ? &types[index] : NULL;
 }
 
-static char *
-options_to_text (JsonObject *options)
+/* The option a row edits. */
+static const FlConnectorOption *
+row_option (GtkWidget *row)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GList) members = options ? json_object_get_members (options) : NULL;
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (options, l->data);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || g_str_equal (l->data, "event"))
-        continue;
-      if (text->len > 0)
-        g_string_append (text, "; ");
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        g_string_append_printf (text, "%s=%s", (char *) l->data, json_node_get_string (node));
-      else
-        g_string_append_printf (text, "%s=%" G_GINT64_FORMAT, (char *) l->data, json_node_get_int (node));
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return g_object_get_data (G_OBJECT (row), "option");
 }
 
+/* What a row holds: its text, "true" for a switch that is on, "" otherwise. */
+static char *
+row_value (GtkWidget *row)
+{
+  const FlConnectorOption *option = row_option (row);
+
+  if (option->kind == FL_OPTION_SWITCH)
+    return g_strdup (gtk_switch_get_active (g_object_get_data (G_OBJECT (row), "switch")) ? "true" : "");
+  return _fl_preferences_entry_text (row);
+}
+
+static void
+remember_typed (FlConnectorDialog *self)
+{
+  for (guint i = 0; i < self->option_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->option_rows, i);
+
+      g_hash_table_insert (self->typed, g_strdup (row_option (row)->key), row_value (row));
+    }
+}
+
+static gboolean
+is_schema_key (const char *key)
+{
+  guint n_types;
+  const FlConnectorType *types = fl_connector_get_types (&n_types);
+
+  for (guint t = 0; t < n_types; t++)
+    {
+      guint n;
+      const FlConnectorOption *options = fl_connector_type_get_options (types[t].id, &n);
+
+      for (guint i = 0; i < n; i++)
+        if (g_str_equal (options[i].key, key))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* Clears the marks of the last failed save. */
+static void
+clear_error (FlConnectorDialog *self)
+{
+  GtkWidget *rows[] = { GTK_WIDGET (self->name_row), GTK_WIDGET (self->url_row), GTK_WIDGET (self->secret_row) };
+
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_widget_remove_css_class (rows[i], "error");
+  for (guint i = 0; i < self->option_rows->len; i++)
+    gtk_widget_remove_css_class (g_ptr_array_index (self->option_rows, i), "error");
+}
+
+/* The options to store: those the dialog does not show (the event, field
+ * mappings set with fairlead-cli) stay as they were; each row sets its
+ * own, or removes it when empty. */
 static JsonObject *
-text_to_options (const char *text, JsonObject *previous, GError **error)
+collect_options (FlConnectorDialog *self, JsonObject *previous, GtkWidget **culprit, GError **error)
 {
   g_autoptr(JsonObject) options = json_object_new ();
-  g_auto(GStrv) parts = g_strsplit (text, ";", -1);
+  g_autoptr(GList) members = previous ? json_object_get_members (previous) : NULL;
+  const FlConnectorType *type = selected_type (self);
 
-  /* Options the dialog does not show (the event) stay. */
-  if (previous != NULL && json_object_has_member (previous, "event"))
-    json_object_set_member (options, "event", json_node_copy (json_object_get_member (previous, "event")));
-  for (guint i = 0; parts[i] != NULL; i++)
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!is_schema_key (l->data))
+      json_object_set_member (options, l->data, json_node_copy (json_object_get_member (previous, l->data)));
+  for (guint i = 0; i < self->option_rows->len; i++)
     {
-      char *part = g_strstrip (parts[i]);
-      char *equals = strchr (part, '=');
+      GtkWidget *row = g_ptr_array_index (self->option_rows, i);
+      const FlConnectorOption *option = row_option (row);
+      g_autofree char *value = row_value (row);
 
-      if (*part == '\0')
-        continue;
-      if (equals == NULL || equals == part)
+      if (*value == '\0')
         {
-          g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
-                       _("Option “%s” is not KEY=VALUE; separate options with semicolons"), part);
-          return NULL;
+          if (option->required)
+            {
+              *culprit = row;
+              g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                           _("%s needs “%s”: fill it in, as the %s administration shows it"),
+                           _(type->label), _(option->label), _(type->label));
+              return NULL;
+            }
+          continue;
         }
-      *equals = '\0';
-      json_object_set_string_member (options, g_strstrip (part), g_strstrip (equals + 1));
+      if (option->kind == FL_OPTION_NUMBER)
+        {
+          guint64 number;
+
+          if (!g_ascii_string_to_unsigned (value, 10, 1, G_MAXINT32, &number, NULL))
+            {
+              *culprit = row;
+              g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
+                           _("“%s” is not a whole number above 0: %s"), _(option->label), value);
+              return NULL;
+            }
+        }
+      json_object_set_string_member (options, option->key, value);
     }
   return g_steal_pointer (&options);
 }
 
 static gboolean
-save (FlConnectorDialog *self, GError **error)
+save (FlConnectorDialog *self, GtkWidget **culprit, GError **error)
 {
   const FlConnectorType *type = selected_type (self);
   const char *editing = self->connector ? fl_connector_get_name (self->connector) : NULL;
   g_autofree char *name = _fl_preferences_entry_text (self->name_row);
   g_autofree char *url = _fl_preferences_entry_text (self->url_row);
-  g_autofree char *options_text = _fl_preferences_entry_text (self->options_row);
   const char *secret = gtk_editable_get_text (GTK_EDITABLE (self->secret_row));
   g_autoptr(FlOutbox) outbox = NULL;
   g_autoptr(FlConnector) previous = NULL;
@@ -131,6 +192,7 @@ save (FlConnectorDialog *self, GError **error)
     return FALSE;
   if (*name == '\0')
     {
+      *culprit = GTK_WIDGET (self->name_row);
       g_set_error_literal (error, FL_STORE_ERROR, FL_STORE_ERROR_INVALID,
                            _("The connector needs a name, e.g. “crm”"));
       return FALSE;
@@ -139,16 +201,36 @@ save (FlConnectorDialog *self, GError **error)
   /* What is stored now, not what the dialog was opened with. */
   if (editing != NULL && (previous = fl_outbox_get_connector (outbox, editing, error)) == NULL)
     return FALSE;
-  options = text_to_options (options_text, previous ? fl_connector_get_options (previous) : NULL, error);
+  options = collect_options (self, previous ? fl_connector_get_options (previous) : NULL, culprit, error);
   if (options == NULL)
     return FALSE;
   if (*secret != '\0' && g_str_equal (type->id, "webhook") && !json_object_has_member (options, "signing"))
     json_object_set_string_member (options, "signing", "true");
   check = fl_connector_new (name, type->id, *url ? url : NULL, options, error);
   if (check == NULL)
-    return FALSE;
+    {
+      /* The core says what is wrong: the option it names (by key or by
+       * the value given), or else the URL. */
+      *culprit = GTK_WIDGET (self->url_row);
+      for (guint i = 0; error != NULL && *error != NULL && i < self->option_rows->len; i++)
+        {
+          GtkWidget *row = g_ptr_array_index (self->option_rows, i);
+          g_autofree char *value = row_value (row);
+
+          if (strstr ((*error)->message, row_option (row)->key) != NULL ||
+              (*value != '\0' && !g_str_equal (value, "true") && strstr ((*error)->message, value) != NULL))
+            {
+              *culprit = row;
+              break;
+            }
+        }
+      return FALSE;
+    }
   if (*secret != '\0' && !fl_secret_store (name, secret, error))
-    return FALSE;
+    {
+      *culprit = GTK_WIDGET (self->secret_row);
+      return FALSE;
+    }
 
   if (editing == NULL)
     {
@@ -177,27 +259,72 @@ update_secret_title (FlConnectorDialog *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->secret_row), title);
 }
 
+/* The rows for the chosen type's options: what was typed for a key
+ * stays, a stored connector's values fill in, a new one gets the type's
+ * first values. */
+static void
+build_option_rows (FlConnectorDialog *self)
+{
+  const FlConnectorType *type = selected_type (self);
+  JsonObject *stored = self->connector ? fl_connector_get_options (self->connector) : NULL;
+  const FlConnectorOption *options;
+  guint n = 0;
+
+  remember_typed (self);
+  for (guint i = 0; i < self->option_rows->len; i++)
+    gtk_list_box_remove (self->options_list, g_ptr_array_index (self->option_rows, i));
+  g_ptr_array_set_size (self->option_rows, 0);
+
+  options = type ? fl_connector_type_get_options (type->id, &n) : NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      const FlConnectorOption *option = &options[i];
+      const char *value = g_hash_table_lookup (self->typed, option->key);
+      g_autofree char *title = option->required ? g_strdup_printf (_("%s (required)"), _(option->label))
+                                                : g_strdup (_(option->label));
+      GtkWidget *row;
+
+      if (value == NULL && stored != NULL)
+        value = json_object_get_string_member_with_default (stored, option->key, NULL);
+      if (value == NULL && self->connector == NULL)
+        value = option->initial;
+      if (option->kind == FL_OPTION_SWITCH)
+        {
+          GtkWidget *toggle = gtk_switch_new ();
+
+          row = adw_action_row_new ();
+          gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+          gtk_switch_set_active (GTK_SWITCH (toggle), g_strcmp0 (value, "true") == 0);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+          g_object_set_data (G_OBJECT (row), "switch", toggle);
+        }
+      else
+        {
+          row = adw_entry_row_new ();
+          if (option->kind == FL_OPTION_NUMBER)
+            adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_DIGITS);
+          gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_widget_set_name (row, option->key);
+      g_object_set_data (G_OBJECT (row), "option", (gpointer) option);
+      gtk_list_box_append (self->options_list, row);
+      g_ptr_array_add (self->option_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->options_list), n > 0);
+}
+
 static void
 type_changed_cb (FlConnectorDialog *self)
 {
-  const FlConnectorType *type = selected_type (self);
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->options_row));
-  const char *template = type ? type->options : "";
-
   update_secret_title (self);
-  /* Only an empty field, or one still as filled in, is changed. */
-  if (text[0] == '\0' || g_strcmp0 (text, self->filled) == 0)
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->options_row), template);
-      g_free (self->filled);
-      self->filled = g_strdup (template);
-    }
+  build_option_rows (self);
 }
 
 static void
 set_connector (FlConnectorDialog *self, FlConnector *connector)
 {
-  g_autofree char *options_text = NULL;
   guint n_types;
   const FlConnectorType *types = fl_connector_get_types (&n_types);
 
@@ -215,13 +342,15 @@ set_connector (FlConnectorDialog *self, FlConnector *connector)
         if (g_strcmp0 (types[i].id, fl_connector_get_type_name (connector)) == 0)
           adw_combo_row_set_selected (self->type_row, i);
       gtk_editable_set_text (GTK_EDITABLE (self->url_row), url ? url : "");
-      options_text = options_to_text (fl_connector_get_options (connector));
-      gtk_editable_set_text (GTK_EDITABLE (self->options_row), options_text);
-      /* The stored options are not a filled-in template: a new type keeps them. */
-      g_clear_pointer (&self->filled, g_free);
     }
   else
     gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), TRUE);
+  /* The stored values, not what the rows held for no connector. */
+  for (guint i = 0; i < self->option_rows->len; i++)
+    gtk_list_box_remove (self->options_list, g_ptr_array_index (self->option_rows, i));
+  g_ptr_array_set_size (self->option_rows, 0);
+  g_hash_table_remove_all (self->typed);
+  build_option_rows (self);
   update_secret_title (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTOR]);
 }
@@ -231,15 +360,27 @@ fl_connector_dialog_response (AdwMessageDialog *dialog, const char *response)
 {
   FlConnectorDialog *self = FL_CONNECTOR_DIALOG (dialog);
 
+  gboolean failed = FALSE;
+
   if (g_strcmp0 (response, "save") == 0 && self->store != NULL)
     {
       g_autoptr(GError) error = NULL;
       GtkWidget *parent = GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self)));
+      GtkWidget *culprit = NULL;
 
-      if (!save (self, &error))
+      clear_error (self);
+      if (!save (self, &culprit, &error))
         {
-          if (error != NULL && parent != NULL)
-            _fl_preferences_toast (parent, error->message);
+          /* Nothing typed is lost: the dialog stays, says why in full and
+           * marks the field to change. */
+          failed = TRUE;
+          gtk_label_set_label (self->error_label, error ? error->message : _("The connector was not saved."));
+          gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+          if (culprit != NULL)
+            {
+              gtk_widget_add_css_class (culprit, "error");
+              gtk_widget_grab_focus (culprit);
+            }
         }
       else
         {
@@ -251,6 +392,12 @@ fl_connector_dialog_response (AdwMessageDialog *dialog, const char *response)
   /* libadwaita 1.2 has no default handler to chain up to. */
   if (ADW_MESSAGE_DIALOG_CLASS (fl_connector_dialog_parent_class)->response != NULL)
     ADW_MESSAGE_DIALOG_CLASS (fl_connector_dialog_parent_class)->response (dialog, response);
+  /* A button hid the dialog before this response: shown again after a
+   * failed save, destroyed otherwise. */
+  if (failed)
+    gtk_window_present (GTK_WINDOW (self));
+  else if (!gtk_widget_get_visible (GTK_WIDGET (self)))
+    gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
@@ -309,7 +456,8 @@ fl_connector_dialog_finalize (GObject *object)
   g_clear_object (&self->connector);
   g_clear_object (&self->store);
   g_clear_pointer (&self->actor, g_free);
-  g_clear_pointer (&self->filled, g_free);
+  g_clear_pointer (&self->typed, g_hash_table_unref);
+  g_clear_pointer (&self->option_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (fl_connector_dialog_parent_class)->finalize (object);
 }
 
@@ -359,7 +507,8 @@ fl_connector_dialog_class_init (FlConnectorDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, type_row);
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, type_model);
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, url_row);
-  gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, options_row);
+  gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, options_list);
+  gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, secret_row);
   gtk_widget_class_bind_template_callback (widget_class, type_changed_cb);
 }
@@ -370,6 +519,8 @@ fl_connector_dialog_init (FlConnectorDialog *self)
   guint n_types;
   const FlConnectorType *types = fl_connector_get_types (&n_types);
 
+  self->typed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->option_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   for (guint i = 0; i < n_types; i++)
     gtk_string_list_append (self->type_model, _(types[i].label));

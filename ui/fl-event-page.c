@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 
 #include "fl-event-page.h"
 #include "fl-preferences-private.h"
@@ -192,9 +193,64 @@ fl_event_page_class_init (FlEventPageClass *klass)
 }
 
 static void
+date_picked_cb (GtkCalendar *calendar, AdwEntryRow *row)
+{
+  g_autoptr(GDateTime) date = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_date_time_format (date, "%Y-%m-%d");
+  GtkWidget *button = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_MENU_BUTTON);
+
+  if (g_object_get_data (G_OBJECT (calendar), "filling") != NULL)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  if (button != NULL)
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+}
+
+/* The calendar opens on the day the field holds, else today. */
+static void
+picker_shown_cb (GtkPopover *popover, AdwEntryRow *row)
+{
+  GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (popover));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autoptr(GDateTime) date = NULL;
+  int y, m, d;
+
+  if (sscanf (text, "%d-%d-%d", &y, &m, &d) == 3)
+    date = g_date_time_new_local (y, m, d, 0, 0, 0);
+  if (date == NULL)
+    date = g_date_time_new_now_local ();
+  g_object_set_data (G_OBJECT (calendar), "filling", GINT_TO_POINTER (TRUE));
+  gtk_calendar_select_day (calendar, date);
+  g_object_set_data (G_OBJECT (calendar), "filling", NULL);
+}
+
+/* A date field keeps its text (YYYY-MM-DD, as typed before) and gets a
+ * button with a calendar, for a touch screen without a keyboard. */
+static void
+add_date_picker (AdwEntryRow *row)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Choose the Day"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (date_picked_cb), row);
+  g_signal_connect (popover, "show", G_CALLBACK (picker_shown_cb), row);
+  adw_entry_row_add_suffix (row, button);
+  g_object_set_data (G_OBJECT (row), "calendar", calendar);
+}
+
+static void
 fl_event_page_init (FlEventPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_date_picker (self->starts_row);
+  add_date_picker (self->ends_row);
 }
 
 /* Public API */
@@ -281,4 +337,12 @@ _fl_event_page_get_entry (FlEventPage *self, guint index)
 {
   g_return_val_if_fail (index < N_EVENT_FIELDS, NULL);
   return GTK_EDITABLE (get_row (self, index));
+}
+
+/* The calendar of a date field: EVENT_STARTS (1) or EVENT_ENDS (2). */
+GtkCalendar *
+_fl_event_page_get_calendar (FlEventPage *self, guint index)
+{
+  g_return_val_if_fail (index == EVENT_STARTS || index == EVENT_ENDS, NULL);
+  return g_object_get_data (G_OBJECT (get_row (self, index)), "calendar");
 }

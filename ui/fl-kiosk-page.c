@@ -6,7 +6,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "fl-back-office-private.h"
 #include "fl-kiosk-page.h"
+#include "scan/fl-camera-device.h"
 
 struct _FlKioskPage
 {
@@ -20,7 +24,10 @@ struct _FlKioskPage
   GtkWidget          *idle_row;
   GtkSpinButton      *idle_spin;
   AdwComboRow        *language_row;
-  AdwEntryRow        *camera_row;
+  AdwComboRow        *camera_row;
+  GtkStringList      *camera_model;
+  GPtrArray          *camera_sources;  /* the source of each camera_model row, "" for the first found */
+  gboolean            filling;
   GtkWidget          *wedge_gap_row;
   GtkSpinButton      *wedge_gap_spin;
 };
@@ -54,13 +61,75 @@ language_set_mapping (const GValue *value, const GVariantType *type, gpointer us
   return g_variant_new_string (index < G_N_ELEMENTS (languages) ? languages[index] : "");
 }
 
+/* Selects the row of the camera the settings name. */
+static void
+select_camera (FlKioskPage *self)
+{
+  g_autofree char *source = self->settings ? g_settings_get_string (self->settings, "camera") : g_strdup ("");
+  guint index;
+
+  if (!g_ptr_array_find_with_equal_func (self->camera_sources, source, g_str_equal, &index))
+    {
+      /* Chosen before and not plugged in now: kept, and said so. */
+      g_autofree char *label = g_strdup_printf (_("%s (not connected)"), source);
+
+      g_ptr_array_add (self->camera_sources, g_strdup (source));
+      gtk_string_list_append (self->camera_model, label);
+      index = self->camera_sources->len - 1;
+    }
+  self->filling = TRUE;
+  adw_combo_row_set_selected (self->camera_row, index);
+  self->filling = FALSE;
+}
+
+static void
+camera_selected_cb (FlKioskPage *self)
+{
+  guint index = adw_combo_row_get_selected (self->camera_row);
+
+  if (self->filling || self->settings == NULL || index >= self->camera_sources->len)
+    return;
+  g_settings_set_string (self->settings, "camera", g_ptr_array_index (self->camera_sources, index));
+}
+
+/* The list: the first camera found, then each camera by its name. */
+static void
+fill_cameras (FlKioskPage *self, GListModel *cameras)
+{
+  guint n = g_list_model_get_n_items (cameras);
+
+  self->filling = TRUE;
+  g_ptr_array_set_size (self->camera_sources, 0);
+  gtk_string_list_splice (self->camera_model, 0, g_list_model_get_n_items (G_LIST_MODEL (self->camera_model)),
+                          NULL);
+  g_ptr_array_add (self->camera_sources, g_strdup (""));
+  gtk_string_list_append (self->camera_model, _("The First One Found"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlCameraDevice) device = g_list_model_get_item (cameras, i);
+
+      g_ptr_array_add (self->camera_sources, g_strdup (fl_camera_device_get_source (device)));
+      gtk_string_list_append (self->camera_model, fl_camera_device_get_name (device));
+    }
+  self->filling = FALSE;
+  select_camera (self);
+}
+
+static void
+map_cb (FlKioskPage *self)
+{
+  g_autoptr(GListModel) cameras = fl_camera_device_list ();
+
+  fill_cameras (self, cameras);
+}
+
 static void
 unbind (FlKioskPage *self)
 {
   g_settings_unbind (self->fullscreen_switch, "active");
   g_settings_unbind (self->idle_spin, "value");
   g_settings_unbind (self->language_row, "selected");
-  g_settings_unbind (self->camera_row, "text");
+  g_signal_handlers_disconnect_by_data (self->settings, self);
   g_settings_unbind (self->wedge_gap_spin, "value");
 }
 
@@ -84,7 +153,8 @@ set_settings (FlKioskPage *self, GSettings *settings)
   g_settings_bind (settings, "idle-timeout", self->idle_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "visitor-language", self->language_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, language_get_mapping, language_set_mapping, NULL, NULL);
-  g_settings_bind (settings, "camera", self->camera_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_swapped (settings, "changed::camera", G_CALLBACK (select_camera), self);
+  select_camera (self);
   g_settings_bind (settings, "wedge-gap-ms", self->wedge_gap_spin, "value", G_SETTINGS_BIND_DEFAULT);
 }
 
@@ -130,6 +200,7 @@ fl_kiosk_page_dispose (GObject *object)
   if (self->settings != NULL)
     unbind (self);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->camera_sources, g_ptr_array_unref);
   G_OBJECT_CLASS (fl_kiosk_page_parent_class)->dispose (object);
 }
 
@@ -161,6 +232,7 @@ fl_kiosk_page_class_init (FlKioskPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlKioskPage, idle_spin);
   gtk_widget_class_bind_template_child (widget_class, FlKioskPage, language_row);
   gtk_widget_class_bind_template_child (widget_class, FlKioskPage, camera_row);
+  gtk_widget_class_bind_template_child (widget_class, FlKioskPage, camera_model);
   gtk_widget_class_bind_template_child (widget_class, FlKioskPage, wedge_gap_row);
   gtk_widget_class_bind_template_child (widget_class, FlKioskPage, wedge_gap_spin);
 }
@@ -168,6 +240,27 @@ fl_kiosk_page_class_init (FlKioskPageClass *klass)
 static void
 fl_kiosk_page_init (FlKioskPage *self)
 {
+  self->camera_sources = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    g_autoptr(GListStore) none = g_list_store_new (FL_TYPE_CAMERA_DEVICE);
+
+    fill_cameras (self, G_LIST_MODEL (none));
+  }
+  g_signal_connect_swapped (self->camera_row, "notify::selected", G_CALLBACK (camera_selected_cb), self);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   set_settings (self, NULL);
+}
+
+/* The cameras as if found now; for the tests. */
+void
+_fl_kiosk_page_set_cameras (FlKioskPage *self, GListModel *cameras)
+{
+  fill_cameras (self, cameras);
+}
+
+AdwComboRow *
+_fl_kiosk_page_get_camera_row (FlKioskPage *self)
+{
+  return self->camera_row;
 }

@@ -65,6 +65,11 @@ struct _FlLeadsPage
   GtkButton          *export_selected_button;
   FlLeadDetail       *detail;
   AdwToastOverlay    *toasts;
+  AdwLeaflet         *leaflet;
+  GtkWidget          *list_box;
+  GtkWidget          *detail_box;
+  GtkAdjustment      *hadjustment;
+  guint               columns_id;
 };
 
 G_DEFINE_FINAL_TYPE (FlLeadsPage, fl_leads_page, ADW_TYPE_BIN)
@@ -121,7 +126,9 @@ setup_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer us
   Column column = GPOINTER_TO_INT (user_data);
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* A status or upload state is read whole ("Disqualifiziert"), never cut. */
+  if (column != COLUMN_STATUS && column != COLUMN_UPLOAD)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_SCORE ? 1.0 : 0.0);
   if (column == COLUMN_STATUS || column == COLUMN_UPLOAD)
     {
@@ -346,7 +353,70 @@ selection_changed_cb (FlLeadsPage *self)
     return;
   lead = g_list_model_get_item (G_LIST_MODEL (self->list), gtk_bitset_get_nth (selected, 0));
   if (lead != NULL)
-    fl_lead_detail_set_lead (self->detail, fl_lead_get_uuid (lead));
+    {
+      fl_lead_detail_set_lead (self->detail, fl_lead_get_uuid (lead));
+      /* On a narrow screen the detail is a page of its own. */
+      adw_leaflet_set_visible_child (self->leaflet, self->detail_box);
+    }
+}
+
+static void
+back_to_list_cb (FlLeadsPage *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->list_box);
+}
+
+/* The columns a narrow list drops first, last one first. */
+static const Column column_priority[] = { COLUMN_NAME, COLUMN_STATUS, COLUMN_COMPANY, COLUMN_SCORE,
+                                          COLUMN_TIME, COLUMN_STAFF, COLUMN_UPLOAD };
+
+static int
+column_width (FlLeadsPage *self, Column column)
+{
+  GtkColumnViewColumn *view_column = self->columns[column];
+  int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (view_column), "width"));
+
+  /* The expanding columns: room for a name, a company. */
+  return width > 0 ? width : 150;
+}
+
+static gboolean
+fit_columns_cb (gpointer user_data)
+{
+  FlLeadsPage *self = user_data;
+  double available = gtk_adjustment_get_page_size (self->hadjustment);
+  int used = 40;
+
+  self->columns_id = 0;
+  if (available <= 0)
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < G_N_ELEMENTS (column_priority); i++)
+    {
+      Column column = column_priority[i];
+      int width = column_width (self, column);
+      gboolean show = i < 2 || used + width <= available;
+
+      if (show)
+        used += width;
+      if (gtk_column_view_column_get_visible (self->columns[column]) != show)
+        {
+          /* GTK 4.8 keeps the room of a hidden column with a fixed width. */
+          if (g_object_get_data (G_OBJECT (self->columns[column]), "width") != NULL)
+            gtk_column_view_column_set_fixed_width (self->columns[column], show ? width : -1);
+          gtk_column_view_column_set_visible (self->columns[column], show);
+        }
+    }
+  g_debug ("%.0f px for the list: %d px of columns shown", available, used);
+  return G_SOURCE_REMOVE;
+}
+
+/* The list as wide as the screen lets it be: columns hide by priority
+ * instead of scrolling out of sight. Not while the view is allocated. */
+static void
+list_width_changed_cb (FlLeadsPage *self)
+{
+  if (self->columns_id == 0)
+    self->columns_id = g_idle_add (fit_columns_cb, self);
 }
 
 static void
@@ -566,6 +636,15 @@ new_filter (GtkStringList *model, const char *tooltip)
   return drop_down;
 }
 
+/* A filter in the flow box: a tab stop of its own, not inside a child
+ * that takes the focus too. */
+static void
+add_filter (GtkWidget *filters, GtkWidget *widget)
+{
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), widget);
+  gtk_widget_set_focusable (gtk_widget_get_parent (widget), FALSE);
+}
+
 static void
 add_column (FlLeadsPage *self, Column column, const char *title, gboolean expand, int width)
 {
@@ -585,7 +664,10 @@ add_column (FlLeadsPage *self, Column column, const char *title, gboolean expand
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_resizable (view_column, TRUE);
   if (width > 0)
-    gtk_column_view_column_set_fixed_width (view_column, width);
+    {
+      gtk_column_view_column_set_fixed_width (view_column, width);
+      g_object_set_data (G_OBJECT (view_column), "width", GINT_TO_POINTER (width));
+    }
   gtk_column_view_append_column (self->column_view, view_column);
   self->columns[column] = view_column;
   g_object_unref (view_column);
@@ -597,6 +679,7 @@ fl_leads_page_dispose (GObject *object)
   FlLeadsPage *self = FL_LEADS_PAGE (object);
 
   g_clear_handle_id (&self->search_id, g_source_remove);
+  g_clear_handle_id (&self->columns_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   /* Removing the columns changes the sorter; nothing should query then. */
   if (self->column_view != NULL)
@@ -648,48 +731,60 @@ build (FlLeadsPage *self)
                                  fl_upload_state_get_label (upload_values[3]), NULL };
   const char *staff_names[] = { _("All staff"), NULL };
   const char *day_names[] = { _("All days"), NULL };
-  GtkWidget *box, *filters, *paned, *scrolled, *action_bar, *button;
+  GtkWidget *box, *filters, *scrolled, *action_bar, *button, *back;
   GtkStringList *model;
 
   self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
   adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->toasts));
 
-  paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
-  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
-  gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
-  adw_toast_overlay_set_child (self->toasts, paned);
+  /* The list beside the detail on a wide screen; on a narrow one the
+   * detail is a page of its own, with a way back. */
+  self->leaflet = ADW_LEAFLET (adw_leaflet_new ());
+  adw_leaflet_set_can_navigate_back (self->leaflet, TRUE);
+  adw_leaflet_set_transition_type (self->leaflet, ADW_LEAFLET_TRANSITION_TYPE_SLIDE);
+  /* Side by side from about 1100 px: the list then still shows five
+   * columns beside the detail. */
+  adw_leaflet_set_fold_threshold_policy (self->leaflet, ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
+  adw_toast_overlay_set_child (self->toasts, GTK_WIDGET (self->leaflet));
 
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_paned_set_start_child (GTK_PANED (paned), box);
+  box = self->list_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_size_request (box, 480, -1);
+  adw_leaflet_append (self->leaflet, box);
 
-  /* Search and filters */
-  filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* Search and filters: one line when there is room, wrapped otherwise. */
+  filters = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (filters), GTK_SELECTION_NONE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (filters), 2);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (filters), 5);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (filters), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (filters), 6);
   gtk_widget_add_css_class (filters, "toolbar");
+  gtk_widget_add_css_class (filters, "leads-filters");
   gtk_box_append (GTK_BOX (box), filters);
 
   self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
   g_object_set (self->search_entry, "placeholder-text", _("Search names, companies, email, notes"), NULL);
   gtk_widget_set_hexpand (GTK_WIDGET (self->search_entry), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->search_entry), 220, -1);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->search_entry));
+  add_filter (filters, GTK_WIDGET (self->search_entry));
 
   model = gtk_string_list_new (status_names);
   self->status_filter = new_filter (model, _("Status"));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->status_filter));
+  add_filter (filters, GTK_WIDGET (self->status_filter));
 
   self->staff_model = gtk_string_list_new (staff_names);
   self->staff_filter = new_filter (self->staff_model, _("Captured by"));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->staff_filter));
+  add_filter (filters, GTK_WIDGET (self->staff_filter));
 
   model = gtk_string_list_new (upload_names);
   self->upload_filter = new_filter (model, _("Upload state"));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->upload_filter));
+  add_filter (filters, GTK_WIDGET (self->upload_filter));
 
   self->day_model = gtk_string_list_new (day_names);
   self->day_filter = new_filter (self->day_model, _("Day"));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->day_filter));
+  add_filter (filters, GTK_WIDGET (self->day_filter));
 
   /* The list */
   self->list = fl_lead_list_new (self->store);
@@ -700,9 +795,9 @@ build (FlLeadsPage *self)
   add_column (self, COLUMN_NAME, _("Name"), TRUE, -1);
   add_column (self, COLUMN_COMPANY, _("Company"), TRUE, -1);
   add_column (self, COLUMN_SCORE, _("Score"), FALSE, 70);
-  add_column (self, COLUMN_STATUS, _("Status"), FALSE, 120);
-  add_column (self, COLUMN_STAFF, _("Staff"), FALSE, 100);
-  add_column (self, COLUMN_UPLOAD, _("Upload"), FALSE, 130);
+  add_column (self, COLUMN_STATUS, _("Status"), FALSE, 150);
+  add_column (self, COLUMN_STAFF, _("Staff"), FALSE, 110);
+  add_column (self, COLUMN_UPLOAD, _("Upload"), FALSE, 150);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
                             G_CALLBACK (filter_changed_cb), self);
 
@@ -710,6 +805,8 @@ build (FlLeadsPage *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->list_stack), TRUE);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->column_view));
+  self->hadjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_signal_connect_swapped (self->hadjustment, "notify::page-size", G_CALLBACK (list_width_changed_cb), self);
   gtk_stack_add_named (self->list_stack, scrolled, "list");
   self->empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
   adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
@@ -736,10 +833,35 @@ build (FlLeadsPage *self)
   attach_selection (self);
 
   /* The detail pane */
+  {
+    GtkWidget *separator = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
+
+    adw_leaflet_page_set_navigatable (adw_leaflet_append (self->leaflet, separator), FALSE);
+  }
+  self->detail_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request (self->detail_box, 440, -1);
+  back = gtk_button_new_with_mnemonic (_("_All Leads"));
+  {
+    GtkWidget *content = adw_button_content_new ();
+
+    adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "go-previous-symbolic");
+    adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_All Leads"));
+    adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+    gtk_button_set_child (GTK_BUTTON (back), content);
+  }
+  gtk_widget_set_tooltip_text (back, _("Back to the list of leads"));
+  gtk_widget_set_halign (back, GTK_ALIGN_START);
+  gtk_widget_set_margin_start (back, 6);
+  gtk_widget_set_margin_top (back, 6);
+  gtk_widget_add_css_class (back, "flat");
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (back_to_list_cb), self);
+  g_object_bind_property (self->leaflet, "folded", back, "visible", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (self->detail_box), back);
   self->detail = FL_LEAD_DETAIL (fl_lead_detail_new (self->store));
-  gtk_widget_set_size_request (GTK_WIDGET (self->detail), 380, -1);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->detail), TRUE);
   g_signal_connect_swapped (self->detail, "changed", G_CALLBACK (lead_changed_cb), self);
-  gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->detail));
+  gtk_box_append (GTK_BOX (self->detail_box), GTK_WIDGET (self->detail));
+  adw_leaflet_append (self->leaflet, self->detail_box);
 
   g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed_cb), self);
   g_signal_connect_swapped (self->staff_filter, "notify::selected", G_CALLBACK (filter_changed_cb), self);
@@ -852,6 +974,7 @@ fl_leads_page_clear (FlLeadsPage *self)
   self->reloading = FALSE;
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   fl_lead_detail_set_lead (self->detail, NULL);
+  adw_leaflet_set_visible_child (self->leaflet, self->list_box);
 }
 
 GtkEditable *

@@ -15,6 +15,8 @@
 #include "fl-back-office-private.h"
 #include "fl-pin-page.h"
 
+#include <string.h>
+
 struct _FlPinPage
 {
   AdwBin                parent_instance;
@@ -35,6 +37,7 @@ struct _FlPinPage
   AdwPasswordEntryRow  *repeat_pin_row;
   GtkLabel             *message_label;
   GtkButton            *unlock_button;
+  GtkGrid              *keypad;
 };
 
 G_DEFINE_FINAL_TYPE (FlPinPage, fl_pin_page, ADW_TYPE_BIN)
@@ -182,6 +185,111 @@ unlock_cb (FlPinPage *self)
     try_unlock (self);
 }
 
+static gboolean
+has_focus_within (FlPinPage *self, gpointer widget)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* The PIN entry the keypad types into: the one with the focus, else the
+ * first PIN entry, which takes the focus so that the next keys follow. */
+static GtkEditable *
+keypad_target (FlPinPage *self)
+{
+  GtkWidget *rows[] = { GTK_WIDGET (self->pin_row), GTK_WIDGET (self->new_pin_row),
+                        GTK_WIDGET (self->repeat_pin_row) };
+  GtkWidget *first = self->first_run ? GTK_WIDGET (self->new_pin_row) : GTK_WIDGET (self->pin_row);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (gtk_widget_get_mapped (rows[i]) && has_focus_within (self, rows[i]))
+      return GTK_EDITABLE (rows[i]);
+  gtk_widget_grab_focus (first);
+  return GTK_EDITABLE (first);
+}
+
+/* OK: on the first run, from the new PIN on to its repeat; else unlock. */
+static void
+keypad_ok_cb (FlPinPage *self)
+{
+  if (self->first_run && has_focus_within (self, self->new_pin_row))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->repeat_pin_row));
+      return;
+    }
+  unlock_cb (self);
+}
+
+static void
+keypad_digit_cb (GtkButton *button, FlPinPage *self)
+{
+  GtkEditable *target = keypad_target (self);
+  g_autofree char *text = g_strconcat (gtk_editable_get_text (target), gtk_button_get_label (button), NULL);
+
+  gtk_editable_set_text (target, text);
+  gtk_editable_set_position (target, -1);
+}
+
+static void
+keypad_erase_cb (FlPinPage *self)
+{
+  GtkEditable *target = keypad_target (self);
+  g_autofree char *text = g_strdup (gtk_editable_get_text (target));
+  gsize length = strlen (text);
+
+  if (length == 0)
+    return;
+  text[length - 1] = '\0';  /* digits only: one byte each */
+  gtk_editable_set_text (target, text);
+  gtk_editable_set_position (target, -1);
+}
+
+static GtkWidget *
+keypad_button (GtkGrid *grid, const char *label, int column, int row)
+{
+  GtkWidget *button = gtk_button_new_with_label (label);
+
+  /* The focus stays in the PIN entry, where a keyboard would type too. */
+  gtk_widget_set_focus_on_click (button, FALSE);
+  gtk_grid_attach (grid, button, column, row, 1, 1);
+  return button;
+}
+
+static void
+build_keypad (FlPinPage *self)
+{
+  GtkWidget *button;
+
+  for (int digit = 0; digit <= 9; digit++)
+    {
+      char label[2] = { (char) ('0' + digit), '\0' };
+
+      button = keypad_button (self->keypad, label, digit == 0 ? 1 : (digit - 1) % 3,
+                              digit == 0 ? 3 : (digit - 1) / 3);
+      gtk_widget_add_css_class (button, "digit");
+      g_signal_connect (button, "clicked", G_CALLBACK (keypad_digit_cb), self);
+    }
+  button = keypad_button (self->keypad, NULL, 0, 3);
+  gtk_button_set_icon_name (GTK_BUTTON (button), "edit-clear-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Erase the last digit"));
+  gtk_widget_set_name (button, "keypad-erase");
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (keypad_erase_cb), self);
+  button = keypad_button (self->keypad, _("OK"), 2, 3);
+  gtk_widget_set_name (button, "keypad-ok");
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (keypad_ok_cb), self);
+}
+
+/* Typing a PIN and Enter unlocks: the first entry to fill has the focus
+ * whenever the page shows, not the button that opened it. */
+static void
+focus_first_entry (FlPinPage *self)
+{
+  gtk_widget_grab_focus (self->first_run ? GTK_WIDGET (self->new_name_row) : GTK_WIDGET (self->pin_row));
+}
+
 static void
 fl_pin_page_dispose (GObject *object)
 {
@@ -228,6 +336,7 @@ fl_pin_page_class_init (FlPinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlPinPage, repeat_pin_row);
   gtk_widget_class_bind_template_child (widget_class, FlPinPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, FlPinPage, unlock_button);
+  gtk_widget_class_bind_template_child (widget_class, FlPinPage, keypad);
   gtk_widget_class_bind_template_callback (widget_class, unlock_cb);
 }
 
@@ -235,6 +344,8 @@ static void
 fl_pin_page_init (FlPinPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  build_keypad (self);
+  g_signal_connect (self, "map", G_CALLBACK (focus_first_entry), NULL);
 }
 
 GtkWidget *
@@ -298,6 +409,8 @@ fl_pin_page_reset (FlPinPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->repeat_pin_row), "");
   show_message (self, NULL);
   update_wait (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    focus_first_entry (self);
 }
 
 /* For the tests. */
@@ -331,4 +444,21 @@ _fl_pin_page_get_first_run_entries (FlPinPage *self, GtkEditable **name, GtkEdit
   *name = GTK_EDITABLE (self->new_name_row);
   *pin = GTK_EDITABLE (self->new_pin_row);
   *repeat = GTK_EDITABLE (self->repeat_pin_row);
+}
+
+/* The keypad's key: "0" to "9", "erase" or "ok". */
+GtkWidget *
+_fl_pin_page_get_keypad_key (FlPinPage *self, const char *key)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->keypad)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (child));
+
+      if ((g_str_equal (key, "erase") && g_str_equal (gtk_widget_get_name (child), "keypad-erase")) ||
+          (g_str_equal (key, "ok") && g_str_equal (gtk_widget_get_name (child), "keypad-ok")) ||
+          (gtk_widget_has_css_class (child, "digit") && g_strcmp0 (label, key) == 0))
+        return child;
+    }
+  g_return_val_if_reached (NULL);
 }

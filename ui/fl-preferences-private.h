@@ -40,6 +40,8 @@ void              _fl_preferences_open_file     (GtkWidget             *page,
                                                  const char            *pattern,
                                                  FlPreferencesNameFunc  chosen);
 
+GtkCalendar      *_fl_event_page_get_calendar               (FlEventPage      *self,
+                                                            guint             index);
 GtkEditable      *_fl_event_page_get_entry                  (FlEventPage      *self,
                                                             guint             index);
 GtkWidget        *_fl_model_page_get_apply_button           (FlModelPage      *self);

@@ -314,3 +314,30 @@ _fl_preferences_window_get_event_entry (FlPreferencesWindow *self, guint index)
 {
   return _fl_event_page_get_entry (self->event_page, index);
 }
+
+/* Shows the page at @index, as a click in the view switcher would; FALSE
+ * past the last page. For the tests. */
+gboolean
+_fl_preferences_window_show_page (FlPreferencesWindow *self, guint index)
+{
+  GtkWidget *pages[] = { GTK_WIDGET (self->event_page), GTK_WIDGET (self->staff_page),
+                         GTK_WIDGET (self->model_page), GTK_WIDGET (self->roster_page),
+                         GTK_WIDGET (self->connectors_page), GTK_WIDGET (self->kiosk_page) };
+
+  if (index >= G_N_ELEMENTS (pages))
+    return FALSE;
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (pages[index]));
+  return TRUE;
+}
+
+GtkCalendar *
+_fl_preferences_window_get_event_calendar (FlPreferencesWindow *self, guint index)
+{
+  return _fl_event_page_get_calendar (self->event_page, index);
+}
+
+FlKioskPage *
+_fl_preferences_window_get_kiosk_page (FlPreferencesWindow *self)
+{
+  return self->kiosk_page;
+}

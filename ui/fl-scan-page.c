@@ -27,6 +27,7 @@ struct _FlScanPage
   GCancellable *cancellable;
   guint         start_id;
   guint         compact_id;
+  gboolean      tiny;
   gboolean      listing;
   gboolean      compact;
 
@@ -36,6 +37,7 @@ struct _FlScanPage
   GtkPicture   *preview_picture;
   GtkLabel     *camera_title;
   GtkLabel     *camera_message;
+  GtkImage     *camera_icon;
   GtkMenuButton *camera_button;
   GtkLabel     *lead_count_label;
   GtkWidget    *reading_box;
@@ -348,6 +350,8 @@ fl_scan_page_map (GtkWidget *widget)
  * page, lead count included, fits without scrolling. Below this page
  * height the roomy layout does not fit. */
 #define COMPACT_BELOW_PX 600
+/* An 800×480 screen: smaller still, the camera's hint left out. */
+#define TINY_BELOW_PX 440
 
 static gboolean
 compact_cb (gpointer user_data)
@@ -359,6 +363,12 @@ compact_cb (gpointer user_data)
     gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+  if (self->tiny)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "tiny");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "tiny");
+  gtk_image_set_pixel_size (self->camera_icon, self->tiny ? 48 : 96);
+  gtk_widget_set_visible (GTK_WIDGET (self->camera_message), !self->tiny);
   gtk_box_set_spacing (self->content_box, self->compact ? 10 : 18);
   gtk_widget_set_margin_top (GTK_WIDGET (self->content_box), self->compact ? 12 : 24);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->content_box), self->compact ? 12 : 24);
@@ -373,11 +383,13 @@ page_size_notify_cb (GtkAdjustment *adjustment, GParamSpec *pspec, gpointer user
   FlScanPage *self = user_data;
   double height = gtk_adjustment_get_page_size (adjustment);
   gboolean compact = height > 0 && height < COMPACT_BELOW_PX;
+  gboolean tiny = height > 0 && height < TINY_BELOW_PX;
 
   /* Not while allocating: the new style needs a layout of its own. */
-  if (compact != self->compact)
+  if (compact != self->compact || tiny != self->tiny)
     {
       self->compact = compact;
+      self->tiny = tiny;
       if (self->compact_id == 0)
         self->compact_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, compact_cb, self, NULL);
     }
@@ -518,6 +530,7 @@ fl_scan_page_class_init (FlScanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, preview_picture);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_title);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_message);
+  gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_icon);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, camera_button);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, lead_count_label);
   gtk_widget_class_bind_template_child (widget_class, FlScanPage, reading_box);

@@ -19,8 +19,10 @@ if [[ -z ${DISPLAY:-} ]]; then
     echo "screenshot-back-office.sh: xvfb-run is missing; install it to take screenshots" >&2
     exit "${FAIRLEAD_MISSING_EXIT:-69}"
   fi
-  exec xvfb-run -a -s "-screen 0 1280x800x24 -noreset" "$0" "$builddir" "$outdir"
+  exec xvfb-run -a -s "-screen 0 1024x600x24 -noreset" "$0" "$builddir" "$outdir"
 fi
+# The smallest common kiosk screen (issue 18).
+export FAIRLEAD_SCREENSHOT_SIZE=1024x600
 
 mkdir -p "$outdir"
 tmp=$(mktemp -d)

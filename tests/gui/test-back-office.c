@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fl-back-office-private.h"
@@ -265,7 +266,14 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   make_leads (fixture, setup->n_leads);
 
   fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1280, 800);
+  {
+    /* FAIRLEAD_SCREENSHOT_SIZE=1024x600: the screenshots at the kiosk's size. */
+    int width = 1280, height = 800;
+
+    if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
+      sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
+    gtk_window_set_default_size (fixture->window, width, height);
+  }
   fixture->office = FL_BACK_OFFICE (fl_back_office_new (fixture->store));
   gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->office));
   gtk_window_present (fixture->window);
@@ -1200,49 +1208,87 @@ select_type (AdwMessageDialog *dialog, const char *name)
     }
 }
 
-/* The connector dialog offers the CRMs and fills in the options each needs. */
+/* An option's row in the connector dialog: named by its key. */
+static gpointer
+option_row (AdwMessageDialog *dialog, const char *key)
+{
+  GtkWidget *list = dialog_child (dialog, "options_list");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_name (row), key) == 0)
+      return row;
+  return NULL;
+}
+
+/* The connector dialog offers the CRMs and a field for each option the
+ * chosen one reads (issue 18): not a line of key=value text. */
 static void
 test_connector_types (Fixture *fixture, gconstpointer data)
 {
   FlPreferencesWindow *preferences;
   AdwMessageDialog *dialog;
-  GtkEditable *options;
 
   unlock (fixture);
   preferences = _fl_back_office_show_preferences (fixture->office);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "connectors");
 
   dialog = _fl_preferences_window_add_connector (preferences);
-  options = dialog_child (dialog, "options_row");
+  g_assert_null (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG, "options_row"));
   select_type (dialog, "Dynamics 365");
-  g_assert_cmpstr (gtk_editable_get_text (options), ==, "tenant=; client_id=");
+  g_assert_nonnull (option_row (dialog, "tenant"));
+  g_assert_cmpstr (gtk_editable_get_text (option_row (dialog, "client_id")), ==, "");
+  g_assert_cmpstr (adw_preferences_row_get_title (option_row (dialog, "tenant")), ==,
+                   "Directory (Tenant) ID (required)");
   g_assert_cmpstr (adw_preferences_row_get_title (dialog_child (dialog, "secret_row")),
                    ==, "Client Secret of the App Registration");
-  /* Still as filled in: another type fills in its own. */
+  /* What was typed for a key stays when the type changes. */
+  gtk_editable_set_text (option_row (dialog, "client_id"), "1000.XYZ");
   select_type (dialog, "Zoho CRM");
-  g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=; data_centre=eu");
-  /* Without the client id it is not saved, and says why. */
+  g_assert_null (option_row (dialog, "tenant"));
+  g_assert_cmpstr (gtk_editable_get_text (option_row (dialog, "client_id")), ==, "1000.XYZ");
+  g_assert_cmpstr (gtk_editable_get_text (option_row (dialog, "data_centre")), ==, "eu");
+  /* Without the client id it is not saved: the dialog stays, says why and
+   * marks the field. */
+  gtk_editable_set_text (option_row (dialog, "client_id"), "");
   gtk_editable_set_text (dialog_child (dialog, "name_row"), "zoho");
   adw_message_dialog_response (dialog, "save");
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-
-  dialog = _fl_preferences_window_add_connector (preferences);
-  options = dialog_child (dialog, "options_row");
-  gtk_editable_set_text (options, "client_id=1000.ABC; data_centre=eu");
-  select_type (dialog, "Zoho CRM");
-  /* What was typed stays. */
-  g_assert_cmpstr (gtk_editable_get_text (options), ==, "client_id=1000.ABC; data_centre=eu");
-  gtk_editable_set_text (dialog_child (dialog, "name_row"), "zoho");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "error_label")));
+  g_assert_nonnull (strstr (gtk_label_get_label (dialog_child (dialog, "error_label")), "Client ID"));
+  g_assert_true (gtk_widget_has_css_class (option_row (dialog, "client_id"), "error"));
+  g_assert_cmpstr (gtk_editable_get_text (dialog_child (dialog, "name_row")), ==, "zoho");
+  /* A number field takes numbers only. */
+  gtk_editable_set_text (option_row (dialog, "client_id"), "1000.ABC");
+  gtk_editable_set_text (option_row (dialog, "timeout"), "soon");
+  adw_message_dialog_response (dialog, "save");
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors"), ==, 0);
+  g_assert_true (gtk_widget_has_css_class (option_row (dialog, "timeout"), "error"));
+  g_assert_false (gtk_widget_has_css_class (option_row (dialog, "client_id"), "error"));
+  gtk_editable_set_text (option_row (dialog, "timeout"), "20");
   adw_message_dialog_response (dialog, "save");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors "
-                                                      "WHERE name = 'zoho' AND type = 'zoho'"), ==, 1);
+                                                      "WHERE name = 'zoho' AND type = 'zoho' "
+                                                      "AND json_extract (options, '$.client_id') = '1000.ABC' "
+                                                      "AND json_extract (options, '$.data_centre') = 'eu' "
+                                                      "AND json_extract (options, '$.timeout') = '20'"), ==, 1);
+
+  /* Edited: the stored values fill the fields; an emptied one goes. */
+  dialog = _fl_preferences_window_edit_connector (preferences, "zoho");
+  g_assert_cmpstr (gtk_editable_get_text (option_row (dialog, "client_id")), ==, "1000.ABC");
+  gtk_editable_set_text (option_row (dialog, "timeout"), "");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (fl_test_query_int (fixture->store, "SELECT count(*) FROM connectors WHERE name = 'zoho' "
+                                                      "AND json_extract (options, '$.timeout') IS NULL "
+                                                      "AND json_extract (options, '$.client_id') = '1000.ABC'"),
+                   ==, 1);
 
   dialog = _fl_preferences_window_add_connector (preferences);
   select_type (dialog, "Pipedrive");
-  g_assert_cmpstr (gtk_editable_get_text (dialog_child (dialog, "options_row")), ==,
-                   "label_mql=Warm; label_sal=Hot; label_disqualified=Cold");
+  g_assert_cmpstr (gtk_editable_get_text (option_row (dialog, "label_mql")), ==, "Warm");
+  g_assert_cmpstr (gtk_editable_get_text (option_row (dialog, "label_disqualified")), ==, "Cold");
   gtk_widget_set_size_request (GTK_WIDGET (dialog), 600, -1);
   wait_until_mapped (GTK_WIDGET (dialog));
   screenshot (GTK_WIDGET (dialog), "settings-connector-pipedrive");
