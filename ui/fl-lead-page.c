@@ -17,6 +17,7 @@
 
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
+#include "fl-quick-notes-box.h"
 #include "fl-text-limit.h"
 #include "fl-ui-util.h"
 #include "lead/fl-json.h"
@@ -24,6 +25,7 @@
 #include "store/fl-capture.h"
 #include "store/fl-privacy.h"
 #include "score/fl-model.h"
+#include "score/fl-quick-notes.h"
 #include "score/fl-scorer.h"
 #include "scan/fl-card-result.h"
 
@@ -103,6 +105,7 @@ struct _FlLeadPage
   GtkFlowBox        *interactions_box;
   GtkTextView       *notes_view;
   GtkWidget         *notes_limit_label;
+  FlQuickNotesBox   *quick_notes;
   GtkCheckButton    *consent_check;
   GtkLabel          *consent_label;
   GtkLabel          *privacy_label;
@@ -853,6 +856,8 @@ language_toggled_cb (GtkToggleButton *button, gpointer user_data)
 
 /* Notes and consent */
 
+/* The note field shows what staff typed; the quick notes chosen are lines
+ * of the same note (score/fl-quick-notes.h), shown as chips above it. */
 static void
 notes_changed_cb (GtkTextBuffer *buffer, gpointer user_data)
 {
@@ -866,8 +871,27 @@ notes_changed_cb (GtkTextBuffer *buffer, gpointer user_data)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   notes = strip_or_null (text);
+  if (self->model != NULL && fl_model_get_n_quick_notes (self->model) > 0)
+    {
+      g_auto(GStrv) ids = fl_quick_notes_get_ids (self->model, fl_lead_get_notes (self->lead));
+      g_autofree char *typed = g_steal_pointer (&notes);
+
+      notes = fl_quick_notes_compose (self->model, (const char *const *) ids, typed,
+                                      fl_language_default ());
+    }
   fl_lead_set_notes (self->lead, notes);
   changed (self);
+}
+
+static void
+quick_note_toggled_cb (FlQuickNotesBox *box, const char *id, gboolean chosen, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+
+  if (self->updating > 0 || self->lead == NULL || self->model == NULL)
+    return;
+  if (fl_quick_notes_set (self->lead, self->model, id, chosen, fl_language_default ()))
+    changed (self);
 }
 
 static void
@@ -1192,6 +1216,11 @@ fl_lead_page_init (FlLeadPage *self)
   g_signal_connect (gtk_text_view_get_buffer (self->notes_view), "changed",
                     G_CALLBACK (notes_changed_cb), self);
   g_signal_connect (self->consent_check, "toggled", G_CALLBACK (consent_toggled_cb), self);
+  /* The chips go between the note's heading and its field. */
+  self->quick_notes = FL_QUICK_NOTES_BOX (fl_quick_notes_box_new ());
+  gtk_box_insert_child_after (GTK_BOX (self->notes_section), GTK_WIDGET (self->quick_notes),
+                              gtk_widget_get_first_child (self->notes_section));
+  g_signal_connect (self->quick_notes, "toggled", G_CALLBACK (quick_note_toggled_cb), self);
   /* The flow box only lays out the photo and the form side by side or
    * one above the other; Tab goes straight into the form. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->contact_flow));
@@ -1302,7 +1331,18 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
         gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
     }
   notes = gtk_text_view_get_buffer (self->notes_view);
-  gtk_text_buffer_set_text (notes, fl_lead_get_notes (self->lead) ? fl_lead_get_notes (self->lead) : "", -1);
+  if (fl_quick_notes_box_get_model (self->quick_notes) != self->model)
+    fl_quick_notes_box_set_model (self->quick_notes, self->model, fl_language_default ());
+  if (self->model != NULL && fl_model_get_n_quick_notes (self->model) > 0)
+    {
+      g_auto(GStrv) ids = fl_quick_notes_get_ids (self->model, fl_lead_get_notes (self->lead));
+      g_autofree char *typed = fl_quick_notes_get_free_text (self->model, fl_lead_get_notes (self->lead));
+
+      fl_quick_notes_box_set_chosen (self->quick_notes, (const char *const *) ids);
+      gtk_text_buffer_set_text (notes, typed ? typed : "", -1);
+    }
+  else
+    gtk_text_buffer_set_text (notes, fl_lead_get_notes (self->lead) ? fl_lead_get_notes (self->lead) : "", -1);
   gtk_check_button_set_active (self->consent_check, consent_given (self->lead));
   sync_answers (self);
 
@@ -1449,6 +1489,7 @@ fl_lead_page_clear (FlLeadPage *self)
   gtk_picture_set_paintable (self->card_picture, NULL);
   show_card_section (self, FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
+  fl_quick_notes_box_set_chosen (self->quick_notes, NULL);
   gtk_check_button_set_active (self->consent_check, FALSE);
   for (guint i = 0; i < self->questions->len; i++)
     {
@@ -1588,4 +1629,11 @@ GtkLabel *
 _fl_lead_page_get_notes_limit (FlLeadPage *self)
 {
   return GTK_LABEL (self->notes_limit_label);
+}
+
+FlQuickNotesBox *
+_fl_lead_page_get_quick_notes (FlLeadPage *self)
+{
+  g_return_val_if_fail (FL_IS_LEAD_PAGE (self), NULL);
+  return self->quick_notes;
 }

@@ -1,0 +1,277 @@
+/* test-visitor.c: quick notes and the visitor's own language, with real
+ * widgets under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "../fl-test.h"
+#include "fl-gui-test.h"
+
+#include <gtk/gtk.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fl-application.h"
+#include "fl-lead-page-private.h"
+#include "fl-window-private.h"
+
+typedef struct
+{
+  char          *tmpdir;
+  FlApplication *app;
+  FlWindow      *window;
+  FlStore       *store;   /* a second connection, as fairlead-cli would have */
+} Fixture;
+
+static const char vcard[] =
+  "BEGIN:VCARD\n"
+  "VERSION:3.0\n"
+  "N:Muster;Anna;;;\n"
+  "FN:Anna Muster\n"
+  "ORG:Muster Maschinenbau GmbH\n"
+  "EMAIL:anna.muster@muster-maschinenbau.example\n"
+  "END:VCARD\n";
+
+static void
+iterate (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+static void
+settle (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    iterate ();
+}
+
+static void
+wait_for_page (FlWindow *window, const char *name, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  GtkWidget *page = _fl_window_get_page (window, name);
+
+  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
+          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
+  g_assert_true (gtk_widget_get_mapped (page));
+}
+
+/* A scanner burst, as the window's capture-phase key controller gets it. */
+static void
+scan_burst (FlWindow *window, const char *text)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkEventController *wedge = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "fl-wedge") == 0)
+        wedge = controller;
+    }
+  g_object_unref (controllers);
+  g_assert_nonnull (wedge);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean handled;
+
+      g_signal_emit_by_name (wedge, "key-pressed", c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c),
+                             0, 0, &handled);
+    }
+}
+
+static void
+scan (Fixture *fixture, const char *text)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  FlLead *open = fl_lead_page_get_lead (page);
+  g_autofree char *before = open ? g_strdup (fl_lead_get_uuid (open)) : NULL;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  scan_burst (fixture->window, text);
+  while ((fl_lead_page_get_lead (page) == NULL ||
+          g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (page)), before) == 0) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  wait_for_page (fixture->window, "lead", 5);
+  settle (50);
+}
+
+static FlLead *
+find_lead (Fixture *fixture, const char *email)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) leads = NULL;
+  FlLeadQuery query = { .search = email };
+
+  leads = fl_store_list_leads (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (leads->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (leads, 0));
+}
+
+static void
+tap (gpointer widget)
+{
+  gboolean before;
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (widget);
+  before = gtk_toggle_button_get_active (widget);
+  gtk_widget_activate (widget);
+  while (gtk_toggle_button_get_active (widget) == before && g_get_monotonic_time () < deadline)
+    iterate ();
+}
+
+static char *
+buffer_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo_db = NULL;
+  int width = 1024, height = 600;
+
+  fixture->tmpdir = g_dir_make_tmp ("fairlead-visitor-XXXXXX", &error);
+  g_assert_no_error (error);
+  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
+  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
+
+  fixture->app = fl_application_new ();
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+  fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
+  if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
+    sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  wait_for_page (fixture->window, "scan", 10);
+  fixture->store = fl_store_open (demo_db, &error);
+  g_assert_no_error (error);
+  settle (100);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  GList *windows;
+
+  g_clear_object (&fixture->store);
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  settle (100);
+  g_clear_object (&fixture->app);
+  fl_test_remove_tree (fixture->tmpdir);
+  g_clear_pointer (&fixture->tmpdir, g_free);
+}
+
+/* The demo model's quick notes are chips above the note: tapped, they
+ * are stored with the lead beside what staff typed, and the lead shows
+ * them again when it is reopened. */
+static void
+test_quick_notes (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  FlQuickNotesBox *box = _fl_lead_page_get_quick_notes (page);
+  GtkTextView *notes = _fl_lead_page_get_notes (page);
+  GtkToggleButton *quote, *call, *demo;
+  g_autoptr(FlLead) lead = NULL;
+  g_autofree char *shown = NULL;
+
+  scan (fixture, vcard);
+  settle (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (box)));
+  quote = _fl_quick_notes_box_get_chip (box, "send-quote");
+  call = _fl_quick_notes_box_get_chip (box, "call-q3");
+  demo = _fl_quick_notes_box_get_chip (box, "wants-demo");
+  g_assert_nonnull (quote);
+  g_assert_nonnull (call);
+  g_assert_nonnull (demo);
+  /* Big enough for a fingertip. */
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (quote)), >=, 44);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (quote)), >=, 44);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (quote)))), ==,
+                   "Send quote");
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "Met at the bar.", -1);
+  tap (quote);
+  tap (call);
+  tap (demo);
+  tap (call);   /* taken back */
+  g_assert_true (gtk_toggle_button_get_active (quote));
+  g_assert_false (gtk_toggle_button_get_active (call));
+  /* The field keeps showing only what staff typed. */
+  shown = buffer_text (notes);
+  g_assert_cmpstr (shown, ==, "Met at the bar.");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
+  wait_for_page (fixture->window, "thanks", 5);
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_notes (lead), ==, "✓ Send quote\n✓ Wants a demo\nMet at the bar.");
+
+  /* The visitor comes back: the same lead opens with its chips. */
+  scan (fixture, vcard);
+  settle (200);
+  g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, fl_lead_get_uuid (lead));
+  g_assert_true (gtk_toggle_button_get_active (quote));
+  g_assert_true (gtk_toggle_button_get_active (demo));
+  g_assert_false (gtk_toggle_button_get_active (call));
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (notes);
+  g_assert_cmpstr (shown, ==, "Met at the bar.");
+
+  /* Typing more keeps the chips; taking one back keeps the typing. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "Met at the bar. Wants 3 cells.", -1);
+  tap (demo);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
+  wait_for_page (fixture->window, "thanks", 5);
+  g_clear_object (&lead);
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_notes (lead), ==, "✓ Send quote\nMet at the bar. Wants 3 cells.");
+
+  /* The next visitor starts with no chip chosen. */
+  scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nFN:Ben Beispiel\nEMAIL:ben@example.org\nEND:VCARD\n");
+  g_assert_false (gtk_toggle_button_get_active (quote));
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
+}
+
+int
+main (int argc, char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_init (&argc, &argv, NULL);
+      g_test_add_func ("/gui/visitor/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  fl_gui_test_park_pointer ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/visitor/quick-notes", test_quick_notes);
+#undef ADD
+
+  return g_test_run ();
+}
