@@ -249,6 +249,116 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_toggle_button_get_active (quote));
 }
 
+/* Whether a label under @root shows @text (with or without its mnemonic). */
+static gboolean
+shows_text (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      (g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0 ||
+       g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static const struct
+{
+  FlLanguage  language;
+  const char *thanks;     /* to Anna */
+  const char *next;       /* the thanks page's button */
+  const char *consent;    /* the consent's heading */
+  const char *chooser;    /* the language chooser's heading */
+  const char *yes;        /* a yes/no question */
+  const char *question;   /* the demo model's first question */
+  const char *privacy;    /* the start of the demo event's privacy notice */
+  const char *agree;      /* the start of the demo model's consent text */
+} visitors[] = {
+  { FL_LANGUAGE_FR, "Merci, Anna !", "_Visiteur suivant", "Votre consentement", "Votre langue", "Oui",
+    "Échéance", "Protection des données : ", "J’accepte" },
+  { FL_LANGUAGE_IT, "Grazie, Anna!", "_Visitatore successivo", "Il Suo consenso", "La Sua lingua", "Sì",
+    "Tempistica", "Privacy: Example Automation GmbH conserva", "Acconsento" },
+  { FL_LANGUAGE_ES, "¡Gracias, Anna!", "_Siguiente visitante", "Su consentimiento", "Su idioma", "Sí",
+    "Plazo", "Privacidad: ", "Acepto" },
+  { FL_LANGUAGE_NL, "Hartelijk dank, Anna!", "_Volgende bezoeker", "Uw toestemming", "Uw taal", "Ja",
+    "Termijn", "Privacy: Example Automation GmbH bewaart", "Ik ga ermee akkoord" },
+  { FL_LANGUAGE_PL, "Dziękujemy, Anna!", "_Następny gość", "Zgoda na przetwarzanie danych",
+    "Proszę wybrać język", "Tak", "Termin realizacji", "Ochrona danych: ", "Wyrażam zgodę" },
+};
+
+/* The visitor picks any of the model's seven languages: questions,
+ * consent, privacy notice and the thanks page follow; the staff interface
+ * stays in the staff language, and the consent ledger records the
+ * language the visitor read. */
+static void
+test_languages (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkWidget *thanks = GTK_WIDGET (_fl_window_get_thanks_page (fixture->window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (visitors); i++)
+    {
+      g_autofree char *card = g_strdup_printf ("BEGIN:VCARD\nVERSION:3.0\nN:Muster;Anna;;;\nFN:Anna Muster\n"
+                                               "EMAIL:anna%u@example.org\nEND:VCARD\n", i);
+      g_autofree char *email = g_strdup_printf ("anna%u@example.org", i);
+      g_autoptr(FlLead) lead = NULL;
+      g_autofree char *consent = NULL;
+      GtkToggleButton *button;
+
+      scan (fixture, card);
+      /* Every language of the demo model is offered. */
+      for (FlLanguage l = 0; l < FL_N_LANGUAGES; l++)
+        g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
+          GTK_WIDGET (_fl_lead_page_get_language_button (page, l)))));
+      button = _fl_lead_page_get_language_button (page, visitors[i].language);
+      settle (200);
+      g_test_message ("%s button: %d px high", fl_language_to_string (visitors[i].language),
+                      gtk_widget_get_height (GTK_WIDGET (button)));
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (button)), >=, 44);
+      tap (button);
+      g_assert_cmpint (fl_lead_page_get_language (page), ==, visitors[i].language);
+
+      g_assert_true (shows_text (GTK_WIDGET (page), visitors[i].chooser));
+      g_assert_true (shows_text (GTK_WIDGET (page), visitors[i].consent));
+      g_assert_true (shows_text (GTK_WIDGET (page), visitors[i].yes));
+      g_assert_true (shows_text (GTK_WIDGET (page), visitors[i].question));
+      g_assert_true (g_str_has_prefix (gtk_label_get_label (_fl_lead_page_get_privacy (page)),
+                                       visitors[i].privacy));
+      g_assert_true (g_str_has_prefix (gtk_check_button_get_label (_fl_lead_page_get_consent (page))
+                                         ? gtk_check_button_get_label (_fl_lead_page_get_consent (page))
+                                         : gtk_label_get_label (GTK_LABEL (gtk_check_button_get_child (_fl_lead_page_get_consent (page)))),
+                                       visitors[i].agree));
+      /* The staff's words stay theirs. */
+      g_assert_true (shows_text (GTK_WIDGET (page), "At the Booth"));
+      g_assert_false (shows_text (GTK_WIDGET (page), "Your consent"));
+
+      gtk_check_button_set_active (_fl_lead_page_get_consent (page), TRUE);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
+      wait_for_page (fixture->window, "thanks", 5);
+      g_assert_true (shows_text (thanks, visitors[i].thanks));
+      g_assert_true (shows_text (thanks, visitors[i].next));
+      g_assert_false (shows_text (thanks, "Thank you, Anna!"));
+
+      lead = find_lead (fixture, email);
+      consent = json_to_string (fl_lead_get_consent (lead), FALSE);
+      g_assert_nonnull (strstr (consent, "\"given\":true"));
+      {
+        g_autofree char *language = g_strdup_printf ("\"language\":\"%s\"",
+                                                     fl_language_to_string (visitors[i].language));
+        g_assert_nonnull (strstr (consent, language));
+      }
+      g_assert_true (gtk_widget_activate_action (thanks, "thanks.next", NULL));
+      wait_for_page (fixture->window, "scan", 5);
+    }
+
+  /* The next visitor starts in the staff language again. */
+  scan (fixture, vcard);
+  g_assert_cmpint (fl_lead_page_get_language (page), ==, FL_LANGUAGE_EN);
+  g_assert_true (shows_text (GTK_WIDGET (page), "Your consent"));
+}
+
 static void
 test_no_display (void)
 {
@@ -271,6 +381,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/visitor/quick-notes", test_quick_notes);
+  ADD ("/gui/visitor/languages", test_languages);
 #undef ADD
 
   return g_test_run ();
