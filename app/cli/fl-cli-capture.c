@@ -202,11 +202,12 @@ resolve_consent (FlStore *store, FlCaptureRequest *request, const char *version,
 
   if (language == NULL)
     shown = fl_language_default ();
-  else if (g_ascii_strcasecmp (language, "en") == 0 || g_ascii_strcasecmp (language, "de") == 0)
+  else if (strlen (language) == 2 &&
+           g_ascii_strcasecmp (fl_language_to_string (fl_language_from_string (language)), language) == 0)
     shown = fl_language_from_string (language);
   else
     {
-      *code = fl_cli_fail (EX_USAGE, _("Unknown consent language “%s” (expected en or de)"),
+      *code = fl_cli_fail (EX_USAGE, _("Unknown consent language “%s” (expected en, de, fr, it, es, nl or pl)"),
                            language);
       return FALSE;
     }
@@ -230,6 +231,14 @@ resolve_consent (FlStore *store, FlCaptureRequest *request, const char *version,
                                          "(--consent %s)"),
                            fl_model_get_consent_version (*model), version,
                            fl_model_get_consent_version (*model));
+      return FALSE;
+    }
+  if (!fl_model_has_language (*model, shown))
+    {
+      *code = fl_cli_fail (EX_DATAERR, _("The event’s model has no consent text in “%s”, so no visitor "
+                                         "read it in that language; record the language shown "
+                                         "(--consent-language)"),
+                           fl_language_to_string (shown));
       return FALSE;
     }
   request->consent_version = fl_model_get_consent_version (*model);
