@@ -8,13 +8,16 @@
 #include "../fl-test.h"
 #include "fl-gui-test.h"
 
+#include <glib/gi18n-lib.h>
 #include <gtk/gtk.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fl-application.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
+#include "score/fl-visitor-text.h"
 
 typedef struct
 {
@@ -192,6 +195,12 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   GtkToggleButton *quote, *call, *demo;
   g_autoptr(FlLead) lead = NULL;
   g_autofree char *shown = NULL;
+  /* Chips speak the staff's language, and so do the lines they store. */
+  gboolean german = fl_language_default () == FL_LANGUAGE_DE;
+  const char *send_quote = german ? "Angebot senden" : "Send quote";
+  const char *wants_demo = german ? "Möchte eine Demo" : "Wants a demo";
+  g_autofree char *stored = g_strdup_printf ("✓ %s\n✓ %s\nMet at the bar.", send_quote, wants_demo);
+  g_autofree char *stored_again = g_strdup_printf ("✓ %s\nMet at the bar. Wants 3 cells.", send_quote);
 
   scan (fixture, vcard);
   settle (300);
@@ -206,7 +215,7 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (quote)), >=, 44);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (quote)), >=, 44);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (quote)))), ==,
-                   "Send quote");
+                   send_quote);
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "Met at the bar.", -1);
   tap (quote);
@@ -222,7 +231,7 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
   wait_for_page (fixture->window, "thanks", 5);
   lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
-  g_assert_cmpstr (fl_lead_get_notes (lead), ==, "✓ Send quote\n✓ Wants a demo\nMet at the bar.");
+  g_assert_cmpstr (fl_lead_get_notes (lead), ==, stored);
 
   /* The visitor comes back: the same lead opens with its chips. */
   scan (fixture, vcard);
@@ -242,7 +251,7 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   wait_for_page (fixture->window, "thanks", 5);
   g_clear_object (&lead);
   lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
-  g_assert_cmpstr (fl_lead_get_notes (lead), ==, "✓ Send quote\nMet at the bar. Wants 3 cells.");
+  g_assert_cmpstr (fl_lead_get_notes (lead), ==, stored_again);
 
   /* The next visitor starts with no chip chosen. */
   scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nFN:Ben Beispiel\nEMAIL:ben@example.org\nEND:VCARD\n");
@@ -297,6 +306,17 @@ test_languages (Fixture *fixture, gconstpointer data)
 {
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
   GtkWidget *thanks = GTK_WIDGET (_fl_window_get_thanks_page (fixture->window));
+  FlLanguage staff = fl_language_default ();
+  /* The staff's heading of the interactions, in the staff's language. */
+  const char *at_the_booth = _("At the Booth");
+
+  /* Under LANGUAGE=de the staff interface really is German. */
+  if (g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "de"))
+    g_assert_cmpint (staff, ==, FL_LANGUAGE_DE);
+  if (staff == FL_LANGUAGE_DE)
+    g_assert_cmpstr (at_the_booth, ==, "Am Stand");
+  else
+    g_assert_cmpstr (at_the_booth, ==, "At the Booth");
 
   for (guint i = 0; i < G_N_ELEMENTS (visitors); i++)
     {
@@ -331,8 +351,8 @@ test_languages (Fixture *fixture, gconstpointer data)
                                          : gtk_label_get_label (GTK_LABEL (gtk_check_button_get_child (_fl_lead_page_get_consent (page)))),
                                        visitors[i].agree));
       /* The staff's words stay theirs. */
-      g_assert_true (shows_text (GTK_WIDGET (page), "At the Booth"));
-      g_assert_false (shows_text (GTK_WIDGET (page), "Your consent"));
+      g_assert_true (shows_text (GTK_WIDGET (page), at_the_booth));
+      g_assert_false (shows_text (GTK_WIDGET (page), fl_visitor_gettext (staff, "Your consent")));
 
       gtk_check_button_set_active (_fl_lead_page_get_consent (page), TRUE);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
@@ -340,6 +360,7 @@ test_languages (Fixture *fixture, gconstpointer data)
       g_assert_true (shows_text (thanks, visitors[i].thanks));
       g_assert_true (shows_text (thanks, visitors[i].next));
       g_assert_false (shows_text (thanks, "Thank you, Anna!"));
+      g_assert_false (shows_text (thanks, "Vielen Dank, Anna!"));
 
       lead = find_lead (fixture, email);
       consent = json_to_string (fl_lead_get_consent (lead), FALSE);
@@ -355,8 +376,9 @@ test_languages (Fixture *fixture, gconstpointer data)
 
   /* The next visitor starts in the staff language again. */
   scan (fixture, vcard);
-  g_assert_cmpint (fl_lead_page_get_language (page), ==, FL_LANGUAGE_EN);
-  g_assert_true (shows_text (GTK_WIDGET (page), "Your consent"));
+  g_assert_cmpint (fl_lead_page_get_language (page), ==, staff);
+  g_assert_true (gtk_toggle_button_get_active (_fl_lead_page_get_language_button (page, staff)));
+  g_assert_true (shows_text (GTK_WIDGET (page), fl_visitor_gettext (staff, "Your consent")));
 }
 
 static void
@@ -375,7 +397,17 @@ main (int argc, char *argv[])
       return g_test_run ();
     }
 
+  /* The staff catalogue as built (po/), so that LANGUAGE=de is German. */
+  if (g_getenv ("FAIRLEAD_STAFF_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FAIRLEAD_STAFF_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* gtk_test_init() keeps the C locale, in which gettext ignores LANGUAGE. */
+  if (g_getenv ("FAIRLEAD_STAFF_LOCALEDIR") != NULL)
+    setlocale (LC_ALL, "");
   fl_gui_test_park_pointer ();
 
 #define ADD(path, func) \
