@@ -905,10 +905,27 @@ quick_note_toggled_cb (FlQuickNotesBox *box, const char *id, gboolean chosen, gp
 {
   FlLeadPage *self = user_data;
 
+  g_autofree char *before = NULL;
+
   if (self->updating > 0 || self->lead == NULL || self->model == NULL)
     return;
-  if (fl_quick_notes_set (self->lead, self->model, id, chosen, fl_language_default ()))
-    changed (self);
+  before = g_strdup (fl_lead_get_notes (self->lead));
+  if (!fl_quick_notes_set (self->lead, self->model, id, chosen, fl_language_default ()))
+    return;
+  /* A note typed up to its limit leaves no room for a chip: say so, and
+   * keep the note as it was rather than fail to save it. */
+  if (fl_lead_get_notes (self->lead) != NULL && strlen (fl_lead_get_notes (self->lead)) > FL_LIMIT_NOTES)
+    {
+      g_auto(GStrv) ids = fl_quick_notes_get_ids (self->model, before);
+
+      fl_lead_set_notes (self->lead, before);
+      fl_quick_notes_box_set_chosen (self->quick_notes, (const char *const *) ids);
+      gtk_label_set_text (GTK_LABEL (self->notes_limit_label),
+                          _("The notes are full; shorten them to add a quick note."));
+      gtk_widget_set_visible (self->notes_limit_label, TRUE);
+      return;
+    }
+  changed (self);
 }
 
 static void
