@@ -42,6 +42,13 @@ test_compose (void)
   g_assert_cmpstr (german, ==, "✓ Angebot senden\n✓ Im Q3 anrufen");
   g_assert_null (empty);
 
+  /* model show lists them in the staff's language. */
+  {
+    g_autofree char *described = fl_model_describe (model, FL_LANGUAGE_DE);
+
+    g_assert_nonnull (strstr (described, "  send-quote — Angebot senden\n"));
+  }
+
   read_back = fl_quick_notes_get_ids (model, notes);
   g_assert_cmpuint (g_strv_length (read_back), ==, 2);
   g_assert_cmpstr (read_back[0], ==, "send-quote");

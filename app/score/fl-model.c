@@ -1561,6 +1561,15 @@ fl_model_describe (FlModel *self, FlLanguage language)
       g_string_append_c (out, '\n');
     }
 
+  if (self->quick_notes->len > 0)
+    g_string_append_printf (out, "\n%s\n", _("Quick notes:"));
+  for (guint i = 0; i < self->quick_notes->len; i++)
+    {
+      QuickNote *note = g_ptr_array_index (self->quick_notes, i);
+
+      g_string_append_printf (out, "  %s — %s\n", note->id, note->label[language]);
+    }
+
   g_string_append_printf (out, "\n%s\n", _("Consent text:"));
   g_string_append_printf (out, "  %s\n", self->consent_text[language]);
 
