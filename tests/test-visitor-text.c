@@ -119,7 +119,7 @@ test_damaged (void)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stderr ("*visitor texts in “fr” are not available*not a GNU gettext catalogue*");
-  g_test_trap_assert_stderr ("*visitor texts in “pl” are not available*");
+  g_test_trap_assert_stderr ("*visitor texts in “pl” are not installed*");
 }
 
 int

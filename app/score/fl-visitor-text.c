@@ -21,7 +21,8 @@
  * first use, under a lock, into a table that is never changed or freed
  * afterwards, so the strings it returns stay valid and may be read from
  * any thread. A missing or damaged catalogue falls back to English, the
- * source language, with one warning. */
+ * source language, said once (a message when missing, a warning when
+ * damaged). */
 
 #define MO_MAGIC         0x950412deu
 #define MO_MAGIC_SWAPPED 0xde120495u
@@ -116,12 +117,16 @@ load_catalogue (FlLanguage language)
   else if (file != NULL)
     parse_mo ((const guint8 *) g_mapped_file_get_contents (file), g_mapped_file_get_length (file),
               table, &error);
+  /* Not installed (an uninstalled build, a package without translations)
+   * is a message; a catalogue that is there but damaged is a warning. */
+  if (error != NULL && g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    g_message ("The visitor texts in “%s” are not installed (%s); the visitor reads English",
+               fl_language_to_string (language), path);
+  else if (error != NULL)
+    g_warning ("The visitor texts in “%s” are not available (%s: %s); the visitor reads English",
+               fl_language_to_string (language), path, error->message);
   if (error != NULL)
-    {
-      g_warning ("The visitor texts in “%s” are not available (%s: %s); the visitor reads English",
-                 fl_language_to_string (language), path, error->message);
-      g_hash_table_remove_all (table);
-    }
+    g_hash_table_remove_all (table);
   return g_steal_pointer (&table);
 }
 
