@@ -787,6 +787,7 @@ relabel (FlLeadPage *self)
     consent = fl_model_get_consent_text (self->model, self->language);
   gtk_label_set_label (self->consent_label, consent ? consent : "");
   gtk_widget_set_visible (GTK_WIDGET (self->consent_check), consent != NULL);
+  gtk_widget_set_visible (self->consent_title, consent != NULL);
   gtk_label_set_label (self->privacy_label, self->lead != NULL ? privacy_notice (self) : "");
   relabel_chrome (self);
 }
@@ -1264,6 +1265,7 @@ fl_lead_page_init (FlLeadPage *self)
   /* The consent's heading, read by the visitor. */
   self->consent_title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "wrap", TRUE, NULL);
   gtk_widget_add_css_class (self->consent_title, "heading");
+  gtk_widget_set_visible (self->consent_title, FALSE);
   gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->consent_check))),
                               self->consent_title,
                               gtk_widget_get_prev_sibling (GTK_WIDGET (self->consent_check)));
