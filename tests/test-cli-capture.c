@@ -351,6 +351,38 @@ test_capture_delimited_columns (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (object, "badge_id"), ==, "77");
 }
 
+/* --quick-note does what a chip does at the kiosk: a line of the note. */
+static void
+test_capture_quick_notes (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *model = g_build_filename (g_getenv ("FAIRLEAD_DATADIR"), "demo", "scoring.json", NULL);
+  g_auto(Run) none = { 0 };
+  g_auto(Run) load = { 0 };
+  g_auto(Run) run = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_autoptr(JsonObject) lead = NULL;
+
+  /* No model, no quick notes: said, nothing saved. */
+  cli (fixture, &none, NULL, "capture", "--payload", "MECARD:N:Berg,Bea;EMAIL:bea@berg.example;;",
+       "--quick-note", "send-quote", NULL);
+  g_assert_cmpint (none.status, ==, 64);
+  g_assert_nonnull (strstr (none.err, "--quick-note needs the event’s scoring model"));
+
+  cli (fixture, &load, NULL, "model", "load", model, NULL);
+  g_assert_cmpint (load.status, ==, 0);
+  cli (fixture, &run, NULL, "capture", "--payload", "MECARD:N:Berg,Bea;EMAIL:bea@berg.example;;",
+       "--quick-note", "call-q3", "--quick-note", "send-quote", "--note", "Needs 3 cells.", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  lead = parse_object (run.out);
+  g_assert_cmpstr (json_object_get_string_member (lead, "notes"), ==,
+                   "✓ Send quote\n✓ Call in Q3\nNeeds 3 cells.");
+
+  cli (fixture, &unknown, NULL, "capture", "--payload", "MECARD:N:Cord,Carl;EMAIL:carl@cord.example;;",
+       "--quick-note", "send-fax", NULL);
+  g_assert_cmpint (unknown.status, ==, 64);
+  g_assert_nonnull (strstr (unknown.err, "no quick note “send-fax” (it has: send-quote, wants-demo, call-q3"));
+}
+
 static void
 test_capture_without_event (Fixture *fixture, gconstpointer data)
 {
@@ -374,6 +406,7 @@ main (int argc, char **argv)
   g_test_add ("/cli/capture/repeat-visit", Fixture, &with_event, fixture_set_up, test_capture_and_repeat, fixture_tear_down);
   g_test_add ("/cli/capture/delimited-columns", Fixture, &with_event, fixture_set_up, test_capture_delimited_columns, fixture_tear_down);
   g_test_add ("/cli/capture/without-event", Fixture, NULL, fixture_set_up, test_capture_without_event, fixture_tear_down);
+  g_test_add ("/cli/capture/quick-notes", Fixture, &with_event, fixture_set_up, test_capture_quick_notes, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -137,6 +137,8 @@ test_set_and_show (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, EX_OK);
   run_cli (fixture, &run, "event", "set", "privacy_notice.de", "Wir speichern Ihre Angaben 90 Tage.", NULL);
   g_assert_cmpint (run.status, ==, EX_OK);
+  run_cli (fixture, &run, "event", "set", "privacy_notice.nl", "Wij bewaren uw gegevens 90 dagen.", NULL);
+  g_assert_cmpint (run.status, ==, EX_OK);
   run_cli (fixture, &run, "event", "set", "booth", "Halle B5, Stand 214", NULL);
   g_assert_cmpint (run.status, ==, EX_OK);
   run_cli (fixture, &run, "event", "set", "venue", "Messe München", NULL);
@@ -151,6 +153,8 @@ test_set_and_show (Fixture *fixture, gconstpointer data)
                    ==, "Wir speichern Ihre Angaben 90 Tage.");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings, "privacy_notice"), "en"),
                    ==, "We keep your details for 90 days.");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (settings, "privacy_notice"), "nl"),
+                   ==, "Wij bewaren uw gegevens 90 dagen.");
   g_assert_cmpstr (json_object_get_string_member (event, "booth"), ==, "Halle B5, Stand 214");
   g_assert_cmpstr (json_object_get_string_member (event, "venue"), ==, "Messe München");
 
@@ -215,7 +219,8 @@ test_bad_values (Fixture *fixture, gconstpointer data)
     const char *message;
   } cases[] = {
     { "retention", "30", EX_USAGE, "There is no event setting “retention”; the settings are retention_days, "
-                                   "consent_required, handout_url, privacy_notice.en, privacy_notice.de, booth, venue" },
+                                   "consent_required, handout_url, privacy_notice.en, privacy_notice.de, privacy_notice.fr, "
+                                   "privacy_notice.it, privacy_notice.es, privacy_notice.nl, privacy_notice.pl, booth, venue" },
     { "retention_days", "0.5", EX_DATAERR, "retention_days is a whole number of days from 1 to 36500" },
     { "retention_days", "30 days", EX_DATAERR, "“30 days” is not" },
     { "retention_days", "99999999999999999999", EX_DATAERR, "is not" },

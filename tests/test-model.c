@@ -168,6 +168,10 @@ test_max_without_caps (void)
   g_assert_cmpint (fl_model_get_max_points (model, FL_GROUP_INTEREST), ==, 42);
 }
 
+/* The opening of a quick_notes list with one note, for the cases below. */
+#define QUICK_NOTE(id, en, de) \
+  "[{\"id\": \"" id "\", \"label\": {\"en\": \"" en "\", \"de\": \"" de "\"}}"
+
 typedef struct
 {
   const char *name;
@@ -208,7 +212,31 @@ static const FaultCase fault_cases[] = {
   { "missing-de-interaction", { "interactions[0].label.de", NULL }, "interactions[0].label.de", "German" },
   { "missing-de-consent", { "consent.text.de", NULL }, "consent.text.de", "German" },
   { "empty-label", { "questions[3].label.en", "\"\"" }, "questions[3].label.en", "must not be empty" },
-  { "label-language", { "questions[3].label.fr", "\"Note\"" }, "questions[3].label.fr", "unknown member" },
+  { "label-language", { "questions[3].label.sv", "\"Betyg\"" }, "questions[3].label.sv", "unknown member" },
+  /* A language the consent offers the visitor is required in every label
+   * the visitor reads; staff labels may fall back to English. */
+  { "visitor-language-question", { "consent.text.fr", "\"J’accepte.\"" }, "questions[0].label.fr",
+    "missing the French (fr) text" },
+  { "visitor-language-option", { "consent.text.pl", "\"Zgadzam się.\"" }, "questions[1].options[1].label.pl",
+    "missing the Polish (pl) text" },
+  { "quick-notes-not-list", { "quick_notes", "{}" }, "quick_notes", "expected a list" },
+  { "quick-note-not-object", { "quick_notes", "[\"Send quote\"]" }, "quick_notes[0]", "expected an object" },
+  { "quick-note-duplicate", { "quick_notes", QUICK_NOTE ("quote", "Send quote", "Angebot") ","
+                                             "{\"id\": \"quote\", \"label\": {\"en\": \"Quote\", \"de\": \"Angebot\"}}]" },
+    "quick_notes[1].id", "duplicate id “quote”" },
+  { "quick-note-bad-id", { "quick_notes", "[{\"id\": \"send quote\", \"label\": {\"en\": \"a\", \"de\": \"b\"}}]" },
+    "quick_notes[0].id", "not a valid id" },
+  { "quick-note-missing-de", { "quick_notes", "[{\"id\": \"quote\", \"label\": {\"en\": \"Send quote\"}}]" },
+    "quick_notes[0].label.de", "missing the German (de) text" },
+  { "quick-note-missing-visitor-language", { "consent.text.es", "\"Acepto.\"", "quick_notes",
+                                             QUICK_NOTE ("quote", "Send quote", "Angebot") "]" },
+    "quick_notes[0].label.es", "missing the Spanish (es) text" },
+  { "quick-note-long", { "quick_notes", QUICK_NOTE ("quote", "Send a quote with the three options we discussed", "Angebot") "]" },
+    "quick_notes[0].label.en", "too long for a chip" },
+  { "quick-note-line-break", { "quick_notes", QUICK_NOTE ("quote", "Send\\nquote", "Angebot") "]" },
+    "quick_notes[0].label.en", "one line" },
+  { "quick-note-unknown-member", { "quick_notes", "[{\"id\": \"q\", \"text\": \"x\", \"label\": {\"en\": \"a\", \"de\": \"b\"}}]" },
+    "quick_notes[0].text", "unknown member" },
   { "unreachable-sal", { "thresholds.sal", "51" }, "thresholds.sal",
     "the SAL threshold 51 can never be reached: at most 50 points are possible (fit 30, interest 20" },
   { "unreachable-sal-by-cap", { "caps.interest", "5" , "thresholds.sal", "40" }, "thresholds.sal",
@@ -364,6 +392,66 @@ test_demo_model (void)
   g_assert_cmpint (fl_model_get_max_points (model, FL_GROUP_INTEREST), <, fl_model_get_sal_threshold (model));
   g_assert_cmpuint (fl_model_get_n_required (model), >=, 3);
   g_assert_nonnull (fl_model_get_consent_text (model, FL_LANGUAGE_DE));
+
+  /* The demo speaks to visitors in all seven languages, quick notes too. */
+  for (FlLanguage l = 0; l < FL_N_LANGUAGES; l++)
+    {
+      g_assert_true (fl_model_has_language (model, l));
+      g_assert_nonnull (fl_model_get_consent_text (model, l));
+      for (guint q = 0; q < fl_model_get_n_questions (model); q++)
+        g_assert_nonnull (fl_model_get_question_label (model, q, l));
+    }
+  g_assert_cmpuint (fl_model_get_n_quick_notes (model), >=, 3);
+  g_assert_cmpint (fl_model_find_quick_note (model, "send-quote"), >=, 0);
+  g_assert_cmpstr (fl_model_get_quick_note_label (model, fl_model_find_quick_note (model, "send-quote"),
+                                                  FL_LANGUAGE_FR), ==, "Envoyer un devis");
+}
+
+static void
+test_quick_notes (void)
+{
+  static const char *const edits[] = {
+    "consent.text.nl", "\"Ik ga akkoord.\"",
+    "questions[0].label.nl", "\"Termijn\"",
+    "questions[0].options[0].label.nl", "\"nu\"",
+    "questions[0].options[1].label.nl", "\"nooit\"",
+    "questions[1].label.nl", "\"Interesses\"",
+    "questions[1].options[0].label.nl", "\"A\"",
+    "questions[1].options[1].label.nl", "\"B\"",
+    "questions[2].label.nl", "\"Demo\"",
+    "questions[3].label.nl", "\"Beoordeling\"",
+    "questions[4].label.nl", "\"Notities\"",
+    "quick_notes", "[{\"id\": \"quote\", \"label\": {\"en\": \"Send quote\", \"de\": \"Angebot senden\","
+                   " \"nl\": \"Offerte sturen\"}},"
+                   " {\"id\": \"q3\", \"label\": {\"en\": \"Call in Q3\", \"de\": \"Im Q3 anrufen\","
+                   " \"nl\": \"Bellen in Q3\"}}]",
+    NULL,
+  };
+  g_autofree char *text = mutated (edits);
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) model = model_from_text (text, &faults, &error);
+  g_autoptr(FlModel) plain = model_from_text (base_model, NULL, NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_true (fl_model_has_language (model, FL_LANGUAGE_NL));
+  g_assert_false (fl_model_has_language (model, FL_LANGUAGE_FR));
+  g_assert_cmpuint (fl_model_get_n_quick_notes (model), ==, 2);
+  g_assert_cmpstr (fl_model_get_quick_note_id (model, 1), ==, "q3");
+  g_assert_cmpstr (fl_model_get_quick_note_label (model, 0, FL_LANGUAGE_NL), ==, "Offerte sturen");
+  g_assert_cmpstr (fl_model_get_quick_note_label (model, 0, FL_LANGUAGE_DE), ==, "Angebot senden");
+  /* A language the model does not have falls back to English. */
+  g_assert_cmpstr (fl_model_get_quick_note_label (model, 1, FL_LANGUAGE_IT), ==, "Call in Q3");
+  g_assert_cmpint (fl_model_find_quick_note (model, "q3"), ==, 1);
+  g_assert_cmpint (fl_model_find_quick_note (model, "q4"), ==, -1);
+  g_assert_null (fl_model_get_consent_text (model, FL_LANGUAGE_IT));
+
+  /* quick_notes is optional; a model without is a model with none. */
+  g_assert_nonnull (plain);
+  g_assert_cmpuint (fl_model_get_n_quick_notes (plain), ==, 0);
+  g_assert_true (fl_model_has_language (plain, FL_LANGUAGE_DE));
+  g_assert_false (fl_model_has_language (plain, FL_LANGUAGE_PL));
 }
 
 /* What the kiosk's lead page reads to draw the questions. */
@@ -400,6 +488,12 @@ test_language (void)
   g_assert_cmpint (fl_language_from_string ("de_AT.UTF-8"), ==, FL_LANGUAGE_DE);
   g_assert_cmpint (fl_language_from_string ("en_GB"), ==, FL_LANGUAGE_EN);
   g_assert_cmpint (fl_language_from_string ("dex"), ==, FL_LANGUAGE_EN);
+  g_assert_cmpint (fl_language_from_string ("fr_CH.UTF-8"), ==, FL_LANGUAGE_FR);
+  g_assert_cmpint (fl_language_from_string ("pl"), ==, FL_LANGUAGE_PL);
+  g_assert_cmpint (fl_language_from_string ("nl-BE"), ==, FL_LANGUAGE_NL);
+  g_assert_cmpint (fl_language_from_string ("sv"), ==, FL_LANGUAGE_EN);
+  g_assert_cmpstr (fl_language_to_string (FL_LANGUAGE_IT), ==, "it");
+  g_assert_cmpstr (fl_language_get_native_name (FL_LANGUAGE_ES), ==, "Español");
   g_assert_cmpint (fl_language_from_string (NULL), ==, FL_LANGUAGE_EN);
   g_assert_cmpstr (fl_language_to_string (FL_LANGUAGE_DE), ==, "de");
 }
@@ -450,6 +544,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/missing-file", test_missing_file);
   g_test_add_func ("/model/demo", test_demo_model);
   g_test_add_func ("/model/language", test_language);
+  g_test_add_func ("/model/quick-notes", test_quick_notes);
   g_test_add_func ("/model/accessors", test_accessors);
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {

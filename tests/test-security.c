@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "score/fl-model.h"
 #include "sync-test-server.h"
 
 #define TOKEN "tok-7f3a9c1e5b2d4f60"
@@ -258,6 +259,24 @@ test_consent_ledger (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (entry, "staff"), ==, "Ben");
   g_clear_pointer (&ledger, json_array_unref);
 
+  /* Given in Polish, a language the demo model offers the visitor. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(FlModel) demo = fl_model_new_from_file (model, NULL, NULL);
+    g_autofree char *pl_sha = g_compute_checksum_for_string (
+      G_CHECKSUM_SHA256, fl_model_get_consent_text (demo, FL_LANGUAGE_PL), -1);
+
+    cli (fixture, &run, NULL, NULL, "capture", "--payload",
+         "MECARD:N:Nowak,Ewa;EMAIL:ewa@nowak.example;;", "--staff", "Ben",
+         "--consent", "2026-06", "--consent-language", "pl");
+    g_assert_cmpint (run.status, ==, 0);
+    ledger = ledger_of (fixture, "ewa@nowak.example");
+    entry = json_array_get_object_element (ledger, 0);
+    g_assert_cmpstr (json_object_get_string_member (entry, "language"), ==, "pl");
+    g_assert_cmpstr (json_object_get_string_member (entry, "sha256"), ==, pl_sha);
+    g_clear_pointer (&ledger, json_array_unref);
+  }
+
   /* Refused: the ledger names the text the visitor said no to. A later
    * consent at a repeat visit is a second entry; nothing is overwritten. */
   {
@@ -294,7 +313,7 @@ test_consent_ledger (Fixture *fixture, gconstpointer data)
       const char *message;
     } wrong[] = {
       { { "--consent", "2019-01" }, EX_DATAERR, "version “2026-06”" },
-      { { "--consent", "2026-06", "--consent-language", "fr" }, EX_USAGE, "expected en or de" },
+      { { "--consent", "2026-06", "--consent-language", "sv" }, EX_USAGE, "expected en, de, fr, it, es, nl or pl" },
       { { "--consent", "2026-06", "--consent-by-staff" }, EX_USAGE, "--staff" },
       { { "--consent-language", "de" }, EX_USAGE, "--no-consent" },
     };

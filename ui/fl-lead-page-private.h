@@ -5,6 +5,7 @@
 #pragma once
 
 #include "fl-lead-page.h"
+#include "fl-quick-notes-box.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,6 @@ GtkLabel        *_fl_lead_page_get_card_hint       (FlLeadPage *self);
 GtkLabel *_fl_lead_page_get_privacy (FlLeadPage *self);
 GtkTextView *_fl_lead_page_get_notes       (FlLeadPage *self);
 GtkLabel    *_fl_lead_page_get_notes_limit (FlLeadPage *self);
+FlQuickNotesBox *_fl_lead_page_get_quick_notes (FlLeadPage *self);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
+#include "fl-quick-notes-box.h"
 #include "fl-text-limit.h"
 #include "fl-ui-util.h"
 #include "lead/fl-json.h"
@@ -24,7 +25,9 @@
 #include "store/fl-capture.h"
 #include "store/fl-privacy.h"
 #include "score/fl-model.h"
+#include "score/fl-quick-notes.h"
 #include "score/fl-scorer.h"
+#include "score/fl-visitor-text.h"
 #include "scan/fl-card-result.h"
 
 /* Long enough to gather a word typed into a field into one write, short
@@ -81,8 +84,10 @@ struct _FlLeadPage
   GtkExpander       *why_expander;
   GtkListBox        *why_list;
   GtkWidget         *language_box;
-  GtkToggleButton   *english_button;
-  GtkToggleButton   *german_button;
+  GtkLabel          *language_title;
+  GtkFlowBox        *language_flow;
+  GtkToggleButton   *language_buttons[FL_N_LANGUAGES];
+  GtkWidget         *consent_title;
   AdwPreferencesGroup *contact_group;
   AdwEntryRow       *first_name_row;
   AdwEntryRow       *last_name_row;
@@ -103,6 +108,7 @@ struct _FlLeadPage
   GtkFlowBox        *interactions_box;
   GtkTextView       *notes_view;
   GtkWidget         *notes_limit_label;
+  FlQuickNotesBox   *quick_notes;
   GtkCheckButton    *consent_check;
   GtkLabel          *consent_label;
   GtkLabel          *privacy_label;
@@ -499,10 +505,10 @@ relabel_question (FlLeadPage *self, QuestionView *view)
       break;
     case FL_QUESTION_BOOLEAN:
       /* The visitor reads these: in the visitor's language, not the kiosk's. */
-      text = self->language == FL_LANGUAGE_DE ? "Ja" : "Yes";
+      text = fl_visitor_gettext (self->language, NV_("Yes"));
       gtk_label_set_label (GTK_LABEL (gtk_button_get_child (g_ptr_array_index (view->buttons, 0))),
                            text);
-      text = self->language == FL_LANGUAGE_DE ? "Nein" : "No";
+      text = fl_visitor_gettext (self->language, NV_("No"));
       gtk_label_set_label (GTK_LABEL (gtk_button_get_child (g_ptr_array_index (view->buttons, 1))),
                            text);
       break;
@@ -719,21 +725,12 @@ build_interactions (FlLeadPage *self)
 
 /* The privacy notice the visitor reads beside the consent: who receives
  * the data, for what, for how long. The event sets it per language
- * ("privacy_notice": {"en": …, "de": …}); these defaults stand in. Like the
- * model's texts it follows the visitor's language, not the interface's. */
+ * ("privacy_notice": {"en": …, "de": …, "fr": …}); the visitor domain's
+ * default stands in. Like the model's texts it follows the visitor's
+ * language, not the interface's. */
 static const char *
 privacy_notice (FlLeadPage *self)
 {
-  static const char *defaults[] = {
-    [FL_LANGUAGE_EN] = "Privacy: your details stay on this kiosk and go to our sales and marketing "
-                       "team only with your consent, to follow up on your visit. They are deleted "
-                       "when no longer needed for that. Ask us at any time what we store about you, "
-                       "or to erase it.",
-    [FL_LANGUAGE_DE] = "Datenschutz: Ihre Angaben bleiben auf diesem Gerät und gehen nur mit Ihrer "
-                       "Einwilligung an unser Vertriebs- und Marketingteam, um Ihren Besuch "
-                       "nachzubereiten. Sie werden gelöscht, sobald sie dafür nicht mehr gebraucht "
-                       "werden. Sie können jederzeit Auskunft oder Löschung verlangen.",
-  };
   const char *language = fl_language_to_string (self->language);
 
   if (self->privacy_notice != NULL && JSON_NODE_HOLDS_OBJECT (self->privacy_notice))
@@ -744,7 +741,29 @@ privacy_notice (FlLeadPage *self)
       if (text != NULL && text[0] != '\0')
         return text;
     }
-  return defaults[self->language == FL_LANGUAGE_DE ? FL_LANGUAGE_DE : FL_LANGUAGE_EN];
+  return fl_visitor_gettext (self->language,
+                             NV_("Privacy: your details stay on this kiosk and go to our sales and "
+                                 "marketing team only with your consent, to follow up on your visit. "
+                                 "They are deleted when no longer needed for that. Ask us at any time "
+                                 "what we store about you, or to erase it."));
+}
+
+/* The chrome around the model's words, in the visitor's language too. */
+static void
+relabel_chrome (FlLeadPage *self)
+{
+  gtk_label_set_label (self->language_title, fl_visitor_gettext (self->language, NV_("Your language")));
+  gtk_label_set_label (GTK_LABEL (self->consent_title), fl_visitor_gettext (self->language, NV_("Your consent")));
+  for (FlLanguage l = 0; l < FL_N_LANGUAGES; l++)
+    {
+      /* The button reads as its speakers write it ("Français"); a screen
+       * reader says it in the language the visitor reads now. */
+      g_autofree char *name = g_strdup_printf ("%s (%s)", fl_language_get_native_name (l),
+                                               fl_visitor_language_name (self->language, l));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_buttons[l]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
 }
 
 static void
@@ -768,7 +787,9 @@ relabel (FlLeadPage *self)
     consent = fl_model_get_consent_text (self->model, self->language);
   gtk_label_set_label (self->consent_label, consent ? consent : "");
   gtk_widget_set_visible (GTK_WIDGET (self->consent_check), consent != NULL);
+  gtk_widget_set_visible (self->consent_title, consent != NULL);
   gtk_label_set_label (self->privacy_label, self->lead != NULL ? privacy_notice (self) : "");
+  relabel_chrome (self);
 }
 
 /* Shows the lead's answers and this visit's interactions on the buttons. */
@@ -847,12 +868,14 @@ language_toggled_cb (GtkToggleButton *button, gpointer user_data)
 
   if (!gtk_toggle_button_get_active (button))
     return;
-  self->language = button == self->german_button ? FL_LANGUAGE_DE : FL_LANGUAGE_EN;
+  self->language = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "fl-language"));
   relabel (self);
 }
 
 /* Notes and consent */
 
+/* The note field shows what staff typed; the quick notes chosen are lines
+ * of the same note (score/fl-quick-notes.h), shown as chips above it. */
 static void
 notes_changed_cb (GtkTextBuffer *buffer, gpointer user_data)
 {
@@ -866,7 +889,43 @@ notes_changed_cb (GtkTextBuffer *buffer, gpointer user_data)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   notes = strip_or_null (text);
+  if (self->model != NULL && fl_model_get_n_quick_notes (self->model) > 0)
+    {
+      g_auto(GStrv) ids = fl_quick_notes_get_ids (self->model, fl_lead_get_notes (self->lead));
+      g_autofree char *typed = g_steal_pointer (&notes);
+
+      notes = fl_quick_notes_compose (self->model, (const char *const *) ids, typed,
+                                      fl_language_default ());
+    }
   fl_lead_set_notes (self->lead, notes);
+  changed (self);
+}
+
+static void
+quick_note_toggled_cb (FlQuickNotesBox *box, const char *id, gboolean chosen, gpointer user_data)
+{
+  FlLeadPage *self = user_data;
+
+  g_autofree char *before = NULL;
+
+  if (self->updating > 0 || self->lead == NULL || self->model == NULL)
+    return;
+  before = g_strdup (fl_lead_get_notes (self->lead));
+  if (!fl_quick_notes_set (self->lead, self->model, id, chosen, fl_language_default ()))
+    return;
+  /* A note typed up to its limit leaves no room for a chip: say so, and
+   * keep the note as it was rather than fail to save it. */
+  if (fl_lead_get_notes (self->lead) != NULL && strlen (fl_lead_get_notes (self->lead)) > FL_LIMIT_NOTES)
+    {
+      g_auto(GStrv) ids = fl_quick_notes_get_ids (self->model, before);
+
+      fl_lead_set_notes (self->lead, before);
+      fl_quick_notes_box_set_chosen (self->quick_notes, (const char *const *) ids);
+      gtk_label_set_text (GTK_LABEL (self->notes_limit_label),
+                          _("The notes are full; shorten them to add a quick note."));
+      gtk_widget_set_visible (self->notes_limit_label, TRUE);
+      return;
+    }
   changed (self);
 }
 
@@ -1127,8 +1186,8 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, why_expander);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, why_list);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, language_box);
-  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, english_button);
-  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, german_button);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, language_title);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, language_flow);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, contact_group);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, first_name_row);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, last_name_row);
@@ -1185,13 +1244,41 @@ fl_lead_page_init (FlLeadPage *self)
       g_signal_connect (row, "changed", G_CALLBACK (field_changed_cb), self);
       unsure_icon (row);
     }
-  g_signal_connect (self->english_button, "toggled", G_CALLBACK (language_toggled_cb), self);
-  g_signal_connect (self->german_button, "toggled", G_CALLBACK (language_toggled_cb), self);
+  /* One button per language a model may offer; fl_lead_page_open() shows
+   * those of the event's model. */
+  for (FlLanguage l = 0; l < FL_N_LANGUAGES; l++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (fl_language_get_native_name (l));
+
+      gtk_widget_add_css_class (button, "choice");
+      gtk_widget_add_css_class (button, "language");
+      if (l > 0)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), self->language_buttons[0]);
+      g_object_set_data (G_OBJECT (button), "fl-language", GUINT_TO_POINTER (l));
+      g_signal_connect (button, "toggled", G_CALLBACK (language_toggled_cb), self);
+      gtk_flow_box_append (self->language_flow, button);
+      self->language_buttons[l] = GTK_TOGGLE_BUTTON (button);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->language_flow));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+  /* The consent's heading, read by the visitor. */
+  self->consent_title = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "wrap", TRUE, NULL);
+  gtk_widget_add_css_class (self->consent_title, "heading");
+  gtk_widget_set_visible (self->consent_title, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->consent_check))),
+                              self->consent_title,
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->consent_check)));
   fl_text_limit_attach (gtk_text_view_get_buffer (self->notes_view), FL_LIMIT_NOTES,
                         self->notes_limit_label);
   g_signal_connect (gtk_text_view_get_buffer (self->notes_view), "changed",
                     G_CALLBACK (notes_changed_cb), self);
   g_signal_connect (self->consent_check, "toggled", G_CALLBACK (consent_toggled_cb), self);
+  /* The chips go between the note's heading and its field. */
+  self->quick_notes = FL_QUICK_NOTES_BOX (fl_quick_notes_box_new ());
+  gtk_box_insert_child_after (GTK_BOX (self->notes_section), GTK_WIDGET (self->quick_notes),
+                              gtk_widget_get_first_child (self->notes_section));
+  g_signal_connect (self->quick_notes, "toggled", G_CALLBACK (quick_note_toggled_cb), self);
   /* The flow box only lays out the photo and the form side by side or
    * one above the other; Tab goes straight into the form. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->contact_flow));
@@ -1289,8 +1376,14 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
       build_questions (self);
       build_interactions (self);
     }
-  gtk_toggle_button_set_active (self->language == FL_LANGUAGE_DE ? self->german_button
-                                                                 : self->english_button, TRUE);
+  for (FlLanguage l = 0; l < FL_N_LANGUAGES; l++)
+    {
+      gboolean offered = l < FL_N_STAFF_LANGUAGES ||
+                         (self->model != NULL && fl_model_has_language (self->model, l));
+
+      gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->language_buttons[l])), offered);
+    }
+  gtk_toggle_button_set_active (self->language_buttons[self->language], TRUE);
   relabel (self);
 
   for (FlField field = 0; field < FL_N_FIELDS; field++)
@@ -1302,7 +1395,18 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
         gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
     }
   notes = gtk_text_view_get_buffer (self->notes_view);
-  gtk_text_buffer_set_text (notes, fl_lead_get_notes (self->lead) ? fl_lead_get_notes (self->lead) : "", -1);
+  if (fl_quick_notes_box_get_model (self->quick_notes) != self->model)
+    fl_quick_notes_box_set_model (self->quick_notes, self->model, fl_language_default ());
+  if (self->model != NULL && fl_model_get_n_quick_notes (self->model) > 0)
+    {
+      g_auto(GStrv) ids = fl_quick_notes_get_ids (self->model, fl_lead_get_notes (self->lead));
+      g_autofree char *typed = fl_quick_notes_get_free_text (self->model, fl_lead_get_notes (self->lead));
+
+      fl_quick_notes_box_set_chosen (self->quick_notes, (const char *const *) ids);
+      gtk_text_buffer_set_text (notes, typed ? typed : "", -1);
+    }
+  else
+    gtk_text_buffer_set_text (notes, fl_lead_get_notes (self->lead) ? fl_lead_get_notes (self->lead) : "", -1);
   gtk_check_button_set_active (self->consent_check, consent_given (self->lead));
   sync_answers (self);
 
@@ -1449,6 +1553,7 @@ fl_lead_page_clear (FlLeadPage *self)
   gtk_picture_set_paintable (self->card_picture, NULL);
   show_card_section (self, FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
+  fl_quick_notes_box_set_chosen (self->quick_notes, NULL);
   gtk_check_button_set_active (self->consent_check, FALSE);
   for (guint i = 0; i < self->questions->len; i++)
     {
@@ -1535,7 +1640,8 @@ _fl_lead_page_get_consent (FlLeadPage *self)
 GtkToggleButton *
 _fl_lead_page_get_language_button (FlLeadPage *self, FlLanguage language)
 {
-  return language == FL_LANGUAGE_DE ? self->german_button : self->english_button;
+  g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
+  return self->language_buttons[language];
 }
 
 GtkListBox *
@@ -1588,4 +1694,11 @@ GtkLabel *
 _fl_lead_page_get_notes_limit (FlLeadPage *self)
 {
   return GTK_LABEL (self->notes_limit_label);
+}
+
+FlQuickNotesBox *
+_fl_lead_page_get_quick_notes (FlLeadPage *self)
+{
+  g_return_val_if_fail (FL_IS_LEAD_PAGE (self), NULL);
+  return self->quick_notes;
 }

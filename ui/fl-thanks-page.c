@@ -11,6 +11,7 @@
 
 #include "fl-thanks-page.h"
 #include "scan/fl-qr.h"
+#include "score/fl-visitor-text.h"
 
 #define DEFAULT_TIMEOUT_MS (20 * 1000)
 /* Big enough for a phone at arm's length, small enough for 1024×600. */
@@ -21,6 +22,7 @@ struct _FlThanksPage
   AdwBin      parent_instance;
 
   char       *link;
+  FlLanguage  language;   /* the visitor's: every word of this page is theirs */
   guint       timeout_ms;
   guint       timeout_id;
 
@@ -174,6 +176,7 @@ fl_thanks_page_init (FlThanksPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->language = fl_language_default ();
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
 }
@@ -247,6 +250,32 @@ fl_thanks_page_set_timeout (FlThanksPage *self, guint timeout_ms)
 }
 
 /**
+ * fl_thanks_page_get_language:
+ *
+ * Returns: the language the page speaks to the visitor in
+ */
+FlLanguage
+fl_thanks_page_get_language (FlThanksPage *self)
+{
+  g_return_val_if_fail (FL_IS_THANKS_PAGE (self), FL_LANGUAGE_EN);
+  return self->language;
+}
+
+/**
+ * fl_thanks_page_set_language:
+ * @language: the visitor's language, as they chose it on the lead page
+ *
+ * Sets the language of the next fl_thanks_page_show_lead().
+ */
+void
+fl_thanks_page_set_language (FlThanksPage *self, FlLanguage language)
+{
+  g_return_if_fail (FL_IS_THANKS_PAGE (self));
+  g_return_if_fail (language < FL_N_LANGUAGES);
+  self->language = language;
+}
+
+/**
  * fl_thanks_page_show_lead:
  * @event: the event, for its handout link
  * @lead: the lead to thank
@@ -271,10 +300,14 @@ fl_thanks_page_show_lead (FlThanksPage *self, const FlEvent *event, FlLead *lead
     name = fl_lead_get_display_name (lead);
   if (name != NULL)
     /* Translators: to the visitor, by first name */
-    title = g_strdup_printf (_("Thank you, %s!"), name);
+    title = g_strdup_printf (fl_visitor_gettext (self->language, NV_("Thank you, %s!")), name);
   else
-    title = g_strdup (_("Thank you!"));
+    title = g_strdup (fl_visitor_gettext (self->language, NV_("Thank you!")));
   gtk_label_set_label (self->title_label, title);
+  gtk_button_set_label (GTK_BUTTON (self->next_button),
+                        fl_visitor_gettext (self->language, NV_("_Next Visitor")));
+  gtk_picture_set_alternative_text (self->qr_picture,
+                                    fl_visitor_gettext (self->language, NV_("QR code of the handout link")));
 
   if (event->settings != NULL && JSON_NODE_HOLDS_OBJECT (event->settings))
     url = json_object_get_string_member_with_default (json_node_get_object (event->settings),
@@ -288,7 +321,8 @@ fl_thanks_page_show_lead (FlThanksPage *self, const FlEvent *event, FlLead *lead
     {
       gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (texture));
       gtk_label_set_label (self->hint_label,
-                           _("Scan this code with your phone for the handout we promised you."));
+                           fl_visitor_gettext (self->language,
+                                               NV_("Scan this code with your phone for the handout we promised you.")));
       gtk_label_set_label (self->link_label, self->link);
     }
   else
@@ -296,7 +330,8 @@ fl_thanks_page_show_lead (FlThanksPage *self, const FlEvent *event, FlLead *lead
       if (error != NULL)
         g_warning ("The handout link %s cannot be drawn as a QR code: %s", self->link,
                    error->message);
-      gtk_label_set_label (self->hint_label, _("We will be in touch. Enjoy the show!"));
+      gtk_label_set_label (self->hint_label,
+                           fl_visitor_gettext (self->language, NV_("We will be in touch. Enjoy the show!")));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), texture != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->link_label), texture != NULL);

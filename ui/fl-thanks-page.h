@@ -8,6 +8,7 @@
 
 #include "lead/fl-event.h"
 #include "lead/fl-lead.h"
+#include "score/fl-model.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ void          fl_thanks_page_show_lead    (FlThanksPage  *self,
                                            const FlEvent *event,
                                            FlLead        *lead);
 void          fl_thanks_page_clear        (FlThanksPage  *self);
+FlLanguage    fl_thanks_page_get_language (FlThanksPage  *self);
+void          fl_thanks_page_set_language (FlThanksPage  *self,
+                                           FlLanguage     language);
 
 char         *fl_handout_link             (const char    *handout_url,
                                            const char    *lead_uuid);

@@ -444,6 +444,7 @@ lead_done_cb (FlLeadPage *page, gpointer user_data)
     fl_upload_worker_wake (self->worker);
   message = saved_message (self, lead);
   _fl_window_backup_if_due (self);
+  fl_thanks_page_set_language (self->thanks_page, fl_lead_page_get_language (page));
   fl_thanks_page_show_lead (self->thanks_page, self->event, lead);
   fl_lead_page_clear (page);
   gtk_stack_set_visible_child_name (self->stack, "thanks");

@@ -13,6 +13,7 @@
 
 #include "fl-cli.h"
 #include "score/fl-model-store.h"
+#include "score/fl-quick-notes.h"
 #include "lead/fl-json.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
@@ -202,11 +203,12 @@ resolve_consent (FlStore *store, FlCaptureRequest *request, const char *version,
 
   if (language == NULL)
     shown = fl_language_default ();
-  else if (g_ascii_strcasecmp (language, "en") == 0 || g_ascii_strcasecmp (language, "de") == 0)
+  else if (strlen (language) == 2 &&
+           g_ascii_strcasecmp (fl_language_to_string (fl_language_from_string (language)), language) == 0)
     shown = fl_language_from_string (language);
   else
     {
-      *code = fl_cli_fail (EX_USAGE, _("Unknown consent language “%s” (expected en or de)"),
+      *code = fl_cli_fail (EX_USAGE, _("Unknown consent language “%s” (expected en, de, fr, it, es, nl or pl)"),
                            language);
       return FALSE;
     }
@@ -230,6 +232,14 @@ resolve_consent (FlStore *store, FlCaptureRequest *request, const char *version,
                                          "(--consent %s)"),
                            fl_model_get_consent_version (*model), version,
                            fl_model_get_consent_version (*model));
+      return FALSE;
+    }
+  if (!fl_model_has_language (*model, shown))
+    {
+      *code = fl_cli_fail (EX_DATAERR, _("The event’s model has no consent text in “%s”, so no visitor "
+                                         "read it in that language; record the language shown "
+                                         "(--consent-language)"),
+                           fl_language_to_string (shown));
       return FALSE;
     }
   request->consent_version = fl_model_get_consent_version (*model);
@@ -256,6 +266,8 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
   g_autoptr(FlModel) model = NULL;
   g_auto(GStrv) answers = NULL;
   g_auto(GStrv) interactions = NULL;
+  g_auto(GStrv) quick_notes = NULL;
+  g_autofree char *composed = NULL;
   gboolean no_consent = FALSE;
   gboolean consent_by_staff = FALSE;
   GOptionEntry entries[] = {
@@ -269,12 +281,14 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
     { "interaction", 0, 0, G_OPTION_ARG_STRING_ARRAY, &interactions,
       N_("Something that happened (demo, handout…); repeat for several"), N_("KIND") },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note for the lead"), N_("TEXT") },
+    { "quick-note", 0, 0, G_OPTION_ARG_STRING_ARRAY, &quick_notes,
+      N_("A quick note of the event’s model, by id; repeat for several"), N_("ID") },
     { "consent", 0, 0, G_OPTION_ARG_STRING, &consent,
       N_("The visitor gave consent to the text of this version"), N_("VERSION") },
     { "no-consent", 0, 0, G_OPTION_ARG_NONE, &no_consent, N_("The visitor refused consent"), NULL },
     { "consent-language", 0, 0, G_OPTION_ARG_STRING, &consent_language,
       N_("The language the consent text was shown in (default: that of the user interface)"),
-      "en|de" },
+      "en|de|fr|it|es|nl|pl" },
     { "consent-by-staff", 0, 0, G_OPTION_ARG_NONE, &consent_by_staff,
       N_("Staff recorded the visitor’s answer (needs --staff); by default the visitor ticked "
          "the box"), NULL },
@@ -333,6 +347,27 @@ fl_cli_capture (FlCli *cli, int argc, char **argv)
                                                 : FL_CONSENT_METHOD_CHECKBOX;
       if (!resolve_consent (store, &request, consent, consent_language, &model, &code))
         return code;
+    }
+
+  /* Quick notes are lines of the note, as the kiosk's chips write them. */
+  if (quick_notes != NULL && quick_notes[0] != NULL)
+    {
+      if (model == NULL && (model = fl_model_store_load_for_event (store, NULL, &error)) == NULL)
+        return fl_cli_fail (EX_USAGE, _("--quick-note needs the event’s scoring model: %s"),
+                            error->message);
+      for (guint i = 0; quick_notes[i] != NULL; i++)
+        if (fl_model_find_quick_note (model, quick_notes[i]) < 0)
+          {
+            g_autoptr(GString) known = g_string_new (NULL);
+
+            for (guint j = 0; j < fl_model_get_n_quick_notes (model); j++)
+              g_string_append_printf (known, "%s%s", j ? ", " : "", fl_model_get_quick_note_id (model, j));
+            return fl_cli_fail (EX_USAGE, _("The event’s model has no quick note “%s” (it has: %s)"),
+                                quick_notes[i], known->len ? known->str : _("none"));
+          }
+      composed = fl_quick_notes_compose (model, (const char *const *) quick_notes, note,
+                                         fl_language_default ());
+      request.note = composed;
     }
 
   request.score_func = fl_scorer_capture_score;

@@ -179,6 +179,7 @@ event_set (FlCli *cli, int argc, char **argv)
       "  handout_url         the http:// or https:// link the thanks page shows as a QR code\n"
       "  privacy_notice.en   the privacy notice beside the consent, in English\n"
       "  privacy_notice.de   the same in German\n"
+      "  privacy_notice.fr, .it, .es, .nl, .pl   the same in French, Italian, Spanish, Dutch, Polish (for a model that offers the visitor these languages)\n"
       "  booth, venue        where the booth is\n"
       "An empty VALUE (\"\") clears a setting. Every change is recorded in the audit.\n"
       "Known keys: %s"), keys);

@@ -84,6 +84,15 @@ print_summary (FlModel *model)
             ? _("%d, reachable\n") : _("%d, NOT reachable\n"),
           fl_model_get_sal_threshold (model));
   printf ("  %-18s %s\n", _("Consent version"), fl_model_get_consent_version (model));
+  {
+    g_autoptr(GString) languages = g_string_new (NULL);
+
+    for (FlLanguage l = 0; l < FL_N_LANGUAGES; l++)
+      if (fl_model_has_language (model, l))
+        g_string_append_printf (languages, "%s%s", languages->len ? ", " : "", fl_language_to_string (l));
+    printf ("  %-18s %s\n", _("Visitor languages"), languages->str);
+  }
+  printf ("  %-18s %u\n", _("Quick notes"), fl_model_get_n_quick_notes (model));
 }
 
 static int

@@ -28,6 +28,8 @@ struct _FlModel
   GHashTable *question_index; /* id → FlModelQuestion */
   GPtrArray  *rules;          /* FlModelRule */
   GPtrArray  *interactions;   /* FlModelInteraction */
+  GPtrArray  *quick_notes;    /* QuickNote */
+  guint       languages;      /* 1 << FlLanguage the visitor can read it in */
   GHashTable *lists;          /* name → set of case-folded entries */
   gboolean    has_cap[FL_N_GROUPS];
   int         cap[FL_N_GROUPS];
@@ -40,19 +42,31 @@ G_DEFINE_FINAL_TYPE (FlModel, fl_model, G_TYPE_OBJECT)
 G_DEFINE_QUARK (fl-model-error-quark, fl_model_error)
 
 static const char *group_names[FL_N_GROUPS] = { "fit", "interest" };
-static const char *const language_codes[FL_N_LANGUAGES + 1] = { "en", "de", NULL };
+static const char *const language_codes[FL_N_LANGUAGES + 1] = { "en", "de", "fr", "it", "es", "nl", "pl", NULL };
 static const char *type_names[] = { "single", "multi", "boolean", "rating", "text" };
 
 /* Model files are written by people; these bounds keep sums far away
  * from integer overflow and catch typos such as 2500 for 25. */
 #define MAX_ABS_POINTS 10000
 #define MAX_COUNT      1000
+/* Quick notes are chips above the note field: a screenful at most, each
+ * a few words. */
+#define MAX_QUICK_NOTES       24
+#define MAX_QUICK_NOTE_LABEL  40
+
+/* A one-tap note ("Send quote"), in every language of the model. */
+typedef struct
+{
+  char *id;
+  char *label[FL_N_LANGUAGES];
+} QuickNote;
 
 /* Validation state: every fault is collected, so one `model check` run
  * shows everything that needs fixing. */
 typedef struct
 {
   GPtrArray *faults;
+  guint      visitor_languages; /* beyond English and German, from the consent text */
 } Check;
 
 static void
@@ -83,6 +97,15 @@ rule_free (FlModelRule *rule)
   for (guint i = 0; i < FL_N_LANGUAGES; i++)
     g_free (rule->reason[i]);
   g_free (rule);
+}
+
+static void
+quick_note_free (QuickNote *note)
+{
+  g_free (note->id);
+  for (guint i = 0; i < FL_N_LANGUAGES; i++)
+    g_free (note->label[i]);
+  g_free (note);
 }
 
 static void
@@ -320,14 +343,28 @@ get_array (Check *check, JsonObject *object, const char *path, const char *key, 
 static const char *
 language_name (FlLanguage language)
 {
-  return language == FL_LANGUAGE_DE ? _("German (de)") : _("English (en)");
+  switch (language)
+    {
+    case FL_LANGUAGE_DE: return _("German (de)");
+    case FL_LANGUAGE_FR: return _("French (fr)");
+    case FL_LANGUAGE_IT: return _("Italian (it)");
+    case FL_LANGUAGE_ES: return _("Spanish (es)");
+    case FL_LANGUAGE_NL: return _("Dutch (nl)");
+    case FL_LANGUAGE_PL: return _("Polish (pl)");
+    case FL_LANGUAGE_EN:
+    case FL_N_LANGUAGES:
+    default:             return _("English (en)");
+    }
 }
 
-/* Reads {"en": "…", "de": "…"}: both languages are required, so no
- * visitor ever sees a blank button. */
+/* Reads {"en": "…", "de": "…", "fr": …}: English and German are required,
+ * so no visitor ever sees a blank button; the other languages are
+ * optional, unless @visitor says the visitor reads this label: then every
+ * language the model offers the visitor (the consent text's) is required
+ * too, so a visitor who picks French reads French throughout. */
 static gboolean
-get_labels (Check *check, JsonObject *object, const char *path, const char *key,
-            char *out[FL_N_LANGUAGES])
+get_some_labels (Check *check, JsonObject *object, const char *path, const char *key,
+                 gboolean visitor, char *out[FL_N_LANGUAGES])
 {
   JsonObject *labels = get_object (check, object, path, key, TRUE);
   g_autofree char *labels_path = join_path (path, key);
@@ -343,8 +380,16 @@ get_labels (Check *check, JsonObject *object, const char *path, const char *key,
 
       if (node == NULL || JSON_NODE_HOLDS_NULL (node))
         {
-          fault (check, labels_path, language_codes[i], _("missing the %s text"),
-                 language_name (i));
+          if (i >= FL_N_STAFF_LANGUAGES &&
+              (!visitor || (check->visitor_languages & (1u << i)) == 0))
+            continue;
+          if (i >= FL_N_STAFF_LANGUAGES)
+            fault (check, labels_path, language_codes[i],
+                   _("missing the %s text (the consent text offers the visitor this language)"),
+                   language_name (i));
+          else
+            fault (check, labels_path, language_codes[i], _("missing the %s text"),
+                   language_name (i));
           ok = FALSE;
           continue;
         }
@@ -356,6 +401,21 @@ get_labels (Check *check, JsonObject *object, const char *path, const char *key,
       out[i] = g_strdup (text);
     }
   return ok;
+}
+
+static gboolean
+get_labels (Check *check, JsonObject *object, const char *path, const char *key,
+            char *out[FL_N_LANGUAGES])
+{
+  return get_some_labels (check, object, path, key, FALSE, out);
+}
+
+/* Labels the visitor reads: in every language the model offers. */
+static gboolean
+get_visitor_labels (Check *check, JsonObject *object, const char *path, const char *key,
+                    char *out[FL_N_LANGUAGES])
+{
+  return get_some_labels (check, object, path, key, TRUE, out);
 }
 
 static gboolean
@@ -525,7 +585,7 @@ parse_options (Check *check, JsonObject *object, const char *path, FlModelQuesti
       option = g_new0 (FlModelOption, 1);
       get_id (check, item, option_path, "id", seen, &id);
       option->id = g_strdup (id);
-      get_labels (check, item, option_path, "label", option->label);
+      get_visitor_labels (check, item, option_path, "label", option->label);
       get_points (check, item, option_path, "points", TRUE, &option->points);
       g_ptr_array_add (question->options, option);
     }
@@ -567,7 +627,7 @@ parse_questions (FlModel *self, Check *check, JsonObject *root)
           question->id = g_strdup (id);
           g_hash_table_insert (self->question_index, question->id, question);
         }
-      get_labels (check, item, path, "label", question->label);
+      get_visitor_labels (check, item, path, "label", question->label);
       get_group (check, item, path, "group", TRUE, &question->group);
       get_bool (check, item, path, "required_for_sal", &question->required_for_sal);
 
@@ -767,6 +827,12 @@ parse_consent (FlModel *self, Check *check, JsonObject *root)
     return;
   check_members (check, consent, "consent", allowed);
   get_labels (check, consent, "consent", "text", self->consent_text);
+  /* The consent text decides which languages the visitor may pick: no
+   * visitor gives consent to words they cannot read. */
+  for (guint i = FL_N_STAFF_LANGUAGES; i < FL_N_LANGUAGES; i++)
+    if (self->consent_text[i] != NULL)
+      check->visitor_languages |= 1u << i;
+  self->languages = check->visitor_languages | (1u << FL_LANGUAGE_EN) | (1u << FL_LANGUAGE_DE);
   version = get_member (check, consent, "consent", "version", TRUE);
   if (version == NULL)
     return;
@@ -778,6 +844,63 @@ parse_consent (FlModel *self, Check *check, JsonObject *root)
 
       if (get_string (check, consent, "consent", "version", TRUE, &text))
         self->consent_version = g_strdup (text);
+    }
+}
+
+static void
+parse_quick_notes (FlModel *self, Check *check, JsonObject *root)
+{
+  JsonArray *notes = get_array (check, root, "", "quick_notes", FALSE);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  static const char *const allowed[] = { "id", "label", NULL };
+
+  if (notes == NULL)
+    return;
+  if (json_array_get_length (notes) > MAX_QUICK_NOTES)
+    {
+      fault (check, "quick_notes", NULL,
+             _("%u quick notes are too many for the lead page; keep at most %d"),
+             json_array_get_length (notes), MAX_QUICK_NOTES);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (notes); i++)
+    {
+      JsonNode *node = json_array_get_element (notes, i);
+      g_autofree char *path = g_strdup_printf ("quick_notes[%u]", i);
+      g_autofree char *labels_path = NULL;
+      QuickNote *note;
+      const char *id = NULL;
+      JsonObject *item;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          fault (check, path, NULL, _("expected an object, not %s"), node_kind (node));
+          continue;
+        }
+      item = json_node_get_object (node);
+      check_members (check, item, path, allowed);
+      note = g_new0 (QuickNote, 1);
+      g_ptr_array_add (self->quick_notes, note);
+      if (get_id (check, item, path, "id", seen, &id))
+        note->id = g_strdup (id);
+      if (!get_visitor_labels (check, item, path, "label", note->label))
+        continue;
+      labels_path = join_path (path, "label");
+      for (guint l = 0; l < FL_N_LANGUAGES; l++)
+        {
+          if (note->label[l] == NULL)
+            continue;
+          if (note->label[l][0] == '\0')
+            fault (check, labels_path, language_codes[l], "%s",
+                   _("a quick note needs a label (a text that is not empty)"));
+          else if (g_utf8_strlen (note->label[l], -1) > MAX_QUICK_NOTE_LABEL)
+            fault (check, labels_path, language_codes[l],
+                   _("“%s” is too long for a chip; keep it to %d characters"),
+                   note->label[l], MAX_QUICK_NOTE_LABEL);
+          else if (strchr (note->label[l], '\n') != NULL)
+            fault (check, labels_path, language_codes[l], "%s",
+                   _("a quick note is one line: remove the line break"));
+        }
     }
 }
 
@@ -869,7 +992,7 @@ parse_model (FlModel *self, Check *check, JsonObject *root)
 {
   static const char *const allowed[] = { "name", "version", "description", "agreed_by", "consent",
                                          "questions", "rules", "interactions", "caps", "decay",
-                                         "thresholds", "lists", NULL };
+                                         "thresholds", "lists", "quick_notes", NULL };
   const char *name = NULL;
   JsonArray *agreed_by;
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
@@ -903,6 +1026,7 @@ parse_model (FlModel *self, Check *check, JsonObject *root)
   parse_questions (self, check, root);
   parse_rules (self, check, root);
   parse_interactions (self, check, root);
+  parse_quick_notes (self, check, root);
   parse_settings (self, check, root);
 
   compute_max_points (self);
@@ -931,6 +1055,7 @@ fl_model_finalize (GObject *object)
   g_clear_pointer (&self->questions, g_ptr_array_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->interactions, g_ptr_array_unref);
+  g_clear_pointer (&self->quick_notes, g_ptr_array_unref);
   g_clear_pointer (&self->lists, g_hash_table_unref);
 
   G_OBJECT_CLASS (fl_model_parent_class)->finalize (object);
@@ -951,6 +1076,8 @@ fl_model_init (FlModel *self)
   self->question_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   self->interactions = g_ptr_array_new_with_free_func ((GDestroyNotify) interaction_free);
+  self->quick_notes = g_ptr_array_new_with_free_func ((GDestroyNotify) quick_note_free);
+  self->languages = (1u << FL_LANGUAGE_EN) | (1u << FL_LANGUAGE_DE);
   self->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) g_hash_table_unref);
 }
@@ -971,25 +1098,46 @@ fl_language_to_string (FlLanguage language)
 
 /**
  * fl_language_from_string:
- * @name: (nullable): "de", "de_DE.UTF-8", "en"…
+ * @name: (nullable): "de", "de_DE.UTF-8", "fr", "en"…
  *
  * Returns: the model language for a language or locale name; English for
- *   anything that is not German
+ *   anything that is none of the model languages
  */
 FlLanguage
 fl_language_from_string (const char *name)
 {
-  if (name != NULL && g_ascii_strncasecmp (name, "de", 2) == 0 &&
-      (name[2] == '\0' || name[2] == '_' || name[2] == '-' || name[2] == '.' || name[2] == '@'))
-    return FL_LANGUAGE_DE;
+  if (name == NULL || name[0] == '\0' || name[1] == '\0')
+    return FL_LANGUAGE_EN;
+  if (name[2] != '\0' && name[2] != '_' && name[2] != '-' && name[2] != '.' && name[2] != '@')
+    return FL_LANGUAGE_EN;
+  for (guint i = 0; i < FL_N_LANGUAGES; i++)
+    if (g_ascii_strncasecmp (name, language_codes[i], 2) == 0)
+      return i;
   return FL_LANGUAGE_EN;
+}
+
+/**
+ * fl_language_get_native_name:
+ *
+ * Returns: the language's name as its speakers write it ("Français"), for
+ *   a visitor looking for their own language on a button
+ */
+const char *
+fl_language_get_native_name (FlLanguage language)
+{
+  static const char *const names[FL_N_LANGUAGES] = {
+    "English", "Deutsch", "Français", "Italiano", "Español", "Nederlands", "Polski",
+  };
+
+  g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
+  return names[language];
 }
 
 /**
  * fl_language_default:
  *
  * Returns: the language of the user interface (from the locale), in which
- *   score reasons are written
+ *   score reasons are written: English or German, the staff languages
  */
 FlLanguage
 fl_language_default (void)
@@ -1000,7 +1148,7 @@ fl_language_default (void)
     {
       if (strcmp (names[i], "C") == 0 || strcmp (names[i], "POSIX") == 0)
         continue;
-      return fl_language_from_string (names[i]);
+      return fl_language_from_string (names[i]) == FL_LANGUAGE_DE ? FL_LANGUAGE_DE : FL_LANGUAGE_EN;
     }
   return FL_LANGUAGE_EN;
 }
@@ -1335,6 +1483,9 @@ fl_model_describe (FlModel *self, FlLanguage language)
   g_return_val_if_fail (FL_IS_MODEL (self), NULL);
   g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
 
+  /* Staff read the description, in English or German. */
+  if (language >= FL_N_STAFF_LANGUAGES)
+    language = FL_LANGUAGE_EN;
   agreed = g_strjoinv (", ", self->agreed_by);
   g_string_append_printf (out, _("Model “%s”, version %d\n"), self->name,
                           (int) self->version);
@@ -1408,6 +1559,15 @@ fl_model_describe (FlModel *self, FlLanguage language)
       if (interaction->max_count > 1)
         g_string_append_printf (out, _(" (up to %u times)"), interaction->max_count);
       g_string_append_c (out, '\n');
+    }
+
+  if (self->quick_notes->len > 0)
+    g_string_append_printf (out, "\n%s\n", _("Quick notes:"));
+  for (guint i = 0; i < self->quick_notes->len; i++)
+    {
+      QuickNote *note = g_ptr_array_index (self->quick_notes, i);
+
+      g_string_append_printf (out, "  %s — %s\n", note->id, note->label[language]);
     }
 
   g_string_append_printf (out, "\n%s\n", _("Consent text:"));
@@ -1620,4 +1780,67 @@ _fl_model_rule_matches (FlModelRule *rule, const char *value)
     default:
       return empty == rule->empty;
     }
+}
+
+/**
+ * fl_model_has_language:
+ *
+ * Returns: whether the visitor can read the model in @language: English
+ *   and German always, another language when the consent text is written
+ *   in it (validation then requires every question, option and quick note
+ *   in it too)
+ */
+gboolean
+fl_model_has_language (FlModel *self, FlLanguage language)
+{
+  g_return_val_if_fail (FL_IS_MODEL (self), FALSE);
+  return language < FL_N_LANGUAGES && (self->languages & (1u << language)) != 0;
+}
+
+guint
+fl_model_get_n_quick_notes (FlModel *self)
+{
+  g_return_val_if_fail (FL_IS_MODEL (self), 0);
+  return self->quick_notes->len;
+}
+
+const char *
+fl_model_get_quick_note_id (FlModel *self, guint quick_note)
+{
+  g_return_val_if_fail (FL_IS_MODEL (self), NULL);
+  g_return_val_if_fail (quick_note < self->quick_notes->len, NULL);
+  return ((QuickNote *) g_ptr_array_index (self->quick_notes, quick_note))->id;
+}
+
+/**
+ * fl_model_get_quick_note_label:
+ *
+ * Returns: the quick note's label in @language, in English where the model
+ *   has none in it
+ */
+const char *
+fl_model_get_quick_note_label (FlModel *self, guint quick_note, FlLanguage language)
+{
+  g_return_val_if_fail (FL_IS_MODEL (self), NULL);
+  g_return_val_if_fail (quick_note < self->quick_notes->len, NULL);
+  return pick_label (((QuickNote *) g_ptr_array_index (self->quick_notes, quick_note))->label, language);
+}
+
+/**
+ * fl_model_find_quick_note:
+ *
+ * Returns: the index of the quick note @id, or -1
+ */
+int
+fl_model_find_quick_note (FlModel *self, const char *id)
+{
+  g_return_val_if_fail (FL_IS_MODEL (self), -1);
+  for (guint i = 0; id != NULL && i < self->quick_notes->len; i++)
+    {
+      QuickNote *note = g_ptr_array_index (self->quick_notes, i);
+
+      if (g_strcmp0 (note->id, id) == 0)
+        return (int) i;
+    }
+  return -1;
 }

@@ -27,13 +27,23 @@ typedef enum
   FL_N_GROUPS
 } FlGroup;
 
-/* The two languages every label of a model is written in. */
+/* The languages a model's labels are written in. English and German are
+ * required everywhere (the staff interface speaks them); the others are
+ * visitor languages a model may add (see fl_model_has_language()). */
 typedef enum
 {
   FL_LANGUAGE_EN,
   FL_LANGUAGE_DE,
+  FL_LANGUAGE_FR,
+  FL_LANGUAGE_IT,
+  FL_LANGUAGE_ES,
+  FL_LANGUAGE_NL,
+  FL_LANGUAGE_PL,
   FL_N_LANGUAGES
 } FlLanguage;
+
+/* English and German: every label, and the staff interface's languages. */
+#define FL_N_STAFF_LANGUAGES 2
 
 /* How a qualifying question is answered. */
 typedef enum
@@ -65,6 +75,7 @@ const char   *fl_group_to_string            (FlGroup       group);
 const char   *fl_language_to_string         (FlLanguage    language);
 FlLanguage    fl_language_from_string       (const char   *name);
 FlLanguage    fl_language_default           (void);
+const char   *fl_language_get_native_name   (FlLanguage    language);
 
 FlModel      *fl_model_new_from_bytes       (GBytes       *bytes,
                                              GPtrArray   **faults,
@@ -81,6 +92,16 @@ const char *const *fl_model_get_agreed_by   (FlModel      *self);
 const char   *fl_model_get_consent_version  (FlModel      *self);
 const char   *fl_model_get_consent_text     (FlModel      *self,
                                              FlLanguage    language);
+gboolean      fl_model_has_language         (FlModel      *self,
+                                             FlLanguage    language);
+guint         fl_model_get_n_quick_notes    (FlModel      *self);
+const char   *fl_model_get_quick_note_id    (FlModel      *self,
+                                             guint         quick_note);
+const char   *fl_model_get_quick_note_label (FlModel      *self,
+                                             guint         quick_note,
+                                             FlLanguage    language);
+int           fl_model_find_quick_note      (FlModel      *self,
+                                             const char   *id);
 guint         fl_model_get_n_questions      (FlModel      *self);
 guint         fl_model_get_n_required       (FlModel      *self);
 guint         fl_model_get_n_rules          (FlModel      *self);

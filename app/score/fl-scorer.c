@@ -765,6 +765,9 @@ fl_scorer_score_input (FlModel *model, const FlScoreInput *input, GDateTime *now
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
 
+  /* Reasons are for staff, who read English or German. */
+  if (language >= FL_N_STAFF_LANGUAGES)
+    language = FL_LANGUAGE_EN;
   breakdown = g_string_sized_new (2048);
   score = score_input (model, input, now, language, breakdown);
   score->breakdown = fl_json_parse (breakdown->str, breakdown->len, &error);
@@ -795,6 +798,9 @@ fl_scorer_score_input_json (FlModel *model, const FlScoreInput *input, GDateTime
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (language < FL_N_LANGUAGES, NULL);
 
+  /* Reasons are for staff, who read English or German. */
+  if (language >= FL_N_STAFF_LANGUAGES)
+    language = FL_LANGUAGE_EN;
   breakdown = g_string_sized_new (2048);
   score = score_input (model, input, now, language, breakdown);
   score->breakdown_json = g_string_free (breakdown, FALSE);

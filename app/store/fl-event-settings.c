@@ -33,6 +33,11 @@ static const char *const keys[] = {
   FL_SETTING_HANDOUT_URL,
   FL_SETTING_PRIVACY_NOTICE ".en",
   FL_SETTING_PRIVACY_NOTICE ".de",
+  FL_SETTING_PRIVACY_NOTICE ".fr",
+  FL_SETTING_PRIVACY_NOTICE ".it",
+  FL_SETTING_PRIVACY_NOTICE ".es",
+  FL_SETTING_PRIVACY_NOTICE ".nl",
+  FL_SETTING_PRIVACY_NOTICE ".pl",
   "booth",
   "venue",
   NULL,
@@ -300,6 +305,8 @@ fl_event_settings_to_json (const FlEvent *event)
   g_autofree char *days = NULL;
   g_autofree char *consent = NULL;
   g_autofree char *handout = NULL;
+  /* Every language a scoring model may offer the visitor. */
+  static const char *const languages[] = { "en", "de", "fr", "it", "es", "nl", "pl" };
 
   g_return_val_if_fail (event != NULL, NULL);
 
@@ -319,9 +326,9 @@ fl_event_settings_to_json (const FlEvent *event)
     json_object_set_string_member (settings, FL_SETTING_HANDOUT_URL, handout);
   else
     json_object_set_null_member (settings, FL_SETTING_HANDOUT_URL);
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
     {
-      const char *language = i == 0 ? "en" : "de";
+      const char *language = languages[i];
       g_autofree char *key = g_strconcat (FL_SETTING_PRIVACY_NOTICE ".", language, NULL);
       g_autofree char *text = fl_event_settings_get (event, key);
 

@@ -86,8 +86,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
       if (text == NULL || !g_utf8_validate (text, -1, NULL))
         g_error ("a description that is not UTF-8");
-      if (consent == NULL || fl_model_get_consent_version (model) == NULL)
+      /* Only the languages the model offers have a consent text; in those,
+       * every label the visitor reads is there. */
+      if (fl_model_has_language (model, language) &&
+          (consent == NULL || fl_model_get_consent_version (model) == NULL))
         g_error ("a model without consent text");
+      for (guint q = 0; fl_model_has_language (model, language) && q < fl_model_get_n_questions (model); q++)
+        if (fl_model_get_question_label (model, q, language) == NULL)
+          g_error ("a question without a label the visitor can read");
+      for (guint n = 0; n < fl_model_get_n_quick_notes (model); n++)
+        if (fl_model_get_quick_note_label (model, n, language) == NULL)
+          g_error ("a quick note without a label");
       if (score == NULL || score->breakdown == NULL)
         g_error ("a model that cannot score");
     }

@@ -45,6 +45,7 @@ mkdir -p "$outdir"
 export GSETTINGS_SCHEMA_DIR="$builddir/data"
 export GSETTINGS_BACKEND=memory
 export FAIRLEAD_DATADIR="$srcdir/data"
+export FAIRLEAD_VISITOR_LOCALEDIR="$builddir/po-visitor"
 export FAIRLEAD_DEMO_DB="$tmp/demo.db"
 export FAIRLEAD_DB="$tmp/fairlead.db"
 export GDK_BACKEND=x11
