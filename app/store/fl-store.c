@@ -1317,7 +1317,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
 
   stmt = fl_store_prepare (self,
                            "SELECT text_version, text_sha256, language, given, method, staff, at, "
-                           "text_source FROM consents WHERE lead_id = ? ORDER BY id DESC LIMIT 1",
+                           "text_source FROM consents WHERE lead_id = ? "
+                           "ORDER BY at DESC, given ASC, id DESC LIMIT 1",
                            error);
   if (stmt == NULL)
     return NULL;
