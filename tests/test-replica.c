@@ -266,6 +266,240 @@ test_refuses_bad_batches (Booth *booth, gconstpointer data)
   g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM meta WHERE key = 'replica.applying'"), ==, 0);
 }
 
+/* Two kiosks event-ready, as after "booth join". */
+static FlEvent *
+join (Booth *booth)
+{
+  FlEvent *event = create_event (booth->kiosks[0]);
+
+  for (guint i = 1; i < N_KIOSKS; i++)
+    push (booth->kiosks[0], booth->kiosks[i], 0, NULL);
+  return event;
+}
+
+static FlLead *
+get (FlStore *store, const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  FlLead *lead = fl_store_get_lead (store, uuid, &error);
+
+  g_assert_no_error (error);
+  return lead;
+}
+
+/* The same visitor met at two kiosks before they synced is one lead on
+ * every kiosk: the earlier capture, with the notes and interactions of
+ * both, found under either uuid. */
+static void
+test_same_visitor (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) first = save (booth->kiosks[0], "Erika Muster", "erika@example.com", NULL);
+  g_autoptr(FlLead) second = NULL;
+  g_autoptr(FlLead) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  FlReplicaStats stats = { 0 };
+
+  g_usleep (3000);
+  second = fl_lead_new ();
+  fl_lead_set_source (second, FL_SOURCE_BADGE);
+  fl_lead_set_field (second, FL_FIELD_FULL_NAME, "Erika Muster");
+  fl_lead_set_field (second, FL_FIELD_EMAIL, "ERIKA@example.com");
+  fl_lead_set_field (second, FL_FIELD_COMPANY, "Muster GmbH");
+  fl_lead_set_notes (second, "wants a demo");
+  fl_lead_add_interaction (second, "demo", "2026-12-04T10:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], second, "Lena", &error));
+  g_assert_no_error (error);
+  fl_lead_set_notes (first, "met at the bar");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], first, "Tom", &error));
+
+  push (booth->kiosks[1], booth->kiosks[0], 0, &stats);
+  g_assert_cmpuint (stats.merged, ==, 1);
+  push (booth->kiosks[0], booth->kiosks[1], 0, NULL);
+  /* C hears of both only through B. */
+  push (booth->kiosks[1], booth->kiosks[2], 0, NULL);
+
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_autoptr(FlLead) by_second = get (booth->kiosks[i], fl_lead_get_uuid (second));
+
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM leads"), ==, 1);
+      g_assert_cmpstr (fl_lead_get_uuid (by_second), ==, fl_lead_get_uuid (first));
+      g_assert_cmpstr (fl_lead_get_field (by_second, FL_FIELD_COMPANY), ==, "Muster GmbH");
+      g_assert_nonnull (strstr (fl_lead_get_notes (by_second), "met at the bar"));
+      g_assert_nonnull (strstr (fl_lead_get_notes (by_second), "wants a demo"));
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM interactions WHERE kind = 'demo'"), ==, 1);
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM lead_aliases"), ==, 1);
+    }
+  a = digest (booth->kiosks[0]);
+  b = digest (booth->kiosks[1]);
+  c = digest (booth->kiosks[2]);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (b, ==, c);
+
+  /* An edit made under the old uuid on a kiosk that had not heard of the
+   * merge lands on the one lead. */
+  seen = get (booth->kiosks[2], fl_lead_get_uuid (first));
+  fl_lead_set_field (seen, FL_FIELD_TITLE, "CTO");
+  g_assert_true (fl_store_save_lead (booth->kiosks[2], seen, "Lena", &error));
+  g_assert_no_error (error);
+  push (booth->kiosks[2], booth->kiosks[0], 0, NULL);
+  g_clear_object (&seen);
+  seen = get (booth->kiosks[0], fl_lead_get_uuid (second));
+  g_assert_cmpstr (fl_lead_get_field (seen, FL_FIELD_TITLE), ==, "CTO");
+}
+
+/* Two kiosks edit the same field offline: the later edit by the hybrid
+ * clock wins on both; a kiosk whose clock runs a year ahead wins only
+ * until the others have seen its change. */
+static void
+test_concurrent_edits (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) lead = save (booth->kiosks[0], "Max Mustermann", "max@example.com", "Old");
+  g_autoptr(FlLead) on_a = NULL, on_b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device_a = NULL;
+  g_autofree char *sql = NULL;
+
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  on_a = get (booth->kiosks[0], fl_lead_get_uuid (lead));
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+
+  fl_lead_set_field (on_a, FL_FIELD_COMPANY, "Alpha");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], on_a, "Tom", &error));
+  g_usleep (2000);
+  fl_lead_set_field (on_b, FL_FIELD_COMPANY, "Beta");
+  fl_lead_set_field (on_b, FL_FIELD_TITLE, "Buyer");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_COMPANY), ==, "Beta");
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_TITLE), ==, "Buyer");
+    }
+
+  /* A's clock jumps a year ahead; its next edit wins over B's later one. */
+  device_a = g_strdup (fl_replica_get_device_id (booth->kiosks[0], &error));
+  fl_lead_set_field (on_a, FL_FIELD_COMPANY, "Future");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], on_a, "Tom", &error));
+  sql = g_strdup_printf ("UPDATE changes SET hlc = hlc + (31536000000 << 16) WHERE device = '%s' "
+                         "AND seq >= (SELECT max (seq) FROM changes WHERE device = '%s' AND tbl = 'leads')",
+                         device_a, device_a);
+  g_assert_true (fl_store_exec (booth->kiosks[0], sql, &error));
+  g_clear_object (&on_b);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  fl_lead_set_field (on_b, FL_FIELD_COMPANY, "Present");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_COMPANY), ==, "Future");
+    }
+  /* B has seen the future now: its clock moved past it, its edit wins. */
+  g_clear_object (&on_b);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  fl_lead_set_field (on_b, FL_FIELD_COMPANY, "Fixed");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_COMPANY), ==, "Fixed");
+    }
+}
+
+static void
+set_consent (FlLead *lead, gboolean given, const char *at)
+{
+  g_autoptr(JsonNode) consent = json_from_string ("{\"version\":\"1\",\"method\":\"checkbox\"}", NULL);
+
+  json_object_set_boolean_member (json_node_get_object (consent), "given", given);
+  json_object_set_string_member (json_node_get_object (consent), "at", at);
+  fl_lead_set_consent (lead, consent);
+}
+
+static gboolean
+allowed (FlStore *store, const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean result = FALSE;
+
+  g_assert_true (fl_store_lead_upload_allowed (store, uuid, &result, &error));
+  g_assert_no_error (error);
+  return result;
+}
+
+/* A withdrawal wins over an older consent, whichever arrives last, on
+ * every kiosk. */
+static void
+test_consent_withdrawal (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(FlLead) on_b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fl_lead_set_source (lead, FL_SOURCE_MANUAL);
+  fl_lead_set_field (lead, FL_FIELD_EMAIL, "paula@example.com");
+  set_consent (lead, TRUE, "2026-12-04T09:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], lead, "Tom", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_true (allowed (booth->kiosks[1], fl_lead_get_uuid (lead)));
+
+  /* B: the visitor withdraws at 11:00. A, not yet in touch, records a
+   * consent of 10:00 (typed in late from a paper form). */
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  set_consent (on_b, FALSE, "2026-12-04T11:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  set_consent (lead, TRUE, "2026-12-04T10:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], lead, "Tom", &error));
+  g_assert_no_error (error);
+  g_assert_true (allowed (booth->kiosks[0], fl_lead_get_uuid (lead)));
+
+  round_trip (booth->kiosks[1], booth->kiosks[0]);
+  push (booth->kiosks[0], booth->kiosks[2], 0, NULL);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      JsonNode *consent = fl_lead_get_consent (now);
+
+      g_assert_false (allowed (booth->kiosks[i], fl_lead_get_uuid (lead)));
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM consents"), ==, 3);
+      g_assert_false (json_object_get_boolean_member (json_node_get_object (consent), "given"));
+    }
+}
+
+/* Erasing a lead on one kiosk erases it on all, and the log keeps no
+ * trace of the person. */
+static void
+test_erase_travels (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) lead = save (booth->kiosks[0], "Quendolin Zwirbelmeier", "q@quokka.example", "Quokka");
+  g_autoptr(FlLead) kept = save (booth->kiosks[0], "Ada Lovelace", "ada@example.com", "Analytical");
+  g_autoptr(GError) error = NULL;
+
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_true (fl_privacy_erase_lead (booth->kiosks[1], fl_lead_get_uuid (lead), "Marketing", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  push (booth->kiosks[0], booth->kiosks[2], 0, NULL);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM leads"), ==, 1);
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM changes WHERE data LIKE '%Zwirbelmeier%' "
+                                                "OR data LIKE '%quokka%'"), ==, 0);
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM changes WHERE data LIKE '%Lovelace%'"), >, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,6 +508,11 @@ main (int argc, char **argv)
   g_test_add ("/replica/converge-transitive", Booth, NULL, booth_setup, test_converge_transitive, booth_teardown);
   g_test_add ("/replica/idempotent", Booth, NULL, booth_setup, test_idempotent, booth_teardown);
   g_test_add ("/replica/refuses-bad-batches", Booth, NULL, booth_setup, test_refuses_bad_batches, booth_teardown);
+
+  g_test_add ("/replica/same-visitor", Booth, NULL, booth_setup, test_same_visitor, booth_teardown);
+  g_test_add ("/replica/concurrent-edits", Booth, NULL, booth_setup, test_concurrent_edits, booth_teardown);
+  g_test_add ("/replica/consent-withdrawal", Booth, NULL, booth_setup, test_consent_withdrawal, booth_teardown);
+  g_test_add ("/replica/erase-travels", Booth, NULL, booth_setup, test_erase_travels, booth_teardown);
 
   return g_test_run ();
 }

@@ -60,6 +60,8 @@ typedef struct
 static void
 change_free (Change *change)
 {
+  if (change == NULL)
+    return;
   g_free (change->device);
   g_free (change->tbl);
   g_free (change->row_key);
@@ -1141,15 +1143,40 @@ convert_bytes (GConverter *converter, const void *data, gsize size, gsize limit,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-static int
-compare_changes (gconstpointer a, gconstpointer b)
+/* One list out of the devices' lists (each in sequence): always the head
+ * with the lowest (hlc, device) next. */
+static GPtrArray *
+merge_by_clock (GPtrArray *per_device)
 {
-  const Change *x = *(const Change **) a;
-  const Change *y = *(const Change **) b;
+  GPtrArray *merged = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  g_autofree guint *heads = g_new0 (guint, per_device->len + 1);
 
-  if (x->hlc != y->hlc)
-    return x->hlc < y->hlc ? -1 : 1;
-  return strcmp (x->device, y->device);
+  for (;;)
+    {
+      Change *best = NULL;
+      guint best_list = 0;
+
+      for (guint i = 0; i < per_device->len; i++)
+        {
+          GPtrArray *list = g_ptr_array_index (per_device, i);
+          Change *head = heads[i] < list->len ? g_ptr_array_index (list, heads[i]) : NULL;
+
+          if (head != NULL &&
+              (best == NULL || head->hlc < best->hlc ||
+               (head->hlc == best->hlc && strcmp (head->device, best->device) < 0)))
+            {
+              best = head;
+              best_list = i;
+            }
+        }
+      if (best == NULL)
+        break;
+      /* The change moves from its device's list to the merged one. */
+      g_ptr_array_index ((GPtrArray *) g_ptr_array_index (per_device, best_list), heads[best_list]) = NULL;
+      heads[best_list]++;
+      g_ptr_array_add (merged, best);
+    }
+  return merged;
 }
 
 /* Public API */
@@ -1198,7 +1225,8 @@ fl_replica_changes_since (FlStore *store, JsonObject *peer_vector, gsize max_byt
                           gboolean *more, GError **error)
 {
   g_autoptr(JsonObject) local = NULL;
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) per_device = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) device_index = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) json = g_string_new (NULL);
   g_autoptr(GString) devices = g_string_new (NULL);
@@ -1223,6 +1251,7 @@ fl_replica_changes_since (FlStore *store, JsonObject *peer_vector, gsize max_byt
     {
       gint64 held = json_node_get_int (node);
       gint64 theirs = 0;
+      GPtrArray *list;
       sqlite3_stmt *stmt;
       int rc;
 
@@ -1241,6 +1270,8 @@ fl_replica_changes_since (FlStore *store, JsonObject *peer_vector, gsize max_byt
                                error);
       if (stmt == NULL)
         return NULL;
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+      g_ptr_array_add (per_device, list);
       fl_store_bind_text (stmt, 1, device);
       sqlite3_bind_int64 (stmt, 2, theirs);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1253,7 +1284,7 @@ fl_replica_changes_since (FlStore *store, JsonObject *peer_vector, gsize max_byt
           change->tbl = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
           change->row_key = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
           change->data = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-          g_ptr_array_add (changes, change);
+          g_ptr_array_add (list, change);
         }
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
@@ -1262,10 +1293,10 @@ fl_replica_changes_since (FlStore *store, JsonObject *peer_vector, gsize max_byt
           return NULL;
         }
     }
-  /* In clock order: a change comes after the changes its device had seen,
-   * and each device's changes stay in sequence, so any prefix of the list
-   * leaves the peer without gaps. */
-  g_ptr_array_sort (changes, compare_changes);
+  /* In clock order (a change comes after the changes its device had
+   * seen), merged so that each device's changes stay in sequence even
+   * where a clock was set back: any prefix leaves the peer without gaps. */
+  changes = merge_by_clock (per_device);
 
   g_string_append_printf (json, "{\"protocol\":%d,\"device\":", FL_REPLICA_PROTOCOL);
   {
