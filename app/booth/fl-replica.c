@@ -1612,16 +1612,12 @@ copy_database (const char *path, GError **error)
   g_autofree char *copy = NULL;
   sqlite3 *source = NULL, *target = NULL;
   sqlite3_backup *backup;
-  g_autofree char *uri = NULL;
   int rc;
 
   dir = g_dir_make_tmp ("fairlead-merge-XXXXXX", error);
   if (dir == NULL)
     return NULL;
   copy = g_build_filename (dir, "copy.db", NULL);
-  uri = g_filename_to_uri (path, NULL, error);
-  if (uri == NULL)
-    return NULL;
   rc = sqlite3_open_v2 (path, &source, SQLITE_OPEN_READONLY, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_open_v2 (copy, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
