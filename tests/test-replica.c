@@ -13,6 +13,8 @@
 #include "booth/fl-replica.h"
 #include "fl-test.h"
 #include "store/fl-privacy.h"
+#include "sync-test-server.h"
+#include "sync/fl-uploader.h"
 
 #define N_KIOSKS 3
 
@@ -500,6 +502,93 @@ test_erase_travels (Booth *booth, gconstpointer data)
     }
 }
 
+static void
+add_hook (FlStore *store, const char *url)
+{
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (store);
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_outbox_add_connector (outbox, "hook", "webhook", url, options, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+upload (FlStore *store)
+{
+  g_autoptr(FlUploader) uploader = fl_uploader_new (store);
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_uploader_run (uploader, NULL, 0, NULL, &summary, &error));
+  g_assert_no_error (error);
+}
+
+/* Two kiosks that both hold a lead and both are online: when they race,
+ * both requests carry the same Idempotency-Key and the receiver stores it
+ * once; once one delivered and they synced, the other sends nothing. */
+static void
+test_upload_race (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = g_strconcat (server->http.url, "/hook", NULL);
+  g_autoptr(FlLead) raced = fl_lead_new ();
+  g_autoptr(FlLead) second = fl_lead_new ();
+  g_autoptr(GError) error = NULL;
+  guint requests;
+
+  for (guint i = 0; i < 2; i++)
+    add_hook (booth->kiosks[i], url);
+  fl_lead_set_source (raced, FL_SOURCE_MANUAL);
+  fl_lead_set_field (raced, FL_FIELD_EMAIL, "race@example.com");
+  fl_test_give_consent (raced, TRUE);
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], raced, "Tom", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 1);
+
+  /* Both send before they hear of each other's delivery. */
+  upload (booth->kiosks[0]);
+  upload (booth->kiosks[1]);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (raced)), ==, 1);
+  {
+    ServerRequest *a = server_get_request (server, 0);
+    ServerRequest *b = server_get_request (server, 1);
+    g_assert_nonnull (a->idempotency_key);
+    g_assert_cmpstr (a->idempotency_key, ==, b->idempotency_key);
+  }
+
+  /* Delivered by A, synced, then B goes online: B sends nothing. */
+  fl_lead_set_source (second, FL_SOURCE_MANUAL);
+  fl_lead_set_field (second, FL_FIELD_EMAIL, "second@example.com");
+  fl_test_give_consent (second, TRUE);
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], second, "Tom", &error));
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  upload (booth->kiosks[0]);
+  requests = server->requests->len;
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM outbox WHERE state <> 'done'"), ==, 0);
+  upload (booth->kiosks[1]);
+  g_assert_cmpuint (server->requests->len, ==, requests);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (second)), ==, 1);
+
+  /* An edit on B is a new revision: B sends it. */
+  {
+    g_autoptr(FlLead) edited = get (booth->kiosks[1], fl_lead_get_uuid (second));
+    g_autofree char *now = fl_now_iso8601 ();
+
+    fl_lead_set_field (edited, FL_FIELD_COMPANY, "Second GmbH");
+    fl_lead_set_updated_at (edited, now);
+    g_assert_true (fl_store_save_lead (booth->kiosks[1], edited, "Lena", &error));
+    g_assert_no_error (error);
+  }
+  upload (booth->kiosks[1]);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (second)), ==, 2);
+  /* The connectors, their secrets and the outbox's progress stay home. */
+  g_assert_cmpint (count (booth->kiosks[2], "SELECT count(*) FROM changes WHERE tbl = 'connectors'"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -513,6 +602,8 @@ main (int argc, char **argv)
   g_test_add ("/replica/concurrent-edits", Booth, NULL, booth_setup, test_concurrent_edits, booth_teardown);
   g_test_add ("/replica/consent-withdrawal", Booth, NULL, booth_setup, test_consent_withdrawal, booth_teardown);
   g_test_add ("/replica/erase-travels", Booth, NULL, booth_setup, test_erase_travels, booth_teardown);
+
+  g_test_add ("/replica/upload-race", Booth, NULL, booth_setup, test_upload_race, booth_teardown);
 
   return g_test_run ();
 }

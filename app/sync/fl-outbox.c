@@ -14,6 +14,7 @@
 #include "fl-secret.h"
 #include "fl-sync.h"
 #include "lead/fl-json.h"
+#include "store/fl-replica-schema.h"
 #include "store/fl-store-private.h"
 
 struct _FlOutbox
@@ -491,9 +492,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, char **key,
                              "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id, "
                              /* The lead's revision: the clock of the last change to
                               * it, the same on every kiosk of a booth (schema 9). */
-                             "  (SELECT max (c.hlc) FROM changes c WHERE c.tbl IN ('leads', "
-                             "    'answers', 'interactions', 'consents') AND c.row_key >= l.uuid "
-                             "    AND c.row_key < l.uuid || '}') "
+                             "  " FL_REPLICA_REVISION ("l.uuid") " "
                              /* Send Again asks for one more delivery of the same
                               * revision: it leaves a mark of its own. */
                              "  || coalesce (' ' || CASE WHEN o.batch_key LIKE 'again:%' "
