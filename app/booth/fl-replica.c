@@ -1513,6 +1513,32 @@ apply_change (Apply *apply, GHashTable *next_seq, const char *device, gint64 seq
 
   if (seq < expected)
     {
+      /* A change held already must be the very change: if not, one of the
+       * two databases is an older copy of itself (a restored backup) that
+       * numbered new changes like ones the booth holds, and skipping them
+       * would lose them silently. */
+      sqlite3_stmt *held = fl_store_prepare (store,
+                                             "SELECT hlc FROM changes WHERE device = ?1 AND seq = ?2",
+                                             error);
+      gint64 held_hlc = -1;
+
+      if (held == NULL)
+        return FALSE;
+      fl_store_bind_text (held, 1, device);
+      sqlite3_bind_int64 (held, 2, seq);
+      if (sqlite3_step (held) == SQLITE_ROW)
+        held_hlc = sqlite3_column_int64 (held, 0);
+      sqlite3_reset (held);
+      if (held_hlc != hlc)
+        {
+          g_set_error (error, FL_REPLICA_ERROR, FL_REPLICA_ERROR_SAME_DEVICE,
+                       _("Device %s numbered a change differently from the one this database "
+                         "holds: one of the two databases is an older copy of itself (restored "
+                         "from a backup?). Nothing was applied. Merge the copy into a new "
+                         "database (“fairlead-cli --db NEW.db merge COPY.db”) and use that one."),
+                       device);
+          return FALSE;
+        }
       apply->stats->skipped++;
       return TRUE;
     }
