@@ -16,6 +16,7 @@
 
 #include "booth/fl-replica.h"
 #include "fl-test.h"
+#include "store/fl-audit.h"
 #include "store/fl-privacy.h"
 #include "sync-test-server.h"
 #include "sync/fl-uploader.h"
@@ -337,6 +338,15 @@ test_same_visitor (Booth *booth, gconstpointer data)
       g_assert_nonnull (strstr (fl_lead_get_notes (by_second), "wants a demo"));
       g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM interactions WHERE kind = 'demo'"), ==, 1);
       g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM lead_aliases"), ==, 1);
+      /* Its history holds both captures. */
+      {
+        g_autoptr(GPtrArray) history = fl_store_list_audit (booth->kiosks[i], fl_lead_get_uuid (first), NULL);
+        guint captured = 0;
+
+        for (guint h = 0; h < history->len; h++)
+          captured += g_str_equal (((FlAuditEntry *) history->pdata[h])->action, "captured");
+        g_assert_cmpuint (captured, ==, 2);
+      }
     }
   a = digest (booth->kiosks[0]);
   b = digest (booth->kiosks[1]);
