@@ -918,6 +918,70 @@ test_join_brings_setup (Booth *booth, gconstpointer data)
   g_assert_cmpint (fl_lead_get_status (on_b), ==, FL_STATUS_SAL);
 }
 
+/* A database from before booth sync (schema 8) is merged whole: opening
+ * its copy logs what it holds, and a database that is not a Fairlead one
+ * is refused with nothing written. */
+static void
+test_merge_old_database (Booth *booth, gconstpointer data)
+{
+  g_autofree char *old_path = g_build_filename (booth->dir, "old-kiosk.db", NULL);
+  g_autofree char *other_path = g_build_filename (booth->dir, "other.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  FlReplicaStats stats = { 0 };
+
+  {
+    g_autoptr(FlStore) old = fl_store_open_at_version (old_path, 8, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (fl_store_exec (old,
+      "INSERT INTO meta (key, value) VALUES ('device_id', 'old-kiosk');"
+      "INSERT INTO events (uuid, name, created_at) VALUES ('e-old', 'Old Show', '2026-01-01T10:00:00.000Z');"
+      "INSERT INTO leads (uuid, event, created_at, updated_at, source, email, company, notes)"
+      "  VALUES ('l-old', 'e-old', '2026-01-01T11:00:00.000Z', '2026-01-01T11:00:00.000Z', 'badge',"
+      "          'old@example.com', 'Old AG', 'from 2025');"
+      "INSERT INTO answers (lead_id, question_id, value) SELECT id, 'budget', '\"10k\"' FROM leads;"
+      "INSERT INTO interactions (lead_id, kind, at) SELECT id, 'demo', '2026-01-01T11:05:00.000Z' FROM leads;"
+      "INSERT INTO consents (lead_id, given, at) SELECT id, 1, '2026-01-01T11:00:00.000Z' FROM leads;",
+      &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_true (fl_replica_merge_file (booth->kiosks[0], old_path, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.applied, >=, 5);
+  {
+    g_autoptr(FlLead) lead = get (booth->kiosks[0], "l-old");
+
+    g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_COMPANY), ==, "Old AG");
+    g_assert_cmpstr (fl_lead_get_notes (lead), ==, "from 2025");
+  }
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM answers"), ==, 1);
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM interactions"), ==, 1);
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM consents"), ==, 1);
+  /* The file itself is still at schema 8. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (old_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 8);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (other_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE notes (text)", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_assert_false (fl_replica_merge_file (booth->kiosks[0], other_path, NULL, &error));
+  g_assert_error (error, FL_REPLICA_ERROR, FL_REPLICA_ERROR_NOT_FAIRLEAD);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -940,6 +1004,8 @@ main (int argc, char **argv)
   g_test_add ("/replica/restored-copy-refused", Booth, NULL, booth_setup, test_restored_copy_refused, booth_teardown);
 
   g_test_add ("/replica/join-brings-setup", Booth, NULL, booth_setup, test_join_brings_setup, booth_teardown);
+
+  g_test_add ("/replica/merge-old-database", Booth, NULL, booth_setup, test_merge_old_database, booth_teardown);
 
   return g_test_run ();
 }
