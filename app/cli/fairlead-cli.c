@@ -40,6 +40,7 @@ static const FlCliCommand commands[] = {
   { "staff", N_("Staff members and their PINs for the back office"), fl_cli_staff },
   { "backup", N_("Copy the database while it is in use, or check a copy"), fl_cli_backup },
   { "doctor", N_("Check the database for damage and save what can be read"), fl_cli_doctor },
+  { "merge", N_("Bring in another kiosk's database or backup file (booth sync rules)"), fl_cli_merge },
 };
 
 FlStore *
