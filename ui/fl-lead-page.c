@@ -1406,6 +1406,29 @@ fl_lead_page_save (FlLeadPage *self, GError **error)
 }
 
 /**
+ * fl_lead_page_set_staff:
+ * @staff: (nullable): who is at the kiosk now
+ *
+ * Records @staff on the open lead when it was captured with nobody named
+ * (the staff picker answered after the scan); save to write it.
+ */
+void
+fl_lead_page_set_staff (FlLeadPage *self, const char *staff)
+{
+  g_return_if_fail (FL_IS_LEAD_PAGE (self));
+
+  if (staff != NULL && staff[0] == '\0')
+    staff = NULL;
+  g_free (self->staff);
+  self->staff = g_strdup (staff);
+  if (self->lead != NULL && staff != NULL && fl_lead_get_captured_by (self->lead) == NULL)
+    {
+      fl_lead_set_captured_by (self->lead, staff);
+      self->dirty = TRUE;
+    }
+}
+
+/**
  * fl_lead_page_clear:
  *
  * Forgets the lead and empties every widget that showed anything of it,

@@ -14,6 +14,7 @@
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
 #include "fl-scan-page.h"
+#include "fl-staff-picker.h"
 #include "fl-thanks-page.h"
 #include "fl-upload-button.h"
 #include "fl-window.h"
@@ -43,6 +44,12 @@ struct _FlWindow
   guint                 idle_ms;
   guint                 idle_id;
   AdwToast             *toast;      /* the last one, dismissed with the lead */
+  guint                 idle_warning_id;  /* the countdown of the last seconds before the timeout */
+  int                   idle_left;        /* seconds the countdown still shows */
+  AdwToast             *idle_toast;       /* “Still talking? Tap to stay” */
+  char                 *reopen_uuid;      /* the lead a Reopen toast brings back */
+  gboolean              reopen_merged;    /* … was a repeat visit: Discard stays off */
+  char                 *held_discard;     /* the lead whose discard an Undo toast can take back */
 
   FlCardReader         *card_reader;      /* created on the first card, then reused */
   GCancellable         *card_cancellable; /* the card being read, if any */
@@ -65,6 +72,7 @@ struct _FlWindow
   FlUploadButton       *upload_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
+  FlStaffPicker        *staff_picker;  /* over the pages, when who is at the booth is asked */
   GtkWidget            *back_office;   /* created on first use, a page of the stack */
   GtkButton            *back_office_button;
   FlScanPage           *scan_page;
@@ -100,6 +108,9 @@ void             _fl_window_capture             (FlWindow           *self,
                                                  FlSource            source,
                                                  FlLead             *entered,
                                                  const FlWindowCard *card);
+
+void             _fl_window_show_staff_picker   (FlWindow           *self,
+                                                 gboolean            can_cancel);
 
 /* fl-window-actions.c */
 void             _fl_window_class_actions_init  (FlWindowClass      *klass);
@@ -143,6 +154,8 @@ void             _fl_window_set_idle_timeout_ms (FlWindow   *self,
 void             _fl_window_set_backup_interval_ms (FlWindow *self,
                                                  guint       interval_ms);
 AdwToast        *_fl_window_get_toast           (FlWindow   *self);
+FlStaffPicker   *_fl_window_get_staff_picker    (FlWindow   *self);
+GMenuModel      *_fl_window_get_staff_menu      (FlWindow   *self);
 GtkLabel        *_fl_window_get_staff_label     (FlWindow   *self);
 GtkLabel        *_fl_window_get_upload_label    (FlWindow   *self);
 GtkMenuButton   *_fl_window_get_upload_button   (FlWindow   *self);

@@ -19,6 +19,7 @@
 #include "score/fl-model-store.h"
 #include "score/fl-scorer.h"
 #include "store/fl-capture.h"
+#include "store/fl-discard.h"
 #include "store/fl-staff.h"
 
 /* The idle timeout of the settings, when they are not installed. */
@@ -237,13 +238,74 @@ update_staff (FlWindow *self)
       g_menu_item_set_action_and_target (item, "win.staff", "s", staff[i]);
       g_menu_append_item (names, item);
     }
-  if (staff == NULL || staff[0] == NULL)
-    g_menu_append (names, _("No staff set up: fairlead-cli staff add NAME"), "win.no-staff");
   g_menu_append_section (menu, _("At the Booth"), G_MENU_MODEL (names));
+  {
+    g_autoptr(GMenu) add = g_menu_new ();
+
+    g_menu_append (add, _("Add Staff Member…"), "win.choose-staff");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (add));
+  }
   gtk_menu_button_set_menu_model (self->staff_button, G_MENU_MODEL (menu));
 
   gtk_label_set_label (self->staff_label,
                        self->staff != NULL && self->staff[0] != '\0' ? self->staff : _("Staff"));
+}
+
+static void
+hide_staff_picker (FlWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), FALSE);
+}
+
+/* Asks who is at the booth, over whatever page is on show: with a lead
+ * just saved underneath when a scan found nobody named. */
+void
+_fl_window_show_staff_picker (FlWindow *self, gboolean can_cancel)
+{
+  gboolean lead_waiting = fl_lead_page_get_lead (self->lead_page) != NULL;
+
+  fl_staff_picker_reset (self->staff_picker, can_cancel || self->staff != NULL, lead_waiting);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), TRUE);
+  gtk_widget_child_focus (GTK_WIDGET (self->staff_picker), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+staff_chosen_cb (FlStaffPicker *picker, const char *name, gpointer user_data)
+{
+  FlWindow *self = user_data;
+
+  fl_window_set_staff (self, name);
+  hide_staff_picker (self);
+  /* The lead scanned while nobody was named is theirs too. */
+  if (fl_lead_page_get_lead (self->lead_page) != NULL)
+    {
+      fl_lead_page_set_staff (self->lead_page, self->staff);
+      _fl_window_save_open_lead (self);
+      gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+    }
+}
+
+static void
+staff_cancelled_cb (FlStaffPicker *picker, gpointer user_data)
+{
+  hide_staff_picker (FL_WINDOW (user_data));
+}
+
+/* The picker lies over the page stack, which stays as it is below. */
+static void
+add_staff_picker (FlWindow *self)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  g_autoptr(GtkWidget) stack = g_object_ref (GTK_WIDGET (self->stack));
+
+  adw_toast_overlay_set_child (self->toast_overlay, NULL);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), stack);
+  self->staff_picker = FL_STAFF_PICKER (fl_staff_picker_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->staff_picker));
+  adw_toast_overlay_set_child (self->toast_overlay, overlay);
+  g_signal_connect_object (self->staff_picker, "chosen", G_CALLBACK (staff_chosen_cb), self, 0);
+  g_signal_connect_object (self->staff_picker, "cancelled", G_CALLBACK (staff_cancelled_cb), self, 0);
 }
 
 /* Pages */
@@ -282,6 +344,7 @@ void
 _fl_window_show_scan_page (FlWindow *self)
 {
   cancel_idle (self);
+  hide_staff_picker (self);
   /* A visitor must never browse other visitors' data. */
   if (self->back_office != NULL)
     fl_back_office_lock (FL_BACK_OFFICE (self->back_office));
@@ -560,6 +623,9 @@ _fl_window_capture (FlWindow           *self,
     gtk_widget_grab_focus (GTK_WIDGET (_fl_lead_page_get_field (self->lead_page, FL_FIELD_FIRST_NAME)));
   else
     gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+  /* Saved without a name: ask once, and the answer goes on this lead too. */
+  if (request.staff == NULL)
+    _fl_window_show_staff_picker (self, FALSE);
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
 }
@@ -587,6 +653,7 @@ _fl_window_show_back_office (FlWindow *self)
       !_fl_window_save_open_lead (self))
     return FALSE;
   cancel_idle (self);
+  hide_staff_picker (self);
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
   if (self->back_office == NULL)
@@ -805,6 +872,7 @@ static void
 fl_window_init (FlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_staff_picker (self);
   _fl_window_wedge_init (self);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
 }
@@ -926,8 +994,16 @@ fl_window_set_store (FlWindow *self, FlStore *store)
   g_return_if_fail (FL_IS_STORE (store));
 
   if (self->store != store)
-    drop_back_office (self);
+    {
+      drop_back_office (self);
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_data (self->store, self);
+      /* Staff added or removed anywhere (the back office, this picker)
+       * show in the menu at once. */
+      g_signal_connect_object (store, "staff-changed", G_CALLBACK (update_staff), self, G_CONNECT_SWAPPED);
+    }
   g_set_object (&self->store, store);
+  fl_staff_picker_set_store (self->staff_picker, store);
   g_free (self->database_path);
   self->database_path = g_strdup (fl_store_get_path (store));
   _fl_window_update_actions (self);
@@ -959,6 +1035,10 @@ fl_window_show_error (FlWindow *self, const char *path, const GError *error)
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
+  hide_staff_picker (self);
+  fl_staff_picker_set_store (self->staff_picker, NULL);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_free (self->database_path);
   self->database_path = g_steal_pointer (&failed_path);
@@ -1091,6 +1171,18 @@ AdwToast *
 _fl_window_get_toast (FlWindow *self)
 {
   return self->toast;
+}
+
+FlStaffPicker *
+_fl_window_get_staff_picker (FlWindow *self)
+{
+  return self->staff_picker;
+}
+
+GMenuModel *
+_fl_window_get_staff_menu (FlWindow *self)
+{
+  return gtk_menu_button_get_menu_model (self->staff_button);
 }
 
 GtkLabel *

@@ -1,0 +1,415 @@
+/* test-booth-staff.c: who captured it, the visitor's view, undo, and
+ * words instead of codes — the kiosk of issue 18 with real widgets
+ *
+ * Run in English and, with LANGUAGE=de and FAIRLEAD_TEST_LOCALEDIR set to
+ * the build's po/ directory, in German.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "../fl-test.h"
+#include "fl-gui-test.h"
+
+#include <glib/gi18n-lib.h>
+#include <gtk/gtk.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fl-application.h"
+#include "fl-lead-page-private.h"
+#include "fl-window-private.h"
+#include "store/fl-discard.h"
+#include "store/fl-staff.h"
+
+typedef struct
+{
+  char          *tmpdir;
+  FlApplication *app;
+  FlWindow      *window;
+  FlStore       *store;   /* the window's own connection */
+} Fixture;
+
+static const char vcard[] =
+  "BEGIN:VCARD\n"
+  "VERSION:3.0\n"
+  "N:Muster;Anna;;;\n"
+  "FN:Anna Muster\n"
+  "ORG:Muster Maschinenbau GmbH\n"
+  "EMAIL:anna.muster@muster-maschinenbau.example\n"
+  "END:VCARD\n";
+
+static const char vcard_2[] =
+  "BEGIN:VCARD\n"
+  "VERSION:3.0\n"
+  "N:Weiss;Jonas;;;\n"
+  "FN:Jonas Weiss\n"
+  "ORG:Weiss Logistik AG\n"
+  "EMAIL:jonas.weiss@example.org\n"
+  "END:VCARD\n";
+
+static gboolean
+german (void)
+{
+  return g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "de");
+}
+
+static void
+iterate (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+static void
+settle (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    iterate ();
+}
+
+static void
+wait_for_page (FlWindow *window, const char *name, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  GtkWidget *page = _fl_window_get_page (window, name);
+
+  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
+          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
+  g_assert_true (gtk_widget_get_mapped (page));
+}
+
+/* A scanner burst, as the window's capture-phase key controller gets it. */
+static void
+scan_burst (FlWindow *window, const char *text)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkEventController *wedge = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && wedge == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "fl-wedge") == 0)
+        wedge = controller;
+    }
+  g_object_unref (controllers);
+  g_assert_nonnull (wedge);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean handled = FALSE;
+
+      g_signal_emit_by_name (wedge, "key-pressed", c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c),
+                             0, 0, &handled);
+    }
+}
+
+/* Scans and waits for the lead page to show the lead of this scan. */
+static void
+scan (Fixture *fixture, const char *text)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  FlLead *open = fl_lead_page_get_lead (page);
+  g_autofree char *before = open ? g_strdup (fl_lead_get_uuid (open)) : NULL;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  scan_burst (fixture->window, text);
+  while ((fl_lead_page_get_lead (page) == NULL ||
+          g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (page)), before) == 0) &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  wait_for_page (fixture->window, "lead", 5);
+  settle (50);
+}
+
+static FlLead *
+find_lead (Fixture *fixture, const char *email)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) leads = NULL;
+  FlLeadQuery query = { .search = email };
+
+  leads = fl_store_list_leads (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (leads->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (leads, 0));
+}
+
+static gint64
+count_leads (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  FlLeadQuery query = { 0 };
+  gint64 count = fl_store_count_leads (fixture->store, &query, &error);
+
+  g_assert_no_error (error);
+  return count;
+}
+
+/* Collects every text a widget that is drawn shows or holds. */
+static void
+collect_texts (GtkWidget *widget, GString *texts)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (texts, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+  if (GTK_IS_EDITABLE (widget))
+    g_string_append_printf (texts, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+/* Renders @widget as the screen shows it into
+ * build/tests/gui/screenshots/NAME.png, for a person to look at. */
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s%s.png", name, german () ? "-de" : "");
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  settle (600);
+  for (guint tries = 0; node == NULL && tries < 50; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      settle (100);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo_db = NULL;
+  int width = 1024, height = 600;
+
+  fixture->tmpdir = g_dir_make_tmp ("fairlead-booth-staff-XXXXXX", &error);
+  g_assert_no_error (error);
+  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
+  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
+
+  fixture->app = fl_application_new ();
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+  g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
+  fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
+  if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
+    sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  wait_for_page (fixture->window, "scan", 10);
+  fixture->store = g_object_ref (fl_window_get_store (fixture->window));
+  settle (100);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  GList *windows;
+
+  g_clear_object (&fixture->store);
+  g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  settle (100);
+  g_clear_object (&fixture->app);
+  fl_test_remove_tree (fixture->tmpdir);
+  g_clear_pointer (&fixture->tmpdir, g_free);
+}
+
+static gboolean
+menu_has_label (GMenuModel *model, const char *label)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has_label (section, label))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &text) &&
+          g_strcmp0 (text, label) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+click (GtkButton *button)
+{
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
+  g_signal_emit_by_name (button, "clicked");
+  settle (50);
+}
+
+/* Item 2: the first scan with nobody named asks once, with large buttons,
+ * over the lead that is already saved; the answer goes on that lead. */
+static void
+test_staff_prompt (Fixture *fixture, gconstpointer data)
+{
+  FlStaffPicker *picker = _fl_window_get_staff_picker (fixture->window);
+  GtkEditable *name, *pin, *repeat, *approver_pin;
+  AdwComboRow *approver;
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  GMenuModel *menu;
+  gint64 before = count_leads (fixture);
+
+  /* No staff at all: the menu offers to add one, not a command line. */
+  menu = _fl_window_get_staff_menu (fixture->window);
+  g_assert_true (menu_has_label (menu, _("Add Staff Member…")));
+  collect_texts (GTK_WIDGET (fixture->window), texts);
+  g_assert_null (strstr (texts->str, "fairlead-cli"));
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  scan (fixture, vcard);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (picker)));
+  g_assert_cmpstr (gtk_label_get_label (_fl_staff_picker_get_title (picker)), ==,
+                   german () ? "Wer ist am Stand?" : "Who Is at the Booth?");
+  /* The scan is kept while asking. */
+  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  save_screenshot (GTK_WIDGET (fixture->window), "staff-prompt-first");
+
+  /* Nobody set up yet: the form is all there is, and needs no colleague. */
+  _fl_staff_picker_get_entries (picker, &name, &pin, &repeat, &approver, &approver_pin);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_staff_picker_get_cancel_button (picker))));
+  gtk_editable_set_text (name, "Tom Berger");
+  gtk_editable_set_text (pin, "2468");
+  gtk_editable_set_text (repeat, "2469");
+  click (_fl_staff_picker_get_add_button (picker));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_fl_staff_picker_get_message (picker))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  gtk_editable_set_text (repeat, "2468");
+  click (_fl_staff_picker_get_add_button (picker));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Tom Berger");
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_staff_label (fixture->window)), ==, "Tom Berger");
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Tom Berger");
+  g_assert_true (fl_staff_verify (fixture->store, "Tom Berger", "2468", NULL));
+  g_assert_true (menu_has_label (_fl_window_get_staff_menu (fixture->window), "Tom Berger"));
+
+  /* A colleague added elsewhere (the back office) is in the menu at once. */
+  g_assert_true (fl_staff_set (fixture->store, "Änne Kowalski", "1357", NULL));
+  g_assert_true (menu_has_label (_fl_window_get_staff_menu (fixture->window), "Änne Kowalski"));
+
+  /* Nobody named again: the next scan asks, with a large button per name. */
+  gtk_widget_activate_action (GTK_WIDGET (_fl_lead_page_get_field (_fl_window_get_lead_page (fixture->window),
+                                                                   FL_FIELD_EMAIL)), "lead.close", NULL);
+  wait_for_page (fixture->window, "scan", 5);
+  fl_window_set_staff (fixture->window, NULL);
+  scan (fixture, vcard_2);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_nonnull (_fl_staff_picker_get_name_button (picker, "Tom Berger"));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (_fl_staff_picker_get_name_button (picker, "Änne Kowalski"))),
+                   >=, 64);
+  save_screenshot (GTK_WIDGET (fixture->window), "staff-prompt");
+  click (_fl_staff_picker_get_name_button (picker, "Änne Kowalski"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_clear_object (&lead);
+  lead = find_lead (fixture, "jonas.weiss@example.org");
+  g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Änne Kowalski");
+}
+
+/* Item 2: adding from the kiosk once there is staff takes a colleague's
+ * back-office PIN; a wrong one adds nobody. */
+static void
+test_staff_add_gated (Fixture *fixture, gconstpointer data)
+{
+  FlStaffPicker *picker = _fl_window_get_staff_picker (fixture->window);
+  GtkEditable *name, *pin, *repeat, *approver_pin;
+  AdwComboRow *approver;
+  g_auto(GStrv) names = NULL;
+
+  g_assert_true (fl_staff_set (fixture->store, "Tom Berger", "2468", NULL));
+  fl_window_set_staff (fixture->window, "Tom Berger");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.choose-staff", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  /* From the menu it may be left as it was. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_fl_staff_picker_get_cancel_button (picker))));
+  click (_fl_staff_picker_get_add_button (picker));
+
+  _fl_staff_picker_get_entries (picker, &name, &pin, &repeat, &approver, &approver_pin);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (approver_pin)));
+  gtk_editable_set_text (name, "Visitor Sneaky");
+  gtk_editable_set_text (pin, "1111");
+  gtk_editable_set_text (repeat, "1111");
+  adw_combo_row_set_selected (approver, 0);
+  gtk_editable_set_text (approver_pin, "0000");
+  click (_fl_staff_picker_get_add_button (picker));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_fl_staff_picker_get_message (picker))));
+  names = fl_staff_list (fixture->store, NULL);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Tom Berger");
+
+  gtk_editable_set_text (name, "Lena Kraus");
+  gtk_editable_set_text (approver_pin, "2468");
+  click (_fl_staff_picker_get_add_button (picker));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Lena Kraus");
+  g_assert_true (fl_staff_verify (fixture->store, "Lena Kraus", "1111", NULL));
+  g_assert_cmpint (fl_test_query_int (fixture->store,
+                                      "SELECT count(*) FROM audit WHERE action = 'staff-added' "
+                                      "AND actor = 'Tom Berger' AND detail = 'Lena Kraus'"), ==, 1);
+
+  /* Cancel leaves who was there. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.choose-staff", NULL));
+  click (_fl_staff_picker_get_cancel_button (picker));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Lena Kraus");
+}
+
+static void
+test_no_display (void)
+{
+  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
+}
+
+int
+main (int argc, char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_init (&argc, &argv, NULL);
+      g_test_add_func ("/gui/booth-staff/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* The German run reads the catalogue the build made. */
+  if (g_getenv ("FAIRLEAD_TEST_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FAIRLEAD_TEST_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    }
+  fl_gui_test_park_pointer ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/booth-staff/staff-prompt", test_staff_prompt);
+  ADD ("/gui/booth-staff/staff-add-gated", test_staff_add_gated);
+  return g_test_run ();
+}
