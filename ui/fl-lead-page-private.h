@@ -31,6 +31,7 @@ GtkWidget       *_fl_lead_page_get_unsure_icon     (FlLeadPage *self,
 GtkLabel        *_fl_lead_page_get_card_hint       (FlLeadPage *self);
 
 GtkLabel *_fl_lead_page_get_privacy (FlLeadPage *self);
+gboolean  _fl_lead_page_get_merged  (FlLeadPage *self);
 GtkTextView *_fl_lead_page_get_notes       (FlLeadPage *self);
 GtkLabel    *_fl_lead_page_get_notes_limit (FlLeadPage *self);
 

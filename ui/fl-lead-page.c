@@ -22,6 +22,7 @@
 #include "lead/fl-json.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
+#include "store/fl-discard.h"
 #include "store/fl-privacy.h"
 #include "score/fl-model.h"
 #include "score/fl-scorer.h"
@@ -934,20 +935,21 @@ discard_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
 {
   FlLeadPage *self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
 
   if (g_strcmp0 (response, "discard") != 0 || self->lead == NULL)
     return;
 
-  g_clear_handle_id (&self->save_id, g_source_remove);
-  self->dirty = FALSE;
-  if (!fl_privacy_discard_lead (self->store, fl_lead_get_uuid (self->lead),
-                                self->staff ? self->staff : "kiosk", &error))
+  /* Held, not removed yet: the window's toast offers Undo for a while. */
+  if ((self->dirty && !fl_lead_page_save (self, &error)) ||
+      !fl_discard_hold (self->store, fl_lead_get_uuid (self->lead), self->staff ? self->staff : "kiosk", &error))
     {
       g_signal_emit (self, signals[SAVE_FAILED], 0, error);
       return;
     }
+  uuid = g_strdup (fl_lead_get_uuid (self->lead));
   fl_lead_page_clear (self);
-  g_signal_emit (self, signals[DISCARDED], 0);
+  g_signal_emit (self, signals[DISCARDED], 0, uuid);
 }
 
 static void
@@ -1095,11 +1097,12 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * FlLeadPage::discarded:
+   * @uuid: the lead, held for discarding (see fl_discard_hold())
    *
-   * The lead was removed after confirmation; the page is empty.
+   * The lead was discarded after confirmation; the page is empty.
    */
   signals[DISCARDED] = g_signal_new ("discarded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * FlLeadPage::save-failed:
    * @error: why
@@ -1593,6 +1596,12 @@ GtkLabel *
 _fl_lead_page_get_card_hint (FlLeadPage *self)
 {
   return self->card_hint_label;
+}
+
+gboolean
+_fl_lead_page_get_merged (FlLeadPage *self)
+{
+  return self->lead != NULL && self->merged;
 }
 
 GtkLabel *

@@ -45,11 +45,10 @@ struct _FlWindow
   guint                 idle_id;
   AdwToast             *toast;      /* the last one, dismissed with the lead */
   guint                 idle_warning_id;  /* the countdown of the last seconds before the timeout */
-  int                   idle_left;        /* seconds the countdown still shows */
-  AdwToast             *idle_toast;       /* “Still talking? Tap to stay” */
-  char                 *reopen_uuid;      /* the lead a Reopen toast brings back */
-  gboolean              reopen_merged;    /* … was a repeat visit: Discard stays off */
-  char                 *held_discard;     /* the lead whose discard an Undo toast can take back */
+  gint64                idle_deadline;    /* monotonic µs of the timeout */
+  int                   idle_left;        /* seconds the countdown shows */
+  GtkRevealer          *idle_revealer;    /* “Still talking? Tap to stay” */
+  GtkLabel             *idle_label;
 
   FlCardReader         *card_reader;      /* created on the first card, then reused */
   GCancellable         *card_cancellable; /* the card being read, if any */
@@ -111,6 +110,9 @@ void             _fl_window_capture             (FlWindow           *self,
 
 void             _fl_window_show_staff_picker   (FlWindow           *self,
                                                  gboolean            can_cancel);
+void             _fl_window_reopen_lead         (FlWindow           *self,
+                                                 const char         *uuid,
+                                                 gboolean            merged);
 
 /* fl-window-actions.c */
 void             _fl_window_class_actions_init  (FlWindowClass      *klass);
@@ -155,6 +157,8 @@ void             _fl_window_set_backup_interval_ms (FlWindow *self,
                                                  guint       interval_ms);
 AdwToast        *_fl_window_get_toast           (FlWindow   *self);
 FlStaffPicker   *_fl_window_get_staff_picker    (FlWindow   *self);
+GtkRevealer     *_fl_window_get_idle_warning    (FlWindow   *self);
+GtkLabel        *_fl_window_get_idle_label      (FlWindow   *self);
 GMenuModel      *_fl_window_get_staff_menu      (FlWindow   *self);
 GtkLabel        *_fl_window_get_staff_label     (FlWindow   *self);
 GtkLabel        *_fl_window_get_upload_label    (FlWindow   *self);

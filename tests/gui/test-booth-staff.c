@@ -382,6 +382,158 @@ test_staff_add_gated (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Lena Kraus");
 }
 
+static AdwMessageDialog *
+find_dialog (void)
+{
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  g_object_ref (toplevels);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item))
+        dialog = ADW_MESSAGE_DIALOG (item);
+    }
+  return dialog;
+}
+
+/* The toast's button, as a tap on it: libadwaita dismisses the toast
+ * right after. */
+static void
+tap_toast_button (Fixture *fixture)
+{
+  AdwToast *toast = _fl_window_get_toast (fixture->window);
+
+  g_assert_nonnull (toast);
+  g_object_ref (toast);
+  g_signal_emit_by_name (toast, "button-clicked");
+  adw_toast_dismiss (toast);
+  g_object_unref (toast);
+  settle (100);
+}
+
+/* Item 4: Discard, after its confirmation, offers Undo; Undo brings the
+ * lead back as it was, the toast going by itself removes it. */
+static void
+test_discard_undo (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  gint64 before;
+  g_autofree char *uuid = NULL;
+
+  fl_window_set_staff (fixture->window, "Tom Berger");
+  before = count_leads (fixture);
+  scan (fixture, vcard);
+  uuid = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
+  gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_CITY), "Stuttgart");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.discard", NULL));
+  settle (100);
+  g_assert_nonnull (find_dialog ());
+  adw_message_dialog_response (find_dialog (), "discard");
+  wait_for_page (fixture->window, "scan", 5);
+  g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==, "_Undo");
+  g_assert_true (fl_discard_is_held (fixture->store, uuid));
+
+  tap_toast_button (fixture);
+  wait_for_page (fixture->window, "lead", 5);
+  g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, uuid);
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_CITY)), ==, "Stuttgart");
+  g_assert_false (fl_discard_is_held (fixture->store, uuid));
+  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+
+  /* Discarded again, and the toast left to time out: gone for good. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.discard", NULL));
+  settle (100);
+  adw_message_dialog_response (find_dialog (), "discard");
+  wait_for_page (fixture->window, "scan", 5);
+  _fl_window_dismiss_toast (fixture->window);
+  settle (100);
+  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_false (fl_discard_is_held (fixture->store, uuid));
+}
+
+/* Item 4: a new scan over an open lead saves it and offers to reopen it;
+ * reopening saves the new one and offers it back in turn. */
+static void
+test_scan_over_reopen (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  fl_window_set_staff (fixture->window, "Tom Berger");
+  scan (fixture, vcard);
+  first = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
+  gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_CITY), "Esslingen");
+  scan (fixture, vcard_2);
+  second = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
+  g_assert_cmpstr (first, !=, second);
+  g_assert_cmpstr (adw_toast_get_title (_fl_window_get_toast (fixture->window)), ==,
+                   german () ? "Anna Muster gespeichert" : "Anna Muster saved");
+  g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==,
+                   german () ? "_Wieder öffnen" : "_Reopen");
+
+  tap_toast_button (fixture);
+  g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, first);
+  g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_CITY)), ==, "Esslingen");
+  /* … and Jonas, left now, can come back the same way. */
+  g_assert_nonnull (strstr (adw_toast_get_title (_fl_window_get_toast (fixture->window)), "Jonas Weiss"));
+  tap_toast_button (fixture);
+  g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, second);
+}
+
+/* Item 4: the idle timeout counts its last seconds down on screen; a tap
+ * keeps the lead; at the end its toast offers Reopen. */
+static void
+test_idle_countdown (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkRevealer *warning = _fl_window_get_idle_warning (fixture->window);
+  g_autofree char *uuid = NULL;
+  const char *text;
+  gint64 deadline;
+
+  fl_window_set_staff (fixture->window, "Tom Berger");
+  scan (fixture, vcard);
+  uuid = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
+  g_assert_false (gtk_revealer_get_reveal_child (warning));
+
+  /* 24 s: the warning comes 10 s before the end. */
+  _fl_window_set_idle_timeout_ms (fixture->window, 24000);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!gtk_revealer_get_reveal_child (warning) && g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_true (gtk_revealer_get_reveal_child (warning));
+  text = gtk_label_get_label (_fl_window_get_idle_label (fixture->window));
+  g_test_message ("countdown: %s", text);
+  g_assert_nonnull (strstr (text, german () ? "Noch im Gespräch? Tippen zum Bleiben" : "Still talking? Tap to stay"));
+  g_assert_true (strstr (text, " 10 ") != NULL || strstr (text, " 9 ") != NULL);
+  save_screenshot (GTK_WIDGET (fixture->window), "idle-countdown");
+  settle (1200);
+  g_assert_cmpstr (gtk_label_get_label (_fl_window_get_idle_label (fixture->window)), !=, "");
+  g_assert_true (strstr (gtk_label_get_label (_fl_window_get_idle_label (fixture->window)), " 9 ") != NULL ||
+                 strstr (gtk_label_get_label (_fl_window_get_idle_label (fixture->window)), " 8 ") != NULL);
+
+  /* A tap anywhere: the visitor stays. */
+  _fl_window_restart_idle (fixture->window);
+  g_assert_false (gtk_revealer_get_reveal_child (warning));
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
+
+  /* Nobody taps: saved, back to the start, and Reopen brings it back. */
+  _fl_window_set_idle_timeout_ms (fixture->window, 600);
+  wait_for_page (fixture->window, "scan", 5);
+  g_assert_null (fl_lead_page_get_lead (page));
+  g_assert_false (gtk_revealer_get_reveal_child (warning));
+  g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==,
+                   german () ? "_Wieder öffnen" : "_Reopen");
+  _fl_window_set_idle_timeout_ms (fixture->window, 60000);
+  tap_toast_button (fixture);
+  wait_for_page (fixture->window, "lead", 5);
+  g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, uuid);
+}
+
 static void
 test_no_display (void)
 {
@@ -411,5 +563,8 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/booth-staff/staff-prompt", test_staff_prompt);
   ADD ("/gui/booth-staff/staff-add-gated", test_staff_add_gated);
+  ADD ("/gui/booth-staff/discard-undo", test_discard_undo);
+  ADD ("/gui/booth-staff/scan-over-reopen", test_scan_over_reopen);
+  ADD ("/gui/booth-staff/idle-countdown", test_idle_countdown);
   return g_test_run ();
 }
