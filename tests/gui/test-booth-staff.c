@@ -22,6 +22,7 @@
 #include "fl-window-private.h"
 #include "store/fl-discard.h"
 #include "store/fl-staff.h"
+#include "store/fl-store-private.h"
 
 typedef struct
 {
@@ -534,6 +535,154 @@ test_idle_countdown (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, uuid);
 }
 
+/* A tap on a toggle or check button: GtkButton's activation ends in a
+ * short press animation before the state changes. */
+static void
+tap (gpointer widget)
+{
+  gboolean before = GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
+                                                  : gtk_check_button_get_active (widget);
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (widget);
+  gtk_widget_activate (widget);
+  while ((GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
+                                        : gtk_check_button_get_active (widget)) == before &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  settle (50);
+}
+
+static double
+top_of (GtkWidget *widget, GtkWidget *ancestor)
+{
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, ancestor, &GRAPHENE_POINT_INIT (0, 0), &point));
+  return point.y;
+}
+
+/* Item 3: consent near the top, in the visitor's language, naming the
+ * same company as the privacy notice; the visitor's view hides score,
+ * status and everything staff noted, and Done's toast keeps the status
+ * to staff. */
+static void
+test_visitor_view (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkCheckButton *consent = _fl_lead_page_get_consent (page);
+  GtkWidget *consent_label = gtk_check_button_get_child (consent);
+  GtkToggleButton *visitor_view = _fl_lead_page_get_visitor_view (page);
+  g_autoptr(GString) texts = g_string_new (NULL);
+  const char *consent_text, *notice;
+
+  fl_window_set_staff (fixture->window, "Tom Berger");
+  scan (fixture, vcard);
+  settle (200);
+
+  /* Consent comes before the questions, and the notice names the same company. */
+  g_assert_cmpfloat (top_of (GTK_WIDGET (consent), GTK_WIDGET (page)), <,
+                     top_of (GTK_WIDGET (_fl_lead_page_get_choice (page, "timeframe", 0)), GTK_WIDGET (page)));
+  consent_text = gtk_label_get_label (GTK_LABEL (consent_label));
+  notice = gtk_label_get_label (_fl_lead_page_get_privacy (page));
+  g_assert_nonnull (strstr (consent_text, "Example Automation GmbH"));
+  g_assert_nonnull (strstr (notice, "Example Automation GmbH"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (_fl_lead_page_get_privacy (page)), "dim-label"));
+
+  /* The company is in the header, under the name. */
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_source (page)), "Muster Maschinenbau GmbH"));
+
+  /* The screen turns to the visitor. */
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_status (page))));
+  tap (visitor_view);
+  g_assert_true (gtk_toggle_button_get_active (visitor_view));
+  g_assert_false (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_status (page))));
+  g_assert_false (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_score_bar (page))));
+  g_assert_false (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_notes (page))));
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (consent)));
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_privacy (page))));
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_choice (page, "timeframe", 0))));
+  collect_texts (GTK_WIDGET (page), texts);
+  g_assert_null (strstr (texts->str, "MQL"));
+  g_assert_null (strstr (texts->str, "SAL"));
+  g_assert_null (strstr (texts->str, "Tom Berger"));
+
+  /* In the visitor's language, consent and notice alike. */
+  tap (_fl_lead_page_get_language_button (page, FL_LANGUAGE_DE));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (consent_label)), "Ich bin einverstanden"));
+  g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Example Automation GmbH"));
+  save_screenshot (GTK_WIDGET (fixture->window), "visitor-view");
+
+  /* The visitor ticks consent in their view. */
+  tap (consent);
+  g_assert_true (gtk_check_button_get_active (consent));
+
+  /* Back to staff: all of it again. */
+  tap (visitor_view);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_status (page))));
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (_fl_lead_page_get_notes (page))));
+
+  /* Done: the thanks page faces the visitor; the toast says saved, no status. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
+  wait_for_page (fixture->window, "thanks", 5);
+  g_assert_cmpstr (adw_toast_get_title (_fl_window_get_toast (fixture->window)), ==,
+                   german () ? "Anna Muster gespeichert" : "Anna Muster saved");
+
+  /* The next lead opens in the staff view. */
+  scan (fixture, vcard_2);
+  g_assert_false (gtk_toggle_button_get_active (visitor_view));
+}
+
+/* Item 6: on a return visit the booth interactions recorded before show
+ * as on; a tap records one again for this visit. */
+static void
+test_return_visit_interactions (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  GtkToggleButton *demo;
+  g_autoptr(FlLead) lead = NULL;
+
+  fl_window_set_staff (fixture->window, "Tom Berger");
+  scan (fixture, vcard);
+  demo = _fl_lead_page_get_interaction (page, "demo");
+  g_assert_nonnull (demo);
+  g_assert_false (gtk_toggle_button_get_active (demo));
+  tap (demo);
+  g_assert_true (gtk_toggle_button_get_active (demo));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
+  wait_for_page (fixture->window, "scan", 5);
+
+  /* An hour later, in the stored times: the same visitor scans again. */
+  g_assert_true (fl_store_exec (fixture->store,
+                                "UPDATE interactions SET at = strftime ('%Y-%m-%dT%H:%M:%fZ', at, '-1 hour')", NULL));
+  g_assert_true (fl_store_exec (fixture->store,
+                                "UPDATE leads SET updated_at = strftime ('%Y-%m-%dT%H:%M:%fZ', updated_at, '-1 hour')",
+                                NULL));
+  scan (fixture, vcard);
+  demo = _fl_lead_page_get_interaction (page, "demo");
+  g_assert_true (_fl_lead_page_get_merged (page));
+  g_assert_true (gtk_toggle_button_get_active (demo));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (demo), "earlier-visit"));
+
+  /* A tap records it again now; another takes back only today's. The
+   * button stays on either way, so the tap is waited out. */
+  gtk_widget_activate (GTK_WIDGET (demo));
+  settle (500);
+  g_assert_true (gtk_toggle_button_get_active (demo));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (demo), "earlier-visit"));
+  gtk_widget_activate (GTK_WIDGET (demo));
+  settle (500);
+  g_assert_true (gtk_toggle_button_get_active (demo));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (demo), "earlier-visit"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
+  wait_for_page (fixture->window, "scan", 5);
+  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpint (fl_test_query_int (fixture->store,
+                                      "SELECT count(*) FROM interactions i JOIN leads l ON l.id = i.lead_id "
+                                      "WHERE i.kind = 'demo' AND l.email = 'anna.muster@muster-maschinenbau.example'"),
+                   ==, 1);
+}
+
 static void
 test_no_display (void)
 {
@@ -566,5 +715,7 @@ main (int argc, char *argv[])
   ADD ("/gui/booth-staff/discard-undo", test_discard_undo);
   ADD ("/gui/booth-staff/scan-over-reopen", test_scan_over_reopen);
   ADD ("/gui/booth-staff/idle-countdown", test_idle_countdown);
+  ADD ("/gui/booth-staff/visitor-view", test_visitor_view);
+  ADD ("/gui/booth-staff/return-visit-interactions", test_return_visit_interactions);
   return g_test_run ();
 }
