@@ -921,8 +921,9 @@ _fl_window_show_back_office (FlWindow *self)
   hide_staff_picker (self);
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
-  /* The back office lists leads: one on its way out is gone by then. */
-  _fl_window_dismiss_toast (self);
+  /* The back office lists leads: one on its way out is gone by then (an
+   * Undo still on screen then says so). */
+  fl_discard_finish (self->store, NULL, NULL);
   if (self->back_office == NULL)
     {
       self->back_office = fl_back_office_new (self->store);

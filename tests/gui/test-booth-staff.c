@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fl-application.h"
+#include "fl-lead-detail.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
 #include "store/fl-discard.h"
@@ -683,6 +684,82 @@ test_return_visit_interactions (Fixture *fixture, gconstpointer data)
                    ==, 1);
 }
 
+static GtkWidget *
+find_by_class (GtkWidget *widget, const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Item 6: the lead detail reads in words: the model's question, option
+ * and interaction labels in the interface's language, dates the way the
+ * language writes them, the company under a name that wraps. */
+static void
+test_detail_words (Fixture *fixture, gconstpointer data)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_autoptr(GRegex) date = NULL;
+  GtkWidget *window, *detail;
+  GtkLabel *name_label;
+
+  fl_window_set_staff (fixture->window, "Tom Berger");
+  scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Zwirbelmeier-Oberhuber-Lanzenberger;Maximiliane Quendolin;;;\n"
+                 "FN:Maximiliane Quendolin Zwirbelmeier-Oberhuber-Lanzenberger\n"
+                 "ORG:Muster Maschinenbau GmbH\nEMAIL:mq@zwirbel.example\nEND:VCARD\n");
+  tap (_fl_lead_page_get_choice (page, "timeframe", 0));
+  tap (_fl_lead_page_get_choice (page, "role", 0));
+  tap (_fl_lead_page_get_interaction (page, "demo"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
+  wait_for_page (fixture->window, "scan", 5);
+  lead = find_lead (fixture, "mq@zwirbel.example");
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 520, 900);
+  detail = fl_lead_detail_new (fixture->store);
+  gtk_window_set_child (GTK_WINDOW (window), detail);
+  fl_lead_detail_set_lead (FL_LEAD_DETAIL (detail), fl_lead_get_uuid (lead));
+  gtk_window_present (GTK_WINDOW (window));
+  settle (500);
+  collect_texts (detail, texts);
+  g_test_message ("%s", texts->str);
+
+  g_assert_nonnull (strstr (texts->str, german () ? "Zeitrahmen" : "Timeframe"));
+  g_assert_nonnull (strstr (texts->str, german () ? "innerhalb von 3 Monaten" : "within 3 months"));
+  g_assert_nonnull (strstr (texts->str, german () ? "Rolle bei der Entscheidung" : "Role in the decision"));
+  g_assert_nonnull (strstr (texts->str, german () ? "Live-Demo am Stand" : "Live demo at the booth"));
+  g_assert_nonnull (strstr (texts->str, german () ? "Badge am Stand gescannt" : "Badge scanned at the booth"));
+  g_assert_null (strstr (texts->str, "timeframe\n"));
+  g_assert_null (strstr (texts->str, "3m\n"));
+  g_assert_null (strstr (texts->str, "badge-scan"));
+  /* “4 Dec 2026, 16:44” (“4. Dec 2026, 16:44” in German), not “Fri Dec  4 16:44:48 2026”. */
+  date = g_regex_new (german () ? "\\n[0-9]{1,2}\\. [^ ]+ [0-9]{4}, [0-9]{2}:[0-9]{2}\\n"
+                                : "\\n[0-9]{1,2} [^ ]+ [0-9]{4}, [0-9]{2}:[0-9]{2}\\n", 0, 0, NULL);
+  g_assert_true (g_regex_match (date, texts->str, 0, NULL));
+  g_assert_false (g_regex_match_simple ("[0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}", texts->str, 0, 0));
+
+  /* The company in the header; the long name on two lines, not cut. */
+  g_assert_nonnull (strstr (texts->str, "Muster Maschinenbau GmbH"));
+  name_label = GTK_LABEL (find_by_class (detail, "title-2"));
+  g_assert_nonnull (name_label);
+  g_assert_true (gtk_label_get_wrap (name_label));
+  g_assert_cmpint (gtk_label_get_lines (name_label), ==, 2);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (name_label)));
+  save_screenshot (window, "lead-detail-words");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (100);
+}
+
 static void
 test_no_display (void)
 {
@@ -717,5 +794,6 @@ main (int argc, char *argv[])
   ADD ("/gui/booth-staff/idle-countdown", test_idle_countdown);
   ADD ("/gui/booth-staff/visitor-view", test_visitor_view);
   ADD ("/gui/booth-staff/return-visit-interactions", test_return_visit_interactions);
+  ADD ("/gui/booth-staff/detail-words", test_detail_words);
   return g_test_run ();
 }
