@@ -44,6 +44,7 @@ struct _FlWindow
   guint                 idle_ms;
   guint                 idle_id;
   AdwToast             *toast;      /* the last one, dismissed with the lead */
+  gint64                toast_shown;      /* monotonic µs when it was added */
   guint                 idle_warning_id;  /* the countdown of the last seconds before the timeout */
   gint64                idle_deadline;    /* monotonic µs of the timeout */
   int                   idle_left;        /* seconds the countdown shows */

@@ -24,6 +24,9 @@
 
 /* The idle timeout of the settings, when they are not installed. */
 #define DEFAULT_IDLE_SECONDS 90
+/* How long a toast takes to slide in (libadwaita 1.2: 300 ms, 500 ms
+ * when it replaces another), with a margin. */
+#define TOAST_SHOW_US (600 * G_TIME_SPAN_MILLISECOND)
 /* How long before the idle timeout the kiosk says it is coming. */
 #define IDLE_WARNING_MS 10000
 
@@ -170,15 +173,31 @@ toast_dismissed_cb (AdwToast *toast, gpointer user_data)
     self->toast = NULL;
 }
 
+static gboolean
+dismiss_later_cb (gpointer user_data)
+{
+  adw_toast_dismiss (ADW_TOAST (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 /* Dismissed once only: a toast dismissed again while it fades out is
- * freed twice by libadwaita 1.2. */
+ * freed twice by libadwaita 1.2. Nor while it slides in: libadwaita 1.2
+ * frees its show animation under its own “done” signal then (a Reopen
+ * toast followed at once by the next scan); such a toast goes once it is
+ * in. */
 void
 _fl_window_dismiss_toast (FlWindow *self)
 {
   AdwToast *toast = g_steal_pointer (&self->toast);
+  gint64 age = g_get_monotonic_time () - self->toast_shown;
 
-  if (toast != NULL)
+  if (toast == NULL)
+    return;
+  if (age >= TOAST_SHOW_US)
     adw_toast_dismiss (toast);
+  else
+    g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((TOAST_SHOW_US - age) / 1000) + 1, dismiss_later_cb,
+                        g_object_ref (toast), g_object_unref);
 }
 
 void
@@ -190,6 +209,7 @@ _fl_window_show_toast (FlWindow *self, const char *title, guint timeout)
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
   _fl_window_dismiss_toast (self);
   self->toast = toast;
+  self->toast_shown = g_get_monotonic_time ();
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
