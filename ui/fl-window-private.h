@@ -37,6 +37,7 @@ struct _FlWindow
   FlModel              *model;
   FlUploadWorker       *worker;
   char                 *staff;
+  GPtrArray            *unnamed_leads;  /* uuids captured with nobody named, for the picker's answer */
 
   FlWedgeDetector      *wedge;
   FlKeyClock            key_clock;        /* the wedge detector's timeline: key event times */

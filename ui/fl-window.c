@@ -323,6 +323,31 @@ _fl_window_show_staff_picker (FlWindow *self, gboolean can_cancel)
   gtk_widget_child_focus (GTK_WIDGET (self->staff_picker), GTK_DIR_TAB_FORWARD);
 }
 
+/* The leads captured while the picker was waiting (another badge scanned
+ * before anyone answered, or the idle timeout) are theirs as well. */
+static void
+claim_unnamed_leads (FlWindow *self)
+{
+  FlLead *open = fl_lead_page_get_lead (self->lead_page);
+
+  for (guint i = 0; self->unnamed_leads != NULL && i < self->unnamed_leads->len; i++)
+    {
+      const char *uuid = g_ptr_array_index (self->unnamed_leads, i);
+      g_autoptr(FlLead) lead = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (open != NULL && g_strcmp0 (fl_lead_get_uuid (open), uuid) == 0)
+        continue;
+      lead = fl_store_get_lead (self->store, uuid, &error);
+      if (lead == NULL || fl_lead_get_captured_by (lead) != NULL)
+        continue;
+      fl_lead_set_captured_by (lead, self->staff);
+      if (!fl_store_save_lead (self->store, lead, self->staff, &error))
+        g_warning ("Cannot record who captured %s: %s", uuid, error->message);
+    }
+  g_clear_pointer (&self->unnamed_leads, g_ptr_array_unref);
+}
+
 static void
 staff_chosen_cb (FlStaffPicker *picker, const char *name, gpointer user_data)
 {
@@ -337,6 +362,8 @@ staff_chosen_cb (FlStaffPicker *picker, const char *name, gpointer user_data)
       _fl_window_save_open_lead (self);
       gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
     }
+  if (self->store != NULL)
+    claim_unnamed_leads (self);
 }
 
 static void
@@ -910,7 +937,12 @@ _fl_window_capture (FlWindow           *self,
     show_left_toast (self, left, left_merged);
   /* Saved without a name: ask once, and the answer goes on this lead too. */
   if (request.staff == NULL)
-    _fl_window_show_staff_picker (self, FALSE);
+    {
+      if (self->unnamed_leads == NULL)
+        self->unnamed_leads = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (self->unnamed_leads, g_strdup (fl_lead_get_uuid (result->lead)));
+      _fl_window_show_staff_picker (self, FALSE);
+    }
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
 }
@@ -1082,6 +1114,7 @@ fl_window_finalize (GObject *object)
 
   g_free (self->database_path);
   g_free (self->staff);
+  g_clear_pointer (&self->unnamed_leads, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
@@ -1286,6 +1319,7 @@ fl_window_set_store (FlWindow *self, FlStore *store)
   if (self->store != store)
     {
       drop_back_office (self);
+      g_clear_pointer (&self->unnamed_leads, g_ptr_array_unref);
       if (self->store != NULL)
         g_signal_handlers_disconnect_by_data (self->store, self);
       /* Staff added or removed anywhere (the back office, this picker)

@@ -295,6 +295,11 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (count_leads (fixture), ==, before + 1);
   save_screenshot (GTK_WIDGET (fixture->window), "staff-prompt-first");
 
+  /* Another badge before anyone answers: kept too, and asked for again. */
+  scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Kraus;Lena;;;\nEMAIL:lena.kraus@example.net\nEND:VCARD\n");
+  g_assert_cmpint (count_leads (fixture), ==, before + 2);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+
   /* Nobody set up yet: the form is all there is, and needs no colleague. */
   _fl_staff_picker_get_entries (picker, &name, &pin, &repeat, &approver, &approver_pin);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_staff_picker_get_cancel_button (picker))));
@@ -310,6 +315,9 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Tom Berger");
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_staff_label (fixture->window)), ==, "Tom Berger");
   lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Tom Berger");
+  g_clear_object (&lead);
+  lead = find_lead (fixture, "lena.kraus@example.net");
   g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Tom Berger");
   g_assert_true (fl_staff_verify (fixture->store, "Tom Berger", "2468", NULL));
   g_assert_true (menu_has_label (_fl_window_get_staff_menu (fixture->window), "Tom Berger"));
