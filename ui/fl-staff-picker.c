@@ -321,6 +321,18 @@ fl_staff_picker_new (void)
 }
 
 /**
+ * fl_staff_picker_get_can_cancel:
+ *
+ * Returns: whether staff may leave the picker without choosing
+ */
+gboolean
+fl_staff_picker_get_can_cancel (FlStaffPicker *self)
+{
+  g_return_val_if_fail (FL_IS_STAFF_PICKER (self), FALSE);
+  return self->can_cancel;
+}
+
+/**
  * fl_staff_picker_set_store:
  * @store: (nullable): where the staff are; the names follow its changes
  */

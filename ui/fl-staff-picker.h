@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlStaffPicker, fl_staff_picker, FL, STAFF_PICKER, AdwBin)
 
 GtkWidget *fl_staff_picker_new       (void);
+gboolean   fl_staff_picker_get_can_cancel (FlStaffPicker *self);
 void       fl_staff_picker_set_store (FlStaffPicker *self,
                                       FlStore       *store);
 void       fl_staff_picker_reset     (FlStaffPicker *self,

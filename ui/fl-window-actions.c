@@ -105,6 +105,14 @@ escape_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   FlWindow *self = FL_WINDOW (widget);
   const char *page = gtk_stack_get_visible_child_name (self->stack);
 
+  /* While the kiosk asks who is at the booth, Escape leaves the question
+   * when it may be left, and never closes the lead below. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->staff_picker)))
+    {
+      if (fl_staff_picker_get_can_cancel (self->staff_picker))
+        gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), FALSE);
+      return;
+    }
   if (g_strcmp0 (page, "back-office") == 0)
     _fl_window_show_scan_page (self);
   else if (g_strcmp0 (page, "lead") == 0)

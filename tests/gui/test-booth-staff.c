@@ -295,6 +295,12 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (count_leads (fixture), ==, before + 1);
   save_screenshot (GTK_WIDGET (fixture->window), "staff-prompt-first");
 
+  /* Escape neither leaves the question nor closes the lead below. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL));
+  settle (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
+
   /* Another badge before anyone answers: kept too, and asked for again. */
   scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Kraus;Lena;;;\nEMAIL:lena.kraus@example.net\nEND:VCARD\n");
   g_assert_cmpint (count_leads (fixture), ==, before + 2);
@@ -397,6 +403,11 @@ test_staff_add_gated (Fixture *fixture, gconstpointer data)
   click (_fl_staff_picker_get_cancel_button (picker));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Lena Kraus");
+  /* … and so does Escape. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.choose-staff", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
 }
 
 static AdwMessageDialog *
