@@ -65,6 +65,7 @@ test_undo (Fixture *fixture, gconstpointer data)
   g_assert_false (fl_discard_is_held (fixture->base.store, uuid));
   g_assert_cmpint (count (fixture, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 1);
   g_assert_cmpint (count (fixture, "SELECT count(*) FROM consents WHERE given"), ==, 1);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM interactions"), ==, 1);
   g_assert_cmpint (count (fixture, "SELECT count(*) FROM audit WHERE action = 'discard-undone'"), ==, 1);
   {
     g_autoptr(FlLead) lead = fl_store_get_lead (fixture->base.store, uuid, &error);
