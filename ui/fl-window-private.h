@@ -5,7 +5,8 @@
  * its window: fl-window.c (pages, capture, the object), fl-window-actions.c
  * (every win.* action and their enabled state), fl-window-wedge.c (the
  * keyboard-wedge scanner), fl-window-backup.c (rolling backups and the
- * damage check) and fl-window-card.c (business cards).
+ * damage check), fl-window-card.c (business cards) and fl-window-staff.c
+ * (who is at the booth).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -110,11 +111,16 @@ void             _fl_window_capture             (FlWindow           *self,
                                                  FlLead             *entered,
                                                  const FlWindowCard *card);
 
-void             _fl_window_show_staff_picker   (FlWindow           *self,
-                                                 gboolean            can_cancel);
 void             _fl_window_reopen_lead         (FlWindow           *self,
                                                  const char         *uuid,
                                                  gboolean            merged);
+
+/* fl-window-staff.c */
+void             _fl_window_staff_init          (FlWindow           *self,
+                                                 GtkOverlay         *overlay);
+void             _fl_window_show_staff_picker   (FlWindow           *self,
+                                                 gboolean            can_cancel);
+void             _fl_window_hide_staff_picker   (FlWindow           *self);
 
 /* fl-window-actions.c */
 void             _fl_window_class_actions_init  (FlWindowClass      *klass);

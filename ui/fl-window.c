@@ -305,73 +305,6 @@ update_staff (FlWindow *self)
                        self->staff != NULL && self->staff[0] != '\0' ? self->staff : _("Staff"));
 }
 
-static void
-hide_staff_picker (FlWindow *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), FALSE);
-}
-
-/* Asks who is at the booth, over whatever page is on show: with a lead
- * just saved underneath when a scan found nobody named. */
-void
-_fl_window_show_staff_picker (FlWindow *self, gboolean can_cancel)
-{
-  gboolean lead_waiting = fl_lead_page_get_lead (self->lead_page) != NULL;
-
-  fl_staff_picker_reset (self->staff_picker, can_cancel || self->staff != NULL, lead_waiting);
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), TRUE);
-  gtk_widget_child_focus (GTK_WIDGET (self->staff_picker), GTK_DIR_TAB_FORWARD);
-}
-
-/* The leads captured while the picker was waiting (another badge scanned
- * before anyone answered, or the idle timeout) are theirs as well. */
-static void
-claim_unnamed_leads (FlWindow *self)
-{
-  FlLead *open = fl_lead_page_get_lead (self->lead_page);
-
-  for (guint i = 0; self->unnamed_leads != NULL && i < self->unnamed_leads->len; i++)
-    {
-      const char *uuid = g_ptr_array_index (self->unnamed_leads, i);
-      g_autoptr(FlLead) lead = NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (open != NULL && g_strcmp0 (fl_lead_get_uuid (open), uuid) == 0)
-        continue;
-      lead = fl_store_get_lead (self->store, uuid, &error);
-      if (lead == NULL || fl_lead_get_captured_by (lead) != NULL)
-        continue;
-      fl_lead_set_captured_by (lead, self->staff);
-      if (!fl_store_save_lead (self->store, lead, self->staff, &error))
-        g_warning ("Cannot record who captured %s: %s", uuid, error->message);
-    }
-  g_clear_pointer (&self->unnamed_leads, g_ptr_array_unref);
-}
-
-static void
-staff_chosen_cb (FlStaffPicker *picker, const char *name, gpointer user_data)
-{
-  FlWindow *self = user_data;
-
-  fl_window_set_staff (self, name);
-  hide_staff_picker (self);
-  /* The lead scanned while nobody was named is theirs too. */
-  if (fl_lead_page_get_lead (self->lead_page) != NULL)
-    {
-      fl_lead_page_set_staff (self->lead_page, self->staff);
-      _fl_window_save_open_lead (self);
-      gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
-    }
-  if (self->store != NULL)
-    claim_unnamed_leads (self);
-}
-
-static void
-staff_cancelled_cb (FlStaffPicker *picker, gpointer user_data)
-{
-  hide_staff_picker (FL_WINDOW (user_data));
-}
-
 static void stay_clicked_cb (FlWindow *self);
 
 /* The bar that counts down the last seconds before the idle timeout,
@@ -406,7 +339,7 @@ idle_warning_new (FlWindow *self)
 /* The picker and the idle countdown lie over the page stack, which stays
  * as it is below. */
 static void
-add_staff_picker (FlWindow *self)
+add_overlays (FlWindow *self)
 {
   GtkWidget *overlay = gtk_overlay_new ();
   g_autoptr(GtkWidget) stack = g_object_ref (GTK_WIDGET (self->stack));
@@ -414,12 +347,8 @@ add_staff_picker (FlWindow *self)
   adw_toast_overlay_set_child (self->toast_overlay, NULL);
   gtk_overlay_set_child (GTK_OVERLAY (overlay), stack);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), idle_warning_new (self));
-  self->staff_picker = FL_STAFF_PICKER (fl_staff_picker_new ());
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), FALSE);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->staff_picker));
+  _fl_window_staff_init (self, GTK_OVERLAY (overlay));
   adw_toast_overlay_set_child (self->toast_overlay, overlay);
-  g_signal_connect_object (self->staff_picker, "chosen", G_CALLBACK (staff_chosen_cb), self, 0);
-  g_signal_connect_object (self->staff_picker, "cancelled", G_CALLBACK (staff_cancelled_cb), self, 0);
 }
 
 /* Pages */
@@ -460,7 +389,7 @@ void
 _fl_window_show_scan_page (FlWindow *self)
 {
   cancel_idle (self);
-  hide_staff_picker (self);
+  _fl_window_hide_staff_picker (self);
   /* A visitor must never browse other visitors' data. */
   if (self->back_office != NULL)
     fl_back_office_lock (FL_BACK_OFFICE (self->back_office));
@@ -970,7 +899,7 @@ _fl_window_show_back_office (FlWindow *self)
       !_fl_window_save_open_lead (self))
     return FALSE;
   cancel_idle (self);
-  hide_staff_picker (self);
+  _fl_window_hide_staff_picker (self);
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
   /* The back office lists leads: one on its way out is gone by then (an
@@ -1195,7 +1124,7 @@ static void
 fl_window_init (FlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  add_staff_picker (self);
+  add_overlays (self);
   _fl_window_wedge_init (self);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
 }
@@ -1366,7 +1295,7 @@ fl_window_show_error (FlWindow *self, const char *path, const GError *error)
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
-  hide_staff_picker (self);
+  _fl_window_hide_staff_picker (self);
   fl_staff_picker_set_store (self->staff_picker, NULL);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
