@@ -25,8 +25,9 @@
 /* The idle timeout of the settings, when they are not installed. */
 #define DEFAULT_IDLE_SECONDS 90
 /* How long a toast takes to slide in (libadwaita 1.2: 300 ms, 500 ms
- * when it replaces another), with a margin. */
-#define TOAST_SHOW_US (600 * G_TIME_SPAN_MILLISECOND)
+ * when it replaces another), with a wide margin: the animation ends only
+ * at the first frame after that, late on a loaded kiosk. */
+#define TOAST_SHOW_US (1500 * G_TIME_SPAN_MILLISECOND)
 /* How long before the idle timeout the kiosk says it is coming. */
 #define IDLE_WARNING_MS 10000
 
@@ -182,9 +183,10 @@ dismiss_later_cb (gpointer user_data)
 
 /* Dismissed once only: a toast dismissed again while it fades out is
  * freed twice by libadwaita 1.2. Nor while it slides in: libadwaita 1.2
- * frees its show animation under its own “done” signal then (a Reopen
- * toast followed at once by the next scan); such a toast goes once it is
- * in. */
+ * frees the toast's state when it has faded out, while its show
+ * animation, still running, keeps a “done” handler that then writes to
+ * it (a toast followed at once by the next scan); such a toast goes once
+ * it is surely in. */
 void
 _fl_window_dismiss_toast (FlWindow *self)
 {
@@ -200,17 +202,23 @@ _fl_window_dismiss_toast (FlWindow *self)
                         g_object_ref (toast), g_object_unref);
 }
 
+static void
+add_toast (FlWindow *self, AdwToast *toast)
+{
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  _fl_window_dismiss_toast (self);
+  self->toast = toast;
+  self->toast_shown = g_get_monotonic_time ();
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 void
 _fl_window_show_toast (FlWindow *self, const char *title, guint timeout)
 {
   AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_timeout (toast, timeout);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
-  _fl_window_dismiss_toast (self);
-  self->toast = toast;
-  self->toast_shown = g_get_monotonic_time ();
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
 }
 
 /* A toast with one button (Undo, Reopen) that calls @clicked with the
@@ -223,11 +231,14 @@ show_toast_with_button (FlWindow   *self,
                         GCallback   clicked,
                         const char *uuid)
 {
-  _fl_window_show_toast (self, title, timeout);
-  adw_toast_set_button_label (self->toast, button_label);
-  g_object_set_data_full (G_OBJECT (self->toast), "fl-uuid", g_strdup (uuid), g_free);
-  g_signal_connect_object (self->toast, "button-clicked", clicked, self, G_CONNECT_SWAPPED);
-  return self->toast;
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, timeout);
+  adw_toast_set_button_label (toast, button_label);
+  g_object_set_data_full (G_OBJECT (toast), "fl-uuid", g_strdup (uuid), g_free);
+  g_signal_connect_object (toast, "button-clicked", clicked, self, G_CONNECT_SWAPPED);
+  add_toast (self, toast);
+  return toast;
 }
 
 static const char *

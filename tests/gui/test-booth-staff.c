@@ -436,7 +436,7 @@ tap_toast_button (Fixture *fixture)
 
   g_assert_nonnull (toast);
   /* A finger is slower than the toast sliding in. */
-  settle (700);
+  settle (1600);
   g_object_ref (toast);
   g_signal_emit_by_name (toast, "button-clicked");
   adw_toast_dismiss (toast);
@@ -511,6 +511,7 @@ test_scan_over_reopen (Fixture *fixture, gconstpointer data)
                    german () ? "Anna Muster gespeichert" : "Anna Muster saved");
   g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==,
                    german () ? "_Wieder öffnen" : "_Reopen");
+  save_screenshot (GTK_WIDGET (fixture->window), "reopen-toast");
 
   tap_toast_button (fixture);
   g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, first);

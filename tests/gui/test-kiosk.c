@@ -961,7 +961,7 @@ test_discard (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (_fl_window_get_toast (fixture->window));
   g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==, "_Undo");
   _fl_window_dismiss_toast (fixture->window);
-  settle (1000);  /* the toast goes once it has slid in */
+  settle (2000);  /* the toast goes once it has slid in */
   g_assert_cmpint (count_leads (fixture), ==, before);
 
   stmt = fl_store_prepare (fixture->store, "SELECT count(*) FROM audit WHERE lead_uuid = ? AND "
