@@ -91,6 +91,36 @@ test_staff (Fixture *fixture, gconstpointer data)
 }
 
 static void
+count_cb (FlStore *store, guint *count)
+{
+  (*count)++;
+}
+
+/* Every list of names shown hears of a change at once. */
+static void
+test_changed_signal (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint changes = 0;
+
+  g_signal_connect (fixture->store, "staff-changed", G_CALLBACK (count_cb), &changes);
+  g_assert_true (fl_staff_set (fixture->store, "Tom", "1357", &error));
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (fl_staff_set (fixture->store, "Tom", "2468", &error));
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_no_error (error);
+  /* Nothing changed, nothing said. */
+  g_assert_false (fl_staff_set (fixture->store, "Anna", "12", &error));
+  g_clear_error (&error);
+  g_assert_false (fl_staff_remove (fixture->store, "Nobody", &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_true (fl_staff_remove (fixture->store, "Tom", &error));
+  g_assert_cmpuint (changes, ==, 3);
+  g_signal_handlers_disconnect_by_func (fixture->store, count_cb, &changes);
+}
+
+static void
 test_guard (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(FlPinGuard) guard = fl_pin_guard_new (fixture->store);
@@ -224,6 +254,7 @@ main (int argc, char **argv)
   g_test_add_func ("/staff/pin-rules", test_pin_rules);
   g_test_add_func ("/staff/hash", test_hash);
   g_test_add ("/staff/store", Fixture, NULL, fixture_set_up, test_staff, fl_test_fixture_teardown);
+  g_test_add ("/staff/changed-signal", Fixture, NULL, fixture_set_up, test_changed_signal, fl_test_fixture_teardown);
   g_test_add ("/staff/guard", Fixture, NULL, fixture_set_up, test_guard, fl_test_fixture_teardown);
   g_test_add ("/staff/guard-survives-restart", Fixture, NULL, fixture_set_up,
               test_guard_survives_restart, fl_test_fixture_teardown);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-lead-answers-section.h"
+#include "score/fl-model-words.h"
 
 struct _FlLeadAnswersSection
 {
@@ -21,39 +22,6 @@ struct _FlLeadAnswersSection
 
 G_DEFINE_FINAL_TYPE (FlLeadAnswersSection, fl_lead_answers_section, FL_TYPE_LEAD_SECTION)
 
-/* A JSON answer as a person reads it: strings as they are, arrays joined. */
-static char *
-json_to_text (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("—");
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        return g_strdup (json_node_get_string (node));
-      if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-        return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
-      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-        return g_strdup_printf ("%g", json_node_get_double (node));
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      g_autoptr(GString) out = g_string_new (NULL);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          g_autofree char *item = json_to_text (json_array_get_element (array, i));
-          if (i > 0)
-            g_string_append (out, ", ");
-          g_string_append (out, item);
-        }
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-  return json_to_string (node, FALSE);
-}
-
 static void
 fl_lead_answers_section_update (FlLeadSection *section, FlLead *lead)
 {
@@ -62,11 +30,21 @@ fl_lead_answers_section_update (FlLeadSection *section, FlLead *lead)
   JsonObject *object = answers && JSON_NODE_HOLDS_OBJECT (answers) ? json_node_get_object (answers) : NULL;
   g_autoptr(GList) members = object ? json_object_get_members (object) : NULL;
 
+  FlStore *store = fl_lead_section_get_store (section);
+  g_autoptr(FlModel) model = lead != NULL && store != NULL ? fl_model_store_load_for_lead (store, lead, NULL)
+                                                           : NULL;
+  FlLanguage language = fl_language_default ();
+
   fl_lead_section_clear_rows (self->group, self->rows);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *value = json_to_text (json_object_get_member (object, l->data));
-      fl_lead_section_add_row (self->group, self->rows, l->data, value);
+      /* The model's question and option labels in the interface's
+       * language; the stored ids only where the model lacks them. */
+      const char *question = model != NULL ? fl_model_describe_question (model, l->data, language) : NULL;
+      g_autofree char *value = fl_model_describe_answer (model, l->data, json_object_get_member (object, l->data),
+                                                         language);
+
+      fl_lead_section_add_row (self->group, self->rows, question != NULL ? question : l->data, value);
     }
   gtk_widget_set_visible (self->empty_row, members == NULL);
 }

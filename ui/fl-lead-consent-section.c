@@ -41,7 +41,7 @@ fl_lead_consent_section_update (FlLeadSection *section, FlLead *lead)
     }
 
   given = json_object_get_boolean_member_with_default (object, "given", FALSE);
-  at = fl_format_local_time (json_object_get_string_member_with_default (object, "at", NULL), "%c");
+  at = fl_format_local_date_time (json_object_get_string_member_with_default (object, "at", NULL));
   subtitle = g_strdup_printf (_("Text version %s, %s, recorded by %s"),
                               json_object_get_string_member_with_default (object, "version", "?"), at,
                               json_object_get_string_member_with_default (object, "staff", "?"));

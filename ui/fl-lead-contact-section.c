@@ -99,11 +99,14 @@ fl_lead_contact_section_update (FlLeadSection *section, FlLead *lead)
   gtk_text_buffer_set_text (self->notes, lead && fl_lead_get_notes (lead) ? fl_lead_get_notes (lead) : "", -1);
   if (lead != NULL)
     {
-      g_autofree char *captured = fl_format_local_time (fl_lead_get_created_at (lead), "%c");
+      g_autofree char *captured = fl_format_local_date_time (fl_lead_get_created_at (lead));
 
-      description = g_strdup_printf (_("Captured %s by %s"), captured,
-                                     fl_lead_get_captured_by (lead) ? fl_lead_get_captured_by (lead)
-                                                                    : _("unknown"));
+      /* The kiosk asks who is at the booth; only leads from before that
+       * have nobody named, and say nothing rather than “unknown”. */
+      if (fl_lead_get_captured_by (lead) != NULL)
+        description = g_strdup_printf (_("Captured %s by %s"), captured, fl_lead_get_captured_by (lead));
+      else
+        description = g_strdup_printf (_("Captured %s"), captured);
     }
   adw_preferences_group_set_description (self->contact_group, description);
   self->loading = FALSE;

@@ -42,6 +42,7 @@ struct _FlLeadDetail
 
   GtkStack             *stack;
   GtkLabel             *name_label;
+  GtkLabel             *company_label;
   GtkLabel             *status_label;
   GtkLabel             *score_label;
   GtkWidget            *save_button;
@@ -111,6 +112,7 @@ show_lead (FlLeadDetail *self)
   FlStatus status;
   g_autofree char *score = NULL;
   const char *name;
+  const char *company;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEAD]);
   update_actions (self);
@@ -122,6 +124,9 @@ show_lead (FlLeadDetail *self)
 
   name = fl_lead_get_display_name (self->lead);
   gtk_label_set_label (self->name_label, name && *name ? name : _("(no name)"));
+  company = fl_lead_get_field (self->lead, FL_FIELD_COMPANY);
+  gtk_label_set_label (self->company_label, company != NULL ? company : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->company_label), company != NULL && *company != '\0');
   status = fl_lead_get_status (self->lead);
   gtk_label_set_label (self->status_label, fl_status_get_label (status));
   fl_widget_set_status_class (GTK_WIDGET (self->status_label), status);
@@ -388,6 +393,7 @@ fl_lead_detail_class_init (FlLeadDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, toasts);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, stack);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, company_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, status_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, score_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadDetail, save_button);

@@ -40,7 +40,7 @@ fl_lead_history_section_update (FlLeadSection *section, FlLead *lead)
   for (guint i = 0; i < entries->len; i++)
     {
       FlAuditEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *at = fl_format_local_time (entry->at, "%x %X");
+      g_autofree char *at = fl_format_local_date_time (entry->at);
       g_autofree char *title = entry->detail ? g_strdup_printf ("%s: %s", entry->action, entry->detail)
                                              : g_strdup (entry->action);
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", at, entry->actor ? entry->actor : "—");

@@ -8,6 +8,8 @@
 
 #include "fl-lead-interactions-section.h"
 #include "fl-ui-util.h"
+#include "score/fl-model-words.h"
+#include "fl-ui-util.h"
 
 struct _FlLeadInteractionsSection
 {
@@ -28,17 +30,25 @@ fl_lead_interactions_section_update (FlLeadSection *section, FlLead *lead)
   JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
   guint n = array ? json_array_get_length (array) : 0;
 
+  FlStore *store = fl_lead_section_get_store (section);
+  g_autoptr(FlModel) model = lead != NULL && store != NULL ? fl_model_store_load_for_lead (store, lead, NULL)
+                                                           : NULL;
+  FlLanguage language = fl_language_default ();
+
   fl_lead_section_clear_rows (self->group, self->rows);
   for (guint i = 0; i < n; i++)
     {
       JsonObject *item = json_array_get_object_element (array, i);
       g_autofree char *at = NULL;
+      g_autofree char *label = NULL;
 
       if (item == NULL)
         continue;
-      at = fl_format_local_time (json_object_get_string_member_with_default (item, "at", NULL), "%c");
-      fl_lead_section_add_row (self->group, self->rows,
-                               json_object_get_string_member_with_default (item, "kind", "?"), at);
+      at = fl_format_local_date_time (json_object_get_string_member_with_default (item, "at", NULL));
+      /* The model's words in the interface's language, not the stored kind. */
+      label = fl_model_describe_interaction (model, json_object_get_string_member_with_default (item, "kind", "?"),
+                                             language);
+      fl_lead_section_add_row (self->group, self->rows, label, at);
     }
   gtk_widget_set_visible (self->empty_row, n == 0);
 }

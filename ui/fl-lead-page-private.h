@@ -32,6 +32,10 @@ GtkWidget       *_fl_lead_page_get_unsure_icon     (FlLeadPage *self,
 GtkLabel        *_fl_lead_page_get_card_hint       (FlLeadPage *self);
 
 GtkLabel *_fl_lead_page_get_privacy (FlLeadPage *self);
+gboolean  _fl_lead_page_get_merged  (FlLeadPage *self);
+GtkToggleButton *_fl_lead_page_get_visitor_view (FlLeadPage *self);
+GtkLabel        *_fl_lead_page_get_source      (FlLeadPage *self);
+GtkLabel        *_fl_lead_page_get_name        (FlLeadPage *self);
 GtkTextView *_fl_lead_page_get_notes       (FlLeadPage *self);
 GtkLabel    *_fl_lead_page_get_notes_limit (FlLeadPage *self);
 FlQuickNotesBox *_fl_lead_page_get_quick_notes (FlLeadPage *self);

@@ -23,6 +23,7 @@
 #include "lead/fl-json.h"
 #include "lead/fl-payload.h"
 #include "store/fl-capture.h"
+#include "store/fl-discard.h"
 #include "store/fl-privacy.h"
 #include "score/fl-model.h"
 #include "score/fl-quick-notes.h"
@@ -61,6 +62,7 @@ struct _FlLeadPage
   FlLead            *lead;
   char              *staff;
   char              *visit_start;   /* interactions from here on are this visit's */
+  char              *source;        /* how the lead came in, as the header says it */
   FlLanguage         language;
   gboolean           merged;
   gboolean           dirty;
@@ -109,6 +111,8 @@ struct _FlLeadPage
   GtkTextView       *notes_view;
   GtkWidget         *notes_limit_label;
   FlQuickNotesBox   *quick_notes;
+  GtkToggleButton   *visitor_view_button;
+  GtkWidget         *consent_box;
   GtkCheckButton    *consent_check;
   GtkLabel          *consent_label;
   GtkLabel          *privacy_label;
@@ -272,8 +276,17 @@ static void
 update_name (FlLeadPage *self)
 {
   const char *name = fl_lead_get_display_name (self->lead);
+  const char *company = fl_lead_get_field (self->lead, FL_FIELD_COMPANY);
 
   gtk_label_set_label (self->name_label, name != NULL ? name : _("New Visitor"));
+  if (self->source != NULL)
+    {
+      g_autofree char *line = NULL;
+
+      /* Translators: under the visitor's name: “Muster GmbH · Badge scan” */
+      line = company != NULL ? g_strdup_printf (_("%s · %s"), company, self->source) : g_strdup (self->source);
+      gtk_label_set_label (self->source_label, line);
+    }
 }
 
 /* Contact */
@@ -607,6 +620,31 @@ build_questions (FlLeadPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->questions_box), n_questions > 0);
 }
 
+static gboolean had_interaction (FlLeadPage *self, const char *kind, gboolean this_visit);
+
+/* On when recorded at this visit or an earlier one (a return visit shows
+ * what the booth already did for them); an earlier one is marked so. */
+static void
+sync_interaction (FlLeadPage *self, GtkToggleButton *button, const char *kind)
+{
+  gboolean now = had_interaction (self, kind, TRUE);
+  gboolean ever = had_interaction (self, kind, FALSE);
+
+  self->updating++;
+  gtk_toggle_button_set_active (button, ever);
+  self->updating--;
+  if (ever && !now)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (button), "earlier-visit");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (button), _("Recorded at an earlier visit"));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (button), "earlier-visit");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (button), NULL);
+    }
+}
+
 static void
 interaction_toggled_cb (GtkToggleButton *button, gpointer user_data)
 {
@@ -617,7 +655,9 @@ interaction_toggled_cb (GtkToggleButton *button, gpointer user_data)
   if (self->updating > 0 || self->lead == NULL)
     return;
 
-  if (gtk_toggle_button_get_active (button))
+  /* A tap on one recorded only at an earlier visit records it again now. */
+  if (gtk_toggle_button_get_active (button) ||
+      (!had_interaction (self, kind, TRUE) && had_interaction (self, kind, FALSE)))
     fl_lead_add_interaction (self->lead, kind, NULL);
   else if ((interactions = fl_lead_get_interactions (self->lead)) != NULL &&
            JSON_NODE_HOLDS_ARRAY (interactions))
@@ -643,12 +683,14 @@ interaction_toggled_cb (GtkToggleButton *button, gpointer user_data)
       json_array_unref (kept);
       fl_lead_set_interactions (self->lead, node);
     }
+  /* An earlier visit's stays as it happened, and on. */
+  sync_interaction (self, button, kind);
   rescore (self);
   changed (self);
 }
 
 static gboolean
-had_interaction_this_visit (FlLeadPage *self, const char *kind)
+had_interaction (FlLeadPage *self, const char *kind, gboolean this_visit)
 {
   JsonNode *interactions = fl_lead_get_interactions (self->lead);
   JsonArray *array;
@@ -665,8 +707,8 @@ had_interaction_this_visit (FlLeadPage *self, const char *kind)
         continue;
       object = json_node_get_object (item);
       if (g_strcmp0 (json_object_get_string_member_with_default (object, "kind", NULL), kind) == 0 &&
-          g_strcmp0 (json_object_get_string_member_with_default (object, "at", ""),
-                     self->visit_start) >= 0)
+          (!this_visit || g_strcmp0 (json_object_get_string_member_with_default (object, "at", ""),
+                                     self->visit_start) >= 0))
         return TRUE;
     }
   return FALSE;
@@ -856,7 +898,7 @@ sync_answers (FlLeadPage *self)
       GtkToggleButton *button = g_ptr_array_index (self->interactions, i);
       const char *kind = g_object_get_data (G_OBJECT (button), "fl-kind");
 
-      gtk_toggle_button_set_active (button, had_interaction_this_visit (self, kind));
+      sync_interaction (self, button, kind);
     }
   self->updating--;
 }
@@ -986,6 +1028,32 @@ consent_given (FlLead *lead)
          json_object_get_boolean_member_with_default (json_node_get_object (consent), "given", FALSE);
 }
 
+/* The visitor's view: the screen turned to the visitor shows only what
+ * they answer and read — questions, consent, the privacy notice — large;
+ * no score, no status, nothing staff noted. */
+static void
+visitor_view_toggled_cb (FlLeadPage *self)
+{
+  gboolean visitor = gtk_toggle_button_get_active (self->visitor_view_button);
+  GtkWidget *staff_only[] = {
+    self->score_box, self->discard_button, self->done_button, GTK_WIDGET (self->source_label),
+    GTK_WIDGET (self->welcome_revealer), GTK_WIDGET (self->why_expander), self->interactions_section,
+    self->notes_section, GTK_WIDGET (self->contact_flow),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (staff_only); i++)
+    gtk_widget_set_visible (staff_only[i], !visitor);
+  /* The interactions stay hidden when the model has none. */
+  if (!visitor)
+    gtk_widget_set_visible (self->interactions_section, self->interactions->len > 0);
+  if (visitor)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "visitor-view");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "visitor-view");
+  gtk_button_set_label (GTK_BUTTON (self->visitor_view_button), visitor ? _("_Staff View") : _("_Visitor View"));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
 /* Discard */
 
 static void
@@ -993,20 +1061,21 @@ discard_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
 {
   FlLeadPage *self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
 
   if (g_strcmp0 (response, "discard") != 0 || self->lead == NULL)
     return;
 
-  g_clear_handle_id (&self->save_id, g_source_remove);
-  self->dirty = FALSE;
-  if (!fl_privacy_discard_lead (self->store, fl_lead_get_uuid (self->lead),
-                                self->staff ? self->staff : "kiosk", &error))
+  /* Held, not removed yet: the window's toast offers Undo for a while. */
+  if ((self->dirty && !fl_lead_page_save (self, &error)) ||
+      !fl_discard_hold (self->store, fl_lead_get_uuid (self->lead), self->staff ? self->staff : "kiosk", &error))
     {
       g_signal_emit (self, signals[SAVE_FAILED], 0, error);
       return;
     }
+  uuid = g_strdup (fl_lead_get_uuid (self->lead));
   fl_lead_page_clear (self);
-  g_signal_emit (self, signals[DISCARDED], 0);
+  g_signal_emit (self, signals[DISCARDED], 0, uuid);
 }
 
 static void
@@ -1124,6 +1193,7 @@ fl_lead_page_finalize (GObject *object)
   g_clear_pointer (&self->interactions, g_ptr_array_unref);
   g_free (self->staff);
   g_free (self->visit_start);
+  g_free (self->source);
   g_clear_pointer (&self->privacy_notice, json_node_unref);
 
   G_OBJECT_CLASS (fl_lead_page_parent_class)->finalize (object);
@@ -1154,11 +1224,12 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * FlLeadPage::discarded:
+   * @uuid: the lead, held for discarding (see fl_discard_hold())
    *
-   * The lead was removed after confirmation; the page is empty.
+   * The lead was discarded after confirmation; the page is empty.
    */
   signals[DISCARDED] = g_signal_new ("discarded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * FlLeadPage::save-failed:
    * @error: why
@@ -1208,12 +1279,15 @@ fl_lead_page_class_init (FlLeadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, interactions_box);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_view);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, notes_limit_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, visitor_view_button);
+  gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_box);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_check);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, consent_label);
   gtk_widget_class_bind_template_child (widget_class, FlLeadPage, privacy_label);
 
   gtk_widget_class_install_action (widget_class, "lead.done", NULL, done_action);
   gtk_widget_class_install_action (widget_class, "lead.close", NULL, close_action);
+  gtk_widget_class_bind_template_callback (widget_class, visitor_view_toggled_cb);
   gtk_widget_class_install_action (widget_class, "lead.discard", NULL, discard_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "lead.done", NULL);
@@ -1339,7 +1413,6 @@ void
 fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
                    const FlCaptureResult *result, const char *staff)
 {
-  g_autofree char *source = NULL;
   GtkTextBuffer *notes;
 
   g_return_if_fail (FL_IS_LEAD_PAGE (self));
@@ -1410,9 +1483,9 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
   gtk_check_button_set_active (self->consent_check, consent_given (self->lead));
   sync_answers (self);
 
+  g_free (self->source);
+  self->source = format_source (result);
   update_name (self);
-  source = format_source (result);
-  gtk_label_set_label (self->source_label, source);
   if (self->merged)
     {
       g_autofree char *welcome = format_welcome (self->lead);
@@ -1510,6 +1583,29 @@ fl_lead_page_save (FlLeadPage *self, GError **error)
 }
 
 /**
+ * fl_lead_page_set_staff:
+ * @staff: (nullable): who is at the kiosk now
+ *
+ * Records @staff on the open lead when it was captured with nobody named
+ * (the staff picker answered after the scan); save to write it.
+ */
+void
+fl_lead_page_set_staff (FlLeadPage *self, const char *staff)
+{
+  g_return_if_fail (FL_IS_LEAD_PAGE (self));
+
+  if (staff != NULL && staff[0] == '\0')
+    staff = NULL;
+  g_free (self->staff);
+  self->staff = g_strdup (staff);
+  if (self->lead != NULL && staff != NULL && fl_lead_get_captured_by (self->lead) == NULL)
+    {
+      fl_lead_set_captured_by (self->lead, staff);
+      self->dirty = TRUE;
+    }
+}
+
+/**
  * fl_lead_page_clear:
  *
  * Forgets the lead and empties every widget that showed anything of it,
@@ -1537,6 +1633,7 @@ fl_lead_page_clear (FlLeadPage *self)
   self->updating++;
   gtk_label_set_label (self->name_label, "");
   gtk_label_set_label (self->source_label, "");
+  g_clear_pointer (&self->source, g_free);
   gtk_label_set_label (self->welcome_label, "");
   gtk_revealer_set_reveal_child (self->welcome_revealer, FALSE);
   gtk_label_set_label (self->status_label, "");
@@ -1555,6 +1652,7 @@ fl_lead_page_clear (FlLeadPage *self)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
   fl_quick_notes_box_set_chosen (self->quick_notes, NULL);
   gtk_check_button_set_active (self->consent_check, FALSE);
+  gtk_toggle_button_set_active (self->visitor_view_button, FALSE);
   for (guint i = 0; i < self->questions->len; i++)
     {
       QuestionView *view = g_ptr_array_index (self->questions, i);
@@ -1676,6 +1774,30 @@ GtkLabel *
 _fl_lead_page_get_card_hint (FlLeadPage *self)
 {
   return self->card_hint_label;
+}
+
+GtkToggleButton *
+_fl_lead_page_get_visitor_view (FlLeadPage *self)
+{
+  return self->visitor_view_button;
+}
+
+GtkLabel *
+_fl_lead_page_get_source (FlLeadPage *self)
+{
+  return self->source_label;
+}
+
+GtkLabel *
+_fl_lead_page_get_name (FlLeadPage *self)
+{
+  return self->name_label;
+}
+
+gboolean
+_fl_lead_page_get_merged (FlLeadPage *self)
+{
+  return self->lead != NULL && self->merged;
 }
 
 GtkLabel *

@@ -28,6 +28,8 @@ void        fl_lead_page_open         (FlLeadPage            *self,
 void        fl_lead_page_show_card    (FlLeadPage            *self,
                                        GdkPaintable          *photo,
                                        FlCardResult          *card);
+void        fl_lead_page_set_staff    (FlLeadPage            *self,
+                                       const char            *staff);
 gboolean    fl_lead_page_save         (FlLeadPage            *self,
                                        GError               **error);
 void        fl_lead_page_clear        (FlLeadPage            *self);

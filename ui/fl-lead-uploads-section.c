@@ -47,7 +47,7 @@ update_uploads (FlLeadUploadsSection *self, FlStore *store, FlLead *lead)
 
       if (g_strcmp0 (entry->state, "done") == 0)
         {
-          g_autofree char *at = fl_format_local_time (entry->done_at, "%c");
+          g_autofree char *at = fl_format_local_date_time (entry->done_at);
           subtitle = g_strdup_printf (_("Uploaded %s"), at);
         }
       else if (g_strcmp0 (entry->state, "failed") == 0)
@@ -74,7 +74,7 @@ update_sync_log (FlLeadUploadsSection *self, FlStore *store, FlLead *lead)
     {
       FlSyncLogEntry *entry = g_ptr_array_index (entries, i);
       g_autofree char *title = fl_sync_log_entry_describe (entry);
-      g_autofree char *at = fl_format_local_time (entry->at, "%x %X");
+      g_autofree char *at = fl_format_local_date_time (entry->at);
 
       fl_lead_section_add_row (self->sync_log_group, self->sync_log_rows, title, at);
     }

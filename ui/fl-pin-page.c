@@ -359,6 +359,8 @@ fl_pin_page_new (FlStore *store, FlPinGuard *guard)
   self = g_object_new (FL_TYPE_PIN_PAGE, NULL);
   self->store = g_object_ref (store);
   self->guard = g_object_ref (guard);
+  /* A colleague added at the kiosk can unlock at once. */
+  g_signal_connect_object (store, "staff-changed", G_CALLBACK (fl_pin_page_reset), self, G_CONNECT_SWAPPED);
   fl_pin_page_reset (self);
   return GTK_WIDGET (self);
 }

@@ -147,8 +147,14 @@ fl_staff_page_set_property (GObject *object, guint prop_id, const GValue *value,
   switch (prop_id)
     {
     case PROP_STORE:
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_data (self->store, self);
       if (g_set_object (&self->store, g_value_get_object (value)))
         {
+          /* A colleague added at the kiosk shows here at once. */
+          if (self->store != NULL)
+            g_signal_connect_object (self->store, "staff-changed", G_CALLBACK (load_staff), self,
+                                     G_CONNECT_SWAPPED);
           load_staff (self);
           g_object_notify_by_pspec (object, pspec);
         }

@@ -142,6 +142,21 @@ fl_format_local_time (const char *iso8601,
   return g_date_time_format (local, format);
 }
 
+/**
+ * fl_format_local_date_time:
+ * @iso8601: (nullable): a time as the database keeps it (UTC)
+ *
+ * Returns: (transfer full): date and time in the local time zone, written
+ *   the way the user interface's language writes them
+ */
+char *
+fl_format_local_date_time (const char *iso8601)
+{
+  /* Translators: a date and time in the lead detail, a g_date_time_format()
+   * format: “4 Dec 2026, 16:44”; German: “%-d. %b %Y, %H:%M” */
+  return fl_format_local_time (iso8601, _("%-d %b %Y, %H:%M"));
+}
+
 /* Shows @title as a toast, the confirmation or the error of an action on
  * a back-office page. */
 void

@@ -24,6 +24,7 @@ void        fl_widget_set_status_class    (GtkWidget       *widget,
                                            FlStatus         status);
 void        fl_widget_set_upload_class    (GtkWidget       *widget,
                                            FlUploadState    state);
+char       *fl_format_local_date_time     (const char      *iso8601);
 char       *fl_format_local_time          (const char      *iso8601,
                                            const char      *format);
 void        fl_toast_show                 (AdwToastOverlay *overlay,

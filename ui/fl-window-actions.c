@@ -78,6 +78,17 @@ connect_crm_action (GtkWidget *widget, const char *action_name, GVariant *parame
   fl_back_office_open_settings (FL_BACK_OFFICE (self->back_office), "connectors");
 }
 
+/* The staff menu's “Add Staff Member…”: the picker, which may be left
+ * without a choice here. */
+static void
+choose_staff_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (self->store != NULL)
+    _fl_window_show_staff_picker (self, TRUE);
+}
+
 /* Ctrl+Return and Escape work wherever the focus is, the header too. */
 static void
 done_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
@@ -94,6 +105,14 @@ escape_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   FlWindow *self = FL_WINDOW (widget);
   const char *page = gtk_stack_get_visible_child_name (self->stack);
 
+  /* While the kiosk asks who is at the booth, Escape leaves the question
+   * when it may be left, and never closes the lead below. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->staff_picker)))
+    {
+      if (fl_staff_picker_get_can_cancel (self->staff_picker))
+        gtk_widget_set_visible (GTK_WIDGET (self->staff_picker), FALSE);
+      return;
+    }
   if (g_strcmp0 (page, "back-office") == 0)
     _fl_window_show_scan_page (self);
   else if (g_strcmp0 (page, "lead") == 0)
@@ -123,6 +142,7 @@ _fl_window_update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.upload-now", self->worker != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back-office", self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect-crm", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-staff", self->store != NULL);
 }
 
 void
@@ -138,6 +158,7 @@ _fl_window_class_actions_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back-office", NULL, back_office_action);
   gtk_widget_class_install_action (widget_class, "win.connect-crm", NULL, connect_crm_action);
   gtk_widget_class_install_property_action (widget_class, "win.staff", "staff");
+  gtk_widget_class_install_action (widget_class, "win.choose-staff", NULL, choose_staff_action);
   gtk_widget_class_install_action (widget_class, "win.done", NULL, done_action);
   gtk_widget_class_install_action (widget_class, "win.escape", NULL, escape_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-card", NULL, cancel_card_action);

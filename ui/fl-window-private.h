@@ -5,7 +5,8 @@
  * its window: fl-window.c (pages, capture, the object), fl-window-actions.c
  * (every win.* action and their enabled state), fl-window-wedge.c (the
  * keyboard-wedge scanner), fl-window-backup.c (rolling backups and the
- * damage check) and fl-window-card.c (business cards).
+ * damage check), fl-window-card.c (business cards) and fl-window-staff.c
+ * (who is at the booth).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +15,7 @@
 #include "fl-lead-page.h"
 #include "fl-lead-page-private.h"
 #include "fl-scan-page.h"
+#include "fl-staff-picker.h"
 #include "fl-thanks-page.h"
 #include "fl-upload-button.h"
 #include "fl-window.h"
@@ -36,6 +38,7 @@ struct _FlWindow
   FlModel              *model;
   FlUploadWorker       *worker;
   char                 *staff;
+  GPtrArray            *unnamed_leads;  /* uuids captured with nobody named, for the picker's answer */
 
   FlWedgeDetector      *wedge;
   FlKeyClock            key_clock;        /* the wedge detector's timeline: key event times */
@@ -43,6 +46,12 @@ struct _FlWindow
   guint                 idle_ms;
   guint                 idle_id;
   AdwToast             *toast;      /* the last one, dismissed with the lead */
+  gint64                toast_shown;      /* monotonic µs when it was added */
+  guint                 idle_warning_id;  /* the countdown of the last seconds before the timeout */
+  gint64                idle_deadline;    /* monotonic µs of the timeout */
+  int                   idle_left;        /* seconds the countdown shows */
+  GtkRevealer          *idle_revealer;    /* “Still talking? Tap to stay” */
+  GtkLabel             *idle_label;
 
   FlCardReader         *card_reader;      /* created on the first card, then reused */
   GCancellable         *card_cancellable; /* the card being read, if any */
@@ -65,6 +74,7 @@ struct _FlWindow
   FlUploadButton       *upload_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
+  FlStaffPicker        *staff_picker;  /* over the pages, when who is at the booth is asked */
   GtkWidget            *back_office;   /* created on first use, a page of the stack */
   GtkButton            *back_office_button;
   FlScanPage           *scan_page;
@@ -100,6 +110,17 @@ void             _fl_window_capture             (FlWindow           *self,
                                                  FlSource            source,
                                                  FlLead             *entered,
                                                  const FlWindowCard *card);
+
+void             _fl_window_reopen_lead         (FlWindow           *self,
+                                                 const char         *uuid,
+                                                 gboolean            merged);
+
+/* fl-window-staff.c */
+void             _fl_window_staff_init          (FlWindow           *self,
+                                                 GtkOverlay         *overlay);
+void             _fl_window_show_staff_picker   (FlWindow           *self,
+                                                 gboolean            can_cancel);
+void             _fl_window_hide_staff_picker   (FlWindow           *self);
 
 /* fl-window-actions.c */
 void             _fl_window_class_actions_init  (FlWindowClass      *klass);
@@ -143,6 +164,10 @@ void             _fl_window_set_idle_timeout_ms (FlWindow   *self,
 void             _fl_window_set_backup_interval_ms (FlWindow *self,
                                                  guint       interval_ms);
 AdwToast        *_fl_window_get_toast           (FlWindow   *self);
+FlStaffPicker   *_fl_window_get_staff_picker    (FlWindow   *self);
+GtkRevealer     *_fl_window_get_idle_warning    (FlWindow   *self);
+GtkLabel        *_fl_window_get_idle_label      (FlWindow   *self);
+GMenuModel      *_fl_window_get_staff_menu      (FlWindow   *self);
 GtkLabel        *_fl_window_get_staff_label     (FlWindow   *self);
 GtkLabel        *_fl_window_get_upload_label    (FlWindow   *self);
 GtkMenuButton   *_fl_window_get_upload_button   (FlWindow   *self);

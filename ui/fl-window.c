@@ -19,10 +19,17 @@
 #include "score/fl-model-store.h"
 #include "score/fl-scorer.h"
 #include "store/fl-capture.h"
+#include "store/fl-discard.h"
 #include "store/fl-staff.h"
 
 /* The idle timeout of the settings, when they are not installed. */
 #define DEFAULT_IDLE_SECONDS 90
+/* How long a toast takes to slide in (libadwaita 1.2: 300 ms, 500 ms
+ * when it replaces another), with a wide margin: the animation ends only
+ * at the first frame after that, late on a loaded kiosk. */
+#define TOAST_SHOW_US (1500 * G_TIME_SPAN_MILLISECOND)
+/* How long before the idle timeout the kiosk says it is coming. */
+#define IDLE_WARNING_MS 10000
 
 static void update_staff (FlWindow *self);
 static void start_worker (FlWindow *self);
@@ -167,15 +174,42 @@ toast_dismissed_cb (AdwToast *toast, gpointer user_data)
     self->toast = NULL;
 }
 
+static gboolean
+dismiss_later_cb (gpointer user_data)
+{
+  adw_toast_dismiss (ADW_TOAST (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 /* Dismissed once only: a toast dismissed again while it fades out is
- * freed twice by libadwaita 1.2. */
+ * freed twice by libadwaita 1.2. Nor while it slides in: libadwaita 1.2
+ * frees the toast's state when it has faded out, while its show
+ * animation, still running, keeps a “done” handler that then writes to
+ * it (a toast followed at once by the next scan); such a toast goes once
+ * it is surely in. */
 void
 _fl_window_dismiss_toast (FlWindow *self)
 {
   AdwToast *toast = g_steal_pointer (&self->toast);
+  gint64 age = g_get_monotonic_time () - self->toast_shown;
 
-  if (toast != NULL)
+  if (toast == NULL)
+    return;
+  if (age >= TOAST_SHOW_US)
     adw_toast_dismiss (toast);
+  else
+    g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((TOAST_SHOW_US - age) / 1000) + 1, dismiss_later_cb,
+                        g_object_ref (toast), g_object_unref);
+}
+
+static void
+add_toast (FlWindow *self, AdwToast *toast)
+{
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  _fl_window_dismiss_toast (self);
+  self->toast = toast;
+  self->toast_shown = g_get_monotonic_time ();
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void
@@ -184,10 +218,42 @@ _fl_window_show_toast (FlWindow *self, const char *title, guint timeout)
   AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_timeout (toast, timeout);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
-  _fl_window_dismiss_toast (self);
-  self->toast = toast;
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
+}
+
+/* A toast with one button (Undo, Reopen) that calls @clicked with the
+ * window; what it acts on is kept on the toast (see toast_uuid()). */
+static AdwToast *
+show_toast_with_button (FlWindow   *self,
+                        const char *title,
+                        guint       timeout,
+                        const char *button_label,
+                        GCallback   clicked,
+                        const char *uuid)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, timeout);
+  adw_toast_set_button_label (toast, button_label);
+  g_object_set_data_full (G_OBJECT (toast), "fl-uuid", g_strdup (uuid), g_free);
+  g_signal_connect_object (toast, "button-clicked", clicked, self, G_CONNECT_SWAPPED);
+  add_toast (self, toast);
+  return toast;
+}
+
+static const char *
+toast_uuid (AdwToast *toast)
+{
+  return g_object_get_data (G_OBJECT (toast), "fl-uuid");
+}
+
+/* A toast whose button was clicked is dismissed by libadwaita itself;
+ * dismissing it again would free it twice (libadwaita 1.2). */
+static void
+forget_toast (FlWindow *self, AdwToast *toast)
+{
+  if (self->toast == toast)
+    self->toast = NULL;
 }
 
 /* The upload worker, shown in the header */
@@ -237,13 +303,63 @@ update_staff (FlWindow *self)
       g_menu_item_set_action_and_target (item, "win.staff", "s", staff[i]);
       g_menu_append_item (names, item);
     }
-  if (staff == NULL || staff[0] == NULL)
-    g_menu_append (names, _("No staff set up: fairlead-cli staff add NAME"), "win.no-staff");
   g_menu_append_section (menu, _("At the Booth"), G_MENU_MODEL (names));
+  {
+    g_autoptr(GMenu) add = g_menu_new ();
+
+    g_menu_append (add, _("Add Staff Member…"), "win.choose-staff");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (add));
+  }
   gtk_menu_button_set_menu_model (self->staff_button, G_MENU_MODEL (menu));
 
   gtk_label_set_label (self->staff_label,
                        self->staff != NULL && self->staff[0] != '\0' ? self->staff : _("Staff"));
+}
+
+static void stay_clicked_cb (FlWindow *self);
+
+/* The bar that counts down the last seconds before the idle timeout,
+ * large at the bottom: a tap anywhere keeps the visitor's lead open. */
+static GtkWidget *
+idle_warning_new (FlWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Stay"));
+
+  self->idle_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->idle_label, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->idle_label), TRUE);
+  gtk_label_set_xalign (self->idle_label, 0);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->idle_label));
+  gtk_widget_add_css_class (button, "pill");
+  g_signal_connect_object (button, "clicked", G_CALLBACK (stay_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_widget_add_css_class (box, "idle-warning");
+
+  self->idle_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (self->idle_revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_UP);
+  gtk_revealer_set_child (self->idle_revealer, box);
+  gtk_widget_set_valign (GTK_WIDGET (self->idle_revealer), GTK_ALIGN_END);
+  gtk_widget_set_halign (GTK_WIDGET (self->idle_revealer), GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->idle_revealer), 24);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->idle_revealer), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->idle_revealer), 12);
+  return GTK_WIDGET (self->idle_revealer);
+}
+
+/* The picker and the idle countdown lie over the page stack, which stays
+ * as it is below. */
+static void
+add_overlays (FlWindow *self)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  g_autoptr(GtkWidget) stack = g_object_ref (GTK_WIDGET (self->stack));
+
+  adw_toast_overlay_set_child (self->toast_overlay, NULL);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), stack);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), idle_warning_new (self));
+  _fl_window_staff_init (self, GTK_OVERLAY (overlay));
+  adw_toast_overlay_set_child (self->toast_overlay, overlay);
 }
 
 /* Pages */
@@ -252,6 +368,8 @@ static void
 cancel_idle (FlWindow *self)
 {
   g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_handle_id (&self->idle_warning_id, g_source_remove);
+  gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
 }
 
 /* Writes the open lead; a failure is shown, and the lead stays in memory
@@ -282,6 +400,7 @@ void
 _fl_window_show_scan_page (FlWindow *self)
 {
   cancel_idle (self);
+  _fl_window_hide_staff_picker (self);
   /* A visitor must never browse other visitors' data. */
   if (self->back_office != NULL)
     fl_back_office_lock (FL_BACK_OFFICE (self->back_office));
@@ -308,25 +427,93 @@ close_dialogs (FlWindow *self)
     }
 }
 
+static void reopen_clicked_cb (FlWindow *self, AdwToast *toast);
+
+static void
+idle_timeout (FlWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  FlLead *lead = fl_lead_page_get_lead (self->lead_page);
+  g_autofree char *uuid = lead != NULL ? g_strdup (fl_lead_get_uuid (lead)) : NULL;
+  gboolean merged = _fl_lead_page_get_merged (self->lead_page);
+
+  cancel_idle (self);
+  if (g_strcmp0 (page, "lead") != 0 && g_strcmp0 (page, "thanks") != 0)
+    return;
+
+  /* Saved first; if the disk refuses, the lead stays on screen rather
+   * than being lost, and the message says so. */
+  if (!_fl_window_save_open_lead (self))
+    return;
+  close_dialogs (self);
+  _fl_window_dismiss_toast (self);
+  _fl_window_show_scan_page (self);
+  if (g_strcmp0 (page, "lead") == 0 && uuid != NULL)
+    {
+      AdwToast *toast = show_toast_with_button (self, _("The open lead was saved"), 10, _("_Reopen"),
+                                                G_CALLBACK (reopen_clicked_cb), uuid);
+
+      g_object_set_data (G_OBJECT (toast), "fl-merged", GINT_TO_POINTER (merged));
+    }
+}
+
+static char *
+countdown_title (int seconds)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Still talking? Tap to stay — back to the start in %d second",
+                                       "Still talking? Tap to stay — back to the start in %d seconds",
+                                       (gulong) seconds),
+                          seconds);
+}
+
+/* The last seconds before the timeout, counted down on screen. */
 static gboolean
-idle_timeout_cb (gpointer user_data)
+idle_countdown_cb (gpointer user_data)
+{
+  FlWindow *self = user_data;
+  gint64 left = self->idle_deadline - g_get_monotonic_time ();
+  int seconds = (int) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+  if (left <= 0)
+    {
+      self->idle_warning_id = 0;
+      idle_timeout (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (seconds != self->idle_left)
+    {
+      g_autofree char *title = countdown_title (seconds);
+
+      self->idle_left = seconds;
+      gtk_label_set_label (self->idle_label, title);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stay_clicked_cb (FlWindow *self)
+{
+  _fl_window_restart_idle (self);
+}
+
+static gboolean
+idle_warning_cb (gpointer user_data)
 {
   FlWindow *self = user_data;
   const char *page = gtk_stack_get_visible_child_name (self->stack);
+  g_autofree char *title = NULL;
+  gint64 left = self->idle_deadline - g_get_monotonic_time ();
 
   self->idle_id = 0;
   if (g_strcmp0 (page, "lead") != 0 && g_strcmp0 (page, "thanks") != 0)
     return G_SOURCE_REMOVE;
 
-  /* Saved first; if the disk refuses, the lead stays on screen rather
-   * than being lost, and the message says so. */
-  if (!_fl_window_save_open_lead (self))
-    return G_SOURCE_REMOVE;
-  close_dialogs (self);
-  _fl_window_dismiss_toast (self);
-  _fl_window_show_scan_page (self);
-  if (g_strcmp0 (page, "lead") == 0)
-    _fl_window_show_toast (self, _("The open lead was saved"), 5);
+  self->idle_left = (int) ((MAX (left, 0) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  title = countdown_title (self->idle_left);
+  gtk_label_set_label (self->idle_label, title);
+  gtk_revealer_set_reveal_child (self->idle_revealer, TRUE);
+  self->idle_warning_id = g_timeout_add (100, idle_countdown_cb, self);
   return G_SOURCE_REMOVE;
 }
 
@@ -340,15 +527,21 @@ idle_interval_ms (FlWindow *self)
   return DEFAULT_IDLE_SECONDS * 1000;
 }
 
-/* Any touch or key on the lead or thanks page restarts the countdown. */
+/* Any touch or key on the lead or thanks page restarts the countdown.
+ * Its last 10 s (half of it, for a test's shorter timeout) are shown. */
 void
 _fl_window_restart_idle (FlWindow *self)
 {
   const char *page = gtk_stack_get_visible_child_name (self->stack);
+  guint interval = idle_interval_ms (self);
+  guint warning = MIN (IDLE_WARNING_MS, interval / 2);
 
   cancel_idle (self);
   if (g_strcmp0 (page, "lead") == 0 || g_strcmp0 (page, "thanks") == 0)
-    self->idle_id = g_timeout_add (idle_interval_ms (self), idle_timeout_cb, self);
+    {
+      self->idle_deadline = g_get_monotonic_time () + (gint64) interval * 1000;
+      self->idle_id = g_timeout_add (interval - warning, idle_warning_cb, self);
+    }
 }
 
 static void
@@ -413,15 +606,20 @@ consent_given (FlLead *lead)
          json_object_get_boolean_member_with_default (json_node_get_object (consent), "given", FALSE);
 }
 
+/* @for_visitor: the screen faces the visitor (after Done): no status,
+ * which is for staff only (the lead list shows it). */
 static char *
-saved_message (FlWindow *self, FlLead *lead)
+saved_message (FlWindow *self, FlLead *lead, gboolean for_visitor)
 {
   const char *name = fl_lead_get_display_name (lead);
   gboolean held = consent_required (self) && !consent_given (lead);
-  const char *phrase = fl_lead_get_model (lead) != NULL ? status_phrase (lead, held) : NULL;
+  const char *phrase = fl_lead_get_model (lead) != NULL && !for_visitor ? status_phrase (lead, held) : NULL;
 
   if (name == NULL)
     name = _("The lead");
+  if (for_visitor)
+    /* Translators: “Anna Muster saved”, read by the visitor */
+    return g_strdup_printf (_("%s saved"), name);
   if (held)
     /* Translators: “Anna Muster saved — stays on this kiosk until …” */
     return g_strdup_printf (_("%s saved — stays on this kiosk until the visitor consents"), name);
@@ -442,7 +640,7 @@ lead_done_cb (FlLeadPage *page, gpointer user_data)
     return;
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
-  message = saved_message (self, lead);
+  message = saved_message (self, lead, TRUE);
   _fl_window_backup_if_due (self);
   fl_thanks_page_set_language (self->thanks_page, fl_lead_page_get_language (page));
   fl_thanks_page_show_lead (self->thanks_page, self->event, lead);
@@ -462,18 +660,60 @@ lead_closed_cb (FlLeadPage *page, gpointer user_data)
     return;
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
-  message = saved_message (self, lead);
+  message = saved_message (self, lead, FALSE);
   _fl_window_show_scan_page (self);
   _fl_window_show_toast (self, message, 4);
 }
 
+/* The held discard of the toast goes through once the toast goes (timed
+ * out, closed, or replaced by the next one); Undo takes it back first. */
 static void
-lead_discarded_cb (FlLeadPage *page, gpointer user_data)
+discard_toast_dismissed_cb (AdwToast *toast, gpointer user_data)
 {
   FlWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store != NULL && !fl_discard_finish (self->store, toast_uuid (toast), &error))
+    g_warning ("The discarded lead stays until the next start: %s", error->message);
+}
+
+static void
+undo_discard_clicked_cb (FlWindow *self, AdwToast *toast)
+{
+  g_autoptr(GError) error = NULL;
+  const char *uuid = toast_uuid (toast);
+
+  forget_toast (self, toast);
+  if (self->store == NULL)
+    return;
+  if (!fl_discard_undo (self->store, uuid, self->staff ? self->staff : "kiosk", &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The discard cannot be undone: %s"), error->message);
+
+      _fl_window_show_toast (self, message, 0);
+      return;
+    }
+  _fl_window_reopen_lead (self, uuid, FALSE);
+}
+
+static void
+lead_discarded_cb (FlLeadPage *page, const char *uuid, gpointer user_data)
+{
+  FlWindow *self = user_data;
+  AdwToast *toast;
 
   _fl_window_show_scan_page (self);
-  _fl_window_show_toast (self, _("The scan was discarded"), 4);
+  toast = show_toast_with_button (self, _("The scan was discarded"), 10, _("_Undo"),
+                                  G_CALLBACK (undo_discard_clicked_cb), uuid);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (discard_toast_dismissed_cb), self, 0);
+}
+
+static void
+reopen_clicked_cb (FlWindow *self, AdwToast *toast)
+{
+  forget_toast (self, toast);
+  _fl_window_reopen_lead (self, toast_uuid (toast),
+                          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (toast), "fl-merged")));
 }
 
 static void
@@ -495,6 +735,71 @@ thanks_finished_cb (FlThanksPage *page, gpointer user_data)
 
 /* Capture */
 
+/* The lead a new scan (or a reopen) took off the screen: saved, and one
+ * tap brings it back. */
+static void
+show_left_toast (FlWindow *self, FlLead *lead, gboolean merged)
+{
+  const char *name = fl_lead_get_display_name (lead);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  /* Translators: the lead that was open when the next badge was scanned */
+  title = g_strdup_printf (_("%s saved"), name != NULL ? name : _("The lead"));
+  toast = show_toast_with_button (self, title, 6, _("_Reopen"), G_CALLBACK (reopen_clicked_cb),
+                                  fl_lead_get_uuid (lead));
+  g_object_set_data (G_OBJECT (toast), "fl-merged", GINT_TO_POINTER (merged));
+}
+
+/**
+ * _fl_window_reopen_lead:
+ * @merged: the lead was a repeat visit when it was open (Discard stays off)
+ *
+ * Opens a saved lead again on the lead page (Reopen, Undo); the lead that
+ * is open is saved first and gets a Reopen toast of its own.
+ */
+void
+_fl_window_reopen_lead (FlWindow *self, const char *uuid, gboolean merged)
+{
+  FlCaptureResult result = { .format = FL_PAYLOAD_FORMAT_UNKNOWN };
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(FlLead) left = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean left_merged = FALSE;
+
+  if (self->store == NULL || uuid == NULL)
+    return;
+  lead = fl_store_get_lead (self->store, uuid, &error);
+  if (lead == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The lead cannot be opened again: %s"), error->message);
+
+      _fl_window_show_toast (self, message, 0);
+      return;
+    }
+  if (fl_lead_page_get_lead (self->lead_page) != NULL)
+    {
+      if (!_fl_window_save_open_lead (self))
+        return;
+      if (g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (self->lead_page)), uuid) == 0)
+        return;
+      left = g_object_ref (fl_lead_page_get_lead (self->lead_page));
+      left_merged = _fl_lead_page_get_merged (self->lead_page);
+    }
+  result.lead = lead;
+  /* A repeat visit stays one: welcome line, and no Discard of the earlier lead. */
+  result.match = merged ? FL_CAPTURE_MATCH_EMAIL : FL_CAPTURE_MATCH_NONE;
+  close_dialogs (self);
+  _fl_window_dismiss_toast (self);
+  fl_thanks_page_clear (self->thanks_page);
+  fl_lead_page_open (self->lead_page, self->store, self->model, &result, self->staff);
+  gtk_stack_set_visible_child_name (self->stack, "lead");
+  _fl_window_restart_idle (self);
+  gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+  if (left != NULL)
+    show_left_toast (self, left, left_merged);
+}
+
 static gboolean
 score_capture (FlStore *store, const FlEvent *event, FlLead *lead, gpointer user_data,
                GError **error)
@@ -512,6 +817,8 @@ _fl_window_capture (FlWindow           *self,
   FlCaptureRequest request = FL_CAPTURE_REQUEST_INIT;
   g_autoptr(FlCaptureResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) left = NULL;
+  gboolean left_merged = FALSE;
 
   if (self->store == NULL || self->event == NULL)
     {
@@ -525,9 +832,15 @@ _fl_window_capture (FlWindow           *self,
       return;
     }
 
-  /* A new scan while a lead is open: that lead is kept as it stands. */
-  if (fl_lead_page_get_lead (self->lead_page) != NULL && !_fl_window_save_open_lead (self))
-    return;
+  /* A new scan while a lead is open: that lead is kept as it stands,
+   * and a toast can bring it back. */
+  if (fl_lead_page_get_lead (self->lead_page) != NULL)
+    {
+      if (!_fl_window_save_open_lead (self))
+        return;
+      left = g_object_ref (fl_lead_page_get_lead (self->lead_page));
+      left_merged = _fl_lead_page_get_merged (self->lead_page);
+    }
 
   request.payload = payload;
   request.source = source;
@@ -561,6 +874,16 @@ _fl_window_capture (FlWindow           *self,
     gtk_widget_grab_focus (GTK_WIDGET (_fl_lead_page_get_field (self->lead_page, FL_FIELD_FIRST_NAME)));
   else
     gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+  if (left != NULL && g_strcmp0 (fl_lead_get_uuid (left), fl_lead_get_uuid (result->lead)) != 0)
+    show_left_toast (self, left, left_merged);
+  /* Saved without a name: ask once, and the answer goes on this lead too. */
+  if (request.staff == NULL)
+    {
+      if (self->unnamed_leads == NULL)
+        self->unnamed_leads = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (self->unnamed_leads, g_strdup (fl_lead_get_uuid (result->lead)));
+      _fl_window_show_staff_picker (self, FALSE);
+    }
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
 }
@@ -588,8 +911,12 @@ _fl_window_show_back_office (FlWindow *self)
       !_fl_window_save_open_lead (self))
     return FALSE;
   cancel_idle (self);
+  _fl_window_hide_staff_picker (self);
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
+  /* The back office lists leads: one on its way out is gone by then (an
+   * Undo still on screen then says so). */
+  fl_discard_finish (self->store, NULL, NULL);
   if (self->back_office == NULL)
     {
       self->back_office = fl_back_office_new (self->store);
@@ -710,6 +1037,8 @@ fl_window_dispose (GObject *object)
   /* Whatever is pending is written before the window goes. */
   if (self->lead_page != NULL && self->store != NULL)
     _fl_window_save_open_lead (self);
+  if (self->store != NULL)
+    fl_discard_finish (self->store, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -726,6 +1055,7 @@ fl_window_finalize (GObject *object)
 
   g_free (self->database_path);
   g_free (self->staff);
+  g_clear_pointer (&self->unnamed_leads, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
@@ -806,6 +1136,7 @@ static void
 fl_window_init (FlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_overlays (self);
   _fl_window_wedge_init (self);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
 }
@@ -927,8 +1258,24 @@ fl_window_set_store (FlWindow *self, FlStore *store)
   g_return_if_fail (FL_IS_STORE (store));
 
   if (self->store != store)
-    drop_back_office (self);
+    {
+      drop_back_office (self);
+      g_clear_pointer (&self->unnamed_leads, g_ptr_array_unref);
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_data (self->store, self);
+      /* Staff added or removed anywhere (the back office, this picker)
+       * show in the menu at once. */
+      g_signal_connect_object (store, "staff-changed", G_CALLBACK (update_staff), self, G_CONNECT_SWAPPED);
+    }
   g_set_object (&self->store, store);
+  fl_staff_picker_set_store (self->staff_picker, store);
+  {
+    g_autoptr(GError) error = NULL;
+
+    /* A discard whose Undo was still on screen when the kiosk stopped. */
+    if (!fl_discard_finish (store, NULL, &error))
+      g_warning ("Cannot finish the discards left from the last run: %s", error->message);
+  }
   g_free (self->database_path);
   self->database_path = g_strdup (fl_store_get_path (store));
   _fl_window_update_actions (self);
@@ -960,6 +1307,10 @@ fl_window_show_error (FlWindow *self, const char *path, const GError *error)
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_button), FALSE);
+  _fl_window_hide_staff_picker (self);
+  fl_staff_picker_set_store (self->staff_picker, NULL);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_free (self->database_path);
   self->database_path = g_steal_pointer (&failed_path);
@@ -1088,10 +1439,34 @@ _fl_window_set_idle_timeout_ms (FlWindow *self, guint timeout_ms)
   _fl_window_restart_idle (self);
 }
 
+GtkRevealer *
+_fl_window_get_idle_warning (FlWindow *self)
+{
+  return self->idle_revealer;
+}
+
+GtkLabel *
+_fl_window_get_idle_label (FlWindow *self)
+{
+  return self->idle_label;
+}
+
 AdwToast *
 _fl_window_get_toast (FlWindow *self)
 {
   return self->toast;
+}
+
+FlStaffPicker *
+_fl_window_get_staff_picker (FlWindow *self)
+{
+  return self->staff_picker;
+}
+
+GMenuModel *
+_fl_window_get_staff_menu (FlWindow *self)
+{
+  return gtk_menu_button_get_menu_model (self->staff_button);
 }
 
 GtkLabel *

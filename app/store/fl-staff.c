@@ -129,7 +129,8 @@ check_name (const char *name, GError **error)
 /**
  * fl_staff_set:
  *
- * Adds a staff member, or gives an existing one a new PIN.
+ * Adds a staff member, or gives an existing one a new PIN. The store
+ * emits FlStore::staff-changed.
  */
 gboolean
 fl_staff_set (FlStore *store, const char *name, const char *pin, GError **error)
@@ -158,7 +159,10 @@ fl_staff_set (FlStore *store, const char *name, const char *pin, GError **error)
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return fl_store_set_error (store, error);
-  return fl_store_add_audit (store, NULL, clean, "staff-pin-set", NULL, error);
+  if (!fl_store_add_audit (store, NULL, clean, "staff-pin-set", NULL, error))
+    return FALSE;
+  g_signal_emit_by_name (store, "staff-changed");
+  return TRUE;
 }
 
 gboolean
@@ -183,6 +187,7 @@ fl_staff_remove (FlStore *store, const char *name, GError **error)
                    _("There is no staff member “%s”"), name);
       return FALSE;
     }
+  g_signal_emit_by_name (store, "staff-changed");
   return TRUE;
 }
 

@@ -231,6 +231,16 @@ fl_store_class_init (FlStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = fl_store_finalize;
+
+  /**
+   * FlStore::staff-changed:
+   *
+   * A staff member was added, given a new PIN or removed through this
+   * store, so that every list of names shown (the kiosk's staff menu, the
+   * back office) can read them again at once.
+   */
+  g_signal_new ("staff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
