@@ -492,7 +492,8 @@ test_withdrawal (Fixture *f, gconstpointer data)
   /* Any other writer of the ledger (a merge, booth sync): the same. */
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("INSERT INTO consents (lead_id, text_version, given, staff, at) "
-                         "SELECT id, '1', 0, 'Jonas', '2026-06-25T10:00:00.000Z' FROM leads WHERE uuid = '%s'",
+                         "SELECT id, '1', 0, 'Jonas', strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now', '+1 second') "
+                         "FROM leads WHERE uuid = '%s'",
                          fl_lead_get_uuid (ledger));
   g_assert_true (fl_store_exec (f->base.store, sql, &error));
   g_assert_cmpint (waiting (f, fl_lead_get_uuid (ledger)), ==, 0);

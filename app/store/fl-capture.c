@@ -96,7 +96,8 @@ company_key (const char *company)
  * and “Weiss” meet “Weiß”); the exact comparison of the normalised name
  * and company is made here. */
 static char *
-find_by_name_company (FlStore *store, const char *event, FlLead *lead, GError **error)
+find_by_name_company (FlStore *store, const char *event, FlLead *lead, const char *exclude,
+                      GError **error)
 {
   g_autofree char *name = lead_name_key (fl_lead_get_field (lead, FL_FIELD_FULL_NAME),
                                          fl_lead_get_field (lead, FL_FIELD_FIRST_NAME),
@@ -129,12 +130,14 @@ find_by_name_company (FlStore *store, const char *event, FlLead *lead, GError **
   stmt = fl_store_prepare (store,
                            "SELECT uuid, full_name, first_name, last_name, company FROM leads "
                            "WHERE event = ?1 AND id IN (SELECT rowid FROM leads_fts "
-                           "WHERE leads_fts MATCH ?2) ORDER BY updated_at DESC, id DESC",
+                           "WHERE leads_fts MATCH ?2) AND uuid IS NOT ?3 "
+                           "ORDER BY updated_at DESC, id DESC",
                            error);
   if (stmt == NULL)
     return NULL;
   fl_store_bind_text (stmt, 1, event);
   fl_store_bind_text (stmt, 2, match->str);
+  fl_store_bind_text (stmt, 3, exclude);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autofree char *other_name = lead_name_key ((const char *) sqlite3_column_text (stmt, 1),
@@ -183,7 +186,7 @@ find_duplicate (FlStore *store, const char *event, FlLead *lead, FlCaptureMatch 
     }
   if (uuid == NULL && local_error == NULL)
     {
-      uuid = find_by_name_company (store, event, lead, &local_error);
+      uuid = find_by_name_company (store, event, lead, NULL, &local_error);
       *match = FL_CAPTURE_MATCH_NAME_COMPANY;
     }
   if (local_error != NULL)
@@ -198,6 +201,65 @@ find_duplicate (FlStore *store, const char *event, FlLead *lead, FlCaptureMatch 
       return NULL;
     }
   return fl_store_get_lead (store, uuid, error);
+}
+
+/**
+ * fl_capture_find_other_visit:
+ * @lead: a stored lead
+ *
+ * Finds another lead of the same visitor at @lead's event by the rules a
+ * capture merges by (same badge id, same email ignoring case, same
+ * normalised name and company): booth sync folds leads that two kiosks
+ * captured before they met.
+ *
+ * Returns: (transfer full) (nullable): the other lead's uuid, %NULL when
+ *   there is none or on error
+ */
+char *
+fl_capture_find_other_visit (FlStore *store, FlLead *lead, GError **error)
+{
+  const char *event = fl_lead_get_event (lead);
+  const char *uuid = fl_lead_get_uuid (lead);
+  const char *values[] = { fl_lead_get_badge_id (lead), fl_lead_get_field (lead, FL_FIELD_EMAIL) };
+  const char *queries[] = {
+    "SELECT uuid FROM leads WHERE event = ?1 AND badge_id = ?2 AND uuid <> ?3 "
+    "ORDER BY created_at, uuid LIMIT 1",
+    "SELECT uuid FROM leads WHERE event = ?1 AND lower (email) = lower (?2) AND uuid <> ?3 "
+    "ORDER BY created_at, uuid LIMIT 1",
+  };
+
+  g_return_val_if_fail (FL_IS_STORE (store), NULL);
+  g_return_val_if_fail (FL_IS_LEAD (lead), NULL);
+
+  if (event == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      sqlite3_stmt *stmt;
+      char *other = NULL;
+      int rc;
+
+      if (values[i] == NULL)
+        continue;
+      stmt = fl_store_prepare (store, queries[i], error);
+      if (stmt == NULL)
+        return NULL;
+      fl_store_bind_text (stmt, 1, event);
+      fl_store_bind_text (stmt, 2, values[i]);
+      fl_store_bind_text (stmt, 3, uuid);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        other = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          fl_store_set_error (store, error);
+          return NULL;
+        }
+      if (other != NULL)
+        return other;
+    }
+  return find_by_name_company (store, event, lead, uuid, error);
 }
 
 static void

@@ -100,6 +100,9 @@ FlCaptureResult *fl_capture                 (FlStore                 *store,
                                              const FlCaptureRequest  *request,
                                              GError                 **error);
 void             fl_capture_result_free     (FlCaptureResult         *result);
+char            *fl_capture_find_other_visit (FlStore                *store,
+                                              FlLead                 *lead,
+                                              GError                **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlCaptureResult, fl_capture_result_free)
 

@@ -24,12 +24,14 @@ G_BEGIN_DECLS
  * not require consent, or its latest consent entry says given. The schema
  * (version 4, fl-store-schema.c) enforces the same rule with triggers on
  * the outbox, the consents and the events, whoever writes them; this is
- * for reading (counts, lists) and for explaining a refusal. */
+ * for reading (counts, lists) and for explaining a refusal. The latest
+ * entry is the latest by time (schema 9: entries from other kiosks arrive
+ * in any order), a refusal before a consent of the same instant. */
 #define FL_STORE_SQL_UPLOAD_ALLOWED(l)                                                             \
   "(NOT coalesce ((SELECT json_extract (e.settings, '$." FL_SETTING_CONSENT_REQUIRED "') "         \
   "  FROM events e WHERE e.uuid = " l ".event), 1) "                                              \
   " OR coalesce ((SELECT c.given FROM consents c WHERE c.lead_id = " l ".id "                    \
-  "  ORDER BY c.id DESC LIMIT 1), 0) = 1)"
+  "  ORDER BY c.at DESC, c.given ASC, c.id DESC LIMIT 1), 0) = 1)"
 
 sqlite3      *fl_store_get_db              (FlStore      *self);
 sqlite3_stmt *fl_store_prepare             (FlStore      *self,

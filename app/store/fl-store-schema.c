@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "fl-fts-fold.h"
+#include "fl-replica-schema.h"
 #include "fl-store-private.h"
 
 /* Each entry takes the schema from version i to i + 1 and runs in one
@@ -354,6 +355,13 @@ static const char *const migrations[] = {
   "    WHEN sum (state = 'failed') > 0 THEN 3 WHEN sum (state IN ('pending', 'sending')) > 0 THEN 2"
   "    ELSE 4 END FROM outbox WHERE lead_id = new.lead_id) WHERE id = new.lead_id;"
   "END;",
+
+  /* 8 → 9: booth sync's change log (fl-replica-schema.h): every write to
+   * a replicated table is logged by triggers with this device's id, a
+   * sequence number and a hybrid logical clock; what the database holds
+   * already is logged as this device's changes; merged leads keep their
+   * uuids as aliases; the consent gate reads the latest consent by time. */
+  FL_REPLICA_MIGRATION,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

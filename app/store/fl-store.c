@@ -1317,7 +1317,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
 
   stmt = fl_store_prepare (self,
                            "SELECT text_version, text_sha256, language, given, method, staff, at, "
-                           "text_source FROM consents WHERE lead_id = ? ORDER BY id DESC LIMIT 1",
+                           "text_source FROM consents WHERE lead_id = ? "
+                           "ORDER BY at DESC, given ASC, id DESC LIMIT 1",
                            error);
   if (stmt == NULL)
     return NULL;
@@ -1363,7 +1364,11 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   g_return_val_if_fail (FL_IS_STORE (self), NULL);
   g_return_val_if_fail (uuid != NULL, NULL);
 
-  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS " FROM " LEADS_SCORED " WHERE uuid = lower (?)", error);
+  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS " FROM " LEADS_SCORED " WHERE uuid = "
+                                 /* A lead merged into another by booth sync is found
+                                  * under its old uuid too. */
+                                 "coalesce ((SELECT lead FROM lead_aliases WHERE alias = lower (?1)), "
+                                 "lower (?1))", error);
   if (stmt == NULL)
     return NULL;
   fl_store_bind_text (stmt, 1, uuid);

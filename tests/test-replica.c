@@ -1,0 +1,518 @@
+/* test-replica.c: booth sync's change log, exchange and conflict rules
+ *
+ * Several kiosk databases (real SQLite files in one folder) exchange
+ * changes through fl_replica_changes_since() / fl_replica_apply(), the
+ * very bytes the network carries.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "booth/fl-replica.h"
+#include "fl-test.h"
+#include "store/fl-privacy.h"
+
+#define N_KIOSKS 3
+
+typedef struct
+{
+  char    *dir;
+  FlStore *kiosks[N_KIOSKS];
+  char    *paths[N_KIOSKS];
+} Booth;
+
+static void
+booth_setup (Booth *booth, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  booth->dir = g_dir_make_tmp ("fairlead-replica-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("kiosk-%c.db", 'a' + i);
+
+      booth->paths[i] = g_build_filename (booth->dir, name, NULL);
+      booth->kiosks[i] = fl_store_open (booth->paths[i], &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+booth_teardown (Booth *booth, gconstpointer data)
+{
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      if (booth->kiosks[i] != NULL)
+        g_assert_finalize_object (g_steal_pointer (&booth->kiosks[i]));
+      g_free (booth->paths[i]);
+    }
+  fl_test_remove_tree (booth->dir);
+  g_free (booth->dir);
+}
+
+/* One direction of a round: @to gets what it lacks of @from, in batches
+ * of @max_bytes. Returns the bytes moved. */
+static gsize
+push (FlStore *from, FlStore *to, gsize max_bytes, FlReplicaStats *stats)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean more = TRUE;
+  gsize moved = 0;
+
+  while (more)
+    {
+      g_autoptr(JsonObject) vector = fl_replica_get_version_vector (to, &error);
+      g_autoptr(GBytes) batch = NULL;
+
+      g_assert_no_error (error);
+      batch = fl_replica_changes_since (from, vector, max_bytes, &more, &error);
+      g_assert_no_error (error);
+      moved += g_bytes_get_size (batch);
+      g_assert_true (fl_replica_apply (to, batch, stats, &error));
+      g_assert_no_error (error);
+    }
+  return moved;
+}
+
+static void
+round_trip (FlStore *a, FlStore *b)
+{
+  push (a, b, 0, NULL);
+  push (b, a, 0, NULL);
+}
+
+/* What a kiosk shows of its leads, as one text to compare kiosks by. */
+static char *
+digest (FlStore *store)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (store,
+    "SELECT group_concat (line, char (10)) FROM (SELECT l.uuid || ' ' || coalesce (l.email, '-') || ' '"
+    "  || coalesce (l.company, '-') || ' ' || coalesce (l.notes, '-') || ' ' || l.created_at || ' '"
+    "  || s.score || ' ' || coalesce ((SELECT group_concat (question_id || '=' || value) FROM"
+    "    (SELECT * FROM answers a WHERE a.lead_id = l.id ORDER BY question_id)), '') || ' '"
+    "  || (SELECT count (*) FROM interactions i WHERE i.lead_id = l.id) || ' '"
+    "  || coalesce ((SELECT group_concat (given || at) FROM (SELECT * FROM consents c"
+    "    WHERE c.lead_id = l.id ORDER BY at, given)), '') AS line"
+    "  FROM leads l JOIN lead_scores s ON s.lead_id = l.id ORDER BY l.uuid)",
+    NULL);
+  char *text = NULL;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return text ? text : g_strdup ("");
+}
+
+static FlEvent *
+create_event (FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) settings = json_from_string ("{}", NULL);
+  FlEvent event = { .name = (char *) "Hannover Messe", .booth = (char *) "B12", .settings = settings };
+  FlEvent *created = fl_store_create_event (store, &event, &error);
+
+  g_assert_no_error (error);
+  return created;
+}
+
+static FlLead *
+save (FlStore *store, const char *name, const char *email, const char *company)
+{
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(GError) error = NULL;
+
+  fl_lead_set_source (lead, FL_SOURCE_MANUAL);
+  fl_lead_set_field (lead, FL_FIELD_FULL_NAME, name);
+  fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
+  fl_lead_set_field (lead, FL_FIELD_COMPANY, company);
+  g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&lead);
+}
+
+static gint64
+count (FlStore *store, const char *sql)
+{
+  return fl_test_query_int (store, sql);
+}
+
+/* Every kiosk ends with every lead, the same everywhere, also through a
+ * kiosk in between (A↔B, B↔C), and a second round moves nothing new. */
+static void
+test_converge_transitive (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = create_event (booth->kiosks[0]);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  FlReplicaStats stats = { 0 };
+
+  /* B and C join the booth: they get its event from A. */
+  push (booth->kiosks[0], booth->kiosks[1], 0, NULL);
+  push (booth->kiosks[1], booth->kiosks[2], 0, NULL);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_autoptr(FlEvent) active = fl_store_get_active_event (booth->kiosks[i], NULL);
+      g_assert_nonnull (active);
+      g_assert_cmpstr (active->uuid, ==, event->uuid);
+    }
+
+  for (guint i = 0; i < N_KIOSKS; i++)
+    for (guint n = 0; n < 5; n++)
+      {
+        g_autofree char *name = g_strdup_printf ("Visitor %c%u", 'A' + i, n);
+        g_autofree char *email = g_strdup_printf ("v%c%u@example.com", 'a' + i, n);
+        g_autoptr(FlLead) lead = save (booth->kiosks[i], name, email, "ACME");
+      }
+
+  /* A and C never meet. */
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  round_trip (booth->kiosks[1], booth->kiosks[2]);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+
+  a = digest (booth->kiosks[0]);
+  b = digest (booth->kiosks[1]);
+  c = digest (booth->kiosks[2]);
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM leads"), ==, 15);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (b, ==, c);
+
+  /* Nothing is lacking: nothing moves. */
+  push (booth->kiosks[2], booth->kiosks[0], 0, &stats);
+  g_assert_cmpuint (stats.applied, ==, 0);
+  {
+    g_autoptr(JsonObject) va = fl_replica_get_version_vector (booth->kiosks[0], NULL);
+    g_autoptr(JsonObject) vc = fl_replica_get_version_vector (booth->kiosks[2], NULL);
+    g_autoptr(JsonNode) na = json_node_init_object (json_node_alloc (), va);
+    g_autoptr(JsonNode) nc = json_node_init_object (json_node_alloc (), vc);
+    g_assert_true (json_node_equal (na, nc));
+    g_assert_cmpuint (json_object_get_size (va), ==, N_KIOSKS);
+  }
+}
+
+/* The same batch applied twice changes nothing the second time. */
+static void
+test_idempotent (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = create_event (booth->kiosks[0]);
+  g_autoptr(FlLead) lead = save (booth->kiosks[0], "Ada Lovelace", "ada@example.com", "Analytical");
+  g_autoptr(GBytes) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *once = NULL, *twice = NULL;
+  FlReplicaStats first = { 0 }, second = { 0 };
+
+  batch = fl_replica_changes_since (booth->kiosks[0], NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_replica_apply (booth->kiosks[1], batch, &first, &error));
+  g_assert_no_error (error);
+  once = digest (booth->kiosks[1]);
+  g_assert_true (fl_replica_apply (booth->kiosks[1], batch, &second, &error));
+  g_assert_no_error (error);
+  twice = digest (booth->kiosks[1]);
+
+  g_assert_cmpuint (first.applied, >, 0);
+  g_assert_cmpuint (second.applied, ==, 0);
+  g_assert_cmpuint (second.skipped, ==, first.applied);
+  g_assert_cmpstr (once, ==, twice);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM leads"), ==, 1);
+  /* Applied changes keep their origin and make no new ones. */
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM changes WHERE device = "
+                                            "(SELECT value FROM meta WHERE key = 'device_id')"), ==, 0);
+}
+
+/* Bytes that are not a batch, and batches of a newer protocol, are
+ * refused with nothing written. */
+static void
+test_refuses_bad_batches (Booth *booth, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) garbage = g_bytes_new_static ("hello", 5);
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
+  const char *newer = "{\"protocol\":99,\"device\":\"x\",\"changes\":[],\"devices\":[]}";
+  const char *gap = "{\"protocol\":1,\"device\":\"x\",\"devices\":[\"x\"],\"changes\":"
+                    "[[0,1,1,\"staff\",\"Tom\",\"{\\\"pin_hash\\\":\\\"h\\\",\\\"created_at\\\":\\\"t\\\"}\"],"
+                    "[0,3,2,\"staff\",\"Eve\",\"{}\"]]}";
+  const char *table = "{\"protocol\":1,\"device\":\"x\",\"devices\":[\"x\"],\"changes\":"
+                      "[[0,1,1,\"connectors\",\"hook\",\"{}\"]]}";
+  const char *texts[] = { newer, gap, table };
+  const int codes[] = { FL_REPLICA_ERROR_TOO_NEW, FL_REPLICA_ERROR_INVALID, FL_REPLICA_ERROR_INVALID };
+
+  g_assert_false (fl_replica_apply (booth->kiosks[0], garbage, NULL, &error));
+  g_assert_error (error, FL_REPLICA_ERROR, FL_REPLICA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GByteArray) packed = g_byte_array_new ();
+      g_autoptr(GBytes) batch = NULL;
+      guint8 buffer[4096];
+      gsize read, written;
+
+      g_converter_reset (G_CONVERTER (compressor));
+      g_converter_convert (G_CONVERTER (compressor), texts[i], strlen (texts[i]), buffer,
+                           sizeof buffer, G_CONVERTER_INPUT_AT_END, &read, &written, &error);
+      g_assert_no_error (error);
+      g_byte_array_append (packed, buffer, written);
+      batch = g_byte_array_free_to_bytes (g_steal_pointer (&packed));
+      g_assert_false (fl_replica_apply (booth->kiosks[0], batch, NULL, &error));
+      g_assert_error (error, FL_REPLICA_ERROR, codes[i]);
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM staff"), ==, 0);
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM changes WHERE device = 'x'"), ==, 0);
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM meta WHERE key = 'replica.applying'"), ==, 0);
+}
+
+/* Two kiosks event-ready, as after "booth join". */
+static FlEvent *
+join (Booth *booth)
+{
+  FlEvent *event = create_event (booth->kiosks[0]);
+
+  for (guint i = 1; i < N_KIOSKS; i++)
+    push (booth->kiosks[0], booth->kiosks[i], 0, NULL);
+  return event;
+}
+
+static FlLead *
+get (FlStore *store, const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  FlLead *lead = fl_store_get_lead (store, uuid, &error);
+
+  g_assert_no_error (error);
+  return lead;
+}
+
+/* The same visitor met at two kiosks before they synced is one lead on
+ * every kiosk: the earlier capture, with the notes and interactions of
+ * both, found under either uuid. */
+static void
+test_same_visitor (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) first = save (booth->kiosks[0], "Erika Muster", "erika@example.com", NULL);
+  g_autoptr(FlLead) second = NULL;
+  g_autoptr(FlLead) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  FlReplicaStats stats = { 0 };
+
+  g_usleep (3000);
+  second = fl_lead_new ();
+  fl_lead_set_source (second, FL_SOURCE_BADGE);
+  fl_lead_set_field (second, FL_FIELD_FULL_NAME, "Erika Muster");
+  fl_lead_set_field (second, FL_FIELD_EMAIL, "ERIKA@example.com");
+  fl_lead_set_field (second, FL_FIELD_COMPANY, "Muster GmbH");
+  fl_lead_set_notes (second, "wants a demo");
+  fl_lead_add_interaction (second, "demo", "2026-12-04T10:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], second, "Lena", &error));
+  g_assert_no_error (error);
+  fl_lead_set_notes (first, "met at the bar");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], first, "Tom", &error));
+
+  push (booth->kiosks[1], booth->kiosks[0], 0, &stats);
+  g_assert_cmpuint (stats.merged, ==, 1);
+  push (booth->kiosks[0], booth->kiosks[1], 0, NULL);
+  /* C hears of both only through B. */
+  push (booth->kiosks[1], booth->kiosks[2], 0, NULL);
+
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_autoptr(FlLead) by_second = get (booth->kiosks[i], fl_lead_get_uuid (second));
+
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM leads"), ==, 1);
+      g_assert_cmpstr (fl_lead_get_uuid (by_second), ==, fl_lead_get_uuid (first));
+      g_assert_cmpstr (fl_lead_get_field (by_second, FL_FIELD_COMPANY), ==, "Muster GmbH");
+      g_assert_nonnull (strstr (fl_lead_get_notes (by_second), "met at the bar"));
+      g_assert_nonnull (strstr (fl_lead_get_notes (by_second), "wants a demo"));
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM interactions WHERE kind = 'demo'"), ==, 1);
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM lead_aliases"), ==, 1);
+    }
+  a = digest (booth->kiosks[0]);
+  b = digest (booth->kiosks[1]);
+  c = digest (booth->kiosks[2]);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (b, ==, c);
+
+  /* An edit made under the old uuid on a kiosk that had not heard of the
+   * merge lands on the one lead. */
+  seen = get (booth->kiosks[2], fl_lead_get_uuid (first));
+  fl_lead_set_field (seen, FL_FIELD_TITLE, "CTO");
+  g_assert_true (fl_store_save_lead (booth->kiosks[2], seen, "Lena", &error));
+  g_assert_no_error (error);
+  push (booth->kiosks[2], booth->kiosks[0], 0, NULL);
+  g_clear_object (&seen);
+  seen = get (booth->kiosks[0], fl_lead_get_uuid (second));
+  g_assert_cmpstr (fl_lead_get_field (seen, FL_FIELD_TITLE), ==, "CTO");
+}
+
+/* Two kiosks edit the same field offline: the later edit by the hybrid
+ * clock wins on both; a kiosk whose clock runs a year ahead wins only
+ * until the others have seen its change. */
+static void
+test_concurrent_edits (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) lead = save (booth->kiosks[0], "Max Mustermann", "max@example.com", "Old");
+  g_autoptr(FlLead) on_a = NULL, on_b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device_a = NULL;
+  g_autofree char *sql = NULL;
+
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  on_a = get (booth->kiosks[0], fl_lead_get_uuid (lead));
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+
+  fl_lead_set_field (on_a, FL_FIELD_COMPANY, "Alpha");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], on_a, "Tom", &error));
+  g_usleep (2000);
+  fl_lead_set_field (on_b, FL_FIELD_COMPANY, "Beta");
+  fl_lead_set_field (on_b, FL_FIELD_TITLE, "Buyer");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_COMPANY), ==, "Beta");
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_TITLE), ==, "Buyer");
+    }
+
+  /* A's clock jumps a year ahead; its next edit wins over B's later one. */
+  device_a = g_strdup (fl_replica_get_device_id (booth->kiosks[0], &error));
+  fl_lead_set_field (on_a, FL_FIELD_COMPANY, "Future");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], on_a, "Tom", &error));
+  sql = g_strdup_printf ("UPDATE changes SET hlc = hlc + (31536000000 << 16) WHERE device = '%s' "
+                         "AND seq >= (SELECT max (seq) FROM changes WHERE device = '%s' AND tbl = 'leads')",
+                         device_a, device_a);
+  g_assert_true (fl_store_exec (booth->kiosks[0], sql, &error));
+  g_clear_object (&on_b);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  fl_lead_set_field (on_b, FL_FIELD_COMPANY, "Present");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_COMPANY), ==, "Future");
+    }
+  /* B has seen the future now: its clock moved past it, its edit wins. */
+  g_clear_object (&on_b);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  fl_lead_set_field (on_b, FL_FIELD_COMPANY, "Fixed");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      g_assert_cmpstr (fl_lead_get_field (now, FL_FIELD_COMPANY), ==, "Fixed");
+    }
+}
+
+static void
+set_consent (FlLead *lead, gboolean given, const char *at)
+{
+  g_autoptr(JsonNode) consent = json_from_string ("{\"version\":\"1\",\"method\":\"checkbox\"}", NULL);
+
+  json_object_set_boolean_member (json_node_get_object (consent), "given", given);
+  json_object_set_string_member (json_node_get_object (consent), "at", at);
+  fl_lead_set_consent (lead, consent);
+}
+
+static gboolean
+allowed (FlStore *store, const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean result = FALSE;
+
+  g_assert_true (fl_store_lead_upload_allowed (store, uuid, &result, &error));
+  g_assert_no_error (error);
+  return result;
+}
+
+/* A withdrawal wins over an older consent, whichever arrives last, on
+ * every kiosk. */
+static void
+test_consent_withdrawal (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(FlLead) on_b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fl_lead_set_source (lead, FL_SOURCE_MANUAL);
+  fl_lead_set_field (lead, FL_FIELD_EMAIL, "paula@example.com");
+  set_consent (lead, TRUE, "2026-12-04T09:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], lead, "Tom", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_true (allowed (booth->kiosks[1], fl_lead_get_uuid (lead)));
+
+  /* B: the visitor withdraws at 11:00. A, not yet in touch, records a
+   * consent of 10:00 (typed in late from a paper form). */
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  set_consent (on_b, FALSE, "2026-12-04T11:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[1], on_b, "Lena", &error));
+  set_consent (lead, TRUE, "2026-12-04T10:00:00.000Z");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], lead, "Tom", &error));
+  g_assert_no_error (error);
+  g_assert_true (allowed (booth->kiosks[0], fl_lead_get_uuid (lead)));
+
+  round_trip (booth->kiosks[1], booth->kiosks[0]);
+  push (booth->kiosks[0], booth->kiosks[2], 0, NULL);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_autoptr(FlLead) now = get (booth->kiosks[i], fl_lead_get_uuid (lead));
+      JsonNode *consent = fl_lead_get_consent (now);
+
+      g_assert_false (allowed (booth->kiosks[i], fl_lead_get_uuid (lead)));
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM consents"), ==, 3);
+      g_assert_false (json_object_get_boolean_member (json_node_get_object (consent), "given"));
+    }
+}
+
+/* Erasing a lead on one kiosk erases it on all, and the log keeps no
+ * trace of the person. */
+static void
+test_erase_travels (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) lead = save (booth->kiosks[0], "Quendolin Zwirbelmeier", "q@quokka.example", "Quokka");
+  g_autoptr(FlLead) kept = save (booth->kiosks[0], "Ada Lovelace", "ada@example.com", "Analytical");
+  g_autoptr(GError) error = NULL;
+
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_true (fl_privacy_erase_lead (booth->kiosks[1], fl_lead_get_uuid (lead), "Marketing", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  push (booth->kiosks[0], booth->kiosks[2], 0, NULL);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM leads"), ==, 1);
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM changes WHERE data LIKE '%Zwirbelmeier%' "
+                                                "OR data LIKE '%quokka%'"), ==, 0);
+      g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM changes WHERE data LIKE '%Lovelace%'"), >, 0);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/replica/converge-transitive", Booth, NULL, booth_setup, test_converge_transitive, booth_teardown);
+  g_test_add ("/replica/idempotent", Booth, NULL, booth_setup, test_idempotent, booth_teardown);
+  g_test_add ("/replica/refuses-bad-batches", Booth, NULL, booth_setup, test_refuses_bad_batches, booth_teardown);
+
+  g_test_add ("/replica/same-visitor", Booth, NULL, booth_setup, test_same_visitor, booth_teardown);
+  g_test_add ("/replica/concurrent-edits", Booth, NULL, booth_setup, test_concurrent_edits, booth_teardown);
+  g_test_add ("/replica/consent-withdrawal", Booth, NULL, booth_setup, test_consent_withdrawal, booth_teardown);
+  g_test_add ("/replica/erase-travels", Booth, NULL, booth_setup, test_erase_travels, booth_teardown);
+
+  return g_test_run ();
+}
