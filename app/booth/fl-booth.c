@@ -164,6 +164,18 @@ is_fingerprint (const char *text)
   return TRUE;
 }
 
+/* A device id as the store makes them (a uuid or hex), nothing else. */
+static gboolean
+is_device_id (const char *text)
+{
+  if (text == NULL || *text == '\0' || strlen (text) > 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
 static FlBoothMember *
 member_from_json (JsonObject *object)
 {
@@ -173,8 +185,7 @@ member_from_json (JsonObject *object)
   member->id = g_strdup (get_string (object, "id"));
   member->name = g_strdup (get_string (object, "name"));
   member->fingerprint = g_strdup (get_string (object, "fingerprint"));
-  if (member->id == NULL || !is_fingerprint (member->fingerprint) ||
-      !g_uuid_string_is_valid (member->id))
+  if (!is_device_id (member->id) || !is_fingerprint (member->fingerprint))
     return NULL;
   if (member->name == NULL)
     member->name = g_strdup (member->id);
