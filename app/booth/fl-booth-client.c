@@ -23,10 +23,12 @@
 #include "fl-replica.h"
 #endif
 
-/* A round must not hang the kiosk on a peer that vanished mid-way. */
-#define TIMEOUT_SECONDS 10
+/* A round must not hang the kiosk on a peer that vanished mid-way, yet a
+ * loaded kiosk may take a while to apply a full batch. */
+#define TIMEOUT_SECONDS 60
 /* A loop of batches ends, whatever a peer answers. */
 #define MAX_BATCHES 10000
+#define MAX_PASSES 4
 
 typedef struct
 {
@@ -149,11 +151,9 @@ post (Conversation *self, const char *address, const char *path, const char *con
                      address);
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (local_error->domain == G_TLS_ERROR)
-        /* Its TLS layer turned our certificate away. */
-        g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_REFUSED,
-                     _("%s refused the connection: %s"), address, local_error->message);
       else
+        /* A member refuses with a 403, after TLS: a failed handshake is a
+         * kiosk that went away (or is no Fairlead), not a refusal. */
         g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_UNREACHABLE,
                      _("Could not reach %s: %s"), address, local_error->message);
       return NULL;
@@ -244,7 +244,8 @@ conversation_init (Conversation *self, GTlsCertificate *certificate, FlBooth *bo
  */
 FlBooth *
 fl_booth_join (FlStore *store, GTlsCertificate *certificate, const FlBoothCode *code,
-               const char *device_name, const char * const *peers, GError **error)
+               const char *device_name, const char * const *peers, char **admitted_by,
+               GError **error)
 {
   g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
   g_autoptr(GError) last_error = NULL;
@@ -374,6 +375,8 @@ fl_booth_join (FlStore *store, GTlsCertificate *certificate, const FlBoothCode *
             return NULL;
           }
       }
+      if (admitted_by != NULL)
+        *admitted_by = g_strdup (address);
       return booth;
     }
 
@@ -584,9 +587,32 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
     }
 
 #ifdef HAVE_FL_REPLICA
-  if (engine &&
-      (!pull_changes (&conversation, store, address, report, cancellable, &error) ||
-       !push_changes (&conversation, store, address, &theirs, report, cancellable, &error)))
+  /* Applying a batch may make changes of its own on the receiving side
+   * (a merged visitor, a score): a few passes until neither lacks any. */
+  for (guint pass = 0; engine && pass < MAX_PASSES; pass++)
+    {
+      g_autoptr(JsonObject) now = _fl_booth_get_vector (store, &error);
+      gboolean pulled = FALSE;
+      gboolean pushed = FALSE;
+
+      if (now != NULL && _fl_booth_vector_lacking (theirs, now) > 0)
+        {
+          if (!pull_changes (&conversation, store, address, report, cancellable, &error))
+            break;
+          pulled = TRUE;
+          g_clear_pointer (&now, json_object_unref);
+          now = _fl_booth_get_vector (store, &error);
+        }
+      if (now != NULL && _fl_booth_vector_lacking (now, theirs) > 0)
+        {
+          if (!push_changes (&conversation, store, address, &theirs, report, cancellable, &error))
+            break;
+          pushed = TRUE;
+        }
+      if (now == NULL || (!pulled && !pushed))
+        break;
+    }
+  if (error != NULL)
     {
       set_report_error (report, error);
       report->bytes_sent = conversation.bytes_sent;
@@ -622,7 +648,8 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
 
 GPtrArray *
 fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const *peers,
-               const char * const *discovered, GCancellable *cancellable, GError **error)
+               const char * const *discovered, FlBoothSyncFlags flags, GCancellable *cancellable,
+               GError **error)
 {
   g_autoptr(GPtrArray) reports = NULL;
   g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -644,12 +671,6 @@ fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const 
       g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_IDENTITY, "%s",
                    _("This kiosk’s certificate is not the one the booth knows it by; run "
                      "“fairlead-cli booth leave” and join again"));
-      return NULL;
-    }
-  if (me->removed)
-    {
-      g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_REFUSED, "%s",
-                   _("This kiosk was removed from the booth; it can no longer sync"));
       return NULL;
     }
   if (me->addresses != NULL)
@@ -682,7 +703,8 @@ fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const 
       FlBoothMember *member = fl_booth_get_members (booth)->pdata[i];
       g_autoptr(FlBoothPeerReport) last = NULL;
 
-      if (member->removed || g_hash_table_contains (done, member->id) ||
+      if ((flags & FL_BOOTH_SYNC_ONLY_GIVEN) || member->removed ||
+          g_hash_table_contains (done, member->id) ||
           member->addresses == NULL || member->addresses[0] == NULL)
         continue;
       for (guint j = 0; member->addresses[j] != NULL; j++)

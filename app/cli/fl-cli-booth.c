@@ -246,6 +246,8 @@ booth_join (FlCli *cli, int argc, char **argv)
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(FlBooth) booth = NULL;
   g_autoptr(GPtrArray) reports = NULL;
+  g_autofree char *admitted_by = NULL;
+  const char *only[2] = { NULL, NULL };
   GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("This kiosk’s name in the booth (default: the host name)"), N_("DEVICE") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("A kiosk of the booth to contact (repeatable)"), N_("HOST:PORT") },
@@ -272,13 +274,15 @@ booth_join (FlCli *cli, int argc, char **argv)
     return fail_error (error);
 
   booth = fl_booth_join (store, certificate, booth_code, name, (const char * const *) peers,
-                         &error);
+                         &admitted_by, &error);
   if (booth == NULL)
     return fail_error (error);
   printf (_("Joined the booth “%s”.\n"), fl_booth_get_name (booth));
 
-  /* The booth's setup comes with the first round. */
-  reports = fl_booth_sync (store, certificate, (const char * const *) peers, NULL, NULL, &error);
+  /* The booth's setup comes with the first round, with the kiosk that
+   * admitted this one: the others hear of it from that kiosk first. */
+  only[0] = admitted_by;
+  reports = fl_booth_sync (store, certificate, only, NULL, FL_BOOTH_SYNC_ONLY_GIVEN, NULL, &error);
   if (reports == NULL)
     return fail_error (error);
   return print_reports (reports, FALSE);
@@ -330,7 +334,7 @@ booth_sync (FlCli *cli, int argc, char **argv)
     discovered = discover (booth);
 
   reports = fl_booth_sync (store, certificate, (const char * const *) peers,
-                           (const char * const *) discovered, NULL, &error);
+                           (const char * const *) discovered, FL_BOOTH_SYNC_DEFAULT, NULL, &error);
   if (reports == NULL)
     return fail_error (error);
   if (reports->len == 0)
@@ -600,7 +604,7 @@ booth_leave (FlCli *cli, int argc, char **argv)
       /* Best effort: whoever is not told learns it from those who were. */
       certificate = load_certificate (store, NULL);
       if (certificate != NULL)
-        reports = fl_booth_sync (store, certificate, NULL, NULL, NULL, NULL);
+        reports = fl_booth_sync (store, certificate, NULL, NULL, FL_BOOTH_SYNC_DEFAULT, NULL, NULL);
     }
   if (!fl_booth_forget (store, &error) ||
       !fl_booth_cert_delete (fl_store_get_path (store), &error))
