@@ -638,8 +638,11 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
       report->message = g_strdup (_("Member list exchanged; this build carries no "
                                     "replication engine, so no leads were exchanged"));
     else if (!in_sync)
-      report->message = g_strdup_printf (_("%" G_GINT64_FORMAT " changes still to exchange"),
-                                         they_lack + we_lack);
+      {
+        g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, they_lack + we_lack);
+
+        report->message = g_strdup_printf (_("%s changes still to exchange; sync again"), count);
+      }
   }
   report->bytes_sent = conversation.bytes_sent;
   report->bytes_received = conversation.bytes_received;

@@ -511,7 +511,11 @@ booth_status (FlCli *cli, int argc, char **argv)
       printf ("  %-20s %.8s  %-16s %s %s", member->name, member->id, sync_state, _("last seen"),
               seen);
       if (member->pending > 0)
-        printf (_(", %" G_GINT64_FORMAT " changes it lacks"), member->pending);
+        {
+          g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, member->pending);
+
+          printf (_(", %s changes it lacks"), count);
+        }
       printf ("\n");
     }
   return EX_OK;
@@ -530,7 +534,7 @@ booth_remove (FlCli *cli, int argc, char **argv)
 
   g_option_context_set_description (context,
     _("The others learn it on their next round and refuse the device from then on. A removed\n"
-      "device cannot be added back; to bring the kiosk back, leave and join with a new code."));
+      "device cannot join the booth again."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
     return code;
   if (argc != 2)
