@@ -399,43 +399,51 @@ set_report_error (FlBoothPeerReport *report, const GError *error)
   report->message = g_strdup (error->message);
 }
 
-/* What this store holds that the peer's members list changes, saved in
- * one transaction with the list as it is now on disk. */
+typedef struct
+{
+  JsonArray  *members;
+  const char *fingerprint;
+  const char *address;
+  gboolean    round_done;
+  gboolean    in_sync;
+  gint64      pending;
+} Note;
+
+static gboolean
+note_update (FlBooth *booth, gpointer user_data, GError **error)
+{
+  Note *note = user_data;
+  FlBoothMember *peer;
+
+  if (note->members != NULL && !fl_booth_merge_members (booth, note->members, error))
+    return FALSE;
+  peer = fl_booth_find_fingerprint (booth, note->fingerprint);
+  if (peer == NULL)
+    return TRUE;
+  fl_booth_saw_member (booth, peer, note->address);
+  if (note->round_done)
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      if (peer->in_sync != note->in_sync || peer->pending != note->pending ||
+          now - peer->last_round >= FL_BOOTH_SEEN_GRANULARITY)
+        peer->last_round = now;
+      peer->in_sync = note->in_sync;
+      peer->pending = note->pending;
+    }
+  return TRUE;
+}
+
+/* Merges the peer's member list and notes the round, writing only when
+ * something changed. */
 static gboolean
 merge_and_note (FlStore *store, JsonArray *members, const char *fingerprint, const char *address,
                 gboolean round_done, gboolean in_sync, gint64 pending, FlBooth **booth_out,
                 GError **error)
 {
-  g_autoptr(FlBooth) booth = NULL;
-  FlBoothMember *peer;
+  Note note = { members, fingerprint, address, round_done, in_sync, pending };
 
-  if (!fl_store_begin (store, error))
-    return FALSE;
-  booth = fl_booth_load (store, error);
-  if (booth == NULL || (members != NULL && !fl_booth_merge_members (booth, members, error)))
-    {
-      fl_store_rollback (store);
-      return FALSE;
-    }
-  peer = fl_booth_find_fingerprint (booth, fingerprint);
-  if (peer != NULL)
-    {
-      fl_booth_saw_member (booth, peer, address);
-      if (round_done)
-        {
-          peer->last_round = g_get_real_time () / G_USEC_PER_SEC;
-          peer->in_sync = in_sync;
-          peer->pending = pending;
-        }
-    }
-  if (!fl_booth_save (booth, error) || !fl_store_commit (store, error))
-    {
-      fl_store_rollback (store);
-      return FALSE;
-    }
-  if (booth_out != NULL)
-    *booth_out = g_steal_pointer (&booth);
-  return TRUE;
+  return fl_booth_update (store, note_update, &note, booth_out, error);
 }
 
 #ifdef HAVE_FL_REPLICA
