@@ -19,9 +19,7 @@
 #include "fl-booth-cert.h"
 #include "fl-booth-client.h"
 #include "fl-booth-private.h"
-#ifdef HAVE_FL_REPLICA
 #include "fl-replica.h"
-#endif
 
 /* A round must not hang the kiosk on a peer that vanished mid-way, yet a
  * loaded kiosk may take a while to apply a full batch. */
@@ -446,7 +444,6 @@ merge_and_note (FlStore *store, JsonArray *members, const char *fingerprint, con
   return fl_booth_update (store, note_update, &note, booth_out, error);
 }
 
-#ifdef HAVE_FL_REPLICA
 static gboolean
 pull_changes (Conversation *conversation, FlStore *store, const char *address,
               FlBoothPeerReport *report, GCancellable *cancellable, GError **error)
@@ -517,7 +514,6 @@ push_changes (Conversation *conversation, FlStore *store, const char *address,
     }
   return TRUE;
 }
-#endif
 
 /* One round with the kiosk at @address. */
 static FlBoothPeerReport *
@@ -536,7 +532,6 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
   FlBoothMember *peer;
   JsonNode *members;
   JsonNode *vector;
-  gboolean engine;
 
   report->address = g_strdup (address);
   if ((booth = fl_booth_load (store, &error)) == NULL ||
@@ -585,8 +580,6 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
       return g_steal_pointer (&report);
     }
   theirs = json_object_ref (json_node_get_object (vector));
-  engine = json_object_get_boolean_member_with_default (reply, "engine", FALSE) &&
-           _fl_booth_has_engine ();
   if (!merge_and_note (store, json_node_get_array (members), conversation.seen, address, FALSE,
                        FALSE, 0, NULL, &error))
     {
@@ -594,10 +587,9 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
       return g_steal_pointer (&report);
     }
 
-#ifdef HAVE_FL_REPLICA
   /* Applying a batch may make changes of its own on the receiving side
    * (a merged visitor, a score): a few passes until neither lacks any. */
-  for (guint pass = 0; engine && pass < MAX_PASSES; pass++)
+  for (guint pass = 0; pass < MAX_PASSES; pass++)
     {
       g_autoptr(JsonObject) now = _fl_booth_get_vector (store, &error);
       gboolean pulled = FALSE;
@@ -627,13 +619,12 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
       report->bytes_received = conversation.bytes_received;
       return g_steal_pointer (&report);
     }
-#endif
 
   {
     g_autoptr(JsonObject) now = _fl_booth_get_vector (store, &error);
     gint64 they_lack = now != NULL ? _fl_booth_vector_lacking (now, theirs) : 0;
     gint64 we_lack = now != NULL ? _fl_booth_vector_lacking (theirs, now) : 0;
-    gboolean in_sync = now != NULL && engine && they_lack == 0 && we_lack == 0;
+    gboolean in_sync = now != NULL && they_lack == 0 && we_lack == 0;
 
     if (now == NULL || !merge_and_note (store, NULL, conversation.seen, address, TRUE, in_sync,
                                         they_lack, NULL, &error))
@@ -642,10 +633,7 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
         return g_steal_pointer (&report);
       }
     report->result = in_sync ? FL_BOOTH_PEER_IN_SYNC : FL_BOOTH_PEER_BEHIND;
-    if (!engine)
-      report->message = g_strdup (_("Member list exchanged; this build carries no "
-                                    "replication engine, so no leads were exchanged"));
-    else if (!in_sync)
+    if (!in_sync)
       {
         g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, they_lack + we_lack);
 

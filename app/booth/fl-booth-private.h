@@ -23,9 +23,6 @@ G_BEGIN_DECLS
 /* Bytes of changes per request either way. */
 #define FL_BOOTH_BATCH_BYTES (128 * 1024)
 
-/* Whether the replication engine is built in: without it, rounds carry
- * the member list only. */
-gboolean    _fl_booth_has_engine         (void);
 JsonObject *_fl_booth_get_vector         (FlStore     *store,
                                           GError     **error);
 gint64      _fl_booth_vector_lacking     (JsonObject  *have,

@@ -20,9 +20,7 @@
 #include "fl-booth-cert.h"
 #include "fl-booth-private.h"
 #include "fl-booth-server.h"
-#ifdef HAVE_FL_REPLICA
 #include "fl-replica.h"
-#endif
 
 struct _FlBoothServer
 {
@@ -235,7 +233,6 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
   object = json_object_new ();
   json_object_set_string_member (object, "booth", fl_booth_get_id (booth));
   json_object_set_string_member (object, "device", fl_booth_get_device_id (booth));
-  json_object_set_boolean_member (object, "engine", _fl_booth_has_engine ());
   json_object_set_array_member (object, "members", fl_booth_members_to_json (booth));
   json_object_set_object_member (object, "vector", g_steal_pointer (&vector));
   reply = json_node_new (JSON_NODE_OBJECT);
@@ -243,7 +240,6 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
   respond_json (msg, reply);
 }
 
-#ifdef HAVE_FL_REPLICA
 static void
 handle_pull (FlBoothServer *self, SoupServerMessage *msg)
 {
@@ -306,7 +302,6 @@ handle_push (FlBoothServer *self, SoupServerMessage *msg)
   json_node_take_object (reply, object);
   respond_json (msg, reply);
 }
-#endif
 
 static void
 handle_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
@@ -341,12 +336,10 @@ handle_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 
   if (g_strcmp0 (path, FL_BOOTH_PATH_ROUND) == 0)
     handle_round (self, msg, client_fp);
-#ifdef HAVE_FL_REPLICA
   else if (g_strcmp0 (path, FL_BOOTH_PATH_PULL) == 0)
     handle_pull (self, msg);
   else if (g_strcmp0 (path, FL_BOOTH_PATH_PUSH) == 0)
     handle_push (self, msg);
-#endif
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }

@@ -11,9 +11,7 @@
 
 #include "fl-booth.h"
 #include "fl-booth-private.h"
-#ifdef HAVE_FL_REPLICA
 #include "fl-replica.h"
-#endif
 
 #define META_KEY "booth"
 /* Addresses remembered per device: DHCP hands out new ones every day. */
@@ -804,25 +802,11 @@ fl_booth_check_proof (const char *secret, const char *label, const char *fingerp
 
 /* What the server and the client share (fl-booth-private.h). */
 
-gboolean
-_fl_booth_has_engine (void)
-{
-#ifdef HAVE_FL_REPLICA
-  return TRUE;
-#else
-  return FALSE;
-#endif
-}
-
-/* This kiosk's version vector; an empty one without the engine. */
+/* This kiosk's version vector. */
 JsonObject *
 _fl_booth_get_vector (FlStore *store, GError **error)
 {
-#ifdef HAVE_FL_REPLICA
   return fl_replica_get_version_vector (store, error);
-#else
-  return json_object_new ();
-#endif
 }
 
 /* How many changes @have holds that @peer lacks. */
