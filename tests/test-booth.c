@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "booth/fl-booth-service.h"
 #include "fl-test.h"
 
 typedef struct
@@ -300,6 +301,24 @@ test_create_join (Fixture *fixture, gconstpointer data)
   g_assert_true (g_file_test (qr, G_FILE_TEST_EXISTS));
 }
 
+/* The JSON inside a join code. */
+static JsonNode *
+decode_code (const char *code)
+{
+  g_autoptr(GString) padded = g_string_new (code + strlen ("FLB1:"));
+  g_autofree guchar *json = NULL;
+  gsize length;
+
+  g_strstrip (padded->str);
+  g_string_set_size (padded, strlen (padded->str));
+  while (padded->len % 4)
+    g_string_append_c (padded, '=');
+  g_strdelimit (padded->str, "-", '+');
+  g_strdelimit (padded->str, "_", '/');
+  json = g_base64_decode (padded->str, &length);
+  return json_from_string ((const char *) json, NULL);
+}
+
 /* The join code with another secret: the creator refuses it, the joining
  * kiosk is not in the booth afterwards. */
 static void
@@ -307,21 +326,13 @@ test_bad_secret (Fixture *fixture, gconstpointer data)
 {
   guint port = free_port ();
   g_autofree char *code = create_booth (fixture, "a", port);
-  g_autofree guchar *json = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
   g_autofree char *encoded = NULL;
   g_autofree char *forged = NULL;
   g_autofree char *err = NULL;
-  g_autoptr(GString) padded = g_string_new (code + strlen ("FLB1:"));
-  gsize length;
 
-  while (padded->len % 4)
-    g_string_append_c (padded, '=');
-  g_strdelimit (padded->str, "-", '+');
-  g_strdelimit (padded->str, "_", '/');
-  json = g_base64_decode (padded->str, &length);
-  node = json_from_string ((const char *) json, NULL);
+  node = decode_code (code);
   json_object_set_string_member (json_node_get_object (node), "s", "AAAAAAAAAAAAAAAAAAAAAAAA");
   text = json_to_string (node, FALSE);
   encoded = g_base64_encode ((const guchar *) text, strlen (text));
@@ -438,8 +449,162 @@ test_removed (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (cli (fixture, "c", NULL, &err, "booth", "leave"), ==, 0);
   g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "c", NULL, &err, "booth", "join", code), ==, EX_NOPERM);
+  g_clear_pointer (&err, g_free);
+
+  /* b leaves: it tells a, which refuses it from then on. */
   g_assert_false (json_object_get_boolean_member (find_member (status (fixture, "a"), "b"),
                                                   "removed"));
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "leave"), ==, 0);
+  g_assert_true (json_object_get_boolean_member (find_member (status (fixture, "a"), "b"),
+                                                 "removed"));
+  g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "status"), ==, EX_CONFIG);
+}
+
+/* Any member admits a new kiosk with the code it prints. */
+static void
+test_join_through_member (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_b = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *code_b = NULL;
+  g_autofree char *qr = g_build_filename (fixture->dir, "b.png", NULL);
+  g_autofree char *peer_b = g_strdup_printf ("127.0.0.1:%u", port_b);
+  g_autoptr(JsonObject) c_status = NULL;
+  gint64 start;
+
+  serve (fixture, "a", port_a, "0.3");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+  serve (fixture, "b", port_b, "0.3");
+  /* Until b announced where it serves, its code has no address for it. */
+  start = g_get_monotonic_time ();
+  do
+    {
+      g_autoptr(JsonNode) inside = NULL;
+      g_autoptr(JsonNode) addresses = NULL;
+      g_autofree char *text = NULL;
+
+      g_clear_pointer (&code_b, g_free);
+      g_assert_cmpint (cli (fixture, "b", &code_b, NULL, "booth", "code", "--qr", qr), ==, 0);
+      inside = decode_code (code_b);
+      g_assert_nonnull (inside);
+      text = json_to_string (json_object_get_member (json_node_get_object (inside), "a"), FALSE);
+      if (strstr (text, peer_b) != NULL)
+        break;
+      g_usleep (50000);
+    }
+  while (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
+  g_assert_true (g_file_test (qr, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "join", g_strstrip (code_b), "--name",
+                        "c"),
+                   ==, 0);
+  c_status = status (fixture, "c");
+  g_assert_nonnull (find_member (c_status, "a"));
+  g_assert_nonnull (find_member (c_status, "b"));
+  /* a hears of c from b's rounds, and then answers c too. */
+  start = g_get_monotonic_time ();
+  while (find_member (status (fixture, "a"), "c") == NULL &&
+         g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_usleep (50000);
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  int        status;
+} Wait;
+
+static void
+process_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  g_assert_true (g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL));
+  wait->status = g_subprocess_get_exit_status (G_SUBPROCESS (object));
+  g_main_loop_quit (wait->loop);
+}
+
+/* A CLI command while this process serves on its main loop. */
+static int
+cli_while_serving (Fixture *fixture, const char *kiosk, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  Wait wait = { loop, -1 };
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("FAIRLEAD_CLI")));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, db (fixture, kiosk));
+  va_start (args, kiosk);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, process_done_cb, &wait);
+  g_main_loop_run (loop);
+  return wait.status;
+}
+
+static void
+state_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (fl_booth_service_get_state_text (FL_BOOTH_SERVICE (object))));
+}
+
+/* The service the kiosk runs in-process: it serves, and its state says
+ * how many kiosks are in sync. */
+static void
+test_service (Fixture *fixture, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port);
+  g_autofree char *path = db (fixture, "a");
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  FlBoothService *service;
+  FlStore *store;
+
+  store = fl_store_open (path, &error);
+  g_assert_no_error (error);
+  service = fl_booth_service_new (store);
+  g_signal_connect (service, "notify::state-text", G_CALLBACK (state_cb), states);
+  g_assert_true (fl_booth_service_start (service, listen, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_booth_service_get_running (service));
+  g_assert_cmpuint (fl_booth_service_get_port (service), ==, port);
+  g_assert_cmpstr (fl_booth_service_get_state_text (service), ==, "Only kiosk of the booth");
+
+  g_assert_cmpint (cli_while_serving (fixture, "b", "booth", "join", code, "--name", "b", NULL), ==, 0);
+  import_leads (fixture, "a", 3, "example.com");
+  g_assert_cmpint (cli_while_serving (fixture, "b", "booth", "sync", "--no-discover", NULL), ==, 0);
+  g_assert_cmpint (cli_while_serving (fixture, "b", "booth", "sync", "--no-discover", NULL), ==, 0);
+  g_assert_cmpint (count_leads (fixture, "b"), ==, 3);
+
+  /* The state follows after the service's next round. */
+  fl_booth_service_sync_soon (service);
+  while (fl_booth_service_get_n_in_sync (service) != 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fl_booth_service_get_n_members (service), ==, 2);
+  g_assert_cmpstr (fl_booth_service_get_state_text (service), ==, "2 kiosks in sync");
+  g_assert_cmpuint (states->len, >=, 2);
+
+  /* Stopped, it answers no more. */
+  fl_booth_service_stop (service);
+  g_assert_false (fl_booth_service_get_running (service));
+  g_assert_false (port_open (port));
+  g_assert_finalize_object (service);
+  g_assert_finalize_object (store);
 }
 
 static void
@@ -684,6 +849,8 @@ main (int argc, char **argv)
   ADD ("/booth/wrong-booth", test_wrong_booth);
   ADD ("/booth/three-kiosks", test_three_kiosks);
   ADD ("/booth/removed", test_removed);
+  ADD ("/booth/join-through-member", test_join_through_member);
+  ADD ("/booth/service", test_service);
   ADD ("/booth/unreachable", test_unreachable);
   ADD ("/booth/kill-mid-round", test_kill_mid_round);
   ADD ("/booth/idle-sync", test_idle_sync);

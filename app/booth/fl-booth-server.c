@@ -174,6 +174,8 @@ typedef struct
   JsonArray  *members;
   const char *client_fp;
   const char *address;
+  gboolean    in_sync;   /* as the round starts: both vectors equal */
+  gint64      pending;   /* changes the client lacks */
 } RoundUpdate;
 
 static gboolean
@@ -186,7 +188,18 @@ round_update (FlBooth *booth, gpointer user_data, GError **error)
     return FALSE;
   peer = fl_booth_find_fingerprint (booth, update->client_fp);
   if (peer != NULL && !peer->removed)
-    fl_booth_saw_member (booth, peer, update->address);
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      /* A client that never serves is only ever seen here: what it held as
+       * its round started is what this kiosk knows of it. */
+      fl_booth_saw_member (booth, peer, update->address);
+      if (peer->in_sync != update->in_sync || peer->pending != update->pending ||
+          now - peer->last_round >= FL_BOOTH_SEEN_GRANULARITY)
+        peer->last_round = now;
+      peer->in_sync = update->in_sync;
+      peer->pending = update->pending;
+    }
   return TRUE;
 }
 
@@ -211,6 +224,19 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
   if (members != NULL && JSON_NODE_HOLDS_ARRAY (members))
     update.members = json_node_get_array (members);
   update.address = json_object_get_string_member_with_default (request, "address", NULL);
+  if ((vector = _fl_booth_get_vector (self->store, &error)) == NULL)
+    {
+      fail (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
+      return;
+    }
+  if (json_object_has_member (request, "vector") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (request, "vector")))
+    {
+      JsonObject *theirs = json_object_get_object_member (request, "vector");
+
+      update.pending = _fl_booth_vector_lacking (vector, theirs);
+      update.in_sync = update.pending == 0 && _fl_booth_vector_lacking (theirs, vector) == 0;
+    }
   if (!fl_booth_update (self->store, round_update, &update, &booth, &error))
     {
       fail (msg, error->domain == FL_BOOTH_ERROR ? SOUP_STATUS_BAD_REQUEST
@@ -225,11 +251,6 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
       return;
     }
 
-  if ((vector = _fl_booth_get_vector (self->store, &error)) == NULL)
-    {
-      fail (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
-      return;
-    }
   object = json_object_new ();
   json_object_set_string_member (object, "booth", fl_booth_get_id (booth));
   json_object_set_string_member (object, "device", fl_booth_get_device_id (booth));

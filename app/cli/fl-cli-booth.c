@@ -148,6 +148,47 @@ booth_create (FlCli *cli, int argc, char **argv)
 }
 
 static int
+booth_code (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— print the join code again, to add a kiosk through this one"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlBooth) booth = NULL;
+  g_autofree char *qr = NULL;
+  g_autofree char *code_text = NULL;
+  GOptionEntry entries[] = {
+    { "qr", 0, 0, G_OPTION_ARG_FILENAME, &qr, N_("Also draw the join code as a QR code"), N_("FILE.png|FILE.svg") },
+    { NULL }
+  };
+  FlBoothMember *me;
+  FlStore *store;
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Any kiosk of the booth can admit a new one: the code names this kiosk and the\n"
+      "addresses it last announced."));
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return fl_cli_fail (EX_USAGE, "%s", _("booth code takes no arguments; see --help"));
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return cli->store_exit_code;
+  if ((booth = fl_booth_load (store, &error)) == NULL)
+    return fail_error (error);
+  me = fl_booth_get_self (booth);
+  if (me == NULL || me->removed)
+    return fl_cli_fail (EX_NOPERM, "%s",
+                        _("This kiosk was removed from the booth; it can no longer sync"));
+  code_text = fl_booth_get_join_code (booth);
+  if (qr != NULL &&
+      !fl_qr_save (code_text, FL_QR_EC_MEDIUM, FL_QR_DEFAULT_SCALE, FL_QR_DEFAULT_MARGIN, qr, &error))
+    return fl_cli_fail_error (EX_CANTCREAT, error);
+  printf ("%s\n", code_text);
+  return EX_OK;
+}
+
+static int
 print_reports (GPtrArray *reports, gboolean json)
 {
   gboolean refused = FALSE;
@@ -620,6 +661,7 @@ booth_leave (FlCli *cli, int argc, char **argv)
 static const FlCliCommand commands[] = {
   { "create", N_("Start a booth on this kiosk and print its join code"), booth_create },
   { "join", N_("Join a booth with its join code"), booth_join },
+  { "code", N_("Print the join code again"), booth_code },
   { "serve", N_("Run the sync service in the foreground"), booth_serve },
   { "sync", N_("One two-way round with the other kiosks"), booth_sync },
   { "status", N_("The booth’s kiosks and whether they are in sync"), booth_status },
