@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 
 /* Bytes of changes per request either way. */
 #define FL_BOOTH_BATCH_BYTES (128 * 1024)
+/* A request larger than this is refused before its body is read. */
+#define FL_BOOTH_MAX_REQUEST_BYTES (16 * 1024 * 1024)
 
 JsonObject *_fl_booth_get_vector         (FlStore     *store,
                                           GError     **error);

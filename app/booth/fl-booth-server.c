@@ -375,10 +375,34 @@ accept_certificate_cb (SoupServerMessage *msg, GTlsCertificate *certificate,
   return TRUE;
 }
 
+/* Before the body is read: a stranger is refused without reading what it
+ * sends, and no member sends more than a few batches at once. */
+static void
+got_headers_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  FlBoothServer *self = user_data;
+  g_autofree char *client_fp = peer_fingerprint (msg);
+  g_autoptr(FlBooth) booth = NULL;
+  goffset length;
+
+  length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+  if (length > FL_BOOTH_MAX_REQUEST_BYTES)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+      return;
+    }
+  if (g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), FL_BOOTH_PATH_JOIN) == 0)
+    return;
+  booth = fl_booth_load (self->store, NULL);
+  if (client_fp == NULL || booth == NULL || !fl_booth_is_member (booth, client_fp))
+    refuse (msg);
+}
+
 static void
 request_started_cb (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
 }
 
 static void
@@ -434,7 +458,7 @@ fl_booth_server_listen (FlBoothServer *self, const char *address, guint port, GE
                                   "tls-auth-mode", G_TLS_AUTHENTICATION_REQUIRED,
                                   "server-header", "fairlead-booth",
                                   NULL);
-  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   soup_server_add_handler (self->server, "/booth/1", handle_cb, self, NULL);
 
   if (address != NULL)
