@@ -17,6 +17,8 @@
 #include "booth/fl-booth-service.h"
 #include "fl-test.h"
 
+#include <libsoup/soup.h>
+
 typedef struct
 {
   char        *dir;
@@ -837,6 +839,72 @@ test_no_email_on_wire (Fixture *fixture, gconstpointer data)
   relay_stop (&relay);
 }
 
+
+static gboolean
+accept_any_cb (GTlsConnection *connection, GTlsCertificate *certificate,
+               GTlsCertificateFlags errors, gpointer user_data)
+{
+  return TRUE;
+}
+
+static void
+client_event_cb (GSocketClient *client, GSocketClientEvent event, GSocketConnectable *connectable,
+                 GIOStream *connection, gpointer user_data)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    {
+      g_tls_connection_set_certificate (G_TLS_CONNECTION (connection), user_data);
+      g_signal_connect (connection, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+    }
+}
+
+/* A stranger's request is answered before its body is read: a bare 403,
+ * or 413 when it announces more than any member would send. The body is
+ * never sent: a server that asked for it would answer "100 Continue". */
+static void
+test_stranger_body (Fixture *fixture, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port);
+  g_autofree char *other = create_booth (fixture, "x", free_port ());
+  g_autofree char *x_db = db (fixture, "x");
+  g_autofree char *cert_path = g_strconcat (x_db, ".booth-cert.pem", NULL);
+  g_autofree char *key_path = g_strconcat (x_db, ".booth-key.pem", NULL);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sizes[] = { "999999999", "100" };
+  const char *expected[] = { "HTTP/1.1 413", "HTTP/1.1 403" };
+
+  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  serve (fixture, "a", port, "60");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autofree char *request = NULL;
+      char reply[64] = "";
+      gsize got = 0;
+
+      g_socket_client_set_tls (client, TRUE);
+      g_socket_client_set_timeout (client, 5);
+      g_signal_connect (client, "event", G_CALLBACK (client_event_cb), certificate);
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+      g_assert_no_error (error);
+      request = g_strdup_printf ("POST /booth/1/push HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Expect: 100-continue\r\nContent-Length: %s\r\n\r\n",
+                                 sizes[i]);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), reply,
+                               strlen (expected[i]), &got, NULL, &error);
+      g_test_message ("%s: %s", sizes[i], error ? error->message : reply);
+      g_assert_no_error (error);
+      g_assert_cmpstr (reply, ==, expected[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -847,6 +915,7 @@ main (int argc, char **argv)
   ADD ("/booth/create-join", test_create_join);
   ADD ("/booth/bad-secret", test_bad_secret);
   ADD ("/booth/wrong-booth", test_wrong_booth);
+  ADD ("/booth/stranger-body", test_stranger_body);
   ADD ("/booth/three-kiosks", test_three_kiosks);
   ADD ("/booth/removed", test_removed);
   ADD ("/booth/join-through-member", test_join_through_member);

@@ -375,8 +375,10 @@ accept_certificate_cb (SoupServerMessage *msg, GTlsCertificate *certificate,
   return TRUE;
 }
 
-/* Before the body is read: a stranger is refused without reading what it
- * sends, and no member sends more than a few batches at once. */
+/* As soon as the headers are in: a stranger is refused, and so is a body
+ * larger than any member sends. A client that asked "Expect:
+ * 100-continue" is answered before it sends the body; any other one has
+ * its body dropped as it comes, never held in memory, nor looked at. */
 static void
 got_headers_cb (SoupServerMessage *msg, gpointer user_data)
 {
@@ -387,15 +389,15 @@ got_headers_cb (SoupServerMessage *msg, gpointer user_data)
 
   length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
   if (length > FL_BOOTH_MAX_REQUEST_BYTES)
+    soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+  else if (g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), FL_BOOTH_PATH_JOIN) != 0)
     {
-      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
-      return;
+      booth = fl_booth_load (self->store, NULL);
+      if (client_fp == NULL || booth == NULL || !fl_booth_is_member (booth, client_fp))
+        refuse (msg);
     }
-  if (g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), FL_BOOTH_PATH_JOIN) == 0)
-    return;
-  booth = fl_booth_load (self->store, NULL);
-  if (client_fp == NULL || booth == NULL || !fl_booth_is_member (booth, client_fp))
-    refuse (msg);
+  if (soup_server_message_get_status (msg) != 0)
+    soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
 }
 
 static void
