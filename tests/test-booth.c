@@ -624,7 +624,13 @@ test_unreachable (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "sync", "--no-discover", "--peer", nobody),
                    ==, EX_TEMPFAIL);
   g_clear_pointer (&err, g_free);
-  kill_server (fixture, server);
+
+  /* SIGTERM stops the service cleanly. */
+  g_subprocess_send_signal (server, SIGTERM);
+  g_assert_true (g_subprocess_wait (server, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (server));
+  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
+  g_ptr_array_remove (fixture->servers, server);
   g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "sync", "--no-discover"), ==,
                    EX_TEMPFAIL);
   g_assert_nonnull (strstr (err, "reach"));
