@@ -26,6 +26,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -475,12 +476,11 @@ compare_members (const char *created_a, const char *uuid_a, const char *created_
 }
 
 static char *
-join_notes (Fold *merged, Fold **folds, guint n_members, guint survivor, const guint *order)
+join_notes (Fold **folds, guint n_members, guint survivor, const guint *order)
 {
   GString *notes = NULL;
   const char *own = fold_get_string (folds[survivor], "notes");
 
-  (void) merged;
   if (own != NULL)
     notes = g_string_new (own);
   for (guint k = 0; k < n_members; k++)
@@ -759,7 +759,7 @@ materialise_lead (Apply *apply, const char *uuid, GError **error)
         fold_offer (&merged, name, stamped->value, stamped->hlc, stamped->device);
     }
   survivor_uuid = g_ptr_array_index (members, survivor);
-  notes = join_notes (&merged, folds, n_complete, survivor, order);
+  notes = join_notes (folds, n_complete, survivor, order);
   if (fold_get_string (&merged, "event") != NULL &&
       query_id (store, "SELECT 1 FROM events WHERE uuid = ?1", fold_get_string (&merged, "event"),
                 error) <= 0)
@@ -936,7 +936,7 @@ materialise_row (Apply *apply, const char *tbl, const char *key, GError **error)
           g_autoptr(GString) sql = g_string_new ("INSERT INTO attendees (event, badge_id");
           g_autoptr(GString) values = g_string_new (") SELECT ?1, ?2");
           g_autoptr(GString) update = g_string_new (" WHERE EXISTS (SELECT 1 FROM events WHERE uuid = ?1) "
-                                                    "AND ?18 IS NOT NULL "
+                                                    "AND ?19 IS NOT NULL "
                                                     "ON CONFLICT (event, badge_id) DO UPDATE SET badge_id = excluded.badge_id");
 
           for (guint i = 0; attendee_columns[i] != NULL; i++)
@@ -1759,17 +1759,25 @@ out:
 /* A copy of the database file at @path, taken through SQLite (so a WAL
  * beside it counts) and never writing to it. */
 static char *
-copy_database (const char *path, GError **error)
+copy_database (FlStore *store, const char *path, GError **error)
 {
-  g_autofree char *dir = NULL;
+  g_autofree char *parent = g_path_get_dirname (fl_store_get_path (store));
+  g_autofree char *dir = g_build_filename (parent, ".merge-XXXXXX", NULL);
   g_autofree char *copy = NULL;
   sqlite3 *source = NULL, *target = NULL;
   sqlite3_backup *backup;
   int rc;
 
-  dir = g_dir_make_tmp ("fairlead-merge-XXXXXX", error);
-  if (dir == NULL)
-    return NULL;
+  /* Beside the database, in its private folder: the copy holds the same
+   * personal data. */
+  if (g_mkdtemp_full (dir, 0700) == NULL)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot create a folder beside the database to merge in: %s"),
+                   g_strerror (saved_errno));
+      return NULL;
+    }
   copy = g_build_filename (dir, "copy.db", NULL);
   rc = sqlite3_open_v2 (path, &source, SQLITE_OPEN_READONLY, NULL);
   if (rc == SQLITE_OK)
@@ -1857,7 +1865,7 @@ fl_replica_merge_file (FlStore *store, const char *path, FlReplicaStats *stats, 
                    _("“%s” is a folder, not a Fairlead database; nothing was merged"), path);
       return FALSE;
     }
-  copy = copy_database (path, error);
+  copy = copy_database (store, path, error);
   if (copy == NULL)
     return FALSE;
 
