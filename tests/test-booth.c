@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "booth/fl-booth-client.h"
 #include "booth/fl-booth-service.h"
 #include "fl-test.h"
 
@@ -911,6 +912,45 @@ test_stranger_body (Fixture *fixture, gconstpointer data)
     }
 }
 
+static void
+wait_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* What the kiosk's Join booth runs: off the main thread, then the first
+ * round; a bad code fails with the error the page shows. */
+static void
+test_join_async (Fixture *fixture, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port);
+  g_autofree char *path = db (fixture, "b");
+  const char *codes[] = { "not a code", code };
+
+  import_leads (fixture, "a", 4, "example.com");
+  serve (fixture, "a", port, "60");
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+
+      fl_booth_join_async (path, codes[i], "b", NULL, wait_cb, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      name = fl_booth_join_finish (result, &error);
+      if (i == 0)
+        g_assert_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_BAD_CODE);
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (name, ==, "Stand B12");
+        }
+    }
+  g_assert_cmpint (count_leads (fixture, "b"), ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -926,6 +966,7 @@ main (int argc, char **argv)
   ADD ("/booth/removed", test_removed);
   ADD ("/booth/join-through-member", test_join_through_member);
   ADD ("/booth/service", test_service);
+  ADD ("/booth/join-async", test_join_async);
   ADD ("/booth/unreachable", test_unreachable);
   ADD ("/booth/kill-mid-round", test_kill_mid_round);
   ADD ("/booth/idle-sync", test_idle_sync);

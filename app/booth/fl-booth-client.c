@@ -727,3 +727,78 @@ fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const 
     }
   return g_steal_pointer (&reports);
 }
+
+typedef struct
+{
+  char *db_path;
+  char *code;
+  char *device_name;
+} JoinData;
+
+static void
+join_data_free (JoinData *data)
+{
+  g_free (data->db_path);
+  g_free (data->code);
+  g_free (data->device_name);
+  g_free (data);
+}
+
+static void
+join_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  JoinData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = NULL;
+  g_autoptr(FlBoothCode) code = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(FlBooth) booth = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autofree char *admitted_by = NULL;
+  const char *only[2] = { NULL, NULL };
+
+  if ((code = fl_booth_parse_code (data->code, &error)) == NULL ||
+      (store = fl_store_open (data->db_path, &error)) == NULL ||
+      (certificate = fl_booth_cert_load_or_create (data->db_path, fl_store_get_device_id (store),
+                                                   &error)) == NULL ||
+      (booth = fl_booth_join (store, certificate, code, data->device_name, NULL, &admitted_by,
+                              &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Joined: a first round that cannot finish is made up by the next ones. */
+  only[0] = admitted_by;
+  reports = fl_booth_sync (store, certificate, only, NULL, FL_BOOTH_SYNC_ONLY_GIVEN, cancellable,
+                           NULL);
+  g_task_return_pointer (task, g_strdup (fl_booth_get_name (booth)), g_free);
+}
+
+void
+fl_booth_join_async (const char *db_path, const char *code, const char *device_name,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  JoinData *data;
+
+  g_return_if_fail (db_path != NULL);
+  g_return_if_fail (code != NULL);
+
+  data = g_new0 (JoinData, 1);
+  data->db_path = g_strdup (db_path);
+  data->code = g_strdup (code);
+  data->device_name = g_strdup (device_name);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_booth_join_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) join_data_free);
+  g_task_run_in_thread (task, join_thread);
+}
+
+char *
+fl_booth_join_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fl_booth_join_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -69,4 +69,17 @@ GPtrArray  *fl_booth_sync              (FlStore            *store,
                                         GCancellable       *cancellable,
                                         GError            **error);
 
+/* What the kiosk's "Join booth" does, off the main thread: parses @code,
+ * makes this device's certificate, joins and runs the first round, on a
+ * store connection of its own to @db_path. The result is the booth's
+ * name. */
+void        fl_booth_join_async        (const char         *db_path,
+                                        const char         *code,
+                                        const char         *device_name,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
+char       *fl_booth_join_finish       (GAsyncResult       *result,
+                                        GError            **error);
+
 G_END_DECLS
