@@ -27,6 +27,9 @@ struct _FlBoothServer
   GObject          parent_instance;
 
   FlStore         *store;
+  FlStore         *worker_store;  /* the pool thread's */
+  GThreadPool     *pool;
+  GMainContext    *context;
   GTlsCertificate *certificate;
   char            *fingerprint;
   SoupServer      *server;
@@ -261,67 +264,150 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
   respond_json (msg, reply);
 }
 
-static void
-handle_pull (FlBoothServer *self, SoupServerMessage *msg)
+/* Pulls and pushes move batches of changes: they run in a thread of their
+ * own, on a store connection of its own, so that a kiosk answering a
+ * round keeps drawing its pages. The message waits, paused. */
+typedef enum
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) request = NULL;
-  g_autoptr(GBytes) batch = NULL;
-  JsonObject *peer_vector = NULL;
-  gboolean more = FALSE;
-  gsize size;
-  const char *data;
+  JOB_PULL,
+  JOB_PUSH,
+} JobKind;
 
-  if ((request = request_object (msg, &error)) == NULL)
-    {
-      fail (msg, SOUP_STATUS_BAD_REQUEST, error);
-      return;
-    }
-  if (json_object_has_member (request, "vector") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (request, "vector")))
-    peer_vector = json_object_get_object_member (request, "vector");
-  batch = fl_replica_changes_since (self->store, peer_vector, FL_BOOTH_BATCH_BYTES, &more, &error);
-  if (batch == NULL)
-    {
-      fail (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
-      return;
-    }
-  data = g_bytes_get_data (batch, &size);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                FL_BOOTH_HEADER_MORE, more ? "1" : "0");
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_COPY,
-                                    data, size);
+typedef struct
+{
+  FlBoothServer     *server;   /* owned: released on the server's thread */
+  SoupServerMessage *msg;      /* owned */
+  JobKind            kind;
+  GBytes            *request;
+  guint              status;
+  const char        *content_type;
+  GBytes            *response;
+  gboolean           more;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->msg);
+  g_clear_pointer (&job->request, g_bytes_unref);
+  g_clear_pointer (&job->response, g_bytes_unref);
+  g_clear_object (&job->server);
+  g_free (job);
 }
 
 static void
-handle_push (FlBoothServer *self, SoupServerMessage *msg)
+job_fail (Job *job, guint status, const GError *error)
+{
+  g_debug ("booth server: %s", error->message);
+  job->status = status;
+  job->content_type = "text/plain";
+  job->response = g_bytes_new (error->message, strlen (error->message));
+}
+
+static void
+job_pull (FlStore *store, Job *job)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) batch = NULL;
-  g_autoptr(JsonObject) vector = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  JsonObject *object;
+  g_autoptr(JsonNode) node = _fl_booth_parse_body (job->request, &error);
+  JsonObject *request;
+  JsonObject *peer_vector = NULL;
 
-  batch = soup_message_body_flatten (body);
-  if (!fl_replica_apply (self->store, batch, NULL, &error))
+  if (node == NULL)
     {
-      fail (msg, error->domain == FL_REPLICA_ERROR ? SOUP_STATUS_BAD_REQUEST
-                                                   : SOUP_STATUS_INTERNAL_SERVER_ERROR,
-            error);
+      job_fail (job, SOUP_STATUS_BAD_REQUEST, error);
       return;
     }
-  if ((vector = _fl_booth_get_vector (self->store, &error)) == NULL)
+  request = json_node_get_object (node);
+  if (json_object_has_member (request, "vector") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (request, "vector")))
+    peer_vector = json_object_get_object_member (request, "vector");
+  job->response = fl_replica_changes_since (store, peer_vector, FL_BOOTH_BATCH_BYTES, &job->more,
+                                            &error);
+  if (job->response == NULL)
     {
-      fail (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
+      job_fail (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
+      return;
+    }
+  job->status = SOUP_STATUS_OK;
+  job->content_type = "application/octet-stream";
+}
+
+static void
+job_push (FlStore *store, Job *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) vector = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonObject *object;
+
+  if (!fl_replica_apply (store, job->request, NULL, &error))
+    {
+      job_fail (job, error->domain == FL_REPLICA_ERROR ? SOUP_STATUS_BAD_REQUEST
+                                                       : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                error);
+      return;
+    }
+  if ((vector = _fl_booth_get_vector (store, &error)) == NULL)
+    {
+      job_fail (job, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
       return;
     }
   object = json_object_new ();
   json_object_set_object_member (object, "vector", g_steal_pointer (&vector));
   reply = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (reply, object);
-  respond_json (msg, reply);
+  job->status = SOUP_STATUS_OK;
+  job->content_type = "application/json";
+  job->response = _fl_booth_node_to_bytes (reply);
+}
+
+static gboolean
+job_done_cb (gpointer user_data)
+{
+  Job *job = user_data;
+  gsize size;
+  const char *data = g_bytes_get_data (job->response, &size);
+
+  if (job->kind == JOB_PULL && job->status == SOUP_STATUS_OK)
+    soup_message_headers_replace (soup_server_message_get_response_headers (job->msg),
+                                  FL_BOOTH_HEADER_MORE, job->more ? "1" : "0");
+  soup_server_message_set_status (job->msg, job->status, NULL);
+  soup_server_message_set_response (job->msg, job->content_type, SOUP_MEMORY_COPY, data, size);
+  soup_server_message_unpause (job->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+job_run (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  FlBoothServer *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Opened by, and only ever used on, the pool's one thread. */
+  if (self->worker_store == NULL)
+    self->worker_store = fl_store_open (fl_store_get_path (self->store), &error);
+  if (self->worker_store == NULL)
+    job_fail (job, SOUP_STATUS_SERVICE_UNAVAILABLE, error);
+  else if (job->kind == JOB_PULL)
+    job_pull (self->worker_store, job);
+  else
+    job_push (self->worker_store, job);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, job_done_cb, job,
+                              (GDestroyNotify) job_free);
+}
+
+static void
+queue_job (FlBoothServer *self, SoupServerMessage *msg, JobKind kind)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->server = g_object_ref (self);
+  job->msg = g_object_ref (msg);
+  job->kind = kind;
+  job->request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  soup_server_message_pause (msg);
+  g_thread_pool_push (self->pool, job, NULL);
 }
 
 static void
@@ -358,9 +444,9 @@ handle_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
   if (g_strcmp0 (path, FL_BOOTH_PATH_ROUND) == 0)
     handle_round (self, msg, client_fp);
   else if (g_strcmp0 (path, FL_BOOTH_PATH_PULL) == 0)
-    handle_pull (self, msg);
+    queue_job (self, msg, JOB_PULL);
   else if (g_strcmp0 (path, FL_BOOTH_PATH_PUSH) == 0)
-    handle_push (self, msg);
+    queue_job (self, msg, JOB_PUSH);
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -421,9 +507,23 @@ fl_booth_server_dispose (GObject *object)
 }
 
 static void
+fl_booth_server_finalize (GObject *object)
+{
+  FlBoothServer *self = (FlBoothServer *) object;
+
+  /* Every job held a reference: none is left running. */
+  g_thread_pool_free (self->pool, FALSE, TRUE);
+  g_clear_object (&self->worker_store);
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (fl_booth_server_parent_class)->finalize (object);
+}
+
+static void
 fl_booth_server_class_init (FlBoothServerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = fl_booth_server_dispose;
+  G_OBJECT_CLASS (klass)->finalize = fl_booth_server_finalize;
 }
 
 static void
@@ -443,6 +543,8 @@ fl_booth_server_new (FlStore *store, GTlsCertificate *certificate)
   self->store = g_object_ref (store);
   self->certificate = g_object_ref (certificate);
   self->fingerprint = fl_booth_cert_fingerprint (certificate);
+  self->context = g_main_context_ref_thread_default ();
+  self->pool = g_thread_pool_new (job_run, self, 1, TRUE, NULL);
   return self;
 }
 
