@@ -951,6 +951,54 @@ test_join_async (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (count_leads (fixture, "b"), ==, 4);
 }
 
+static gboolean
+has_address (Fixture *fixture, const char *kiosk, const char *member, const char *address)
+{
+  g_autoptr(JsonObject) object = status (fixture, kiosk);
+  JsonObject *found = find_member (object, member);
+  JsonArray *addresses;
+
+  if (found == NULL)
+    return FALSE;
+  addresses = json_object_get_array_member (found, "addresses");
+  return json_array_get_length (addresses) > 0 &&
+         g_strcmp0 (json_array_get_string_element (addresses, 0), address) == 0;
+}
+
+/* Another kiosk got the address a kiosk was last seen at (DHCP): the one
+ * sought is unreachable (75), not a refusal (77). */
+static void
+test_address_taken (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_x = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *x = g_strdup_printf ("127.0.0.1:%u", port_x);
+  g_autofree char *err = NULL;
+  GSubprocess *b_server;
+  gint64 start;
+
+  serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "join", code, "--name", "c"), ==, 0);
+  b_server = serve (fixture, "b", port_x, "60");
+  start = g_get_monotonic_time ();
+  while (!has_address (fixture, "a", "b", x) && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_usleep (50000);
+  g_assert_true (has_address (fixture, "a", "b", x));
+  kill_server (fixture, b_server);
+  serve (fixture, "c", port_x, "60");
+  start = g_get_monotonic_time ();
+  while (!has_address (fixture, "a", "c", x) && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_usleep (50000);
+  g_assert_true (has_address (fixture, "a", "c", x));
+
+  g_assert_cmpint (cli (fixture, "a", NULL, &err, "booth", "sync", "--no-discover"), ==, EX_TEMPFAIL);
+  g_assert_nonnull (strstr (err, "Another device answers"));
+  g_assert_true (json_object_get_boolean_member (find_member (status (fixture, "a"), "c"),
+                                                 "in_sync"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -968,6 +1016,7 @@ main (int argc, char **argv)
   ADD ("/booth/service", test_service);
   ADD ("/booth/join-async", test_join_async);
   ADD ("/booth/unreachable", test_unreachable);
+  ADD ("/booth/address-taken", test_address_taken);
   ADD ("/booth/kill-mid-round", test_kill_mid_round);
   ADD ("/booth/idle-sync", test_idle_sync);
   ADD ("/booth/no-email-on-wire", test_no_email_on_wire);

@@ -142,7 +142,14 @@ post (Conversation *self, const char *address, const char *path, const char *con
   response = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
   if (response == NULL)
     {
-      if (self->not_member)
+      if (self->not_member && self->expected != NULL)
+        /* A remembered address now given to another device (DHCP): the
+         * kiosk sought is not there, which is not a refusal. */
+        g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_UNREACHABLE,
+                     _("Another device answers at %s now; the kiosk last seen there was not "
+                       "reached"),
+                     address);
+      else if (self->not_member)
         g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_NOT_MEMBER,
                      _("%s is not a kiosk of this booth: its certificate is not one the "
                        "booth knows"),
@@ -550,7 +557,9 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
   json_object_set_object_member (request, "vector", json_object_ref (mine));
   reply = post_json (&conversation, address, FL_BOOTH_PATH_ROUND, g_steal_pointer (&request),
                      cancellable, &error);
-  if (conversation.seen != NULL && (peer = fl_booth_find_fingerprint (booth, conversation.seen)))
+  if (conversation.seen != NULL &&
+      (expected == NULL || g_strcmp0 (conversation.seen, expected) == 0) &&
+      (peer = fl_booth_find_fingerprint (booth, conversation.seen)))
     {
       report->device_id = g_strdup (peer->id);
       report->name = g_strdup (peer->name);
