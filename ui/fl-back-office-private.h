@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "fl-booth-page.h"
 #include "fl-types.h"
 #include "store/fl-lead-list.h"
 
@@ -17,6 +18,7 @@ FlDashboard         *_fl_back_office_get_dashboard     (FlBackOffice *self);
 void                 _fl_back_office_show_view         (FlBackOffice *self,
                                                         const char   *name);
 FlPreferencesWindow *_fl_back_office_show_preferences  (FlBackOffice *self);
+FlPreferencesWindow *_fl_back_office_get_preferences   (FlBackOffice *self);
 
 AdwComboRow         *_fl_pin_page_get_staff_row        (FlPinPage    *self);
 GtkEditable         *_fl_pin_page_get_pin_entry        (FlPinPage    *self);
@@ -43,6 +45,7 @@ void                 _fl_leads_page_sort_by            (FlLeadsPage  *self,
                                                         GtkSortType   direction);
 
 GtkWidget           *_fl_preferences_window_get_apply_button (FlPreferencesWindow *self);
+FlBoothPage         *_fl_preferences_window_get_booth_page (FlPreferencesWindow *self);
 AdwMessageDialog    *_fl_preferences_window_ask_remove_connector (FlPreferencesWindow *self,
                                                                  const char          *name);
 AdwMessageDialog    *_fl_preferences_window_add_connector (FlPreferencesWindow *self);
