@@ -383,7 +383,6 @@ update_sensitivity (FlBoothPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "booth.create", !busy && !self->in_booth);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "booth.join", !busy && !self->in_booth);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "booth.leave", !busy && self->in_booth);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), !busy);
   gtk_spinner_set_spinning (self->join_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->join_spinner), busy);
 }
