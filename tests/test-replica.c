@@ -8,11 +8,15 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "booth/fl-replica.h"
 #include "fl-test.h"
 #include "store/fl-privacy.h"
+#include "sync-test-server.h"
+#include "sync/fl-uploader.h"
 
 #define N_KIOSKS 3
 
@@ -500,6 +504,298 @@ test_erase_travels (Booth *booth, gconstpointer data)
     }
 }
 
+static void
+add_hook (FlStore *store, const char *url)
+{
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (store);
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_outbox_add_connector (outbox, "hook", "webhook", url, options, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+upload (FlStore *store)
+{
+  g_autoptr(FlUploader) uploader = fl_uploader_new (store);
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_uploader_run (uploader, NULL, 0, NULL, &summary, &error));
+  g_assert_no_error (error);
+}
+
+/* Two kiosks that both hold a lead and both are online: when they race,
+ * both requests carry the same Idempotency-Key and the receiver stores it
+ * once; once one delivered and they synced, the other sends nothing. */
+static void
+test_upload_race (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = g_strconcat (server->http.url, "/hook", NULL);
+  g_autoptr(FlLead) raced = fl_lead_new ();
+  g_autoptr(FlLead) second = fl_lead_new ();
+  g_autoptr(GError) error = NULL;
+  guint requests;
+
+  for (guint i = 0; i < 2; i++)
+    add_hook (booth->kiosks[i], url);
+  fl_lead_set_source (raced, FL_SOURCE_MANUAL);
+  fl_lead_set_field (raced, FL_FIELD_EMAIL, "race@example.com");
+  fl_test_give_consent (raced, TRUE);
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], raced, "Tom", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 1);
+
+  /* Both send before they hear of each other's delivery. */
+  upload (booth->kiosks[0]);
+  upload (booth->kiosks[1]);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (raced)), ==, 1);
+  {
+    ServerRequest *a = server_get_request (server, 0);
+    ServerRequest *b = server_get_request (server, 1);
+    g_assert_nonnull (a->idempotency_key);
+    g_assert_cmpstr (a->idempotency_key, ==, b->idempotency_key);
+  }
+
+  /* Delivered by A, synced, then B goes online: B sends nothing. */
+  fl_lead_set_source (second, FL_SOURCE_MANUAL);
+  fl_lead_set_field (second, FL_FIELD_EMAIL, "second@example.com");
+  fl_test_give_consent (second, TRUE);
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], second, "Tom", &error));
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  upload (booth->kiosks[0]);
+  requests = server->requests->len;
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM outbox WHERE state <> 'done'"), ==, 0);
+  upload (booth->kiosks[1]);
+  g_assert_cmpuint (server->requests->len, ==, requests);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (second)), ==, 1);
+
+  /* An edit on B is a new revision: B sends it. */
+  {
+    g_autoptr(FlLead) edited = get (booth->kiosks[1], fl_lead_get_uuid (second));
+    g_autofree char *now = fl_now_iso8601 ();
+
+    fl_lead_set_field (edited, FL_FIELD_COMPANY, "Second GmbH");
+    fl_lead_set_updated_at (edited, now);
+    g_assert_true (fl_store_save_lead (booth->kiosks[1], edited, "Lena", &error));
+    g_assert_no_error (error);
+  }
+  upload (booth->kiosks[1]);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (second)), ==, 2);
+  /* The connectors, their secrets and the outbox's progress stay home. */
+  g_assert_cmpint (count (booth->kiosks[2], "SELECT count(*) FROM changes WHERE tbl = 'connectors'"), ==, 0);
+}
+
+/* Adds @n leads in one transaction: a kiosk after a busy day. */
+static void
+fill (FlStore *store, const char *tag, guint n)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_store_begin (store, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+      g_autofree char *email = g_strdup_printf ("%s.%u@example.com", tag, i);
+      g_autofree char *name = g_strdup_printf ("%s Visitor %u", tag, i);
+
+      fl_lead_set_source (lead, FL_SOURCE_BADGE);
+      fl_lead_set_field (lead, FL_FIELD_FULL_NAME, name);
+      fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
+      fl_lead_set_field (lead, FL_FIELD_COMPANY, "Example AG");
+      fl_lead_set_answer (lead, "budget", json_node_init_string (json_node_alloc (), "50k"));
+      fl_lead_add_interaction (lead, "badge-scan", NULL);
+      g_assert_true (fl_store_save_lead_in_transaction (store, lead, "Tom", &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (fl_store_commit (store, &error));
+}
+
+static GSubprocess *
+spawn_cli (GError **error, const char *db, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+  const char *arg;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("FAIRLEAD_CLI"));
+  g_ptr_array_add (args, (gpointer) "--db");
+  g_ptr_array_add (args, (gpointer) db);
+  va_start (ap, db);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return g_subprocess_newv ((const char *const *) args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+}
+
+static int
+run_cli (char **out, const char *db, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  va_list ap;
+  const char *arg;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("FAIRLEAD_CLI"));
+  g_ptr_array_add (args, (gpointer) "--db");
+  g_ptr_array_add (args, (gpointer) db);
+  va_start (ap, db);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  process = g_subprocess_newv ((const char *const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+close_kiosk (Booth *booth, guint i)
+{
+  g_assert_finalize_object (g_steal_pointer (&booth->kiosks[i]));
+}
+
+static void
+reopen_kiosk (Booth *booth, guint i)
+{
+  g_autoptr(GError) error = NULL;
+
+  booth->kiosks[i] = fl_store_open (booth->paths[i], &error);
+  g_assert_no_error (error);
+}
+
+/* `fairlead-cli merge FILE.db` in a process of its own gives what the
+ * network exchange gives; merging again changes nothing; the file is
+ * left as it was; what is not a Fairlead database is refused. */
+static void
+test_cli_merge_equals_exchange (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) same_b = NULL;
+  g_autofree char *copy = g_build_filename (booth->dir, "kiosk-b-copy.db", NULL);
+  g_autofree char *text = g_build_filename (booth->dir, "notes.txt", NULL);
+  g_autofree char *missing = g_build_filename (booth->dir, "missing.db", NULL);
+  g_autofree char *out = NULL, *exchanged = NULL, *merged = NULL, *a_before = NULL, *a_after = NULL;
+  g_autofree char *set_uuid = NULL;
+
+  fill (booth->kiosks[0], "a", 40);
+  fill (booth->kiosks[1], "b", 25);
+  /* One visitor met at both. */
+  {
+    g_autoptr(FlLead) same_a = save (booth->kiosks[0], "Erika Muster", "erika@example.com", "Muster");
+    same_b = save (booth->kiosks[1], "Erika Muster", "erika@example.com", "Muster GmbH");
+  }
+  a_before = digest (booth->kiosks[0]);
+  close_kiosk (booth, 1);
+  {
+    g_autoptr(GFile) from = g_file_new_for_path (booth->paths[1]);
+    g_autoptr(GFile) to = g_file_new_for_path (copy);
+    g_autoptr(GError) error = NULL;
+    g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  reopen_kiosk (booth, 1);
+  push (booth->kiosks[0], booth->kiosks[1], 0, NULL);
+  exchanged = digest (booth->kiosks[1]);
+
+  g_assert_cmpint (run_cli (&out, copy, "merge", booth->paths[0], NULL), ==, EX_OK);
+  g_assert_nonnull (strstr (out, "1 visitors merged"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (&out, copy, "merge", booth->paths[0], NULL), ==, EX_OK);
+  g_assert_nonnull (strstr (out, "0 changes applied"));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FlStore) store = fl_store_open (copy, &error);
+    g_assert_no_error (error);
+    merged = digest (store);
+    g_assert_cmpint (count (store, "SELECT count(*) FROM leads"), ==, 40 + 25 + 1);
+  }
+  g_assert_cmpstr (merged, ==, exchanged);
+  a_after = digest (booth->kiosks[0]);
+  g_assert_cmpstr (a_before, ==, a_after);
+
+  g_assert_true (g_file_set_contents (text, "not a database", -1, NULL));
+  g_assert_cmpint (run_cli (NULL, copy, "merge", text, NULL), ==, EX_DATAERR);
+  g_assert_cmpint (run_cli (NULL, copy, "merge", missing, NULL), ==, EX_NOINPUT);
+
+  /* leads set: audited like a back-office edit, an unknown field refused. */
+  set_uuid = g_strdup (fl_lead_get_uuid (same_b));
+  g_assert_cmpint (run_cli (NULL, copy, "leads", "set", set_uuid, "title=CFO", "notes=call back", NULL), ==, EX_OK);
+  g_assert_cmpint (run_cli (NULL, copy, "leads", "set", set_uuid, "shoe_size=44", NULL), ==, EX_USAGE);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FlStore) store = fl_store_open (copy, &error);
+    g_autoptr(FlLead) lead = get (store, set_uuid);
+
+    g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_TITLE), ==, "CFO");
+    g_assert_cmpstr (fl_lead_get_notes (lead), ==, "call back");
+    g_assert_cmpint (count (store, "SELECT count(*) FROM audit WHERE action = 'updated' AND lead_uuid = "
+                                   "(SELECT uuid FROM leads WHERE title = 'CFO')"), ==, 1);
+  }
+}
+
+/* A merge killed with SIGKILL half-way keeps what it committed; the next
+ * merge completes it, to the same result as one that was not killed. */
+static void
+test_cli_merge_killed (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL, *resumed = NULL, *out = NULL;
+  gint64 total, partial = 0;
+  sqlite3 *watch = NULL;
+
+  fill (booth->kiosks[0], "a", 3000);
+  total = count (booth->kiosks[0], "SELECT count(*) FROM changes");
+  expected = digest (booth->kiosks[0]);
+  close_kiosk (booth, 2);
+
+  process = spawn_cli (&error, booth->paths[2], "merge", booth->paths[0], NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open_v2 (booth->paths[2], &watch, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (watch, 1000);
+  for (guint i = 0; i < 20000 && partial == 0; i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_usleep (1000);
+      if (sqlite3_prepare_v2 (watch, "SELECT count(*) FROM changes", -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        partial = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      /* Only the event it already had: the merge has not committed yet. */
+      if (partial <= 1)
+        partial = 0;
+    }
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  sqlite3_close (watch);
+  g_test_message ("killed after %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " changes", partial, total);
+  g_assert_cmpint (partial, >, 1);
+  g_assert_cmpint (partial, <, total);
+  g_assert_false (g_subprocess_get_if_exited (process));
+
+  g_assert_cmpint (run_cli (&out, booth->paths[2], "merge", booth->paths[0], NULL), ==, EX_OK);
+  reopen_kiosk (booth, 2);
+  resumed = digest (booth->kiosks[2]);
+  g_assert_cmpstr (resumed, ==, expected);
+  g_assert_cmpint (count (booth->kiosks[2], "SELECT count(*) FROM changes"), ==, total);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -513,6 +809,11 @@ main (int argc, char **argv)
   g_test_add ("/replica/concurrent-edits", Booth, NULL, booth_setup, test_concurrent_edits, booth_teardown);
   g_test_add ("/replica/consent-withdrawal", Booth, NULL, booth_setup, test_consent_withdrawal, booth_teardown);
   g_test_add ("/replica/erase-travels", Booth, NULL, booth_setup, test_erase_travels, booth_teardown);
+
+  g_test_add ("/replica/upload-race", Booth, NULL, booth_setup, test_upload_race, booth_teardown);
+
+  g_test_add ("/replica/cli-merge-equals-exchange", Booth, NULL, booth_setup, test_cli_merge_equals_exchange, booth_teardown);
+  g_test_add ("/replica/cli-merge-killed", Booth, NULL, booth_setup, test_cli_merge_killed, booth_teardown);
 
   return g_test_run ();
 }

@@ -645,19 +645,23 @@ materialise_children (Apply *apply, GPtrArray *members, gint64 lead_id, const ch
   if (!fl_store_step_done (store, stmt, error))
     return FALSE;
 
-  /* ...unless another kiosk delivered that revision already. */
+  /* ...unless another kiosk delivered this revision already (or a later
+   * one: the revision here is then one that kiosk had not seen, and it
+   * stays queued). */
   g_hash_table_iter_init (&iter, done);
   while (g_hash_table_iter_next (&iter, (gpointer *) &rest, (gpointer *) &fold))
     {
-      const char *delivered = fold_get_string (fold, "revision");
+      JsonNode *delivered = fold_get (fold, "revision");
 
-      if (delivered == NULL)
+      if (delivered == NULL || !JSON_NODE_HOLDS_VALUE (delivered) ||
+          json_node_get_value_type (delivered) != G_TYPE_INT64)
         continue;
       stmt = fl_store_prepare (store,
                                "UPDATE outbox SET state = 'done', remote_id = ?3, done_at = ?4, "
                                "  last_error = NULL, next_attempt_at = NULL "
                                "WHERE lead_id = ?1 AND connector = ?2 AND state IN ('pending', 'failed') "
-                               "AND queued_at <= ?5",
+                               "AND coalesce (" FL_REPLICA_REVISION ("(SELECT uuid FROM leads WHERE id = ?1)")
+                               ", 0) <= ?5",
                                error);
       if (stmt == NULL)
         return FALSE;
@@ -665,7 +669,7 @@ materialise_children (Apply *apply, GPtrArray *members, gint64 lead_id, const ch
       fl_store_bind_text (stmt, 2, rest);
       bind_node (stmt, 3, fold_get (fold, "remote_id"));
       bind_node (stmt, 4, fold_get (fold, "done_at"));
-      fl_store_bind_text (stmt, 5, delivered);
+      sqlite3_bind_int64 (stmt, 5, json_node_get_int (delivered));
       if (!fl_store_step_done (store, stmt, error))
         return FALSE;
     }
@@ -1612,16 +1616,12 @@ copy_database (const char *path, GError **error)
   g_autofree char *copy = NULL;
   sqlite3 *source = NULL, *target = NULL;
   sqlite3_backup *backup;
-  g_autofree char *uri = NULL;
   int rc;
 
   dir = g_dir_make_tmp ("fairlead-merge-XXXXXX", error);
   if (dir == NULL)
     return NULL;
   copy = g_build_filename (dir, "copy.db", NULL);
-  uri = g_filename_to_uri (path, NULL, error);
-  if (uri == NULL)
-    return NULL;
   rc = sqlite3_open_v2 (path, &source, SQLITE_OPEN_READONLY, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_open_v2 (copy, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

@@ -41,6 +41,7 @@ static const FlCliCommand commands[] = {
   { "booth", N_("Sync the kiosks of a booth with each other: create, join, serve, sync"), fl_cli_booth },
   { "backup", N_("Copy the database while it is in use, or check a copy"), fl_cli_backup },
   { "doctor", N_("Check the database for damage and save what can be read"), fl_cli_doctor },
+  { "merge", N_("Bring in another kiosk's database or backup file (booth sync rules)"), fl_cli_merge },
 };
 
 FlStore *

@@ -17,6 +17,7 @@
 
 #include "fl-cli.h"
 #include "lead/fl-export.h"
+#include "score/fl-model-store.h"
 #include "store/fl-audit.h"
 #include "store/fl-import.h"
 #include "store/fl-privacy.h"
@@ -392,10 +393,79 @@ leads_show (FlCli *cli, int argc, char **argv)
   return EX_OK;
 }
 
+static int
+leads_set (FlCli *cli, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("UUID FIELD=VALUE… — edit a lead’s person fields or notes"));
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *staff = NULL;
+  g_autofree char *now = NULL;
+  GOptionEntry entries[] = {
+    { "staff", 0, 0, G_OPTION_ARG_STRING, &staff, N_("Who edits, for the audit (default: your user name)"), N_("NAME") },
+    { NULL }
+  };
+  FlStore *store;
+  int code;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("FIELD is a person field (first_name, last_name, full_name, email, phone, mobile, company,\n"
+      "title, department, street, city, postal_code, region, country, website) or notes;\n"
+      "an empty VALUE clears it. The edit is audited and the lead queued for upload again,\n"
+      "as an edit in the back office."));
+  if (!fl_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc < 3)
+    return fl_cli_fail (EX_USAGE, "%s", _("leads set needs the UUID of a lead and at least one FIELD=VALUE"));
+  /* Every argument is checked before anything is read or written. */
+  for (int i = 2; i < argc; i++)
+    {
+      const char *equals = strchr (argv[i], '=');
+      g_autofree char *name = equals ? g_strndup (argv[i], equals - argv[i]) : NULL;
+      FlField field;
+
+      if (name == NULL)
+        return fl_cli_fail (EX_USAGE, _("“%s” is not FIELD=VALUE"), argv[i]);
+      if (!g_str_equal (name, "notes") && !fl_field_from_string (name, &field))
+        return fl_cli_fail (EX_USAGE,
+                            _("Unknown field “%s”; “fairlead-cli leads set --help” lists the fields"),
+                            name);
+    }
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    return cli->store_exit_code;
+  lead = fl_store_get_lead (store, argv[1], &error);
+  if (lead == NULL)
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
+
+  for (int i = 2; i < argc; i++)
+    {
+      const char *equals = strchr (argv[i], '=');
+      g_autofree char *name = g_strndup (argv[i], equals - argv[i]);
+      const char *value = equals[1] != '\0' ? equals + 1 : NULL;
+      FlField field;
+
+      if (g_str_equal (name, "notes"))
+        fl_lead_set_notes (lead, value);
+      else if (fl_field_from_string (name, &field))
+        fl_lead_set_field (lead, field, value);
+    }
+  now = fl_now_iso8601 ();
+  fl_lead_set_updated_at (lead, now);
+  /* A corrected title or company can change the score. */
+  if (!fl_scorer_score_lead (store, lead, &error) ||
+      !fl_store_save_lead (store, lead, staff ? staff : g_get_user_name (), &error))
+    return fl_cli_fail_error (fl_cli_exit_code (error), error);
+  printf ("%s\n", fl_lead_get_uuid (lead));
+  return EX_OK;
+}
+
 static const FlCliCommand leads_commands[] = {
   { "import", N_("Import leads from JSON or JSON Lines"), leads_import },
   { "list", N_("List the leads of the active event"), leads_list },
   { "show", N_("Show one lead"), leads_show },
+  { "set", N_("Edit a lead's person fields or notes"), leads_set },
 };
 
 int

@@ -73,5 +73,6 @@ int      fl_cli_stats           (FlCli *cli, int argc, char **argv);
 int      fl_cli_doctor          (FlCli *cli, int argc, char **argv);
 int      fl_cli_backup          (FlCli *cli, int argc, char **argv);
 int      fl_cli_booth           (FlCli *cli, int argc, char **argv);
+int      fl_cli_merge           (FlCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -75,9 +75,15 @@
   "json_object ('lead_uuid', " r ".lead_uuid, 'at', " r ".at, 'actor', " r ".actor,"              \
   " 'action', " r ".action, 'detail', " r ".detail)"
 #define FL_REPLICA_MODEL_SHA(id) "(SELECT sha256 FROM models WHERE id = " id ")"
+/* A lead's revision: the clock of the last change to it or its answers,
+ * interactions and consents, the same on every kiosk that holds the same
+ * changes. Deliveries and Idempotency-Keys (fl-outbox.c) go by it. */
+#define FL_REPLICA_REVISION(uuid)                                                                  \
+  "(SELECT max (c.hlc) FROM changes c WHERE c.tbl IN ('leads', 'answers', 'interactions',"         \
+  " 'consents') AND c.row_key >= " uuid " AND c.row_key < " uuid " || '}')"
 #define FL_REPLICA_DONE_OBJECT(r)                                                                  \
   "json_object ('remote_id', " r ".remote_id, 'done_at', " r ".done_at, 'revision',"              \
-  " (SELECT updated_at FROM leads WHERE id = " r ".lead_id))"
+  " " FL_REPLICA_REVISION ("(SELECT uuid FROM leads WHERE id = " r ".lead_id)") ")"
 
 /* Is the latest change logged for (tbl, x.k-expression) already this data? */
 #define FL_REPLICA_UNCHANGED(tbl, key)                                                             \

@@ -14,6 +14,7 @@
 #include "fl-secret.h"
 #include "fl-sync.h"
 #include "lead/fl-json.h"
+#include "store/fl-replica-schema.h"
 #include "store/fl-store-private.h"
 
 struct _FlOutbox
@@ -434,11 +435,45 @@ fl_outbox_recover (FlOutbox *self, GError **error)
   return sqlite3_changes (fl_store_get_db (self->store));
 }
 
+/* The Idempotency-Key of a new batch: derived from the connector's name
+ * (two connectors are two deliveries, even to one receiver), the batch's
+ * leads and their revisions, never from the kiosk, so two kiosks of a
+ * booth that race to send the same revision of a lead to the same
+ * connector send the same key and the receiver sees one delivery. */
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static char *
+derive_key (const char *connector, GPtrArray *rows, GPtrArray *revisions)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  const char *hex;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FlOutboxRow *row = g_ptr_array_index (rows, i);
+      const char *revision = g_ptr_array_index (revisions, i);
+
+      g_ptr_array_add (lines, g_strdup_printf ("%s@%s\n", row->lead_uuid, revision ? revision : ""));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  g_checksum_update (checksum, (const guchar *) connector, strlen (connector) + 1);
+  for (guint i = 0; i < lines->len; i++)
+    g_checksum_update (checksum, g_ptr_array_index (lines, i), -1);
+  hex = g_checksum_get_string (checksum);
+  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
 static gboolean
-claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
+claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, char **key,
             const char *event, gboolean keyed, GPtrArray *rows, GError **error)
 {
   g_autofree char *now_text = fl_sync_time_to_iso (now);
+  g_autoptr(GPtrArray) revisions = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
   int rc;
 
@@ -454,7 +489,14 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
   else
     stmt = fl_store_prepare (self->store,
                              "SELECT o.lead_id, l.uuid, o.attempts, "
-                             "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id "
+                             "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id, "
+                             /* The lead's revision: the clock of the last change to
+                              * it, the same on every kiosk of a booth (schema 9). */
+                             "  " FL_REPLICA_REVISION ("l.uuid") " "
+                             /* Send Again asks for one more delivery of the same
+                              * revision: it leaves a mark of its own. */
+                             "  || coalesce (' ' || CASE WHEN o.batch_key LIKE 'again:%' "
+                             "    THEN o.batch_key END, '') "
                              "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                              "WHERE o.connector = :connector AND " DUE " AND NOT " KEYED
                              "  AND l.event IS :batch_event AND " IN_SCOPE " "
@@ -467,7 +509,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
   bind_text (stmt, ":event", fl_connector_get_event (connector));
   bind_int (stmt, ":limit", fl_connector_get_max_batch (connector));
   if (keyed)
-    bind_text (stmt, ":key", key);
+    bind_text (stmt, ":key", *key);
   else
     bind_text (stmt, ":batch_event", event);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -480,10 +522,14 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
       row->known = sqlite3_column_int (stmt, 3) != 0;
       row->remote_id = g_strdup (column_text (stmt, 4));
       g_ptr_array_add (rows, row);
+      if (!keyed)
+        g_ptr_array_add (revisions, g_strdup (column_text (stmt, 5)));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return fl_store_set_error (self->store, error);
+  if (!keyed)
+    *key = derive_key (fl_connector_get_name (connector), rows, revisions);
 
   stmt = fl_store_prepare (self->store,
                            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
@@ -496,7 +542,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, const char *key,
     {
       FlOutboxRow *row = g_ptr_array_index (rows, i);
 
-      bind_text (stmt, ":key", key);
+      bind_text (stmt, ":key", *key);
       bind_int (stmt, ":lead", row->lead_id);
       bind_text (stmt, ":connector", fl_connector_get_name (connector));
       if (!step_done (self, stmt, error))
@@ -555,7 +601,7 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
   if (rc == SQLITE_ROW)
     {
       keyed = column_text (stmt, 0) != NULL;
-      key = keyed ? g_strdup (column_text (stmt, 0)) : fl_uuid_new ();
+      key = keyed ? g_strdup (column_text (stmt, 0)) : NULL;
       first_event = g_strdup (column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
@@ -565,7 +611,8 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
       goto fail;
     }
 
-  if (key != NULL && !claim_rows (self, connector, now, key, first_event, keyed, rows, error))
+  if (rc == SQLITE_ROW &&
+      !claim_rows (self, connector, now, &key, first_event, keyed, rows, error))
     goto fail;
   if (own_transaction && !fl_store_commit (self->store, error))
     return NULL;
@@ -787,6 +834,7 @@ fl_outbox_requeue_lead (FlOutbox *self, const char *lead_uuid, const char *actor
                         gint64 *n_queued, GError **error)
 {
   g_autofree char *now = fl_now_iso8601 ();
+  g_autofree char *again = fl_uuid_new ();
   gboolean allowed = FALSE;
   gint64 queued;
   sqlite3_stmt *stmt;
@@ -812,12 +860,14 @@ fl_outbox_requeue_lead (FlOutbox *self, const char *lead_uuid, const char *actor
                            "WHERE l.uuid = lower (:uuid) AND c.enabled "
                            "ON CONFLICT (lead_id, connector) DO UPDATE SET "
                            "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
-                           "  last_error = NULL, batch_key = NULL, queued_at = excluded.queued_at",
+                           "  last_error = NULL, batch_key = 'again:' || :again, "
+                           "  queued_at = excluded.queued_at",
                            error);
   if (stmt == NULL)
     goto fail;
   bind_text (stmt, ":now", now);
   bind_text (stmt, ":uuid", lead_uuid);
+  bind_text (stmt, ":again", again);
   if (!step_done (self, stmt, error))
     goto fail;
   queued = sqlite3_changes (fl_store_get_db (self->store));
