@@ -54,6 +54,8 @@ AdwMessageDialog    *_fl_preferences_window_edit_connector (FlPreferencesWindow 
 GtkEditable         *_fl_preferences_window_get_event_entry (FlPreferencesWindow *self,
                                                         guint         index);
 
+GStrv                _fl_dashboard_get_staff_labels    (FlDashboard  *self);
+
 AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
 GtkWidget           *_fl_lead_detail_get_clear_override (FlLeadDetail *self);
 

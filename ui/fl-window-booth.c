@@ -109,6 +109,10 @@ round_finished_cb (FlBoothService *service, GPtrArray *reports, gpointer user_da
 static void
 service_notify_cb (FlWindow *self)
 {
+  /* Joined: the booth's event came with the first round. */
+  if (self->event == NULL && self->booth_service != NULL &&
+      fl_booth_service_get_running (self->booth_service))
+    fl_window_reload (self);
   _fl_window_update_booth_header (self);
 }
 

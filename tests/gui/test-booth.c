@@ -23,6 +23,8 @@
 #include "fl-back-office-private.h"
 #include "fl-booth-page.h"
 #include "fl-booth-page-private.h"
+#include "fl-dashboard.h"
+#include "fl-leads-page.h"
 #include "fl-preferences-window.h"
 #include "fl-window-private.h"
 #include "store/fl-staff.h"
@@ -76,7 +78,7 @@ cli (const char *db, ...)
   va_list args;
 
   g_ptr_array_add (argv, (char *) g_getenv ("FAIRLEAD_CLI"));
-  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, (char *) "--db");
   g_ptr_array_add (argv, (char *) db);
   va_start (args, db);
   while ((arg = va_arg (args, const char *)) != NULL)
@@ -204,24 +206,37 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->code, g_free);
 }
 
-/* Back office → Settings → Booth, signed in as Tess. */
-static FlBoothPage *
-open_booth_page (Fixture *fixture, FlPreferencesWindow **out_preferences)
+/* Into the back office, signed in as Tess. */
+static GtkWidget *
+sign_in (Fixture *fixture)
 {
   GtkWidget *back_office;
   FlPinPage *pin_page;
-  FlPreferencesWindow *preferences;
-  FlBoothPage *page;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
   settle (200);
   back_office = _fl_window_get_page (fixture->window, "back-office");
   g_assert_true (FL_IS_BACK_OFFICE (back_office));
-  pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
-  gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
-  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
-  settle (300);
+  if (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)))
+    {
+      pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
+      gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
+      g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
+      settle (300);
+    }
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
+  return back_office;
+}
+
+/* Back office → Settings → Booth, signed in as Tess. */
+static FlBoothPage *
+open_booth_page (Fixture *fixture, FlPreferencesWindow **out_preferences)
+{
+  GtkWidget *back_office;
+  FlPreferencesWindow *preferences;
+  FlBoothPage *page;
+
+  back_office = sign_in (fixture);
   preferences = _fl_back_office_show_preferences (FL_BACK_OFFICE (back_office));
   g_assert_nonnull (preferences);
   page = _fl_preferences_window_get_booth_page (preferences);
@@ -573,6 +588,65 @@ test_header_unreachable (Fixture *fixture, gconstpointer data)
 }
 
 static void
+collect_labels (GtkWidget *widget, GString *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (texts, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, texts);
+}
+
+/* The leads page and the dashboard say at which kiosk each lead was
+ * captured, next to the staff member. */
+static void
+test_leads_kiosk (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_auto(GStrv) staff = NULL;
+  FlBoothPage *page;
+  FlPreferencesWindow *preferences;
+  GtkWidget *back_office;
+  FlDashboard *dashboard;
+
+  start_other_kiosk (fixture);
+  out = cli (fixture->other_db, "capture", "--staff", "Sam", "--payload",
+             "BEGIN:VCARD\nVERSION:3.0\nN:Muster;Anna;;;\nFN:Anna Muster\n"
+             "EMAIL:anna@example.com\nEND:VCARD\n", NULL);
+  page = open_booth_page (fixture, &preferences);
+  gtk_editable_set_text (_fl_booth_page_get_entry (page, "device-name"), "Hall-B");
+  fl_booth_page_join (page, fixture->code);
+  assert_joined (fixture, page);
+  gtk_window_close (GTK_WINDOW (preferences));
+  settle (200);
+
+  /* A lead captured here, by Tess. */
+  _fl_window_show_scan_page (fixture->window);
+  fl_window_set_staff (fixture->window, "Tess");
+  fl_window_capture (fixture->window, "BEGIN:VCARD\nVERSION:3.0\nN:Beispiel;Bert;;;\n"
+                                      "FN:Bert Beispiel\nEMAIL:bert@example.com\nEND:VCARD\n",
+                     FL_SOURCE_BADGE);
+  settle (200);
+  g_assert_cmpint (count_leads (fixture), ==, 2);
+
+  back_office = sign_in (fixture);
+  _fl_back_office_show_view (FL_BACK_OFFICE (back_office), "leads");
+  fl_back_office_reload (FL_BACK_OFFICE (back_office));
+  settle (800);
+  collect_labels (GTK_WIDGET (_fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office))), texts);
+  g_test_message ("%s", texts->str);
+  g_assert_nonnull (strstr (texts->str, "Sam · Hall-A\n"));
+  g_assert_nonnull (strstr (texts->str, "Tess · Hall-B\n"));
+
+  dashboard = _fl_back_office_get_dashboard (FL_BACK_OFFICE (back_office));
+  fl_dashboard_reload (dashboard);
+  staff = _fl_dashboard_get_staff_labels (dashboard);
+  g_assert_true (g_strv_contains ((const char * const *) staff, "Sam · Hall-A"));
+  g_assert_true (g_strv_contains ((const char * const *) staff, "Tess · Hall-B"));
+}
+
+static void
 test_format_seen (void)
 {
   struct { gint64 ago; const char *text; } cases[] = {
@@ -623,6 +697,7 @@ main (int argc, char *argv[])
   ADD ("/gui/booth/join-errors", test_join_errors);
   ADD ("/gui/booth/remove-and-leave", test_remove_and_leave);
   ADD ("/gui/booth/header-unreachable", test_header_unreachable);
+  ADD ("/gui/booth/leads-kiosk", test_leads_kiosk);
 #undef ADD
 
   return g_test_run ();
