@@ -280,6 +280,9 @@ member_subtitle (FlBoothMember *member, gboolean is_self, gint64 now)
   g_autofree char *seen = NULL;
   g_autofree char *state = NULL;
 
+  /* Where this kiosk serves: what the others' peer list wants. */
+  if (is_self && member->addresses != NULL && member->addresses[0] != NULL)
+    return g_strdup_printf (_("This kiosk, at %s"), member->addresses[0]);
   if (is_self)
     return g_strdup (_("This kiosk"));
   seen = fl_booth_format_seen (member->last_seen, now);
@@ -571,7 +574,7 @@ create_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     return;
   if (*name == '\0')
     {
-      _fl_preferences_toast (widget, _("Enter the booth’s name, for example your company’s"));
+      _fl_preferences_toast (widget, _("Enter the booth’s name first"));
       gtk_widget_grab_focus (GTK_WIDGET (self->booth_name_row));
       return;
     }
