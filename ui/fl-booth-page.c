@@ -100,7 +100,7 @@ fl_booth_format_seen (gint64 last_seen, gint64 now)
   gint64 ago = now - last_seen;
 
   if (last_seen <= 0)
-    return g_strdup (_("never"));
+    return g_strdup (C_("booth kiosk", "never"));
   if (ago < 60)
     return g_strdup (_("just now"));
   if (ago < 3600)
@@ -287,15 +287,15 @@ member_subtitle (FlBoothMember *member, gboolean is_self, gint64 now)
     return g_strdup (_("This kiosk"));
   seen = fl_booth_format_seen (member->last_seen, now);
   if (member->last_round == 0)
-    state = g_strdup (_("not synced yet"));
+    state = g_strdup (C_("booth kiosk", "not synced yet"));
   else if (member->in_sync && member->pending == 0)
-    state = g_strdup (_("in sync"));
+    state = g_strdup (C_("booth kiosk", "in sync"));
   else if (member->pending > 0)
     state = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change behind", "%u changes behind",
                                           member->pending),
                              (guint) MIN (member->pending, G_MAXUINT));
   else
-    state = g_strdup (_("changes pending"));
+    state = g_strdup (C_("booth kiosk", "changes pending"));
   /* Translators: "last seen 2 min ago · in sync" */
   return g_strdup_printf (_("last seen %s · %s"), seen, state);
 }
