@@ -12,8 +12,11 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include <glib/gstdio.h>
+
 #include "booth/fl-replica.h"
 #include "fl-test.h"
+#include "store/fl-audit.h"
 #include "store/fl-privacy.h"
 #include "sync-test-server.h"
 #include "sync/fl-uploader.h"
@@ -335,6 +338,15 @@ test_same_visitor (Booth *booth, gconstpointer data)
       g_assert_nonnull (strstr (fl_lead_get_notes (by_second), "wants a demo"));
       g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM interactions WHERE kind = 'demo'"), ==, 1);
       g_assert_cmpint (count (booth->kiosks[i], "SELECT count(*) FROM lead_aliases"), ==, 1);
+      /* Its history holds both captures. */
+      {
+        g_autoptr(GPtrArray) history = fl_store_list_audit (booth->kiosks[i], fl_lead_get_uuid (first), NULL);
+        guint captured = 0;
+
+        for (guint h = 0; h < history->len; h++)
+          captured += g_str_equal (((FlAuditEntry *) history->pdata[h])->action, "captured");
+        g_assert_cmpuint (captured, ==, 2);
+      }
     }
   a = digest (booth->kiosks[0]);
   b = digest (booth->kiosks[1]);
@@ -796,6 +808,45 @@ test_cli_merge_killed (Booth *booth, gconstpointer data)
   g_assert_cmpint (count (booth->kiosks[2], "SELECT count(*) FROM changes"), ==, total);
 }
 
+/* A kiosk put back to an older copy of its database numbers new changes
+ * like ones the booth has: it is told, and nothing is lost silently. */
+static void
+test_restored_copy_refused (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autofree char *copy = g_build_filename (booth->dir, "kiosk-b-backup.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) vector = NULL;
+  g_autoptr(GBytes) batch = NULL;
+
+  close_kiosk (booth, 1);
+  {
+    g_autoptr(GFile) from = g_file_new_for_path (booth->paths[1]);
+    g_autoptr(GFile) to = g_file_new_for_path (copy);
+    g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+  }
+  reopen_kiosk (booth, 1);
+  {
+    g_autoptr(FlLead) lost = save (booth->kiosks[1], "Before Restore", "before@example.com", NULL);
+  }
+  push (booth->kiosks[1], booth->kiosks[0], 0, NULL);
+  close_kiosk (booth, 1);
+  g_assert_true (g_rename (copy, booth->paths[1]) == 0);
+  reopen_kiosk (booth, 1);
+  {
+    g_autoptr(FlLead) other = save (booth->kiosks[1], "After Restore", "after@example.com", NULL);
+  }
+  /* A holds B's changes as B made them before the restore. */
+  vector = fl_replica_get_version_vector (booth->kiosks[0], &error);
+  json_object_set_int_member (vector, fl_store_get_device_id (booth->kiosks[1]), 0);
+  batch = fl_replica_changes_since (booth->kiosks[1], vector, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (fl_replica_apply (booth->kiosks[0], batch, NULL, &error));
+  g_assert_error (error, FL_REPLICA_ERROR, FL_REPLICA_ERROR_SAME_DEVICE);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM leads WHERE email = 'after@example.com'"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -814,6 +865,8 @@ main (int argc, char **argv)
 
   g_test_add ("/replica/cli-merge-equals-exchange", Booth, NULL, booth_setup, test_cli_merge_equals_exchange, booth_teardown);
   g_test_add ("/replica/cli-merge-killed", Booth, NULL, booth_setup, test_cli_merge_killed, booth_teardown);
+
+  g_test_add ("/replica/restored-copy-refused", Booth, NULL, booth_setup, test_restored_copy_refused, booth_teardown);
 
   return g_test_run ();
 }

@@ -23,10 +23,12 @@
 #include "fl-replica.h"
 #endif
 
-/* A round must not hang the kiosk on a peer that vanished mid-way. */
-#define TIMEOUT_SECONDS 10
+/* A round must not hang the kiosk on a peer that vanished mid-way, yet a
+ * loaded kiosk may take a while to apply a full batch. */
+#define TIMEOUT_SECONDS 60
 /* A loop of batches ends, whatever a peer answers. */
 #define MAX_BATCHES 10000
+#define MAX_PASSES 4
 
 typedef struct
 {
@@ -149,11 +151,9 @@ post (Conversation *self, const char *address, const char *path, const char *con
                      address);
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (local_error->domain == G_TLS_ERROR)
-        /* Its TLS layer turned our certificate away. */
-        g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_REFUSED,
-                     _("%s refused the connection: %s"), address, local_error->message);
       else
+        /* A member refuses with a 403, after TLS: a failed handshake is a
+         * kiosk that went away (or is no Fairlead), not a refusal. */
         g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_UNREACHABLE,
                      _("Could not reach %s: %s"), address, local_error->message);
       return NULL;
@@ -244,7 +244,8 @@ conversation_init (Conversation *self, GTlsCertificate *certificate, FlBooth *bo
  */
 FlBooth *
 fl_booth_join (FlStore *store, GTlsCertificate *certificate, const FlBoothCode *code,
-               const char *device_name, const char * const *peers, GError **error)
+               const char *device_name, const char * const *peers, char **admitted_by,
+               GError **error)
 {
   g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
   g_autoptr(GError) last_error = NULL;
@@ -374,6 +375,8 @@ fl_booth_join (FlStore *store, GTlsCertificate *certificate, const FlBoothCode *
             return NULL;
           }
       }
+      if (admitted_by != NULL)
+        *admitted_by = g_strdup (address);
       return booth;
     }
 
@@ -396,43 +399,51 @@ set_report_error (FlBoothPeerReport *report, const GError *error)
   report->message = g_strdup (error->message);
 }
 
-/* What this store holds that the peer's members list changes, saved in
- * one transaction with the list as it is now on disk. */
+typedef struct
+{
+  JsonArray  *members;
+  const char *fingerprint;
+  const char *address;
+  gboolean    round_done;
+  gboolean    in_sync;
+  gint64      pending;
+} Note;
+
+static gboolean
+note_update (FlBooth *booth, gpointer user_data, GError **error)
+{
+  Note *note = user_data;
+  FlBoothMember *peer;
+
+  if (note->members != NULL && !fl_booth_merge_members (booth, note->members, error))
+    return FALSE;
+  peer = fl_booth_find_fingerprint (booth, note->fingerprint);
+  if (peer == NULL)
+    return TRUE;
+  fl_booth_saw_member (booth, peer, note->address);
+  if (note->round_done)
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      if (peer->in_sync != note->in_sync || peer->pending != note->pending ||
+          now - peer->last_round >= FL_BOOTH_SEEN_GRANULARITY)
+        peer->last_round = now;
+      peer->in_sync = note->in_sync;
+      peer->pending = note->pending;
+    }
+  return TRUE;
+}
+
+/* Merges the peer's member list and notes the round, writing only when
+ * something changed. */
 static gboolean
 merge_and_note (FlStore *store, JsonArray *members, const char *fingerprint, const char *address,
                 gboolean round_done, gboolean in_sync, gint64 pending, FlBooth **booth_out,
                 GError **error)
 {
-  g_autoptr(FlBooth) booth = NULL;
-  FlBoothMember *peer;
+  Note note = { members, fingerprint, address, round_done, in_sync, pending };
 
-  if (!fl_store_begin (store, error))
-    return FALSE;
-  booth = fl_booth_load (store, error);
-  if (booth == NULL || (members != NULL && !fl_booth_merge_members (booth, members, error)))
-    {
-      fl_store_rollback (store);
-      return FALSE;
-    }
-  peer = fl_booth_find_fingerprint (booth, fingerprint);
-  if (peer != NULL)
-    {
-      fl_booth_saw_member (booth, peer, address);
-      if (round_done)
-        {
-          peer->last_round = g_get_real_time () / G_USEC_PER_SEC;
-          peer->in_sync = in_sync;
-          peer->pending = pending;
-        }
-    }
-  if (!fl_booth_save (booth, error) || !fl_store_commit (store, error))
-    {
-      fl_store_rollback (store);
-      return FALSE;
-    }
-  if (booth_out != NULL)
-    *booth_out = g_steal_pointer (&booth);
-  return TRUE;
+  return fl_booth_update (store, note_update, &note, booth_out, error);
 }
 
 #ifdef HAVE_FL_REPLICA
@@ -584,9 +595,32 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
     }
 
 #ifdef HAVE_FL_REPLICA
-  if (engine &&
-      (!pull_changes (&conversation, store, address, report, cancellable, &error) ||
-       !push_changes (&conversation, store, address, &theirs, report, cancellable, &error)))
+  /* Applying a batch may make changes of its own on the receiving side
+   * (a merged visitor, a score): a few passes until neither lacks any. */
+  for (guint pass = 0; engine && pass < MAX_PASSES; pass++)
+    {
+      g_autoptr(JsonObject) now = _fl_booth_get_vector (store, &error);
+      gboolean pulled = FALSE;
+      gboolean pushed = FALSE;
+
+      if (now != NULL && _fl_booth_vector_lacking (theirs, now) > 0)
+        {
+          if (!pull_changes (&conversation, store, address, report, cancellable, &error))
+            break;
+          pulled = TRUE;
+          g_clear_pointer (&now, json_object_unref);
+          now = _fl_booth_get_vector (store, &error);
+        }
+      if (now != NULL && _fl_booth_vector_lacking (now, theirs) > 0)
+        {
+          if (!push_changes (&conversation, store, address, &theirs, report, cancellable, &error))
+            break;
+          pushed = TRUE;
+        }
+      if (now == NULL || (!pulled && !pushed))
+        break;
+    }
+  if (error != NULL)
     {
       set_report_error (report, error);
       report->bytes_sent = conversation.bytes_sent;
@@ -612,8 +646,11 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
       report->message = g_strdup (_("Member list exchanged; this build carries no "
                                     "replication engine, so no leads were exchanged"));
     else if (!in_sync)
-      report->message = g_strdup_printf (_("%" G_GINT64_FORMAT " changes still to exchange"),
-                                         they_lack + we_lack);
+      {
+        g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, they_lack + we_lack);
+
+        report->message = g_strdup_printf (_("%s changes still to exchange; sync again"), count);
+      }
   }
   report->bytes_sent = conversation.bytes_sent;
   report->bytes_received = conversation.bytes_received;
@@ -622,7 +659,8 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
 
 GPtrArray *
 fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const *peers,
-               const char * const *discovered, GCancellable *cancellable, GError **error)
+               const char * const *discovered, FlBoothSyncFlags flags, GCancellable *cancellable,
+               GError **error)
 {
   g_autoptr(GPtrArray) reports = NULL;
   g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -644,12 +682,6 @@ fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const 
       g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_IDENTITY, "%s",
                    _("This kiosk’s certificate is not the one the booth knows it by; run "
                      "“fairlead-cli booth leave” and join again"));
-      return NULL;
-    }
-  if (me->removed)
-    {
-      g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_REFUSED, "%s",
-                   _("This kiosk was removed from the booth; it can no longer sync"));
       return NULL;
     }
   if (me->addresses != NULL)
@@ -682,7 +714,8 @@ fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const 
       FlBoothMember *member = fl_booth_get_members (booth)->pdata[i];
       g_autoptr(FlBoothPeerReport) last = NULL;
 
-      if (member->removed || g_hash_table_contains (done, member->id) ||
+      if ((flags & FL_BOOTH_SYNC_ONLY_GIVEN) || member->removed ||
+          g_hash_table_contains (done, member->id) ||
           member->addresses == NULL || member->addresses[0] == NULL)
         continue;
       for (guint j = 0; member->addresses[j] != NULL; j++)

@@ -41,21 +41,31 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlBoothPeerReport, fl_booth_peer_report_free)
 
 const char *fl_booth_peer_result_to_string (FlBoothPeerResult result);
 
+/* @admitted_by: (out) (optional): the "host:port" that admitted us, the
+ * one kiosk sure to know this one until the others heard of it. */
 FlBooth    *fl_booth_join              (FlStore            *store,
                                         GTlsCertificate    *certificate,
                                         const FlBoothCode  *code,
                                         const char         *device_name,
                                         const char * const *peers,
+                                        char              **admitted_by,
                                         GError            **error);
 
+typedef enum
+{
+  FL_BOOTH_SYNC_DEFAULT    = 0,
+  FL_BOOTH_SYNC_ONLY_GIVEN = 1 << 0, /* not the members' remembered addresses */
+} FlBoothSyncFlags;
+
 /* One two-way round with every peer found: @peers ("host:port", may be
- * %NULL), the addresses remembered per member and, with @discovered, those
- * found by DNS-SD. Returns one FlBoothPeerReport per peer tried; %NULL
+ * %NULL), the addresses remembered per member (unless
+ * %FL_BOOTH_SYNC_ONLY_GIVEN) and @discovered (found by DNS-SD). Returns one FlBoothPeerReport per peer tried; %NULL
  * with @error only when no round could start at all. */
 GPtrArray  *fl_booth_sync              (FlStore            *store,
                                         GTlsCertificate    *certificate,
                                         const char * const *peers,
                                         const char * const *discovered,
+                                        FlBoothSyncFlags    flags,
                                         GCancellable       *cancellable,
                                         GError            **error);
 

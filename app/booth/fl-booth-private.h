@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 #define FL_BOOTH_PROOF_WELCOME "fairlead-booth-welcome"
 
 /* Bytes of changes per request either way. */
-#define FL_BOOTH_BATCH_BYTES (512 * 1024)
+#define FL_BOOTH_BATCH_BYTES (128 * 1024)
 
 /* Whether the replication engine is built in: without it, rounds carry
  * the member list only. */

@@ -171,18 +171,37 @@ handle_join (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp)
   respond_json (msg, reply);
 }
 
+typedef struct
+{
+  JsonArray  *members;
+  const char *client_fp;
+  const char *address;
+} RoundUpdate;
+
+static gboolean
+round_update (FlBooth *booth, gpointer user_data, GError **error)
+{
+  RoundUpdate *update = user_data;
+  FlBoothMember *peer;
+
+  if (update->members != NULL && !fl_booth_merge_members (booth, update->members, error))
+    return FALSE;
+  peer = fl_booth_find_fingerprint (booth, update->client_fp);
+  if (peer != NULL && !peer->removed)
+    fl_booth_saw_member (booth, peer, update->address);
+  return TRUE;
+}
+
 static void
-handle_round (FlBoothServer *self, SoupServerMessage *msg, FlBooth *booth_in,
-              const char *client_fp)
+handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlBooth) booth = NULL;
   g_autoptr(JsonObject) request = NULL;
   g_autoptr(JsonObject) vector = NULL;
   g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *address = NULL;
+  RoundUpdate update = { NULL, client_fp, NULL };
   JsonNode *members;
-  FlBoothMember *peer;
   JsonObject *object;
 
   if ((request = request_object (msg, &error)) == NULL)
@@ -190,38 +209,21 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, FlBooth *booth_in,
       fail (msg, SOUP_STATUS_BAD_REQUEST, error);
       return;
     }
-  if (!fl_store_begin (self->store, &error))
-    {
-      fail (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
-      return;
-    }
-  /* Loaded again inside the transaction: the CLI or a round of our own may
-   * have changed the list since. */
-  booth = fl_booth_load (self->store, &error);
   members = json_object_get_member (request, "members");
-  if (booth == NULL ||
-      (members != NULL && JSON_NODE_HOLDS_ARRAY (members) &&
-       !fl_booth_merge_members (booth, json_node_get_array (members), &error)))
+  if (members != NULL && JSON_NODE_HOLDS_ARRAY (members))
+    update.members = json_node_get_array (members);
+  update.address = json_object_get_string_member_with_default (request, "address", NULL);
+  if (!fl_booth_update (self->store, round_update, &update, &booth, &error))
     {
-      fl_store_rollback (self->store);
-      fail (msg, SOUP_STATUS_BAD_REQUEST, error);
+      fail (msg, error->domain == FL_BOOTH_ERROR ? SOUP_STATUS_BAD_REQUEST
+                                                 : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+            error);
       return;
     }
-  /* The list it sent may have removed the client itself. */
+  /* The list it sent may have removed the client itself (booth leave). */
   if (!fl_booth_is_member (booth, client_fp))
     {
-      fl_store_rollback (self->store);
       refuse (msg);
-      return;
-    }
-  peer = fl_booth_find_fingerprint (booth, client_fp);
-  address = json_object_get_string_member_with_default (request, "address", NULL) != NULL
-              ? g_strdup (json_object_get_string_member (request, "address")) : NULL;
-  fl_booth_saw_member (booth, peer, address);
-  if (!fl_booth_save (booth, &error) || !fl_store_commit (self->store, &error))
-    {
-      fl_store_rollback (self->store);
-      fail (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
       return;
     }
 
@@ -338,7 +340,7 @@ handle_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
     }
 
   if (g_strcmp0 (path, FL_BOOTH_PATH_ROUND) == 0)
-    handle_round (self, msg, booth, client_fp);
+    handle_round (self, msg, client_fp);
 #ifdef HAVE_FL_REPLICA
   else if (g_strcmp0 (path, FL_BOOTH_PATH_PULL) == 0)
     handle_pull (self, msg);

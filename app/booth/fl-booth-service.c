@@ -218,7 +218,7 @@ round_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
                                    (const char * const *) (result->discovered != NULL
                                                              ? result->discovered
                                                              : data->discovered),
-                                   cancellable, &error);
+                                   FL_BOOTH_SYNC_DEFAULT, cancellable, &error);
   if (result->reports == NULL)
     {
       round_result_free (result);

@@ -329,15 +329,12 @@ fl_booth_load (FlStore *store, GError **error)
   return g_steal_pointer (&self);
 }
 
-gboolean
-fl_booth_save (FlBooth *self, GError **error)
+static char *
+booth_to_text (FlBooth *self)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
   JsonObject *root = json_object_new ();
   JsonArray *members = json_array_new ();
-
-  g_return_val_if_fail (FL_IS_BOOTH (self), FALSE);
 
   json_object_set_string_member (root, "id", self->id);
   json_object_set_string_member (root, "name", self->name);
@@ -346,8 +343,60 @@ fl_booth_save (FlBooth *self, GError **error)
     json_array_add_object_element (members, member_to_json (self->members->pdata[i], TRUE));
   json_object_set_array_member (root, "members", members);
   json_node_take_object (node, root);
-  text = json_to_string (node, FALSE);
+  return json_to_string (node, FALSE);
+}
+
+gboolean
+fl_booth_save (FlBooth *self, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (FL_IS_BOOTH (self), FALSE);
+
+  text = booth_to_text (self);
   return fl_store_set_meta (self->store, META_KEY, text, error);
+}
+
+/**
+ * fl_booth_update:
+ * @booth_out: (out) (optional): the booth as it is now
+ *
+ * Runs @func on the booth as stored and saves what it changed, in one
+ * write transaction with the list as it is on disk then; when @func
+ * changes nothing, no write lock is taken at all (rounds every second
+ * must not hold the database every second).
+ */
+gboolean
+fl_booth_update (FlStore *store, FlBoothUpdateFunc func, gpointer user_data, FlBooth **booth_out,
+                 GError **error)
+{
+  g_autoptr(FlBooth) booth = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+
+  if ((booth = fl_booth_load (store, error)) == NULL)
+    return FALSE;
+  before = booth_to_text (booth);
+  if (!func (booth, user_data, error))
+    return FALSE;
+  after = booth_to_text (booth);
+  if (g_strcmp0 (before, after) != 0)
+    {
+      g_clear_object (&booth);
+      if (!fl_store_begin (store, error))
+        return FALSE;
+      if ((booth = fl_booth_load (store, error)) == NULL || !func (booth, user_data, error) ||
+          !fl_booth_save (booth, error) || !fl_store_commit (store, error))
+        {
+          fl_store_rollback (store);
+          return FALSE;
+        }
+    }
+  if (booth_out != NULL)
+    *booth_out = g_steal_pointer (&booth);
+  return TRUE;
 }
 
 /* Forgets the booth on this kiosk (after "booth leave"). */
@@ -690,8 +739,13 @@ void
 fl_booth_saw_member (FlBooth *self, FlBoothMember *member, const char *address)
 {
   g_return_if_fail (FL_IS_BOOTH (self));
+  {
 
-  member->last_seen = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* To the next ten seconds: enough for "not seen for 12 min". */
+  if (now - member->last_seen >= FL_BOOTH_SEEN_GRANULARITY)
+    member->last_seen = now;
   if (address != NULL && (member->addresses == NULL ||
                           g_strcmp0 (member->addresses[0], address) != 0))
     {
@@ -706,6 +760,7 @@ fl_booth_saw_member (FlBooth *self, FlBoothMember *member, const char *address)
       member->addresses = g_strv_builder_end (builder);
       member->updated = g_get_real_time ();
     }
+  }
 }
 
 /* HMAC-SHA256 keyed with the join secret over both certificates: proves

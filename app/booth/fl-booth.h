@@ -35,6 +35,8 @@ typedef enum
 /* The port a kiosk serves on unless told otherwise. */
 #define FL_BOOTH_DEFAULT_PORT 7841
 #define FL_BOOTH_CODE_PREFIX  "FLB1:"
+/* Seconds within which "last seen" and "last round" are not written again. */
+#define FL_BOOTH_SEEN_GRANULARITY 10
 
 typedef struct
 {
@@ -85,6 +87,14 @@ FlBooth       *fl_booth_new_joined         (FlStore       *store,
                                             JsonArray     *members,
                                             GError       **error);
 gboolean       fl_booth_save               (FlBooth       *self,
+                                            GError       **error);
+typedef gboolean (*FlBoothUpdateFunc)      (FlBooth       *booth,
+                                            gpointer       user_data,
+                                            GError       **error);
+gboolean       fl_booth_update             (FlStore       *store,
+                                            FlBoothUpdateFunc func,
+                                            gpointer       user_data,
+                                            FlBooth      **booth_out,
                                             GError       **error);
 gboolean       fl_booth_forget             (FlStore       *store,
                                             GError       **error);

@@ -46,6 +46,9 @@ G_DEFINE_QUARK (fl-replica-error-quark, fl_replica_error)
 /* fl_replica_merge_file() moves changes in batches of about this size, so
  * an interrupted merge keeps what it committed. */
 #define MERGE_BATCH_BYTES (1024 * 1024)
+/* Above this many leads in one batch, the same visitor is looked for in
+ * one pass over the event's leads rather than by a search per lead. */
+#define BULK_DUPLICATE_CHECK 20
 
 typedef struct
 {
@@ -1010,6 +1013,120 @@ rescore (FlStore *store, const char *uuid, GError **error)
   return fl_store_step_done (store, stmt, error);
 }
 
+/* Records that @loser is @winner and folds them together. */
+static gboolean
+merge_pair (Apply *apply, const char *winner, const char *loser, GError **error)
+{
+  g_autofree char *data = g_strdup_printf ("{\"lead\":\"%s\"}", winner);
+
+  if (!log_local (apply->store, "lead_aliases", loser, data, error) ||
+      !fl_store_add_audit (apply->store, winner, NULL, "merged", loser, error))
+    return FALSE;
+  add_edge (apply->alias_edges, loser, winner);
+  add_edge (apply->alias_edges, winner, loser);
+  if (!materialise_lead (apply, winner, error))
+    return FALSE;
+  apply->stats->merged++;
+  return TRUE;
+}
+
+/* Many leads at once (a kiosk joining late, a merged file): one pass over
+ * each event's leads in capture order, by the capture's keys, instead of
+ * a search per lead. Returns the number of pairs merged, -1 on error. */
+static gint
+fold_same_visitors_bulk (Apply *apply, GError **error)
+{
+  g_autoptr(GHashTable) events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  const char *uuid;
+  const char *event;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_hash_table_iter_init (&iter, apply->materialised);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &uuid, NULL))
+    {
+      stmt = fl_store_prepare (apply->store, "SELECT event FROM leads WHERE uuid = ?1", error);
+      if (stmt == NULL)
+        return -1;
+      fl_store_bind_text (stmt, 1, uuid);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+        g_hash_table_add (events, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      sqlite3_reset (stmt);
+    }
+
+  g_hash_table_iter_init (&iter, events);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &event, NULL))
+    {
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+      stmt = fl_store_prepare (apply->store,
+                               "SELECT uuid, badge_id, lower (email), full_name, first_name, "
+                               "last_name, company FROM leads WHERE event = ?1 "
+                               "ORDER BY created_at, uuid",
+                               error);
+      if (stmt == NULL)
+        return -1;
+      fl_store_bind_text (stmt, 1, event);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *lead = (const char *) sqlite3_column_text (stmt, 0);
+          char *keys[3] = { NULL, NULL, NULL };
+
+          if (sqlite3_column_text (stmt, 1) != NULL)
+            keys[0] = g_strconcat ("b\037", sqlite3_column_text (stmt, 1), NULL);
+          if (sqlite3_column_text (stmt, 2) != NULL)
+            keys[1] = g_strconcat ("e\037", sqlite3_column_text (stmt, 2), NULL);
+          keys[2] = fl_capture_visitor_name_key ((const char *) sqlite3_column_text (stmt, 3),
+                                                 (const char *) sqlite3_column_text (stmt, 4),
+                                                 (const char *) sqlite3_column_text (stmt, 5),
+                                                 (const char *) sqlite3_column_text (stmt, 6));
+          for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+            {
+              const char *earlier;
+
+              if (keys[k] == NULL)
+                continue;
+              earlier = g_hash_table_lookup (seen, keys[k]);
+              if (earlier == NULL)
+                {
+                  g_hash_table_insert (seen, keys[k], g_strdup (lead));
+                  keys[k] = NULL;
+                  continue;
+                }
+              if (g_hash_table_contains (apply->materialised, lead) ||
+                  g_hash_table_contains (apply->materialised, earlier))
+                {
+                  g_ptr_array_add (pairs, g_strdup (earlier));
+                  g_ptr_array_add (pairs, g_strdup (lead));
+                }
+              g_clear_pointer (&keys[k], g_free);
+            }
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fl_store_set_error (apply->store, error);
+          return -1;
+        }
+    }
+
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    {
+      const char *winner = g_ptr_array_index (pairs, i);
+      const char *loser = g_ptr_array_index (pairs, i + 1);
+      g_autoptr(GPtrArray) cluster = cluster_of (apply, loser);
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < cluster->len && !known; j++)
+        known = g_str_equal (g_ptr_array_index (cluster, j), winner);
+      if (!known && !merge_pair (apply, winner, loser, error))
+        return -1;
+    }
+  return pairs->len / 2;
+}
+
 /* Leads of the same visitor that met only now become one: an alias fact
  * of this device, which travels like any change. */
 static gboolean
@@ -1018,6 +1135,21 @@ fold_same_visitors (Apply *apply, GError **error)
   g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   const char *uuid;
+
+  if (g_hash_table_size (apply->materialised) > BULK_DUPLICATE_CHECK)
+    {
+      /* A merge can make a lead meet a third capture: again until none. */
+      for (guint round = 0; round < 8; round++)
+        {
+          gint merged = fold_same_visitors_bulk (apply, error);
+
+          if (merged < 0)
+            return FALSE;
+          if (merged == 0)
+            break;
+        }
+      return TRUE;
+    }
 
   g_hash_table_iter_init (&iter, apply->materialised);
   while (g_hash_table_iter_next (&iter, (gpointer *) &uuid, NULL))
@@ -1028,7 +1160,6 @@ fold_same_visitors (Apply *apply, GError **error)
       g_autoptr(FlLead) lead = fl_store_get_lead (apply->store, g_ptr_array_index (queue, i), NULL);
       g_autoptr(FlLead) other_lead = NULL;
       g_autofree char *other = NULL;
-      g_autofree char *data = NULL;
       const char *loser, *winner;
 
       if (lead == NULL || !g_str_equal (fl_lead_get_uuid (lead), g_ptr_array_index (queue, i)))
@@ -1054,16 +1185,8 @@ fold_same_visitors (Apply *apply, GError **error)
           winner = other;
           loser = fl_lead_get_uuid (lead);
         }
-      data = g_strdup_printf ("{\"lead\":\"%s\"}", winner);
-      if (!log_local (apply->store, "lead_aliases", loser, data, error) ||
-          !fl_store_add_audit (apply->store, winner, NULL, "merged",
-                               loser, error))
+      if (!merge_pair (apply, winner, loser, error))
         return FALSE;
-      add_edge (apply->alias_edges, loser, winner);
-      add_edge (apply->alias_edges, winner, loser);
-      if (!materialise_lead (apply, winner, error))
-        return FALSE;
-      apply->stats->merged++;
       /* The merged lead may meet a third capture of the same visitor. */
       g_ptr_array_add (queue, g_strdup (winner));
     }
@@ -1390,6 +1513,32 @@ apply_change (Apply *apply, GHashTable *next_seq, const char *device, gint64 seq
 
   if (seq < expected)
     {
+      /* A change held already must be the very change: if not, one of the
+       * two databases is an older copy of itself (a restored backup) that
+       * numbered new changes like ones the booth holds, and skipping them
+       * would lose them silently. */
+      sqlite3_stmt *held = fl_store_prepare (store,
+                                             "SELECT hlc FROM changes WHERE device = ?1 AND seq = ?2",
+                                             error);
+      gint64 held_hlc = -1;
+
+      if (held == NULL)
+        return FALSE;
+      fl_store_bind_text (held, 1, device);
+      sqlite3_bind_int64 (held, 2, seq);
+      if (sqlite3_step (held) == SQLITE_ROW)
+        held_hlc = sqlite3_column_int64 (held, 0);
+      sqlite3_reset (held);
+      if (held_hlc != hlc)
+        {
+          g_set_error (error, FL_REPLICA_ERROR, FL_REPLICA_ERROR_SAME_DEVICE,
+                       _("Device %s numbered a change differently from the one this database "
+                         "holds: one of the two databases is an older copy of itself (restored "
+                         "from a backup?). Nothing was applied. Merge the copy into a new "
+                         "database (“fairlead-cli --db NEW.db merge COPY.db”) and use that one."),
+                       device);
+          return FALSE;
+        }
       apply->stats->skipped++;
       return TRUE;
     }

@@ -246,6 +246,8 @@ booth_join (FlCli *cli, int argc, char **argv)
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(FlBooth) booth = NULL;
   g_autoptr(GPtrArray) reports = NULL;
+  g_autofree char *admitted_by = NULL;
+  const char *only[2] = { NULL, NULL };
   GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("This kiosk’s name in the booth (default: the host name)"), N_("DEVICE") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("A kiosk of the booth to contact (repeatable)"), N_("HOST:PORT") },
@@ -272,13 +274,15 @@ booth_join (FlCli *cli, int argc, char **argv)
     return fail_error (error);
 
   booth = fl_booth_join (store, certificate, booth_code, name, (const char * const *) peers,
-                         &error);
+                         &admitted_by, &error);
   if (booth == NULL)
     return fail_error (error);
   printf (_("Joined the booth “%s”.\n"), fl_booth_get_name (booth));
 
-  /* The booth's setup comes with the first round. */
-  reports = fl_booth_sync (store, certificate, (const char * const *) peers, NULL, NULL, &error);
+  /* The booth's setup comes with the first round, with the kiosk that
+   * admitted this one: the others hear of it from that kiosk first. */
+  only[0] = admitted_by;
+  reports = fl_booth_sync (store, certificate, only, NULL, FL_BOOTH_SYNC_ONLY_GIVEN, NULL, &error);
   if (reports == NULL)
     return fail_error (error);
   return print_reports (reports, FALSE);
@@ -330,7 +334,7 @@ booth_sync (FlCli *cli, int argc, char **argv)
     discovered = discover (booth);
 
   reports = fl_booth_sync (store, certificate, (const char * const *) peers,
-                           (const char * const *) discovered, NULL, &error);
+                           (const char * const *) discovered, FL_BOOTH_SYNC_DEFAULT, NULL, &error);
   if (reports == NULL)
     return fail_error (error);
   if (reports->len == 0)
@@ -507,7 +511,11 @@ booth_status (FlCli *cli, int argc, char **argv)
       printf ("  %-20s %.8s  %-16s %s %s", member->name, member->id, sync_state, _("last seen"),
               seen);
       if (member->pending > 0)
-        printf (_(", %" G_GINT64_FORMAT " changes it lacks"), member->pending);
+        {
+          g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, member->pending);
+
+          printf (_(", %s changes it lacks"), count);
+        }
       printf ("\n");
     }
   return EX_OK;
@@ -526,7 +534,7 @@ booth_remove (FlCli *cli, int argc, char **argv)
 
   g_option_context_set_description (context,
     _("The others learn it on their next round and refuse the device from then on. A removed\n"
-      "device cannot be added back; to bring the kiosk back, leave and join with a new code."));
+      "device cannot join the booth again."));
   if (!fl_cli_parse (context, &argc, &argv, &code))
     return code;
   if (argc != 2)
@@ -600,7 +608,7 @@ booth_leave (FlCli *cli, int argc, char **argv)
       /* Best effort: whoever is not told learns it from those who were. */
       certificate = load_certificate (store, NULL);
       if (certificate != NULL)
-        reports = fl_booth_sync (store, certificate, NULL, NULL, NULL, NULL);
+        reports = fl_booth_sync (store, certificate, NULL, NULL, FL_BOOTH_SYNC_DEFAULT, NULL, NULL);
     }
   if (!fl_booth_forget (store, &error) ||
       !fl_booth_cert_delete (fl_store_get_path (store), &error))

@@ -41,7 +41,11 @@ fl_store_list_audit (FlStore *store, const char *lead_uuid, GError **error)
   g_return_val_if_fail (FL_IS_STORE (store), NULL);
   g_return_val_if_fail (lead_uuid != NULL, NULL);
 
-  stmt = fl_store_prepare (store, "SELECT at, actor, action, detail FROM audit WHERE lead_uuid = ? ORDER BY id DESC",
+  /* A lead that booth sync folded other captures of the same visitor into
+   * has their history too; entries from other kiosks arrive in any order. */
+  stmt = fl_store_prepare (store, "SELECT at, actor, action, detail FROM audit WHERE lead_uuid = ?1 "
+                                  "OR lead_uuid IN (SELECT alias FROM lead_aliases WHERE lead = ?1) "
+                                  "ORDER BY at DESC, id DESC",
                            error);
   if (stmt == NULL)
     return NULL;

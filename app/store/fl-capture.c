@@ -204,6 +204,27 @@ find_duplicate (FlStore *store, const char *event, FlLead *lead, FlCaptureMatch 
 }
 
 /**
+ * fl_capture_visitor_name_key:
+ *
+ * The normalised name and company that fl_capture() takes for the same
+ * visitor when the badge id and email say nothing, as one text; %NULL when
+ * the name or the company is missing (then they identify nobody).
+ *
+ * Returns: (transfer full) (nullable): the key
+ */
+char *
+fl_capture_visitor_name_key (const char *full_name, const char *first_name,
+                             const char *last_name, const char *company)
+{
+  g_autofree char *name = lead_name_key (full_name, first_name, last_name);
+  g_autofree char *folded = company ? company_key (company) : NULL;
+
+  if (name == NULL || name[0] == '\0' || folded == NULL || folded[0] == '\0')
+    return NULL;
+  return g_strconcat (name, "\037", folded, NULL);
+}
+
+/**
  * fl_capture_find_other_visit:
  * @lead: a stored lead
  *
@@ -222,10 +243,11 @@ fl_capture_find_other_visit (FlStore *store, FlLead *lead, GError **error)
   const char *uuid = fl_lead_get_uuid (lead);
   const char *values[] = { fl_lead_get_badge_id (lead), fl_lead_get_field (lead, FL_FIELD_EMAIL) };
   const char *queries[] = {
+    /* "+": by the badge and email indexes, not along all leads by time. */
     "SELECT uuid FROM leads WHERE event = ?1 AND badge_id = ?2 AND uuid <> ?3 "
-    "ORDER BY created_at, uuid LIMIT 1",
+    "ORDER BY +created_at, uuid LIMIT 1",
     "SELECT uuid FROM leads WHERE event = ?1 AND lower (email) = lower (?2) AND uuid <> ?3 "
-    "ORDER BY created_at, uuid LIMIT 1",
+    "ORDER BY +created_at, uuid LIMIT 1",
   };
 
   g_return_val_if_fail (FL_IS_STORE (store), NULL);

@@ -100,6 +100,10 @@ FlCaptureResult *fl_capture                 (FlStore                 *store,
                                              const FlCaptureRequest  *request,
                                              GError                 **error);
 void             fl_capture_result_free     (FlCaptureResult         *result);
+char            *fl_capture_visitor_name_key (const char          *full_name,
+                                              const char             *first_name,
+                                              const char             *last_name,
+                                              const char             *company);
 char            *fl_capture_find_other_visit (FlStore                *store,
                                               FlLead                 *lead,
                                               GError                **error);

@@ -571,6 +571,10 @@ fl_doctor_recover (const char *path, const char *out_path, GError **error)
   sqlite3_exec (out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
   if (!fl_store_begin (store, error))
     ok = FALSE;
+  /* The rows come with the booth sync log that recorded them (the table
+   * changes): copying them logs nothing new. */
+  if (ok && !fl_store_set_meta (store, "replica.applying", "1", error))
+    ok = FALSE;
   /* Every ordinary table of the current schema; virtual tables and their
    * shadow tables are built anew below. */
   if (ok && sqlite3_prepare_v2 (out,
@@ -603,6 +607,7 @@ fl_doctor_recover (const char *path, const char *out_path, GError **error)
 
   if (ok)
     ok = fl_store_exec (store, FL_FTS_REFILL, error) &&
+         fl_store_exec (store, "DELETE FROM meta WHERE key = 'replica.applying'", error) &&
          fl_store_commit (store, error);
   if (!ok)
     {

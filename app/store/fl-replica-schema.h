@@ -120,7 +120,7 @@
   "  row_key TEXT NOT NULL,"                                                                       \
   "  data TEXT NOT NULL,"                                                                          \
   "  PRIMARY KEY (device, seq)"                                                                    \
-  ") WITHOUT ROWID;"                                                                               \
+  ");"                                                                                             \
   "CREATE INDEX changes_row ON changes (tbl, row_key, hlc);"                                       \
   "CREATE INDEX changes_hlc ON changes (hlc);"                                                     \
   /* The uuids of leads merged into another lead of the same visitor. */                          \

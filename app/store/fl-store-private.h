@@ -2,7 +2,8 @@
  *
  * Only the modules of libfairlead that own a table (app/store/,
  * app/sync/fl-outbox.c, fl-backlog.c and fl-sync-log.c,
- * app/score/fl-model-store.c and fl-rescore.c) and the tests include
+ * app/score/fl-model-store.c and fl-rescore.c, app/booth/fl-replica.c)
+ * and the tests include
  * this. ui/ and app/cli call the functions those modules export instead:
  * anything a widget can do, the CLI and a test can do.
  *

@@ -1,0 +1,694 @@
+/* test-booth.c: the kiosks of a booth over the network
+ *
+ * Real kiosks: separate fairlead-cli processes, each with its own
+ * database, serving HTTPS with mutual TLS on loopback ports. A relay in
+ * this process captures the bytes between two of them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE /* memmem */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "fl-test.h"
+
+typedef struct
+{
+  char        *dir;
+  GPtrArray   *servers;  /* GSubprocess */
+} Fixture;
+
+static void
+fixture_setup (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("fairlead-booth-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->servers = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+fixture_teardown (Fixture *fixture, gconstpointer data)
+{
+  for (guint i = 0; i < fixture->servers->len; i++)
+    {
+      GSubprocess *server = fixture->servers->pdata[i];
+
+      g_subprocess_force_exit (server);
+      g_subprocess_wait (server, NULL, NULL);
+    }
+  g_ptr_array_unref (fixture->servers);
+  fl_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static char *
+db (Fixture *fixture, const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".db", NULL);
+
+  return g_build_filename (fixture->dir, file, NULL);
+}
+
+/* Runs fairlead-cli --db DIR/KIOSK.db ARGS… with @input on stdin. */
+static int
+cli_input (Fixture *fixture, const char *kiosk, const char *input, char **out, char **err, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("FAIRLEAD_CLI")));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, db (fixture, kiosk));
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                 G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  if (g_test_verbose () || (err == NULL && stderr_text != NULL && *stderr_text != '\0'))
+    g_test_message ("%s %s: %s", kiosk, (char *) argv->pdata[3], stderr_text);
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_exit_status (process);
+}
+
+#define cli(f, kiosk, out, err, ...) cli_input (f, kiosk, NULL, out, err, __VA_ARGS__, NULL)
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+port_open (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection =
+    g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+
+  return connection != NULL;
+}
+
+/* `booth serve` on 127.0.0.1:@port, until the test ends or kills it. */
+static GSubprocess *
+serve (Fixture *fixture, const char *kiosk, guint port, const char *interval)
+{
+  g_autofree char *path = db (fixture, kiosk);
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                (g_test_verbose () ? 0 : G_SUBPROCESS_FLAGS_STDERR_SILENCE),
+                              &error, g_getenv ("FAIRLEAD_CLI"), "--db", path, "booth", "serve",
+                              "--listen", listen, "--interval", interval, NULL);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200 && !port_open (port); i++)
+    g_usleep (25000);
+  g_assert_true (port_open (port));
+  g_ptr_array_add (fixture->servers, process);
+  return process;
+}
+
+static void
+kill_server (Fixture *fixture, GSubprocess *server)
+{
+  g_subprocess_send_signal (server, SIGKILL);
+  g_subprocess_wait (server, NULL, NULL);
+  g_ptr_array_remove (fixture->servers, server);
+}
+
+static gint64
+count_leads (Fixture *fixture, const char *kiosk)
+{
+  g_autofree char *path = db (fixture, kiosk);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = fl_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return fl_test_query_int (store, "SELECT count(*) FROM leads");
+}
+
+static char *
+lead_uuids (Fixture *fixture, const char *kiosk)
+{
+  g_autofree char *path = db (fixture, kiosk);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlStore) store = fl_store_open (path, &error);
+  sqlite3_stmt *stmt;
+  GString *text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  stmt = fl_store_prepare (store, "SELECT uuid FROM leads ORDER BY uuid", &error);
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s\n", sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return g_string_free (text, FALSE);
+}
+
+/* @n leads on @kiosk, with e-mail addresses at @domain: distinct visitors
+ * (the same name and company on two kiosks would be one lead). */
+static void
+import_leads (Fixture *fixture, const char *kiosk, guint n, const char *domain)
+{
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      g_string_append_printf (input,
+                              "{\"uuid\":\"%s\",\"first_name\":\"Visitor %u\",\"last_name\":\"%s\","
+                              "\"email\":\"visitor%u@%s\",\"company\":\"Firm %u of %s\"}\n",
+                              uuid, i, kiosk, i, domain, i, domain);
+    }
+  g_assert_cmpint (cli_input (fixture, kiosk, input->str, &out, NULL, "leads", "import", "-", NULL),
+                   ==, 0);
+}
+
+/* Creates the booth on @kiosk, which announces 127.0.0.1:@port. */
+static char *
+create_booth (Fixture *fixture, const char *kiosk, guint port)
+{
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cli (fixture, kiosk, NULL, NULL, "event", "create", "Hannover Messe"), ==, 0);
+  g_assert_cmpint (cli (fixture, kiosk, &out, NULL, "booth", "create", "--name", "Stand B12",
+                        "--device", kiosk, "--address", address),
+                   ==, 0);
+  g_assert_true (g_str_has_prefix (out, "FLB1:"));
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static JsonObject *
+status (Fixture *fixture, const char *kiosk)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (cli (fixture, kiosk, &out, NULL, "booth", "status", "--json"), ==, 0);
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static JsonObject *
+find_member (JsonObject *status_object, const char *name)
+{
+  JsonArray *members = json_object_get_array_member (status_object, "members");
+
+  for (guint i = 0; i < json_array_get_length (members); i++)
+    {
+      JsonObject *member = json_array_get_object_element (members, i);
+
+      if (g_strcmp0 (json_object_get_string_member (member, "name"), name) == 0)
+        return member;
+    }
+  return NULL;
+}
+
+static void
+test_create_join (Fixture *fixture, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port);
+  g_autofree char *a_db = db (fixture, "a");
+  g_autofree char *key_path = g_strconcat (a_db, ".booth-key.pem", NULL);
+  g_autofree char *qr = g_build_filename (fixture->dir, "join.svg", NULL);
+  g_autofree char *key = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) a_status = NULL;
+  g_autoptr(JsonObject) b_status = NULL;
+  g_autofree char *pem_body = NULL;
+  gsize database_length;
+  GStatBuf st;
+
+  /* The key is the device's alone: 0600, in its own file, not in the database. */
+  g_assert_cmpint (g_stat (key_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (key_path, &key, NULL, NULL));
+  g_assert_true (g_file_get_contents (a_db, &database, &database_length, NULL));
+  pem_body = g_strndup (strstr (key, "\n") + 1, 40);
+  g_assert_null (g_strstr_len (database, database_length, pem_body));
+
+  /* A booth is created once. */
+  g_assert_cmpint (cli (fixture, "a", NULL, &err, "booth", "create"), ==, EX_CONFIG);
+  g_clear_pointer (&err, g_free);
+
+  serve (fixture, "a", port, "5");
+  g_assert_cmpint (cli (fixture, "b", &out, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+  g_assert_nonnull (strstr (out, "Stand B12"));
+
+  a_status = status (fixture, "a");
+  b_status = status (fixture, "b");
+  g_assert_cmpstr (json_object_get_string_member (a_status, "booth"), ==,
+                   json_object_get_string_member (b_status, "booth"));
+  g_assert_nonnull (find_member (a_status, "b"));
+  g_assert_nonnull (find_member (b_status, "a"));
+  g_assert_cmpstr (json_object_get_string_member (find_member (a_status, "b"), "fingerprint"), ==,
+                   json_object_get_string_member (find_member (b_status, "b"), "fingerprint"));
+  /* The setup came along: the event. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli (fixture, "b", &out, NULL, "event", "list"), ==, 0);
+  g_assert_nonnull (strstr (out, "Hannover Messe"));
+
+  /* Joining twice is refused; a code that is none is refused. */
+  g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "join", code), ==, EX_CONFIG);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "c", NULL, &err, "booth", "join", "FLB1:bm90IGEgY29kZQ"), ==,
+                   EX_DATAERR);
+  g_assert_nonnull (strstr (err, "FLB1:"));
+  g_clear_pointer (&err, g_free);
+
+  /* The QR code is drawn. */
+  g_assert_cmpint (cli (fixture, "d", &out, NULL, "booth", "create", "--qr", qr), ==, 0);
+  g_assert_true (g_file_test (qr, G_FILE_TEST_EXISTS));
+}
+
+/* The join code with another secret: the creator refuses it, the joining
+ * kiosk is not in the booth afterwards. */
+static void
+test_bad_secret (Fixture *fixture, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port);
+  g_autofree guchar *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GString) padded = g_string_new (code + strlen ("FLB1:"));
+  gsize length;
+
+  while (padded->len % 4)
+    g_string_append_c (padded, '=');
+  g_strdelimit (padded->str, "-", '+');
+  g_strdelimit (padded->str, "_", '/');
+  json = g_base64_decode (padded->str, &length);
+  node = json_from_string ((const char *) json, NULL);
+  json_object_set_string_member (json_node_get_object (node), "s", "AAAAAAAAAAAAAAAAAAAAAAAA");
+  text = json_to_string (node, FALSE);
+  encoded = g_base64_encode ((const guchar *) text, strlen (text));
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  g_strdelimit (encoded, "=", '\0');
+  forged = g_strconcat ("FLB1:", encoded, NULL);
+
+  serve (fixture, "a", port, "5");
+  g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "join", forged), ==, EX_NOPERM);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "status"), ==, EX_CONFIG);
+  g_assert_null (find_member (status (fixture, "a"), "b"));
+}
+
+/* A kiosk of another booth is refused both ways and learns nothing. */
+static void
+test_wrong_booth (Fixture *fixture, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port);
+  g_autofree char *other = create_booth (fixture, "x", free_port ());
+  g_autofree char *peer = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *err = NULL;
+
+  import_leads (fixture, "a", 3, "example.com");
+  serve (fixture, "a", port, "5");
+  g_assert_cmpint (cli (fixture, "x", NULL, &err, "booth", "sync", "--no-discover", "--peer", peer),
+                   ==, EX_NOPERM);
+  g_assert_cmpint (count_leads (fixture, "x"), ==, 0);
+  g_assert_null (find_member (status (fixture, "a"), "x"));
+}
+
+static void
+test_three_kiosks (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_b = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *peer_b = g_strdup_printf ("127.0.0.1:%u", port_b);
+  g_autofree char *uuids_a = NULL;
+  g_autofree char *uuids_b = NULL;
+  g_autofree char *uuids_c = NULL;
+
+  /* Only a serves: b and c deliver their leads by their own rounds. */
+  serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "join", code, "--name", "c"), ==, 0);
+  import_leads (fixture, "a", 5, "a.example");
+  import_leads (fixture, "b", 7, "b.example");
+  import_leads (fixture, "c", 11, "c.example");
+
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_assert_cmpint (count_leads (fixture, "a"), ==, 5 + 7);
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_assert_cmpint (count_leads (fixture, "c"), ==, 5 + 7 + 11);
+  /* b never met c: it has c's leads through a. */
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+
+  uuids_a = lead_uuids (fixture, "a");
+  uuids_b = lead_uuids (fixture, "b");
+  uuids_c = lead_uuids (fixture, "c");
+  g_assert_cmpint (count_leads (fixture, "b"), ==, 23);
+  g_assert_cmpstr (uuids_a, ==, uuids_b);
+  g_assert_cmpstr (uuids_b, ==, uuids_c);
+
+  /* b serves now; c reaches it at the address b announced, through a. */
+  serve (fixture, "b", port_b, "60");
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "sync", "--no-discover", "--peer", peer_b),
+                   ==, 0);
+  /* Applying the same again changes nothing. */
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "sync", "--no-discover", "--peer", peer_b),
+                   ==, 0);
+  g_assert_cmpint (count_leads (fixture, "c"), ==, 23);
+  g_assert_true (json_object_get_boolean_member (find_member (status (fixture, "c"), "b"),
+                                                 "in_sync"));
+}
+
+static void
+test_removed (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_b = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *peer_a = g_strdup_printf ("127.0.0.1:%u", port_a);
+  g_autofree char *peer_b = g_strdup_printf ("127.0.0.1:%u", port_b);
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) b_status = NULL;
+  gint64 before;
+
+  serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+  serve (fixture, "b", port_b, "60");
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "join", code, "--name", "c"), ==, 0);
+
+  /* Removed on a; b learns it on its next round with a. */
+  g_assert_cmpint (cli (fixture, "a", NULL, &err, "booth", "remove", "nobody"), ==, EX_NOINPUT);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "remove", "c"), ==, 0);
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  b_status = status (fixture, "b");
+  g_assert_true (json_object_get_boolean_member (find_member (b_status, "c"), "removed"));
+
+  /* c is refused by both and learns nothing: not a's new leads. */
+  import_leads (fixture, "a", 4, "example.com");
+  before = count_leads (fixture, "c");
+  g_assert_cmpint (cli (fixture, "c", NULL, &err, "booth", "sync", "--no-discover", "--peer", peer_a),
+                   ==, EX_NOPERM);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "c", NULL, &err, "booth", "sync", "--no-discover", "--peer", peer_b),
+                   ==, EX_NOPERM);
+  g_assert_cmpint (count_leads (fixture, "c"), ==, before);
+  /* Nor does it come back in with the join code. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "c", NULL, &err, "booth", "leave"), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_false (json_object_get_boolean_member (find_member (status (fixture, "a"), "b"),
+                                                  "removed"));
+}
+
+static void
+test_unreachable (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *nobody = g_strdup_printf ("127.0.0.1:%u", free_port ());
+  g_autofree char *err = NULL;
+  GSubprocess *server;
+
+  server = serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code), ==, 0);
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "sync", "--no-discover", "--peer", nobody),
+                   ==, EX_TEMPFAIL);
+  g_clear_pointer (&err, g_free);
+  kill_server (fixture, server);
+  g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "sync", "--no-discover"), ==,
+                   EX_TEMPFAIL);
+  g_assert_nonnull (strstr (err, "reach"));
+}
+
+/* kill -9 of the serving kiosk while a cold kiosk pulls thousands of
+ * leads from it; after a restart the next round completes. */
+static void
+test_kill_mid_round (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *b_db = db (fixture, "b");
+  g_autofree char *uuids_a = NULL;
+  g_autofree char *uuids_b = NULL;
+  g_autoptr(GSubprocess) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  GSubprocess *server;
+  int status_code;
+
+  import_leads (fixture, "a", 3000, "example.com");
+  server = serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code), ==, 0);
+  import_leads (fixture, "a", 3000, "example.org");
+
+  sync = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, g_getenv ("FAIRLEAD_CLI"), "--db", b_db, "booth", "sync",
+                           "--no-discover", NULL);
+  g_assert_no_error (error);
+  g_usleep (150 * 1000);
+  kill_server (fixture, server);
+  g_subprocess_wait (sync, NULL, NULL);
+  status_code = g_subprocess_get_exit_status (sync);
+  g_test_message ("sync while killed: exit %d, %" G_GINT64_FORMAT " leads", status_code,
+                  count_leads (fixture, "b"));
+  g_assert_true (status_code == 0 || status_code == EX_TEMPFAIL);
+
+  serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", &out, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_test_message ("%s", out);
+  uuids_a = lead_uuids (fixture, "a");
+  uuids_b = lead_uuids (fixture, "b");
+  g_assert_cmpint (count_leads (fixture, "b"), ==, 6000);
+  g_assert_cmpstr (uuids_a, ==, uuids_b);
+}
+
+/* Two serving kiosks idle-syncing: a new lead on one shows on the other. */
+static void
+test_idle_sync (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_b = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  gint64 start;
+
+  serve (fixture, "a", port_a, "0.2");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code), ==, 0);
+  serve (fixture, "b", port_b, "0.2");
+  import_leads (fixture, "b", 1, "example.com");
+  start = g_get_monotonic_time ();
+  while (count_leads (fixture, "a") < 1 && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    g_usleep (20000);
+  g_assert_cmpint (count_leads (fixture, "a"), ==, 1);
+  g_test_message ("a new lead reached the other kiosk in %.2f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+}
+
+/* A relay between a client and a server, recording every byte. */
+typedef struct
+{
+  GSocketService *service;
+  guint           port;
+  guint           target;
+  GMutex          lock;
+  GByteArray     *bytes;
+  GThread        *thread;
+  GMainContext   *context;
+  GMainLoop      *loop;
+} Relay;
+
+typedef struct
+{
+  Relay         *relay;
+  GInputStream  *in;
+  GOutputStream *out;
+} Pipe;
+
+static gpointer
+pipe_thread (gpointer data)
+{
+  Pipe *pipe = data;
+  guint8 buffer[16384];
+  gssize n;
+
+  while ((n = g_input_stream_read (pipe->in, buffer, sizeof buffer, NULL, NULL)) > 0)
+    {
+      g_mutex_lock (&pipe->relay->lock);
+      g_byte_array_append (pipe->relay->bytes, buffer, n);
+      g_mutex_unlock (&pipe->relay->lock);
+      if (!g_output_stream_write_all (pipe->out, buffer, n, NULL, NULL, NULL))
+        break;
+    }
+  g_output_stream_close (pipe->out, NULL, NULL);
+  g_object_unref (pipe->in);
+  g_object_unref (pipe->out);
+  g_free (pipe);
+  return NULL;
+}
+
+static gboolean
+relay_incoming_cb (GSocketService *service, GSocketConnection *connection, GObject *source,
+                   gpointer user_data)
+{
+  Relay *relay = user_data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  GSocketConnection *upstream;
+  Pipe *up = g_new0 (Pipe, 1);
+  Pipe *down = g_new0 (Pipe, 1);
+
+  upstream = g_socket_client_connect_to_host (client, "127.0.0.1", relay->target, NULL, NULL);
+  if (upstream == NULL)
+    {
+      g_free (up);
+      g_free (down);
+      return TRUE;
+    }
+  up->relay = down->relay = relay;
+  up->in = g_object_ref (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  up->out = g_object_ref (g_io_stream_get_output_stream (G_IO_STREAM (upstream)));
+  down->in = g_object_ref (g_io_stream_get_input_stream (G_IO_STREAM (upstream)));
+  down->out = g_object_ref (g_io_stream_get_output_stream (G_IO_STREAM (connection)));
+  /* The streams keep their connections alive. */
+  g_object_set_data_full (G_OBJECT (up->in), "connection", g_object_ref (connection), g_object_unref);
+  g_object_set_data_full (G_OBJECT (down->in), "connection", upstream, g_object_unref);
+  g_thread_unref (g_thread_new ("relay-up", pipe_thread, up));
+  g_thread_unref (g_thread_new ("relay-down", pipe_thread, down));
+  return TRUE;
+}
+
+static gpointer
+relay_thread (gpointer data)
+{
+  Relay *relay = data;
+
+  g_main_context_push_thread_default (relay->context);
+  g_main_loop_run (relay->loop);
+  g_main_context_pop_thread_default (relay->context);
+  return NULL;
+}
+
+static void
+relay_start (Relay *relay, guint target)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_init (&relay->lock);
+  relay->bytes = g_byte_array_new ();
+  relay->target = target;
+  relay->context = g_main_context_new ();
+  relay->loop = g_main_loop_new (relay->context, FALSE);
+  g_main_context_push_thread_default (relay->context);
+  relay->service = g_threaded_socket_service_new (4);
+  relay->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (relay->service), NULL,
+                                                     &error);
+  g_assert_no_error (error);
+  g_signal_connect (relay->service, "run", G_CALLBACK (relay_incoming_cb), relay);
+  g_main_context_pop_thread_default (relay->context);
+  relay->thread = g_thread_new ("relay", relay_thread, relay);
+}
+
+static void
+relay_stop (Relay *relay)
+{
+  g_socket_service_stop (relay->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (relay->service));
+  g_main_loop_quit (relay->loop);
+  g_thread_join (relay->thread);
+  g_clear_object (&relay->service);
+  g_main_loop_unref (relay->loop);
+  g_main_context_unref (relay->context);
+  g_byte_array_unref (relay->bytes);
+  g_mutex_clear (&relay->lock);
+}
+
+static void
+test_no_email_on_wire (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *peer = NULL;
+  Relay relay = { 0 };
+
+  import_leads (fixture, "a", 50, "a.secret-visitor.example");
+  serve (fixture, "a", port_a, "60");
+  relay_start (&relay, port_a);
+  peer = g_strdup_printf ("127.0.0.1:%u", relay.port);
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--peer", peer), ==, 0);
+  import_leads (fixture, "b", 50, "b.secret-visitor.example");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync", "--no-discover", "--peer", peer,
+                        "--json"),
+                   ==, 0);
+  g_assert_cmpint (count_leads (fixture, "b"), ==, 100);
+  g_assert_cmpint (count_leads (fixture, "a"), ==, 100);
+
+  g_mutex_lock (&relay.lock);
+  g_test_message ("%u bytes on the wire", relay.bytes->len);
+  g_assert_cmpuint (relay.bytes->len, >, 1000);
+  g_assert_null (memmem (relay.bytes->data, relay.bytes->len, "secret-visitor", 14));
+  g_assert_null (memmem (relay.bytes->data, relay.bytes->len, "Visitor 1", 9));
+  g_mutex_unlock (&relay.lock);
+  relay_stop (&relay);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/booth/create-join", test_create_join);
+  ADD ("/booth/bad-secret", test_bad_secret);
+  ADD ("/booth/wrong-booth", test_wrong_booth);
+  ADD ("/booth/three-kiosks", test_three_kiosks);
+  ADD ("/booth/removed", test_removed);
+  ADD ("/booth/unreachable", test_unreachable);
+  ADD ("/booth/kill-mid-round", test_kill_mid_round);
+  ADD ("/booth/idle-sync", test_idle_sync);
+  ADD ("/booth/no-email-on-wire", test_no_email_on_wire);
+#undef ADD
+
+  return g_test_run ();
+}
