@@ -171,18 +171,24 @@ join_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(FlBooth) booth = NULL;
   g_autoptr(GPtrArray) reports = NULL;
+  g_autofree char *admitted_by = NULL;
+  const char *only[2] = { NULL, NULL };
 
   if ((code = fl_booth_parse_code (data->code, &error)) == NULL ||
       (store = fl_store_open (data->path, &error)) == NULL ||
       (certificate = fl_booth_cert_load_or_create (data->path, data->device_id, &error)) == NULL ||
-      (booth = fl_booth_join (store, certificate, code, data->device_name, NULL, &error)) == NULL)
+      (booth = fl_booth_join (store, certificate, code, data->device_name, NULL, &admitted_by,
+                              &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   /* The booth's event, model, roster and staff come with the first
-   * round; the service goes on from there. */
-  reports = fl_booth_sync (store, certificate, NULL, NULL, cancellable, NULL);
+   * round, with the kiosk that admitted this one (as `booth join` does);
+   * the service goes on from there. */
+  only[0] = admitted_by;
+  reports = fl_booth_sync (store, certificate, only, NULL, FL_BOOTH_SYNC_ONLY_GIVEN, cancellable,
+                           NULL);
   g_task_return_pointer (task, g_strdup (fl_booth_get_name (booth)), g_free);
 }
 
@@ -757,8 +763,8 @@ leave_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
           (certificate = fl_booth_cert_load_or_create (data->path, data->device_id, NULL)) != NULL)
         {
           /* Best effort: whoever is not told learns it from those who were. */
-          g_autoptr(GPtrArray) reports = fl_booth_sync (store, certificate, NULL, NULL, cancellable,
-                                                        NULL);
+          g_autoptr(GPtrArray) reports = fl_booth_sync (store, certificate, NULL, NULL,
+                                                        FL_BOOTH_SYNC_DEFAULT, cancellable, NULL);
         }
     }
   if (!fl_booth_forget (store, &error) || !fl_booth_cert_delete (data->path, &error) ||
