@@ -16,7 +16,9 @@
 
 #include "booth/fl-replica.h"
 #include "fl-test.h"
+#include "score/fl-model-store.h"
 #include "store/fl-audit.h"
+#include "store/fl-staff.h"
 #include "store/fl-privacy.h"
 #include "sync-test-server.h"
 #include "sync/fl-uploader.h"
@@ -847,6 +849,75 @@ test_restored_copy_refused (Booth *booth, gconstpointer data)
   g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM leads WHERE email = 'after@example.com'"), ==, 0);
 }
 
+#define MODEL_JSON                                                                                 \
+  "{\"name\": \"Booth test\", \"version\": 1, \"agreed_by\": [\"Marketing\", \"Sales\"],"        \
+  " \"consent\": {\"version\": \"1\", \"text\": {\"en\": \"Yes.\", \"de\": \"Ja.\"}},"           \
+  " \"questions\": [{\"id\": \"timeframe\", \"type\": \"single\", \"group\": \"fit\","             \
+  "   \"label\": {\"en\": \"Timeframe\", \"de\": \"Zeitrahmen\"},"                                 \
+  "   \"options\": [{\"id\": \"now\", \"label\": {\"en\": \"now\", \"de\": \"sofort\"}, \"points\": 25}," \
+  "                 {\"id\": \"later\", \"label\": {\"en\": \"later\", \"de\": \"später\"}, \"points\": 5}]}]," \
+  " \"interactions\": [{\"kind\": \"demo\", \"label\": {\"en\": \"Demo\", \"de\": \"Demo\"}, \"points\": 10}]," \
+  " \"thresholds\": {\"sal\": 30}}"
+
+/* A kiosk that joins gets the event with its settings and scoring model,
+ * the staff and the roster — never the connectors — and scores the
+ * booth's leads with the model as the others do. */
+static void
+test_join_brings_setup (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = create_event (booth->kiosks[0]);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (MODEL_JSON, strlen (MODEL_JSON));
+  g_autoptr(FlModel) model = NULL;
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (booth->kiosks[0]);
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(FlLead) on_b = NULL;
+  g_autoptr(FlEvent) event_b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  model = fl_model_new_from_bytes (bytes, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_model_store_activate (booth->kiosks[0], model, "Tom", &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_staff_set (booth->kiosks[0], "Lena", "4711", &error));
+  g_assert_true (fl_store_exec (booth->kiosks[0],
+    "INSERT INTO attendees (event, badge_id, full_name, email, imported_at)"
+    "  SELECT uuid, 'B-7', 'Rita Roster', 'rita@example.com', 'x' FROM events", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&event, fl_event_free);
+  event = fl_store_get_active_event (booth->kiosks[0], &error);
+  json_object_set_boolean_member (json_node_get_object (event->settings), "consent_required", FALSE);
+  g_assert_true (fl_store_update_event (booth->kiosks[0], event, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_outbox_add_connector (outbox, "crm", "webhook", "https://crm.example/hook",
+                                          options, NULL, &error));
+  g_assert_no_error (error);
+
+  fl_lead_set_source (lead, FL_SOURCE_MANUAL);
+  fl_lead_set_field (lead, FL_FIELD_EMAIL, "sal@example.com");
+  fl_lead_set_answer (lead, "timeframe", json_node_init_string (json_node_alloc (), "now"));
+  fl_lead_add_interaction (lead, "demo", NULL);
+  g_assert_true (fl_scorer_score_lead (booth->kiosks[0], lead, &error));
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], lead, "Tom", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_lead_get_score (lead), ==, 35);
+
+  push (booth->kiosks[0], booth->kiosks[1], 0, NULL);
+
+  event_b = fl_store_get_active_event (booth->kiosks[1], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (event_b->uuid, ==, event->uuid);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (event_b->settings), "consent_required"));
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM events e JOIN models m ON m.id = e.model_id"), ==, 1);
+  g_assert_true (fl_staff_verify (booth->kiosks[1], "Lena", "4711", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM attendees WHERE badge_id = 'B-7'"), ==, 1);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM connectors"), ==, 0);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  g_assert_cmpint (fl_lead_get_score (on_b), ==, 35);
+  g_assert_cmpint (fl_lead_get_status (on_b), ==, FL_STATUS_SAL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -867,6 +938,8 @@ main (int argc, char **argv)
   g_test_add ("/replica/cli-merge-killed", Booth, NULL, booth_setup, test_cli_merge_killed, booth_teardown);
 
   g_test_add ("/replica/restored-copy-refused", Booth, NULL, booth_setup, test_restored_copy_refused, booth_teardown);
+
+  g_test_add ("/replica/join-brings-setup", Booth, NULL, booth_setup, test_join_brings_setup, booth_teardown);
 
   return g_test_run ();
 }

@@ -936,7 +936,7 @@ materialise_row (Apply *apply, const char *tbl, const char *key, GError **error)
           g_autoptr(GString) sql = g_string_new ("INSERT INTO attendees (event, badge_id");
           g_autoptr(GString) values = g_string_new (") SELECT ?1, ?2");
           g_autoptr(GString) update = g_string_new (" WHERE EXISTS (SELECT 1 FROM events WHERE uuid = ?1) "
-                                                    "AND ?18 IS NOT NULL "
+                                                    "AND ?19 IS NOT NULL "
                                                     "ON CONFLICT (event, badge_id) DO UPDATE SET badge_id = excluded.badge_id");
 
           for (guint i = 0; attendee_columns[i] != NULL; i++)

@@ -608,8 +608,12 @@ test_edit_and_discard (Fixture *fixture, gconstpointer data)
    * is refused with a reason instead of queueing the lead. */
   {
     g_autoptr(FlLead) withdrawn = fl_store_get_lead (fixture->store, uuid, &error);
-    g_autoptr(JsonNode) consent = json_from_string ("{\"version\":\"2026-1\",\"given\":false,"
-                                                    "\"at\":\"2026-06-25T10:00:00.000Z\"}", NULL);
+    /* Withdrawn now, after the consent given at capture: the latest entry
+     * by time rules (schema 9). */
+    g_autofree char *now = fl_now_iso8601 ();
+    g_autofree char *text = g_strdup_printf ("{\"version\":\"2026-1\",\"given\":false,"
+                                             "\"at\":\"%s\"}", now);
+    g_autoptr(JsonNode) consent = json_from_string (text, NULL);
 
     g_assert_no_error (error);
     fl_lead_set_consent (withdrawn, consent);
