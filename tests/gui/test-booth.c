@@ -27,6 +27,7 @@
 #include "fl-leads-page.h"
 #include "fl-preferences-window.h"
 #include "fl-window-private.h"
+#include "scan/fl-qr.h"
 #include "store/fl-staff.h"
 
 typedef struct
@@ -492,6 +493,30 @@ test_scan_page_offers_join (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (count_leads (fixture), ==, 0);
 }
 
+/* The camera reads the join code on the scan page: the same offer, no lead. */
+static void
+test_camera_offers_join (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *png = g_build_filename (fixture->tmpdir, "join.png", NULL);
+  g_autofree char *source = NULL;
+
+  out = cli (fixture->db, "event", "create", "Kiosk Event", NULL);
+  fl_window_reload (fixture->window);
+  start_other_kiosk (fixture);
+  WAIT_FOR (g_strcmp0 (fl_window_get_visible_page (fixture->window), "scan") == 0, 5);
+  fl_qr_save (fixture->code, FL_QR_EC_MEDIUM, 6, FL_QR_DEFAULT_MARGIN, png, &error);
+  g_assert_no_error (error);
+  source = g_strdup_printf ("filesrc location=\"%s\" ! pngdec ! imagefreeze", png);
+  fl_scan_page_set_camera_source (_fl_window_get_scan_page (fixture->window), source);
+  WAIT_FOR (_fl_window_get_booth_dialog (fixture->window) != NULL, 20);
+  fl_scan_page_set_camera_source (_fl_window_get_scan_page (fixture->window), NULL);
+  g_assert_nonnull (_fl_window_get_booth_dialog (fixture->window));
+  g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
+  g_assert_cmpint (count_leads (fixture), ==, 0);
+}
+
 static void
 test_join_errors (Fixture *fixture, gconstpointer data)
 {
@@ -705,6 +730,7 @@ main (int argc, char *argv[])
   ADD ("/gui/booth/join-typed", test_join_typed);
   ADD ("/gui/booth/join-wedge", test_join_wedge);
   ADD ("/gui/booth/scan-page-offers-join", test_scan_page_offers_join);
+  ADD ("/gui/booth/camera-offers-join", test_camera_offers_join);
   ADD ("/gui/booth/join-errors", test_join_errors);
   ADD ("/gui/booth/remove-and-leave", test_remove_and_leave);
   ADD ("/gui/booth/header-unreachable", test_header_unreachable);
