@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "fl-booth-page.h"
 #include "fl-types.h"
 #include "store/fl-lead-list.h"
 
@@ -17,6 +18,7 @@ FlDashboard         *_fl_back_office_get_dashboard     (FlBackOffice *self);
 void                 _fl_back_office_show_view         (FlBackOffice *self,
                                                         const char   *name);
 FlPreferencesWindow *_fl_back_office_show_preferences  (FlBackOffice *self);
+FlPreferencesWindow *_fl_back_office_get_preferences   (FlBackOffice *self);
 
 AdwComboRow         *_fl_pin_page_get_staff_row        (FlPinPage    *self);
 GtkEditable         *_fl_pin_page_get_pin_entry        (FlPinPage    *self);
@@ -45,6 +47,7 @@ void                 _fl_leads_page_sort_by            (FlLeadsPage  *self,
                                                         GtkSortType   direction);
 
 GtkWidget           *_fl_preferences_window_get_apply_button (FlPreferencesWindow *self);
+FlBoothPage         *_fl_preferences_window_get_booth_page (FlPreferencesWindow *self);
 AdwMessageDialog    *_fl_preferences_window_ask_remove_connector (FlPreferencesWindow *self,
                                                                  const char          *name);
 AdwMessageDialog    *_fl_preferences_window_add_connector (FlPreferencesWindow *self);
@@ -60,6 +63,8 @@ FlKioskPage         *_fl_preferences_window_get_kiosk_page (FlPreferencesWindow 
 void                 _fl_kiosk_page_set_cameras        (FlKioskPage  *self,
                                                         GListModel   *cameras);
 AdwComboRow         *_fl_kiosk_page_get_camera_row     (FlKioskPage  *self);
+
+GStrv                _fl_dashboard_get_staff_labels    (FlDashboard  *self);
 
 AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
 GtkWidget           *_fl_lead_detail_get_clear_override (FlLeadDetail *self);

@@ -20,6 +20,7 @@
 #include "fl-leads-page.h"
 #include "fl-pin-page.h"
 #include "fl-preferences-window.h"
+#include "fl-window.h"
 #include "store/fl-staff.h"
 
 #define DEFAULT_IDLE_TIMEOUT 300
@@ -458,6 +459,13 @@ _fl_back_office_show_view (FlBackOffice *self, const char *name)
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* The settings window when it is open, else %NULL. */
+FlPreferencesWindow *
+_fl_back_office_get_preferences (FlBackOffice *self)
+{
+  return self->preferences;
+}
+
 FlPreferencesWindow *
 _fl_back_office_show_preferences (FlBackOffice *self)
 {
@@ -471,6 +479,9 @@ _fl_back_office_show_preferences (FlBackOffice *self)
       self->preferences = FL_PREFERENCES_WINDOW (fl_preferences_window_new (self->store, self->staff));
       if (GTK_IS_WINDOW (root))
         gtk_window_set_transient_for (GTK_WINDOW (self->preferences), GTK_WINDOW (root));
+      if (FL_IS_WINDOW (root))
+        g_object_set (self->preferences, "booth-service",
+                      fl_window_get_booth_service (FL_WINDOW (root)), NULL);
       watch_activity (self, GTK_WIDGET (self->preferences));
       g_signal_connect_swapped (self->preferences, "destroy", G_CALLBACK (preferences_closed_cb), self);
     }

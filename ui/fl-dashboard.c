@@ -16,6 +16,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "booth/fl-booth-kiosk.h"
+#include "fl-back-office-private.h"
 #include "fl-dashboard.h"
 #include "fl-ui-util.h"
 #include "score/fl-model-store.h"
@@ -530,6 +532,8 @@ read_stats (FlDashboard *self, const char *event)
   Stats *stats = &self->stats;
   g_autoptr(FlStats) figures = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) device_names = NULL;
+  GArray *staff;
 
   stats->hours = g_array_new (FALSE, TRUE, sizeof (Bucket));
   g_array_set_clear_func (stats->hours, bucket_clear);
@@ -551,12 +555,20 @@ read_stats (FlDashboard *self, const char *event)
     return;
 
   read_hours (self, figures->hours);
+  staff = figures->staff;
   stats->score_bin = figures->score_bin;
   g_array_append_vals (stats->scores, figures->scores->data, figures->scores->len);
-  for (guint i = 0; i < figures->staff->len; i++)
+  /* In a booth: who captured them at which kiosk, "Tess · Hall-B". */
+  device_names = fl_booth_device_names (self->store);
+  if (g_hash_table_size (device_names) > 1)
+    staff = figures->staff_kiosks;
+  for (guint i = 0; i < staff->len; i++)
     {
-      const FlStatsBucket *row = &g_array_index (figures->staff, FlStatsBucket, i);
-      Bucket bucket = { g_strdup (row->label ? row->label : _("Unknown")), row->count };
+      const FlStatsBucket *row = &g_array_index (staff, FlStatsBucket, i);
+      const char *who = row->label ? row->label : _("Unknown");
+      const char *kiosk = row->device ? g_hash_table_lookup (device_names, row->device) : NULL;
+      Bucket bucket = { kiosk ? g_strdup_printf (_("%s · %s"), who, kiosk) : g_strdup (who),
+                        row->count };
 
       g_array_append_val (stats->staff, bucket);
     }
@@ -784,4 +796,15 @@ fl_dashboard_get_sal_threshold (FlDashboard *self)
 {
   g_return_val_if_fail (FL_IS_DASHBOARD (self), -1);
   return self->stats.sal_threshold;
+}
+
+/* For the GUI tests: the rows of “Leads per Staff Member”. */
+GStrv
+_fl_dashboard_get_staff_labels (FlDashboard *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; self->stats.staff != NULL && i < self->stats.staff->len; i++)
+    g_strv_builder_add (builder, g_array_index (self->stats.staff, Bucket, i).label);
+  return g_strv_builder_end (builder);
 }

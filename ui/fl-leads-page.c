@@ -17,6 +17,7 @@
 #include "fl-lead-detail.h"
 #include "fl-leads-page.h"
 #include "fl-ui-util.h"
+#include "booth/fl-booth-kiosk.h"
 #include "lead/fl-export.h"
 #include "store/fl-privacy.h"
 #include "store/fl-lead-list.h"
@@ -48,6 +49,7 @@ struct _FlLeadsPage
   gint64              count_time;      /* µs SQLite took to count the last query */
   int                 sorted_column;   /* the column a sorter compare saw first, -1 for none */
   gboolean            reloading;
+  GHashTable         *device_names;    /* the booth's kiosks: device id → name */
 
   GtkSearchEntry     *search_entry;
   GtkDropDown        *status_filter;
@@ -173,7 +175,19 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer use
       fl_widget_set_status_class (label, fl_lead_get_status (lead));
       break;
     case COLUMN_STAFF:
-      text = g_strdup (fl_lead_get_captured_by (lead));
+      {
+        const char *staff = fl_lead_get_captured_by (lead);
+        const char *kiosk = self->device_names != NULL && fl_lead_get_device (lead) != NULL
+                              ? g_hash_table_lookup (self->device_names, fl_lead_get_device (lead))
+                              : NULL;
+
+        /* In a booth: who captured it, at which kiosk. */
+        if (kiosk != NULL && staff != NULL && *staff != '\0')
+          /* Translators: a lead's staff member and kiosk, “Tess · Hall-B” */
+          text = g_strdup_printf (_("%s · %s"), staff, kiosk);
+        else
+          text = g_strdup (kiosk != NULL ? kiosk : staff);
+      }
       break;
     case COLUMN_UPLOAD:
       {
@@ -698,6 +712,7 @@ fl_leads_page_finalize (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->days, g_ptr_array_unref);
+  g_clear_pointer (&self->device_names, g_hash_table_unref);
   g_clear_pointer (&self->actor, g_free);
   G_OBJECT_CLASS (fl_leads_page_parent_class)->finalize (object);
 }
@@ -929,6 +944,8 @@ fl_leads_page_reload (FlLeadsPage *self)
   g_return_if_fail (FL_IS_LEADS_PAGE (self));
 
   event = fl_store_get_meta (self->store, "active_event");
+  g_clear_pointer (&self->device_names, g_hash_table_unref);
+  self->device_names = fl_booth_device_names (self->store);
   g_ptr_array_set_size (self->days, 0);
   staff = fl_store_list_lead_staff (self->store, event, NULL);
   if (staff == NULL)

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "fl-back-office-private.h"
+#include "fl-booth-page.h"
 #include "fl-connectors-page.h"
 #include "fl-event-page.h"
 #include "fl-kiosk-page.h"
@@ -34,6 +35,8 @@ struct _FlPreferencesWindow
   FlRosterPage         *roster_page;
   FlConnectorsPage     *connectors_page;
   FlKioskPage          *kiosk_page;
+  FlBoothPage          *booth_page;
+  FlBoothService       *booth_service;
 };
 
 G_DEFINE_FINAL_TYPE (FlPreferencesWindow, fl_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -44,6 +47,7 @@ enum
   PROP_STORE,
   PROP_ACTOR,
   PROP_SETTINGS,
+  PROP_BOOTH_SERVICE,
   N_PROPS
 };
 
@@ -79,6 +83,9 @@ fl_preferences_window_get_property (GObject *object, guint prop_id, GValue *valu
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
       break;
+    case PROP_BOOTH_SERVICE:
+      g_value_set_object (value, self->booth_service);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -107,6 +114,10 @@ fl_preferences_window_set_property (GObject *object, guint prop_id, const GValue
       if (g_set_object (&self->settings, g_value_get_object (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
+    case PROP_BOOTH_SERVICE:
+      if (g_set_object (&self->booth_service, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -119,6 +130,7 @@ fl_preferences_window_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->booth_service);
   g_clear_pointer (&self->actor, g_free);
   G_OBJECT_CLASS (fl_preferences_window_parent_class)->finalize (object);
 }
@@ -152,6 +164,14 @@ fl_preferences_window_class_init (FlPreferencesWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * FlPreferencesWindow:booth-service: (nullable)
+   *
+   * The kiosk's booth sync service, for the Booth page.
+   */
+  properties[PROP_BOOTH_SERVICE] =
+    g_param_spec_object ("booth-service", NULL, NULL, FL_TYPE_BOOTH_SERVICE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FL_TYPE_EVENT_PAGE);
@@ -160,6 +180,7 @@ fl_preferences_window_class_init (FlPreferencesWindowClass *klass)
   g_type_ensure (FL_TYPE_ROSTER_PAGE);
   g_type_ensure (FL_TYPE_CONNECTORS_PAGE);
   g_type_ensure (FL_TYPE_KIOSK_PAGE);
+  g_type_ensure (FL_TYPE_BOOTH_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlead/Fairlead/fl-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, event_page);
@@ -168,6 +189,7 @@ fl_preferences_window_class_init (FlPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, roster_page);
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, connectors_page);
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, kiosk_page);
+  gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, booth_page);
 }
 
 static void
@@ -283,6 +305,12 @@ fl_preferences_window_upload_now (FlPreferencesWindow *self)
 {
   g_return_if_fail (FL_IS_PREFERENCES_WINDOW (self));
   fl_connectors_page_upload_now (self->connectors_page);
+}
+
+FlBoothPage *
+_fl_preferences_window_get_booth_page (FlPreferencesWindow *self)
+{
+  return self->booth_page;
 }
 
 GtkWidget *

@@ -67,10 +67,19 @@ struct _FlWindow
   guint                 backup_timer_id;
   guint                 backup_ms;        /* tests: the interval in ms, 0 for the settings */
 
+  /* The booth: the sync service while the database is in one. */
+  FlBoothService       *booth_service;
+  GCancellable         *booth_cancellable;
+  GtkWidget            *booth_dialog;     /* "Join a Booth?" on show */
+  char                 *booth_error;      /* why the service did not start */
+  gboolean              booth_unreachable; /* the last round reached no kiosk */
+  gboolean              booth_joining;
+
   /* Template widgets */
   AdwWindowTitle       *window_title;
   GtkMenuButton        *staff_button;
   GtkLabel             *staff_label;
+  GtkLabel             *booth_label;
   FlUploadButton       *upload_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
@@ -146,6 +155,14 @@ void             _fl_window_keep_card_photo     (FlWindow           *self,
 void             _fl_window_show_card           (FlWindow           *self,
                                                  const FlWindowCard *card);
 
+/* fl-window-booth.c */
+void             _fl_window_start_booth         (FlWindow           *self);
+void             _fl_window_stop_booth          (FlWindow           *self);
+void             _fl_window_booth_sync_soon     (FlWindow           *self);
+void             _fl_window_update_booth_header (FlWindow           *self);
+gboolean         _fl_window_booth_code_scanned  (FlWindow           *self,
+                                                 const char         *payload);
+
 /* For the GUI tests */
 AdwWindowTitle  *_fl_window_get_title_widget    (FlWindow   *self);
 GtkWidget       *_fl_window_get_page            (FlWindow   *self,
@@ -175,5 +192,7 @@ GtkLabel        *_fl_window_get_upload_state    (FlWindow   *self);
 GtkLabel        *_fl_window_get_upload_count    (FlWindow   *self);
 GtkWidget       *_fl_window_get_connect_button  (FlWindow   *self);
 FlUploadWorker  *_fl_window_get_worker          (FlWindow   *self);
+GtkLabel        *_fl_window_get_booth_label     (FlWindow   *self);
+AdwMessageDialog *_fl_window_get_booth_dialog   (FlWindow   *self);
 
 G_END_DECLS

@@ -79,6 +79,9 @@ wedge_scanned_cb (FlWedgeDetector *wedge, const char *payload, gpointer user_dat
 {
   FlWindow *self = user_data;
 
+  /* A booth's join code is never a lead, with or without an event. */
+  if (_fl_window_booth_code_scanned (self, payload))
+    return;
   if (self->store == NULL || self->event == NULL)
     return;
   _fl_window_capture (self, payload, FL_SOURCE_BADGE, NULL, NULL);

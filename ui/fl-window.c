@@ -640,6 +640,7 @@ lead_done_cb (FlLeadPage *page, gpointer user_data)
     return;
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
+  _fl_window_booth_sync_soon (self);
   message = saved_message (self, lead, TRUE);
   _fl_window_backup_if_due (self);
   fl_thanks_page_set_language (self->thanks_page, fl_lead_page_get_language (page));
@@ -660,6 +661,7 @@ lead_closed_cb (FlLeadPage *page, gpointer user_data)
     return;
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
+  _fl_window_booth_sync_soon (self);
   message = saved_message (self, lead, FALSE);
   _fl_window_show_scan_page (self);
   _fl_window_show_toast (self, message, 4);
@@ -886,6 +888,7 @@ _fl_window_capture (FlWindow           *self,
     }
   if (self->worker != NULL)
     fl_upload_worker_wake (self->worker);
+  _fl_window_booth_sync_soon (self);
 }
 
 static void
@@ -896,6 +899,8 @@ code_detected_cb (FlScanPage *page, const char *payload, gboolean card, gpointer
   /* The camera keeps looking while the page fades out; one capture per
    * visit to the scan page. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "scan") != 0)
+    return;
+  if (_fl_window_booth_code_scanned (self, payload))
     return;
   _fl_window_capture (self, payload, card ? FL_SOURCE_CARD_QR : FL_SOURCE_BADGE, NULL, NULL);
 }
@@ -1030,6 +1035,7 @@ fl_window_dispose (GObject *object)
   FlWindow *self = FL_WINDOW (object);
 
   _fl_window_wedge_dispose (self);
+  _fl_window_stop_booth (self);
   cancel_idle (self);
   stop_worker (self);
   _fl_window_stop_health (self);
@@ -1104,6 +1110,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, staff_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, booth_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, upload_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, back_office_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
@@ -1281,6 +1288,7 @@ fl_window_set_store (FlWindow *self, FlStore *store)
   _fl_window_update_actions (self);
   fl_window_reload (self);
   _fl_window_start_health (self);
+  _fl_window_start_booth (self);
 }
 
 /**
@@ -1303,6 +1311,7 @@ fl_window_show_error (FlWindow *self, const char *path, const GError *error)
 
   /* @path may be our own database_path, when a reload failed. */
   stop_worker (self);
+  _fl_window_stop_booth (self);
   drop_back_office (self);
   fl_lead_page_clear (self->lead_page);
   fl_thanks_page_clear (self->thanks_page);

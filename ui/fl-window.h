@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "booth/fl-booth-service.h"
 #include "store/fl-store.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,6 @@ void        fl_window_show_error        (FlWindow       *self,
                                          const char     *path,
                                          const GError   *error);
 void        fl_window_reload            (FlWindow       *self);
+FlBoothService *fl_window_get_booth_service (FlWindow   *self);
 
 G_END_DECLS

@@ -795,8 +795,8 @@ fl_booth_join_async (const char *db_path, const char *code, const char *device_n
 
   data = g_new0 (JoinData, 1);
   data->db_path = g_strdup (db_path);
-  data->code = g_strdup (code);
-  data->device_name = g_strdup (device_name);
+  data->code = g_strstrip (g_strdup (code));
+  data->device_name = device_name != NULL && *device_name != '\0' ? g_strdup (device_name) : NULL;
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, fl_booth_join_async);
   g_task_set_task_data (task, data, (GDestroyNotify) join_data_free);

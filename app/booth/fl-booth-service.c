@@ -550,6 +550,15 @@ fl_booth_service_get_running (FlBoothService *self)
   return self->running;
 }
 
+/* A round's thread may still run after fl_booth_service_stop(): leaving
+ * the booth waits for it, so that it does not write the booth back. */
+gboolean
+fl_booth_service_get_in_round (FlBoothService *self)
+{
+  g_return_val_if_fail (FL_IS_BOOTH_SERVICE (self), FALSE);
+  return self->in_round;
+}
+
 guint
 fl_booth_service_get_port (FlBoothService *self)
 {

@@ -29,6 +29,7 @@ FlBoothService *fl_booth_service_new            (FlStore         *store);
 
 FlStore        *fl_booth_service_get_store      (FlBoothService  *self);
 gboolean        fl_booth_service_get_running    (FlBoothService  *self);
+gboolean        fl_booth_service_get_in_round   (FlBoothService  *self);
 guint           fl_booth_service_get_port       (FlBoothService  *self);
 guint           fl_booth_service_get_n_members  (FlBoothService  *self);
 guint           fl_booth_service_get_n_in_sync  (FlBoothService  *self);

@@ -18,6 +18,7 @@ static void
 bucket_clear (gpointer data)
 {
   g_free (((FlStatsBucket *) data)->label);
+  g_free (((FlStatsBucket *) data)->device);
 }
 
 static GArray *
@@ -37,6 +38,7 @@ fl_stats_free (FlStats *stats)
   g_clear_pointer (&stats->hours, g_array_unref);
   g_clear_pointer (&stats->scores, g_array_unref);
   g_clear_pointer (&stats->staff, g_array_unref);
+  g_clear_pointer (&stats->staff_kiosks, g_array_unref);
   g_free (stats);
 }
 
@@ -71,7 +73,11 @@ read_buckets (FlStore *store, const char *sql, const char *event, GArray *into, 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       FlStatsBucket bucket = { g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
-                               sqlite3_column_int64 (stmt, 1) };
+                               sqlite3_column_int64 (stmt, 1), NULL };
+
+      /* A third column is the device. */
+      if (sqlite3_column_count (stmt) > 2)
+        bucket.device = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
 
       g_array_append_val (into, bucket);
     }
@@ -98,6 +104,7 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
 
   stats->hours = bucket_array_new ();
   stats->staff = bucket_array_new ();
+  stats->staff_kiosks = bucket_array_new ();
   stats->scores = g_array_new (FALSE, TRUE, sizeof (gint64));
   if (event == NULL)
     return g_steal_pointer (&stats);
@@ -154,6 +161,11 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
                      "SELECT captured_by, count (*) AS n FROM leads WHERE event = ? "
                      "GROUP BY captured_by ORDER BY n DESC, captured_by LIMIT "
                      G_STRINGIFY (FL_STATS_MAX_STAFF), event, stats->staff, error))
+    return NULL;
+  if (!read_buckets (store,
+                     "SELECT captured_by, count (*) AS n, device FROM leads WHERE event = ? "
+                     "GROUP BY captured_by, device ORDER BY n DESC, captured_by, device LIMIT "
+                     G_STRINGIFY (FL_STATS_MAX_STAFF), event, stats->staff_kiosks, error))
     return NULL;
 
   if (!(stmt = query (store, "SELECT upload_state, count (*) FROM leads WHERE event = ? GROUP BY upload_state",

@@ -12,6 +12,7 @@ typedef struct
 {
   char   *label;  /* an hour ("YYYY-MM-DD HH", local time) or a staff member (NULL: unknown) */
   gint64  count;
+  char   *device; /* staff_kiosks only: the device (kiosk) id, NULL when unknown */
 } FlStatsBucket;
 
 typedef struct
@@ -22,6 +23,7 @@ typedef struct
   GArray *scores;          /* gint64 per bin of score_bin points, from 0 */
   int     score_bin;       /* points a bin spans, 0 when there are no leads */
   GArray *staff;           /* FlStatsBucket: the FL_STATS_MAX_STAFF who captured most, most first */
+  GArray *staff_kiosks;    /* FlStatsBucket: the same per staff member and kiosk (booth sync) */
   gint64  upload[5];       /* by FlUploadState: leads delivered, waiting, failed, queued nowhere */
 } FlStats;
 
