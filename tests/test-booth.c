@@ -464,6 +464,83 @@ test_removed (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "status"), ==, EX_CONFIG);
 }
 
+static char *
+code_secret (const char *code)
+{
+  g_autoptr(JsonNode) inside = decode_code (code);
+
+  g_assert_nonnull (inside);
+  return g_strdup (json_object_get_string_member (json_node_get_object (inside), "s"));
+}
+
+/* Whoever held a removed device may hold the join code: removing makes a
+ * new secret, the other members learn it on their next round, and the old
+ * code is refused by all of them from then on. */
+static void
+test_removed_code_rotated (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_b = free_port ();
+  g_autofree char *old_code = create_booth (fixture, "a", port_a);
+  g_autofree char *old_secret = code_secret (old_code);
+  g_autofree char *peer_b = g_strdup_printf ("127.0.0.1:%u", port_b);
+  g_autofree char *code_a = NULL;
+  g_autofree char *code_b = NULL;
+  g_autofree char *secret_a = NULL;
+  g_autofree char *secret_b = NULL;
+  g_autofree char *err = NULL;
+
+  serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", old_code, "--name", "b"), ==, 0);
+  serve (fixture, "b", port_b, "60");
+  g_assert_cmpint (cli (fixture, "c", NULL, NULL, "booth", "join", old_code, "--name", "c"), ==, 0);
+
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "remove", "c"), ==, 0);
+  g_assert_cmpint (cli (fixture, "a", &code_a, NULL, "booth", "code"), ==, 0);
+  secret_a = code_secret (g_strstrip (code_a));
+  g_assert_cmpstr (secret_a, !=, old_secret);
+
+  /* b learns the new secret with the member list. */
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_assert_cmpint (cli (fixture, "b", &code_b, NULL, "booth", "code"), ==, 0);
+  secret_b = code_secret (g_strstrip (code_b));
+  g_assert_cmpstr (secret_b, ==, secret_a);
+  /* The secret is not shown by status. */
+  g_clear_pointer (&code_b, g_free);
+  g_assert_cmpint (cli (fixture, "b", &code_b, NULL, "booth", "status", "--json"), ==, 0);
+  g_assert_null (strstr (code_b, secret_b));
+
+  /* The old code is refused by both, and leaves no booth behind. */
+  g_assert_cmpint (cli (fixture, "d", NULL, &err, "booth", "join", old_code, "--peer", peer_b),
+                   ==, EX_NOPERM);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "d", NULL, &err, "booth", "join", old_code), ==, EX_NOPERM);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "d", NULL, &err, "booth", "status"), ==, EX_CONFIG);
+  g_clear_pointer (&err, g_free);
+  g_assert_null (find_member (status (fixture, "a"), "d"));
+
+  /* The new code admits, through either. */
+  g_assert_cmpint (cli (fixture, "d", NULL, NULL, "booth", "join", code_a, "--name", "d"), ==, 0);
+  g_assert_cmpint (cli (fixture, "e", NULL, NULL, "booth", "join", code_a, "--name", "e",
+                        "--peer", peer_b),
+                   ==, 0);
+  g_assert_nonnull (find_member (status (fixture, "b"), "e"));
+  /* A later removal rotates again, and the newest secret wins everywhere. */
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "remove", "e"), ==, 0);
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_assert_cmpint (cli (fixture, "d", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_clear_pointer (&code_b, g_free);
+  g_assert_cmpint (cli (fixture, "d", &code_b, NULL, "booth", "code"), ==, 0);
+  g_clear_pointer (&secret_b, g_free);
+  secret_b = code_secret (g_strstrip (code_b));
+  g_assert_cmpstr (secret_b, !=, secret_a);
+  g_assert_cmpint (cli (fixture, "f", NULL, &err, "booth", "join", code_a, "--peer", peer_b),
+                   ==, EX_NOPERM);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "f", NULL, &err, "booth", "join", code_a), ==, EX_NOPERM);
+}
+
 /* Any member admits a new kiosk with the code it prints. */
 static void
 test_join_through_member (Fixture *fixture, gconstpointer data)
@@ -1012,6 +1089,7 @@ main (int argc, char **argv)
   ADD ("/booth/stranger-body", test_stranger_body);
   ADD ("/booth/three-kiosks", test_three_kiosks);
   ADD ("/booth/removed", test_removed);
+  ADD ("/booth/removed-code-rotated", test_removed_code_rotated);
   ADD ("/booth/join-through-member", test_join_through_member);
   ADD ("/booth/service", test_service);
   ADD ("/booth/join-async", test_join_async);

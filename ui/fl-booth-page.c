@@ -593,8 +593,9 @@ ask_remove (FlBoothPage *self, const char *device_id)
   heading = g_strdup_printf (_("Remove “%s” from the Booth?"), member->name);
   return _fl_preferences_ask_to_remove (GTK_WIDGET (self), heading,
                                         _("It can no longer sync with this booth; the leads it "
-                                          "already shared stay. To bring it back, leave the booth "
-                                          "on it and join again."),
+                                          "already shared stay. The booth gets a new join code: "
+                                          "codes shown before stop working. To bring it back, "
+                                          "leave the booth on it and join again."),
                                         device_id, remove_device);
 }
 

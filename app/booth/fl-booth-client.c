@@ -371,7 +371,10 @@ fl_booth_join (FlStore *store, GTlsCertificate *certificate, const FlBoothCode *
         }
       {
         FlBoothMember *server = fl_booth_find_fingerprint (booth, conversation.seen);
+        JsonNode *secret = json_object_get_member (reply, "join_secret");
 
+        if (secret != NULL && JSON_NODE_HOLDS_OBJECT (secret))
+          fl_booth_merge_secret (booth, json_node_get_object (secret));
         fl_booth_saw_member (booth, server, address);
         server->last_round = g_get_real_time () / G_USEC_PER_SEC;
         if (!fl_booth_save (booth, error))
@@ -407,6 +410,7 @@ set_report_error (FlBoothPeerReport *report, const GError *error)
 typedef struct
 {
   JsonArray  *members;
+  JsonObject *secret;
   const char *fingerprint;
   const char *address;
   gboolean    round_done;
@@ -422,6 +426,7 @@ note_update (FlBooth *booth, gpointer user_data, GError **error)
 
   if (note->members != NULL && !fl_booth_merge_members (booth, note->members, error))
     return FALSE;
+  fl_booth_merge_secret (booth, note->secret);
   peer = fl_booth_find_fingerprint (booth, note->fingerprint);
   if (peer == NULL)
     return TRUE;
@@ -442,11 +447,11 @@ note_update (FlBooth *booth, gpointer user_data, GError **error)
 /* Merges the peer's member list and notes the round, writing only when
  * something changed. */
 static gboolean
-merge_and_note (FlStore *store, JsonArray *members, const char *fingerprint, const char *address,
-                gboolean round_done, gboolean in_sync, gint64 pending, FlBooth **booth_out,
-                GError **error)
+merge_and_note (FlStore *store, JsonArray *members, JsonObject *secret, const char *fingerprint,
+                const char *address, gboolean round_done, gboolean in_sync, gint64 pending,
+                FlBooth **booth_out, GError **error)
 {
-  Note note = { members, fingerprint, address, round_done, in_sync, pending };
+  Note note = { members, secret, fingerprint, address, round_done, in_sync, pending };
 
   return fl_booth_update (store, note_update, &note, booth_out, error);
 }
@@ -538,6 +543,7 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
   g_auto(Conversation) conversation = { 0 };
   FlBoothMember *peer;
   JsonNode *members;
+  JsonNode *secret;
   JsonNode *vector;
 
   report->address = g_strdup (address);
@@ -554,6 +560,8 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
   if (announce != NULL)
     json_object_set_string_member (request, "address", announce);
   json_object_set_array_member (request, "members", fl_booth_members_to_json (booth));
+  /* Sent once the server proved to be a member (the TLS pin). */
+  json_object_set_object_member (request, "join_secret", fl_booth_secret_to_json (booth));
   json_object_set_object_member (request, "vector", json_object_ref (mine));
   reply = post_json (&conversation, address, FL_BOOTH_PATH_ROUND, g_steal_pointer (&request),
                      cancellable, &error);
@@ -589,7 +597,11 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
       return g_steal_pointer (&report);
     }
   theirs = json_object_ref (json_node_get_object (vector));
-  if (!merge_and_note (store, json_node_get_array (members), conversation.seen, address, FALSE,
+  secret = json_object_get_member (reply, "join_secret");
+  if (!merge_and_note (store, json_node_get_array (members),
+                       secret != NULL && JSON_NODE_HOLDS_OBJECT (secret)
+                         ? json_node_get_object (secret) : NULL,
+                       conversation.seen, address, FALSE,
                        FALSE, 0, NULL, &error))
     {
       set_report_error (report, error);
@@ -635,7 +647,7 @@ round_with (FlStore *store, GTlsCertificate *certificate, const char *address,
     gint64 we_lack = now != NULL ? _fl_booth_vector_lacking (theirs, now) : 0;
     gboolean in_sync = now != NULL && they_lack == 0 && we_lack == 0;
 
-    if (now == NULL || !merge_and_note (store, NULL, conversation.seen, address, TRUE, in_sync,
+    if (now == NULL || !merge_and_note (store, NULL, NULL, conversation.seen, address, TRUE, in_sync,
                                         they_lack, NULL, &error))
       {
         set_report_error (report, error);

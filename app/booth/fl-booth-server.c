@@ -167,6 +167,8 @@ handle_join (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp)
   json_object_set_string_member (object, "device", fl_booth_get_device_id (booth));
   json_object_set_string_member (object, "proof", proof);
   json_object_set_array_member (object, "members", fl_booth_members_to_json (booth));
+  /* The secret it proved to know, with its age. */
+  json_object_set_object_member (object, "join_secret", fl_booth_secret_to_json (booth));
   reply = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (reply, object);
   respond_json (msg, reply);
@@ -175,6 +177,7 @@ handle_join (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp)
 typedef struct
 {
   JsonArray  *members;
+  JsonObject *secret;
   const char *client_fp;
   const char *address;
   gboolean    in_sync;   /* as the round starts: both vectors equal */
@@ -189,6 +192,7 @@ round_update (FlBooth *booth, gpointer user_data, GError **error)
 
   if (update->members != NULL && !fl_booth_merge_members (booth, update->members, error))
     return FALSE;
+  fl_booth_merge_secret (booth, update->secret);
   peer = fl_booth_find_fingerprint (booth, update->client_fp);
   if (peer != NULL && !peer->removed)
     {
@@ -214,8 +218,9 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
   g_autoptr(JsonObject) request = NULL;
   g_autoptr(JsonObject) vector = NULL;
   g_autoptr(JsonNode) reply = NULL;
-  RoundUpdate update = { NULL, client_fp, NULL };
+  RoundUpdate update = { NULL, NULL, client_fp, NULL };
   JsonNode *members;
+  JsonNode *secret;
   JsonObject *object;
 
   if ((request = request_object (msg, &error)) == NULL)
@@ -226,6 +231,9 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
   members = json_object_get_member (request, "members");
   if (members != NULL && JSON_NODE_HOLDS_ARRAY (members))
     update.members = json_node_get_array (members);
+  secret = json_object_get_member (request, "join_secret");
+  if (secret != NULL && JSON_NODE_HOLDS_OBJECT (secret))
+    update.secret = json_node_get_object (secret);
   update.address = json_object_get_string_member_with_default (request, "address", NULL);
   if ((vector = _fl_booth_get_vector (self->store, &error)) == NULL)
     {
@@ -258,6 +266,8 @@ handle_round (FlBoothServer *self, SoupServerMessage *msg, const char *client_fp
   json_object_set_string_member (object, "booth", fl_booth_get_id (booth));
   json_object_set_string_member (object, "device", fl_booth_get_device_id (booth));
   json_object_set_array_member (object, "members", fl_booth_members_to_json (booth));
+  /* To a member only (checked above): a removal made a new one. */
+  json_object_set_object_member (object, "join_secret", fl_booth_secret_to_json (booth));
   json_object_set_object_member (object, "vector", g_steal_pointer (&vector));
   reply = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (reply, object);

@@ -27,6 +27,7 @@ struct _FlBooth
   char      *id;
   char      *name;
   char      *secret;
+  gint64     secret_since;  /* when the secret was made, unix µs; 0 the first */
   char      *device_id;
   GPtrArray *members;  /* FlBoothMember */
 };
@@ -302,6 +303,7 @@ fl_booth_load (FlStore *store, GError **error)
   self->id = g_strdup (get_string (root, "id"));
   self->name = g_strdup (get_string (root, "name"));
   self->secret = g_strdup (get_string (root, "secret"));
+  self->secret_since = json_object_get_int_member_with_default (root, "secret_since", 0);
   if (self->id == NULL || self->secret == NULL)
     {
       g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_NOT_IN_BOOTH, "%s",
@@ -337,6 +339,7 @@ booth_to_text (FlBooth *self)
   json_object_set_string_member (root, "id", self->id);
   json_object_set_string_member (root, "name", self->name);
   json_object_set_string_member (root, "secret", self->secret);
+  json_object_set_int_member (root, "secret_since", self->secret_since);
   for (guint i = 0; i < self->members->len; i++)
     json_array_add_object_element (members, member_to_json (self->members->pdata[i], TRUE));
   json_object_set_array_member (root, "members", members);
@@ -730,6 +733,54 @@ fl_booth_remove_member (FlBooth *self, FlBoothMember *member)
 
   member->removed = TRUE;
   member->updated = g_get_real_time ();
+  /* Whoever held the device may hold the join code too: the booth gets a
+   * new secret, which reaches the others with the member list. */
+  if (g_strcmp0 (member->id, self->device_id) != 0)
+    {
+      g_free (self->secret);
+      self->secret = make_secret ();
+      self->secret_since = MAX (g_get_real_time (), self->secret_since + 1);
+    }
+}
+
+/* The join secret as members tell each other on a round, over the mutually
+ * authenticated channel only; never in a reply to a stranger. */
+JsonObject *
+fl_booth_secret_to_json (FlBooth *self)
+{
+  JsonObject *object = json_object_new ();
+
+  g_return_val_if_fail (FL_IS_BOOTH (self), NULL);
+
+  json_object_set_string_member (object, "secret", self->secret);
+  json_object_set_int_member (object, "since", self->secret_since);
+  return object;
+}
+
+/* The newer secret wins (the larger one on a tie), so every member ends
+ * with the same whatever the order of rounds. A record that is not one is
+ * ignored, as a member list's is. */
+void
+fl_booth_merge_secret (FlBooth *self, JsonObject *theirs)
+{
+  const char *secret;
+  gint64 since;
+
+  g_return_if_fail (FL_IS_BOOTH (self));
+
+  if (theirs == NULL)
+    return;
+  secret = get_string (theirs, "secret");
+  since = json_object_get_int_member_with_default (theirs, "since", -1);
+  if (secret == NULL || strlen (secret) < 16 || strlen (secret) > 64 || since < 0)
+    return;
+  if (since > self->secret_since ||
+      (since == self->secret_since && strcmp (secret, self->secret) > 0))
+    {
+      g_free (self->secret);
+      self->secret = g_strdup (secret);
+      self->secret_since = since;
+    }
 }
 
 /* Remembers that @member answered now, at @address (may be %NULL). */

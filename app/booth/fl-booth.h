@@ -5,7 +5,8 @@
  * join secret, the creator's certificate fingerprint and its last known
  * addresses. The booth (id, name, secret) and its member list live in the
  * database's meta table under "booth"; members replicate on every round
- * (newest record wins per device, removal wins over everything).
+ * (newest record wins per device, removal wins over everything), and
+ * so does the join secret, made anew when a device is removed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -128,6 +129,9 @@ FlBoothMember *fl_booth_add_member         (FlBooth       *self,
                                             const char    *address);
 void           fl_booth_remove_member      (FlBooth       *self,
                                             FlBoothMember *member);
+JsonObject    *fl_booth_secret_to_json     (FlBooth       *self);
+void           fl_booth_merge_secret       (FlBooth       *self,
+                                            JsonObject    *theirs);
 void           fl_booth_saw_member         (FlBooth       *self,
                                             FlBoothMember *member,
                                             const char    *address);

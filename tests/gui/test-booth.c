@@ -558,6 +558,7 @@ test_remove_and_leave (Fixture *fixture, gconstpointer data)
   FlBoothPage *page;
   g_autoptr(FlBooth) booth = NULL;
   g_autoptr(FlBoothCode) code = NULL;
+  g_autoptr(FlBoothCode) shown = NULL;
   g_autofree char *rows = NULL;
   AdwMessageDialog *dialog;
 
@@ -579,6 +580,11 @@ test_remove_and_leave (Fixture *fixture, gconstpointer data)
   g_assert_null (strstr (rows, "Hall-A"));
   booth = fl_booth_load (fixture->store, NULL);
   g_assert_true (fl_booth_find_member (booth, code->device_id)->removed);
+  /* Whoever holds Hall-A may hold the old code: the page shows a new one. */
+  g_assert_cmpstr (fl_booth_get_secret (booth), !=, code->secret);
+  shown = fl_booth_parse_code (gtk_label_get_label (_fl_booth_page_get_code_label (page)), NULL);
+  g_assert_nonnull (shown);
+  g_assert_cmpstr (shown->secret, ==, fl_booth_get_secret (booth));
   WAIT_FOR (g_strcmp0 (header_text (fixture), "Only kiosk of the booth") == 0, 5);
   g_assert_cmpstr (header_text (fixture), ==, "Only kiosk of the booth");
 
