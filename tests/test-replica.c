@@ -605,6 +605,109 @@ test_upload_race (Booth *booth, gconstpointer data)
   g_assert_cmpint (count (booth->kiosks[2], "SELECT count(*) FROM changes WHERE tbl = 'connectors'"), ==, 0);
 }
 
+static gint64
+outbox_rows (FlStore *store, const char *uuid, const char *state)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id "
+                                          "WHERE l.uuid = '%s' AND o.state = '%s'",
+                                          uuid, state);
+
+  return count (store, sql);
+}
+
+/* Kiosk A withdraws a visitor's consent while kiosk B, which holds the
+ * lead with consent given and a connector, is about to upload it. Synced
+ * first, B sends nothing: applying the withdrawal deletes B's waiting row.
+ * Sent first, the delivery stays recorded and no second send happens. */
+static void
+test_withdrawal_races_upload (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = g_strconcat (server->http.url, "/hook", NULL);
+  g_autoptr(FlLead) synced_first = fl_lead_new ();
+  g_autoptr(FlLead) sent_first = fl_lead_new ();
+  g_autoptr(GError) error = NULL;
+  FlLead *leads[] = { synced_first, sent_first };
+
+  for (guint i = 0; i < 2; i++)
+    add_hook (booth->kiosks[i], url);
+  for (guint i = 0; i < G_N_ELEMENTS (leads); i++)
+    {
+      g_autofree char *email = g_strdup_printf ("visitor%u@example.com", i);
+
+      fl_lead_set_source (leads[i], FL_SOURCE_MANUAL);
+      fl_lead_set_field (leads[i], FL_FIELD_EMAIL, email);
+      set_consent (leads[i], TRUE, "2026-12-04T09:00:00.000Z");
+      g_assert_true (fl_store_save_lead (booth->kiosks[0], leads[i], "Tom", &error));
+      g_assert_no_error (error);
+    }
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (leads); i++)
+    {
+      g_assert_cmpint (outbox_rows (booth->kiosks[1], fl_lead_get_uuid (leads[i]), "pending"), ==, 1);
+      g_assert_true (allowed (booth->kiosks[1], fl_lead_get_uuid (leads[i])));
+    }
+
+  /* B is quicker for the second visitor only: it goes before A's
+   * withdrawal reaches B (a one-lead batch: the other is held back). */
+  {
+    g_autoptr(FlUploader) uploader = fl_uploader_new (booth->kiosks[1]);
+    g_auto(FlUploadSummary) summary = { 0 };
+    g_autofree char *sql = g_strdup_printf ("UPDATE outbox SET next_attempt_at = '2999-01-01T00:00:00Z' "
+                                            "WHERE lead_id = (SELECT id FROM leads WHERE uuid = '%s')",
+                                            fl_lead_get_uuid (synced_first));
+
+    g_assert_true (fl_store_exec (booth->kiosks[1], sql, &error));
+    g_assert_no_error (error);
+    g_assert_true (fl_uploader_run (uploader, NULL, 0, NULL, &summary, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (sent_first)), ==, 1);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (synced_first)), ==, 0);
+  g_assert_cmpint (outbox_rows (booth->kiosks[1], fl_lead_get_uuid (sent_first), "done"), ==, 1);
+
+  /* A, not yet in touch, withdraws both at 11:00. */
+  for (guint i = 0; i < G_N_ELEMENTS (leads); i++)
+    {
+      set_consent (leads[i], FALSE, "2026-12-04T11:00:00.000Z");
+      g_assert_true (fl_store_save_lead (booth->kiosks[0], leads[i], "Tom", &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, 0);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+
+  /* Synced first: B's waiting row is gone, with the reason in the audit. */
+  g_assert_false (allowed (booth->kiosks[1], fl_lead_get_uuid (synced_first)));
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed', 'sending')"),
+                   ==, 0);
+  g_assert_cmpint (count (booth->kiosks[1], "SELECT count(*) FROM audit WHERE action = 'upload-withheld'"), >=, 1);
+  /* Sent first: the delivery is recorded on B, and known to A. */
+  g_assert_cmpint (outbox_rows (booth->kiosks[1], fl_lead_get_uuid (sent_first), "done"), ==, 1);
+  g_assert_cmpint (count (booth->kiosks[0], "SELECT count(*) FROM changes WHERE tbl = 'outbox'"), ==, 1);
+
+  /* Both go online (B's held-back row included): nothing more is sent. */
+  g_assert_true (fl_store_exec (booth->kiosks[1], "UPDATE outbox SET next_attempt_at = NULL", &error));
+  g_assert_no_error (error);
+  upload (booth->kiosks[0]);
+  upload (booth->kiosks[1]);
+  g_assert_cmpuint (server->requests->len, ==, 1);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (synced_first)), ==, 0);
+  g_assert_cmpuint (server_count_stored (server, fl_lead_get_uuid (sent_first)), ==, 1);
+
+  /* And so it stays after another round and a third kiosk. */
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  push (booth->kiosks[1], booth->kiosks[2], 0, NULL);
+  add_hook (booth->kiosks[2], url);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    {
+      upload (booth->kiosks[i]);
+      g_assert_false (allowed (booth->kiosks[i], fl_lead_get_uuid (synced_first)));
+      g_assert_false (allowed (booth->kiosks[i], fl_lead_get_uuid (sent_first)));
+    }
+  g_assert_cmpuint (server->requests->len, ==, 1);
+}
+
 /* Adds @n leads in one transaction: a kiosk after a busy day. */
 static void
 fill (FlStore *store, const char *tag, guint n)
@@ -997,6 +1100,7 @@ main (int argc, char **argv)
   g_test_add ("/replica/erase-travels", Booth, NULL, booth_setup, test_erase_travels, booth_teardown);
 
   g_test_add ("/replica/upload-race", Booth, NULL, booth_setup, test_upload_race, booth_teardown);
+  g_test_add ("/replica/withdrawal-races-upload", Booth, NULL, booth_setup, test_withdrawal_races_upload, booth_teardown);
 
   g_test_add ("/replica/cli-merge-equals-exchange", Booth, NULL, booth_setup, test_cli_merge_equals_exchange, booth_teardown);
   g_test_add ("/replica/cli-merge-killed", Booth, NULL, booth_setup, test_cli_merge_killed, booth_teardown);
