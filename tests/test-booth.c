@@ -15,6 +15,7 @@
 #include <sysexits.h>
 
 #include "booth/fl-booth-client.h"
+#include "booth/fl-booth-discovery.h"
 #include "booth/fl-booth-service.h"
 #include "fl-test.h"
 
@@ -539,6 +540,72 @@ test_removed_code_rotated (Fixture *fixture, gconstpointer data)
                    ==, EX_NOPERM);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (cli (fixture, "f", NULL, &err, "booth", "join", code_a), ==, EX_NOPERM);
+}
+
+static gboolean
+discovered (const char *booth_id, const char *address)
+{
+  g_auto(GStrv) found = fl_booth_discovery_browse (booth_id, NULL, 1000, NULL);
+
+  return found != NULL && g_strv_contains ((const char * const *) found, address);
+}
+
+/* Kiosks find each other by DNS-SD: a kiosk whose address changed (DHCP)
+ * is reached by `booth sync` with no --peer, and two serving kiosks find
+ * each other. Needs an Avahi daemon on the system bus; skipped without
+ * one (CI has none). */
+static void
+test_discovery (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_moved = free_port ();
+  guint port_b = free_port ();
+  g_autofree char *moved = g_strdup_printf ("127.0.0.1:%u", port_moved);
+  g_autofree char *code = NULL;
+  g_autofree char *booth_id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) probe = NULL;
+  GSubprocess *server;
+  gint64 start;
+
+  probe = fl_booth_discovery_browse ("00000000-0000-4000-8000-000000000000", NULL, 300, &error);
+  if (probe == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("No Avahi daemon answers: %s", error->message);
+
+      g_test_skip (reason);
+      return;
+    }
+
+  code = create_booth (fixture, "a", port_a);
+  booth_id = g_strdup (json_object_get_string_member (status (fixture, "a"), "booth"));
+  server = serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+
+  /* a comes back at another address; b still knows the old one. */
+  kill_server (fixture, server);
+  import_leads (fixture, "a", 3, "a.example");
+  serve (fixture, "a", port_moved, "60");
+  start = g_get_monotonic_time ();
+  while (!discovered (booth_id, moved) && g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC)
+    g_usleep (100000);
+  g_assert_true (discovered (booth_id, moved));
+  g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "sync", "--no-discover"), ==,
+                   EX_TEMPFAIL);
+  g_clear_pointer (&err, g_free);
+  /* Found by DNS-SD: in sync, although a is announced on addresses it does
+   * not serve on (every interface, IPv4 and IPv6). */
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync"), ==, 0);
+  g_assert_cmpint (count_leads (fixture, "b"), ==, 3);
+
+  /* Both serve: b's service finds a, and a's new leads reach b. */
+  serve (fixture, "b", port_b, "0.3");
+  import_leads (fixture, "a", 2, "later.example");
+  start = g_get_monotonic_time ();
+  while (count_leads (fixture, "b") < 5 && g_get_monotonic_time () - start < 15 * G_USEC_PER_SEC)
+    g_usleep (100000);
+  g_assert_cmpint (count_leads (fixture, "b"), ==, 5);
 }
 
 /* Any member admits a new kiosk with the code it prints. */
@@ -1098,6 +1165,7 @@ main (int argc, char **argv)
   ADD ("/booth/kill-mid-round", test_kill_mid_round);
   ADD ("/booth/idle-sync", test_idle_sync);
   ADD ("/booth/no-email-on-wire", test_no_email_on_wire);
+  ADD ("/booth/discovery", test_discovery);
 #undef ADD
 
   return g_test_run ();

@@ -710,8 +710,13 @@ fl_booth_sync (FlStore *store, GTlsCertificate *certificate, const char * const 
     {
       FlBoothPeerReport *report = round_with (store, certificate, discovered[i], NULL, announce,
                                               done, cancellable);
-      /* A kiosk of another booth on the same network is none of ours. */
-      if (report != NULL && report->result != FL_BOOTH_PEER_NOT_MEMBER)
+      /* A kiosk of another booth on the same network is none of ours. An
+       * address found by DNS-SD is a hint: a kiosk is announced on every
+       * interface and protocol, and serves on some of them only; one that
+       * did not answer is no peer (a member that none of its addresses
+       * reaches is reported below, at the addresses it announced). */
+      if (report != NULL && report->result != FL_BOOTH_PEER_NOT_MEMBER &&
+          !(report->result == FL_BOOTH_PEER_UNREACHABLE && report->device_id == NULL))
         g_ptr_array_add (reports, report);
       else
         fl_booth_peer_report_free (report);
