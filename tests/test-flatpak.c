@@ -18,8 +18,10 @@ typedef struct
   JsonObject *manifest;
 } Fixture;
 
-/* The holes in the sandbox the kiosk needs: the CRM over the network,
- * Wayland with X11 as fallback, and the GPU for GTK's renderer. The camera
+/* The holes in the sandbox the kiosk needs: the CRM and the other kiosks
+ * of the booth over the network (it also serves them), Wayland with X11 as
+ * fallback, the GPU for GTK's renderer, and the host's Avahi daemon on the
+ * system bus to announce and find the booth's kiosks (DNS-SD). The camera
  * (PipeWire through the camera portal) and the keyring (secret portal) go
  * through portals and need none. */
 static const char *allowed_finish_args[] = {
@@ -28,6 +30,7 @@ static const char *allowed_finish_args[] = {
   "--socket=wayland",
   "--socket=fallback-x11",
   "--device=dri",
+  "--system-talk-name=org.freedesktop.Avahi",
 };
 
 static const char *required_finish_args[] = {
@@ -35,6 +38,7 @@ static const char *required_finish_args[] = {
   "--share=ipc",
   "--socket=wayland",
   "--socket=fallback-x11",
+  "--system-talk-name=org.freedesktop.Avahi",
 };
 
 static void
@@ -196,7 +200,11 @@ test_modules (Fixture *fixture, gconstpointer data)
 {
   JsonArray *modules = json_object_get_array_member (fixture->manifest, "modules");
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  static const char *needed[] = { "zbar", "libqrencode", "leptonica", "tesseract", "tessdata" };
+  /* The GNOME runtime (Freedesktop SDK 25.08 below it) has GnuTLS and
+   * glib-networking, and libavahi-client only as a dependency of CUPS:
+   * libavahi-glib, which the booth service needs, is not in it. */
+  static const char *needed[] = { "zbar", "libqrencode", "leptonica", "tesseract", "tessdata",
+                                  "avahi" };
   JsonObject *app;
   guint n;
 
@@ -220,6 +228,41 @@ test_modules (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (app, "buildsystem"), ==, "meson");
 }
 
+/* Avahi is built for its client libraries only: the D-Bus client and its GLib
+ * main loop (app/booth/meson.build: avahi-client, avahi-glib); the daemon is
+ * the host's. */
+static void
+test_avahi (Fixture *fixture, gconstpointer data)
+{
+  JsonArray *modules = json_object_get_array_member (fixture->manifest, "modules");
+  static const char *forbidden[] = { "--disable-glib", "--disable-dbus" };
+  JsonObject *avahi = NULL;
+  JsonArray *options;
+
+  for (guint i = 0; i < json_array_get_length (modules); i++)
+    {
+      JsonObject *module = json_array_get_object_element (modules, i);
+
+      if (g_strcmp0 (json_object_get_string_member (module, "name"), "avahi") == 0)
+        avahi = module;
+      /* Before Fairlead, which links it. */
+      if (g_strcmp0 (json_object_get_string_member (module, "name"), FL_COMMAND) == 0)
+        g_assert_nonnull (avahi);
+    }
+  g_assert_nonnull (avahi);
+  g_assert_cmpstr (json_object_get_string_member (avahi, "buildsystem"), ==, "autotools");
+  options = json_object_get_array_member (avahi, "config-opts");
+  g_assert_nonnull (options);
+  for (guint i = 0; i < json_array_get_length (options); i++)
+    {
+      const char *option = json_array_get_string_element (options, i);
+
+      for (guint j = 0; j < G_N_ELEMENTS (forbidden); j++)
+        if (g_str_equal (option, forbidden[j]))
+          g_test_fail_printf ("module avahi: “%s” leaves out what the booth service needs", option);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -230,6 +273,8 @@ main (int argc, char *argv[])
   g_test_add ("/flatpak/finish-args", Fixture, NULL, fixture_set_up, test_finish_args,
               fixture_tear_down);
   g_test_add ("/flatpak/modules", Fixture, NULL, fixture_set_up, test_modules,
+              fixture_tear_down);
+  g_test_add ("/flatpak/avahi", Fixture, NULL, fixture_set_up, test_avahi,
               fixture_tear_down);
 
   return g_test_run ();
