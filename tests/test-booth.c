@@ -425,6 +425,8 @@ test_removed (Fixture *fixture, gconstpointer data)
   g_autofree char *peer_b = g_strdup_printf ("127.0.0.1:%u", port_b);
   g_autofree char *err = NULL;
   g_autoptr(JsonObject) b_status = NULL;
+  g_autofree char *before_leave = NULL;
+  g_autofree char *after_leave = NULL;
   gint64 before;
 
   serve (fixture, "a", port_a, "60");
@@ -459,9 +461,13 @@ test_removed (Fixture *fixture, gconstpointer data)
   /* b leaves: it tells a, which refuses it from then on. */
   g_assert_false (json_object_get_boolean_member (find_member (status (fixture, "a"), "b"),
                                                   "removed"));
+  g_assert_cmpint (cli (fixture, "a", &before_leave, NULL, "booth", "code"), ==, 0);
   g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "leave"), ==, 0);
   g_assert_true (json_object_get_boolean_member (find_member (status (fixture, "a"), "b"),
                                                  "removed"));
+  /* b held the join code as well: a made a new one. */
+  g_assert_cmpint (cli (fixture, "a", &after_leave, NULL, "booth", "code"), ==, 0);
+  g_assert_cmpstr (before_leave, !=, after_leave);
   g_assert_cmpint (cli (fixture, "b", NULL, &err, "booth", "status"), ==, EX_CONFIG);
 }
 
@@ -606,6 +612,71 @@ test_discovery (Fixture *fixture, gconstpointer data)
   while (count_leads (fixture, "b") < 5 && g_get_monotonic_time () - start < 15 * G_USEC_PER_SEC)
     g_usleep (100000);
   g_assert_cmpint (count_leads (fixture, "b"), ==, 5);
+}
+
+/* Two kiosks remove a device each before they meet. The newer secret was
+ * made by a kiosk that did not know of the other removal, and that device
+ * got it: once the kiosks know of both removals they make one more, and the
+ * code that device holds is refused too. */
+static void
+test_concurrent_removals (Fixture *fixture, gconstpointer data)
+{
+  guint port_a = free_port ();
+  guint port_b = free_port ();
+  g_autofree char *code = create_booth (fixture, "a", port_a);
+  g_autofree char *peer_a = g_strdup_printf ("127.0.0.1:%u", port_a);
+  g_autofree char *code_y = NULL;
+  g_autofree char *code_a = NULL;
+  g_autofree char *code_b = NULL;
+  g_autofree char *err = NULL;
+  GSubprocess *server_b;
+
+  serve (fixture, "a", port_a, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+  server_b = serve (fixture, "b", port_b, "60");
+  g_assert_cmpint (cli (fixture, "d", NULL, NULL, "booth", "join", code, "--name", "d"), ==, 0);
+  g_assert_cmpint (cli (fixture, "y", NULL, NULL, "booth", "join", code, "--name", "y"), ==, 0);
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+
+  /* b removes y; then, not in touch with b, a removes d. */
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "remove", "y"), ==, 0);
+  kill_server (fixture, server_b);
+  g_usleep (10000);
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "remove", "d"), ==, 0);
+  /* y, which a does not know was removed, syncs with a and learns a's
+   * newer secret. */
+  g_assert_cmpint (cli (fixture, "y", NULL, &err, "booth", "sync", "--no-discover", "--peer",
+                        peer_a),
+                   ==, EX_TEMPFAIL);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "y", &code_y, NULL, "booth", "code"), ==, 0);
+  g_assert_cmpint (cli (fixture, "a", &code_a, NULL, "booth", "code"), ==, 0);
+  {
+    g_autofree char *secret_y = code_secret (g_strstrip (code_y));
+    g_autofree char *secret_a = code_secret (g_strstrip (code_a));
+
+    g_assert_cmpstr (secret_y, ==, secret_a);
+  }
+
+  /* a and b meet: both know of both removals now. */
+  serve (fixture, "b", port_b, "60");
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+  g_clear_pointer (&code_a, g_free);
+  g_assert_cmpint (cli (fixture, "a", &code_a, NULL, "booth", "code"), ==, 0);
+  g_assert_cmpint (cli (fixture, "b", &code_b, NULL, "booth", "code"), ==, 0);
+  {
+    g_autofree char *secret_y = code_secret (code_y);
+    g_autofree char *secret_a = code_secret (g_strstrip (code_a));
+    g_autofree char *secret_b = code_secret (g_strstrip (code_b));
+
+    g_assert_cmpstr (secret_a, ==, secret_b);
+    g_assert_cmpstr (secret_a, !=, secret_y);
+  }
+  g_assert_cmpint (cli (fixture, "z", NULL, &err, "booth", "join", code_y, "--peer", peer_a), ==,
+                   EX_NOPERM);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fixture, "z", NULL, NULL, "booth", "join", code_a, "--name", "z"), ==, 0);
 }
 
 /* Any member admits a new kiosk with the code it prints. */
@@ -1157,6 +1228,7 @@ main (int argc, char **argv)
   ADD ("/booth/three-kiosks", test_three_kiosks);
   ADD ("/booth/removed", test_removed);
   ADD ("/booth/removed-code-rotated", test_removed_code_rotated);
+  ADD ("/booth/concurrent-removals", test_concurrent_removals);
   ADD ("/booth/join-through-member", test_join_through_member);
   ADD ("/booth/service", test_service);
   ADD ("/booth/join-async", test_join_async);

@@ -28,6 +28,7 @@ struct _FlBooth
   char      *name;
   char      *secret;
   gint64     secret_since;  /* when the secret was made, unix µs; 0 the first */
+  GStrv      secret_covers; /* the devices removed when it was made */
   char      *device_id;
   GPtrArray *members;  /* FlBoothMember */
 };
@@ -97,6 +98,29 @@ base64url_decode (const char *text, gsize *length)
   while (padded->len % 4 != 0)
     g_string_append_c (padded, '=');
   return g_base64_decode (padded->str, length);
+}
+
+/* Every string of an array member, without the limit of addresses. */
+static GStrv
+strv_from_json_all (JsonObject *object, const char *member)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+  return g_strv_builder_end (builder);
 }
 
 static GStrv
@@ -237,6 +261,7 @@ fl_booth_finalize (GObject *object)
   g_free (self->id);
   g_free (self->name);
   g_free (self->secret);
+  g_strfreev (self->secret_covers);
   g_free (self->device_id);
   g_clear_pointer (&self->members, g_ptr_array_unref);
 
@@ -304,6 +329,7 @@ fl_booth_load (FlStore *store, GError **error)
   self->name = g_strdup (get_string (root, "name"));
   self->secret = g_strdup (get_string (root, "secret"));
   self->secret_since = json_object_get_int_member_with_default (root, "secret_since", 0);
+  self->secret_covers = strv_from_json_all (root, "secret_covers");
   if (self->id == NULL || self->secret == NULL)
     {
       g_set_error (error, FL_BOOTH_ERROR, FL_BOOTH_ERROR_NOT_IN_BOOTH, "%s",
@@ -340,6 +366,8 @@ booth_to_text (FlBooth *self)
   json_object_set_string_member (root, "name", self->name);
   json_object_set_string_member (root, "secret", self->secret);
   json_object_set_int_member (root, "secret_since", self->secret_since);
+  json_object_set_array_member (root, "secret_covers",
+                                strv_to_json ((const char * const *) self->secret_covers));
   for (guint i = 0; i < self->members->len; i++)
     json_array_add_object_element (members, member_to_json (self->members->pdata[i], TRUE));
   json_object_set_array_member (root, "members", members);
@@ -726,6 +754,44 @@ fl_booth_add_member (FlBooth *self, const char *id, const char *name, const char
   return member;
 }
 
+/* A new join secret, made knowing every device removed so far. */
+static void
+rotate_secret (FlBooth *self)
+{
+  g_autoptr(GStrvBuilder) covers = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      FlBoothMember *member = self->members->pdata[i];
+
+      if (member->removed)
+        g_strv_builder_add (covers, member->id);
+    }
+  g_free (self->secret);
+  self->secret = make_secret ();
+  self->secret_since = MAX (g_get_real_time (), self->secret_since + 1);
+  g_strfreev (self->secret_covers);
+  self->secret_covers = g_strv_builder_end (covers);
+}
+
+/* Whether the secret was made after every removal this kiosk knows of: a
+ * secret made on one kiosk while another removed a device was never kept
+ * from that device. */
+static gboolean
+secret_covers_removals (FlBooth *self)
+{
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      FlBoothMember *member = self->members->pdata[i];
+
+      if (member->removed && g_strcmp0 (member->id, self->device_id) != 0 &&
+          (self->secret_covers == NULL ||
+           !g_strv_contains ((const char * const *) self->secret_covers, member->id)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 void
 fl_booth_remove_member (FlBooth *self, FlBoothMember *member)
 {
@@ -736,11 +802,7 @@ fl_booth_remove_member (FlBooth *self, FlBoothMember *member)
   /* Whoever held the device may hold the join code too: the booth gets a
    * new secret, which reaches the others with the member list. */
   if (g_strcmp0 (member->id, self->device_id) != 0)
-    {
-      g_free (self->secret);
-      self->secret = make_secret ();
-      self->secret_since = MAX (g_get_real_time (), self->secret_since + 1);
-    }
+    rotate_secret (self);
 }
 
 /* The join secret as members tell each other on a round, over the mutually
@@ -754,6 +816,8 @@ fl_booth_secret_to_json (FlBooth *self)
 
   json_object_set_string_member (object, "secret", self->secret);
   json_object_set_int_member (object, "since", self->secret_since);
+  json_object_set_array_member (object, "covers",
+                                strv_to_json ((const char * const *) self->secret_covers));
   return object;
 }
 
@@ -768,19 +832,24 @@ fl_booth_merge_secret (FlBooth *self, JsonObject *theirs)
 
   g_return_if_fail (FL_IS_BOOTH (self));
 
-  if (theirs == NULL)
-    return;
-  secret = get_string (theirs, "secret");
-  since = json_object_get_int_member_with_default (theirs, "since", -1);
-  if (secret == NULL || strlen (secret) < 16 || strlen (secret) > 64 || since < 0)
-    return;
-  if (since > self->secret_since ||
-      (since == self->secret_since && strcmp (secret, self->secret) > 0))
+  secret = theirs != NULL ? get_string (theirs, "secret") : NULL;
+  since = theirs != NULL ? json_object_get_int_member_with_default (theirs, "since", -1) : -1;
+  if (secret != NULL && strlen (secret) >= 16 && strlen (secret) <= 64 && since >= 0 &&
+      (since > self->secret_since ||
+       (since == self->secret_since && strcmp (secret, self->secret) > 0)))
     {
       g_free (self->secret);
       self->secret = g_strdup (secret);
       self->secret_since = since;
+      g_strfreev (self->secret_covers);
+      self->secret_covers = strv_from_json_all (theirs, "covers");
     }
+  /* Two kiosks that removed a device each, before they met: the newer
+   * secret may have been handed to the device the other removed. Once a
+   * kiosk knows of both removals it makes one more, which covers both; as
+   * the member lists converge, so does the secret. */
+  if (!secret_covers_removals (self))
+    rotate_secret (self);
 }
 
 /* Remembers that @member answered now, at @address (may be %NULL). */
