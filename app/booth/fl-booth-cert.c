@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -67,8 +68,8 @@ create_files (const char *key_path, const char *cert_path, const char *device_id
       gnutls_failed (gnutls_x509_crt_init (&crt), "crt_init", error))
     return FALSE;
 
-  for (guint i = 0; i < sizeof serial; i++)
-    serial[i] = g_random_int_range (0, 256);
+  if (gnutls_failed (gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof serial), "rnd", error))
+    return FALSE;
   serial[0] &= 0x7f; /* a positive serial number */
   dn = g_strdup_printf ("CN=fairlead-%s", device_id);
   if (gnutls_failed (gnutls_x509_crt_set_version (crt, 3), "version", error) ||

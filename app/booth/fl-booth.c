@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "fl-booth.h"
@@ -441,12 +443,11 @@ make_secret (void)
 {
   guint8 bytes[SECRET_BYTES];
 
-  for (guint i = 0; i < SECRET_BYTES; i += 4)
-    {
-      guint32 r = g_random_int ();
-
-      memcpy (bytes + i, &r, MIN (4, SECRET_BYTES - i));
-    }
+  /* The join secret admits a device to every lead of the booth: from the
+   * system's cryptographic generator, never GLib's predictable one. A
+   * generator that fails leaves no safe way on. */
+  if (gnutls_rnd (GNUTLS_RND_KEY, bytes, sizeof bytes) < 0)
+    g_error ("The system's random generator failed: no join secret can be made");
   return base64url_encode (bytes, sizeof bytes);
 }
 
