@@ -156,8 +156,8 @@
   "INSERT INTO backfill SELECT 'attendees', t.event || '|' || t.badge_id,"                         \
   "  json_object ('first_name', t.first_name" FL_REPLICA_ATTENDEE_REST (FL_REPLICA_ROW_PAIR) ")"  \
   "  FROM attendees t ORDER BY t.id;"                                                              \
-  "INSERT INTO backfill SELECT 'leads', t.uuid, json_object ('event', t.event"                     \
-  FL_REPLICA_LEAD_REST (FL_REPLICA_ROW_PAIR) ") FROM leads t ORDER BY t.id;"                       \
+  "INSERT INTO backfill SELECT 'leads', t.uuid, json_patch ('{}', json_object ('event', t.event"   \
+  FL_REPLICA_LEAD_REST (FL_REPLICA_ROW_PAIR) ")) FROM leads t ORDER BY t.id;"                      \
   "INSERT INTO backfill SELECT 'answers', " FL_REPLICA_ANSWER_KEY ("t", "l.uuid") ","              \
   "  json_object ('value', t.value) FROM answers t JOIN leads l ON l.id = t.lead_id;"              \
   "INSERT INTO backfill SELECT DISTINCT 'interactions', " FL_REPLICA_INTERACTION_KEY ("t", "l.uuid") "," \
@@ -216,8 +216,10 @@
   FL_REPLICA_LOG ("attendees", "old.event || '|' || old.badge_id", "json_object ('_deleted', 1)", "1") \
   "END;"                                                                                           \
   "CREATE TRIGGER leads_replica_insert AFTER INSERT ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  FL_REPLICA_LOG ("leads", "new.uuid", "json_object ('event', new.event"                           \
-                  FL_REPLICA_LEAD_REST (FL_REPLICA_NEW_PAIR) ")", "1")                             \
+  /* A new lead's fields without the empty ones (json_patch drops nulls): \
+   * a field a lead's first change does not name is NULL on every kiosk. */ \
+  FL_REPLICA_LOG ("leads", "new.uuid", "json_patch ('{}', json_object ('event', new.event"         \
+                  FL_REPLICA_LEAD_REST (FL_REPLICA_NEW_PAIR) "))", "1")                            \
   "END;"                                                                                           \
   "CREATE TRIGGER leads_replica_update AFTER UPDATE OF event" FL_REPLICA_LEAD_REST (FL_REPLICA_COLUMN) \
   " ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "                                                       \
