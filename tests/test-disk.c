@@ -418,6 +418,8 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
     expected = g_strdup_printf ("leads            %u/%u\n", 300 + n_saved, 300 + n_saved);
     g_assert_nonnull (strstr (run.out, expected));
     g_assert_nonnull (strstr (run.out, "events           1/1\n"));
+    /* The booth sync clock's one row is the source's, not a lost row. */
+    g_assert_nonnull (strstr (run.out, "replica_clock    1/1\n"));
   }
   {
     g_auto(Run) run = { 0 };
@@ -435,6 +437,8 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
   store = fl_store_open (out, &error);
   g_assert_no_error (error);
   g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads"), ==, 300 + n_saved);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM replica_clock WHERE "
+                                             "hlc = (SELECT max (hlc) FROM changes)"), ==, 1);
   g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads WHERE email = "
                                              "'anna299@example.com'"), ==, 1);
   query.search = "Anna299";

@@ -368,6 +368,51 @@ test_same_visitor (Booth *booth, gconstpointer data)
   g_assert_cmpstr (fl_lead_get_field (seen, FL_FIELD_TITLE), ==, "CTO");
 }
 
+/* A new lead's change names only the fields it has (the log's largest
+ * rows, half of them empty fields before); an empty field is empty on
+ * every kiosk, and a field emptied later is emptied everywhere. */
+static void
+test_empty_fields (Booth *booth, gconstpointer data)
+{
+  g_autoptr(FlEvent) event = join (booth);
+  g_autoptr(FlLead) lead = save (booth->kiosks[0], "Max Mustermann", "max@example.com", "Acme");
+  g_autoptr(FlLead) on_a = NULL, on_b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  sql = g_strdup_printf ("SELECT count(*) FROM changes WHERE tbl = 'leads' AND row_key = '%s' "
+                         "AND json_type (data, '$.company') = 'text' "
+                         "AND json_type (data, '$.phone') IS NULL AND data NOT LIKE '%%null%%'",
+                         fl_lead_get_uuid (lead));
+  g_assert_cmpint (count (booth->kiosks[0], sql), ==, 1);
+
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  g_assert_cmpstr (fl_lead_get_field (on_b, FL_FIELD_COMPANY), ==, "Acme");
+  g_assert_null (fl_lead_get_field (on_b, FL_FIELD_PHONE));
+  g_assert_null (fl_lead_get_field (on_b, FL_FIELD_WEBSITE));
+
+  on_a = get (booth->kiosks[0], fl_lead_get_uuid (lead));
+  fl_lead_set_field (on_a, FL_FIELD_PHONE, "+49 30 1234");
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], on_a, "Tom", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_clear_object (&on_b);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  g_assert_cmpstr (fl_lead_get_field (on_b, FL_FIELD_PHONE), ==, "+49 30 1234");
+
+  g_clear_object (&on_a);
+  on_a = get (booth->kiosks[0], fl_lead_get_uuid (lead));
+  fl_lead_set_field (on_a, FL_FIELD_PHONE, NULL);
+  g_assert_true (fl_store_save_lead (booth->kiosks[0], on_a, "Tom", &error));
+  g_assert_no_error (error);
+  round_trip (booth->kiosks[0], booth->kiosks[1]);
+  g_clear_object (&on_b);
+  on_b = get (booth->kiosks[1], fl_lead_get_uuid (lead));
+  g_assert_null (fl_lead_get_field (on_b, FL_FIELD_PHONE));
+  g_assert_cmpstr (fl_lead_get_field (on_b, FL_FIELD_COMPANY), ==, "Acme");
+}
+
 /* Two kiosks edit the same field offline: the later edit by the hybrid
  * clock wins on both; a kiosk whose clock runs a year ahead wins only
  * until the others have seen its change. */
@@ -1095,6 +1140,7 @@ main (int argc, char **argv)
   g_test_add ("/replica/refuses-bad-batches", Booth, NULL, booth_setup, test_refuses_bad_batches, booth_teardown);
 
   g_test_add ("/replica/same-visitor", Booth, NULL, booth_setup, test_same_visitor, booth_teardown);
+  g_test_add ("/replica/empty-fields", Booth, NULL, booth_setup, test_empty_fields, booth_teardown);
   g_test_add ("/replica/concurrent-edits", Booth, NULL, booth_setup, test_concurrent_edits, booth_teardown);
   g_test_add ("/replica/consent-withdrawal", Booth, NULL, booth_setup, test_consent_withdrawal, booth_teardown);
   g_test_add ("/replica/erase-travels", Booth, NULL, booth_setup, test_erase_travels, booth_teardown);

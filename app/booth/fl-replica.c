@@ -429,7 +429,7 @@ log_local (FlStore *store, const char *tbl, const char *key, const char *data, G
   sqlite3_stmt *stmt = fl_store_prepare (store,
     "INSERT INTO changes (device, seq, hlc, tbl, row_key, data) "
     "SELECT d.value, (SELECT coalesce (max (seq), 0) + 1 FROM changes WHERE device = d.value), "
-    "  max (" FL_REPLICA_NOW_HLC ", coalesce ((SELECT max (hlc) FROM changes), 0) + 1), ?1, ?2, ?3 "
+    "  max (" FL_REPLICA_NOW_HLC ", " FL_REPLICA_HELD_HLC " + 1), ?1, ?2, ?3 "
     "FROM meta d WHERE d.key = 'device_id'",
     error);
 

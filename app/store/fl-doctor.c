@@ -442,8 +442,11 @@ recover_table (sqlite3 *source, const char *path, sqlite3 *out, const char *tabl
 
   /* NOT INDEXED: the rows are read from the table's own tree in rowid
    * order, never through an index that may be the damaged part. */
+  /* meta's keys and the booth sync clock's one row exist in the new file
+   * already: the source's take their place. */
   g_string_append_printf (insert, "INSERT OR %s INTO ",
-                          strcmp (table, "meta") == 0 ? "REPLACE" : "IGNORE");
+                          strcmp (table, "meta") == 0 || strcmp (table, "replica_clock") == 0
+                            ? "REPLACE" : "IGNORE");
   append_identifier (insert, table);
   g_string_append (insert, " (");
   for (guint i = 0; i < columns->len; i++)
@@ -607,6 +610,9 @@ fl_doctor_recover (const char *path, const char *out_path, GError **error)
 
   if (ok)
     ok = fl_store_exec (store, FL_FTS_REFILL, error) &&
+         /* The clock is never behind the changes recovered. */
+         fl_store_exec (store, "UPDATE replica_clock SET hlc = (SELECT max (hlc) FROM changes) "
+                               "WHERE hlc < (SELECT max (hlc) FROM changes)", error) &&
          fl_store_exec (store, "DELETE FROM meta WHERE key = 'replica.applying'", error) &&
          fl_store_commit (store, error);
   if (!ok)
