@@ -31,6 +31,7 @@
 #include "fl-preferences-window.h"
 #include "fl-window-private.h"
 #include "fl-application.h"
+#include "fl-staff-picker.h"
 #include "scan/fl-camera-device.h"
 #include "store/fl-staff.h"
 
@@ -140,6 +141,49 @@ wait_for_size (GtkWidget *window, int width, int height)
          g_get_monotonic_time () < deadline)
     iterate ();
   settle (200);
+}
+
+static GtkWidget *
+find_css_class (GtkWidget *widget, const char *name)
+{
+  if (gtk_widget_has_css_class (widget, name))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @widget wholly on the screen, without scrolling to it. */
+static void
+check_in_sight (GtkWidget *window, GtkWidget *widget, const char *what)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  g_test_message ("%s: %.0f,%.0f to %.0f,%.0f of %d×%d", what, bounds.origin.x, bounds.origin.y,
+                  bounds.origin.x + bounds.size.width, bounds.origin.y + bounds.size.height,
+                  gtk_widget_get_width (window), gtk_widget_get_height (window));
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (window));
+  if (scrolled != NULL)
+    {
+      GtkAdjustment *down = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      g_test_message ("%s: %.0f px to scroll in %.0f px", what, gtk_adjustment_get_upper (down),
+                      gtk_adjustment_get_page_size (down));
+      g_assert_true (gtk_widget_compute_bounds (widget, scrolled, &bounds));
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scrolled));
+    }
 }
 
 static gboolean
@@ -426,13 +470,51 @@ test_every_page (Fixture *fixture, gconstpointer data)
   }
 
   scan (fixture, vcard);
+  /* Nobody named yet: the first scan asks who is at the booth, over the
+   * lead page; the names are large buttons, all in sight. */
+  {
+    FlStaffPicker *picker = _fl_window_get_staff_picker (fixture->window);
+    GtkButton *name;
+
+    settle (200);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (picker)));
+    check_fits (window, size, "staff picker");
+    name = _fl_staff_picker_get_name_button (picker, "Maximiliane Schwarzenberger");
+    g_assert_nonnull (name);
+    check_in_sight (window, GTK_WIDGET (name), "staff name");
+    check_in_sight (window, GTK_WIDGET (_fl_staff_picker_get_add_button (picker)), "Add Staff Member");
+    g_signal_emit_by_name (name, "clicked");
+    settle (300);
+    g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (picker)));
+  }
   check_fits (window, size, "lead page");
+  /* The long name takes two lines and 30 % of the width (it had 170 px of
+   * 800) rather than being cut to a word. */
+  {
+    GtkLabel *name = _fl_lead_page_get_name (lead_page);
+    PangoLayout *layout = gtk_label_get_layout (name);
+
+    g_test_message ("lead name: %d px wide, %d lines, %s", gtk_widget_get_width (GTK_WIDGET (name)),
+                    pango_layout_get_line_count (layout),
+                    pango_layout_is_ellipsized (layout) ? "shortened" : "whole");
+    for (GtkWidget *w = gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (name))));
+         w != NULL; w = gtk_widget_get_next_sibling (w))
+      g_test_message ("  beside it: %s %d px", describe (w), gtk_widget_get_width (w));
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (name)), >=, size->width * 3 / 10);
+    check_in_sight (window, GTK_WIDGET (_fl_lead_page_get_visitor_view (lead_page)), "Visitor View");
+  }
+  /* Turned to the visitor: what they answer and read, on the screen. */
+  gtk_toggle_button_set_active (_fl_lead_page_get_visitor_view (lead_page), TRUE);
+  settle (300);
+  check_fits (window, size, "visitor view");
+  check_in_sight (window, GTK_WIDGET (_fl_lead_page_get_visitor_view (lead_page)), "Visitor View, on");
+  gtk_toggle_button_set_active (_fl_lead_page_get_visitor_view (lead_page), FALSE);
+  settle (300);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (lead_page), "lead.done", NULL));
   wait_for_page (fixture->window, "thanks", 5);
   settle (200);
   check_fits (window, size, "thanks page");
-
   office = open_back_office (fixture);
   check_fits (window, size, "PIN page");
   /* The keypad whole on the screen, without scrolling. */
@@ -512,6 +594,8 @@ test_every_page (Fixture *fixture, gconstpointer data)
       settle (200);
       check_fits (GTK_WIDGET (preferences), size, where);
     }
+  /* The last of them is the Booth page, in its "no booth" state. */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_fl_preferences_window_get_booth_page (preferences))));
   {
     AdwMessageDialog *dialog = _fl_preferences_window_add_connector (preferences);
 
