@@ -32,7 +32,9 @@
 #include "fl-window-private.h"
 #include "fl-application.h"
 #include "fl-staff-picker.h"
+#include "fl-thanks-page.h"
 #include "scan/fl-camera-device.h"
+#include "scan/fl-decoder.h"
 #include "store/fl-staff.h"
 
 #define STAFF_PIN "2468"
@@ -184,6 +186,33 @@ check_in_sight (GtkWidget *window, GtkWidget *widget, const char *what)
       g_assert_cmpfloat (bounds.origin.y, >=, 0);
       g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scrolled));
     }
+}
+
+/* What @widget draws, as a phone's camera would see it: decoded. */
+static char *
+decode_widget (GtkWidget *widget, const char *dir)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(FlDecoder) decoder = fl_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "qr.png", NULL);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  symbols = fl_decoder_decode_file (decoder, path, &error);
+  g_assert_no_error (error);
+  if (symbols == NULL || symbols->len == 0)
+    return NULL;
+  return g_strdup (((FlSymbol *) symbols->pdata[0])->data);
 }
 
 static gboolean
@@ -515,6 +544,22 @@ test_every_page (Fixture *fixture, gconstpointer data)
   wait_for_page (fixture->window, "thanks", 5);
   settle (200);
   check_fits (window, size, "thanks page");
+  /* The QR code and the button in sight without scrolling, the code
+   * large enough to scan. */
+  {
+    FlThanksPage *thanks = _fl_window_get_thanks_page (fixture->window);
+    GtkWidget *qr = find_css_class (GTK_WIDGET (thanks), "qr-code");
+    g_autofree char *read = NULL;
+
+    g_assert_nonnull (qr);
+    check_in_sight (window, qr, "QR code");
+    check_in_sight (window, find_css_class (GTK_WIDGET (thanks), "suggested-action"), "Next Visitor");
+    read = decode_widget (qr, fixture->tmpdir);
+    g_test_message ("QR code of %d×%d px reads \"%s\"", gtk_widget_get_width (qr), gtk_widget_get_height (qr),
+                    read ? read : "(nothing)");
+    g_assert_cmpstr (read, ==, fl_thanks_page_get_link (thanks));
+  }
+
   office = open_back_office (fixture);
   check_fits (window, size, "PIN page");
   /* The keypad whole on the screen, without scrolling. */
