@@ -558,6 +558,20 @@ test_every_page (Fixture *fixture, gconstpointer data)
     g_test_message ("QR code of %d×%d px reads \"%s\"", gtk_widget_get_width (qr), gtk_widget_get_height (qr),
                     read ? read : "(nothing)");
     g_assert_cmpstr (read, ==, fl_thanks_page_get_link (thanks));
+    /* In every language the visitor may read it in. */
+    for (FlLanguage language = 0; language < FL_N_LANGUAGES; language++)
+      {
+        g_autoptr(FlLead) lead = fl_lead_new ();
+        g_autofree char *where = g_strdup_printf ("thanks page in %s", fl_language_to_string (language));
+
+        fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, "Maximiliane");
+        fl_thanks_page_set_language (thanks, language);
+        fl_thanks_page_show_lead (thanks, fixture->window->event, lead);
+        settle (100);
+        check_fits (window, size, where);
+        check_in_sight (window, qr, where);
+        check_in_sight (window, find_css_class (GTK_WIDGET (thanks), "suggested-action"), where);
+      }
   }
 
   office = open_back_office (fixture);
