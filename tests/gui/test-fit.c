@@ -659,6 +659,16 @@ test_every_page (Fixture *fixture, gconstpointer data)
     AdwMessageDialog *dialog = _fl_preferences_window_add_connector (preferences);
 
     check_dialog_fits (GTK_WINDOW (dialog), size, "connector dialog");
+    /* With room for it, the secret's field whole and its title uncut
+     * (the dialog was 372 px wide with 200 px of fields at 1024×600). */
+    if (size->height >= 600)
+      {
+        GtkWidget *secret = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG,
+                                                                       "secret_row"));
+
+        check_in_sight (GTK_WIDGET (dialog), secret, "secret field");
+        g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), >=, 440);
+      }
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
   gtk_window_destroy (GTK_WINDOW (preferences));
@@ -849,6 +859,8 @@ test_connector_error (Fixture *fixture, gconstpointer data)
 
   unlock (office);
   preferences = _fl_back_office_show_preferences (office);
+  /* The settings on the screen, the dialog over them. */
+  check_dialog_fits (GTK_WINDOW (preferences), size, "settings");
   dialog = _fl_preferences_window_add_connector (preferences);
   gtk_window_present (GTK_WINDOW (dialog));
   settle (300);
