@@ -530,6 +530,8 @@ test_every_page (Fixture *fixture, gconstpointer data)
          w != NULL; w = gtk_widget_get_next_sibling (w))
       g_test_message ("  beside it: %s %d px", describe (w), gtk_widget_get_width (w));
     g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (name)), >=, size->width * 3 / 10);
+    /* A first visit: no welcome back banner, nor its room. */
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_welcome (lead_page))));
     check_in_sight (window, GTK_WIDGET (_fl_lead_page_get_visitor_view (lead_page)), "Visitor View");
   }
   /* Turned to the visitor: what they answer and read, on the screen. */
