@@ -33,7 +33,15 @@ struct _FlConnectorDialog
   AdwPasswordEntryRow *secret_row;
   GtkListBox          *options_list;
   GtkLabel            *error_label;
+  GtkScrolledWindow   *fields_scroller;
 };
+
+/* What the dialog needs besides its fields: heading, body, the error
+ * label's first lines and the buttons. */
+#define CHROME_HEIGHT 260
+#define MIN_FIELDS_HEIGHT 160
+#define MAX_FIELDS_HEIGHT 420
+#define WIDE_WIDTH 480
 
 G_DEFINE_FINAL_TYPE (FlConnectorDialog, fl_connector_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
@@ -461,12 +469,54 @@ fl_connector_dialog_finalize (GObject *object)
   G_OBJECT_CLASS (fl_connector_dialog_parent_class)->finalize (object);
 }
 
+/* A message dialog is 372 px wide with 200 px of fields, for 800×480: on a
+ * larger screen the fields' titles ("Token or signing key") were cut and
+ * four fields scrolled in a third of a 1024×600 screen. The dialog takes
+ * the room the window below it has. */
+static void
+fl_connector_dialog_realize (GtkWidget *widget)
+{
+  FlConnectorDialog *self = FL_CONNECTOR_DIALOG (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GdkRectangle area = { 0, 0, 0, 0 };
+
+  GTK_WIDGET_CLASS (fl_connector_dialog_parent_class)->realize (widget);
+  /* The window it is over (the settings), else the screen. */
+  if (parent != NULL && gtk_widget_get_height (GTK_WIDGET (parent)) > 0)
+    {
+      area.width = gtk_widget_get_width (GTK_WIDGET (parent));
+      area.height = gtk_widget_get_height (GTK_WIDGET (parent));
+    }
+  else
+    {
+      GdkMonitor *monitor = gdk_display_get_monitor_at_surface (gtk_widget_get_display (widget),
+                                                                gtk_native_get_surface (GTK_NATIVE (widget)));
+
+      if (monitor == NULL)
+        return;
+      gdk_monitor_get_geometry (monitor, &area);
+    }
+  gtk_scrolled_window_set_max_content_height (self->fields_scroller,
+                                              CLAMP (area.height - CHROME_HEIGHT, MIN_FIELDS_HEIGHT,
+                                                     MAX_FIELDS_HEIGHT));
+  if (area.width >= WIDE_WIDTH + 120)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      if (width < WIDE_WIDTH)
+        gtk_window_set_default_size (GTK_WINDOW (self), WIDE_WIDTH, height);
+    }
+}
+
 static void
 fl_connector_dialog_class_init (FlConnectorDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   AdwMessageDialogClass *dialog_class = ADW_MESSAGE_DIALOG_CLASS (klass);
+
+  widget_class->realize = fl_connector_dialog_realize;
 
   object_class->get_property = fl_connector_dialog_get_property;
   object_class->set_property = fl_connector_dialog_set_property;
@@ -509,6 +559,7 @@ fl_connector_dialog_class_init (FlConnectorDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, url_row);
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, options_list);
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, fields_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlConnectorDialog, secret_row);
   gtk_widget_class_bind_template_callback (widget_class, type_changed_cb);
 }

@@ -1028,6 +1028,17 @@ consent_given (FlLead *lead)
          json_object_get_boolean_member_with_default (json_node_get_object (consent), "given", FALSE);
 }
 
+/* The welcome back banner takes no room (nor the content box's spacing
+ * around it) unless it shows or slides: on 800×480 the 24 px matter. */
+static void
+update_welcome_visible (FlLeadPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->welcome_revealer),
+                          !gtk_toggle_button_get_active (self->visitor_view_button) &&
+                            (gtk_revealer_get_reveal_child (self->welcome_revealer) ||
+                             gtk_revealer_get_child_revealed (self->welcome_revealer)));
+}
+
 /* The visitor's view: the screen turned to the visitor shows only what
  * they answer and read — questions, consent, the privacy notice — large;
  * no score, no status, nothing staff noted. */
@@ -1037,12 +1048,13 @@ visitor_view_toggled_cb (FlLeadPage *self)
   gboolean visitor = gtk_toggle_button_get_active (self->visitor_view_button);
   GtkWidget *staff_only[] = {
     self->score_box, self->discard_button, self->done_button, GTK_WIDGET (self->source_label),
-    GTK_WIDGET (self->welcome_revealer), GTK_WIDGET (self->why_expander), self->interactions_section,
+    GTK_WIDGET (self->why_expander), self->interactions_section,
     self->notes_section, GTK_WIDGET (self->contact_flow),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (staff_only); i++)
     gtk_widget_set_visible (staff_only[i], !visitor);
+  update_welcome_visible (self);
   /* The interactions stay hidden when the model has none. */
   if (!visitor)
     gtk_widget_set_visible (self->interactions_section, self->interactions->len > 0);
@@ -1305,6 +1317,9 @@ fl_lead_page_init (FlLeadPage *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->welcome_revealer, "notify::child-revealed", G_CALLBACK (update_welcome_visible),
+                            self);
+  update_welcome_visible (self);
 
   self->questions = g_ptr_array_new_with_free_func ((GDestroyNotify) question_view_free);
   self->interactions = g_ptr_array_new ();
@@ -1492,6 +1507,7 @@ fl_lead_page_open (FlLeadPage *self, FlStore *store, FlModel *model,
       gtk_label_set_label (self->welcome_label, welcome);
     }
   gtk_revealer_set_reveal_child (self->welcome_revealer, self->merged);
+  update_welcome_visible (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lead.discard", !self->merged);
   fl_widget_update_tooltip (self->discard_button,
                             self->merged
@@ -1636,6 +1652,7 @@ fl_lead_page_clear (FlLeadPage *self)
   g_clear_pointer (&self->source, g_free);
   gtk_label_set_label (self->welcome_label, "");
   gtk_revealer_set_reveal_child (self->welcome_revealer, FALSE);
+  update_welcome_visible (self);
   gtk_label_set_label (self->status_label, "");
   gtk_label_set_label (self->score_label, "");
   gtk_level_bar_set_value (self->score_bar, 0);

@@ -350,7 +350,8 @@ _fl_preferences_window_show_page (FlPreferencesWindow *self, guint index)
 {
   GtkWidget *pages[] = { GTK_WIDGET (self->event_page), GTK_WIDGET (self->staff_page),
                          GTK_WIDGET (self->model_page), GTK_WIDGET (self->roster_page),
-                         GTK_WIDGET (self->connectors_page), GTK_WIDGET (self->kiosk_page) };
+                         GTK_WIDGET (self->connectors_page), GTK_WIDGET (self->kiosk_page),
+                         GTK_WIDGET (self->booth_page) };
 
   if (index >= G_N_ELEMENTS (pages))
     return FALSE;

@@ -16,6 +16,9 @@
 #define DEFAULT_TIMEOUT_MS (20 * 1000)
 /* Big enough for a phone at arm's length, small enough for 1024×600. */
 #define QR_TARGET_SIZE 264
+/* Below this height the page lays the QR code beside the words: stacked,
+ * title, hint, code, link and button need about 620 px. */
+#define WIDE_BELOW_HEIGHT 640
 
 struct _FlThanksPage
 {
@@ -25,8 +28,11 @@ struct _FlThanksPage
   FlLanguage  language;   /* the visitor's: every word of this page is theirs */
   guint       timeout_ms;
   guint       timeout_id;
+  gboolean    wide;        /* the QR code beside the words */
+  guint       layout_id;   /* the rearranging after an allocation */
 
   /* Template widgets */
+  GtkGrid    *layout_grid;
   GtkLabel   *title_label;
   GtkLabel   *hint_label;
   GtkPicture *qr_picture;
@@ -96,6 +102,70 @@ render_qr (const char *text, GError **error)
 }
 
 static void
+place (FlThanksPage *self, GtkWidget *child, int column, int row, int height)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self->layout_grid));
+  GtkGridLayoutChild *place = GTK_GRID_LAYOUT_CHILD (gtk_layout_manager_get_layout_child (layout, child));
+
+  gtk_grid_layout_child_set_column (place, column);
+  gtk_grid_layout_child_set_row (place, row);
+  gtk_grid_layout_child_set_row_span (place, height);
+}
+
+/* Stacked: title, hint, code, link, button in one column. Wide: the code
+ * on the left, the words and the button on the right. */
+static void
+set_wide (FlThanksPage *self, gboolean wide)
+{
+  self->wide = wide;
+  place (self, GTK_WIDGET (self->qr_picture), 0, wide ? 0 : 2, wide ? 4 : 1);
+  place (self, GTK_WIDGET (self->title_label), wide ? 1 : 0, 0, 1);
+  place (self, GTK_WIDGET (self->hint_label), wide ? 1 : 0, 1, 1);
+  place (self, GTK_WIDGET (self->link_label), wide ? 1 : 0, wide ? 2 : 3, 1);
+  place (self, self->next_button, wide ? 1 : 0, wide ? 3 : 4, 1);
+  gtk_widget_set_valign (GTK_WIDGET (self->qr_picture), wide ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+}
+
+static gboolean
+layout_cb (gpointer user_data)
+{
+  FlThanksPage *self = user_data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  self->layout_id = 0;
+  set_wide (self, height < WIDE_BELOW_HEIGHT && width > height);
+  return G_SOURCE_REMOVE;
+}
+
+/* AdwBin lays out its child with a GtkBinLayout, which would never call
+ * size_allocate below: the page does it itself (fl_thanks_page_init()). */
+static void
+fl_thanks_page_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum, int *natural,
+                        int *minimum_baseline, int *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  *minimum = *natural = 0;
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+fl_thanks_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  FlThanksPage *self = FL_THANKS_PAGE (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+  gboolean wide = height < WIDE_BELOW_HEIGHT && width > height;
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+  /* Not in the middle of an allocation: the next frame lays it out anew. */
+  if (wide != self->wide && self->layout_id == 0)
+    self->layout_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, layout_cb, self, NULL);
+}
+
+static void
 fl_thanks_page_map (GtkWidget *widget)
 {
   FlThanksPage *self = FL_THANKS_PAGE (widget);
@@ -123,6 +193,7 @@ fl_thanks_page_dispose (GObject *object)
   FlThanksPage *self = FL_THANKS_PAGE (object);
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_handle_id (&self->layout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_THANKS_PAGE);
 
   G_OBJECT_CLASS (fl_thanks_page_parent_class)->dispose (object);
@@ -148,6 +219,8 @@ fl_thanks_page_class_init (FlThanksPageClass *klass)
   object_class->finalize = fl_thanks_page_finalize;
   widget_class->map = fl_thanks_page_map;
   widget_class->unmap = fl_thanks_page_unmap;
+  widget_class->measure = fl_thanks_page_measure;
+  widget_class->size_allocate = fl_thanks_page_size_allocate;
 
   /**
    * FlThanksPage::finished:
@@ -159,6 +232,7 @@ fl_thanks_page_class_init (FlThanksPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fairlead/Fairlead/fl-thanks-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlThanksPage, layout_grid);
   gtk_widget_class_bind_template_child (widget_class, FlThanksPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, FlThanksPage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, FlThanksPage, qr_picture);
@@ -175,6 +249,7 @@ fl_thanks_page_init (FlThanksPage *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
   self->language = fl_language_default ();
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));

@@ -24,6 +24,7 @@ mkdir -p "$outdir"
 export GSETTINGS_SCHEMA_DIR="$builddir/data"
 export GSETTINGS_BACKEND=memory
 export FAIRLEAD_DATADIR="$srcdir/data"
+export FAIRLEAD_VISITOR_LOCALEDIR="$builddir/po-visitor"
 export GDK_BACKEND=x11
 export GSK_RENDERER=cairo
 export GTK_A11Y=none

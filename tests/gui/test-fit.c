@@ -31,7 +31,10 @@
 #include "fl-preferences-window.h"
 #include "fl-window-private.h"
 #include "fl-application.h"
+#include "fl-staff-picker.h"
+#include "fl-thanks-page.h"
 #include "scan/fl-camera-device.h"
+#include "scan/fl-decoder.h"
 #include "store/fl-staff.h"
 
 #define STAFF_PIN "2468"
@@ -140,6 +143,76 @@ wait_for_size (GtkWidget *window, int width, int height)
          g_get_monotonic_time () < deadline)
     iterate ();
   settle (200);
+}
+
+static GtkWidget *
+find_css_class (GtkWidget *widget, const char *name)
+{
+  if (gtk_widget_has_css_class (widget, name))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @widget wholly on the screen, without scrolling to it. */
+static void
+check_in_sight (GtkWidget *window, GtkWidget *widget, const char *what)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  g_test_message ("%s: %.0f,%.0f to %.0f,%.0f of %d×%d", what, bounds.origin.x, bounds.origin.y,
+                  bounds.origin.x + bounds.size.width, bounds.origin.y + bounds.size.height,
+                  gtk_widget_get_width (window), gtk_widget_get_height (window));
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (window));
+  if (scrolled != NULL)
+    {
+      GtkAdjustment *down = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      g_test_message ("%s: %.0f px to scroll in %.0f px", what, gtk_adjustment_get_upper (down),
+                      gtk_adjustment_get_page_size (down));
+      g_assert_true (gtk_widget_compute_bounds (widget, scrolled, &bounds));
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scrolled));
+    }
+}
+
+/* What @widget draws, as a phone's camera would see it: decoded. */
+static char *
+decode_widget (GtkWidget *widget, const char *dir)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(FlDecoder) decoder = fl_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "qr.png", NULL);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  symbols = fl_decoder_decode_file (decoder, path, &error);
+  g_assert_no_error (error);
+  if (symbols == NULL || symbols->len == 0)
+    return NULL;
+  return g_strdup (((FlSymbol *) symbols->pdata[0])->data);
 }
 
 static gboolean
@@ -426,12 +499,82 @@ test_every_page (Fixture *fixture, gconstpointer data)
   }
 
   scan (fixture, vcard);
+  /* Nobody named yet: the first scan asks who is at the booth, over the
+   * lead page; the names are large buttons, all in sight. */
+  {
+    FlStaffPicker *picker = _fl_window_get_staff_picker (fixture->window);
+    GtkButton *name;
+
+    settle (200);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (picker)));
+    check_fits (window, size, "staff picker");
+    name = _fl_staff_picker_get_name_button (picker, "Maximiliane Schwarzenberger");
+    g_assert_nonnull (name);
+    check_in_sight (window, GTK_WIDGET (name), "staff name");
+    check_in_sight (window, GTK_WIDGET (_fl_staff_picker_get_add_button (picker)), "Add Staff Member");
+    g_signal_emit_by_name (name, "clicked");
+    settle (300);
+    g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (picker)));
+  }
   check_fits (window, size, "lead page");
+  /* The long name takes two lines and 30 % of the width (it had 170 px of
+   * 800) rather than being cut to a word. */
+  {
+    GtkLabel *name = _fl_lead_page_get_name (lead_page);
+    PangoLayout *layout = gtk_label_get_layout (name);
+
+    g_test_message ("lead name: %d px wide, %d lines, %s", gtk_widget_get_width (GTK_WIDGET (name)),
+                    pango_layout_get_line_count (layout),
+                    pango_layout_is_ellipsized (layout) ? "shortened" : "whole");
+    for (GtkWidget *w = gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (name))));
+         w != NULL; w = gtk_widget_get_next_sibling (w))
+      g_test_message ("  beside it: %s %d px", describe (w), gtk_widget_get_width (w));
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (name)), >=, size->width * 3 / 10);
+    /* A first visit: no welcome back banner, nor its room. */
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_welcome (lead_page))));
+    check_in_sight (window, GTK_WIDGET (_fl_lead_page_get_visitor_view (lead_page)), "Visitor View");
+  }
+  /* Turned to the visitor: what they answer and read, on the screen. */
+  gtk_toggle_button_set_active (_fl_lead_page_get_visitor_view (lead_page), TRUE);
+  settle (300);
+  check_fits (window, size, "visitor view");
+  check_in_sight (window, GTK_WIDGET (_fl_lead_page_get_visitor_view (lead_page)), "Visitor View, on");
+  gtk_toggle_button_set_active (_fl_lead_page_get_visitor_view (lead_page), FALSE);
+  settle (300);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (lead_page), "lead.done", NULL));
   wait_for_page (fixture->window, "thanks", 5);
   settle (200);
   check_fits (window, size, "thanks page");
+  /* The QR code and the button in sight without scrolling, the code
+   * large enough to scan. */
+  {
+    FlThanksPage *thanks = _fl_window_get_thanks_page (fixture->window);
+    GtkWidget *qr = find_css_class (GTK_WIDGET (thanks), "qr-code");
+    g_autofree char *read = NULL;
+
+    g_assert_nonnull (qr);
+    check_in_sight (window, qr, "QR code");
+    check_in_sight (window, find_css_class (GTK_WIDGET (thanks), "suggested-action"), "Next Visitor");
+    read = decode_widget (qr, fixture->tmpdir);
+    g_test_message ("QR code of %d×%d px reads \"%s\"", gtk_widget_get_width (qr), gtk_widget_get_height (qr),
+                    read ? read : "(nothing)");
+    g_assert_cmpstr (read, ==, fl_thanks_page_get_link (thanks));
+    /* In every language the visitor may read it in. */
+    for (FlLanguage language = 0; language < FL_N_LANGUAGES; language++)
+      {
+        g_autoptr(FlLead) lead = fl_lead_new ();
+        g_autofree char *where = g_strdup_printf ("thanks page in %s", fl_language_to_string (language));
+
+        fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, "Maximiliane");
+        fl_thanks_page_set_language (thanks, language);
+        fl_thanks_page_show_lead (thanks, fixture->window->event, lead);
+        settle (100);
+        check_fits (window, size, where);
+        check_in_sight (window, qr, where);
+        check_in_sight (window, find_css_class (GTK_WIDGET (thanks), "suggested-action"), where);
+      }
+  }
 
   office = open_back_office (fixture);
   check_fits (window, size, "PIN page");
@@ -512,10 +655,22 @@ test_every_page (Fixture *fixture, gconstpointer data)
       settle (200);
       check_fits (GTK_WIDGET (preferences), size, where);
     }
+  /* The last of them is the Booth page, in its "no booth" state. */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_fl_preferences_window_get_booth_page (preferences))));
   {
     AdwMessageDialog *dialog = _fl_preferences_window_add_connector (preferences);
 
     check_dialog_fits (GTK_WINDOW (dialog), size, "connector dialog");
+    /* With room for it, the secret's field whole and its title uncut
+     * (the dialog was 372 px wide with 200 px of fields at 1024×600). */
+    if (size->height >= 600)
+      {
+        GtkWidget *secret = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), FL_TYPE_CONNECTOR_DIALOG,
+                                                                       "secret_row"));
+
+        check_in_sight (GTK_WIDGET (dialog), secret, "secret field");
+        g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), >=, 440);
+      }
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
   gtk_window_destroy (GTK_WINDOW (preferences));
@@ -706,6 +861,8 @@ test_connector_error (Fixture *fixture, gconstpointer data)
 
   unlock (office);
   preferences = _fl_back_office_show_preferences (office);
+  /* The settings on the screen, the dialog over them. */
+  check_dialog_fits (GTK_WINDOW (preferences), size, "settings");
   dialog = _fl_preferences_window_add_connector (preferences);
   gtk_window_present (GTK_WINDOW (dialog));
   settle (300);
