@@ -1416,6 +1416,30 @@ fl_lead_page_get_dirty (FlLeadPage *self)
 }
 
 /**
+ * fl_lead_page_focus_start:
+ *
+ * Puts the keyboard focus at the top of the page, on the visitor's chosen
+ * language, not on the header's Discard, which was first in the focus
+ * chain: a key pressed by accident must not start a discard, and the page
+ * must not scroll away from the consent at the top.
+ */
+void
+fl_lead_page_focus_start (FlLeadPage *self)
+{
+  g_return_if_fail (FL_IS_LEAD_PAGE (self));
+
+  for (guint i = 0; i < FL_N_LANGUAGES; i++)
+    {
+      GtkToggleButton *button = self->language_buttons[i];
+
+      if (button != NULL && gtk_widget_is_visible (GTK_WIDGET (button)) &&
+          gtk_toggle_button_get_active (button) && gtk_widget_grab_focus (GTK_WIDGET (button)))
+        return;
+    }
+  gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
+/**
  * fl_lead_page_open:
  * @store: the database the lead was captured into
  * @model: (nullable): the scoring model of the event

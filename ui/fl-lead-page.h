@@ -32,6 +32,7 @@ void        fl_lead_page_set_staff    (FlLeadPage            *self,
                                        const char            *staff);
 gboolean    fl_lead_page_save         (FlLeadPage            *self,
                                        GError               **error);
+void        fl_lead_page_focus_start  (FlLeadPage            *self);
 void        fl_lead_page_clear        (FlLeadPage            *self);
 
 G_END_DECLS

@@ -67,7 +67,7 @@ staff_chosen_cb (FlStaffPicker *picker, const char *name, gpointer user_data)
     {
       fl_lead_page_set_staff (self->lead_page, self->staff);
       _fl_window_save_open_lead (self);
-      gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+      fl_lead_page_focus_start (self->lead_page);
     }
   if (self->store != NULL)
     claim_unnamed_leads (self);

@@ -797,7 +797,7 @@ _fl_window_reopen_lead (FlWindow *self, const char *uuid, gboolean merged)
   fl_lead_page_open (self->lead_page, self->store, self->model, &result, self->staff);
   gtk_stack_set_visible_child_name (self->stack, "lead");
   _fl_window_restart_idle (self);
-  gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+  fl_lead_page_focus_start (self->lead_page);
   if (left != NULL)
     show_left_toast (self, left, left_merged);
 }
@@ -875,7 +875,7 @@ _fl_window_capture (FlWindow           *self,
   if (source == FL_SOURCE_MANUAL)
     gtk_widget_grab_focus (GTK_WIDGET (_fl_lead_page_get_field (self->lead_page, FL_FIELD_FIRST_NAME)));
   else
-    gtk_widget_child_focus (GTK_WIDGET (self->lead_page), GTK_DIR_TAB_FORWARD);
+    fl_lead_page_focus_start (self->lead_page);
   if (left != NULL && g_strcmp0 (fl_lead_get_uuid (left), fl_lead_get_uuid (result->lead)) != 0)
     show_left_toast (self, left, left_merged);
   /* Saved without a name: ask once, and the answer goes on this lead too. */

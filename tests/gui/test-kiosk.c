@@ -342,6 +342,11 @@ test_wedge_vcard (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (fl_lead_get_model (lead));
   g_assert_cmpstr (gtk_label_get_label (_fl_lead_page_get_status (page)), ==, "MQL");
 
+  /* The focus is on the visitor's language at the top, not on the
+   * header's Discard. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window)) ==
+                 GTK_WIDGET (_fl_lead_page_get_language_button (page, FL_LANGUAGE_EN)));
+
   check_screenshot (GTK_WIDGET (fixture->window), "lead-page");
 }
 
