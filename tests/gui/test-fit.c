@@ -532,6 +532,32 @@ check_hour_labels (FlDashboard *dashboard, const Size *size)
   g_assert_cmpuint (n_days, >=, 3);
 }
 
+/* No label that shows under @widget has its text cut to "…": a row's
+ * title or subtitle wraps instead ("Die Sprache des Sy…" on the Kiosk
+ * page at 800×480 in German). Returns how many labels it looked at. */
+static guint
+check_uncut (GtkWidget *widget, const char *where)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_opacity (widget) == 0)
+    return 0;
+  if (GTK_IS_LABEL (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+
+      if (pango_layout_is_ellipsized (layout))
+        g_error ("%s: the label \"%s\" (%d px wide, in %s) is cut", where, gtk_label_get_text (GTK_LABEL (widget)),
+                 gtk_widget_get_width (widget), describe (gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW)
+                                                           ? gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW)
+                                                           : gtk_widget_get_parent (widget)));
+      return 1;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += check_uncut (child, where);
+  return n;
+}
+
 static void
 test_every_page (Fixture *fixture, gconstpointer data)
 {
@@ -723,6 +749,7 @@ test_every_page (Fixture *fixture, gconstpointer data)
 
       settle (200);
       check_fits (GTK_WIDGET (preferences), size, where);
+      g_test_message ("%s: %u labels, none cut", where, check_uncut (GTK_WIDGET (preferences), where));
     }
   /* The last of them is the Booth page, in its "no booth" state. */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_fl_preferences_window_get_booth_page (preferences))));
