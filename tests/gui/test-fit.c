@@ -738,7 +738,6 @@ test_every_page (Fixture *fixture, gconstpointer data)
   settle (300);
   check_fits (window, size, "dashboard");
   check_hour_labels (_fl_back_office_get_dashboard (office), size);
-  screenshot (window, "dashboard");
 
   preferences = _fl_back_office_show_preferences (office);
   g_assert_nonnull (preferences);
