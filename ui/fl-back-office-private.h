@@ -65,6 +65,8 @@ void                 _fl_kiosk_page_set_cameras        (FlKioskPage  *self,
 AdwComboRow         *_fl_kiosk_page_get_camera_row     (FlKioskPage  *self);
 
 GStrv                _fl_dashboard_get_staff_labels    (FlDashboard  *self);
+GArray              *_fl_dashboard_get_hour_label_rects (FlDashboard *self,
+                                                        GPtrArray   **texts);
 
 AdwMessageDialog    *_fl_lead_detail_open_override     (FlLeadDetail *self);
 GtkWidget           *_fl_lead_detail_get_clear_override (FlLeadDetail *self);

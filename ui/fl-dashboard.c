@@ -60,6 +60,8 @@ struct _FlDashboardCanvas
 {
   GtkWidget  parent_instance;
   Stats     *stats;
+  GArray    *hour_label_rects;  /* graphene_rect_t: where the last frame drew the hours' labels */
+  GPtrArray *hour_label_texts;  /* and what they said */
 };
 
 G_DEFINE_FINAL_TYPE (FlDashboardCanvas, fl_dashboard_canvas, GTK_TYPE_WIDGET)
@@ -140,15 +142,12 @@ rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
   cairo_close_path (cr);
 }
 
-/* Draws @text with its top left (or, for @align 0.5 / 1, its centre or
- * right end) at x, y; returns its height. */
-static int
-draw_text (GtkWidget *widget, cairo_t *cr, const GdkRGBA *color, double alpha, const char *text, double x,
-           double y, double align, double max_width, gboolean bold, double scale)
+/* A layout for @text in the canvas's font, bold and scaled as asked. */
+static PangoLayout *
+text_layout (GtkWidget *widget, const char *text, gboolean bold, double scale)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
   PangoFontDescription *font = pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
-  int w, h;
 
   if (bold)
     pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
@@ -158,6 +157,18 @@ draw_text (GtkWidget *widget, cairo_t *cr, const GdkRGBA *color, double alpha, c
     pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
+  return layout;
+}
+
+/* Draws @text with its top left (or, for @align 0.5 / 1, its centre or
+ * right end) at x, y; returns its height. */
+static int
+draw_text (GtkWidget *widget, cairo_t *cr, const GdkRGBA *color, double alpha, const char *text, double x,
+           double y, double align, double max_width, gboolean bold, double scale)
+{
+  g_autoptr(PangoLayout) layout = text_layout (widget, text, bold, scale);
+  int w, h;
+
   if (max_width > 0)
     {
       pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
@@ -180,32 +191,82 @@ begin_panel (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double
   return y + 12 + draw_text (widget, cr, fg, 1.0, title, x + 16, y + 12, 0, w - 32, TRUE, 1.0) + 10;
 }
 
+/* The room kept between two labels under the bars. */
+#define LABEL_SPACING 6
+
 static gboolean
-label_fits (GArray *labels, guint i, guint every)
+label_is_free (GArray *placed, const graphene_rect_t *rect)
 {
-  if (strchr (g_array_index (labels, Bucket, i).label, ' ') != NULL)
-    return TRUE;
-  if (i % every != 0)
-    return FALSE;
-  for (guint k = 1; k < every && k <= i; k++)
-    if (strchr (g_array_index (labels, Bucket, i - k).label, ' ') != NULL)
-      return FALSE;
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const graphene_rect_t *other = &g_array_index (placed, graphene_rect_t, i);
+
+      if (rect->origin.x < other->origin.x + other->size.width + LABEL_SPACING &&
+          other->origin.x < rect->origin.x + rect->size.width + LABEL_SPACING)
+        return FALSE;
+    }
   return TRUE;
 }
 
+/* Which of the labels under @n bars of @bar_w from @x to show, and where:
+ * a day's first hour ("Thu 07") first, as it names the day, then the
+ * others on a regular step wide enough for the widest of them, each only
+ * where it keeps clear of those already placed. Labels stay within the
+ * @pad around the chart. Fills @shown (gboolean per bar) and @rects
+ * (graphene_rect_t per bar, of the shown ones). */
+static void
+place_labels (GtkWidget *widget, GArray *labels, guint n, double x, double bar_w, double pad, double y,
+              gboolean *shown, graphene_rect_t *rects)
+{
+  g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  double widest = 0, right = x + n * bar_w + pad;
+  guint every;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PangoLayout) layout = text_layout (widget, g_array_index (labels, Bucket, i).label, FALSE, 0.8);
+      int w, h;
+      double cx = x + (i + 0.5) * bar_w;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      rects[i] = GRAPHENE_RECT_INIT (CLAMP (cx - w / 2.0, x - pad, MAX (x - pad, right - w)), y, w, h);
+      shown[i] = FALSE;
+      if (strchr (g_array_index (labels, Bucket, i).label, ' ') == NULL)
+        widest = MAX (widest, w);
+    }
+  for (guint i = 0; i < n; i++)
+    if (strchr (g_array_index (labels, Bucket, i).label, ' ') != NULL && label_is_free (placed, &rects[i]))
+      {
+        shown[i] = TRUE;
+        g_array_append_val (placed, rects[i]);
+      }
+  every = MAX (1, (guint) ceil ((widest + LABEL_SPACING) / MAX (bar_w, 1)));
+  for (guint i = 0; i < n; i += every)
+    if (!shown[i] && label_is_free (placed, &rects[i]))
+      {
+        shown[i] = TRUE;
+        g_array_append_val (placed, rects[i]);
+      }
+}
+
+/* Draws @n bars, labelled; @placed_rects and @placed_texts, when given,
+ * get where the labels went and what they say. */
 static void
 draw_bars (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double y, double w, double h,
-           GArray *labels, const gint64 *values, guint n, int threshold_bin, double threshold_frac)
+           GArray *labels, const gint64 *values, guint n, int threshold_bin, double threshold_frac,
+           GArray *placed_rects, GPtrArray *placed_texts)
 {
   gint64 max = 1;
   double bar_w, label_h = 18, chart_h;
-  guint label_every;
+  g_autofree gboolean *shown = g_new0 (gboolean, MAX (n, 1));
+  g_autofree graphene_rect_t *rects = g_new0 (graphene_rect_t, MAX (n, 1));
 
   for (guint i = 0; i < n; i++)
     max = MAX (max, values[i]);
   chart_h = h - label_h - 16;
   bar_w = w / MAX (n, 1);
-  label_every = MAX (1, (guint) ceil (40.0 / bar_w));
+  if (labels != NULL)
+    place_labels (widget, labels, n, x, bar_w, 12, y + chart_h + 4, shown, rects);
 
   /* Baseline and the maximum */
   set_color (cr, fg, 0.2);
@@ -230,9 +291,15 @@ draw_bars (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, double x, double y
       rounded_rect (cr, bx, y + chart_h - bh, bw, bh, MIN (3, bw / 2));
       cairo_fill (cr);
       /* Every day's first hour is labelled with the day; others as room allows. */
-      if (labels != NULL && label_fits (labels, i, label_every))
-        draw_text (widget, cr, fg, 0.6, g_array_index (labels, Bucket, i).label, bx + bw / 2, y + chart_h + 4,
-                   0.5, 0, FALSE, 0.8);
+      if (labels != NULL && shown[i])
+        {
+          draw_text (widget, cr, fg, 0.6, g_array_index (labels, Bucket, i).label, rects[i].origin.x,
+                     rects[i].origin.y, 0, 0, FALSE, 0.8);
+          if (placed_rects != NULL)
+            g_array_append_val (placed_rects, rects[i]);
+          if (placed_texts != NULL)
+            g_ptr_array_add (placed_texts, g_strdup (g_array_index (labels, Bucket, i).label));
+        }
     }
 
   if (threshold_bin >= 0)
@@ -261,7 +328,7 @@ draw_hours (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, dou
   for (guint i = 0; i < stats->hours->len; i++)
     values[i] = g_array_index (stats->hours, Bucket, i).count;
   draw_bars (widget, cr, fg, x + 16, top + 8, w - 32, y + h - top - 20, stats->hours, values, stats->hours->len,
-             -1, 0);
+             -1, 0, FL_DASHBOARD_CANVAS (widget)->hour_label_rects, FL_DASHBOARD_CANVAS (widget)->hour_label_texts);
 }
 
 static void
@@ -327,7 +394,7 @@ draw_scores (GtkWidget *widget, cairo_t *cr, const GdkRGBA *fg, Stats *stats, do
         threshold_bin = -1;
     }
   draw_bars (widget, cr, fg, x + 16, top + 12, w - 32, y + h - top - 24, labels,
-             (const gint64 *) stats->scores->data, n, threshold_bin, threshold_frac);
+             (const gint64 *) stats->scores->data, n, threshold_bin, threshold_frac, NULL, NULL);
 }
 
 static void
@@ -407,6 +474,8 @@ fl_dashboard_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
+  g_array_set_size (self->hour_label_rects, 0);
+  g_ptr_array_set_size (self->hour_label_texts, 0);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   col_w = (width - 3 * GAP) / 2.0;
   draw_hours (widget, cr, &fg, self->stats, GAP, GAP, width - 2 * GAP, PANEL_HEIGHT);
@@ -428,9 +497,21 @@ fl_dashboard_canvas_measure (GtkWidget *widget, GtkOrientation orientation, int 
 }
 
 static void
+fl_dashboard_canvas_finalize (GObject *object)
+{
+  FlDashboardCanvas *self = FL_DASHBOARD_CANVAS (object);
+
+  g_clear_pointer (&self->hour_label_rects, g_array_unref);
+  g_clear_pointer (&self->hour_label_texts, g_ptr_array_unref);
+  G_OBJECT_CLASS (fl_dashboard_canvas_parent_class)->finalize (object);
+}
+
+static void
 fl_dashboard_canvas_class_init (FlDashboardCanvasClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = fl_dashboard_canvas_finalize;
 
   widget_class->snapshot = fl_dashboard_canvas_snapshot;
   widget_class->measure = fl_dashboard_canvas_measure;
@@ -439,6 +520,8 @@ fl_dashboard_canvas_class_init (FlDashboardCanvasClass *klass)
 static void
 fl_dashboard_canvas_init (FlDashboardCanvas *self)
 {
+  self->hour_label_rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  self->hour_label_texts = g_ptr_array_new_with_free_func (g_free);
 }
 
 /* Reading */
@@ -807,4 +890,16 @@ _fl_dashboard_get_staff_labels (FlDashboard *self)
   for (guint i = 0; self->stats.staff != NULL && i < self->stats.staff->len; i++)
     g_strv_builder_add (builder, g_array_index (self->stats.staff, Bucket, i).label);
   return g_strv_builder_end (builder);
+}
+
+/* For the GUI tests: where the last frame drew the labels under “Leads
+ * per Hour” (graphene_rect_t, in the canvas), and what they say. */
+GArray *
+_fl_dashboard_get_hour_label_rects (FlDashboard  *self,
+                                    GPtrArray   **texts)
+{
+  g_return_val_if_fail (FL_IS_DASHBOARD (self), NULL);
+  if (texts != NULL)
+    *texts = self->canvas->hour_label_texts;
+  return self->canvas->hour_label_rects;
 }

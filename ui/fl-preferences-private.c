@@ -39,6 +39,30 @@ _fl_preferences_clear_rows (AdwPreferencesGroup *group, GPtrArray *rows)
 }
 
 /* A plain-text row in @group, kept in @rows (when given) to be cleared. */
+/* Every row under @widget wraps its title, subtitle and (in a combo row)
+ * the value chosen, rather than cutting them to "…": on an 800×480
+ * screen the settings window is some 620 px wide, and German is long. */
+void
+_fl_preferences_wrap_rows (GtkWidget *widget)
+{
+  if (widget == NULL || (GTK_IS_NATIVE (widget) && !GTK_IS_ROOT (widget)))
+    return;
+  if (ADW_IS_ACTION_ROW (widget))
+    {
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (widget), 0);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (widget), 0);
+    }
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, ADW_TYPE_COMBO_ROW) != NULL &&
+      gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (widget), PANGO_ELLIPSIZE_NONE);
+      gtk_label_set_wrap (GTK_LABEL (widget), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (widget), PANGO_WRAP_WORD_CHAR);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    _fl_preferences_wrap_rows (child);
+}
+
 GtkWidget *
 _fl_preferences_add_row (AdwPreferencesGroup *group, GPtrArray *rows, const char *title, const char *subtitle)
 {
@@ -48,6 +72,8 @@ _fl_preferences_add_row (AdwPreferencesGroup *group, GPtrArray *rows, const char
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_preferences_group_add (group, row);
   if (rows != NULL)
     g_ptr_array_add (rows, row);

@@ -19,6 +19,7 @@ typedef void (*FlPreferencesNameFunc) (GtkWidget  *page,
 void              _fl_preferences_toast         (GtkWidget             *widget,
                                                  const char            *text);
 char             *_fl_preferences_entry_text    (gpointer               editable);
+void              _fl_preferences_wrap_rows     (GtkWidget             *widget);
 GtkWidget        *_fl_preferences_add_row       (AdwPreferencesGroup   *group,
                                                  GPtrArray             *rows,
                                                  const char            *title,

@@ -192,10 +192,19 @@ fl_preferences_window_class_init (FlPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlPreferencesWindow, booth_page);
 }
 
+/* Each page as it shows: its rows wrap rather than cut their words. */
+static void
+on_visible_page (FlPreferencesWindow *self)
+{
+  _fl_preferences_wrap_rows (GTK_WIDGET (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (self))));
+}
+
 static void
 fl_preferences_window_init (FlPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::visible-page", G_CALLBACK (on_visible_page), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (on_visible_page), NULL);
 }
 
 /* Public API */

@@ -38,7 +38,17 @@ export GSK_RENDERER=cairo
 export GTK_A11Y=none
 export NO_AT_BRIDGE=1
 export DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent
-export LC_ALL=${LC_ALL:-C.UTF-8}
+# Weekday and month names come from the C library's locale, not from
+# LANGUAGE: German shots need de_DE.UTF-8 where it is installed (CI has
+# only C.UTF-8, and then names them in English).
+if [[ -z ${LC_ALL:-} ]]; then
+  if [[ ${LANGUAGE:-} == de* ]] && locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+    export LC_ALL=de_DE.UTF-8
+  else
+    [[ ${LANGUAGE:-} == de* ]] && echo "$(basename "$0"): no de_DE.UTF-8 locale; weekdays and months stay English" >&2
+    export LC_ALL=C.UTF-8
+  fi
+fi
 
 "$builddir/tests/gui/test-back-office" >/dev/null
 ls "$FAIRLEAD_SCREENSHOT_DIR"/*.png

@@ -24,6 +24,7 @@
 #include "fl-back-office.h"
 #include "fl-back-office-private.h"
 #include "fl-connector-dialog.h"
+#include "fl-dashboard.h"
 #include "fl-lead-detail.h"
 #include "fl-leads-page.h"
 #include "fl-lead-page-private.h"
@@ -467,6 +468,96 @@ check_dialog_fits (GtkWindow *dialog, const Size *size, const char *where)
   check_fits (GTK_WIDGET (dialog), size, where);
 }
 
+/* Leads over three show days, 9:00 to 17:00 each: the hours chart then
+ * has some thirty bars, a day's name among the hours. */
+static void
+make_show_days (Fixture *fixture)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  for (int day = 0; day < 3; day++)
+    for (int hour = 9; hour < 18; hour++)
+      {
+        g_autoptr(FlLead) lead = fl_lead_new ();
+        g_autoptr(GDateTime) local = g_date_time_add_hours (today, (day - 3) * 24 + hour);
+        g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+        g_autofree char *at = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
+        g_autofree char *email = g_strdup_printf ("visitor%d-%d@example.de", day, hour);
+        g_autoptr(GError) error = NULL;
+
+        fl_lead_ensure_identity (lead);
+        fl_lead_set_field (lead, FL_FIELD_LAST_NAME, "Besucher");
+        fl_lead_set_field (lead, FL_FIELD_EMAIL, email);
+        fl_lead_set_created_at (lead, at);
+        fl_lead_set_updated_at (lead, at);
+        g_assert_true (fl_store_save_lead (fixture->store, lead, "Maximiliane Schwarzenberger", &error));
+        g_assert_no_error (error);
+      }
+}
+
+/* The labels under “Leads per Hour” as drawn: thinned out so that no two
+ * touch (they read "15Thu 07" at 800×480), the days' names among them. */
+static void
+check_hour_labels (FlDashboard *dashboard, const Size *size)
+{
+  GPtrArray *texts = NULL;
+  GArray *rects;
+  guint n_days = 0;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  /* Drawn by a frame at this size. */
+  while ((rects = _fl_dashboard_get_hour_label_rects (dashboard, &texts))->len == 0 &&
+         g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_cmpuint (rects->len, >, 0);
+  for (guint i = 0; i < rects->len; i++)
+    {
+      const graphene_rect_t *a = &g_array_index (rects, graphene_rect_t, i);
+
+      g_test_message ("hour label \"%s\" at %.0f–%.0f", (char *) texts->pdata[i], a->origin.x,
+                      a->origin.x + a->size.width);
+      n_days += strchr (texts->pdata[i], ' ') != NULL;
+      g_assert_cmpfloat (a->origin.x, >=, 0);
+      for (guint j = 0; j < i; j++)
+        {
+          const graphene_rect_t *b = &g_array_index (rects, graphene_rect_t, j);
+
+          if (graphene_rect_intersection (a, b, NULL))
+            g_error ("%d×%d: the hour labels \"%s\" and \"%s\" overlap", size->width, size->height,
+                     (char *) texts->pdata[j], (char *) texts->pdata[i]);
+        }
+    }
+  g_assert_cmpuint (n_days, >=, 3);
+}
+
+/* No label that shows under @widget has its text cut to "…": a row's
+ * title or subtitle wraps instead ("Die Sprache des Sy…" on the Kiosk
+ * page at 800×480 in German). Returns how many labels it looked at. */
+static guint
+check_uncut (GtkWidget *widget, const char *where)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_opacity (widget) == 0)
+    return 0;
+  if (GTK_IS_LABEL (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+
+      if (pango_layout_is_ellipsized (layout))
+        g_error ("%s: the label \"%s\" (%d px wide, in %s) is cut", where, gtk_label_get_text (GTK_LABEL (widget)),
+                 gtk_widget_get_width (widget), describe (gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW)
+                                                           ? gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW)
+                                                           : gtk_widget_get_parent (widget)));
+      return 1;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += check_uncut (child, where);
+  return n;
+}
+
 static void
 test_every_page (Fixture *fixture, gconstpointer data)
 {
@@ -641,9 +732,12 @@ test_every_page (Fixture *fixture, gconstpointer data)
     settle (100);
   }
 
+  make_show_days (fixture);
   _fl_back_office_show_view (office, "dashboard");
+  fl_dashboard_reload (_fl_back_office_get_dashboard (office));
   settle (300);
   check_fits (window, size, "dashboard");
+  check_hour_labels (_fl_back_office_get_dashboard (office), size);
 
   preferences = _fl_back_office_show_preferences (office);
   g_assert_nonnull (preferences);
@@ -654,6 +748,7 @@ test_every_page (Fixture *fixture, gconstpointer data)
 
       settle (200);
       check_fits (GTK_WIDGET (preferences), size, where);
+      g_test_message ("%s: %u labels, none cut", where, check_uncut (GTK_WIDGET (preferences), where));
     }
   /* The last of them is the Booth page, in its "no booth" state. */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_fl_preferences_window_get_booth_page (preferences))));
