@@ -7,6 +7,9 @@
 
 #include <X11/Xlib.h>
 
+#include "fl-lead-page-private.h"
+#include "fl-window-private.h"
+
 /* Xvfb starts with the pointer in the middle of the screen, over the
  * window under test, and other test processes' windows come and go above
  * it: GTK then starts hover timers (tooltips) no test asked for, and GTK
@@ -27,4 +30,113 @@ fl_gui_test_park_pointer (void)
                 DisplayWidth (xdisplay, screen) - 1, DisplayHeight (xdisplay, screen) - 1);
   XSync (xdisplay, False);
   XCloseDisplay (xdisplay);
+}
+
+/* One turn of the main loop, or a millisecond's nap when nothing is due. */
+void
+fl_gui_test_iterate (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+/* Runs the main loop for @ms milliseconds. */
+void
+fl_gui_test_settle (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    fl_gui_test_iterate ();
+}
+
+/* Waits up to @seconds for the window to show the page @name, mapped. */
+void
+fl_gui_test_wait_for_page (FlWindow *window, const char *name, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  GtkWidget *page = _fl_window_get_page (window, name);
+
+  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
+          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
+    fl_gui_test_iterate ();
+  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
+  g_assert_true (gtk_widget_get_mapped (page));
+}
+
+/* A scanner burst, as the window's capture-phase key controller gets it:
+ * every key within a millisecond or two of the last, '\n' as Return. */
+void
+fl_gui_test_scan_burst (FlWindow *window, const char *text)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkEventController *wedge = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && wedge == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "fl-wedge") == 0)
+        wedge = controller;
+    }
+  g_object_unref (controllers);
+  g_assert_nonnull (wedge);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean handled = FALSE;
+
+      g_signal_emit_by_name (wedge, "key-pressed", c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c),
+                             0, 0, &handled);
+    }
+}
+
+/* Scans and waits for the lead page to show the lead of this scan.
+ * Returns the milliseconds from the burst's last key to the lead page
+ * mapped with the lead committed. */
+double
+fl_gui_test_scan (FlWindow *window, const char *text)
+{
+  FlLeadPage *page = _fl_window_get_lead_page (window);
+  FlLead *open = fl_lead_page_get_lead (page);
+  g_autofree char *before = open ? g_strdup (fl_lead_get_uuid (open)) : NULL;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 burst_end;
+  double elapsed;
+
+  fl_gui_test_scan_burst (window, text);
+  burst_end = g_get_monotonic_time ();
+  while ((fl_lead_page_get_lead (page) == NULL ||
+          g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (page)), before) == 0) &&
+         g_get_monotonic_time () < deadline)
+    fl_gui_test_iterate ();
+  fl_gui_test_wait_for_page (window, "lead", 5);
+  elapsed = (g_get_monotonic_time () - burst_end) / 1000.0;
+  fl_gui_test_settle (50);
+  return elapsed;
+}
+
+/* The one lead whose search matches @email. */
+FlLead *
+fl_gui_test_find_lead (FlStore *store, const char *email)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) leads = NULL;
+  FlLeadQuery query = { .search = email };
+
+  leads = fl_store_list_leads (store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (leads->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (leads, 0));
+}
+
+gint64
+fl_gui_test_count_leads (FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  FlLeadQuery query = { 0 };
+  gint64 count = fl_store_count_leads (store, &query, &error);
+
+  g_assert_no_error (error);
+  return count;
 }

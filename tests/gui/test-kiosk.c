@@ -53,35 +53,6 @@ static const char *personal_data[] = {
   "Anna", "Muster", "muster-maschinenbau", "1234567", "Production", NULL
 };
 
-static void
-iterate (void)
-{
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
-}
-
-static void
-settle (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    iterate ();
-}
-
-static void
-wait_for_page (FlWindow *window, const char *name, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  GtkWidget *page = _fl_window_get_page (window, name);
-
-  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
-          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
-    iterate ();
-  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
-  g_assert_true (gtk_widget_get_mapped (page));
-}
-
 /* A keystroke as the window's capture-phase key controller receives it. */
 static gboolean
 press_key (FlWindow *window, guint keyval)
@@ -109,61 +80,14 @@ keyval_for (gunichar c)
   return c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c);
 }
 
-/* A scanner burst: every key within a millisecond or two of the last. */
-static void
-scan_burst (FlWindow *window, const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    press_key (window, keyval_for (g_utf8_get_char (p)));
-}
-
 /* Scans and waits for the lead page to show the lead of this scan. */
 static void
 scan (Fixture *fixture, const char *text)
 {
-  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  FlLead *open = fl_lead_page_get_lead (page);
-  g_autofree char *before = open ? g_strdup (fl_lead_get_uuid (open)) : NULL;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  gint64 burst_end;
-
-  scan_burst (fixture->window, text);
-  burst_end = g_get_monotonic_time ();
-  while ((fl_lead_page_get_lead (page) == NULL ||
-          g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (page)), before) == 0) &&
-         g_get_monotonic_time () < deadline)
-    iterate ();
-  wait_for_page (fixture->window, "lead", 5);
   /* Figures, not a pass/fail: the detector waits out its gap (2 × 35 ms
    * once a burst has proven itself) before the capture starts. */
   g_test_message ("timing: last key of the burst → lead page mapped, lead committed: %.1f ms",
-                  (g_get_monotonic_time () - burst_end) / 1000.0);
-  settle (50);
-}
-
-static gint64
-count_leads (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  FlLeadQuery query = { 0 };
-  gint64 count = fl_store_count_leads (fixture->store, &query, &error);
-
-  g_assert_no_error (error);
-  return count;
-}
-
-static FlLead *
-find_lead (Fixture *fixture, const char *email)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) leads = NULL;
-  FlLeadQuery query = { .search = email };
-
-  leads = fl_store_list_leads (fixture->store, &query, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (leads->len, ==, 1);
-  return g_object_ref (g_ptr_array_index (leads, 0));
+                  fl_gui_test_scan (fixture->window, text));
 }
 
 /* Renders @widget as the screen shows it, saves it for a person to look
@@ -189,11 +113,11 @@ check_screenshot (GtkWidget *widget, const char *name)
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  settle (600);  /* the page stack's crossfade */
+  fl_gui_test_settle (600);  /* the page stack's crossfade */
   /* The window draws what changed at its next frame. */
   for (guint tries = 0; node == NULL && tries < 50; tries++)
     {
-      settle (100);
+      fl_gui_test_settle (100);
       gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
       node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
       snapshot = gtk_snapshot_new ();
@@ -263,7 +187,7 @@ tap (gpointer widget)
   while ((GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
                                         : gtk_check_button_get_active (widget)) == before &&
          g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
 }
 
 static void
@@ -294,12 +218,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   /* A kiosk at work has someone at it; test-booth-staff.c scans with
    * nobody named. */
   g_settings_set_string (fl_application_get_settings (fixture->app), "staff-member", "Tom Berger");
-  wait_for_page (fixture->window, "scan", 10);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 10);
   g_test_message ("timing: window opened (demo seeded on first use) → scan page mapped: %.1f ms",
                   (g_get_monotonic_time () - start) / 1000.0);
   fixture->store = fl_store_open (demo_db, &error);
   g_assert_no_error (error);
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 static void
@@ -311,7 +235,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
     gtk_window_destroy (windows->data);
-  settle (100);
+  fl_gui_test_settle (100);
   g_clear_object (&fixture->app);
   fl_test_remove_tree (fixture->tmpdir);
   g_clear_pointer (&fixture->tmpdir, g_free);
@@ -321,7 +245,7 @@ static void
 test_wedge_vcard (Fixture *fixture, gconstpointer data)
 {
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   g_autoptr(FlLead) lead = NULL;
 
   check_screenshot (GTK_WIDGET (fixture->window), "scan-page");
@@ -336,8 +260,8 @@ test_wedge_vcard (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
 
   /* Saved and scored the moment it was scanned, by the demo model. */
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_uuid (lead), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   g_assert_nonnull (fl_lead_get_model (lead));
   g_assert_cmpstr (gtk_label_get_label (_fl_lead_page_get_status (page)), ==, "MQL");
@@ -355,21 +279,21 @@ test_typing_passes_through (Fixture *fixture, gconstpointer data)
   gint64 before;
 
   scan (fixture, vcard);
-  before = count_leads (fixture);
+  before = fl_gui_test_count_leads (fixture->store);
   company = _fl_lead_page_get_field (page, FL_FIELD_COMPANY);
   gtk_widget_grab_focus (GTK_WIDGET (company));
   gtk_editable_set_position (company, -1);
   for (const char *p = " AG"; *p != '\0'; p++)
     {
       press_key (fixture->window, keyval_for (*p));
-      settle (150);  /* a person: far slower than a scanner */
+      fl_gui_test_settle (150);  /* a person: far slower than a scanner */
     }
   g_assert_cmpstr (gtk_editable_get_text (company), ==, "Muster Maschinenbau GmbH AG");
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
-  settle (600);  /* the edit is written after a short pause */
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  fl_gui_test_settle (600);  /* the edit is written after a short pause */
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   {
-    g_autoptr(FlLead) lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+    g_autoptr(FlLead) lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
     g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_COMPANY), ==, "Muster Maschinenbau GmbH AG");
   }
 }
@@ -425,16 +349,16 @@ type_while_busy (Fixture *fixture, const char *text, guint key_ms)
   g_subprocess_wait_check (xdotool, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&xdotool);
-  settle (200);
+  fl_gui_test_settle (200);
 
   xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "type", "--delay", delay, "--", text, NULL);
   g_assert_no_error (error);
   busy = g_idle_add (busy_cb, NULL);
   g_subprocess_wait_check_async (xdotool, NULL, xdotool_done_cb, &done);
   while (!done)
-    iterate ();
+    fl_gui_test_iterate ();
   g_source_remove (busy);
-  settle (300);  /* the last keys, and the detector's gap after them */
+  fl_gui_test_settle (300);  /* the last keys, and the detector's gap after them */
   return TRUE;
 }
 
@@ -483,24 +407,24 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   gint64 before;
 
   /* The scan page: the keys go nowhere, and nothing is captured. */
-  before = count_leads (fixture);
+  before = fl_gui_test_count_leads (fixture->store);
   if (!type_while_busy (fixture, "kiosk", 60))
     return;
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
 
   /* The lead page: a note, then a person field. */
   scan (fixture, vcard);
   open = fl_lead_page_get_lead (page);
   open_uuid = g_strdup (fl_lead_get_uuid (open));
-  before = count_leads (fixture);
+  before = fl_gui_test_count_leads (fixture->store);
   notes_view = find_text_view (GTK_WIDGET (page));
   g_assert_nonnull (notes_view);
   gtk_widget_grab_focus (GTK_WIDGET (notes_view));
   type_while_busy (fixture, "Wants a demo in May", 60);
   notes = text_view_get_text (notes_view);
   g_assert_cmpstr (notes, ==, "Wants a demo in May");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_true (fl_lead_page_get_lead (page) == open);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
 
@@ -509,11 +433,11 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   gtk_widget_grab_focus (GTK_WIDGET (city));
   type_while_busy (fixture, "Stuttgart", 60);
   g_assert_cmpstr (gtk_editable_get_text (city), ==, "Stuttgart");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_true (fl_lead_page_get_lead (page) == open);
-  settle (600);  /* the edit is written after a short pause */
+  fl_gui_test_settle (600);  /* the edit is written after a short pause */
   {
-    g_autoptr(FlLead) lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+    g_autoptr(FlLead) lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
 
     g_assert_cmpstr (fl_lead_get_notes (lead), ==, "Wants a demo in May");
     g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_CITY), ==, "Stuttgart");
@@ -523,26 +447,26 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   back_office = _fl_window_get_page (fixture->window, "back-office");
   pin = _fl_pin_page_get_pin_entry (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office)));
   gtk_widget_grab_focus (GTK_WIDGET (pin));
   type_while_busy (fixture, "2468", 60);
   g_assert_cmpstr (gtk_editable_get_text (pin), ==, "2468");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   g_signal_emit_by_name (_fl_pin_page_get_unlock_button (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office))),
                          "clicked");
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
   _fl_back_office_show_view (FL_BACK_OFFICE (back_office), "leads");
-  settle (300);
+  fl_gui_test_settle (300);
   search = _fl_leads_page_get_search_entry (_fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office)));
   gtk_widget_grab_focus (GTK_WIDGET (search));
   type_while_busy (fixture, "Muster", 60);
   g_assert_cmpstr (gtk_editable_get_text (search), ==, "Muster");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
 
   /* The notes of the lead found, in the lead detail. */
@@ -555,9 +479,9 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
     GtkTextIter end;
 
     _fl_leads_page_flush_search (leads_page);
-    settle (300);
+    fl_gui_test_settle (300);
     gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
-    settle (300);
+    fl_gui_test_settle (300);
     g_assert_nonnull (fl_lead_detail_get_lead (detail));
     g_assert_cmpstr (fl_lead_get_uuid (fl_lead_detail_get_lead (detail)), ==, open_uuid);
     detail_view = find_text_view (GTK_WIDGET (detail));
@@ -568,7 +492,7 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
     type_while_busy (fixture, ", call in June", 60);
     detail_notes = text_view_get_text (detail_view);
     g_assert_cmpstr (detail_notes, ==, "Wants a demo in May, call in June");
-    g_assert_cmpint (count_leads (fixture), ==, before);
+    g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
     g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   }
 }
@@ -578,14 +502,14 @@ static void
 test_scan_while_busy (Fixture *fixture, gconstpointer data)
 {
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   g_autoptr(FlLead) lead = NULL;
 
   if (!type_while_busy (fixture, vcard, 5))
     return;
-  wait_for_page (fixture->window, "lead", 5);
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Anna Muster");
   g_assert_cmpstr (fl_lead_get_uuid (lead), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
 }
@@ -600,7 +524,7 @@ wait_for_worker (Fixture *fixture)
   g_assert_nonnull (worker);
   while ((fl_upload_worker_get_connectors (worker) < 0 || fl_upload_worker_get_busy (worker)) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   g_assert_cmpint (fl_upload_worker_get_connectors (worker), >=, 0);
   return worker;
 }
@@ -643,7 +567,7 @@ sign_in (Fixture *fixture)
   pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
   gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
   g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
   return FL_BACK_OFFICE (back_office);
 }
@@ -658,7 +582,7 @@ upload_now (FlPreferencesWindow *preferences)
   fl_preferences_window_upload_now (preferences);
   do
     {
-      settle (50);
+      fl_gui_test_settle (50);
       g_string_truncate (texts, 0);
       collect_subtitles (GTK_WIDGET (preferences), texts);
     }
@@ -705,7 +629,7 @@ test_no_crm (Fixture *fixture, gconstpointer data)
   scan (fixture, vcard);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (fl_upload_worker_get_undelivered (worker) < n + 1 && g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   g_free (pending);
   pending = g_strdup_printf ("%" G_GINT64_FORMAT " leads are only on this kiosk", n + 1);
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_label (fixture->window)), ==, pending);
@@ -721,7 +645,7 @@ test_no_crm (Fixture *fixture, gconstpointer data)
   fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.connect-crm", NULL));
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   g_assert_null (find_preferences ());
   sign_in (fixture);
@@ -737,7 +661,7 @@ test_no_crm (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (subtitles, expected));
   g_assert_null (strstr (subtitles, "Another Fairlead"));
   gtk_window_destroy (GTK_WINDOW (preferences));
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 /* A CRM connected: the settings' Upload Now runs beside the kiosk's own
@@ -763,7 +687,7 @@ test_upload_now_beside_worker (Fixture *fixture, gconstpointer data)
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while ((fl_upload_worker_get_connectors (worker) != 1 || fl_upload_worker_get_busy (worker)) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 1);
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), !=, "No CRM connected");
   g_assert_false (gtk_widget_get_visible (_fl_window_get_connect_button (fixture->window)));
@@ -771,14 +695,14 @@ test_upload_now_beside_worker (Fixture *fixture, gconstpointer data)
   fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  settle (300);
+  fl_gui_test_settle (300);
   preferences = _fl_back_office_show_preferences (sign_in (fixture));
   g_assert_nonnull (preferences);
   subtitles = upload_now (preferences);
   g_assert_null (strstr (subtitles, "Another Fairlead"));
   g_assert_nonnull (strstr (subtitles, "0 uploaded, 0 failed"));
   gtk_window_destroy (GTK_WINDOW (preferences));
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 static void
@@ -829,9 +753,9 @@ test_answers_done (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_check_button_get_active (_fl_lead_page_get_consent (page)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
 
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpint (fl_lead_get_status (lead), ==, FL_STATUS_SAL);
   answers = json_node_get_object (fl_lead_get_answers (lead));
   g_assert_cmpstr (json_object_get_string_member (answers, "timeframe"), ==, "3m");
@@ -865,24 +789,24 @@ test_answers_done (Fixture *fixture, gconstpointer data)
 
   /* A tap ends the thanks page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (thanks), "thanks.next", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
 }
 
 static void
 test_repeat_visit (Fixture *fixture, gconstpointer data)
 {
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   const char *welcome;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
   scan (fixture, vcard);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
 
   /* The same badge again, while the thanks page is still up. */
   scan (fixture, vcard);
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
   g_assert_true (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
   welcome = gtk_label_get_label (_fl_lead_page_get_welcome_label (page));
   g_assert_true (g_str_has_prefix (welcome, "Welcome back — first met at "));
@@ -892,7 +816,7 @@ test_repeat_visit (Fixture *fixture, gconstpointer data)
   /* A third, different visitor while this one is open: both kept. */
   scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Weiss;Jonas\nFN:Jonas Weiss\n"
                  "EMAIL:jonas.weiss@example.org\nEND:VCARD\n");
-  g_assert_cmpint (count_leads (fixture), ==, before + 2);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 2);
   g_assert_false (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
   g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_FIRST_NAME)), ==, "Jonas");
 }
@@ -911,8 +835,8 @@ test_idle_timeout (Fixture *fixture, gconstpointer data)
 
   /* The visitor walks away; nobody touches the kiosk. */
   _fl_window_set_idle_timeout_ms (fixture->window, 300);
-  wait_for_page (fixture->window, "scan", 5);
-  settle (300);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_settle (300);
 
   g_string_truncate (texts, 0);
   collect_texts (GTK_WIDGET (fixture->window), texts);
@@ -923,7 +847,7 @@ test_idle_timeout (Fixture *fixture, gconstpointer data)
   g_assert_null (fl_lead_page_get_lead (page));
 
   /* Saved, with the last change. */
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_CITY), ==, "Stuttgart-Muster");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (fl_lead_get_answers (lead)),
                                                   "timeframe"), ==, "6m");
@@ -936,15 +860,15 @@ test_discard (Fixture *fixture, gconstpointer data)
   g_autoptr(GListModel) toplevels = NULL;
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog = NULL;
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   g_autofree char *uuid = NULL;
   sqlite3_stmt *stmt;
 
   scan (fixture, vcard);
   uuid = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.discard", NULL));
-  settle (100);
+  fl_gui_test_settle (100);
   toplevels = gtk_window_get_toplevels ();
   g_object_ref (toplevels);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -955,14 +879,14 @@ test_discard (Fixture *fixture, gconstpointer data)
     }
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   /* Held while its toast offers Undo (test-booth-staff.c takes it back);
    * gone once the toast goes. */
   g_assert_nonnull (_fl_window_get_toast (fixture->window));
   g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==, "_Undo");
   _fl_window_dismiss_toast (fixture->window);
-  settle (2000);  /* the toast goes once it has slid in */
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  fl_gui_test_settle (2000);  /* the toast goes once it has slid in */
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
 
   stmt = fl_store_prepare (fixture->store, "SELECT count(*) FROM audit WHERE lead_uuid = ? AND "
                                            "action = 'discarded'", &error);
@@ -980,14 +904,14 @@ test_manual_entry (Fixture *fixture, gconstpointer data)
   g_autoptr(FlLead) lead = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.manual-entry", NULL));
-  wait_for_page (fixture->window, "lead", 5);
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_FIRST_NAME), "Lena");
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_LAST_NAME), "Kraus");
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL), "lena.kraus@example.net");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
 
-  lead = find_lead (fixture, "lena.kraus@example.net");
+  lead = fl_gui_test_find_lead (fixture->store, "lena.kraus@example.net");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Lena Kraus");
   g_assert_cmpint (fl_lead_get_source (lead), ==, FL_SOURCE_MANUAL);
 }
@@ -1027,8 +951,8 @@ test_notes_limit (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpuint (strlen (fl_lead_get_notes (lead)), ==, FL_LIMIT_NOTES - 8);
   g_assert_true (g_str_has_prefix (fl_lead_get_notes (lead), fits));
 }
@@ -1045,7 +969,7 @@ test_back_office (Fixture *fixture, gconstpointer data)
   scan (fixture, vcard);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  settle (100);
+  fl_gui_test_settle (100);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   g_assert_null (fl_lead_page_get_lead (page));
   stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page), GTK_TYPE_STACK));
@@ -1055,7 +979,7 @@ test_back_office (Fixture *fixture, gconstpointer data)
   check_screenshot (GTK_WIDGET (fixture->window), "back-office-from-kiosk");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
 }
 
@@ -1073,7 +997,7 @@ test_staff (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_staff_label (fixture->window)), ==, "Tom Berger");
   g_assert_cmpstr (g_settings_get_string (settings, "staff-member"), ==, "Tom Berger");
   scan (fixture, vcard);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Tom Berger");
   g_settings_reset (settings, "staff-member");
 }
@@ -1091,7 +1015,7 @@ test_camera (Fixture *fixture, gconstpointer data)
   source = g_strdup_printf ("filesrc location=\"%s\" ! pngdec ! imagefreeze", png);
   fl_scan_page_set_camera_source (_fl_window_get_scan_page (fixture->window), source);
 
-  wait_for_page (fixture->window, "lead", 20);
+  fl_gui_test_wait_for_page (fixture->window, "lead", 20);
   g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL)), ==,
                    "anna.muster@muster-maschinenbau.example");
   g_assert_cmpint (fl_lead_get_source (fl_lead_page_get_lead (page)), ==, FL_SOURCE_BADGE);
@@ -1149,8 +1073,8 @@ wait_for_card_lead (Fixture *fixture, FlSource source, gint64 pressed)
   while ((fl_lead_page_get_lead (page) == NULL ||
           fl_lead_get_source (fl_lead_page_get_lead (page)) != source) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
-  wait_for_page (fixture->window, "lead", 5);
+    fl_gui_test_iterate ();
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
   g_test_message ("timing: “Business card” pressed → lead page mapped with the lead: %.0f ms",
                   (g_get_monotonic_time () - pressed) / 1000.0);
   g_assert_cmpint (fl_lead_get_source (fl_lead_page_get_lead (page)), ==, source);
@@ -1181,7 +1105,7 @@ test_business_card (Fixture *fixture, gconstpointer data)
   while ((fl_camera_get_state (fl_scan_page_get_camera (scan_page)) != FL_CAMERA_STATE_RUNNING ||
           fl_camera_get_preview (fl_scan_page_get_camera (scan_page)) == NULL) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   {
     g_autoptr(FlFrame) frame = fl_camera_get_preview (fl_scan_page_get_camera (scan_page));
     g_assert_nonnull (frame);
@@ -1268,7 +1192,7 @@ test_business_card (Fixture *fixture, gconstpointer data)
 
   /* Back at rest, nothing of the card is left on the page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   g_assert_null (gtk_picture_get_paintable (_fl_lead_page_get_card_picture (page)));
   collect_texts (GTK_WIDGET (page), texts);
   g_assert_null (strstr (texts->str, "Müller"));
@@ -1277,13 +1201,13 @@ test_business_card (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_card_hint (page))));
 
   /* Cancel leaves the kiosk as it was: no new lead, the button back. */
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   {
     gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
     while ((fl_camera_get_state (fl_scan_page_get_camera (scan_page)) != FL_CAMERA_STATE_RUNNING ||
             fl_camera_get_preview (fl_scan_page_get_camera (scan_page)) == NULL) &&
            g_get_monotonic_time () < until)
-      iterate ();
+      fl_gui_test_iterate ();
   }
   /* The engine is warm now: a read takes well under a second, so Cancel
    * comes at once, before the read can finish. */
@@ -1293,7 +1217,7 @@ test_business_card (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel-card", NULL));
   g_assert_false (fl_scan_page_get_reading (scan_page));
   g_assert_true (gtk_widget_is_sensitive (_fl_scan_page_get_card_button (scan_page)));
-  settle (1500);
+  fl_gui_test_settle (1500);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
 
   /* The reading state, held for the picture. */
@@ -1328,8 +1252,8 @@ test_small_screen (Fixture *fixture, gconstpointer data)
       while ((ABS (gtk_widget_get_height (window) - sizes[i].height) > 20 ||
               gtk_widget_has_css_class (GTK_WIDGET (scan_page), "compact") != sizes[i].compact) &&
              g_get_monotonic_time () < deadline)
-        iterate ();
-      settle (200);
+        fl_gui_test_iterate ();
+      fl_gui_test_settle (200);
       g_assert_cmpint (ABS (gtk_widget_get_height (window) - sizes[i].height), <=, 20);
       g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (scan_page), "compact"), ==, sizes[i].compact);
       g_assert_true (gtk_widget_compute_bounds (count, window, &bounds));
@@ -1411,7 +1335,7 @@ test_business_card_photo (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 
   fl_scan_page_set_camera_source (scan_page, "no-such-gstreamer-element-xyz");
-  settle (200);
+  fl_gui_test_settle (200);
   _fl_scan_page_card_file_chosen (scan_page, file);
   wait_for_card_lead (fixture, FL_SOURCE_CARD_OCR, g_get_monotonic_time ());
   g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL)), ==,
@@ -1466,7 +1390,7 @@ test_business_card_file (Fixture *fixture, gconstpointer data)
 
   /* No camera: the button is there for a photo taken with a phone. */
   fl_scan_page_set_camera_source (scan_page, "no-such-gstreamer-element-xyz");
-  settle (500);
+  fl_gui_test_settle (500);
   g_assert_true (gtk_widget_is_sensitive (_fl_scan_page_get_card_button (scan_page)));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (_fl_scan_page_get_card_button (scan_page)),
                             "photo"));
@@ -1477,7 +1401,7 @@ test_business_card_file (Fixture *fixture, gconstpointer data)
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
     while (fl_scan_page_get_reading (scan_page) && g_get_monotonic_time () < deadline)
-      iterate ();
+      fl_gui_test_iterate ();
   }
   g_assert_false (fl_scan_page_get_reading (scan_page));
   g_assert_nonnull (_fl_window_get_toast (fixture->window));
@@ -1500,12 +1424,12 @@ test_business_card_file (Fixture *fixture, gconstpointer data)
 
   /* The same visitor's card again: de-duplicated into the first lead. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   pressed = g_get_monotonic_time ();
   _fl_scan_page_card_file_chosen (scan_page, file);
   wait_for_card_lead (fixture, FL_SOURCE_CARD_QR, pressed);
   g_assert_true (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
-  stored = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  stored = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_uuid (stored), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   fl_scan_page_set_camera_source (scan_page, NULL);
 }
