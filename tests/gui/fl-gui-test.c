@@ -6,6 +6,9 @@
 #include "fl-gui-test.h"
 
 #include <X11/Xlib.h>
+#include <stdio.h>
+
+#include "../fl-test.h"
 
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
@@ -139,4 +142,48 @@ fl_gui_test_count_leads (FlStore *store)
 
   g_assert_no_error (error);
   return count;
+}
+
+/* Makes the fixture's temporary directory, points the demo database into
+ * it and registers a new application; the window is the caller's. Returns
+ * the demo database's path. */
+char *
+fl_gui_test_fixture_start (FlGuiTestFixture *fixture, const char *tmpdir_template)
+{
+  g_autoptr(GError) error = NULL;
+  char *demo_db;
+
+  fixture->tmpdir = g_dir_make_tmp (tmpdir_template, &error);
+  g_assert_no_error (error);
+  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
+  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
+
+  fixture->app = fl_application_new ();
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+  return demo_db;
+}
+
+void
+fl_gui_test_fixture_tear_down (FlGuiTestFixture *fixture, gconstpointer data)
+{
+  GList *windows;
+
+  g_clear_object (&fixture->store);
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  fl_gui_test_settle (100);
+  g_clear_object (&fixture->app);
+  fl_test_remove_tree (fixture->tmpdir);
+  g_clear_pointer (&fixture->tmpdir, g_free);
+}
+
+/* @width × @height, unless FAIRLEAD_SCREENSHOT_SIZE (say 1024x600) asks
+ * for another. */
+void
+fl_gui_test_size_window (FlWindow *window, int width, int height)
+{
+  if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
+    sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
 }

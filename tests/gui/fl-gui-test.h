@@ -7,10 +7,28 @@
 
 #include <gtk/gtk.h>
 
+#include "fl-application.h"
 #include "fl-window.h"
 #include "store/fl-store.h"
 
 G_BEGIN_DECLS
+
+/* A kiosk on a demo database of its own, in a temporary directory. */
+typedef struct
+{
+  char          *tmpdir;
+  FlApplication *app;
+  FlWindow      *window;
+  FlStore       *store;   /* the test's connection to the kiosk's database */
+} FlGuiTestFixture;
+
+char    *fl_gui_test_fixture_start     (FlGuiTestFixture *fixture,
+                                        const char       *tmpdir_template);
+void     fl_gui_test_fixture_tear_down (FlGuiTestFixture *fixture,
+                                        gconstpointer     data);
+void     fl_gui_test_size_window       (FlWindow         *window,
+                                        int               width,
+                                        int               height);
 
 void     fl_gui_test_park_pointer (void);
 void     fl_gui_test_iterate      (void);

@@ -25,13 +25,7 @@
 #include "store/fl-staff.h"
 #include "store/fl-store-private.h"
 
-typedef struct
-{
-  char          *tmpdir;
-  FlApplication *app;
-  FlWindow      *window;
-  FlStore       *store;   /* the window's own connection */
-} Fixture;
+typedef FlGuiTestFixture Fixture;
 
 static const char vcard[] =
   "BEGIN:VCARD\n"
@@ -106,23 +100,10 @@ save_screenshot (GtkWidget *widget, const char *name)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo_db = NULL;
-  int width = 1024, height = 600;
-
-  fixture->tmpdir = g_dir_make_tmp ("fairlead-booth-staff-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
-  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
-
-  fixture->app = fl_application_new ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
+  g_free (fl_gui_test_fixture_start (fixture, "fairlead-booth-staff-XXXXXX"));
   g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
   fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
-  if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
-    sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  fl_gui_test_size_window (fixture->window, 1024, 600);
   fl_gui_test_wait_for_page (fixture->window, "scan", 10);
   fixture->store = g_object_ref (fl_window_get_store (fixture->window));
   fl_gui_test_settle (100);
@@ -131,16 +112,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  GList *windows;
-
-  g_clear_object (&fixture->store);
   g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  fl_gui_test_settle (100);
-  g_clear_object (&fixture->app);
-  fl_test_remove_tree (fixture->tmpdir);
-  g_clear_pointer (&fixture->tmpdir, g_free);
+  fl_gui_test_fixture_tear_down (fixture, data);
 }
 
 static gboolean

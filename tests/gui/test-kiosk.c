@@ -29,13 +29,7 @@
 #include "store/fl-staff.h"
 #include "sync/fl-outbox.h"
 
-typedef struct
-{
-  char          *tmpdir;
-  FlApplication *app;
-  FlWindow      *window;
-  FlStore       *store;   /* a second connection, as fairlead-cli would have */
-} Fixture;
+typedef FlGuiTestFixture Fixture;
 
 static const char vcard[] =
   "BEGIN:VCARD\n"
@@ -197,24 +191,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autofree char *demo_db = NULL;
   gint64 start;
 
-  fixture->tmpdir = g_dir_make_tmp ("fairlead-kiosk-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
-  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
-
-  fixture->app = fl_application_new ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
+  demo_db = fl_gui_test_fixture_start (fixture, "fairlead-kiosk-XXXXXX");
 
   start = g_get_monotonic_time ();
   fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
   /* FAIRLEAD_SCREENSHOT_SIZE=1024x600 checks the smallest screen. */
-  {
-    int width = 1024, height = 700;
-    if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
-      sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
-    gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
-  }
+  fl_gui_test_size_window (fixture->window, 1024, 700);
   /* A kiosk at work has someone at it; test-booth-staff.c scans with
    * nobody named. */
   g_settings_set_string (fl_application_get_settings (fixture->app), "staff-member", "Tom Berger");
@@ -229,16 +211,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  GList *windows;
-
-  g_clear_object (&fixture->store);
   g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  fl_gui_test_settle (100);
-  g_clear_object (&fixture->app);
-  fl_test_remove_tree (fixture->tmpdir);
-  g_clear_pointer (&fixture->tmpdir, g_free);
+  fl_gui_test_fixture_tear_down (fixture, data);
 }
 
 static void

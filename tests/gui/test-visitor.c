@@ -20,13 +20,7 @@
 #include "lead/fl-limits.h"
 #include "score/fl-visitor-text.h"
 
-typedef struct
-{
-  char          *tmpdir;
-  FlApplication *app;
-  FlWindow      *window;
-  FlStore       *store;   /* a second connection, as fairlead-cli would have */
-} Fixture;
+typedef FlGuiTestFixture Fixture;
 
 static const char vcard[] =
   "BEGIN:VCARD\n"
@@ -65,38 +59,14 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *demo_db = NULL;
-  int width = 1024, height = 600;
 
-  fixture->tmpdir = g_dir_make_tmp ("fairlead-visitor-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
-  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
-
-  fixture->app = fl_application_new ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
+  demo_db = fl_gui_test_fixture_start (fixture, "fairlead-visitor-XXXXXX");
   fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
-  if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
-    sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  fl_gui_test_size_window (fixture->window, 1024, 600);
   fl_gui_test_wait_for_page (fixture->window, "scan", 10);
   fixture->store = fl_store_open (demo_db, &error);
   g_assert_no_error (error);
   fl_gui_test_settle (100);
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  GList *windows;
-
-  g_clear_object (&fixture->store);
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  fl_gui_test_settle (100);
-  g_clear_object (&fixture->app);
-  fl_test_remove_tree (fixture->tmpdir);
-  g_clear_pointer (&fixture->tmpdir, g_free);
 }
 
 /* The demo model's quick notes are chips above the note: tapped, they
@@ -353,7 +323,7 @@ main (int argc, char *argv[])
   fl_gui_test_park_pointer ();
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fl_gui_test_fixture_tear_down)
   ADD ("/gui/visitor/quick-notes", test_quick_notes);
   ADD ("/gui/visitor/languages", test_languages);
 #undef ADD
