@@ -13,6 +13,24 @@
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
 
+static void
+test_no_display (void)
+{
+  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
+}
+
+/* Without a display, sets up a test run of one skipped test at
+ * @skip_path and returns TRUE: main() then returns g_test_run(). */
+gboolean
+fl_gui_test_no_display (int *argc, char ***argv, const char *skip_path)
+{
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    return FALSE;
+  g_test_init (argc, argv, NULL);
+  g_test_add_func (skip_path, test_no_display);
+  return TRUE;
+}
+
 /* Xvfb starts with the pointer in the middle of the screen, over the
  * window under test, and other test processes' windows come and go above
  * it: GTK then starts hover timers (tooltips) no test asked for, and GTK

@@ -30,6 +30,9 @@ void     fl_gui_test_size_window       (FlWindow         *window,
                                         int               width,
                                         int               height);
 
+gboolean fl_gui_test_no_display   (int          *argc,
+                                   char       ***argv,
+                                   const char   *skip_path);
 void     fl_gui_test_park_pointer (void);
 void     fl_gui_test_iterate      (void);
 void     fl_gui_test_settle       (guint        ms);

@@ -1408,21 +1408,11 @@ test_business_card_file (Fixture *fixture, gconstpointer data)
   fl_scan_page_set_camera_source (scan_page, NULL);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
-}
-
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/kiosk/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (fl_gui_test_no_display (&argc, &argv, "/gui/kiosk/no-display"))
+    return g_test_run ();
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   fl_gui_test_park_pointer ();

@@ -293,21 +293,11 @@ test_languages (Fixture *fixture, gconstpointer data)
   g_assert_true (shows_text (GTK_WIDGET (page), fl_visitor_gettext (staff, "Your consent")));
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
-}
-
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/visitor/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (fl_gui_test_no_display (&argc, &argv, "/gui/visitor/no-display"))
+    return g_test_run ();
 
   /* The staff catalogue as built (po/), so that LANGUAGE=de is German. */
   if (g_getenv ("FAIRLEAD_STAFF_LOCALEDIR") != NULL)
