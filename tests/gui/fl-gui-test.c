@@ -137,6 +137,24 @@ fl_gui_test_scan (FlWindow *window, const char *text)
   return elapsed;
 }
 
+/* A tap on a toggle or check button: the button's own activation, which
+ * toggles when its press animation ends. */
+void
+fl_gui_test_tap (gpointer widget)
+{
+  gboolean before;
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (widget);
+  before = GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
+                                         : gtk_check_button_get_active (widget);
+  gtk_widget_activate (widget);
+  while ((GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
+                                        : gtk_check_button_get_active (widget)) == before &&
+         g_get_monotonic_time () < deadline)
+    fl_gui_test_iterate ();
+}
+
 /* The one lead whose search matches @email. */
 FlLead *
 fl_gui_test_find_lead (FlStore *store, const char *email)

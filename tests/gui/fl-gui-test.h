@@ -43,6 +43,7 @@ void     fl_gui_test_scan_burst   (FlWindow    *window,
                                    const char  *text);
 double   fl_gui_test_scan         (FlWindow    *window,
                                    const char  *text);
+void     fl_gui_test_tap          (gpointer     widget);
 FlLead  *fl_gui_test_find_lead    (FlStore     *store,
                                    const char  *email);
 gint64   fl_gui_test_count_leads  (FlStore     *store);

@@ -167,23 +167,6 @@ collect_texts (GtkWidget *widget, GString *texts)
     collect_texts (child, texts);
 }
 
-/* A tap: the button's own activation, which toggles when its press
- * animation ends. */
-static void
-tap (gpointer widget)
-{
-  gboolean before = GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
-                                                  : gtk_check_button_get_active (widget);
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-  g_assert_nonnull (widget);
-  gtk_widget_activate (widget);
-  while ((GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
-                                        : gtk_check_button_get_active (widget)) == before &&
-         g_get_monotonic_time () < deadline)
-    fl_gui_test_iterate ();
-}
-
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
@@ -695,35 +678,35 @@ test_answers_done (Fixture *fixture, gconstpointer data)
   score = gtk_level_bar_get_value (bar);
 
   /* Each tap moves the score at once, before anything is written. */
-  tap (_fl_lead_page_get_choice (page, "timeframe", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "timeframe", 0));
   g_assert_cmpfloat (gtk_level_bar_get_value (bar), >, score);
   score = gtk_level_bar_get_value (bar);
   g_assert_cmpstr (gtk_label_get_label (status), ==, "MQL");
-  tap (_fl_lead_page_get_choice (page, "budget", 0));
-  tap (_fl_lead_page_get_choice (page, "role", 0));
-  tap (_fl_lead_page_get_choice (page, "follow_up", 0));
-  tap (_fl_lead_page_get_choice (page, "interests", 1));
-  tap (_fl_lead_page_get_choice (page, "staff_rating", 4));
-  tap (_fl_lead_page_get_interaction (page, "demo"));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "budget", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "role", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "follow_up", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "interests", 1));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "staff_rating", 4));
+  fl_gui_test_tap (_fl_lead_page_get_interaction (page, "demo"));
   g_assert_cmpfloat (gtk_level_bar_get_value (bar), >, score);
   g_assert_cmpstr (gtk_label_get_label (status), ==, "SAL");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "status-sal"));
   g_assert_nonnull (gtk_widget_get_first_child (GTK_WIDGET (_fl_lead_page_get_why_list (page))));
 
   /* Tapping the chosen answer again takes it back: required, so no SAL. */
-  tap (_fl_lead_page_get_choice (page, "role", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "role", 0));
   g_assert_cmpstr (gtk_label_get_label (status), ==, "MQL");
-  tap (_fl_lead_page_get_choice (page, "role", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "role", 0));
   g_assert_cmpstr (gtk_label_get_label (status), ==, "SAL");
 
   /* The privacy notice follows the visitor's language, from the event. */
   g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Privacy"));
   /* The visitor reads the consent in German and gives it. */
-  tap (_fl_lead_page_get_language_button (page, FL_LANGUAGE_DE));
+  fl_gui_test_tap (_fl_lead_page_get_language_button (page, FL_LANGUAGE_DE));
   g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Datenschutz"));
   g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Automatica"));
   check_screenshot (GTK_WIDGET (fixture->window), "lead-page-answered");
-  tap (_fl_lead_page_get_consent (page));
+  fl_gui_test_tap (_fl_lead_page_get_consent (page));
   g_assert_true (gtk_check_button_get_active (_fl_lead_page_get_consent (page)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
@@ -802,7 +785,7 @@ test_idle_timeout (Fixture *fixture, gconstpointer data)
   g_autoptr(GString) texts = g_string_new (NULL);
   g_autoptr(FlLead) lead = NULL;
   scan (fixture, vcard);
-  tap (_fl_lead_page_get_choice (page, "timeframe", 1));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "timeframe", 1));
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_CITY), "Stuttgart-Muster");
   collect_texts (GTK_WIDGET (fixture->window), texts);
   g_assert_nonnull (strstr (texts->str, "Anna"));

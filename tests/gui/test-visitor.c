@@ -31,19 +31,6 @@ static const char vcard[] =
   "EMAIL:anna.muster@muster-maschinenbau.example\n"
   "END:VCARD\n";
 
-static void
-tap (gpointer widget)
-{
-  gboolean before;
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-  g_assert_nonnull (widget);
-  before = gtk_toggle_button_get_active (widget);
-  gtk_widget_activate (widget);
-  while (gtk_toggle_button_get_active (widget) == before && g_get_monotonic_time () < deadline)
-    fl_gui_test_iterate ();
-}
-
 static char *
 buffer_text (GtkTextView *view)
 {
@@ -104,10 +91,10 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
                    send_quote);
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "Met at the bar.", -1);
-  tap (quote);
-  tap (call);
-  tap (demo);
-  tap (call);   /* taken back */
+  fl_gui_test_tap (quote);
+  fl_gui_test_tap (call);
+  fl_gui_test_tap (demo);
+  fl_gui_test_tap (call);   /* taken back */
   g_assert_true (gtk_toggle_button_get_active (quote));
   g_assert_false (gtk_toggle_button_get_active (call));
   /* The field keeps showing only what staff typed. */
@@ -132,7 +119,7 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
 
   /* Typing more keeps the chips; taking one back keeps the typing. */
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "Met at the bar. Wants 3 cells.", -1);
-  tap (demo);
+  fl_gui_test_tap (demo);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
   fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
   g_clear_object (&lead);
@@ -156,7 +143,7 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
      * the tap. */
     fl_gui_test_settle (600);
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), full, -1);
-    tap (quote);
+    fl_gui_test_tap (quote);
     fl_gui_test_settle (50);
     g_assert_false (gtk_toggle_button_get_active (quote));
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
@@ -249,7 +236,7 @@ test_languages (Fixture *fixture, gconstpointer data)
       g_test_message ("%s button: %d px high", fl_language_to_string (visitors[i].language),
                       gtk_widget_get_height (GTK_WIDGET (button)));
       g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (button)), >=, 44);
-      tap (button);
+      fl_gui_test_tap (button);
       g_assert_cmpint (fl_lead_page_get_language (page), ==, visitors[i].language);
 
       g_assert_true (shows_text (GTK_WIDGET (page), visitors[i].chooser));
