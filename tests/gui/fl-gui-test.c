@@ -137,6 +137,31 @@ fl_gui_test_scan (FlWindow *window, const char *text)
   return elapsed;
 }
 
+/* Renders @widget as the screen shows it, once the main loop has run
+ * @settle_ms (a page stack's crossfade, say). */
+GdkTexture *
+fl_gui_test_render (GtkWidget *widget, guint settle_ms)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  fl_gui_test_settle (settle_ms);
+  /* The window draws what changed at its next frame. */
+  for (guint tries = 0; node == NULL && tries < 50; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      fl_gui_test_settle (100);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                      node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
 /* A tap on a toggle or check button: the button's own activation, which
  * toggles when its press animation ends. */
 void

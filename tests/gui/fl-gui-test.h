@@ -43,6 +43,8 @@ void     fl_gui_test_scan_burst   (FlWindow    *window,
                                    const char  *text);
 double   fl_gui_test_scan         (FlWindow    *window,
                                    const char  *text);
+GdkTexture *fl_gui_test_render    (GtkWidget   *widget,
+                                   guint        settle_ms);
 void     fl_gui_test_tap          (gpointer     widget);
 FlLead  *fl_gui_test_find_lead    (FlStore     *store,
                                    const char  *email);

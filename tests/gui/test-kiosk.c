@@ -89,9 +89,6 @@ scan (Fixture *fixture, const char *text)
 static void
 check_screenshot (GtkWidget *widget, const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guchar *pixels = NULL;
   /* tests/gui/screenshot.sh asks for the pictures of data/screenshots/. */
@@ -107,18 +104,7 @@ check_screenshot (GtkWidget *widget, const char *name)
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  fl_gui_test_settle (600);  /* the page stack's crossfade */
-  /* The window draws what changed at its next frame. */
-  for (guint tries = 0; node == NULL && tries < 50; tries++)
-    {
-      fl_gui_test_settle (100);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      snapshot = gtk_snapshot_new ();
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = fl_gui_test_render (widget, 600);  /* the page stack's crossfade */
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
 
