@@ -10,6 +10,8 @@
 
 #include "../fl-test.h"
 
+#include "fl-back-office.h"
+#include "fl-back-office-private.h"
 #include "fl-lead-page-private.h"
 #include "fl-window-private.h"
 
@@ -160,6 +162,29 @@ fl_gui_test_render (GtkWidget *widget, guint settle_ms)
   g_assert_nonnull (node);
   return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                       node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* All the text of @view's buffer. */
+char *
+fl_gui_test_text_view_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+/* Types the PIN the GUI tests give their staff (2468) into the locked
+ * back office and unlocks it. */
+void
+fl_gui_test_enter_pin (GtkWidget *back_office)
+{
+  FlPinPage *pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
+
+  gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
+  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
+  fl_gui_test_settle (300);
 }
 
 /* A tap on a toggle or check button: the button's own activation, which

@@ -45,6 +45,8 @@ double   fl_gui_test_scan         (FlWindow    *window,
                                    const char  *text);
 GdkTexture *fl_gui_test_render    (GtkWidget   *widget,
                                    guint        settle_ms);
+char    *fl_gui_test_text_view_text (GtkTextView *view);
+void     fl_gui_test_enter_pin    (GtkWidget   *back_office);
 void     fl_gui_test_tap          (gpointer     widget);
 FlLead  *fl_gui_test_find_lead    (FlStore     *store,
                                    const char  *email);

@@ -196,19 +196,13 @@ static GtkWidget *
 sign_in (Fixture *fixture)
 {
   GtkWidget *back_office;
-  FlPinPage *pin_page;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
   fl_gui_test_settle (200);
   back_office = _fl_window_get_page (fixture->window, "back-office");
   g_assert_true (FL_IS_BACK_OFFICE (back_office));
   if (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)))
-    {
-      pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
-      gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
-      g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
-      fl_gui_test_settle (300);
-    }
+    fl_gui_test_enter_pin (back_office);
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
   return back_office;
 }

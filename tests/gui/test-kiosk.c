@@ -321,16 +321,6 @@ find_text_view (GtkWidget *widget)
   return NULL;
 }
 
-static char *
-text_view_get_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
-}
-
 /* A person types at 60 ms a key on a loaded machine: the keys reach the
  * kiosk in heaps, but they were pressed 60 ms apart, and that is no
  * scanner. On the scan page, in the notes, in a person field, in the PIN
@@ -365,7 +355,7 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (notes_view);
   gtk_widget_grab_focus (GTK_WIDGET (notes_view));
   type_while_busy (fixture, "Wants a demo in May", 60);
-  notes = text_view_get_text (notes_view);
+  notes = fl_gui_test_text_view_text (notes_view);
   g_assert_cmpstr (notes, ==, "Wants a demo in May");
   g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_true (fl_lead_page_get_lead (page) == open);
@@ -433,7 +423,7 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
     gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (detail_view), &end);
     gtk_text_buffer_place_cursor (gtk_text_view_get_buffer (detail_view), &end);
     type_while_busy (fixture, ", call in June", 60);
-    detail_notes = text_view_get_text (detail_view);
+    detail_notes = fl_gui_test_text_view_text (detail_view);
     g_assert_cmpstr (detail_notes, ==, "Wants a demo in May, call in June");
     g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
     g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
@@ -503,14 +493,10 @@ static FlBackOffice *
 sign_in (Fixture *fixture)
 {
   GtkWidget *back_office = _fl_window_get_page (fixture->window, "back-office");
-  FlPinPage *pin_page;
 
   g_assert_true (FL_IS_BACK_OFFICE (back_office));
   g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
-  pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
-  gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
-  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
-  fl_gui_test_settle (300);
+  fl_gui_test_enter_pin (back_office);
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
   return FL_BACK_OFFICE (back_office);
 }

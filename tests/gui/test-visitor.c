@@ -31,16 +31,6 @@ static const char vcard[] =
   "EMAIL:anna.muster@muster-maschinenbau.example\n"
   "END:VCARD\n";
 
-static char *
-buffer_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
@@ -98,7 +88,7 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_toggle_button_get_active (quote));
   g_assert_false (gtk_toggle_button_get_active (call));
   /* The field keeps showing only what staff typed. */
-  shown = buffer_text (notes);
+  shown = fl_gui_test_text_view_text (notes);
   g_assert_cmpstr (shown, ==, "Met at the bar.");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
@@ -114,7 +104,7 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_toggle_button_get_active (demo));
   g_assert_false (gtk_toggle_button_get_active (call));
   g_clear_pointer (&shown, g_free);
-  shown = buffer_text (notes);
+  shown = fl_gui_test_text_view_text (notes);
   g_assert_cmpstr (shown, ==, "Met at the bar.");
 
   /* Typing more keeps the chips; taking one back keeps the typing. */
