@@ -57,11 +57,83 @@ fail_error (const GError *error)
   return fl_cli_fail_error (booth_exit_code (error), error);
 }
 
+/* This kiosk's booth certificate, made on first use. NULL when it cannot
+ * be had: then, given @exit_code, the message is printed and the exit code
+ * stored there; without, quietly. */
 static GTlsCertificate *
-load_certificate (FlStore *store, GError **error)
+load_certificate (FlStore *store, int *exit_code)
 {
-  return fl_booth_cert_load_or_create (fl_store_get_path (store), fl_store_get_device_id (store),
-                                       error);
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate =
+    fl_booth_cert_load_or_create (fl_store_get_path (store), fl_store_get_device_id (store),
+                                  exit_code != NULL ? &error : NULL);
+
+  if (certificate == NULL && exit_code != NULL)
+    *exit_code = fail_error (error);
+  return certificate;
+}
+
+/* Parses the options, wants @n_args words (the verb's own included) and
+ * opens the store. NULL when one of them fails: the message is printed
+ * and the exit code stored in @exit_code. */
+static FlStore *
+open_store (FlCli           *cli,
+            GOptionContext  *context,
+            int             *argc,
+            char          ***argv,
+            int              n_args,
+            const char      *usage,
+            int             *exit_code)
+{
+  FlStore *store;
+
+  if (!fl_cli_parse (context, argc, argv, exit_code))
+    return NULL;
+  if (*argc != n_args)
+    {
+      *exit_code = fl_cli_fail (EX_USAGE, "%s", usage);
+      return NULL;
+    }
+  if ((store = fl_cli_get_store (cli)) == NULL)
+    {
+      *exit_code = cli->store_exit_code;
+      return NULL;
+    }
+  return store;
+}
+
+/* open_store(), then the booth this kiosk belongs to. */
+static FlBooth *
+open_booth (FlCli           *cli,
+            GOptionContext  *context,
+            int             *argc,
+            char          ***argv,
+            int              n_args,
+            const char      *usage,
+            FlStore        **out_store,
+            int             *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  FlStore *store = open_store (cli, context, argc, argv, n_args, usage, exit_code);
+  FlBooth *booth;
+
+  if (store == NULL)
+    return NULL;
+  if ((booth = fl_booth_load (store, &error)) == NULL)
+    {
+      *exit_code = fail_error (error);
+      return NULL;
+    }
+  *out_store = store;
+  return booth;
+}
+
+/* Undoes the transaction of a command that failed with @exit_code. */
+static int
+roll_back (FlStore *store, int exit_code)
+{
+  fl_store_rollback (store);
+  return exit_code;
 }
 
 static char *
@@ -103,15 +175,12 @@ booth_create (FlCli *cli, int argc, char **argv)
   g_option_context_set_description (context,
     _("The join code carries the booth’s join secret: show it only to kiosks of the booth.\n"
       "Then run “fairlead-cli booth serve” (or the kiosk) so the others can join."));
-  if (!fl_cli_parse (context, &argc, &argv, &code))
+  if ((store = open_store (cli, context, &argc, &argv, 1,
+                           _("booth create takes no arguments; see --help"), &code)) == NULL)
     return code;
-  if (argc != 1)
-    return fl_cli_fail (EX_USAGE, "%s", _("booth create takes no arguments; see --help"));
-  if ((store = fl_cli_get_store (cli)) == NULL)
-    return cli->store_exit_code;
 
-  if ((certificate = load_certificate (store, &error)) == NULL)
-    return fail_error (error);
+  if ((certificate = load_certificate (store, &code)) == NULL)
+    return code;
   fingerprint = fl_booth_cert_fingerprint (certificate);
   if (addresses == NULL)
     {
@@ -168,14 +237,9 @@ booth_code (FlCli *cli, int argc, char **argv)
   g_option_context_set_description (context,
     _("Any kiosk of the booth can admit a new one: the code names this kiosk and the\n"
       "addresses it last announced."));
-  if (!fl_cli_parse (context, &argc, &argv, &code))
+  if ((booth = open_booth (cli, context, &argc, &argv, 1,
+                           _("booth code takes no arguments; see --help"), &store, &code)) == NULL)
     return code;
-  if (argc != 1)
-    return fl_cli_fail (EX_USAGE, "%s", _("booth code takes no arguments; see --help"));
-  if ((store = fl_cli_get_store (cli)) == NULL)
-    return cli->store_exit_code;
-  if ((booth = fl_booth_load (store, &error)) == NULL)
-    return fail_error (error);
   me = fl_booth_get_self (booth);
   if (me == NULL || me->removed)
     return fl_cli_fail (EX_NOPERM, "%s",
@@ -311,8 +375,8 @@ booth_join (FlCli *cli, int argc, char **argv)
     return fail_error (error);
   if ((store = fl_cli_get_store (cli)) == NULL)
     return cli->store_exit_code;
-  if ((certificate = load_certificate (store, &error)) == NULL)
-    return fail_error (error);
+  if ((certificate = load_certificate (store, &code)) == NULL)
+    return code;
 
   booth = fl_booth_join (store, certificate, booth_code, name, (const char * const *) peers,
                          &admitted_by, &error);
@@ -357,20 +421,15 @@ booth_sync (FlCli *cli, int argc, char **argv)
     _("Peers: the ones given, the addresses each member last announced, and those found by\n"
       "DNS-SD. Each side sends what the other lacks. Exit status: 0 in sync with every peer\n"
       "reached, 75 a peer could not be reached (or changes remain), 77 a peer refused us."));
-  if (!fl_cli_parse (context, &argc, &argv, &code))
+  if ((booth = open_booth (cli, context, &argc, &argv, 1,
+                           _("booth sync takes no arguments; see --help"), &store, &code)) == NULL)
     return code;
-  if (argc != 1)
-    return fl_cli_fail (EX_USAGE, "%s", _("booth sync takes no arguments; see --help"));
-  if ((store = fl_cli_get_store (cli)) == NULL)
-    return cli->store_exit_code;
-  if ((booth = fl_booth_load (store, &error)) == NULL)
-    return fail_error (error);
   me = fl_booth_get_self (booth);
   if (me != NULL && me->removed)
     return fl_cli_fail (EX_NOPERM, "%s",
                         _("This kiosk was removed from the booth; it can no longer sync"));
-  if ((certificate = load_certificate (store, &error)) == NULL)
-    return fail_error (error);
+  if ((certificate = load_certificate (store, &code)) == NULL)
+    return code;
   if (!no_discover)
     discovered = discover (booth);
 
@@ -472,7 +531,6 @@ booth_status (FlCli *cli, int argc, char **argv)
 {
   g_autoptr(GOptionContext) context =
     g_option_context_new (_("— the booth’s kiosks, when each was last seen and whether in sync"));
-  g_autoptr(GError) error = NULL;
   g_autoptr(FlBooth) booth = NULL;
   g_autofree char *state = NULL;
   gboolean json = FALSE;
@@ -485,14 +543,9 @@ booth_status (FlCli *cli, int argc, char **argv)
   int code;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!fl_cli_parse (context, &argc, &argv, &code))
+  if ((booth = open_booth (cli, context, &argc, &argv, 1,
+                           _("booth status takes no arguments; see --help"), &store, &code)) == NULL)
     return code;
-  if (argc != 1)
-    return fl_cli_fail (EX_USAGE, "%s", _("booth status takes no arguments; see --help"));
-  if ((store = fl_cli_get_store (cli)) == NULL)
-    return cli->store_exit_code;
-  if ((booth = fl_booth_load (store, &error)) == NULL)
-    return fail_error (error);
   members = fl_booth_get_members (booth);
   state = fl_booth_state_text (members, fl_booth_get_device_id (booth), NULL, NULL);
 
@@ -576,41 +629,26 @@ booth_remove (FlCli *cli, int argc, char **argv)
   g_option_context_set_description (context,
     _("The others learn it on their next round and refuse the device from then on. A removed\n"
       "device cannot join the booth again."));
-  if (!fl_cli_parse (context, &argc, &argv, &code))
+  if ((store = open_store (cli, context, &argc, &argv, 2,
+                           _("booth remove needs exactly one DEVICE"), &code)) == NULL)
     return code;
-  if (argc != 2)
-    return fl_cli_fail (EX_USAGE, "%s", _("booth remove needs exactly one DEVICE"));
-  if ((store = fl_cli_get_store (cli)) == NULL)
-    return cli->store_exit_code;
   if (!fl_store_begin (store, &error))
     return fail_error (error);
   if ((booth = fl_booth_load (store, &error)) == NULL)
-    {
-      fl_store_rollback (store);
-      return fail_error (error);
-    }
+    return roll_back (store, fail_error (error));
   member = fl_booth_find_member (booth, argv[1]);
   if (member == NULL)
-    {
-      fl_store_rollback (store);
-      return fl_cli_fail (EX_NOINPUT,
-                          _("No kiosk “%s” in the booth (or more than one); see “fairlead-cli "
-                            "booth status”"),
-                          argv[1]);
-    }
+    return roll_back (store, fl_cli_fail (EX_NOINPUT,
+                                          _("No kiosk “%s” in the booth (or more than one); see "
+                                            "“fairlead-cli booth status”"),
+                                          argv[1]));
   if (member == fl_booth_get_self (booth))
-    {
-      fl_store_rollback (store);
-      return fl_cli_fail (EX_USAGE, "%s",
-                          _("This is this kiosk; to take it out of the booth run “fairlead-cli "
-                            "booth leave”"));
-    }
+    return roll_back (store, fl_cli_fail (EX_USAGE, "%s",
+                                          _("This is this kiosk; to take it out of the booth run "
+                                            "“fairlead-cli booth leave”")));
   fl_booth_remove_member (booth, member);
   if (!fl_booth_save (booth, &error) || !fl_store_commit (store, &error))
-    {
-      fl_store_rollback (store);
-      return fail_error (error);
-    }
+    return roll_back (store, fail_error (error));
   printf (_("Removed “%s” from the booth.\n"), member->name);
   return EX_OK;
 }
@@ -631,14 +669,9 @@ booth_leave (FlCli *cli, int argc, char **argv)
   g_option_context_set_description (context,
     _("Tells the kiosks it can reach, then forgets the booth and this kiosk’s booth key.\n"
       "The leads stay on this kiosk."));
-  if (!fl_cli_parse (context, &argc, &argv, &code))
+  if ((booth = open_booth (cli, context, &argc, &argv, 1,
+                           _("booth leave takes no arguments; see --help"), &store, &code)) == NULL)
     return code;
-  if (argc != 1)
-    return fl_cli_fail (EX_USAGE, "%s", _("booth leave takes no arguments; see --help"));
-  if ((store = fl_cli_get_store (cli)) == NULL)
-    return cli->store_exit_code;
-  if ((booth = fl_booth_load (store, &error)) == NULL)
-    return fail_error (error);
 
   me = fl_booth_get_self (booth);
   if (me != NULL && !me->removed)

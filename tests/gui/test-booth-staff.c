@@ -25,13 +25,7 @@
 #include "store/fl-staff.h"
 #include "store/fl-store-private.h"
 
-typedef struct
-{
-  char          *tmpdir;
-  FlApplication *app;
-  FlWindow      *window;
-  FlStore       *store;   /* the window's own connection */
-} Fixture;
+typedef FlGuiTestFixture Fixture;
 
 static const char vcard[] =
   "BEGIN:VCARD\n"
@@ -57,103 +51,6 @@ german (void)
   return g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "de");
 }
 
-static void
-iterate (void)
-{
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
-}
-
-static void
-settle (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    iterate ();
-}
-
-static void
-wait_for_page (FlWindow *window, const char *name, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  GtkWidget *page = _fl_window_get_page (window, name);
-
-  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
-          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
-    iterate ();
-  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
-  g_assert_true (gtk_widget_get_mapped (page));
-}
-
-/* A scanner burst, as the window's capture-phase key controller gets it. */
-static void
-scan_burst (FlWindow *window, const char *text)
-{
-  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-  GtkEventController *wedge = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && wedge == NULL; i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), "fl-wedge") == 0)
-        wedge = controller;
-    }
-  g_object_unref (controllers);
-  g_assert_nonnull (wedge);
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      gboolean handled = FALSE;
-
-      g_signal_emit_by_name (wedge, "key-pressed", c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c),
-                             0, 0, &handled);
-    }
-}
-
-/* Scans and waits for the lead page to show the lead of this scan. */
-static void
-scan (Fixture *fixture, const char *text)
-{
-  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  FlLead *open = fl_lead_page_get_lead (page);
-  g_autofree char *before = open ? g_strdup (fl_lead_get_uuid (open)) : NULL;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  scan_burst (fixture->window, text);
-  while ((fl_lead_page_get_lead (page) == NULL ||
-          g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (page)), before) == 0) &&
-         g_get_monotonic_time () < deadline)
-    iterate ();
-  wait_for_page (fixture->window, "lead", 5);
-  settle (50);
-}
-
-static FlLead *
-find_lead (Fixture *fixture, const char *email)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) leads = NULL;
-  FlLeadQuery query = { .search = email };
-
-  leads = fl_store_list_leads (fixture->store, &query, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (leads->len, ==, 1);
-  return g_object_ref (g_ptr_array_index (leads, 0));
-}
-
-static gint64
-count_leads (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  FlLeadQuery query = { 0 };
-  gint64 count = fl_store_count_leads (fixture->store, &query, &error);
-
-  g_assert_no_error (error);
-  return count;
-}
-
 /* Collects every text a widget that is drawn shows or holds. */
 static void
 collect_texts (GtkWidget *widget, GString *texts)
@@ -174,27 +71,11 @@ collect_texts (GtkWidget *widget, GString *texts)
 static void
 save_screenshot (GtkWidget *widget, const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) texture = fl_gui_test_render (widget, 600);
   g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
   g_autofree char *file = g_strdup_printf ("%s%s.png", name, german () ? "-de" : "");
   g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
 
-  settle (600);
-  for (guint tries = 0; node == NULL && tries < 50; tries++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      settle (100);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
@@ -203,41 +84,20 @@ save_screenshot (GtkWidget *widget, const char *name)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo_db = NULL;
-  int width = 1024, height = 600;
-
-  fixture->tmpdir = g_dir_make_tmp ("fairlead-booth-staff-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
-  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
-
-  fixture->app = fl_application_new ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
+  g_free (fl_gui_test_fixture_start (fixture, "fairlead-booth-staff-XXXXXX"));
   g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
   fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
-  if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
-    sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
-  wait_for_page (fixture->window, "scan", 10);
+  fl_gui_test_size_window (fixture->window, 1024, 600);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 10);
   fixture->store = g_object_ref (fl_window_get_store (fixture->window));
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  GList *windows;
-
-  g_clear_object (&fixture->store);
   g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  settle (100);
-  g_clear_object (&fixture->app);
-  fl_test_remove_tree (fixture->tmpdir);
-  g_clear_pointer (&fixture->tmpdir, g_free);
+  fl_gui_test_fixture_tear_down (fixture, data);
 }
 
 static gboolean
@@ -263,7 +123,7 @@ click (GtkButton *button)
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
   g_signal_emit_by_name (button, "clicked");
-  settle (50);
+  fl_gui_test_settle (50);
 }
 
 /* Item 2: the first scan with nobody named asks once, with large buttons,
@@ -277,7 +137,7 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   g_autoptr(FlLead) lead = NULL;
   g_autoptr(GString) texts = g_string_new (NULL);
   GMenuModel *menu;
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
 
   /* No staff at all: the menu offers to add one, not a command line. */
   menu = _fl_window_get_staff_menu (fixture->window);
@@ -286,24 +146,24 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   g_assert_null (strstr (texts->str, "fairlead-cli"));
 
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
-  scan (fixture, vcard);
+  fl_gui_test_scan (fixture->window, vcard);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (picker)));
   g_assert_cmpstr (gtk_label_get_label (_fl_staff_picker_get_title (picker)), ==,
                    german () ? "Wer ist am Stand?" : "Who Is at the Booth?");
   /* The scan is kept while asking. */
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
   save_screenshot (GTK_WIDGET (fixture->window), "staff-prompt-first");
 
   /* Escape neither leaves the question nor closes the lead below. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL));
-  settle (50);
+  fl_gui_test_settle (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
 
   /* Another badge before anyone answers: kept too, and asked for again. */
-  scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Kraus;Lena;;;\nEMAIL:lena.kraus@example.net\nEND:VCARD\n");
-  g_assert_cmpint (count_leads (fixture), ==, before + 2);
+  fl_gui_test_scan (fixture->window, "BEGIN:VCARD\nVERSION:3.0\nN:Kraus;Lena;;;\nEMAIL:lena.kraus@example.net\nEND:VCARD\n");
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 2);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
 
   /* Nobody set up yet: the form is all there is, and needs no colleague. */
@@ -320,10 +180,10 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_assert_cmpstr (fl_window_get_staff (fixture->window), ==, "Tom Berger");
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_staff_label (fixture->window)), ==, "Tom Berger");
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Tom Berger");
   g_clear_object (&lead);
-  lead = find_lead (fixture, "lena.kraus@example.net");
+  lead = fl_gui_test_find_lead (fixture->store, "lena.kraus@example.net");
   g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Tom Berger");
   g_assert_true (fl_staff_verify (fixture->store, "Tom Berger", "2468", NULL));
   g_assert_true (menu_has_label (_fl_window_get_staff_menu (fixture->window), "Tom Berger"));
@@ -335,9 +195,9 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   /* Nobody named again: the next scan asks, with a large button per name. */
   gtk_widget_activate_action (GTK_WIDGET (_fl_lead_page_get_field (_fl_window_get_lead_page (fixture->window),
                                                                    FL_FIELD_EMAIL)), "lead.close", NULL);
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   fl_window_set_staff (fixture->window, NULL);
-  scan (fixture, vcard_2);
+  fl_gui_test_scan (fixture->window, vcard_2);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_assert_nonnull (_fl_staff_picker_get_name_button (picker, "Tom Berger"));
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (_fl_staff_picker_get_name_button (picker, "Änne Kowalski"))),
@@ -346,7 +206,7 @@ test_staff_prompt (Fixture *fixture, gconstpointer data)
   click (_fl_staff_picker_get_name_button (picker, "Änne Kowalski"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
   g_clear_object (&lead);
-  lead = find_lead (fixture, "jonas.weiss@example.org");
+  lead = fl_gui_test_find_lead (fixture->store, "jonas.weiss@example.org");
   g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Änne Kowalski");
 }
 
@@ -374,7 +234,7 @@ test_staff_add_gated (Fixture *fixture, gconstpointer data)
 
     /* The form slides in. */
     while (!gtk_widget_get_mapped (GTK_WIDGET (approver_pin)) && g_get_monotonic_time () < deadline)
-      iterate ();
+      fl_gui_test_iterate ();
   }
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (approver_pin)));
   gtk_editable_set_text (name, "Visitor Sneaky");
@@ -436,12 +296,12 @@ tap_toast_button (Fixture *fixture)
 
   g_assert_nonnull (toast);
   /* A finger is slower than the toast sliding in. */
-  settle (1600);
+  fl_gui_test_settle (1600);
   g_object_ref (toast);
   g_signal_emit_by_name (toast, "button-clicked");
   adw_toast_dismiss (toast);
   g_object_unref (toast);
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 /* Item 4: Discard, after its confirmation, offers Undo; Undo brings the
@@ -454,41 +314,41 @@ test_discard_undo (Fixture *fixture, gconstpointer data)
   g_autofree char *uuid = NULL;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
-  before = count_leads (fixture);
-  scan (fixture, vcard);
+  before = fl_gui_test_count_leads (fixture->store);
+  fl_gui_test_scan (fixture->window, vcard);
   uuid = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_CITY), "Stuttgart");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.discard", NULL));
-  settle (100);
+  fl_gui_test_settle (100);
   g_assert_nonnull (find_dialog ());
   adw_message_dialog_response (find_dialog (), "discard");
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==,
                    german () ? "_Rückgängig" : "_Undo");
   g_assert_true (fl_discard_is_held (fixture->store, uuid));
 
   tap_toast_button (fixture);
-  wait_for_page (fixture->window, "lead", 5);
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
   g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, uuid);
   g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_CITY)), ==, "Stuttgart");
   g_assert_false (fl_discard_is_held (fixture->store, uuid));
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
 
   /* Discarded again, and the toast left to time out: gone for good. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.discard", NULL));
-  settle (100);
+  fl_gui_test_settle (100);
   adw_message_dialog_response (find_dialog (), "discard");
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   _fl_window_dismiss_toast (fixture->window);
   {
     gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
 
     /* The toast goes once it has slid in; the discard with it. */
     while (fl_discard_is_held (fixture->store, uuid) && g_get_monotonic_time () < deadline)
-      iterate ();
+      fl_gui_test_iterate ();
   }
   g_assert_false (fl_discard_is_held (fixture->store, uuid));
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
 }
 
 /* Item 4: a new scan over an open lead saves it and offers to reopen it;
@@ -501,10 +361,10 @@ test_scan_over_reopen (Fixture *fixture, gconstpointer data)
   g_autofree char *second = NULL;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
-  scan (fixture, vcard);
+  fl_gui_test_scan (fixture->window, vcard);
   first = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_CITY), "Esslingen");
-  scan (fixture, vcard_2);
+  fl_gui_test_scan (fixture->window, vcard_2);
   second = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   g_assert_cmpstr (first, !=, second);
   g_assert_cmpstr (adw_toast_get_title (_fl_window_get_toast (fixture->window)), ==,
@@ -534,7 +394,7 @@ test_idle_countdown (Fixture *fixture, gconstpointer data)
   gint64 deadline;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
-  scan (fixture, vcard);
+  fl_gui_test_scan (fixture->window, vcard);
   uuid = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   g_assert_false (gtk_revealer_get_reveal_child (warning));
 
@@ -542,14 +402,14 @@ test_idle_countdown (Fixture *fixture, gconstpointer data)
   _fl_window_set_idle_timeout_ms (fixture->window, 24000);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (!gtk_revealer_get_reveal_child (warning) && g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   g_assert_true (gtk_revealer_get_reveal_child (warning));
   text = gtk_label_get_label (_fl_window_get_idle_label (fixture->window));
   g_test_message ("countdown: %s", text);
   g_assert_nonnull (strstr (text, german () ? "Noch im Gespräch? Tippen zum Bleiben" : "Still talking? Tap to stay"));
   g_assert_true (strstr (text, " 10 ") != NULL || strstr (text, " 9 ") != NULL);
   save_screenshot (GTK_WIDGET (fixture->window), "idle-countdown");
-  settle (1200);
+  fl_gui_test_settle (1200);
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_idle_label (fixture->window)), !=, "");
   g_assert_true (strstr (gtk_label_get_label (_fl_window_get_idle_label (fixture->window)), " 9 ") != NULL ||
                  strstr (gtk_label_get_label (_fl_window_get_idle_label (fixture->window)), " 8 ") != NULL);
@@ -561,33 +421,23 @@ test_idle_countdown (Fixture *fixture, gconstpointer data)
 
   /* Nobody taps: saved, back to the start, and Reopen brings it back. */
   _fl_window_set_idle_timeout_ms (fixture->window, 600);
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   g_assert_null (fl_lead_page_get_lead (page));
   g_assert_false (gtk_revealer_get_reveal_child (warning));
   g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==,
                    german () ? "_Wieder öffnen" : "_Reopen");
   _fl_window_set_idle_timeout_ms (fixture->window, 60000);
   tap_toast_button (fixture);
-  wait_for_page (fixture->window, "lead", 5);
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
   g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, uuid);
 }
 
-/* A tap on a toggle or check button: GtkButton's activation ends in a
- * short press animation before the state changes. */
+/* fl_gui_test_tap(), then a moment for what the toggle set off. */
 static void
 tap (gpointer widget)
 {
-  gboolean before = GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
-                                                  : gtk_check_button_get_active (widget);
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-  g_assert_nonnull (widget);
-  gtk_widget_activate (widget);
-  while ((GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
-                                        : gtk_check_button_get_active (widget)) == before &&
-         g_get_monotonic_time () < deadline)
-    iterate ();
-  settle (50);
+  fl_gui_test_tap (widget);
+  fl_gui_test_settle (50);
 }
 
 static double
@@ -614,8 +464,8 @@ test_visitor_view (Fixture *fixture, gconstpointer data)
   const char *consent_text, *notice;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
-  scan (fixture, vcard);
-  settle (200);
+  fl_gui_test_scan (fixture->window, vcard);
+  fl_gui_test_settle (200);
 
   /* Consent comes before the questions, and the notice names the same company. */
   g_assert_cmpfloat (top_of (GTK_WIDGET (consent), GTK_WIDGET (page)), <,
@@ -661,12 +511,12 @@ test_visitor_view (Fixture *fixture, gconstpointer data)
 
   /* Done: the thanks page faces the visitor; the toast says saved, no status. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
   g_assert_cmpstr (adw_toast_get_title (_fl_window_get_toast (fixture->window)), ==,
                    german () ? "Anna Muster gespeichert" : "Anna Muster saved");
 
   /* The next lead opens in the staff view. */
-  scan (fixture, vcard_2);
+  fl_gui_test_scan (fixture->window, vcard_2);
   g_assert_false (gtk_toggle_button_get_active (visitor_view));
 }
 
@@ -680,14 +530,14 @@ test_return_visit_interactions (Fixture *fixture, gconstpointer data)
   g_autoptr(FlLead) lead = NULL;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
-  scan (fixture, vcard);
+  fl_gui_test_scan (fixture->window, vcard);
   demo = _fl_lead_page_get_interaction (page, "demo");
   g_assert_nonnull (demo);
   g_assert_false (gtk_toggle_button_get_active (demo));
   tap (demo);
   g_assert_true (gtk_toggle_button_get_active (demo));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
 
   /* An hour later, in the stored times: the same visitor scans again. */
   g_assert_true (fl_store_exec (fixture->store,
@@ -695,7 +545,7 @@ test_return_visit_interactions (Fixture *fixture, gconstpointer data)
   g_assert_true (fl_store_exec (fixture->store,
                                 "UPDATE leads SET updated_at = strftime ('%Y-%m-%dT%H:%M:%fZ', updated_at, '-1 hour')",
                                 NULL));
-  scan (fixture, vcard);
+  fl_gui_test_scan (fixture->window, vcard);
   demo = _fl_lead_page_get_interaction (page, "demo");
   g_assert_true (_fl_lead_page_get_merged (page));
   g_assert_true (gtk_toggle_button_get_active (demo));
@@ -704,16 +554,16 @@ test_return_visit_interactions (Fixture *fixture, gconstpointer data)
   /* A tap records it again now; another takes back only today's. The
    * button stays on either way, so the tap is waited out. */
   gtk_widget_activate (GTK_WIDGET (demo));
-  settle (500);
+  fl_gui_test_settle (500);
   g_assert_true (gtk_toggle_button_get_active (demo));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (demo), "earlier-visit"));
   gtk_widget_activate (GTK_WIDGET (demo));
-  settle (500);
+  fl_gui_test_settle (500);
   g_assert_true (gtk_toggle_button_get_active (demo));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (demo), "earlier-visit"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
-  wait_for_page (fixture->window, "scan", 5);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpint (fl_test_query_int (fixture->store,
                                       "SELECT count(*) FROM interactions i JOIN leads l ON l.id = i.lead_id "
                                       "WHERE i.kind = 'demo' AND l.email = 'anna.muster@muster-maschinenbau.example'"),
@@ -750,15 +600,15 @@ test_detail_words (Fixture *fixture, gconstpointer data)
   GtkLabel *name_label;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
-  scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Zwirbelmeier-Oberhuber-Lanzenberger;Maximiliane Quendolin;;;\n"
-                 "FN:Maximiliane Quendolin Zwirbelmeier-Oberhuber-Lanzenberger\n"
-                 "ORG:Muster Maschinenbau GmbH\nEMAIL:mq@zwirbel.example\nEND:VCARD\n");
+  fl_gui_test_scan (fixture->window, "BEGIN:VCARD\nVERSION:3.0\nN:Zwirbelmeier-Oberhuber-Lanzenberger;Maximiliane Quendolin;;;\n"
+                                     "FN:Maximiliane Quendolin Zwirbelmeier-Oberhuber-Lanzenberger\n"
+                                     "ORG:Muster Maschinenbau GmbH\nEMAIL:mq@zwirbel.example\nEND:VCARD\n");
   tap (_fl_lead_page_get_choice (page, "timeframe", 0));
   tap (_fl_lead_page_get_choice (page, "role", 0));
   tap (_fl_lead_page_get_interaction (page, "demo"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
-  wait_for_page (fixture->window, "scan", 5);
-  lead = find_lead (fixture, "mq@zwirbel.example");
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
+  lead = fl_gui_test_find_lead (fixture->store, "mq@zwirbel.example");
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 520, 900);
@@ -766,7 +616,7 @@ test_detail_words (Fixture *fixture, gconstpointer data)
   gtk_window_set_child (GTK_WINDOW (window), detail);
   fl_lead_detail_set_lead (FL_LEAD_DETAIL (detail), fl_lead_get_uuid (lead));
   gtk_window_present (GTK_WINDOW (window));
-  settle (500);
+  fl_gui_test_settle (500);
   collect_texts (detail, texts);
   g_test_message ("%s", texts->str);
 
@@ -793,24 +643,14 @@ test_detail_words (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (name_label)));
   save_screenshot (window, "lead-detail-words");
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (100);
-}
-
-static void
-test_no_display (void)
-{
-  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
+  fl_gui_test_settle (100);
 }
 
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/booth-staff/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (fl_gui_test_no_display (&argc, &argv, "/gui/booth-staff/no-display"))
+    return g_test_run ();
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   /* The German run reads the catalogue the build made. */

@@ -43,28 +43,12 @@ typedef struct
   FlStore       *store;     /* a second connection to the kiosk's database */
 } Fixture;
 
-static void
-iterate (void)
-{
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
-}
-
-static void
-settle (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    iterate ();
-}
-
 /* Runs the main loop until @done says so, for up to @seconds. */
 #define WAIT_FOR(cond, seconds)                                                        \
   G_STMT_START {                                                                       \
     gint64 _deadline = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC;           \
     while (!(cond) && g_get_monotonic_time () < _deadline)                             \
-      iterate ();                                                                      \
+      fl_gui_test_iterate ();                                                          \
   } G_STMT_END
 
 static char *
@@ -186,7 +170,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1024, 700);
   fixture->store = fl_store_open (fixture->db, &error);
   g_assert_no_error (error);
-  settle (200);
+  fl_gui_test_settle (200);
 }
 
 static void
@@ -198,7 +182,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_object (&fixture->store);
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
     gtk_window_destroy (windows->data);
-  settle (100);
+  fl_gui_test_settle (100);
   g_clear_object (&fixture->app);
   fl_test_remove_tree (fixture->tmpdir);
   g_clear_pointer (&fixture->tmpdir, g_free);
@@ -212,19 +196,13 @@ static GtkWidget *
 sign_in (Fixture *fixture)
 {
   GtkWidget *back_office;
-  FlPinPage *pin_page;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  settle (200);
+  fl_gui_test_settle (200);
   back_office = _fl_window_get_page (fixture->window, "back-office");
   g_assert_true (FL_IS_BACK_OFFICE (back_office));
   if (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)))
-    {
-      pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
-      gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
-      g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
-      settle (300);
-    }
+    fl_gui_test_enter_pin (back_office);
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
   return back_office;
 }
@@ -272,73 +250,27 @@ header_text (Fixture *fixture)
   return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_label (label) : NULL;
 }
 
-static gint64
-count_leads (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  FlLeadQuery query = { 0 };
-  gint64 count = fl_store_count_leads (fixture->store, &query, &error);
-
-  g_assert_no_error (error);
-  return count;
-}
-
-/* A scanner burst at the kiosk window's key controller. */
+/* The join code as a scanner types it, Return at the end. */
 static void
-scan_burst (FlWindow *window, const char *text)
+scan_join_code (Fixture *fixture)
 {
-  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-  GtkEventController *wedge = NULL;
+  g_autofree char *burst = g_strconcat (fixture->code, "\n", NULL);
 
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), "fl-wedge") == 0)
-        wedge = controller;
-    }
-  g_assert_nonnull (wedge);
-  for (const char *p = text; ; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      guint keyval = c == '\0' ? GDK_KEY_Return : gdk_unicode_to_keyval (c);
-      gboolean handled = FALSE;
-
-      g_signal_emit_by_name (wedge, "key-pressed", keyval, 0, 0, &handled);
-      if (c == '\0')
-        break;
-    }
-  g_object_unref (controllers);
+  fl_gui_test_scan_burst (fixture->window, burst);
 }
 
 /* Renders @widget's window as the screen shows it, for a person to look at. */
 static void
 save_screenshot (GtkWidget *widget, const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   const char *wanted = g_getenv ("FAIRLEAD_SCREENSHOT_DIR");
   g_autofree char *dir = wanted ? g_strdup (wanted)
                                 : g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
   g_autofree char *file = g_strdup_printf ("%s.png", name);
   g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
 
-  settle (500);
-  /* The window draws what changed at its next frame. */
-  for (guint tries = 0; node == NULL && tries < 50; tries++)
-    {
-      settle (100);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      snapshot = gtk_snapshot_new ();
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = fl_gui_test_render (widget, 500);
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
@@ -365,7 +297,7 @@ test_create (Fixture *fixture, gconstpointer data)
   gtk_editable_set_text (_fl_booth_page_get_entry (page, "booth-name"), "Acme");
   gtk_editable_set_text (_fl_booth_page_get_entry (page, "device-name"), "Hall-B");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "booth.create", NULL));
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_false (fl_booth_page_get_waiting (page));
 
   /* The code as text parses, and carries where this kiosk serves. */
@@ -436,7 +368,7 @@ test_join_typed (Fixture *fixture, gconstpointer data)
     {
       save_screenshot (GTK_WIDGET (preferences), "booth-page");
       gtk_window_close (GTK_WINDOW (preferences));
-      settle (300);
+      fl_gui_test_settle (300);
       save_screenshot (GTK_WIDGET (fixture->window), "booth-header");
     }
 }
@@ -451,12 +383,12 @@ test_join_wedge (Fixture *fixture, gconstpointer data)
   start_other_kiosk (fixture);
   page = open_booth_page (fixture, NULL);
   gtk_editable_set_text (_fl_booth_page_get_entry (page, "device-name"), "Hall-B");
-  scan_burst (fixture->window, fixture->code);
+  scan_join_code (fixture);
   WAIT_FOR (_fl_booth_page_get_joining (page), 2);
   g_assert_true (_fl_booth_page_get_joining (page));
   assert_joined (fixture, page);
   g_assert_null (_fl_window_get_booth_dialog (fixture->window));
-  g_assert_cmpint (count_leads (fixture), ==, 0);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, 0);
 }
 
 /* Scanned on the kiosk's scan page: the kiosk offers to join. */
@@ -472,11 +404,11 @@ test_scan_page_offers_join (Fixture *fixture, gconstpointer data)
   WAIT_FOR (g_strcmp0 (fl_window_get_visible_page (fixture->window), "scan") == 0, 5);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
 
-  scan_burst (fixture->window, fixture->code);
+  scan_join_code (fixture);
   WAIT_FOR (_fl_window_get_booth_dialog (fixture->window) != NULL, 2);
   dialog = _fl_window_get_booth_dialog (fixture->window);
   g_assert_nonnull (dialog);
-  g_assert_cmpint (count_leads (fixture), ==, 0);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, 0);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
 
   /* As its button does: the response, then the dialog closes. */
@@ -484,13 +416,13 @@ test_scan_page_offers_join (Fixture *fixture, gconstpointer data)
   gtk_window_close (GTK_WINDOW (dialog));
   WAIT_FOR (g_strcmp0 (header_text (fixture), "2 kiosks in sync") == 0, 15);
   g_assert_cmpstr (header_text (fixture), ==, "2 kiosks in sync");
-  g_assert_cmpint (count_leads (fixture), ==, 0);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, 0);
 
   /* In a booth, a join code is still no lead. */
-  scan_burst (fixture->window, fixture->code);
-  settle (300);
+  scan_join_code (fixture);
+  fl_gui_test_settle (300);
   g_assert_null (_fl_window_get_booth_dialog (fixture->window));
-  g_assert_cmpint (count_leads (fixture), ==, 0);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, 0);
 }
 
 /* The camera reads the join code on the scan page: the same offer, no lead. */
@@ -514,7 +446,7 @@ test_camera_offers_join (Fixture *fixture, gconstpointer data)
   fl_scan_page_set_camera_source (_fl_window_get_scan_page (fixture->window), NULL);
   g_assert_nonnull (_fl_window_get_booth_dialog (fixture->window));
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
-  g_assert_cmpint (count_leads (fixture), ==, 0);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, 0);
 }
 
 static void
@@ -574,7 +506,7 @@ test_remove_and_leave (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove “Hall-A” from the Booth?");
   adw_message_dialog_response (dialog, "remove");
   gtk_window_close (GTK_WINDOW (dialog));
-  settle (300);
+  fl_gui_test_settle (300);
   rows = device_rows (page);
   g_assert_true (g_str_has_prefix (rows, "Hall-B (this kiosk) | This kiosk, at 127.0.0.1:"));
   g_assert_null (strstr (rows, "Hall-A"));
@@ -661,7 +593,7 @@ test_leads_kiosk (Fixture *fixture, gconstpointer data)
   fl_booth_page_join (page, fixture->code);
   assert_joined (fixture, page);
   gtk_window_close (GTK_WINDOW (preferences));
-  settle (200);
+  fl_gui_test_settle (200);
 
   /* A lead captured here, by Tess. */
   _fl_window_show_scan_page (fixture->window);
@@ -669,17 +601,17 @@ test_leads_kiosk (Fixture *fixture, gconstpointer data)
   fl_window_capture (fixture->window, "BEGIN:VCARD\nVERSION:3.0\nN:Beispiel;Bert;;;\n"
                                       "FN:Bert Beispiel\nEMAIL:bert@example.com\nEND:VCARD\n",
                      FL_SOURCE_BADGE);
-  settle (200);
-  g_assert_cmpint (count_leads (fixture), ==, 2);
+  fl_gui_test_settle (200);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, 2);
 
   /* Wide enough for the staff column (columns hide by priority on
    * narrower screens). */
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1600, 900);
-  settle (200);
+  fl_gui_test_settle (200);
   back_office = sign_in (fixture);
   _fl_back_office_show_view (FL_BACK_OFFICE (back_office), "leads");
   fl_back_office_reload (FL_BACK_OFFICE (back_office));
-  settle (800);
+  fl_gui_test_settle (800);
   collect_labels (GTK_WIDGET (_fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office))), texts);
   g_test_message ("%s", texts->str);
   g_assert_nonnull (strstr (texts->str, "Sam · Hall-A\n"));
@@ -714,21 +646,11 @@ test_format_seen (void)
   }
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
-}
-
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/booth/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (fl_gui_test_no_display (&argc, &argv, "/gui/booth/no-display"))
+    return g_test_run ();
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   fl_gui_test_park_pointer ();

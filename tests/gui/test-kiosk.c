@@ -29,13 +29,7 @@
 #include "store/fl-staff.h"
 #include "sync/fl-outbox.h"
 
-typedef struct
-{
-  char          *tmpdir;
-  FlApplication *app;
-  FlWindow      *window;
-  FlStore       *store;   /* a second connection, as fairlead-cli would have */
-} Fixture;
+typedef FlGuiTestFixture Fixture;
 
 static const char vcard[] =
   "BEGIN:VCARD\n"
@@ -52,35 +46,6 @@ static const char vcard[] =
 static const char *personal_data[] = {
   "Anna", "Muster", "muster-maschinenbau", "1234567", "Production", NULL
 };
-
-static void
-iterate (void)
-{
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
-}
-
-static void
-settle (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    iterate ();
-}
-
-static void
-wait_for_page (FlWindow *window, const char *name, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  GtkWidget *page = _fl_window_get_page (window, name);
-
-  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
-          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
-    iterate ();
-  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
-  g_assert_true (gtk_widget_get_mapped (page));
-}
 
 /* A keystroke as the window's capture-phase key controller receives it. */
 static gboolean
@@ -109,61 +74,14 @@ keyval_for (gunichar c)
   return c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c);
 }
 
-/* A scanner burst: every key within a millisecond or two of the last. */
-static void
-scan_burst (FlWindow *window, const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    press_key (window, keyval_for (g_utf8_get_char (p)));
-}
-
 /* Scans and waits for the lead page to show the lead of this scan. */
 static void
 scan (Fixture *fixture, const char *text)
 {
-  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  FlLead *open = fl_lead_page_get_lead (page);
-  g_autofree char *before = open ? g_strdup (fl_lead_get_uuid (open)) : NULL;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  gint64 burst_end;
-
-  scan_burst (fixture->window, text);
-  burst_end = g_get_monotonic_time ();
-  while ((fl_lead_page_get_lead (page) == NULL ||
-          g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (page)), before) == 0) &&
-         g_get_monotonic_time () < deadline)
-    iterate ();
-  wait_for_page (fixture->window, "lead", 5);
   /* Figures, not a pass/fail: the detector waits out its gap (2 × 35 ms
    * once a burst has proven itself) before the capture starts. */
   g_test_message ("timing: last key of the burst → lead page mapped, lead committed: %.1f ms",
-                  (g_get_monotonic_time () - burst_end) / 1000.0);
-  settle (50);
-}
-
-static gint64
-count_leads (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  FlLeadQuery query = { 0 };
-  gint64 count = fl_store_count_leads (fixture->store, &query, &error);
-
-  g_assert_no_error (error);
-  return count;
-}
-
-static FlLead *
-find_lead (Fixture *fixture, const char *email)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) leads = NULL;
-  FlLeadQuery query = { .search = email };
-
-  leads = fl_store_list_leads (fixture->store, &query, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (leads->len, ==, 1);
-  return g_object_ref (g_ptr_array_index (leads, 0));
+                  fl_gui_test_scan (fixture->window, text));
 }
 
 /* Renders @widget as the screen shows it, saves it for a person to look
@@ -171,9 +89,6 @@ find_lead (Fixture *fixture, const char *email)
 static void
 check_screenshot (GtkWidget *widget, const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guchar *pixels = NULL;
   /* tests/gui/screenshot.sh asks for the pictures of data/screenshots/. */
@@ -189,18 +104,7 @@ check_screenshot (GtkWidget *widget, const char *name)
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  settle (600);  /* the page stack's crossfade */
-  /* The window draws what changed at its next frame. */
-  for (guint tries = 0; node == NULL && tries < 50; tries++)
-    {
-      settle (100);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      snapshot = gtk_snapshot_new ();
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = fl_gui_test_render (widget, 600);  /* the page stack's crossfade */
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
 
@@ -249,23 +153,6 @@ collect_texts (GtkWidget *widget, GString *texts)
     collect_texts (child, texts);
 }
 
-/* A tap: the button's own activation, which toggles when its press
- * animation ends. */
-static void
-tap (gpointer widget)
-{
-  gboolean before = GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
-                                                  : gtk_check_button_get_active (widget);
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-  g_assert_nonnull (widget);
-  gtk_widget_activate (widget);
-  while ((GTK_IS_TOGGLE_BUTTON (widget) ? gtk_toggle_button_get_active (widget)
-                                        : gtk_check_button_get_active (widget)) == before &&
-         g_get_monotonic_time () < deadline)
-    iterate ();
-}
-
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
@@ -273,55 +160,35 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autofree char *demo_db = NULL;
   gint64 start;
 
-  fixture->tmpdir = g_dir_make_tmp ("fairlead-kiosk-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
-  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
-
-  fixture->app = fl_application_new ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
+  demo_db = fl_gui_test_fixture_start (fixture, "fairlead-kiosk-XXXXXX");
 
   start = g_get_monotonic_time ();
   fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
   /* FAIRLEAD_SCREENSHOT_SIZE=1024x600 checks the smallest screen. */
-  {
-    int width = 1024, height = 700;
-    if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
-      sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
-    gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
-  }
+  fl_gui_test_size_window (fixture->window, 1024, 700);
   /* A kiosk at work has someone at it; test-booth-staff.c scans with
    * nobody named. */
   g_settings_set_string (fl_application_get_settings (fixture->app), "staff-member", "Tom Berger");
-  wait_for_page (fixture->window, "scan", 10);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 10);
   g_test_message ("timing: window opened (demo seeded on first use) → scan page mapped: %.1f ms",
                   (g_get_monotonic_time () - start) / 1000.0);
   fixture->store = fl_store_open (demo_db, &error);
   g_assert_no_error (error);
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  GList *windows;
-
-  g_clear_object (&fixture->store);
   g_settings_reset (fl_application_get_settings (fixture->app), "staff-member");
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  settle (100);
-  g_clear_object (&fixture->app);
-  fl_test_remove_tree (fixture->tmpdir);
-  g_clear_pointer (&fixture->tmpdir, g_free);
+  fl_gui_test_fixture_tear_down (fixture, data);
 }
 
 static void
 test_wedge_vcard (Fixture *fixture, gconstpointer data)
 {
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   g_autoptr(FlLead) lead = NULL;
 
   check_screenshot (GTK_WIDGET (fixture->window), "scan-page");
@@ -336,8 +203,8 @@ test_wedge_vcard (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
 
   /* Saved and scored the moment it was scanned, by the demo model. */
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_uuid (lead), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   g_assert_nonnull (fl_lead_get_model (lead));
   g_assert_cmpstr (gtk_label_get_label (_fl_lead_page_get_status (page)), ==, "MQL");
@@ -360,21 +227,21 @@ test_typing_passes_through (Fixture *fixture, gconstpointer data)
   gint64 before;
 
   scan (fixture, vcard);
-  before = count_leads (fixture);
+  before = fl_gui_test_count_leads (fixture->store);
   company = _fl_lead_page_get_field (page, FL_FIELD_COMPANY);
   gtk_widget_grab_focus (GTK_WIDGET (company));
   gtk_editable_set_position (company, -1);
   for (const char *p = " AG"; *p != '\0'; p++)
     {
       press_key (fixture->window, keyval_for (*p));
-      settle (150);  /* a person: far slower than a scanner */
+      fl_gui_test_settle (150);  /* a person: far slower than a scanner */
     }
   g_assert_cmpstr (gtk_editable_get_text (company), ==, "Muster Maschinenbau GmbH AG");
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
-  settle (600);  /* the edit is written after a short pause */
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  fl_gui_test_settle (600);  /* the edit is written after a short pause */
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   {
-    g_autoptr(FlLead) lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+    g_autoptr(FlLead) lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
     g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_COMPANY), ==, "Muster Maschinenbau GmbH AG");
   }
 }
@@ -430,16 +297,16 @@ type_while_busy (Fixture *fixture, const char *text, guint key_ms)
   g_subprocess_wait_check (xdotool, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&xdotool);
-  settle (200);
+  fl_gui_test_settle (200);
 
   xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "type", "--delay", delay, "--", text, NULL);
   g_assert_no_error (error);
   busy = g_idle_add (busy_cb, NULL);
   g_subprocess_wait_check_async (xdotool, NULL, xdotool_done_cb, &done);
   while (!done)
-    iterate ();
+    fl_gui_test_iterate ();
   g_source_remove (busy);
-  settle (300);  /* the last keys, and the detector's gap after them */
+  fl_gui_test_settle (300);  /* the last keys, and the detector's gap after them */
   return TRUE;
 }
 
@@ -457,16 +324,6 @@ find_text_view (GtkWidget *widget)
         return found;
     }
   return NULL;
-}
-
-static char *
-text_view_get_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
 }
 
 /* A person types at 60 ms a key on a loaded machine: the keys reach the
@@ -488,24 +345,24 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   gint64 before;
 
   /* The scan page: the keys go nowhere, and nothing is captured. */
-  before = count_leads (fixture);
+  before = fl_gui_test_count_leads (fixture->store);
   if (!type_while_busy (fixture, "kiosk", 60))
     return;
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
 
   /* The lead page: a note, then a person field. */
   scan (fixture, vcard);
   open = fl_lead_page_get_lead (page);
   open_uuid = g_strdup (fl_lead_get_uuid (open));
-  before = count_leads (fixture);
+  before = fl_gui_test_count_leads (fixture->store);
   notes_view = find_text_view (GTK_WIDGET (page));
   g_assert_nonnull (notes_view);
   gtk_widget_grab_focus (GTK_WIDGET (notes_view));
   type_while_busy (fixture, "Wants a demo in May", 60);
-  notes = text_view_get_text (notes_view);
+  notes = fl_gui_test_text_view_text (notes_view);
   g_assert_cmpstr (notes, ==, "Wants a demo in May");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_true (fl_lead_page_get_lead (page) == open);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
 
@@ -514,11 +371,11 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   gtk_widget_grab_focus (GTK_WIDGET (city));
   type_while_busy (fixture, "Stuttgart", 60);
   g_assert_cmpstr (gtk_editable_get_text (city), ==, "Stuttgart");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_true (fl_lead_page_get_lead (page) == open);
-  settle (600);  /* the edit is written after a short pause */
+  fl_gui_test_settle (600);  /* the edit is written after a short pause */
   {
-    g_autoptr(FlLead) lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+    g_autoptr(FlLead) lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
 
     g_assert_cmpstr (fl_lead_get_notes (lead), ==, "Wants a demo in May");
     g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_CITY), ==, "Stuttgart");
@@ -528,26 +385,26 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
   fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   back_office = _fl_window_get_page (fixture->window, "back-office");
   pin = _fl_pin_page_get_pin_entry (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office)));
   gtk_widget_grab_focus (GTK_WIDGET (pin));
   type_while_busy (fixture, "2468", 60);
   g_assert_cmpstr (gtk_editable_get_text (pin), ==, "2468");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   g_signal_emit_by_name (_fl_pin_page_get_unlock_button (_fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office))),
                          "clicked");
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
   _fl_back_office_show_view (FL_BACK_OFFICE (back_office), "leads");
-  settle (300);
+  fl_gui_test_settle (300);
   search = _fl_leads_page_get_search_entry (_fl_back_office_get_leads_page (FL_BACK_OFFICE (back_office)));
   gtk_widget_grab_focus (GTK_WIDGET (search));
   type_while_busy (fixture, "Muster", 60);
   g_assert_cmpstr (gtk_editable_get_text (search), ==, "Muster");
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
 
   /* The notes of the lead found, in the lead detail. */
@@ -560,9 +417,9 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
     GtkTextIter end;
 
     _fl_leads_page_flush_search (leads_page);
-    settle (300);
+    fl_gui_test_settle (300);
     gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
-    settle (300);
+    fl_gui_test_settle (300);
     g_assert_nonnull (fl_lead_detail_get_lead (detail));
     g_assert_cmpstr (fl_lead_get_uuid (fl_lead_detail_get_lead (detail)), ==, open_uuid);
     detail_view = find_text_view (GTK_WIDGET (detail));
@@ -571,9 +428,9 @@ test_typing_while_busy (Fixture *fixture, gconstpointer data)
     gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (detail_view), &end);
     gtk_text_buffer_place_cursor (gtk_text_view_get_buffer (detail_view), &end);
     type_while_busy (fixture, ", call in June", 60);
-    detail_notes = text_view_get_text (detail_view);
+    detail_notes = fl_gui_test_text_view_text (detail_view);
     g_assert_cmpstr (detail_notes, ==, "Wants a demo in May, call in June");
-    g_assert_cmpint (count_leads (fixture), ==, before);
+    g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
     g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   }
 }
@@ -583,14 +440,14 @@ static void
 test_scan_while_busy (Fixture *fixture, gconstpointer data)
 {
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   g_autoptr(FlLead) lead = NULL;
 
   if (!type_while_busy (fixture, vcard, 5))
     return;
-  wait_for_page (fixture->window, "lead", 5);
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Anna Muster");
   g_assert_cmpstr (fl_lead_get_uuid (lead), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
 }
@@ -605,7 +462,7 @@ wait_for_worker (Fixture *fixture)
   g_assert_nonnull (worker);
   while ((fl_upload_worker_get_connectors (worker) < 0 || fl_upload_worker_get_busy (worker)) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   g_assert_cmpint (fl_upload_worker_get_connectors (worker), >=, 0);
   return worker;
 }
@@ -641,14 +498,10 @@ static FlBackOffice *
 sign_in (Fixture *fixture)
 {
   GtkWidget *back_office = _fl_window_get_page (fixture->window, "back-office");
-  FlPinPage *pin_page;
 
   g_assert_true (FL_IS_BACK_OFFICE (back_office));
   g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
-  pin_page = _fl_back_office_get_pin_page (FL_BACK_OFFICE (back_office));
-  gtk_editable_set_text (_fl_pin_page_get_pin_entry (pin_page), "2468");
-  g_signal_emit_by_name (_fl_pin_page_get_unlock_button (pin_page), "clicked");
-  settle (300);
+  fl_gui_test_enter_pin (back_office);
   g_assert_false (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
   return FL_BACK_OFFICE (back_office);
 }
@@ -663,7 +516,7 @@ upload_now (FlPreferencesWindow *preferences)
   fl_preferences_window_upload_now (preferences);
   do
     {
-      settle (50);
+      fl_gui_test_settle (50);
       g_string_truncate (texts, 0);
       collect_subtitles (GTK_WIDGET (preferences), texts);
     }
@@ -710,7 +563,7 @@ test_no_crm (Fixture *fixture, gconstpointer data)
   scan (fixture, vcard);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (fl_upload_worker_get_undelivered (worker) < n + 1 && g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   g_free (pending);
   pending = g_strdup_printf ("%" G_GINT64_FORMAT " leads are only on this kiosk", n + 1);
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_label (fixture->window)), ==, pending);
@@ -726,7 +579,7 @@ test_no_crm (Fixture *fixture, gconstpointer data)
   fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.connect-crm", NULL));
-  settle (300);
+  fl_gui_test_settle (300);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   g_assert_null (find_preferences ());
   sign_in (fixture);
@@ -742,7 +595,7 @@ test_no_crm (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (subtitles, expected));
   g_assert_null (strstr (subtitles, "Another Fairlead"));
   gtk_window_destroy (GTK_WINDOW (preferences));
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 /* A CRM connected: the settings' Upload Now runs beside the kiosk's own
@@ -768,7 +621,7 @@ test_upload_now_beside_worker (Fixture *fixture, gconstpointer data)
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while ((fl_upload_worker_get_connectors (worker) != 1 || fl_upload_worker_get_busy (worker)) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 1);
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), !=, "No CRM connected");
   g_assert_false (gtk_widget_get_visible (_fl_window_get_connect_button (fixture->window)));
@@ -776,14 +629,14 @@ test_upload_now_beside_worker (Fixture *fixture, gconstpointer data)
   fl_staff_set (fixture->store, "Tom Berger", "2468", &error);
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  settle (300);
+  fl_gui_test_settle (300);
   preferences = _fl_back_office_show_preferences (sign_in (fixture));
   g_assert_nonnull (preferences);
   subtitles = upload_now (preferences);
   g_assert_null (strstr (subtitles, "Another Fairlead"));
   g_assert_nonnull (strstr (subtitles, "0 uploaded, 0 failed"));
   gtk_window_destroy (GTK_WINDOW (preferences));
-  settle (100);
+  fl_gui_test_settle (100);
 }
 
 static void
@@ -802,41 +655,41 @@ test_answers_done (Fixture *fixture, gconstpointer data)
   score = gtk_level_bar_get_value (bar);
 
   /* Each tap moves the score at once, before anything is written. */
-  tap (_fl_lead_page_get_choice (page, "timeframe", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "timeframe", 0));
   g_assert_cmpfloat (gtk_level_bar_get_value (bar), >, score);
   score = gtk_level_bar_get_value (bar);
   g_assert_cmpstr (gtk_label_get_label (status), ==, "MQL");
-  tap (_fl_lead_page_get_choice (page, "budget", 0));
-  tap (_fl_lead_page_get_choice (page, "role", 0));
-  tap (_fl_lead_page_get_choice (page, "follow_up", 0));
-  tap (_fl_lead_page_get_choice (page, "interests", 1));
-  tap (_fl_lead_page_get_choice (page, "staff_rating", 4));
-  tap (_fl_lead_page_get_interaction (page, "demo"));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "budget", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "role", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "follow_up", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "interests", 1));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "staff_rating", 4));
+  fl_gui_test_tap (_fl_lead_page_get_interaction (page, "demo"));
   g_assert_cmpfloat (gtk_level_bar_get_value (bar), >, score);
   g_assert_cmpstr (gtk_label_get_label (status), ==, "SAL");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "status-sal"));
   g_assert_nonnull (gtk_widget_get_first_child (GTK_WIDGET (_fl_lead_page_get_why_list (page))));
 
   /* Tapping the chosen answer again takes it back: required, so no SAL. */
-  tap (_fl_lead_page_get_choice (page, "role", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "role", 0));
   g_assert_cmpstr (gtk_label_get_label (status), ==, "MQL");
-  tap (_fl_lead_page_get_choice (page, "role", 0));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "role", 0));
   g_assert_cmpstr (gtk_label_get_label (status), ==, "SAL");
 
   /* The privacy notice follows the visitor's language, from the event. */
   g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Privacy"));
   /* The visitor reads the consent in German and gives it. */
-  tap (_fl_lead_page_get_language_button (page, FL_LANGUAGE_DE));
+  fl_gui_test_tap (_fl_lead_page_get_language_button (page, FL_LANGUAGE_DE));
   g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Datenschutz"));
   g_assert_nonnull (strstr (gtk_label_get_label (_fl_lead_page_get_privacy (page)), "Automatica"));
   check_screenshot (GTK_WIDGET (fixture->window), "lead-page-answered");
-  tap (_fl_lead_page_get_consent (page));
+  fl_gui_test_tap (_fl_lead_page_get_consent (page));
   g_assert_true (gtk_check_button_get_active (_fl_lead_page_get_consent (page)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
 
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpint (fl_lead_get_status (lead), ==, FL_STATUS_SAL);
   answers = json_node_get_object (fl_lead_get_answers (lead));
   g_assert_cmpstr (json_object_get_string_member (answers, "timeframe"), ==, "3m");
@@ -870,24 +723,24 @@ test_answers_done (Fixture *fixture, gconstpointer data)
 
   /* A tap ends the thanks page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (thanks), "thanks.next", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
 }
 
 static void
 test_repeat_visit (Fixture *fixture, gconstpointer data)
 {
   FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   const char *welcome;
 
   fl_window_set_staff (fixture->window, "Tom Berger");
   scan (fixture, vcard);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
 
   /* The same badge again, while the thanks page is still up. */
   scan (fixture, vcard);
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
   g_assert_true (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
   welcome = gtk_label_get_label (_fl_lead_page_get_welcome_label (page));
   g_assert_true (g_str_has_prefix (welcome, "Welcome back — first met at "));
@@ -897,7 +750,7 @@ test_repeat_visit (Fixture *fixture, gconstpointer data)
   /* A third, different visitor while this one is open: both kept. */
   scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nN:Weiss;Jonas\nFN:Jonas Weiss\n"
                  "EMAIL:jonas.weiss@example.org\nEND:VCARD\n");
-  g_assert_cmpint (count_leads (fixture), ==, before + 2);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 2);
   g_assert_false (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
   g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_FIRST_NAME)), ==, "Jonas");
 }
@@ -909,15 +762,15 @@ test_idle_timeout (Fixture *fixture, gconstpointer data)
   g_autoptr(GString) texts = g_string_new (NULL);
   g_autoptr(FlLead) lead = NULL;
   scan (fixture, vcard);
-  tap (_fl_lead_page_get_choice (page, "timeframe", 1));
+  fl_gui_test_tap (_fl_lead_page_get_choice (page, "timeframe", 1));
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_CITY), "Stuttgart-Muster");
   collect_texts (GTK_WIDGET (fixture->window), texts);
   g_assert_nonnull (strstr (texts->str, "Anna"));
 
   /* The visitor walks away; nobody touches the kiosk. */
   _fl_window_set_idle_timeout_ms (fixture->window, 300);
-  wait_for_page (fixture->window, "scan", 5);
-  settle (300);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_settle (300);
 
   g_string_truncate (texts, 0);
   collect_texts (GTK_WIDGET (fixture->window), texts);
@@ -928,7 +781,7 @@ test_idle_timeout (Fixture *fixture, gconstpointer data)
   g_assert_null (fl_lead_page_get_lead (page));
 
   /* Saved, with the last change. */
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_CITY), ==, "Stuttgart-Muster");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (fl_lead_get_answers (lead)),
                                                   "timeframe"), ==, "6m");
@@ -941,15 +794,15 @@ test_discard (Fixture *fixture, gconstpointer data)
   g_autoptr(GListModel) toplevels = NULL;
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog = NULL;
-  gint64 before = count_leads (fixture);
+  gint64 before = fl_gui_test_count_leads (fixture->store);
   g_autofree char *uuid = NULL;
   sqlite3_stmt *stmt;
 
   scan (fixture, vcard);
   uuid = g_strdup (fl_lead_get_uuid (fl_lead_page_get_lead (page)));
-  g_assert_cmpint (count_leads (fixture), ==, before + 1);
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before + 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.discard", NULL));
-  settle (100);
+  fl_gui_test_settle (100);
   toplevels = gtk_window_get_toplevels ();
   g_object_ref (toplevels);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -960,14 +813,14 @@ test_discard (Fixture *fixture, gconstpointer data)
     }
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   /* Held while its toast offers Undo (test-booth-staff.c takes it back);
    * gone once the toast goes. */
   g_assert_nonnull (_fl_window_get_toast (fixture->window));
   g_assert_cmpstr (adw_toast_get_button_label (_fl_window_get_toast (fixture->window)), ==, "_Undo");
   _fl_window_dismiss_toast (fixture->window);
-  settle (2000);  /* the toast goes once it has slid in */
-  g_assert_cmpint (count_leads (fixture), ==, before);
+  fl_gui_test_settle (2000);  /* the toast goes once it has slid in */
+  g_assert_cmpint (fl_gui_test_count_leads (fixture->store), ==, before);
 
   stmt = fl_store_prepare (fixture->store, "SELECT count(*) FROM audit WHERE lead_uuid = ? AND "
                                            "action = 'discarded'", &error);
@@ -985,14 +838,14 @@ test_manual_entry (Fixture *fixture, gconstpointer data)
   g_autoptr(FlLead) lead = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.manual-entry", NULL));
-  wait_for_page (fixture->window, "lead", 5);
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_FIRST_NAME), "Lena");
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_LAST_NAME), "Kraus");
   gtk_editable_set_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL), "lena.kraus@example.net");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
 
-  lead = find_lead (fixture, "lena.kraus@example.net");
+  lead = fl_gui_test_find_lead (fixture->store, "lena.kraus@example.net");
   g_assert_cmpstr (fl_lead_get_field (lead, FL_FIELD_FULL_NAME), ==, "Lena Kraus");
   g_assert_cmpint (fl_lead_get_source (lead), ==, FL_SOURCE_MANUAL);
 }
@@ -1032,8 +885,8 @@ test_notes_limit (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_notes_limit (page))));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpuint (strlen (fl_lead_get_notes (lead)), ==, FL_LIMIT_NOTES - 8);
   g_assert_true (g_str_has_prefix (fl_lead_get_notes (lead), fits));
 }
@@ -1050,7 +903,7 @@ test_back_office (Fixture *fixture, gconstpointer data)
   scan (fixture, vcard);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "lead");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  settle (100);
+  fl_gui_test_settle (100);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "back-office");
   g_assert_null (fl_lead_page_get_lead (page));
   stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page), GTK_TYPE_STACK));
@@ -1060,7 +913,7 @@ test_back_office (Fixture *fixture, gconstpointer data)
   check_screenshot (GTK_WIDGET (fixture->window), "back-office-from-kiosk");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back-office", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   g_assert_true (fl_back_office_get_locked (FL_BACK_OFFICE (back_office)));
 }
 
@@ -1078,7 +931,7 @@ test_staff (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (gtk_label_get_label (_fl_window_get_staff_label (fixture->window)), ==, "Tom Berger");
   g_assert_cmpstr (g_settings_get_string (settings, "staff-member"), ==, "Tom Berger");
   scan (fixture, vcard);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_captured_by (lead), ==, "Tom Berger");
   g_settings_reset (settings, "staff-member");
 }
@@ -1096,7 +949,7 @@ test_camera (Fixture *fixture, gconstpointer data)
   source = g_strdup_printf ("filesrc location=\"%s\" ! pngdec ! imagefreeze", png);
   fl_scan_page_set_camera_source (_fl_window_get_scan_page (fixture->window), source);
 
-  wait_for_page (fixture->window, "lead", 20);
+  fl_gui_test_wait_for_page (fixture->window, "lead", 20);
   g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL)), ==,
                    "anna.muster@muster-maschinenbau.example");
   g_assert_cmpint (fl_lead_get_source (fl_lead_page_get_lead (page)), ==, FL_SOURCE_BADGE);
@@ -1154,8 +1007,8 @@ wait_for_card_lead (Fixture *fixture, FlSource source, gint64 pressed)
   while ((fl_lead_page_get_lead (page) == NULL ||
           fl_lead_get_source (fl_lead_page_get_lead (page)) != source) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
-  wait_for_page (fixture->window, "lead", 5);
+    fl_gui_test_iterate ();
+  fl_gui_test_wait_for_page (fixture->window, "lead", 5);
   g_test_message ("timing: “Business card” pressed → lead page mapped with the lead: %.0f ms",
                   (g_get_monotonic_time () - pressed) / 1000.0);
   g_assert_cmpint (fl_lead_get_source (fl_lead_page_get_lead (page)), ==, source);
@@ -1186,7 +1039,7 @@ test_business_card (Fixture *fixture, gconstpointer data)
   while ((fl_camera_get_state (fl_scan_page_get_camera (scan_page)) != FL_CAMERA_STATE_RUNNING ||
           fl_camera_get_preview (fl_scan_page_get_camera (scan_page)) == NULL) &&
          g_get_monotonic_time () < deadline)
-    iterate ();
+    fl_gui_test_iterate ();
   {
     g_autoptr(FlFrame) frame = fl_camera_get_preview (fl_scan_page_get_camera (scan_page));
     g_assert_nonnull (frame);
@@ -1273,7 +1126,7 @@ test_business_card (Fixture *fixture, gconstpointer data)
 
   /* Back at rest, nothing of the card is left on the page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   g_assert_null (gtk_picture_get_paintable (_fl_lead_page_get_card_picture (page)));
   collect_texts (GTK_WIDGET (page), texts);
   g_assert_null (strstr (texts->str, "Müller"));
@@ -1282,13 +1135,13 @@ test_business_card (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_fl_lead_page_get_card_hint (page))));
 
   /* Cancel leaves the kiosk as it was: no new lead, the button back. */
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   {
     gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
     while ((fl_camera_get_state (fl_scan_page_get_camera (scan_page)) != FL_CAMERA_STATE_RUNNING ||
             fl_camera_get_preview (fl_scan_page_get_camera (scan_page)) == NULL) &&
            g_get_monotonic_time () < until)
-      iterate ();
+      fl_gui_test_iterate ();
   }
   /* The engine is warm now: a read takes well under a second, so Cancel
    * comes at once, before the read can finish. */
@@ -1298,7 +1151,7 @@ test_business_card (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel-card", NULL));
   g_assert_false (fl_scan_page_get_reading (scan_page));
   g_assert_true (gtk_widget_is_sensitive (_fl_scan_page_get_card_button (scan_page)));
-  settle (1500);
+  fl_gui_test_settle (1500);
   g_assert_cmpstr (fl_window_get_visible_page (fixture->window), ==, "scan");
 
   /* The reading state, held for the picture. */
@@ -1333,8 +1186,8 @@ test_small_screen (Fixture *fixture, gconstpointer data)
       while ((ABS (gtk_widget_get_height (window) - sizes[i].height) > 20 ||
               gtk_widget_has_css_class (GTK_WIDGET (scan_page), "compact") != sizes[i].compact) &&
              g_get_monotonic_time () < deadline)
-        iterate ();
-      settle (200);
+        fl_gui_test_iterate ();
+      fl_gui_test_settle (200);
       g_assert_cmpint (ABS (gtk_widget_get_height (window) - sizes[i].height), <=, 20);
       g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (scan_page), "compact"), ==, sizes[i].compact);
       g_assert_true (gtk_widget_compute_bounds (count, window, &bounds));
@@ -1416,7 +1269,7 @@ test_business_card_photo (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 
   fl_scan_page_set_camera_source (scan_page, "no-such-gstreamer-element-xyz");
-  settle (200);
+  fl_gui_test_settle (200);
   _fl_scan_page_card_file_chosen (scan_page, file);
   wait_for_card_lead (fixture, FL_SOURCE_CARD_OCR, g_get_monotonic_time ());
   g_assert_cmpstr (gtk_editable_get_text (_fl_lead_page_get_field (page, FL_FIELD_EMAIL)), ==,
@@ -1471,7 +1324,7 @@ test_business_card_file (Fixture *fixture, gconstpointer data)
 
   /* No camera: the button is there for a photo taken with a phone. */
   fl_scan_page_set_camera_source (scan_page, "no-such-gstreamer-element-xyz");
-  settle (500);
+  fl_gui_test_settle (500);
   g_assert_true (gtk_widget_is_sensitive (_fl_scan_page_get_card_button (scan_page)));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (_fl_scan_page_get_card_button (scan_page)),
                             "photo"));
@@ -1482,7 +1335,7 @@ test_business_card_file (Fixture *fixture, gconstpointer data)
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
     while (fl_scan_page_get_reading (scan_page) && g_get_monotonic_time () < deadline)
-      iterate ();
+      fl_gui_test_iterate ();
   }
   g_assert_false (fl_scan_page_get_reading (scan_page));
   g_assert_nonnull (_fl_window_get_toast (fixture->window));
@@ -1505,31 +1358,21 @@ test_business_card_file (Fixture *fixture, gconstpointer data)
 
   /* The same visitor's card again: de-duplicated into the first lead. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.close", NULL));
-  wait_for_page (fixture->window, "scan", 5);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 5);
   pressed = g_get_monotonic_time ();
   _fl_scan_page_card_file_chosen (scan_page, file);
   wait_for_card_lead (fixture, FL_SOURCE_CARD_QR, pressed);
   g_assert_true (gtk_revealer_get_reveal_child (_fl_lead_page_get_welcome (page)));
-  stored = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  stored = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_uuid (stored), ==, fl_lead_get_uuid (fl_lead_page_get_lead (page)));
   fl_scan_page_set_camera_source (scan_page, NULL);
-}
-
-static void
-test_no_display (void)
-{
-  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
 }
 
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/kiosk/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (fl_gui_test_no_display (&argc, &argv, "/gui/kiosk/no-display"))
+    return g_test_run ();
 
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   fl_gui_test_park_pointer ();

@@ -20,13 +20,7 @@
 #include "lead/fl-limits.h"
 #include "score/fl-visitor-text.h"
 
-typedef struct
-{
-  char          *tmpdir;
-  FlApplication *app;
-  FlWindow      *window;
-  FlStore       *store;   /* a second connection, as fairlead-cli would have */
-} Fixture;
+typedef FlGuiTestFixture Fixture;
 
 static const char vcard[] =
   "BEGIN:VCARD\n"
@@ -38,150 +32,18 @@ static const char vcard[] =
   "END:VCARD\n";
 
 static void
-iterate (void)
-{
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
-}
-
-static void
-settle (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    iterate ();
-}
-
-static void
-wait_for_page (FlWindow *window, const char *name, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  GtkWidget *page = _fl_window_get_page (window, name);
-
-  while ((g_strcmp0 (fl_window_get_visible_page (window), name) != 0 ||
-          !gtk_widget_get_mapped (page)) && g_get_monotonic_time () < deadline)
-    iterate ();
-  g_assert_cmpstr (fl_window_get_visible_page (window), ==, name);
-  g_assert_true (gtk_widget_get_mapped (page));
-}
-
-/* A scanner burst, as the window's capture-phase key controller gets it. */
-static void
-scan_burst (FlWindow *window, const char *text)
-{
-  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-  GtkEventController *wedge = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), "fl-wedge") == 0)
-        wedge = controller;
-    }
-  g_object_unref (controllers);
-  g_assert_nonnull (wedge);
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      gboolean handled;
-
-      g_signal_emit_by_name (wedge, "key-pressed", c == '\n' ? GDK_KEY_Return : gdk_unicode_to_keyval (c),
-                             0, 0, &handled);
-    }
-}
-
-static void
-scan (Fixture *fixture, const char *text)
-{
-  FlLeadPage *page = _fl_window_get_lead_page (fixture->window);
-  FlLead *open = fl_lead_page_get_lead (page);
-  g_autofree char *before = open ? g_strdup (fl_lead_get_uuid (open)) : NULL;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  scan_burst (fixture->window, text);
-  while ((fl_lead_page_get_lead (page) == NULL ||
-          g_strcmp0 (fl_lead_get_uuid (fl_lead_page_get_lead (page)), before) == 0) &&
-         g_get_monotonic_time () < deadline)
-    iterate ();
-  wait_for_page (fixture->window, "lead", 5);
-  settle (50);
-}
-
-static FlLead *
-find_lead (Fixture *fixture, const char *email)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) leads = NULL;
-  FlLeadQuery query = { .search = email };
-
-  leads = fl_store_list_leads (fixture->store, &query, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (leads->len, ==, 1);
-  return g_object_ref (g_ptr_array_index (leads, 0));
-}
-
-static void
-tap (gpointer widget)
-{
-  gboolean before;
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-  g_assert_nonnull (widget);
-  before = gtk_toggle_button_get_active (widget);
-  gtk_widget_activate (widget);
-  while (gtk_toggle_button_get_active (widget) == before && g_get_monotonic_time () < deadline)
-    iterate ();
-}
-
-static char *
-buffer_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *demo_db = NULL;
-  int width = 1024, height = 600;
 
-  fixture->tmpdir = g_dir_make_tmp ("fairlead-visitor-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (fixture->tmpdir, "demo.db", NULL);
-  g_setenv ("FAIRLEAD_DEMO_DB", demo_db, TRUE);
-
-  fixture->app = fl_application_new ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
+  demo_db = fl_gui_test_fixture_start (fixture, "fairlead-visitor-XXXXXX");
   fixture->window = fl_application_open_database (fixture->app, NULL, TRUE);
-  if (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE") != NULL)
-    sscanf (g_getenv ("FAIRLEAD_SCREENSHOT_SIZE"), "%dx%d", &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
-  wait_for_page (fixture->window, "scan", 10);
+  fl_gui_test_size_window (fixture->window, 1024, 600);
+  fl_gui_test_wait_for_page (fixture->window, "scan", 10);
   fixture->store = fl_store_open (demo_db, &error);
   g_assert_no_error (error);
-  settle (100);
-}
-
-static void
-fixture_tear_down (Fixture *fixture, gconstpointer data)
-{
-  GList *windows;
-
-  g_clear_object (&fixture->store);
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  settle (100);
-  g_clear_object (&fixture->app);
-  fl_test_remove_tree (fixture->tmpdir);
-  g_clear_pointer (&fixture->tmpdir, g_free);
+  fl_gui_test_settle (100);
 }
 
 /* The demo model's quick notes are chips above the note: tapped, they
@@ -203,8 +65,8 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
   g_autofree char *stored = g_strdup_printf ("✓ %s\n✓ %s\nMet at the bar.", send_quote, wants_demo);
   g_autofree char *stored_again = g_strdup_printf ("✓ %s\nMet at the bar. Wants 3 cells.", send_quote);
 
-  scan (fixture, vcard);
-  settle (300);
+  fl_gui_test_scan (fixture->window, vcard);
+  fl_gui_test_settle (300);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (box)));
   quote = _fl_quick_notes_box_get_chip (box, "send-quote");
   call = _fl_quick_notes_box_get_chip (box, "call-q3");
@@ -219,43 +81,43 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
                    send_quote);
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "Met at the bar.", -1);
-  tap (quote);
-  tap (call);
-  tap (demo);
-  tap (call);   /* taken back */
+  fl_gui_test_tap (quote);
+  fl_gui_test_tap (call);
+  fl_gui_test_tap (demo);
+  fl_gui_test_tap (call);   /* taken back */
   g_assert_true (gtk_toggle_button_get_active (quote));
   g_assert_false (gtk_toggle_button_get_active (call));
   /* The field keeps showing only what staff typed. */
-  shown = buffer_text (notes);
+  shown = fl_gui_test_text_view_text (notes);
   g_assert_cmpstr (shown, ==, "Met at the bar.");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_notes (lead), ==, stored);
 
   /* The visitor comes back: the same lead opens with its chips. */
-  scan (fixture, vcard);
-  settle (200);
+  fl_gui_test_scan (fixture->window, vcard);
+  fl_gui_test_settle (200);
   g_assert_cmpstr (fl_lead_get_uuid (fl_lead_page_get_lead (page)), ==, fl_lead_get_uuid (lead));
   g_assert_true (gtk_toggle_button_get_active (quote));
   g_assert_true (gtk_toggle_button_get_active (demo));
   g_assert_false (gtk_toggle_button_get_active (call));
   g_clear_pointer (&shown, g_free);
-  shown = buffer_text (notes);
+  shown = fl_gui_test_text_view_text (notes);
   g_assert_cmpstr (shown, ==, "Met at the bar.");
 
   /* Typing more keeps the chips; taking one back keeps the typing. */
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "Met at the bar. Wants 3 cells.", -1);
-  tap (demo);
+  fl_gui_test_tap (demo);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-  wait_for_page (fixture->window, "thanks", 5);
+  fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
   g_clear_object (&lead);
-  lead = find_lead (fixture, "anna.muster@muster-maschinenbau.example");
+  lead = fl_gui_test_find_lead (fixture->store, "anna.muster@muster-maschinenbau.example");
   g_assert_cmpstr (fl_lead_get_notes (lead), ==, stored_again);
 
   /* The next visitor starts with no chip chosen. */
-  scan (fixture, "BEGIN:VCARD\nVERSION:3.0\nFN:Ben Beispiel\nEMAIL:ben@example.org\nEND:VCARD\n");
+  fl_gui_test_scan (fixture->window, "BEGIN:VCARD\nVERSION:3.0\nFN:Ben Beispiel\nEMAIL:ben@example.org\nEND:VCARD\n");
   g_assert_false (gtk_toggle_button_get_active (quote));
 
   /* A note typed to its limit has no room for a chip: the chip says so
@@ -269,18 +131,18 @@ test_quick_notes (Fixture *fixture, gconstpointer data)
      * page change crashed libadwaita 1.2 in adw_animation_skip() (a freed
      * object) under MALLOC_PERTURB_; not seen with the pause, nor without
      * the tap. */
-    settle (600);
+    fl_gui_test_settle (600);
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), full, -1);
-    tap (quote);
-    settle (50);
+    fl_gui_test_tap (quote);
+    fl_gui_test_settle (50);
     g_assert_false (gtk_toggle_button_get_active (quote));
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
     g_assert_nonnull (strstr (gtk_label_get_text (message), german ? "voll" : "full"));
     g_assert_cmpstr (fl_lead_get_notes (fl_lead_page_get_lead (page)), ==, full);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-    wait_for_page (fixture->window, "thanks", 5);
+    fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
     g_clear_object (&lead);
-    lead = find_lead (fixture, "ben@example.org");
+    lead = fl_gui_test_find_lead (fixture->store, "ben@example.org");
     g_assert_cmpstr (fl_lead_get_notes (lead), ==, full);
   }
 }
@@ -354,17 +216,17 @@ test_languages (Fixture *fixture, gconstpointer data)
       g_autofree char *consent = NULL;
       GtkToggleButton *button;
 
-      scan (fixture, card);
+      fl_gui_test_scan (fixture->window, card);
       /* Every language of the demo model is offered. */
       for (FlLanguage l = 0; l < FL_N_LANGUAGES; l++)
         g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
           GTK_WIDGET (_fl_lead_page_get_language_button (page, l)))));
       button = _fl_lead_page_get_language_button (page, visitors[i].language);
-      settle (200);
+      fl_gui_test_settle (200);
       g_test_message ("%s button: %d px high", fl_language_to_string (visitors[i].language),
                       gtk_widget_get_height (GTK_WIDGET (button)));
       g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (button)), >=, 44);
-      tap (button);
+      fl_gui_test_tap (button);
       g_assert_cmpint (fl_lead_page_get_language (page), ==, visitors[i].language);
 
       g_assert_true (shows_text (GTK_WIDGET (page), visitors[i].chooser));
@@ -383,13 +245,13 @@ test_languages (Fixture *fixture, gconstpointer data)
 
       gtk_check_button_set_active (_fl_lead_page_get_consent (page), TRUE);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.done", NULL));
-      wait_for_page (fixture->window, "thanks", 5);
+      fl_gui_test_wait_for_page (fixture->window, "thanks", 5);
       g_assert_true (shows_text (thanks, visitors[i].thanks));
       g_assert_true (shows_text (thanks, visitors[i].next));
       g_assert_false (shows_text (thanks, "Thank you, Anna!"));
       g_assert_false (shows_text (thanks, "Vielen Dank, Anna!"));
 
-      lead = find_lead (fixture, email);
+      lead = fl_gui_test_find_lead (fixture->store, email);
       consent = json_to_string (fl_lead_get_consent (lead), FALSE);
       g_assert_nonnull (strstr (consent, "\"given\":true"));
       {
@@ -398,31 +260,21 @@ test_languages (Fixture *fixture, gconstpointer data)
         g_assert_nonnull (strstr (consent, language));
       }
       g_assert_true (gtk_widget_activate_action (thanks, "thanks.next", NULL));
-      wait_for_page (fixture->window, "scan", 5);
+      fl_gui_test_wait_for_page (fixture->window, "scan", 5);
     }
 
   /* The next visitor starts in the staff language again. */
-  scan (fixture, vcard);
+  fl_gui_test_scan (fixture->window, vcard);
   g_assert_cmpint (fl_lead_page_get_language (page), ==, staff);
   g_assert_true (gtk_toggle_button_get_active (_fl_lead_page_get_language_button (page, staff)));
   g_assert_true (shows_text (GTK_WIDGET (page), fl_visitor_gettext (staff, "Your consent")));
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("No display: run the GUI tests under xvfb-run -a");
-}
-
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_init (&argc, &argv, NULL);
-      g_test_add_func ("/gui/visitor/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (fl_gui_test_no_display (&argc, &argv, "/gui/visitor/no-display"))
+    return g_test_run ();
 
   /* The staff catalogue as built (po/), so that LANGUAGE=de is German. */
   if (g_getenv ("FAIRLEAD_STAFF_LOCALEDIR") != NULL)
@@ -438,7 +290,7 @@ main (int argc, char *argv[])
   fl_gui_test_park_pointer ();
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fl_gui_test_fixture_tear_down)
   ADD ("/gui/visitor/quick-notes", test_quick_notes);
   ADD ("/gui/visitor/languages", test_languages);
 #undef ADD
