@@ -17,10 +17,8 @@
 
 struct _FlConnectorsPage
 {
-  AdwPreferencesPage   parent_instance;
+  FlSettingsPage       parent_instance;
 
-  FlStore             *store;
-  char                *actor;
   GCancellable        *cancellable;
   GPtrArray           *connector_rows;
   gboolean             uploading;
@@ -31,29 +29,20 @@ struct _FlConnectorsPage
   AdwPreferencesGroup *connectors_group;
 };
 
-G_DEFINE_FINAL_TYPE (FlConnectorsPage, fl_connectors_page, ADW_TYPE_PREFERENCES_PAGE)
-
-enum
-{
-  PROP_0,
-  PROP_STORE,
-  PROP_ACTOR,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (FlConnectorsPage, fl_connectors_page, FL_TYPE_SETTINGS_PAGE)
 
 static void
 load_connectors (FlConnectorsPage *self)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
   g_autoptr(FlOutbox) outbox = NULL;
   g_autoptr(GPtrArray) connectors = NULL;
 
   _fl_preferences_clear_rows (self->connectors_group, self->connector_rows);
-  if (self->store == NULL)
+  if (store == NULL)
     return;
-  outbox = fl_outbox_new (self->store);
+  outbox = fl_outbox_new (store);
   connectors = fl_outbox_list_connectors (outbox, FALSE, &error);
   if (connectors == NULL)
     {
@@ -127,8 +116,9 @@ static void
 test_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlConnectorsPage *self = FL_CONNECTORS_PAGE (widget);
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlOutbox) outbox = fl_outbox_new (self->store);
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (store);
   g_autoptr(FlConnector) connector = NULL;
   g_autoptr(GTask) task = NULL;
 
@@ -150,8 +140,10 @@ test_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static AdwMessageDialog *
 open_dialog (FlConnectorsPage *self, FlConnector *connector)
 {
-  GtkWidget *dialog = fl_connector_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->store,
-                                               self->actor, connector);
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
+  GtkWidget *dialog = fl_connector_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), store,
+                                               actor, connector);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (load_connectors), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -179,8 +171,9 @@ _fl_connectors_page_add_connector (FlConnectorsPage *self)
 AdwMessageDialog *
 _fl_connectors_page_edit_connector (FlConnectorsPage *self, const char *name)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlOutbox) outbox = fl_outbox_new (self->store);
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (store);
   g_autoptr(FlConnector) connector = fl_outbox_get_connector (outbox, name, &error);
 
   if (connector == NULL)
@@ -195,15 +188,17 @@ static void
 remove_connector (GtkWidget *widget, const char *name)
 {
   FlConnectorsPage *self = FL_CONNECTORS_PAGE (widget);
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlOutbox) outbox = fl_outbox_new (self->store);
+  g_autoptr(FlOutbox) outbox = fl_outbox_new (store);
 
   if (!fl_outbox_remove_connector (outbox, name, &error))
     {
       _fl_preferences_toast (widget, error->message);
       return;
     }
-  fl_store_add_audit (self->store, NULL, self->actor, "connector-removed", name, NULL);
+  fl_store_add_audit (store, NULL, actor, "connector-removed", name, NULL);
   _fl_preferences_toast (widget, _("Connector removed"));
   load_connectors (self);
 }
@@ -342,48 +337,9 @@ upload_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 /* Overrides */
 
 static void
-fl_connectors_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+fl_connectors_page_reload (FlSettingsPage *page)
 {
-  FlConnectorsPage *self = FL_CONNECTORS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_ACTOR:
-      g_value_set_string (value, self->actor);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fl_connectors_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  FlConnectorsPage *self = FL_CONNECTORS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      if (g_set_object (&self->store, g_value_get_object (value)))
-        {
-          load_connectors (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_ACTOR:
-      if (g_strcmp0 (self->actor, g_value_get_string (value)) != 0)
-        {
-          g_free (self->actor);
-          self->actor = g_value_dup_string (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  load_connectors (FL_CONNECTORS_PAGE (page));
 }
 
 static void
@@ -400,9 +356,7 @@ fl_connectors_page_finalize (GObject *object)
 {
   FlConnectorsPage *self = FL_CONNECTORS_PAGE (object);
 
-  g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->connector_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (fl_connectors_page_parent_class)->finalize (object);
 }
@@ -413,23 +367,12 @@ fl_connectors_page_class_init (FlConnectorsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = fl_connectors_page_get_property;
-  object_class->set_property = fl_connectors_page_set_property;
   object_class->dispose = fl_connectors_page_dispose;
   object_class->finalize = fl_connectors_page_finalize;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, FL_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /**
-   * FlConnectorsPage:actor:
-   *
-   * The staff member who unlocked the back office, for the audit.
-   */
-  properties[PROP_ACTOR] =
-    g_param_spec_string ("actor", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  FL_SETTINGS_PAGE_CLASS (klass)->reload = fl_connectors_page_reload;
+  /* A new actor changes nothing the page shows. */
+  FL_SETTINGS_PAGE_CLASS (klass)->actor_changed = NULL;
 
   gtk_widget_class_install_action (widget_class, "connectors.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "connectors.test", "s", test_action);
@@ -463,18 +406,20 @@ fl_connectors_page_init (FlConnectorsPage *self)
 void
 fl_connectors_page_upload_now (FlConnectorsPage *self)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   FlBacklog backlog;
 
   g_return_if_fail (FL_IS_CONNECTORS_PAGE (self));
-  g_return_if_fail (self->store != NULL);
+  g_return_if_fail (store != NULL);
 
   if (self->uploading)
     return;
   /* With no connector there is nothing to upload to: say so, and where
    * the leads are. */
-  if (!fl_backlog_read (self->store, NULL, NULL, &backlog, &error))
+  if (!fl_backlog_read (store, NULL, NULL, &backlog, &error))
     {
       adw_action_row_set_subtitle (self->upload_row, error->message);
       return;
@@ -496,9 +441,9 @@ fl_connectors_page_upload_now (FlConnectorsPage *self)
   gtk_widget_set_sensitive (self->upload_button, FALSE);
   gtk_progress_bar_set_fraction (self->upload_progress, 0);
   adw_action_row_set_subtitle (self->upload_row, _("Uploading…"));
-  fl_store_add_audit (self->store, NULL, self->actor, "upload-now", NULL, NULL);
+  fl_store_add_audit (store, NULL, actor, "upload-now", NULL, NULL);
   task = g_task_new (self, self->cancellable, upload_done_cb, NULL);
   g_task_set_source_tag (task, fl_connectors_page_upload_now);
-  g_task_set_task_data (task, g_strdup (fl_store_get_path (self->store)), g_free);
+  g_task_set_task_data (task, g_strdup (fl_store_get_path (store)), g_free);
   g_task_run_in_thread (task, upload_thread);
 }

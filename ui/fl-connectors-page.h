@@ -6,13 +6,15 @@
 
 #include <adwaita.h>
 
+#include "fl-settings-page.h"
+
 #include "store/fl-store.h"
 
 G_BEGIN_DECLS
 
 #define FL_TYPE_CONNECTORS_PAGE (fl_connectors_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (FlConnectorsPage, fl_connectors_page, FL, CONNECTORS_PAGE, AdwPreferencesPage)
+G_DECLARE_FINAL_TYPE (FlConnectorsPage, fl_connectors_page, FL, CONNECTORS_PAGE, FlSettingsPage)
 
 void fl_connectors_page_upload_now (FlConnectorsPage *self);
 

@@ -29,10 +29,7 @@ enum
 
 struct _FlEventPage
 {
-  AdwPreferencesPage   parent_instance;
-
-  FlStore             *store;
-  char                *actor;
+  FlSettingsPage       parent_instance;
 
   AdwPreferencesGroup *event_group;
   AdwEntryRow         *name_row;
@@ -43,17 +40,7 @@ struct _FlEventPage
   AdwEntryRow         *handout_row;
 };
 
-G_DEFINE_FINAL_TYPE (FlEventPage, fl_event_page, ADW_TYPE_PREFERENCES_PAGE)
-
-enum
-{
-  PROP_0,
-  PROP_STORE,
-  PROP_ACTOR,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (FlEventPage, fl_event_page, FL_TYPE_SETTINGS_PAGE)
 
 static AdwEntryRow *
 get_row (FlEventPage *self, guint field)
@@ -68,12 +55,13 @@ get_row (FlEventPage *self, guint field)
 static void
 load_event (FlEventPage *self)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
   g_autoptr(FlEvent) event = NULL;
   const char *values[N_EVENT_FIELDS] = { 0 };
 
-  if (self->store == NULL)
+  if (store == NULL)
     return;
-  event = fl_store_get_active_event (self->store, NULL);
+  event = fl_store_get_active_event (store, NULL);
   if (event != NULL)
     {
       values[EVENT_NAME] = event->name;
@@ -103,83 +91,17 @@ save_cb (FlEventPage *self)
 }
 
 static void
-fl_event_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+fl_event_page_reload (FlSettingsPage *page)
 {
-  FlEventPage *self = FL_EVENT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_ACTOR:
-      g_value_set_string (value, self->actor);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fl_event_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  FlEventPage *self = FL_EVENT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      if (g_set_object (&self->store, g_value_get_object (value)))
-        {
-          load_event (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_ACTOR:
-      if (g_strcmp0 (self->actor, g_value_get_string (value)) != 0)
-        {
-          g_free (self->actor);
-          self->actor = g_value_dup_string (value);
-          load_event (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fl_event_page_finalize (GObject *object)
-{
-  FlEventPage *self = FL_EVENT_PAGE (object);
-
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->actor, g_free);
-  G_OBJECT_CLASS (fl_event_page_parent_class)->finalize (object);
+  load_event (FL_EVENT_PAGE (page));
 }
 
 static void
 fl_event_page_class_init (FlEventPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = fl_event_page_get_property;
-  object_class->set_property = fl_event_page_set_property;
-  object_class->finalize = fl_event_page_finalize;
-
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, FL_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /**
-   * FlEventPage:actor:
-   *
-   * The staff member who unlocked the back office, for the audit.
-   */
-  properties[PROP_ACTOR] =
-    g_param_spec_string ("actor", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  FL_SETTINGS_PAGE_CLASS (klass)->reload = fl_event_page_reload;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fairlead/Fairlead/fl-event-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlEventPage, event_group);
@@ -263,14 +185,16 @@ fl_event_page_init (FlEventPage *self)
 gboolean
 fl_event_page_save (FlEventPage *self, GError **error)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(FlEvent) event = NULL;
   g_autofree char *values[N_EVENT_FIELDS] = { 0 };
   gboolean created = FALSE;
 
   g_return_val_if_fail (FL_IS_EVENT_PAGE (self), FALSE);
-  g_return_val_if_fail (self->store != NULL, FALSE);
+  g_return_val_if_fail (store != NULL, FALSE);
 
-  event = fl_store_get_active_event (self->store, NULL);
+  event = fl_store_get_active_event (store, NULL);
   for (guint i = 0; i < N_EVENT_FIELDS; i++)
     values[i] = _fl_preferences_entry_text (get_row (self, i));
   if (*values[EVENT_NAME] == '\0')
@@ -315,14 +239,14 @@ fl_event_page_save (FlEventPage *self, GError **error)
 
   if (created)
     {
-      g_autoptr(FlEvent) saved = fl_store_create_event (self->store, event, error);
+      g_autoptr(FlEvent) saved = fl_store_create_event (store, event, error);
 
-      if (saved == NULL || !fl_store_set_active_event (self->store, saved->uuid, error))
+      if (saved == NULL || !fl_store_set_active_event (store, saved->uuid, error))
         return FALSE;
     }
-  else if (!fl_store_update_event (self->store, event, error))
+  else if (!fl_store_update_event (store, event, error))
     return FALSE;
-  fl_store_add_audit (self->store, NULL, self->actor, created ? "event-created" : "event-changed",
+  fl_store_add_audit (store, NULL, actor, created ? "event-created" : "event-changed",
                       values[EVENT_NAME], NULL);
   load_event (self);
   return TRUE;

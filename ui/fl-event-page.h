@@ -6,13 +6,15 @@
 
 #include <adwaita.h>
 
+#include "fl-settings-page.h"
+
 #include "store/fl-store.h"
 
 G_BEGIN_DECLS
 
 #define FL_TYPE_EVENT_PAGE (fl_event_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (FlEventPage, fl_event_page, FL, EVENT_PAGE, AdwPreferencesPage)
+G_DECLARE_FINAL_TYPE (FlEventPage, fl_event_page, FL, EVENT_PAGE, FlSettingsPage)
 
 gboolean fl_event_page_save (FlEventPage  *self,
                             GError      **error);

@@ -15,10 +15,8 @@
 
 struct _FlModelPage
 {
-  AdwPreferencesPage   parent_instance;
+  FlSettingsPage       parent_instance;
 
-  FlStore             *store;
-  char                *actor;
   GCancellable        *cancellable;
   GPtrArray           *model_rows;
   GPtrArray           *fault_rows;
@@ -33,30 +31,21 @@ struct _FlModelPage
   GtkWidget           *load_model_button;
 };
 
-G_DEFINE_FINAL_TYPE (FlModelPage, fl_model_page, ADW_TYPE_PREFERENCES_PAGE)
-
-enum
-{
-  PROP_0,
-  PROP_STORE,
-  PROP_ACTOR,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (FlModelPage, fl_model_page, FL_TYPE_SETTINGS_PAGE)
 
 static void
 load_current_model (FlModelPage *self)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
   g_autoptr(FlModel) model = NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
   _fl_preferences_clear_rows (self->model_group, self->model_rows);
-  if (self->store == NULL)
+  if (store == NULL)
     return;
-  model = fl_model_store_load_for_event (self->store, NULL, &error);
+  model = fl_model_store_load_for_event (store, NULL, &error);
   if (model == NULL)
     {
       _fl_preferences_add_row (self->model_group, self->model_rows, _("No scoring model"),
@@ -155,49 +144,9 @@ apply_cb (FlModelPage *self)
 }
 
 static void
-fl_model_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+fl_model_page_reload (FlSettingsPage *page)
 {
-  FlModelPage *self = FL_MODEL_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_ACTOR:
-      g_value_set_string (value, self->actor);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fl_model_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  FlModelPage *self = FL_MODEL_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      if (g_set_object (&self->store, g_value_get_object (value)))
-        {
-          load_current_model (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_ACTOR:
-      if (g_strcmp0 (self->actor, g_value_get_string (value)) != 0)
-        {
-          g_free (self->actor);
-          self->actor = g_value_dup_string (value);
-          load_current_model (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  load_current_model (FL_MODEL_PAGE (page));
 }
 
 static void
@@ -214,8 +163,6 @@ fl_model_page_finalize (GObject *object)
 {
   FlModelPage *self = FL_MODEL_PAGE (object);
 
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->actor, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->candidate);
   g_clear_pointer (&self->model_rows, g_ptr_array_unref);
@@ -230,23 +177,10 @@ fl_model_page_class_init (FlModelPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = fl_model_page_get_property;
-  object_class->set_property = fl_model_page_set_property;
   object_class->dispose = fl_model_page_dispose;
   object_class->finalize = fl_model_page_finalize;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, FL_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /**
-   * FlModelPage:actor:
-   *
-   * The staff member who unlocked the back office, for the audit.
-   */
-  properties[PROP_ACTOR] =
-    g_param_spec_string ("actor", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  FL_SETTINGS_PAGE_CLASS (klass)->reload = fl_model_page_reload;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fairlead/Fairlead/fl-model-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlModelPage, model_group);
@@ -284,6 +218,8 @@ fl_model_page_init (FlModelPage *self)
 gboolean
 fl_model_page_load (FlModelPage *self, const char *path, GError **error)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(GPtrArray) faults = NULL;
   g_autoptr(FlModel) model = NULL;
   g_autoptr(FlRescoreReport) report = NULL;
@@ -313,7 +249,7 @@ fl_model_page_load (FlModelPage *self, const char *path, GError **error)
       return FALSE;
     }
 
-  report = fl_rescore (self->store, model, NULL, TRUE, self->actor, error);
+  report = fl_rescore (store, model, NULL, TRUE, actor, error);
   if (report == NULL)
     return FALSE;
 
@@ -372,9 +308,9 @@ fl_model_page_apply_async (FlModelPage *self, GAsyncReadyCallback callback,
   g_return_if_fail (self->candidate != NULL && !self->applying);
 
   apply = g_new0 (Apply, 1);
-  apply->path = g_strdup (fl_store_get_path (self->store));
+  apply->path = g_strdup (fl_store_get_path (fl_settings_page_get_store (FL_SETTINGS_PAGE (self))));
   apply->model = g_object_ref (self->candidate);
-  apply->actor = g_strdup (self->actor);
+  apply->actor = g_strdup (fl_settings_page_get_actor (FL_SETTINGS_PAGE (self)));
   set_applying (self, TRUE);
   task = g_task_new (self, self->cancellable, callback, user_data);
   g_task_set_source_tag (task, fl_model_page_apply_async);

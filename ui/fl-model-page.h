@@ -6,13 +6,15 @@
 
 #include <adwaita.h>
 
+#include "fl-settings-page.h"
+
 #include "store/fl-store.h"
 
 G_BEGIN_DECLS
 
 #define FL_TYPE_MODEL_PAGE (fl_model_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (FlModelPage, fl_model_page, FL, MODEL_PAGE, AdwPreferencesPage)
+G_DECLARE_FINAL_TYPE (FlModelPage, fl_model_page, FL, MODEL_PAGE, FlSettingsPage)
 
 gboolean fl_model_page_load         (FlModelPage          *self,
                                      const char           *path,

@@ -16,10 +16,8 @@
 
 struct _FlRosterPage
 {
-  AdwPreferencesPage   parent_instance;
+  FlSettingsPage       parent_instance;
 
-  FlStore             *store;
-  char                *actor;
   GPtrArray           *mapping_rows;
   GPtrArray           *report_rows;
   GBytes              *roster_data;
@@ -31,22 +29,13 @@ struct _FlRosterPage
   GtkWidget           *import_button;
 };
 
-G_DEFINE_FINAL_TYPE (FlRosterPage, fl_roster_page, ADW_TYPE_PREFERENCES_PAGE)
-
-enum
-{
-  PROP_0,
-  PROP_STORE,
-  PROP_ACTOR,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (FlRosterPage, fl_roster_page, FL_TYPE_SETTINGS_PAGE)
 
 static void
 update_roster_count (FlRosterPage *self)
 {
-  gint64 count = self->store ? fl_store_count_attendees (self->store, NULL, NULL) : -1;
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  gint64 count = store ? fl_store_count_attendees (store, NULL, NULL) : -1;
   g_autofree char *text = NULL;
 
   text = count >= 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d attendee known", "%d attendees known",
@@ -84,49 +73,9 @@ import_cb (FlRosterPage *self)
 }
 
 static void
-fl_roster_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+fl_roster_page_reload (FlSettingsPage *page)
 {
-  FlRosterPage *self = FL_ROSTER_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_ACTOR:
-      g_value_set_string (value, self->actor);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fl_roster_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  FlRosterPage *self = FL_ROSTER_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      if (g_set_object (&self->store, g_value_get_object (value)))
-        {
-          update_roster_count (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_ACTOR:
-      if (g_strcmp0 (self->actor, g_value_get_string (value)) != 0)
-        {
-          g_free (self->actor);
-          self->actor = g_value_dup_string (value);
-          update_roster_count (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  update_roster_count (FL_ROSTER_PAGE (page));
 }
 
 static void
@@ -134,8 +83,6 @@ fl_roster_page_finalize (GObject *object)
 {
   FlRosterPage *self = FL_ROSTER_PAGE (object);
 
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
   g_clear_pointer (&self->report_rows, g_ptr_array_unref);
   g_clear_pointer (&self->roster_data, g_bytes_unref);
@@ -149,22 +96,9 @@ fl_roster_page_class_init (FlRosterPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = fl_roster_page_get_property;
-  object_class->set_property = fl_roster_page_set_property;
   object_class->finalize = fl_roster_page_finalize;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, FL_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /**
-   * FlRosterPage:actor:
-   *
-   * The staff member who unlocked the back office, for the audit.
-   */
-  properties[PROP_ACTOR] =
-    g_param_spec_string ("actor", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  FL_SETTINGS_PAGE_CLASS (klass)->reload = fl_roster_page_reload;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fairlead/Fairlead/fl-roster-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlRosterPage, roster_count_row);
@@ -258,6 +192,8 @@ fl_roster_page_preview (FlRosterPage *self, const char *path, GError **error)
 gboolean
 fl_roster_page_import (FlRosterPage *self, GError **error)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(FlRosterReport) report = NULL;
   g_autofree char *summary = NULL;
   gsize length;
@@ -267,7 +203,7 @@ fl_roster_page_import (FlRosterPage *self, GError **error)
   g_return_val_if_fail (self->roster_data != NULL, FALSE);
 
   data = g_bytes_get_data (self->roster_data, &length);
-  report = fl_store_import_roster (self->store, NULL, data, (gssize) length, NULL, error);
+  report = fl_store_import_roster (store, NULL, data, (gssize) length, NULL, error);
   if (report == NULL)
     return FALSE;
 
@@ -291,6 +227,6 @@ fl_roster_page_import (FlRosterPage *self, GError **error)
   gtk_widget_set_sensitive (self->import_button, FALSE);
   update_roster_count (self);
   g_clear_pointer (&self->roster_data, g_bytes_unref);
-  fl_store_add_audit (self->store, NULL, self->actor, "roster-imported", summary, NULL);
+  fl_store_add_audit (store, NULL, actor, "roster-imported", summary, NULL);
   return TRUE;
 }

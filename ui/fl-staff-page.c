@@ -14,10 +14,9 @@
 
 struct _FlStaffPage
 {
-  AdwPreferencesPage   parent_instance;
+  FlSettingsPage       parent_instance;
 
-  FlStore             *store;
-  char                *actor;
+  GSignalGroup        *store_signals;
   GPtrArray           *staff_rows;
 
   AdwPreferencesGroup *staff_group;
@@ -25,28 +24,20 @@ struct _FlStaffPage
   AdwPasswordEntryRow *pin_row;
 };
 
-G_DEFINE_FINAL_TYPE (FlStaffPage, fl_staff_page, ADW_TYPE_PREFERENCES_PAGE)
-
-enum
-{
-  PROP_0,
-  PROP_STORE,
-  PROP_ACTOR,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (FlStaffPage, fl_staff_page, FL_TYPE_SETTINGS_PAGE)
 
 static void
 load_staff (FlStaffPage *self)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
 
   _fl_preferences_clear_rows (self->staff_group, self->staff_rows);
-  if (self->store == NULL)
+  if (store == NULL)
     return;
-  names = fl_staff_list (self->store, &error);
+  names = fl_staff_list (store, &error);
   if (names == NULL)
     {
       _fl_preferences_add_row (self->staff_group, self->staff_rows, error->message, NULL);
@@ -55,7 +46,7 @@ load_staff (FlStaffPage *self)
   for (guint i = 0; names[i] != NULL; i++)
     {
       GtkWidget *row = _fl_preferences_add_row (self->staff_group, self->staff_rows, names[i],
-                                                g_strcmp0 (names[i], self->actor) == 0 ? _("You") : NULL);
+                                                g_strcmp0 (names[i], actor) == 0 ? _("You") : NULL);
 
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  _fl_preferences_action_button (NULL, "user-trash-symbolic", "staff.remove",
@@ -67,14 +58,16 @@ static void
 remove_staff (GtkWidget *widget, const char *name)
 {
   FlStaffPage *self = FL_STAFF_PAGE (widget);
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
 
-  if (!fl_staff_remove (self->store, name, &error))
+  if (!fl_staff_remove (store, name, &error))
     {
       _fl_preferences_toast (widget, error->message);
       return;
     }
-  fl_store_add_audit (self->store, NULL, self->actor, "staff-removed", name, NULL);
+  fl_store_add_audit (store, NULL, actor, "staff-removed", name, NULL);
   load_staff (self);
 }
 
@@ -82,10 +75,11 @@ static void
 remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FlStaffPage *self = FL_STAFF_PAGE (widget);
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   const char *name = g_variant_get_string (parameter, NULL);
   g_autofree char *body = NULL;
 
-  if (g_strcmp0 (name, self->actor) == 0)
+  if (g_strcmp0 (name, actor) == 0)
     {
       _fl_preferences_toast (widget, _("You cannot remove yourself; ask a colleague to do it"));
       return;
@@ -98,10 +92,12 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 save_cb (FlStaffPage *self)
 {
+  FlStore *store = fl_settings_page_get_store (FL_SETTINGS_PAGE (self));
+  const char *actor = fl_settings_page_get_actor (FL_SETTINGS_PAGE (self));
   g_autoptr(GError) error = NULL;
   g_autofree char *name = _fl_preferences_entry_text (self->name_row);
   const char *pin = gtk_editable_get_text (GTK_EDITABLE (self->pin_row));
-  g_auto(GStrv) before = fl_staff_list (self->store, NULL);
+  g_auto(GStrv) before = fl_staff_list (store, NULL);
   gboolean known = before != NULL && g_strv_contains ((const char * const *) before, name);
 
   if (*name == '\0')
@@ -109,12 +105,12 @@ save_cb (FlStaffPage *self)
       _fl_preferences_toast (GTK_WIDGET (self), _("Enter the staff member’s name"));
       return;
     }
-  if (!fl_staff_set (self->store, name, pin, &error))
+  if (!fl_staff_set (store, name, pin, &error))
     {
       _fl_preferences_toast (GTK_WIDGET (self), error->message);
       return;
     }
-  fl_store_add_audit (self->store, NULL, self->actor, known ? "staff-pin-changed" : "staff-added", name, NULL);
+  fl_store_add_audit (store, NULL, actor, known ? "staff-pin-changed" : "staff-added", name, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
   _fl_preferences_toast (GTK_WIDGET (self), known ? _("PIN changed") : _("Staff member added"));
@@ -122,55 +118,9 @@ save_cb (FlStaffPage *self)
 }
 
 static void
-fl_staff_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+fl_staff_page_reload (FlSettingsPage *page)
 {
-  FlStaffPage *self = FL_STAFF_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_ACTOR:
-      g_value_set_string (value, self->actor);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fl_staff_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  FlStaffPage *self = FL_STAFF_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_STORE:
-      if (self->store != NULL)
-        g_signal_handlers_disconnect_by_data (self->store, self);
-      if (g_set_object (&self->store, g_value_get_object (value)))
-        {
-          /* A colleague added at the kiosk shows here at once. */
-          if (self->store != NULL)
-            g_signal_connect_object (self->store, "staff-changed", G_CALLBACK (load_staff), self,
-                                     G_CONNECT_SWAPPED);
-          load_staff (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_ACTOR:
-      if (g_strcmp0 (self->actor, g_value_get_string (value)) != 0)
-        {
-          g_free (self->actor);
-          self->actor = g_value_dup_string (value);
-          load_staff (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  load_staff (FL_STAFF_PAGE (page));
 }
 
 static void
@@ -178,8 +128,7 @@ fl_staff_page_finalize (GObject *object)
 {
   FlStaffPage *self = FL_STAFF_PAGE (object);
 
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->actor, g_free);
+  g_clear_object (&self->store_signals);
   g_clear_pointer (&self->staff_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (fl_staff_page_parent_class)->finalize (object);
 }
@@ -190,22 +139,9 @@ fl_staff_page_class_init (FlStaffPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = fl_staff_page_get_property;
-  object_class->set_property = fl_staff_page_set_property;
   object_class->finalize = fl_staff_page_finalize;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, FL_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /**
-   * FlStaffPage:actor:
-   *
-   * The staff member who unlocked the back office, for the audit.
-   */
-  properties[PROP_ACTOR] =
-    g_param_spec_string ("actor", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  FL_SETTINGS_PAGE_CLASS (klass)->reload = fl_staff_page_reload;
 
   gtk_widget_class_install_action (widget_class, "staff.remove", "s", remove_action);
 
@@ -221,4 +157,9 @@ fl_staff_page_init (FlStaffPage *self)
 {
   self->staff_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* A colleague added at the kiosk shows here at once. */
+  self->store_signals = g_signal_group_new (FL_TYPE_STORE);
+  g_signal_group_connect_swapped (self->store_signals, "staff-changed", G_CALLBACK (load_staff), self);
+  g_object_bind_property (self, "store", self->store_signals, "target", G_BINDING_SYNC_CREATE);
 }

@@ -6,12 +6,14 @@
 
 #include <adwaita.h>
 
+#include "fl-settings-page.h"
+
 #include "store/fl-store.h"
 
 G_BEGIN_DECLS
 
 #define FL_TYPE_STAFF_PAGE (fl_staff_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (FlStaffPage, fl_staff_page, FL, STAFF_PAGE, AdwPreferencesPage)
+G_DECLARE_FINAL_TYPE (FlStaffPage, fl_staff_page, FL, STAFF_PAGE, FlSettingsPage)
 
 G_END_DECLS
