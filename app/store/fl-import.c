@@ -91,19 +91,107 @@ save_one_by_one (Import *import)
     }
 }
 
+/* A lead of the batch that could not be saved: a full or failing disk or
+ * damage stops the import before it, anything else refuses it alone. */
+static void
+batch_lead_failed (Import *import, guint i, GError **error)
+{
+  if (stops_import (*error))
+    {
+      import->stop = g_steal_pointer (error);
+      import->stop_before = g_array_index (import->batch_lines, guint, i) - 1;
+    }
+  else
+    report (import, g_ptr_array_index (import->batch_where, i), *error);
+  g_clear_error (error);
+}
+
+/* The whole batch in one transaction, one statement per table. */
+static gboolean
+save_batch (Import *import)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_store_begin (import->store, &error))
+    return FALSE;
+  if (!_fl_store_save_leads_in_transaction (import->store, import->batch, "import", &error))
+    {
+      fl_store_rollback (import->store);
+      g_debug ("Saving the batch lead by lead: %s", error->message);
+      return FALSE;
+    }
+  return fl_store_commit (import->store, &error);
+}
+
+/* The batch again, each lead under a savepoint of one transaction: a bad
+ * one never takes good ones down, and is reported with its own reason.
+ * The batch keeps the leads saved in the transaction. */
+static gboolean
+save_batch_lead_by_lead (Import *import)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean open = FALSE;
+  guint n = 0;
+
+  for (guint i = 0; i < import->batch->len && import->stop == NULL; i++)
+    {
+      FlLead *lead = g_ptr_array_index (import->batch, i);
+
+      if (!open && !fl_store_begin (import->store, &error))
+        {
+          batch_lead_failed (import, i, &error);
+          continue;
+        }
+      open = TRUE;
+      if (!fl_store_exec (import->store, "SAVEPOINT import_lead", &error))
+        {
+          batch_lead_failed (import, i, &error);
+          continue;
+        }
+      if (!fl_store_save_lead_in_transaction (import->store, lead, "import", &error))
+        {
+          fl_store_exec (import->store, "ROLLBACK TO import_lead", NULL);
+          fl_store_exec (import->store, "RELEASE import_lead", NULL);
+          batch_lead_failed (import, i, &error);
+          continue;
+        }
+      fl_store_exec (import->store, "RELEASE import_lead", NULL);
+      /* The saved ones move to the front, in their order. */
+      if (n != i)
+        {
+          g_object_unref (g_ptr_array_index (import->batch, n));
+          g_ptr_array_index (import->batch, n) = g_object_ref (lead);
+          g_free (g_ptr_array_index (import->batch_where, n));
+          g_ptr_array_index (import->batch_where, n) =
+            g_strdup (g_ptr_array_index (import->batch_where, i));
+          g_array_index (import->batch_lines, guint, n) = g_array_index (import->batch_lines, guint, i);
+        }
+      n++;
+    }
+  g_ptr_array_set_size (import->batch, n);
+  g_ptr_array_set_size (import->batch_where, n);
+  g_array_set_size (import->batch_lines, n);
+  if (n == 0)
+    {
+      if (open)
+        fl_store_rollback (import->store);
+      return TRUE;
+    }
+  return fl_store_commit (import->store, NULL);
+}
+
 /* Commits the open batch, then reports its leads: a lead reported to
  * lead_func is on disk. */
 static gboolean
 import_flush (Import *import)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GError) stop = NULL;
   gssize before = import->n_imported;
   gboolean ok;
 
   if (import->batch->len == 0)
     return TRUE;
-  ok = fl_store_commit (import->store, &error);
+  ok = save_batch (import) || save_batch_lead_by_lead (import);
   if (ok)
     {
       import->n_imported += import->batch->len;
@@ -112,8 +200,8 @@ import_flush (Import *import)
     }
   else
     {
-      /* A lead that stopped the import while the batch was open stops it
-       * again after the leads before it. */
+      /* A lead that stopped the import in the batch stops it again after
+       * the leads before it. */
       stop = g_steal_pointer (&import->stop);
       save_one_by_one (import);
       if (import->stop == NULL && stop != NULL)
@@ -140,45 +228,20 @@ lead_failed (Import *import, const char *where, GError **error)
     report (import, where, *error);
 }
 
-/* Each lead is saved under a savepoint of the batch's transaction: a bad
- * one never takes good ones down. */
+/* A lead is checked when it is read and saved with its batch. */
 static void
 import_node (Import *import, JsonNode *node, const char *where)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlLead) lead = fl_lead_new_from_json (node, &error);
 
-  if (lead == NULL)
+  if (lead == NULL || !_fl_store_ready_lead (import->store, lead, &error))
     {
       lead_failed (import, where, &error);
       return;
     }
   if (import->batch->len == 0)
-    {
-      if (!fl_store_begin (import->store, &error))
-        {
-          lead_failed (import, where, &error);
-          return;
-        }
-      import->batch_started = g_get_monotonic_time ();
-    }
-  if (!fl_store_exec (import->store, "SAVEPOINT import_lead", &error))
-    {
-      if (import->batch->len == 0)
-        fl_store_rollback (import->store);
-      lead_failed (import, where, &error);
-      return;
-    }
-  if (!fl_store_save_lead_in_transaction (import->store, lead, "import", &error))
-    {
-      fl_store_exec (import->store, "ROLLBACK TO import_lead", NULL);
-      fl_store_exec (import->store, "RELEASE import_lead", NULL);
-      if (import->batch->len == 0)
-        fl_store_rollback (import->store);
-      lead_failed (import, where, &error);
-      return;
-    }
-  fl_store_exec (import->store, "RELEASE import_lead", NULL);
+    import->batch_started = g_get_monotonic_time ();
   g_ptr_array_add (import->batch, g_steal_pointer (&lead));
   g_ptr_array_add (import->batch_where, g_strdup (where));
   g_array_append_val (import->batch_lines, import->current);

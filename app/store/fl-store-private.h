@@ -56,6 +56,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define FL_STORE_APPLICATION_ID 0x464c4541
 
 const char   *_fl_store_migration          (int           from_version);
+gboolean      _fl_store_ready_lead         (FlStore      *self,
+                                            FlLead       *lead,
+                                            GError      **error);
+char         *_fl_store_breakdown_text     (FlStore      *self,
+                                            FlLead       *lead);
+gboolean      _fl_store_save_leads_in_transaction (FlStore    *self,
+                                                   GPtrArray  *leads,
+                                                   const char *actor,
+                                                   GError    **error);
 gboolean      _fl_store_set_sqlite_error   (sqlite3      *db,
                                             GError      **error);
 

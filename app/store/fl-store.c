@@ -1048,26 +1048,12 @@ breakdown_mark (FlStore *self, FlLead *lead)
   return mark;
 }
 
-/**
- * fl_store_save_lead_in_transaction:
- *
- * Like fl_store_save_lead(), for callers that already opened a transaction
- * (capture merges, bulk jobs).
- */
+/* The defaults and checks every saved lead passes before it is written;
+ * fl-store-batch.c runs them before it stages a lead. */
 gboolean
-fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *actor, GError **error)
+_fl_store_ready_lead (FlStore *self, FlLead *lead, GError **error)
 {
-  g_autofree char *breakdown = NULL;
-  JsonNode *model;
-  sqlite3_stmt *stmt;
-  sqlite3_stmt *scores;
-  gint64 existing;
-  gint64 lead_id;
   FlStatus status;
-  gboolean bound = TRUE;
-
-  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (FL_IS_LEAD (lead), FALSE);
 
   fl_lead_ensure_identity (lead);
   if (fl_lead_get_event (lead) == NULL)
@@ -1086,7 +1072,45 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
       return FALSE;
     }
   /* The one gate every stored lead passes: all of it, or nothing. */
-  if (!fl_lead_check_limits (lead, error))
+  return fl_lead_check_limits (lead, error);
+}
+
+/* What lead_breakdowns holds for @lead: the mark, or the breakdown's JSON;
+ * %NULL when the lead has no breakdown. */
+char *
+_fl_store_breakdown_text (FlStore *self, FlLead *lead)
+{
+  char *text;
+
+  if (fl_lead_get_breakdown (lead) == NULL)
+    return NULL;
+  text = breakdown_mark (self, lead);
+  if (text == NULL)
+    text = json_to_string (fl_lead_get_breakdown (lead), FALSE);
+  return text;
+}
+
+/**
+ * fl_store_save_lead_in_transaction:
+ *
+ * Like fl_store_save_lead(), for callers that already opened a transaction
+ * (capture merges, bulk jobs).
+ */
+gboolean
+fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *actor, GError **error)
+{
+  g_autofree char *breakdown = NULL;
+  JsonNode *model;
+  sqlite3_stmt *stmt;
+  sqlite3_stmt *scores;
+  gint64 existing;
+  gint64 lead_id;
+  gboolean bound = TRUE;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FL_IS_LEAD (lead), FALSE);
+
+  if (!_fl_store_ready_lead (self, lead, error))
     return FALSE;
 
   existing = lead_row_id (self, fl_lead_get_uuid (lead), error);
@@ -1179,9 +1203,7 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
 
   if (fl_lead_get_breakdown (lead) != NULL)
     {
-      breakdown = breakdown_mark (self, lead);
-      if (breakdown == NULL)
-        breakdown = json_to_string (fl_lead_get_breakdown (lead), FALSE);
+      breakdown = _fl_store_breakdown_text (self, lead);
       stmt = fl_store_prepare (self,
                                "INSERT INTO lead_breakdowns (lead_id, breakdown) VALUES (?1, ?2) "
                                "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
