@@ -10,7 +10,7 @@
 # bench-score kept with FAIRLEAD_BENCH_DB); every run works on a fresh
 # copy.
 # FAIRLEAD_PEERS_ONLY=scan runs only the scan-image comparisons (no leads
-# made).
+# made); FAIRLEAD_PEERS_ONLY=import only the leads import ones.
 # A peer that is not installed (tesseract) is skipped and says so.
 # Wall-clock times: on a shared machine give the load average with them.
 set -euo pipefail
@@ -58,7 +58,8 @@ compare() {
 # min/median/max of numbers
 stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%s / %s / %s", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 
-if [[ "${FAIRLEAD_PEERS_ONLY:-}" != scan ]]; then
+only=${FAIRLEAD_PEERS_ONLY:-}
+if [[ "$only" != scan && "$only" != import ]]; then
 if [[ -n "${FAIRLEAD_PEERS_DB:-}" ]]; then   # a database bench-score made before
   cp "$FAIRLEAD_PEERS_DB" "$work/base.db"
   n_leads=$(sqlite3 "$work/base.db" "SELECT count(*) FROM leads")
@@ -98,15 +99,24 @@ peer_export() {
 compare "CSV export of every lead / sqlite3 -csv + sync" ours_export peer_export
 peak_kb=$( { /usr/bin/time -f '%M' "$cli" --db "$work/base.db" export --format csv -o "$work/ours.csv" 2>&1 >/dev/null || true; } | tail -1)
 
+fi
+
 # --- leads import of 10,000 leads (JSON Lines) into an empty event, against
-# sqlite3 inserting the same rows in one transaction. sqlite3 cannot load
-# Fairlead's tokenizer, so its copy of the schema names unicode61 instead:
-# the same tables, indexes, triggers and full-text work.
+# the sqlite3 shell writing the same rows from the same file in one
+# transaction: it loads the JSON Lines into a temporary table and inserts
+# what Fairlead stores for each lead (the lead with its kiosk, its
+# answers, its interaction, its audit entry; the triggers add the score
+# row, the full-text row and the booth change log alike) with one
+# INSERT … SELECT per table, with the same durability (synchronous FULL,
+# WAL) and the foreign keys checked as Fairlead's connection does. The
+# row counts of both databases are compared after the first run.
+# The second comparison drops the change log's triggers in both (a kiosk
+# outside a booth).
+if [[ "$only" != scan ]]; then
 python3 - "$work" <<'EOF'
 import json, random, sys, uuid
 random.seed(1)
-with open(sys.argv[1] + "/leads.jsonl", "w") as f, open(sys.argv[1] + "/leads.sql", "w") as g:
-    g.write("BEGIN;\n")
+with open(sys.argv[1] + "/leads.jsonl", "w") as f:
     for i in range(10000):
         u = str(uuid.UUID(int=random.getrandbits(128), version=4))
         f.write(json.dumps({"uuid": u, "first_name": "Jörg %d" % i, "last_name": "Weiß",
@@ -115,19 +125,62 @@ with open(sys.argv[1] + "/leads.jsonl", "w") as f, open(sys.argv[1] + "/leads.sq
                             "answers": {"timeframe": "3m", "budget": "planned"},
                             "interactions": [{"kind": "badge-scan", "at": "2026-06-23T10:00:00Z"}]},
                            ensure_ascii=False) + "\n")
-        g.write("INSERT INTO leads (uuid, event, created_at, updated_at, source, first_name, last_name, "
-                "company, email, title) VALUES ('%s', (SELECT value FROM meta WHERE key = 'active_event'), "
-                "'2026-06-23T10:00:00.000Z', '2026-06-23T10:00:00.000Z', 'manual', 'Jörg %d', 'Weiß', "
-                "'Söhne %d GmbH', 'lead%d@example.de', 'Einkauf');\n" % (u, i, i % 300, i))
-    g.write("COMMIT;\n")
+EOF
+cat > "$work/leads.sql" <<EOF
+PRAGMA foreign_keys = ON;
+PRAGMA synchronous = FULL;
+.mode ascii
+.separator "\\037" "\\n"
+CREATE TEMP TABLE src (j TEXT);
+.import $work/leads.jsonl src
+BEGIN;
+INSERT INTO leads (uuid, event, created_at, updated_at, device, source, first_name, last_name,
+                   company, email, title)
+  SELECT j->>'uuid', (SELECT value FROM meta WHERE key = 'active_event'), j->>'created_at',
+         j->>'created_at', (SELECT value FROM meta WHERE key = 'device_id'), 'manual',
+         j->>'first_name', j->>'last_name', j->>'company', j->>'email', j->>'title' FROM src;
+INSERT INTO answers (lead_id, question_id, value)
+  SELECT l.id, a.key, json_quote (a.value) FROM src, json_each (src.j, '\$.answers') a
+  JOIN leads l ON l.uuid = src.j->>'uuid';
+INSERT INTO interactions (lead_id, kind, at)
+  SELECT l.id, i.value->>'kind', i.value->>'at' FROM src, json_each (src.j, '\$.interactions') i
+  JOIN leads l ON l.uuid = src.j->>'uuid';
+INSERT INTO audit (lead_uuid, at, actor, action)
+  SELECT j->>'uuid', strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'), 'import', 'captured' FROM src;
+COMMIT;
 EOF
 "$cli" --db "$work/empty.db" event create "Import" >/dev/null
-cp "$work/empty.db" "$work/empty-peer.db"
+cp "$work/empty.db" "$work/empty-nolog.db"
+sqlite3 "$work/empty-nolog.db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master
+  WHERE type = 'trigger' AND name GLOB '*_replica_*'" | sqlite3 "$work/empty-nolog.db"
 fresh_empty() { rm -f "$work/imp.db" "$work/imp.db-wal" "$work/imp.db-shm"; cp "$work/$1" "$work/imp.db"; }
-ours_import() { fresh_empty empty.db; timed "$cli" --db "$work/imp.db" leads import "$work/leads.jsonl"; }
-peer_import() { fresh_empty empty-peer.db; timed sh -c "sqlite3 '$work/imp.db' < '$work/leads.sql'"; }
+counts() {
+  sqlite3 "$work/imp.db" "SELECT (SELECT count(*) FROM leads) || ' leads, ' ||
+    (SELECT count(*) FROM answers) || ' answers, ' || (SELECT count(*) FROM interactions) ||
+    ' interactions, ' || (SELECT count(*) FROM audit WHERE lead_uuid IS NOT NULL) || ' audit, ' ||
+    (SELECT count(*) FROM lead_scores) || ' scores, ' || (SELECT count(*) FROM changes) || ' changes'"
+}
+import_base=empty.db
+ours_import() {
+  fresh_empty $import_base
+  timed "$cli" --db "$work/imp.db" leads import "$work/leads.jsonl"
+  [[ $1 != 0 ]] || counts > "$work/ours-counts"
+}
+peer_import() {
+  fresh_empty $import_base
+  timed sh -c "sqlite3 '$work/imp.db' < '$work/leads.sql'"
+  if [[ $1 == 0 ]]; then
+    counts > "$work/peer-counts"
+    cmp -s "$work/ours-counts" "$work/peer-counts" ||
+      { echo "unfair: Fairlead stored $(cat "$work/ours-counts"), sqlite3 $(cat "$work/peer-counts")" >&2; exit 1; }
+  fi
+}
 compare "leads import, 10,000 leads / sqlite3, the same rows in one transaction" ours_import peer_import
+import_base=empty-nolog.db
+compare "leads import, the same without the change log's triggers (both)" ours_import peer_import
 fi
+
+if [[ -z "$only" || "$only" == scan ]]; then
 
 # --- scan-image: a noisy 1280×720 frame with a QR code, and one without
 "$cli" qr "https://example.com/badge/4711?name=Anna%20Muster" -o "$work/qr.png" >/dev/null
@@ -184,6 +237,7 @@ done > "$work/curl.cfg"
 peer_upload() { timed curl -K "$work/curl.cfg"; }
 compare "upload phase, 10,000 leads to a loopback webhook / curl, the same $n bodies" ours_upload peer_upload
 kill "$sink_pid" 2>/dev/null || true
+fi
 
 if ! command -v tesseract >/dev/null; then
   echo "tesseract is not installed: read-card is not compared"
@@ -191,7 +245,7 @@ fi
 
 echo
 echo "$n_leads leads, $repeats runs each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ "${FAIRLEAD_PEERS_ONLY:-}" != scan ]]; then
+if [[ "$only" != scan && "$only" != import ]]; then
   echo "CSV export peak memory (max RSS): $((peak_kb / 1024)) MB"
   echo "database after capture and bench-score's rescores: $db_size MB, WAL $wal_size MB"
 fi
