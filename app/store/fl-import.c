@@ -28,6 +28,7 @@ typedef struct
   GPtrArray         *batch_where; /* where each came from, for a failed commit */
   GArray            *batch_lines; /* guint: the line or element of each */
   gint64             batch_started;
+  char              *active_event; /* read once per batch, for the leads that name none */
 } Import;
 
 /* Group commit: the leads of a batch share one durable transaction, which
@@ -235,7 +236,19 @@ import_node (Import *import, JsonNode *node, const char *where)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlLead) lead = fl_lead_new_from_json (node, &error);
 
-  if (lead == NULL || !_fl_store_ready_lead (import->store, lead, &error))
+  if (lead == NULL)
+    {
+      lead_failed (import, where, &error);
+      return;
+    }
+  if (import->batch->len == 0)
+    {
+      g_free (import->active_event);
+      import->active_event = fl_store_get_meta (import->store, "active_event");
+    }
+  if (fl_lead_get_event (lead) == NULL)
+    fl_lead_set_event (lead, import->active_event);
+  if (!_fl_store_ready_lead (import->store, lead, &error))
     {
       lead_failed (import, where, &error);
       return;
@@ -578,8 +591,10 @@ import_lines (Import *import, LineReader *reader, guint line_number, GError **er
  *
  * Reads a JSON array of leads, or JSON Lines (one lead a line), and saves
  * them in batches, one durable transaction each (up to 500 leads or 50 ms,
- * and before waiting for input), each lead under a savepoint so that a
- * bad one never takes the others down; @lead_func hears of a lead only
+ * and before waiting for input), written with one statement per table; a
+ * batch the database refuses is saved again with each lead under a
+ * savepoint, so that a bad one never takes the others down (a lead that
+ * fails its checks is refused as it is read); @lead_func hears of a lead only
  * once the commit that holds it is done. JSON Lines are read a line at a time,
  * so the input may be of any size; a line over %FL_LIMIT_LEAD_LINE bytes
  * is reported and skipped without being held in memory. A JSON array is
@@ -599,7 +614,7 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
   g_autoptr(GPtrArray) batch_where = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) batch_lines = g_array_new (FALSE, FALSE, sizeof (guint));
   Import import = { store, name, lead_func, error_func, user_data, 0, NULL, 0, 0, batch, batch_where,
-                    batch_lines, 0 };
+                    batch_lines, 0, NULL };
   g_autofree char *buffer = g_malloc (READ_SIZE);
   LineReader reader = { input, &import, buffer, 0, 0, FALSE, FALSE };
   g_autoptr(GError) local_error = NULL;
@@ -619,8 +634,9 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
                    local_error->message);
       return -1;
     }
-  /* Each lead's savepoint keeps the pages it changes in a sub-journal: in
-   * a temporary file that took 70 writes a lead, in memory none. A batch
+  /* The batch's staging tables, and each lead's savepoint when a batch
+   * is saved lead by lead (its sub-journal: in a temporary file that took
+   * 70 writes a lead), are kept in memory. A batch
    * fits the page cache, so it is not spilled to the WAL before its
    * commit either. Both are given back afterwards. */
   stmt = fl_store_prepare (store, "PRAGMA cache_size", NULL);
@@ -638,6 +654,7 @@ fl_import_leads (FlStore *store, GInputStream *input, const char *name, FlImport
   /* An error that ended the import mid-batch: what was saved stays saved. */
   import_flush (&import);
   g_clear_error (&import.stop);
+  g_clear_pointer (&import.active_event, g_free);
 
   fl_store_exec (store, "PRAGMA temp_store = DEFAULT", NULL);
   if (cache_size != NULL)
