@@ -1063,7 +1063,7 @@ fold_same_visitors_bulk (Apply *apply, GError **error)
 
       stmt = fl_store_prepare (apply->store,
                                "SELECT uuid, badge_id, lower (email), full_name, first_name, "
-                               "last_name, company FROM leads WHERE event = ?1 "
+                               "last_name, company FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " "
                                "ORDER BY created_at, uuid",
                                error);
       if (stmt == NULL)
