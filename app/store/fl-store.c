@@ -1520,7 +1520,7 @@ order_by (const FlLeadQuery *query)
 }
 
 /* Whether no lead belongs to another event than @event (%NULL: any):
- * two seeks in the event index. */
+ * two seeks in the event index (an event without a key: no answer). */
 static gboolean
 event_has_every_lead (FlStore *self, const char *event)
 {
@@ -1530,8 +1530,9 @@ event_has_every_lead (FlStore *self, const char *event)
   if (event == NULL)
     return TRUE;
   stmt = fl_store_prepare (self,
-                           "SELECT EXISTS (SELECT 1 FROM leads WHERE event < ?1) "
-                           "    OR EXISTS (SELECT 1 FROM leads WHERE event > ?1)",
+                           "SELECT " FL_STORE_SQL_EVENT_KEY ("?1") " IS NULL "
+                           "    OR EXISTS (SELECT 1 FROM leads WHERE event_key < " FL_STORE_SQL_EVENT_KEY ("?1") ") "
+                           "    OR EXISTS (SELECT 1 FROM leads WHERE event_key > " FL_STORE_SQL_EVENT_KEY ("?1") ")",
                            NULL);
   if (stmt == NULL)
     return FALSE;
