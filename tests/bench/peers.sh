@@ -115,10 +115,13 @@ with open(sys.argv[1] + "/leads.jsonl", "w") as f, open(sys.argv[1] + "/leads.sq
                             "answers": {"timeframe": "3m", "budget": "planned"},
                             "interactions": [{"kind": "badge-scan", "at": "2026-06-23T10:00:00Z"}]},
                            ensure_ascii=False) + "\n")
+        # With the event's local key (schema 10), as Fairlead writes it:
+        # without it the trigger would mend each row, work ours does not do.
         g.write("INSERT INTO leads (uuid, event, created_at, updated_at, source, first_name, last_name, "
-                "company, email, title) VALUES ('%s', (SELECT value FROM meta WHERE key = 'active_event'), "
+                "company, email, title, event_key) VALUES ('%s', (SELECT value FROM meta WHERE key = 'active_event'), "
                 "'2026-06-23T10:00:00.000Z', '2026-06-23T10:00:00.000Z', 'manual', 'Jörg %d', 'Weiß', "
-                "'Söhne %d GmbH', 'lead%d@example.de', 'Einkauf');\n" % (u, i, i % 300, i))
+                "'Söhne %d GmbH', 'lead%d@example.de', 'Einkauf', (SELECT id FROM event_keys WHERE uuid = "
+                "(SELECT value FROM meta WHERE key = 'active_event')));\n" % (u, i, i % 300, i))
     g.write("COMMIT;\n")
 EOF
 "$cli" --db "$work/empty.db" event create "Import" >/dev/null
