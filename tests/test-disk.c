@@ -447,6 +447,12 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
   query.search = "Fjord";
   g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, 300 + n_saved);
   g_assert_no_error (error);
+  /* The recovered leads are found by their event's key (schema 10). */
+  query.search = NULL;
+  g_assert_cmpint (fl_store_count_leads (store, &query, &error), ==, 300 + n_saved);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads WHERE event_key IS NOT "
+                                             "(SELECT id FROM event_keys WHERE uuid = event)"), ==, 0);
 }
 
 /* Only a full check clears what a full check found: a quick check does not

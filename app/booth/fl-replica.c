@@ -514,6 +514,12 @@ upsert_lead (FlStore *store, const char *uuid, Fold *merged, const char *created
       g_string_append_printf (update, "%s%s = excluded.%s", i ? ", " : "", lead_columns[i],
                               lead_columns[i]);
     }
+  /* The local event key with the row (lead_columns begins with "event",
+   * ?2), so the trigger that mends a missing one has nothing to do. */
+  g_assert (g_str_equal (lead_columns[0], "event"));
+  g_string_append (sql, ", event_key");
+  g_string_append (values, ", " FL_STORE_SQL_EVENT_KEY ("?2"));
+  g_string_append (update, ", event_key = excluded.event_key");
   g_string_append (sql, values->str);
   g_string_append (sql, ")");
   g_string_append (sql, update->str);
@@ -1063,7 +1069,7 @@ fold_same_visitors_bulk (Apply *apply, GError **error)
 
       stmt = fl_store_prepare (apply->store,
                                "SELECT uuid, badge_id, lower (email), full_name, first_name, "
-                               "last_name, company FROM leads WHERE event = ?1 "
+                               "last_name, company FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " "
                                "ORDER BY created_at, uuid",
                                error);
       if (stmt == NULL)

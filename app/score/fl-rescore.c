@@ -30,7 +30,7 @@
   "  title, department, street, city, postal_code, region, country, website, score, status, "       \
   "  model_sha256, override_status, override_by, override_reason "                                 \
   "FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id "                                \
-  "WHERE +event = ?1 AND id > ?2 ORDER BY id LIMIT " G_STRINGIFY (CHUNK)
+  "WHERE +event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " AND id > ?2 ORDER BY id LIMIT " G_STRINGIFY (CHUNK)
 #define ANSWERS_SQL                                                                                \
   "SELECT lead_id, question_id, value FROM answers WHERE lead_id BETWEEN ?1 AND ?2 ORDER BY lead_id"
 #define INTERACTIONS_SQL                                                                           \
@@ -950,7 +950,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
       sqlite3_reset (stmt);
       fl_store_exec (store, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_KB), NULL);
 
-      stmt = fl_store_prepare (store, "SELECT count(*) FROM leads WHERE event = ?1", error);
+      stmt = fl_store_prepare (store, "SELECT count(*) FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1"), error);
       if (stmt == NULL)
         {
           fl_store_rollback (store);

@@ -129,7 +129,7 @@ find_by_name_company (FlStore *store, const char *event, FlLead *lead, const cha
 
   stmt = fl_store_prepare (store,
                            "SELECT uuid, full_name, first_name, last_name, company FROM leads "
-                           "WHERE event = ?1 AND id IN (SELECT rowid FROM leads_fts "
+                           "WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " AND id IN (SELECT rowid FROM leads_fts "
                            "WHERE leads_fts MATCH ?2) AND uuid IS NOT ?3 "
                            "ORDER BY updated_at DESC, id DESC",
                            error);
@@ -172,14 +172,14 @@ find_duplicate (FlStore *store, const char *event, FlLead *lead, FlCaptureMatch 
   *match = FL_CAPTURE_MATCH_NONE;
   if (badge != NULL)
     {
-      uuid = query_uuid (store, "SELECT uuid FROM leads WHERE event = ?1 AND badge_id = ?2 "
+      uuid = query_uuid (store, "SELECT uuid FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " AND badge_id = ?2 "
                                 "ORDER BY updated_at DESC, id DESC LIMIT 1",
                          event, badge, &local_error);
       *match = FL_CAPTURE_MATCH_BADGE_ID;
     }
   if (uuid == NULL && local_error == NULL && email != NULL)
     {
-      uuid = query_uuid (store, "SELECT uuid FROM leads WHERE event = ?1 AND lower (email) = "
+      uuid = query_uuid (store, "SELECT uuid FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " AND lower (email) = "
                                 "lower (?2) ORDER BY updated_at DESC, id DESC LIMIT 1",
                          event, email, &local_error);
       *match = FL_CAPTURE_MATCH_EMAIL;
@@ -244,9 +244,9 @@ fl_capture_find_other_visit (FlStore *store, FlLead *lead, GError **error)
   const char *values[] = { fl_lead_get_badge_id (lead), fl_lead_get_field (lead, FL_FIELD_EMAIL) };
   const char *queries[] = {
     /* "+": by the badge and email indexes, not along all leads by time. */
-    "SELECT uuid FROM leads WHERE event = ?1 AND badge_id = ?2 AND uuid <> ?3 "
+    "SELECT uuid FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " AND badge_id = ?2 AND uuid <> ?3 "
     "ORDER BY +created_at, uuid LIMIT 1",
-    "SELECT uuid FROM leads WHERE event = ?1 AND lower (email) = lower (?2) AND uuid <> ?3 "
+    "SELECT uuid FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " AND lower (email) = lower (?2) AND uuid <> ?3 "
     "ORDER BY +created_at, uuid LIMIT 1",
   };
 

@@ -274,7 +274,8 @@ fl_store_list_lead_staff (FlStore *store, const char *event, GError **error)
   g_return_val_if_fail (FL_IS_STORE (store), NULL);
 
   return list_strings (store,
-                       "SELECT DISTINCT captured_by FROM leads WHERE event = ? AND captured_by IS NOT NULL "
+                       "SELECT DISTINCT captured_by FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1")
+                       " AND captured_by IS NOT NULL "
                        "ORDER BY captured_by COLLATE NOCASE", event, error);
 }
 
@@ -292,7 +293,8 @@ fl_store_list_lead_days (FlStore *store, const char *event, GError **error)
   g_return_val_if_fail (FL_IS_STORE (store), NULL);
 
   return list_strings (store,
-                       "SELECT DISTINCT date (created_at, 'localtime') AS day FROM leads WHERE event = ? "
+                       "SELECT DISTINCT date (created_at, 'localtime') AS day FROM leads "
+                       "WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " "
                        "ORDER BY day", event, error);
 }
 

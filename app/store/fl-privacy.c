@@ -439,7 +439,7 @@ fl_privacy_export_mark_new (FlStore *store, GError **error)
   mark->event = fl_store_get_meta (store, "active_event");
   if (mark->event == NULL)
     return g_steal_pointer (&mark);
-  stmt = fl_store_prepare (store, "SELECT coalesce (max (id), 0) FROM leads WHERE event = ?1", error);
+  stmt = fl_store_prepare (store, "SELECT coalesce (max (id), 0) FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1"), error);
   if (stmt == NULL)
     return NULL;
   fl_store_bind_text (stmt, 1, mark->event);
@@ -605,7 +605,7 @@ find_expired (FlStore *store, const char *now, GPtrArray *handed, GPtrArray *und
     "candidate AS MATERIALIZED ("
     "  SELECT l.id, l.uuid, l.created_at, l.updated_at, p.days, p.ends_on,"
     "    (SELECT m.at FROM mark m WHERE m.event = l.event AND l.id <= m.last_id) AS marked_at"
-    "  FROM policy p JOIN leads l ON l.event = p.event"
+    "  FROM policy p JOIN event_keys k ON k.uuid = p.event JOIN leads l ON l.event_key = k.id"
     "  WHERE p.days > 0"
     "    AND l.created_at <= strftime ('%Y-%m-%dT%H:%M:%fZ', ?1, '-' || p.days || ' days')),"
     "history AS MATERIALIZED ("

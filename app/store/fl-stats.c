@@ -109,7 +109,7 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
   if (event == NULL)
     return g_steal_pointer (&stats);
 
-  if (!(stmt = query (store, "SELECT status, count (*) FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event = ? GROUP BY status", event, error)))
+  if (!(stmt = query (store, "SELECT status, count (*) FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " GROUP BY status", event, error)))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -126,10 +126,10 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
 
   if (!read_buckets (store,
                      "SELECT strftime ('%Y-%m-%d %H', created_at, 'localtime') AS hour, count (*) "
-                     "FROM leads WHERE event = ? GROUP BY hour ORDER BY hour", event, stats->hours, error))
+                     "FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " GROUP BY hour ORDER BY hour", event, stats->hours, error))
     return NULL;
 
-  if (!(stmt = query (store, "SELECT max (score) FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event = ?", event, error)))
+  if (!(stmt = query (store, "SELECT max (score) FROM leads JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1"), event, error)))
     return NULL;
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -143,8 +143,8 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
   stats->score_bin = MAX (10, (max_score / 20 + 9) / 10 * 10);
   g_array_set_size (stats->scores, max_score / stats->score_bin + 1);
   if (!(stmt = query (store, "SELECT max (score, 0) / ?2 AS bin, count (*) FROM leads "
-                             "JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event = ?1 "
-                             "GROUP BY bin", event, error)))
+                             "JOIN lead_scores ON lead_scores.lead_id = leads.id WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1")
+                             " GROUP BY bin", event, error)))
     return NULL;
   sqlite3_bind_int (stmt, 2, stats->score_bin);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -158,17 +158,17 @@ fl_stats_read (FlStore *store, const char *event, int sal_threshold, GError **er
     return NULL;
 
   if (!read_buckets (store,
-                     "SELECT captured_by, count (*) AS n FROM leads WHERE event = ? "
-                     "GROUP BY captured_by ORDER BY n DESC, captured_by LIMIT "
+                     "SELECT captured_by, count (*) AS n FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1")
+                     " GROUP BY captured_by ORDER BY n DESC, captured_by LIMIT "
                      G_STRINGIFY (FL_STATS_MAX_STAFF), event, stats->staff, error))
     return NULL;
   if (!read_buckets (store,
-                     "SELECT captured_by, count (*) AS n, device FROM leads WHERE event = ? "
-                     "GROUP BY captured_by, device ORDER BY n DESC, captured_by, device LIMIT "
+                     "SELECT captured_by, count (*) AS n, device FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1")
+                     " GROUP BY captured_by, device ORDER BY n DESC, captured_by, device LIMIT "
                      G_STRINGIFY (FL_STATS_MAX_STAFF), event, stats->staff_kiosks, error))
     return NULL;
 
-  if (!(stmt = query (store, "SELECT upload_state, count (*) FROM leads WHERE event = ? GROUP BY upload_state",
+  if (!(stmt = query (store, "SELECT upload_state, count (*) FROM leads WHERE event_key = " FL_STORE_SQL_EVENT_KEY ("?1") " GROUP BY upload_state",
                       event, error)))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -34,6 +34,13 @@ G_BEGIN_DECLS
   " OR coalesce ((SELECT c.given FROM consents c WHERE c.lead_id = " l ".id "                    \
   "  ORDER BY c.at DESC, c.given ASC, c.id DESC LIMIT 1), 0) = 1)"
 
+/* SQL: the local integer key of the event whose uuid is @uuid (schema 10),
+ * NULL for an event no lead or event row has named. The lead indexes
+ * begin with leads.event_key: find an event's leads with
+ * "event_key = " FL_STORE_SQL_EVENT_KEY ("?1"), never by the uuid in
+ * leads.event, which no index holds. */
+#define FL_STORE_SQL_EVENT_KEY(uuid) "(SELECT id FROM event_keys WHERE uuid = " uuid ")"
+
 sqlite3      *fl_store_get_db              (FlStore      *self);
 sqlite3_stmt *fl_store_prepare             (FlStore      *self,
                                             const char   *sql,

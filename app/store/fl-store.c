@@ -1122,9 +1122,10 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
                            "captured_by, device, source, raw_payload, badge_id, first_name, "
                            "last_name, full_name, email, phone, mobile, company, title, department, "
                            "street, city, postal_code, region, country, website, notes, "
-                           "override_status, override_by, override_reason) VALUES (NULL, ?2, ?3, "
+                           "override_status, override_by, override_reason, event_key) VALUES (NULL, ?2, ?3, "
                            "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                           "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?32, ?33, ?34) "
+                           "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?32, ?33, ?34, "
+                           FL_STORE_SQL_EVENT_KEY ("?3") ") "
                            "ON CONFLICT (uuid) DO UPDATE SET event = ?3, created_at = ?4, "
                            "updated_at = ?5, captured_by = ?6, device = ?7, source = ?8, "
                            "raw_payload = ?9, badge_id = ?10, first_name = ?11, last_name = ?12, "
@@ -1132,7 +1133,8 @@ fl_store_save_lead_in_transaction (FlStore *self, FlLead *lead, const char *acto
                            "title = ?18, department = ?19, street = ?20, city = ?21, "
                            "postal_code = ?22, region = ?23, country = ?24, website = ?25, "
                            "notes = ?26, "
-                           "override_status = ?32, override_by = ?33, override_reason = ?34 "
+                           "override_status = ?32, override_by = ?33, override_reason = ?34, "
+                           "event_key = excluded.event_key "
                            "RETURNING id, ?27, ?28, ?29, ?30, ?31",
                            error);
   if (stmt == NULL)
@@ -1459,7 +1461,7 @@ build_where (FlStore *self, const FlLeadQuery *query, char **event, char **match
   *match = NULL;
   *event = query && query->event ? g_strdup (query->event) : fl_store_get_meta (self, "active_event");
   if (*event != NULL)
-    g_string_append (where, " AND event = :event");
+    g_string_append (where, " AND event_key = " FL_STORE_SQL_EVENT_KEY (":event"));
   if (query == NULL)
     return g_string_free (where, FALSE);
 
@@ -1540,7 +1542,7 @@ order_by (const FlLeadQuery *query)
 }
 
 /* Whether no lead belongs to another event than @event (%NULL: any):
- * two seeks in the event index. */
+ * two seeks in the event index (an event without a key: no answer). */
 static gboolean
 event_has_every_lead (FlStore *self, const char *event)
 {
@@ -1550,8 +1552,9 @@ event_has_every_lead (FlStore *self, const char *event)
   if (event == NULL)
     return TRUE;
   stmt = fl_store_prepare (self,
-                           "SELECT EXISTS (SELECT 1 FROM leads WHERE event < ?1) "
-                           "    OR EXISTS (SELECT 1 FROM leads WHERE event > ?1)",
+                           "SELECT " FL_STORE_SQL_EVENT_KEY ("?1") " IS NULL "
+                           "    OR EXISTS (SELECT 1 FROM leads WHERE event_key < " FL_STORE_SQL_EVENT_KEY ("?1") ") "
+                           "    OR EXISTS (SELECT 1 FROM leads WHERE event_key > " FL_STORE_SQL_EVENT_KEY ("?1") ")",
                            NULL);
   if (stmt == NULL)
     return FALSE;
@@ -1800,7 +1803,8 @@ fl_store_count_held_for_consent (FlStore *self, const char *event, GError **erro
 
   g_return_val_if_fail (FL_IS_STORE (self), -1);
 
-  stmt = fl_store_prepare (self, "SELECT count(*) FROM leads l WHERE (?1 IS NULL OR l.event = ?1) "
+  stmt = fl_store_prepare (self, "SELECT count(*) FROM leads l WHERE (?1 IS NULL OR "
+                                 "l.event_key = " FL_STORE_SQL_EVENT_KEY ("?1") ") "
                                  "AND NOT " FL_STORE_SQL_UPLOAD_ALLOWED ("l"), error);
   if (stmt == NULL)
     return -1;

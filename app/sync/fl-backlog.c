@@ -18,7 +18,7 @@
 #include "fl-sync.h"
 #include "store/fl-store-private.h"
 
-#define SCOPE "(:event IS NULL OR l.event = :event) AND (:status IS NULL OR (SELECT s.status FROM lead_scores s WHERE s.lead_id = l.id) = :status)"
+#define SCOPE "(:event IS NULL OR l.event_key = " FL_STORE_SQL_EVENT_KEY (":event") ") AND (:status IS NULL OR (SELECT s.status FROM lead_scores s WHERE s.lead_id = l.id) = :status)"
 
 static void
 bind (sqlite3_stmt *stmt, const char *name, const char *value)

@@ -46,7 +46,7 @@ G_DEFINE_FINAL_TYPE (FlOutbox, fl_outbox, G_TYPE_OBJECT)
 /* A batch key is only valid for a row that was tried before; saving the
  * lead again resets attempts to 0, and the new content gets a new key. */
 #define KEYED "(o.attempts > 0 AND o.batch_key IS NOT NULL)"
-#define IN_SCOPE "(:event IS NULL OR l.event = :event)"
+#define IN_SCOPE "(:event IS NULL OR l.event_key = " FL_STORE_SQL_EVENT_KEY (":event") ")"
 
 void
 fl_outbox_row_free (FlOutboxRow *row)

@@ -6,6 +6,10 @@
  *
  * Usage: bench-leads [N_LEADS]
  *
+ * FAIRLEAD_BENCH_DB=FILE keeps the database in FILE, and a later run with
+ * the same FILE measures its leads again without generating them (to
+ * alternate two builds on the same data).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -44,7 +48,9 @@ main (int argc, char **argv)
 {
   guint n = argc > 1 ? (guint) atoi (argv[1]) : 100000;
   g_autofree char *dir = g_dir_make_tmp ("fairlead-bench-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "bench.db", NULL);
+  const char *keep = g_getenv ("FAIRLEAD_BENCH_DB");
+  gboolean reuse = keep != NULL && g_file_test (keep, G_FILE_TEST_EXISTS);
+  g_autofree char *path = keep ? g_strdup (keep) : g_build_filename (dir, "bench.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(FlStore) store = fl_store_open (path, &error);
   g_autoptr(FlEvent) event = fl_event_new ();
@@ -54,6 +60,8 @@ main (int argc, char **argv)
   gint64 start;
 
   g_assert_no_error (error);
+  if (reuse)
+    goto measure;
   event->name = g_strdup ("Bench");
   json_object_set_boolean_member (json_node_get_object (event->settings), FL_SETTING_CONSENT_REQUIRED, FALSE);
   created = fl_store_create_event (store, event, &error);
@@ -88,6 +96,7 @@ main (int argc, char **argv)
   fl_store_exec (store, "ANALYZE", NULL);
   printf ("generated %u leads in %.1f s\n", n, (g_get_monotonic_time () - start) / 1e6);
 
+measure:
   list = fl_lead_list_new (store);
   printf ("database time per query (budget: under 50 ms each):\n");
   measure (list, "all, newest first", &(FlLeadQuery) { 0 });

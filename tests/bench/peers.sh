@@ -135,10 +135,12 @@ CREATE TEMP TABLE src (j TEXT);
 .import $work/leads.jsonl src
 BEGIN;
 INSERT INTO leads (uuid, event, created_at, updated_at, device, source, first_name, last_name,
-                   company, email, title)
+                   company, email, title, event_key)
   SELECT j->>'uuid', (SELECT value FROM meta WHERE key = 'active_event'), j->>'created_at',
          j->>'created_at', (SELECT value FROM meta WHERE key = 'device_id'), 'manual',
-         j->>'first_name', j->>'last_name', j->>'company', j->>'email', j->>'title' FROM src;
+         j->>'first_name', j->>'last_name', j->>'company', j->>'email', j->>'title',
+         (SELECT id FROM event_keys WHERE uuid = (SELECT value FROM meta WHERE key = 'active_event'))
+  FROM src;
 INSERT INTO answers (lead_id, question_id, value)
   SELECT l.id, a.key, json_quote (a.value) FROM src, json_each (src.j, '\$.answers') a
   JOIN leads l ON l.uuid = src.j->>'uuid';
