@@ -616,11 +616,14 @@ test_edit_and_discard (Fixture *fixture, gconstpointer data)
    * is refused with a reason instead of queueing the lead. */
   {
     g_autoptr(FlLead) withdrawn = fl_store_get_lead (fixture->store, uuid, &error);
-    /* Withdrawn now, after the consent given at capture: the latest entry
-     * by time rules (schema 9). */
-    g_autofree char *now = fl_now_iso8601 ();
+    /* Withdrawn a minute after the consent given at capture: the latest
+     * entry by time rules (schema 9). Not "now": make_leads() captures
+     * today between 9:00 and 18:00, which can be later than now. */
+    g_autoptr(GDateTime) captured = g_date_time_new_from_iso8601 (fl_lead_get_created_at (withdrawn), NULL);
+    g_autoptr(GDateTime) later = g_date_time_add_minutes (captured, 1);
+    g_autofree char *at = g_date_time_format (later, "%Y-%m-%dT%H:%M:%S.000Z");
     g_autofree char *text = g_strdup_printf ("{\"version\":\"2026-1\",\"given\":false,"
-                                             "\"at\":\"%s\"}", now);
+                                             "\"at\":\"%s\"}", at);
     g_autoptr(JsonNode) consent = json_from_string (text, NULL);
 
     g_assert_no_error (error);
