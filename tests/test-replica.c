@@ -14,6 +14,7 @@
 
 #include <glib/gstdio.h>
 
+#include "booth/fl-booth.h"
 #include "booth/fl-replica.h"
 #include "fl-test.h"
 #include "score/fl-model-store.h"
@@ -32,6 +33,33 @@ typedef struct
   char    *paths[N_KIOSKS];
 } Booth;
 
+/* A kiosk logs its changes only in a booth (schema 10): it makes one of
+ * its own, the way "booth create" does (the snapshot included). */
+static guint
+join_booth (FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlBooth) booth = NULL;
+  g_autofree char *fingerprint = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                               fl_store_get_path (store), -1);
+  guint before = fl_test_query_int (store, "SELECT count (*) FROM changes");
+
+  booth = fl_booth_create (store, "Booth", NULL, fingerprint, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (booth);
+  return fl_test_query_int (store, "SELECT count (*) FROM changes") - before;
+}
+
+/* Takes a kiosk out of its booth, as "booth leave" does. */
+static void
+leave_booth (FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_booth_forget (store, &error));
+  g_assert_no_error (error);
+}
+
 static void
 booth_setup (Booth *booth, gconstpointer data)
 {
@@ -46,6 +74,7 @@ booth_setup (Booth *booth, gconstpointer data)
       booth->paths[i] = g_build_filename (booth->dir, name, NULL);
       booth->kiosks[i] = fl_store_open (booth->paths[i], &error);
       g_assert_no_error (error);
+      join_booth (booth->kiosks[i]);
     }
 }
 

@@ -113,6 +113,116 @@
   "  FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE " where ";"                             \
   "DELETE FROM outbox WHERE rowid IN (SELECT o.rowid FROM outbox o WHERE " where ");"
 
+/* The triggers that log the changes of this device. @live is the WHEN of
+ * the triggers on inserts and updates; deletions log whenever a change is
+ * not being applied, under @staff_gone and @attendee_gone for staff and
+ * roster rows (a lead's tombstone is always logged). */
+#define FL_REPLICA_TRIGGERS(live, staff_gone, attendee_gone)                                       \
+  "CREATE TRIGGER models_replica_insert AFTER INSERT ON models WHEN" live "BEGIN "                 \
+  FL_REPLICA_LOG ("models", "new.sha256", "json_object ('name', new.name, 'version', new.version," \
+                  " 'json', new.json, 'loaded_at', new.loaded_at)", "1")                           \
+  "END;"                                                                                           \
+  "CREATE TRIGGER events_replica_insert AFTER INSERT ON events WHEN" live "BEGIN "                 \
+  FL_REPLICA_LOG ("events", "new.uuid", "json_object ('name', new.name"                            \
+                  FL_REPLICA_EVENT_REST (FL_REPLICA_NEW_PAIR) ", 'model', "                        \
+                  FL_REPLICA_MODEL_SHA ("new.model_id") ")", "1")                                  \
+  "END;"                                                                                           \
+  "CREATE TRIGGER events_replica_update AFTER UPDATE ON events WHEN" live "BEGIN "                 \
+  FL_REPLICA_LOG ("events", "new.uuid",                                                            \
+                  "(SELECT json_group_object (k, v) FROM (SELECT 'name' AS k, new.name AS v"       \
+                  " WHERE old.name IS NOT new.name" FL_REPLICA_EVENT_REST (FL_REPLICA_CHANGED)     \
+                  " UNION ALL SELECT 'model', " FL_REPLICA_MODEL_SHA ("new.model_id")              \
+                  " WHERE old.model_id IS NOT new.model_id))", "x.j <> '{}'")                      \
+  "END;"                                                                                           \
+  "CREATE TRIGGER staff_replica_insert AFTER INSERT ON staff WHEN" live "BEGIN "                   \
+  FL_REPLICA_LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
+                  " new.created_at)", "1")                                                         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER staff_replica_update AFTER UPDATE ON staff WHEN" live "BEGIN "                   \
+  FL_REPLICA_LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
+                  " new.created_at)", "NOT " FL_REPLICA_UNCHANGED ("staff", "new.name"))           \
+  "END;"                                                                                           \
+  "CREATE TRIGGER staff_replica_delete AFTER DELETE ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
+  "UPDATE changes SET data = '{}' WHERE tbl = 'staff' AND row_key = old.name;"                     \
+  FL_REPLICA_LOG ("staff", "old.name", "json_object ('_deleted', 1)", staff_gone)                  \
+  "END;"                                                                                           \
+  "CREATE TRIGGER attendees_replica_insert AFTER INSERT ON attendees WHEN" live "BEGIN "           \
+  FL_REPLICA_LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
+                  "json_object ('first_name', new.first_name"                                      \
+                  FL_REPLICA_ATTENDEE_REST (FL_REPLICA_NEW_PAIR) ")", "1")                         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER attendees_replica_update AFTER UPDATE ON attendees WHEN" live "BEGIN "           \
+  FL_REPLICA_LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
+                  FL_REPLICA_CHANGED_OBJECT ("first_name", FL_REPLICA_ATTENDEE_REST), "x.j <> '{}'") \
+  "END;"                                                                                           \
+  "CREATE TRIGGER attendees_replica_delete AFTER DELETE ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
+  "UPDATE changes SET data = '{}' WHERE tbl = 'attendees' AND row_key = old.event || '|' || old.badge_id;" \
+  FL_REPLICA_LOG ("attendees", "old.event || '|' || old.badge_id", "json_object ('_deleted', 1)", attendee_gone) \
+  "END;"                                                                                           \
+  "CREATE TRIGGER leads_replica_insert AFTER INSERT ON leads WHEN" live "BEGIN "                   \
+  /* A new lead's fields without the empty ones (json_patch drops nulls):                          \
+   * a field a lead's first change does not name is NULL on every kiosk. */                        \
+  FL_REPLICA_LOG ("leads", "new.uuid", "json_patch ('{}', json_object ('event', new.event"         \
+                  FL_REPLICA_LEAD_REST (FL_REPLICA_NEW_PAIR) "))", "1")                            \
+  "END;"                                                                                           \
+  "CREATE TRIGGER leads_replica_update AFTER UPDATE OF event" FL_REPLICA_LEAD_REST (FL_REPLICA_COLUMN) \
+  " ON leads WHEN" live "BEGIN "                                                                   \
+  FL_REPLICA_LOG ("leads", "new.uuid", FL_REPLICA_CHANGED_OBJECT ("event", FL_REPLICA_LEAD_REST),  \
+                  "x.j <> '{}'")                                                                   \
+  "END;"                                                                                           \
+  /* Erasing a lead erases what the log held of it (and of the uuids                               \
+   * merged into it) everywhere: the tombstone travels, the data does not. */                      \
+  "CREATE TRIGGER leads_replica_delete AFTER DELETE ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "       \
+  "UPDATE changes SET data = '{}' WHERE tbl IN ('leads', 'answers', 'interactions', 'consents',"   \
+  "  'outbox') AND EXISTS (SELECT 1 FROM (SELECT old.uuid AS u UNION ALL SELECT alias FROM"        \
+  "  lead_aliases WHERE lead = old.uuid) WHERE row_key = u OR (row_key >= u || '|'"                \
+  "  AND row_key < u || '}'));"                                                                    \
+  "UPDATE changes SET data = json_set (data, '$.detail', NULL) WHERE tbl = 'audit'"                \
+  "  AND json_extract (data, '$.lead_uuid') = old.uuid;"                                           \
+  FL_REPLICA_LOG ("leads", "old.uuid", "json_object ('_deleted', 1)", "1")                         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER answers_replica_insert AFTER INSERT ON answers WHEN" live "BEGIN "               \
+  FL_REPLICA_LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
+                  "json_object ('value', new.value)",                                              \
+                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
+                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER answers_replica_update AFTER UPDATE OF value ON answers WHEN" live "BEGIN "      \
+  FL_REPLICA_LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
+                  "json_object ('value', new.value)",                                              \
+                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
+                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER interactions_replica_insert AFTER INSERT ON interactions WHEN" live "BEGIN "     \
+  FL_REPLICA_LOG ("interactions", FL_REPLICA_INTERACTION_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
+                  "json_object ('kind', new.kind, 'at', new.at)",                                  \
+                  "NOT " FL_REPLICA_KNOWN ("interactions", FL_REPLICA_INTERACTION_KEY ("new",      \
+                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
+  "END;"                                                                                           \
+  "CREATE TRIGGER consents_replica_insert AFTER INSERT ON consents WHEN" live "BEGIN "             \
+  FL_REPLICA_LOG ("consents", FL_REPLICA_CONSENT_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
+                  FL_REPLICA_CONSENT_OBJECT ("new"),                                               \
+                  "NOT " FL_REPLICA_KNOWN ("consents", FL_REPLICA_CONSENT_KEY ("new",              \
+                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
+  "END;"                                                                                           \
+  "CREATE TRIGGER audit_replica_insert AFTER INSERT ON audit WHEN" live "BEGIN "                   \
+  FL_REPLICA_LOG ("audit", "d.dev || '|' || new.id", FL_REPLICA_AUDIT_OBJECT ("new"), "1")         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER outbox_replica_insert AFTER INSERT ON outbox"                                    \
+  "  WHEN new.state = 'done' AND" live "BEGIN "                                                    \
+  FL_REPLICA_LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
+                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER outbox_replica_done AFTER UPDATE OF state ON outbox"                             \
+  "  WHEN new.state = 'done' AND old.state <> 'done' AND" live "BEGIN "                            \
+  FL_REPLICA_LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
+                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER lead_aliases_replica_insert AFTER INSERT ON lead_aliases WHEN" live "BEGIN "     \
+  FL_REPLICA_LOG ("lead_aliases", "new.alias", "json_object ('lead', new.lead)", "1")              \
+  "END;"                                                                                           \
+
+
 #define FL_REPLICA_MIGRATION                                                                       \
   "CREATE TABLE changes ("                                                                         \
   "  device TEXT NOT NULL,"                                                                        \
@@ -174,109 +284,7 @@
   "    " FL_REPLICA_NOW_HLC " + b.rowid, b.tbl, b.row_key, b.data FROM backfill b ORDER BY b.rowid;" \
   "DROP TABLE backfill;"                                                                           \
                                                                                                    \
-  "CREATE TRIGGER models_replica_insert AFTER INSERT ON models WHEN" FL_REPLICA_LOCAL "BEGIN "     \
-  FL_REPLICA_LOG ("models", "new.sha256", "json_object ('name', new.name, 'version', new.version," \
-                  " 'json', new.json, 'loaded_at', new.loaded_at)", "1")                            \
-  "END;"                                                                                           \
-  "CREATE TRIGGER events_replica_insert AFTER INSERT ON events WHEN" FL_REPLICA_LOCAL "BEGIN "     \
-  FL_REPLICA_LOG ("events", "new.uuid", "json_object ('name', new.name"                            \
-                  FL_REPLICA_EVENT_REST (FL_REPLICA_NEW_PAIR) ", 'model', "                        \
-                  FL_REPLICA_MODEL_SHA ("new.model_id") ")", "1")                                  \
-  "END;"                                                                                           \
-  "CREATE TRIGGER events_replica_update AFTER UPDATE ON events WHEN" FL_REPLICA_LOCAL "BEGIN "     \
-  FL_REPLICA_LOG ("events", "new.uuid",                                                            \
-                  "(SELECT json_group_object (k, v) FROM (SELECT 'name' AS k, new.name AS v"       \
-                  " WHERE old.name IS NOT new.name" FL_REPLICA_EVENT_REST (FL_REPLICA_CHANGED)     \
-                  " UNION ALL SELECT 'model', " FL_REPLICA_MODEL_SHA ("new.model_id")              \
-                  " WHERE old.model_id IS NOT new.model_id))", "x.j <> '{}'")                      \
-  "END;"                                                                                           \
-  "CREATE TRIGGER staff_replica_insert AFTER INSERT ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  FL_REPLICA_LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
-                  " new.created_at)", "1")                                                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER staff_replica_update AFTER UPDATE ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  FL_REPLICA_LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
-                  " new.created_at)", "NOT " FL_REPLICA_UNCHANGED ("staff", "new.name"))          \
-  "END;"                                                                                           \
-  "CREATE TRIGGER staff_replica_delete AFTER DELETE ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  "UPDATE changes SET data = '{}' WHERE tbl = 'staff' AND row_key = old.name;"                  \
-  FL_REPLICA_LOG ("staff", "old.name", "json_object ('_deleted', 1)", "1")                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER attendees_replica_insert AFTER INSERT ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
-                  "json_object ('first_name', new.first_name"                                      \
-                  FL_REPLICA_ATTENDEE_REST (FL_REPLICA_NEW_PAIR) ")", "1")                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER attendees_replica_update AFTER UPDATE ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
-                  FL_REPLICA_CHANGED_OBJECT ("first_name", FL_REPLICA_ATTENDEE_REST), "x.j <> '{}'") \
-  "END;"                                                                                           \
-  "CREATE TRIGGER attendees_replica_delete AFTER DELETE ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  "UPDATE changes SET data = '{}' WHERE tbl = 'attendees' AND row_key = old.event || '|' || old.badge_id;" \
-  FL_REPLICA_LOG ("attendees", "old.event || '|' || old.badge_id", "json_object ('_deleted', 1)", "1") \
-  "END;"                                                                                           \
-  "CREATE TRIGGER leads_replica_insert AFTER INSERT ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  /* A new lead's fields without the empty ones (json_patch drops nulls): \
-   * a field a lead's first change does not name is NULL on every kiosk. */ \
-  FL_REPLICA_LOG ("leads", "new.uuid", "json_patch ('{}', json_object ('event', new.event"         \
-                  FL_REPLICA_LEAD_REST (FL_REPLICA_NEW_PAIR) "))", "1")                            \
-  "END;"                                                                                           \
-  "CREATE TRIGGER leads_replica_update AFTER UPDATE OF event" FL_REPLICA_LEAD_REST (FL_REPLICA_COLUMN) \
-  " ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "                                                       \
-  FL_REPLICA_LOG ("leads", "new.uuid", FL_REPLICA_CHANGED_OBJECT ("event", FL_REPLICA_LEAD_REST),  \
-                  "x.j <> '{}'")                                                                   \
-  "END;"                                                                                           \
-  /* Erasing a lead erases what the log held of it (and of the uuids     \
-   * merged into it) everywhere: the tombstone travels, the data does not. */                     \
-  "CREATE TRIGGER leads_replica_delete AFTER DELETE ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  "UPDATE changes SET data = '{}' WHERE tbl IN ('leads', 'answers', 'interactions', 'consents',"   \
-  "  'outbox') AND EXISTS (SELECT 1 FROM (SELECT old.uuid AS u UNION ALL SELECT alias FROM"       \
-  "  lead_aliases WHERE lead = old.uuid) WHERE row_key = u OR (row_key >= u || '|'"               \
-  "  AND row_key < u || '}'));"                                                                   \
-  "UPDATE changes SET data = json_set (data, '$.detail', NULL) WHERE tbl = 'audit'"               \
-  "  AND json_extract (data, '$.lead_uuid') = old.uuid;"                                          \
-  FL_REPLICA_LOG ("leads", "old.uuid", "json_object ('_deleted', 1)", "1")                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER answers_replica_insert AFTER INSERT ON answers WHEN" FL_REPLICA_LOCAL "BEGIN "   \
-  FL_REPLICA_LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
-                  "json_object ('value', new.value)",                                              \
-                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
-                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER answers_replica_update AFTER UPDATE OF value ON answers WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
-                  "json_object ('value', new.value)",                                              \
-                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
-                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER interactions_replica_insert AFTER INSERT ON interactions WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("interactions", FL_REPLICA_INTERACTION_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
-                  "json_object ('kind', new.kind, 'at', new.at)",                                  \
-                  "NOT " FL_REPLICA_KNOWN ("interactions", FL_REPLICA_INTERACTION_KEY ("new",      \
-                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
-  "END;"                                                                                           \
-  "CREATE TRIGGER consents_replica_insert AFTER INSERT ON consents WHEN" FL_REPLICA_LOCAL "BEGIN "  \
-  FL_REPLICA_LOG ("consents", FL_REPLICA_CONSENT_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
-                  FL_REPLICA_CONSENT_OBJECT ("new"),                                               \
-                  "NOT " FL_REPLICA_KNOWN ("consents", FL_REPLICA_CONSENT_KEY ("new",              \
-                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
-  "END;"                                                                                           \
-  "CREATE TRIGGER audit_replica_insert AFTER INSERT ON audit WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  FL_REPLICA_LOG ("audit", "d.dev || '|' || new.id", FL_REPLICA_AUDIT_OBJECT ("new"), "1")          \
-  "END;"                                                                                           \
-  "CREATE TRIGGER outbox_replica_insert AFTER INSERT ON outbox"                                    \
-  "  WHEN new.state = 'done' AND" FL_REPLICA_LOCAL "BEGIN "                                         \
-  FL_REPLICA_LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
-                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER outbox_replica_done AFTER UPDATE OF state ON outbox"                             \
-  "  WHEN new.state = 'done' AND old.state <> 'done' AND" FL_REPLICA_LOCAL "BEGIN "                 \
-  FL_REPLICA_LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
-                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER lead_aliases_replica_insert AFTER INSERT ON lead_aliases WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("lead_aliases", "new.alias", "json_object ('lead', new.lead)", "1")               \
-  "END;"                                                                                           \
+  FL_REPLICA_TRIGGERS (FL_REPLICA_LOCAL, "1", "1")                                                 \
                                                                                                    \
   "DROP TRIGGER outbox_consent_insert;"                                                            \
   "DROP TRIGGER outbox_consent_reopen;"                                                            \
@@ -314,3 +322,41 @@
   FL_REPLICA_WITHHOLD ("o.state IN ('pending', 'failed') AND o.lead_id IN (SELECT id FROM leads"   \
                        "  WHERE event = new.uuid) AND" FL_REPLICA_NOT_ALLOWED ("o.lead_id"), "NULL") \
   "END;"
+
+/* Schema step 9 → 10: the log costs only in a booth. A kiosk in no booth
+ * (no "booth" in meta, app/booth/fl-booth.c) has no peer to send its
+ * changes to: its inserts and updates log nothing. Joining or creating a
+ * booth, and merging a file, first log what the log does not cover yet
+ * (fl_replica_snapshot(), app/booth/fl-replica.c). Deletions are still
+ * logged: a lead's always (an erased lead must stay erased in whatever
+ * database it reaches later, a merged backup included), a staff member's
+ * or a roster row's when the log knows the row. */
+#define FL_REPLICA_IN_BOOTH " EXISTS (SELECT 1 FROM meta WHERE key = 'booth' AND value <> '') "
+#define FL_REPLICA_LIVE FL_REPLICA_LOCAL "AND" FL_REPLICA_IN_BOOTH
+#define FL_REPLICA_DROP_TRIGGERS                                                                   \
+  "DROP TRIGGER models_replica_insert;"                                                            \
+  "DROP TRIGGER events_replica_insert;"                                                            \
+  "DROP TRIGGER events_replica_update;"                                                            \
+  "DROP TRIGGER staff_replica_insert;"                                                             \
+  "DROP TRIGGER staff_replica_update;"                                                             \
+  "DROP TRIGGER staff_replica_delete;"                                                             \
+  "DROP TRIGGER attendees_replica_insert;"                                                         \
+  "DROP TRIGGER attendees_replica_update;"                                                         \
+  "DROP TRIGGER attendees_replica_delete;"                                                         \
+  "DROP TRIGGER leads_replica_insert;"                                                             \
+  "DROP TRIGGER leads_replica_update;"                                                             \
+  "DROP TRIGGER leads_replica_delete;"                                                             \
+  "DROP TRIGGER answers_replica_insert;"                                                           \
+  "DROP TRIGGER answers_replica_update;"                                                           \
+  "DROP TRIGGER interactions_replica_insert;"                                                      \
+  "DROP TRIGGER consents_replica_insert;"                                                          \
+  "DROP TRIGGER audit_replica_insert;"                                                             \
+  "DROP TRIGGER outbox_replica_insert;"                                                            \
+  "DROP TRIGGER outbox_replica_done;"                                                              \
+  "DROP TRIGGER lead_aliases_replica_insert;"
+#define FL_REPLICA_MIGRATION_10                                                                    \
+  FL_REPLICA_DROP_TRIGGERS                                                                         \
+  FL_REPLICA_TRIGGERS (FL_REPLICA_LIVE,                                                            \
+                       "(" FL_REPLICA_IN_BOOTH "OR " FL_REPLICA_KNOWN ("staff", "old.name") ")",   \
+                       "(" FL_REPLICA_IN_BOOTH "OR " FL_REPLICA_KNOWN ("attendees",                \
+                       "old.event || '|' || old.badge_id") ")")

@@ -362,6 +362,11 @@ static const char *const migrations[] = {
    * already is logged as this device's changes; merged leads keep their
    * uuids as aliases; the consent gate reads the latest consent by time. */
   FL_REPLICA_MIGRATION,
+
+  /* 9 → 10: the change log costs only in a booth: outside one, inserts
+   * and updates log nothing (fl-replica-schema.h); joining a booth or
+   * merging a file logs what the log does not cover first. */
+  FL_REPLICA_MIGRATION_10,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);
