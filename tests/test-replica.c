@@ -1483,6 +1483,67 @@ test_snapshot_shell (Booth *booth, gconstpointer data)
   }
 }
 
+static char *
+query_text (FlStore *store, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = fl_store_prepare (store, sql, &error);
+  char *text;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return text;
+}
+
+/* A database of schema 9 keeps its log (in the compact form of schema
+ * 10, the same changes under the same device ids); out of a booth its
+ * edits are no longer logged, and joining logs only what changed. */
+static void
+test_snapshot_schema_9 (Booth *booth, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (booth->dir, "nine.db", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(FlStore) store = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 held;
+
+  {
+    g_autoptr(FlStore) nine = fl_store_open_at_version (path, 9, &error);
+    g_autoptr(FlEvent) event = NULL;
+    g_autoptr(FlLead) saved = NULL;
+
+    g_assert_no_error (error);
+    event = create_event (nine);
+    saved = save (nine, "Ada Lovelace", "ada@example.com", "Analytical");
+    before = query_text (nine, "SELECT group_concat (device || seq || hlc || tbl || row_key || data, ';') "
+                                       "FROM (SELECT * FROM changes ORDER BY device, seq)");
+    g_assert_finalize_object (g_steal_pointer (&nine));
+    lead = g_object_ref (saved);
+  }
+  store = fl_store_open (path, &error);
+  g_assert_no_error (error);
+  after = query_text (store, "SELECT group_concat (device || seq || hlc || tbl || row_key || data, ';') "
+                                     "FROM (SELECT * FROM changes ORDER BY device, seq)");
+  g_assert_cmpstr (after, ==, before);
+  held = count (store, "SELECT count(*) FROM changes");
+  g_assert_cmpint (held, >, 2);
+
+  fl_lead_set_field (lead, FL_FIELD_TITLE, "Countess");
+  g_assert_true (fl_store_save_lead (store, lead, "Tom", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM changes"), ==, held);
+  /* Joining: the edit (one change of the lead) and its audit entry. */
+  g_assert_cmpuint (join_booth (store), ==, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM changes WHERE tbl = 'leads' "
+                                 "AND data LIKE '%Countess%'"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM changes WHERE tbl = 'leads' "
+                                 "AND data LIKE '%Lovelace%'"), ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&store));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1515,5 +1576,6 @@ main (int argc, char **argv)
   g_test_add ("/replica/snapshot/merge", Booth, NULL, alone_setup, test_snapshot_merge, booth_teardown);
   g_test_add ("/replica/snapshot/leave", Booth, NULL, alone_setup, test_snapshot_leave, booth_teardown);
   g_test_add ("/replica/snapshot/shell", Booth, NULL, alone_setup, test_snapshot_shell, booth_teardown);
+  g_test_add ("/replica/snapshot/schema-9", Booth, NULL, alone_setup, test_snapshot_schema_9, booth_teardown);
   return g_test_run ();
 }

@@ -1660,7 +1660,12 @@ fl_replica_get_version_vector (FlStore *store, GError **error)
 
   g_return_val_if_fail (FL_IS_STORE (store), NULL);
 
-  stmt = fl_store_prepare (store, "SELECT device, max (seq) FROM changes GROUP BY device", error);
+  /* A seek per device, not a scan of the log (schema 10). */
+  stmt = fl_store_prepare (store,
+                           "SELECT uuid, held FROM (SELECT d.uuid AS uuid, (SELECT max (l.seq) "
+                           "FROM replica_log l WHERE l.device = d.id) AS held FROM replica_devices d) "
+                           "WHERE held IS NOT NULL",
+                           error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
