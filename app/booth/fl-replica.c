@@ -428,7 +428,7 @@ log_local (FlStore *store, const char *tbl, const char *key, const char *data, G
 {
   sqlite3_stmt *stmt = fl_store_prepare (store,
     "INSERT INTO changes (device, seq, hlc, tbl, row_key, data) "
-    "SELECT d.value, (SELECT coalesce (max (seq), 0) + 1 FROM changes WHERE device = d.value), "
+    "SELECT d.value, " FL_REPLICA_NEXT_SEQ ("d.value") ", "
     "  max (" FL_REPLICA_NOW_HLC ", " FL_REPLICA_HELD_HLC " + 1), ?1, ?2, ?3 "
     "FROM meta d WHERE d.key = 'device_id'",
     error);
@@ -1595,7 +1595,7 @@ snapshot_as (FlStore *store, const char *device, guint *n_logged, GError **error
 
   snapshot.store = store;
   snapshot.device = device;
-  snapshot.next_seq = query_id (store, "SELECT coalesce (max (seq), 0) + 1 FROM changes WHERE device = ?1",
+  snapshot.next_seq = query_id (store, "SELECT " FL_REPLICA_NEXT_SEQ ("?1"),
                                 device, error);
   snapshot.now_hlc = query_id (store, "SELECT " FL_REPLICA_NOW_HLC " WHERE ?1 IS NULL", NULL, error);
   snapshot.has_aliases = query_id (store, "SELECT EXISTS (SELECT 1 FROM lead_aliases) WHERE ?1 IS NULL",
@@ -1834,7 +1834,7 @@ apply_change (Apply *apply, GHashTable *next_seq, const char *device, gint64 seq
 
   if (!g_hash_table_lookup_extended (next_seq, device, NULL, &expected_pointer))
     {
-      gint64 held = query_id (store, "SELECT coalesce (max (seq), 0) FROM changes WHERE device = ?1",
+      gint64 held = query_id (store, "SELECT " FL_REPLICA_NEXT_SEQ ("?1") " - 1",
                               device, error);
 
       if (held < 0)
