@@ -1323,8 +1323,11 @@ typedef struct
 #define ROW_HLC(t) "(CAST ((julianday (" t ") - 2440587.5) * 86400000.0 AS INTEGER) * 65536)"
 /* A row must come after the changes of the row it refers to: a peer
  * applies in clock order, and a lead whose event it lacks waits. */
-#define AFTER_EVENT(e) "coalesce ((SELECT max (c.hlc) + 1 FROM changes c WHERE c.tbl = 'events' AND c.row_key = " e "), 0)"
-#define AFTER_MODEL(m) "coalesce ((SELECT max (c.hlc) + 1 FROM changes c WHERE c.tbl = 'models' AND c.row_key = " FL_REPLICA_MODEL_SHA (m) "), 0)"
+#define AFTER_ROW(tbl, key)                                                                        \
+  "coalesce ((SELECT max (c.hlc) + 1 FROM changes c WHERE c.tbl = '" tbl "'"                      \
+  " AND c.row_key = " key "), 0)"
+#define AFTER_EVENT(e) AFTER_ROW ("events", e)
+#define AFTER_MODEL(m) AFTER_ROW ("models", FL_REPLICA_MODEL_SHA (m))
 
 /* Each replicated table as (lead uuid or NULL, key, full image with
  * nulls, image as the insert trigger logs it, time, floor): in the order a

@@ -359,7 +359,9 @@ test_join_typed (Fixture *fixture, gconstpointer data)
   start_other_kiosk (fixture);
   /* A lead this kiosk captured before it joined, when it logged nothing. */
   leads = g_build_filename (fixture->tmpdir, "before.jsonl", NULL);
-  g_assert_true (g_file_set_contents (leads, "{\"uuid\":\"5f0c4a52-8d1e-4c7b-9a36-2f6f0e1d7b01\",\"email\":\"early@example.com\",\"company\":\"Early\"}\n",
+  g_assert_true (g_file_set_contents (leads,
+                                      "{\"uuid\":\"5f0c4a52-8d1e-4c7b-9a36-2f6f0e1d7b01\","
+                                      "\"email\":\"early@example.com\",\"company\":\"Early\"}\n",
                                       -1, NULL));
   g_free (cli (fixture->db, "leads", "import", leads, NULL));
   page = open_booth_page (fixture, &preferences);
