@@ -1214,6 +1214,35 @@ test_address_taken (Fixture *fixture, gconstpointer data)
                                                  "in_sync"));
 }
 
+/* Kiosks that captured before there was a booth (schema 11: they logged
+ * nothing then) bring every lead along when they create and join one. */
+static void
+test_captured_before (Fixture *fixture, gconstpointer data)
+{
+  guint port = free_port ();
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *out = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *uuids_a = NULL;
+  g_autofree char *uuids_b = NULL;
+
+  g_assert_cmpint (cli (fixture, "a", NULL, NULL, "event", "create", "Hannover Messe"), ==, 0);
+  import_leads (fixture, "a", 6, "a.example");
+  import_leads (fixture, "b", 4, "b.example");
+  g_assert_cmpint (cli (fixture, "a", &out, NULL, "booth", "create", "--name", "Stand B12",
+                        "--device", "a", "--address", address),
+                   ==, 0);
+  code = g_strstrip (g_steal_pointer (&out));
+  serve (fixture, "a", port, "60");
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "join", code, "--name", "b"), ==, 0);
+  g_assert_cmpint (cli (fixture, "b", NULL, NULL, "booth", "sync", "--no-discover"), ==, 0);
+
+  g_assert_cmpint (count_leads (fixture, "a"), ==, 6 + 4);
+  uuids_a = lead_uuids (fixture, "a");
+  uuids_b = lead_uuids (fixture, "b");
+  g_assert_cmpstr (uuids_a, ==, uuids_b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1226,6 +1255,7 @@ main (int argc, char **argv)
   ADD ("/booth/wrong-booth", test_wrong_booth);
   ADD ("/booth/stranger-body", test_stranger_body);
   ADD ("/booth/three-kiosks", test_three_kiosks);
+  ADD ("/booth/captured-before", test_captured_before);
   ADD ("/booth/removed", test_removed);
   ADD ("/booth/removed-code-rotated", test_removed_code_rotated);
   ADD ("/booth/concurrent-removals", test_concurrent_removals);

@@ -364,6 +364,13 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
   guint n_saved = 0;
 
   make_database (fixture->db, 300, fixture->dir);
+  /* A kiosk of a booth: its booth sync log (schema 11: only in a booth)
+   * is recovered too. */
+  {
+    g_auto(Run) run = { 0 };
+    run_cli (fixture->db, &run, NULL, "booth", "create", "--address", "127.0.0.1:7841", NULL);
+    g_assert_cmpint (run.status, ==, EX_OK);
+  }
   {
     g_auto(Run) run = { 0 };
     run_cli (fixture->db, &run, NULL, "doctor", NULL);
@@ -439,6 +446,9 @@ test_damaged_index (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads"), ==, 300 + n_saved);
   g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM replica_clock WHERE "
                                              "hlc = (SELECT max (hlc) FROM changes)"), ==, 1);
+  /* The log names the kiosk's own device as the damaged file did. */
+  g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM changes WHERE device = "
+                                             "(SELECT value FROM meta WHERE key = 'device_id')"), >, 300);
   g_assert_cmpint (fl_test_query_int (store, "SELECT count(*) FROM leads WHERE email = "
                                              "'anna299@example.com'"), ==, 1);
   query.search = "Anna299";

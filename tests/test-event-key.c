@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include "booth/fl-booth.h"
 #include "fl-test.h"
 #include "store/fl-lead-list.h"
 
@@ -139,6 +140,15 @@ test_sqlite_client (FlTestFixture *fixture, gconstpointer data)
   other->name = g_strdup ("Other Show");
   created = fl_store_create_event (fixture->store, other, &error);
   g_assert_no_error (error);
+  /* In a booth, so that the change log records the shell's writes
+   * (schema 11: outside one it logs nothing). */
+  {
+    g_autofree char *fingerprint = g_compute_checksum_for_string (G_CHECKSUM_SHA256, fixture->db_path, -1);
+    g_autoptr(FlBooth) booth = fl_booth_create (fixture->store, "Booth", NULL, fingerprint, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (booth);
+  }
   g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
 

@@ -430,12 +430,33 @@ fl_booth_update (FlStore *store, FlBoothUpdateFunc func, gpointer user_data, FlB
   return TRUE;
 }
 
-/* Forgets the booth on this kiosk (after "booth leave"). */
+/* Forgets the booth on this kiosk (after "booth leave"). From then on its
+ * edits are not logged (schema 11); its log stays, so that joining again
+ * numbers its changes on from where the booth knows them, and logs what
+ * changed meanwhile (fl_replica_snapshot()). */
 gboolean
 fl_booth_forget (FlStore *store, GError **error)
 {
   g_return_val_if_fail (FL_IS_STORE (store), FALSE);
   return fl_store_set_meta (store, META_KEY, NULL, error);
+}
+
+/* Saves a booth this kiosk was in no booth before: from now on its
+ * triggers log every change (schema 11), and what they did not log while
+ * it was in no booth is logged first, in the same transaction, so that
+ * its peers receive all of it and no write falls between the two. */
+static gboolean
+save_logging (FlBooth *self, GError **error)
+{
+  if (!fl_store_begin (self->store, error))
+    return FALSE;
+  if (!fl_replica_snapshot (self->store, NULL, error) || !fl_booth_save (self, error) ||
+      !fl_store_commit (self->store, error))
+    {
+      fl_store_rollback (self->store);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static char *
@@ -482,7 +503,7 @@ fl_booth_create (FlStore *store, const char *name, const char *device_name,
                             fingerprint, NULL);
   g_strfreev (me->addresses);
   me->addresses = g_strdupv ((GStrv) addresses);
-  if (!fl_booth_save (self, error))
+  if (!save_logging (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -497,7 +518,7 @@ fl_booth_new_joined (FlStore *store, const FlBoothCode *code, const char *name,
   self->id = g_strdup (code->booth_id);
   self->secret = g_strdup (code->secret);
   self->name = g_strdup (name != NULL ? name : _("Booth"));
-  if (!fl_booth_merge_members (self, members, error) || !fl_booth_save (self, error))
+  if (!fl_booth_merge_members (self, members, error) || !save_logging (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }

@@ -428,7 +428,7 @@ log_local (FlStore *store, const char *tbl, const char *key, const char *data, G
 {
   sqlite3_stmt *stmt = fl_store_prepare (store,
     "INSERT INTO changes (device, seq, hlc, tbl, row_key, data) "
-    "SELECT d.value, (SELECT coalesce (max (seq), 0) + 1 FROM changes WHERE device = d.value), "
+    "SELECT d.value, " FL_REPLICA_NEXT_SEQ ("d.value") ", "
     "  max (" FL_REPLICA_NOW_HLC ", " FL_REPLICA_HELD_HLC " + 1), ?1, ?2, ?3 "
     "FROM meta d WHERE d.key = 'device_id'",
     error);
@@ -1312,6 +1312,337 @@ merge_by_clock (GPtrArray *per_device)
   return merged;
 }
 
+/* Snapshot: what a kiosk holds and its log does not cover, logged. */
+
+typedef struct
+{
+  FlStore    *store;
+  const char *device;
+  gint64      next_seq;
+  gint64      now_hlc;
+  gboolean    has_aliases;
+  GHashTable *audit_seen;  /* "lead\x1fat\x1factor\x1faction" of the audit entries logged */
+  guint       logged;
+} Snapshot;
+
+/* The physical clock of a row's time (ISO 8601), NULL when it has none. */
+#define ROW_HLC(t) "(CAST ((julianday (" t ") - 2440587.5) * 86400000.0 AS INTEGER) * 65536)"
+/* A row must come after the changes of the row it refers to: a peer
+ * applies in clock order, and a lead whose event it lacks waits. */
+#define AFTER_ROW(tbl, key)                                                                        \
+  "coalesce ((SELECT max (c.hlc) + 1 FROM changes c WHERE c.tbl = '" tbl "'"                      \
+  " AND c.row_key = " key "), 0)"
+#define AFTER_EVENT(e) AFTER_ROW ("events", e)
+#define AFTER_MODEL(m) AFTER_ROW ("models", FL_REPLICA_MODEL_SHA (m))
+
+/* Each replicated table as (lead uuid or NULL, key, full image with
+ * nulls, image as the insert trigger logs it, time, floor): in the order a
+ * peer needs them. */
+static const struct
+{
+  const char *tbl;
+  const char *sql;
+} snapshot_tables[] = {
+  { "models",
+    "SELECT NULL, t.sha256, json_object ('name', t.name, 'version', t.version, 'json', t.json,"
+    " 'loaded_at', t.loaded_at), NULL, " ROW_HLC ("t.loaded_at") ", 0 FROM models t ORDER BY t.id" },
+  { "events",
+    "SELECT NULL, t.uuid, json_object ('name', t.name" FL_REPLICA_EVENT_REST (FL_REPLICA_ROW_PAIR)
+    ", 'model', " FL_REPLICA_MODEL_SHA ("t.model_id") "), NULL, " ROW_HLC ("t.created_at") ", "
+    AFTER_MODEL ("t.model_id") " FROM events t ORDER BY t.created_at" },
+  { "staff",
+    "SELECT NULL, t.name, json_object ('pin_hash', t.pin_hash, 'created_at', t.created_at), NULL, "
+    ROW_HLC ("t.created_at") ", 0 FROM staff t ORDER BY t.rowid" },
+  { "attendees",
+    "SELECT NULL, t.event || '|' || t.badge_id, json_object ('first_name', t.first_name"
+    FL_REPLICA_ATTENDEE_REST (FL_REPLICA_ROW_PAIR) "), NULL, " ROW_HLC ("t.imported_at") ", "
+    AFTER_EVENT ("t.event") " FROM attendees t ORDER BY t.id" },
+  { "leads",
+    "SELECT t.uuid, NULL, json_object ('event', t.event" FL_REPLICA_LEAD_REST (FL_REPLICA_ROW_PAIR)
+    "), json_patch ('{}', json_object ('event', t.event" FL_REPLICA_LEAD_REST (FL_REPLICA_ROW_PAIR)
+    ")), " ROW_HLC ("t.updated_at") ", " AFTER_EVENT ("t.event") " FROM leads t ORDER BY t.id" },
+  { "answers",
+    "SELECT l.uuid, t.question_id, json_object ('value', t.value), NULL, " ROW_HLC ("l.updated_at")
+    ", 0 FROM answers t JOIN leads l ON l.id = t.lead_id ORDER BY t.lead_id" },
+  { "interactions",
+    "SELECT l.uuid, t.kind || '|' || t.at, json_object ('kind', t.kind, 'at', t.at), NULL, "
+    ROW_HLC ("t.at") ", 0 FROM interactions t JOIN leads l ON l.id = t.lead_id"
+    " GROUP BY t.lead_id, 2 ORDER BY min (t.id)" },
+  { "consents",
+    "SELECT l.uuid, t.at || '|' || t.given || '|' || coalesce (t.text_version, ''), "
+    FL_REPLICA_CONSENT_OBJECT ("t") ", NULL, " ROW_HLC ("t.at") ", 0 FROM consents t"
+    " JOIN leads l ON l.id = t.lead_id GROUP BY t.lead_id, 2 ORDER BY min (t.id)" },
+  { "audit",
+    "SELECT NULL, t.id, " FL_REPLICA_AUDIT_OBJECT ("t") ", NULL, " ROW_HLC ("t.at") ", 0"
+    " FROM audit t ORDER BY t.id" },
+  { "lead_aliases",
+    "SELECT NULL, t.alias, json_object ('lead', t.lead), NULL, NULL, 0 FROM lead_aliases t" },
+  /* Last: a delivery names the revision it delivered, the clock of the
+   * lead's last change, which the snapshot may just have logged. The
+   * revision is not compared: the same delivery is the same remote id
+   * and time. */
+  { "outbox",
+    "SELECT l.uuid, t.connector, json_object ('remote_id', t.remote_id, 'done_at', t.done_at), "
+    FL_REPLICA_DONE_OBJECT ("t") ", " ROW_HLC ("t.done_at") ", 0 FROM outbox t"
+    " JOIN leads l ON l.id = t.lead_id WHERE t.state = 'done' ORDER BY t.lead_id" },
+};
+
+static gboolean
+snapshot_log (Snapshot *snapshot, const char *tbl, const char *key, const char *data, gint64 hlc,
+              GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (snapshot->store,
+                                         "INSERT INTO changes (device, seq, hlc, tbl, row_key, data) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                         error);
+
+  if (stmt == NULL)
+    return FALSE;
+  fl_store_bind_text (stmt, 1, snapshot->device);
+  sqlite3_bind_int64 (stmt, 2, snapshot->next_seq);
+  sqlite3_bind_int64 (stmt, 3, hlc);
+  fl_store_bind_text (stmt, 4, tbl);
+  fl_store_bind_text (stmt, 5, key);
+  fl_store_bind_text (stmt, 6, data);
+  if (!fl_store_step_done (snapshot->store, stmt, error))
+    return FALSE;
+  snapshot->next_seq++;
+  snapshot->logged++;
+  return TRUE;
+}
+
+/* @uuid and the uuids merged into it. */
+static GPtrArray *
+snapshot_members (Snapshot *snapshot, const char *uuid, GError **error)
+{
+  GPtrArray *members = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_ptr_array_add (members, g_strdup (uuid));
+  if (!snapshot->has_aliases)
+    return members;
+  stmt = fl_store_prepare (snapshot->store, "SELECT alias FROM lead_aliases WHERE lead = ?1", error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (members);
+      return NULL;
+    }
+  fl_store_bind_text (stmt, 1, uuid);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (members, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fl_store_set_error (snapshot->store, error);
+      g_ptr_array_unref (members);
+      return NULL;
+    }
+  return members;
+}
+
+static gboolean
+is_null (JsonNode *node)
+{
+  return node == NULL || JSON_NODE_HOLDS_NULL (node);
+}
+
+/* The fields of @image the fold does not hold as they are, as a JSON
+ * object text; NULL when it holds them all. *@after is set to the clock
+ * a change must pass to win over every change folded. */
+static char *
+snapshot_diff (Fold *fold, JsonObject *image, gint64 *after)
+{
+  g_autoptr(JsonObject) diff = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GHashTableIter iter;
+  JsonObjectIter members;
+  const char *name;
+  JsonNode *value;
+  Stamped *stamped;
+
+  *after = 0;
+  g_hash_table_iter_init (&iter, fold->fields);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stamped))
+    *after = MAX (*after, stamped->hlc + 1);
+  json_object_iter_init (&members, image);
+  while (json_object_iter_next (&members, &name, &value))
+    {
+      JsonNode *held = fold_get (fold, name);
+
+      if (is_null (held) && is_null (value))
+        continue;
+      if (!is_null (held) && !is_null (value) && json_node_equal (held, value))
+        continue;
+      json_object_set_member (diff, name, json_node_copy (value));
+    }
+  if (json_object_get_size (diff) == 0)
+    return NULL;
+  root = json_node_init_object (json_node_alloc (), diff);
+  return json_to_string (root, FALSE);
+}
+
+static char *
+audit_signature (JsonObject *entry)
+{
+  return g_strjoin ("\x1f",
+                    json_object_get_string_member_with_default (entry, "lead_uuid", ""),
+                    json_object_get_string_member_with_default (entry, "at", ""),
+                    json_object_get_string_member_with_default (entry, "actor", ""),
+                    json_object_get_string_member_with_default (entry, "action", ""),
+                    NULL);
+}
+
+static gboolean
+snapshot_load_audit (Snapshot *snapshot, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (snapshot->store,
+                                         "SELECT data FROM changes WHERE tbl = 'audit'", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) data = fl_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
+
+      if (data != NULL && JSON_NODE_HOLDS_OBJECT (data))
+        g_hash_table_add (snapshot->audit_seen, audit_signature (json_node_get_object (data)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (snapshot->store, error);
+  return TRUE;
+}
+
+static gboolean
+snapshot_row (Snapshot *snapshot, const char *tbl, sqlite3_stmt *row, GError **error)
+{
+  const char *lead = (const char *) sqlite3_column_text (row, 0);
+  const char *rest = (const char *) sqlite3_column_text (row, 1);
+  const char *image_text = (const char *) sqlite3_column_text (row, 2);
+  const char *insert_text = (const char *) sqlite3_column_text (row, 3);
+  gint64 hlc = sqlite3_column_type (row, 4) == SQLITE_NULL ? snapshot->now_hlc
+                                                            : MIN (sqlite3_column_int64 (row, 4), snapshot->now_hlc);
+  g_autoptr(JsonNode) image = fl_json_parse (image_text, -1, NULL);
+  g_autoptr(GPtrArray) members = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *diff = NULL;
+  gint64 after;
+  Fold fold;
+  gboolean ok = FALSE;
+
+  hlc = MAX (hlc, sqlite3_column_int64 (row, 5));
+  if (image == NULL || !JSON_NODE_HOLDS_OBJECT (image))
+    return TRUE;
+  if (insert_text == NULL)
+    insert_text = image_text;
+
+  if (g_str_equal (tbl, "audit"))
+    {
+      /* Entries applied from a peer have ids of their own here: an entry
+       * is known by what it says. */
+      g_autofree char *signature = audit_signature (json_node_get_object (image));
+
+      if (g_hash_table_contains (snapshot->audit_seen, signature))
+        return TRUE;
+      key = g_strconcat (snapshot->device, "|", rest, NULL);
+      return snapshot_log (snapshot, tbl, key, insert_text, hlc, error);
+    }
+
+  /* A lead's rows are known under any uuid merged into it. */
+  fold_init (&fold);
+  if (lead == NULL)
+    {
+      key = g_strdup (rest);
+      if (!fold_key (snapshot->store, tbl, key, &fold, error))
+        goto out;
+    }
+  else
+    {
+      members = snapshot_members (snapshot, lead, error);
+      if (members == NULL)
+        goto out;
+      key = rest != NULL ? g_strconcat (lead, "|", rest, NULL) : g_strdup (lead);
+      for (guint i = 0; i < members->len; i++)
+        {
+          g_autofree char *member_key = rest != NULL
+                                          ? g_strconcat (g_ptr_array_index (members, i), "|", rest, NULL)
+                                          : g_strdup (g_ptr_array_index (members, i));
+
+          if (!fold_key (snapshot->store, tbl, member_key, &fold, error))
+            goto out;
+        }
+    }
+
+  if (!fold.seen)
+    ok = snapshot_log (snapshot, tbl, key, insert_text, hlc, error);
+  else if ((diff = snapshot_diff (&fold, json_node_get_object (image), &after)) != NULL)
+    {
+      if (g_str_equal (tbl, "outbox"))
+        {
+          /* A new delivery: with the revision it delivered. */
+          g_clear_pointer (&diff, g_free);
+          diff = g_strdup (insert_text);
+        }
+      ok = snapshot_log (snapshot, tbl, key, diff, MAX (hlc, after), error);
+    }
+  else
+    ok = TRUE;
+
+out:
+  fold_clear (&fold);
+  return ok;
+}
+
+/* Logs what the log does not cover as changes of @device. */
+static gboolean
+snapshot_as (FlStore *store, const char *device, guint *n_logged, GError **error)
+{
+  Snapshot snapshot = { 0 };
+  gboolean ok = FALSE;
+
+  snapshot.store = store;
+  snapshot.device = device;
+  snapshot.next_seq = query_id (store, "SELECT " FL_REPLICA_NEXT_SEQ ("?1"),
+                                device, error);
+  snapshot.now_hlc = query_id (store, "SELECT " FL_REPLICA_NOW_HLC " WHERE ?1 IS NULL", NULL, error);
+  snapshot.has_aliases = query_id (store, "SELECT EXISTS (SELECT 1 FROM lead_aliases) WHERE ?1 IS NULL",
+                                   NULL, error) > 0;
+  snapshot.audit_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (snapshot.next_seq <= 0 || snapshot.now_hlc <= 0 || !snapshot_load_audit (&snapshot, error))
+    goto out;
+
+  for (guint t = 0; t < G_N_ELEMENTS (snapshot_tables); t++)
+    {
+      /* Prepared once per snapshot: the rows are read while changes are
+       * written, which touches only the log. */
+      g_autoptr(sqlite3_stmt) rows = NULL;
+      int rc;
+
+      if (sqlite3_prepare_v2 (fl_store_get_db (store), snapshot_tables[t].sql, -1, &rows, NULL) != SQLITE_OK)
+        {
+          fl_store_set_error (store, error);
+          goto out;
+        }
+      while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+        if (!snapshot_row (&snapshot, snapshot_tables[t].tbl, rows, error))
+          goto out;
+      if (rc != SQLITE_DONE)
+        {
+          fl_store_set_error (store, error);
+          goto out;
+        }
+    }
+  if (n_logged != NULL)
+    *n_logged = snapshot.logged;
+  ok = TRUE;
+
+out:
+  g_clear_pointer (&snapshot.audit_seen, g_hash_table_unref);
+  return ok;
+}
+
 /* Public API */
 
 const char *
@@ -1338,7 +1669,12 @@ fl_replica_get_version_vector (FlStore *store, GError **error)
 
   g_return_val_if_fail (FL_IS_STORE (store), NULL);
 
-  stmt = fl_store_prepare (store, "SELECT device, max (seq) FROM changes GROUP BY device", error);
+  /* A seek per device, not a scan of the log (schema 11). */
+  stmt = fl_store_prepare (store,
+                           "SELECT uuid, held FROM (SELECT d.uuid AS uuid, (SELECT max (l.seq) "
+                           "FROM replica_log l WHERE l.device = d.id) AS held FROM replica_devices d) "
+                           "WHERE held IS NOT NULL",
+                           error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1507,7 +1843,7 @@ apply_change (Apply *apply, GHashTable *next_seq, const char *device, gint64 seq
 
   if (!g_hash_table_lookup_extended (next_seq, device, NULL, &expected_pointer))
     {
-      gint64 held = query_id (store, "SELECT coalesce (max (seq), 0) FROM changes WHERE device = ?1",
+      gint64 held = query_id (store, "SELECT " FL_REPLICA_NEXT_SEQ ("?1") " - 1",
                               device, error);
 
       if (held < 0)
@@ -1762,6 +2098,79 @@ out:
   return ok;
 }
 
+/**
+ * fl_replica_snapshot:
+ *
+ * See fl-replica.h.
+ */
+gboolean
+fl_replica_snapshot (FlStore *store, guint *n_logged, GError **error)
+{
+  gboolean own_transaction;
+  const char *device;
+
+  g_return_val_if_fail (FL_IS_STORE (store), FALSE);
+
+  device = fl_replica_get_device_id (store, error);
+  if (device == NULL)
+    return FALSE;
+  own_transaction = sqlite3_get_autocommit (fl_store_get_db (store));
+  if (own_transaction && !fl_store_begin (store, error))
+    return FALSE;
+  if (!snapshot_as (store, device, n_logged, error) ||
+      (own_transaction && !fl_store_commit (store, error)))
+    {
+      if (own_transaction)
+        fl_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+in_booth (FlStore *store)
+{
+  return query_id (store, "SELECT" FL_REPLICA_IN_BOOTH "WHERE ?1 IS NULL", NULL, NULL) > 0;
+}
+
+/* The device a file's unlogged rows are logged under: derived from the
+ * file's own device id, never that id itself (a kiosk that later joins a
+ * booth numbers its own changes) nor this kiosk's (a backup of it). */
+static char *
+snapshot_device_for (const char *device)
+{
+  g_autofree char *hex = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                        device != NULL ? device : "", -1);
+
+  return g_strdup_printf ("%.8s-%.4s-5%.3s-a%.3s-%.12s", hex, hex + 8, hex + 13, hex + 17, hex + 20);
+}
+
+static gboolean
+snapshot_copy (FlStore *store, FlStore *copy, GError **error)
+{
+  g_autofree char *device = snapshot_device_for (fl_store_get_device_id (copy));
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  stmt = fl_store_prepare (copy, "ATTACH DATABASE ?1 AS merging", error);
+  if (stmt == NULL)
+    return FALSE;
+  fl_store_bind_text (stmt, 1, fl_store_get_path (store));
+  if (!fl_store_step_done (copy, stmt, error))
+    return FALSE;
+  ok = fl_store_begin (copy, error) &&
+       run (copy, "INSERT OR IGNORE INTO main.changes (device, seq, hlc, tbl, row_key, data) "
+                  "SELECT device, seq, hlc, tbl, row_key, data FROM merging.changes WHERE device = ?1",
+            device, NULL, error) &&
+       snapshot_as (copy, device, NULL, error) &&
+       fl_store_commit (copy, error);
+  if (!ok)
+    fl_store_rollback (copy);
+  if (!fl_store_exec (copy, "DETACH DATABASE merging", ok ? error : NULL))
+    return FALSE;
+  return ok;
+}
+
 /* A copy of the database file at @path, taken through SQLite (so a WAL
  * beside it counts) and never writing to it. */
 static char *
@@ -1888,6 +2297,16 @@ fl_replica_merge_file (FlStore *store, const char *path, FlReplicaStats *stats, 
                                     _("Cannot merge “%s”: "), path);
       goto out;
     }
+
+  /* Both sides log what their logs do not cover (a kiosk in no booth
+   * logs no edits): this kiosk as itself, so that its own rows take part
+   * in the rules; the file under a device id derived from its own, with
+   * what this kiosk holds of that device copied into its log first, so
+   * that merging the same file again logs nothing new. */
+  if (!in_booth (store) && !fl_replica_snapshot (store, NULL, error))
+    goto out;
+  if (!snapshot_copy (store, other, error))
+    goto out;
 
   while (more)
     {

@@ -78,6 +78,19 @@ gboolean    fl_replica_apply                (FlStore        *store,
                                              FlReplicaStats *stats,
                                              GError        **error);
 
+/* Logs, as changes of this device, every replicated row the change log
+ * does not cover yet (a kiosk in no booth logs no inserts and updates,
+ * schema 11), so that a peer receives all of it: creating and joining a
+ * booth call it in the transaction that records the booth, merging a file
+ * calls it on both sides. A row the log never saw is logged whole at its
+ * own time (a lead's updated_at, an entry's at…), a row the log knows
+ * with the fields that differ, after every change the log holds for it.
+ * Runs in a transaction of its own unless one is open. @n_logged (may be
+ * %NULL) is set to the number of changes logged. */
+gboolean    fl_replica_snapshot             (FlStore        *store,
+                                             guint          *n_logged,
+                                             GError        **error);
+
 /* `fairlead-cli merge FILE.db`: brings in what the database file at @path
  * (another kiosk's database or a backup of it) holds and @store lacks, by
  * the very same changes and rules as a network sync. The file is opened

@@ -443,9 +443,12 @@ recover_table (sqlite3 *source, const char *path, sqlite3 *out, const char *tabl
   /* NOT INDEXED: the rows are read from the table's own tree in rowid
    * order, never through an index that may be the damaged part. */
   /* meta's keys and the booth sync clock's one row exist in the new file
-   * already: the source's take their place. */
+   * already: the source's take their place. So do the log's device
+   * numbers (schema 11): the new file numbered its own device id, which
+   * the source's meta replaces. */
   g_string_append_printf (insert, "INSERT OR %s INTO ",
-                          strcmp (table, "meta") == 0 || strcmp (table, "replica_clock") == 0
+                          strcmp (table, "meta") == 0 || strcmp (table, "replica_clock") == 0 ||
+                          strcmp (table, "replica_devices") == 0
                             ? "REPLACE" : "IGNORE");
   append_identifier (insert, table);
   g_string_append (insert, " (");

@@ -43,6 +43,20 @@
   " FROM (SELECT value AS dev FROM meta WHERE key = 'device_id') d, (SELECT " data " AS j) x"      \
   " WHERE " cond ";"
 
+/* The same for schema 11, where changes is a view (FL_REPLICA_COMPACT_LOG):
+ * the next sequence number is read from replica_log, where max() is one
+ * seek of its key instead of a scan of the device's changes. */
+#define FL_REPLICA_NEXT_SEQ(dev)                                                                   \
+  "(SELECT coalesce (max (seq), 0) + 1 FROM replica_log"                                           \
+  " WHERE device = (SELECT id FROM replica_devices WHERE uuid = " dev "))"
+#define FL_REPLICA_LOG_11(tbl, key, data, cond)                                                    \
+  "INSERT INTO changes (device, seq, hlc, tbl, row_key, data)"                                     \
+  " SELECT d.dev, " FL_REPLICA_NEXT_SEQ ("d.dev") ","                                              \
+  "  max (" FL_REPLICA_NOW_HLC ", " FL_REPLICA_HELD_HLC " + 1),"                                    \
+  "  '" tbl "', " key ", x.j"                                                                      \
+  " FROM (SELECT value AS dev FROM meta WHERE key = 'device_id') d, (SELECT " data " AS j) x"      \
+  " WHERE " cond ";"
+
 #define FL_REPLICA_LEAD_REST(X)                                                                    \
   X (created_at) X (updated_at) X (captured_by) X (device) X (source) X (raw_payload) X (badge_id) \
   X (first_name) X (last_name) X (full_name) X (email) X (phone) X (mobile) X (company) X (title)  \
@@ -113,6 +127,117 @@
   "  FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE " where ";"                             \
   "DELETE FROM outbox WHERE rowid IN (SELECT o.rowid FROM outbox o WHERE " where ");"
 
+/* The triggers that log the changes of this device with @LOG (one of the
+ * FL_REPLICA_LOG macros). @live is the WHEN of
+ * the triggers on inserts and updates; deletions log whenever a change is
+ * not being applied, under @staff_gone and @attendee_gone for staff and
+ * roster rows (a lead's tombstone is always logged). */
+#define FL_REPLICA_TRIGGERS(LOG, live, staff_gone, attendee_gone)                                  \
+  "CREATE TRIGGER models_replica_insert AFTER INSERT ON models WHEN" live "BEGIN "                 \
+  LOG ("models", "new.sha256", "json_object ('name', new.name, 'version', new.version," \
+                  " 'json', new.json, 'loaded_at', new.loaded_at)", "1")                           \
+  "END;"                                                                                           \
+  "CREATE TRIGGER events_replica_insert AFTER INSERT ON events WHEN" live "BEGIN "                 \
+  LOG ("events", "new.uuid", "json_object ('name', new.name"                            \
+                  FL_REPLICA_EVENT_REST (FL_REPLICA_NEW_PAIR) ", 'model', "                        \
+                  FL_REPLICA_MODEL_SHA ("new.model_id") ")", "1")                                  \
+  "END;"                                                                                           \
+  "CREATE TRIGGER events_replica_update AFTER UPDATE ON events WHEN" live "BEGIN "                 \
+  LOG ("events", "new.uuid",                                                            \
+                  "(SELECT json_group_object (k, v) FROM (SELECT 'name' AS k, new.name AS v"       \
+                  " WHERE old.name IS NOT new.name" FL_REPLICA_EVENT_REST (FL_REPLICA_CHANGED)     \
+                  " UNION ALL SELECT 'model', " FL_REPLICA_MODEL_SHA ("new.model_id")              \
+                  " WHERE old.model_id IS NOT new.model_id))", "x.j <> '{}'")                      \
+  "END;"                                                                                           \
+  "CREATE TRIGGER staff_replica_insert AFTER INSERT ON staff WHEN" live "BEGIN "                   \
+  LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
+                  " new.created_at)", "1")                                                         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER staff_replica_update AFTER UPDATE ON staff WHEN" live "BEGIN "                   \
+  LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
+                  " new.created_at)", "NOT " FL_REPLICA_UNCHANGED ("staff", "new.name"))           \
+  "END;"                                                                                           \
+  "CREATE TRIGGER staff_replica_delete AFTER DELETE ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
+  "UPDATE changes SET data = '{}' WHERE tbl = 'staff' AND row_key = old.name;"                     \
+  LOG ("staff", "old.name", "json_object ('_deleted', 1)", staff_gone)                  \
+  "END;"                                                                                           \
+  "CREATE TRIGGER attendees_replica_insert AFTER INSERT ON attendees WHEN" live "BEGIN "           \
+  LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
+                  "json_object ('first_name', new.first_name"                                      \
+                  FL_REPLICA_ATTENDEE_REST (FL_REPLICA_NEW_PAIR) ")", "1")                         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER attendees_replica_update AFTER UPDATE ON attendees WHEN" live "BEGIN "           \
+  LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
+                  FL_REPLICA_CHANGED_OBJECT ("first_name", FL_REPLICA_ATTENDEE_REST), "x.j <> '{}'") \
+  "END;"                                                                                           \
+  "CREATE TRIGGER attendees_replica_delete AFTER DELETE ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
+  "UPDATE changes SET data = '{}' WHERE tbl = 'attendees' AND row_key = old.event || '|' || old.badge_id;" \
+  LOG ("attendees", "old.event || '|' || old.badge_id", "json_object ('_deleted', 1)", attendee_gone) \
+  "END;"                                                                                           \
+  "CREATE TRIGGER leads_replica_insert AFTER INSERT ON leads WHEN" live "BEGIN "                   \
+  /* A new lead's fields without the empty ones (json_patch drops nulls):                          \
+   * a field a lead's first change does not name is NULL on every kiosk. */                        \
+  LOG ("leads", "new.uuid", "json_patch ('{}', json_object ('event', new.event"         \
+                  FL_REPLICA_LEAD_REST (FL_REPLICA_NEW_PAIR) "))", "1")                            \
+  "END;"                                                                                           \
+  "CREATE TRIGGER leads_replica_update AFTER UPDATE OF event" FL_REPLICA_LEAD_REST (FL_REPLICA_COLUMN) \
+  " ON leads WHEN" live "BEGIN "                                                                   \
+  LOG ("leads", "new.uuid", FL_REPLICA_CHANGED_OBJECT ("event", FL_REPLICA_LEAD_REST),  \
+                  "x.j <> '{}'")                                                                   \
+  "END;"                                                                                           \
+  /* Erasing a lead erases what the log held of it (and of the uuids                               \
+   * merged into it) everywhere: the tombstone travels, the data does not. */                      \
+  "CREATE TRIGGER leads_replica_delete AFTER DELETE ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "       \
+  "UPDATE changes SET data = '{}' WHERE tbl IN ('leads', 'answers', 'interactions', 'consents',"   \
+  "  'outbox') AND EXISTS (SELECT 1 FROM (SELECT old.uuid AS u UNION ALL SELECT alias FROM"        \
+  "  lead_aliases WHERE lead = old.uuid) WHERE row_key = u OR (row_key >= u || '|'"                \
+  "  AND row_key < u || '}'));"                                                                    \
+  "UPDATE changes SET data = json_set (data, '$.detail', NULL) WHERE tbl = 'audit'"                \
+  "  AND json_extract (data, '$.lead_uuid') = old.uuid;"                                           \
+  LOG ("leads", "old.uuid", "json_object ('_deleted', 1)", "1")                         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER answers_replica_insert AFTER INSERT ON answers WHEN" live "BEGIN "               \
+  LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
+                  "json_object ('value', new.value)",                                              \
+                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
+                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER answers_replica_update AFTER UPDATE OF value ON answers WHEN" live "BEGIN "      \
+  LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
+                  "json_object ('value', new.value)",                                              \
+                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
+                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER interactions_replica_insert AFTER INSERT ON interactions WHEN" live "BEGIN "     \
+  LOG ("interactions", FL_REPLICA_INTERACTION_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
+                  "json_object ('kind', new.kind, 'at', new.at)",                                  \
+                  "NOT " FL_REPLICA_KNOWN ("interactions", FL_REPLICA_INTERACTION_KEY ("new",      \
+                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
+  "END;"                                                                                           \
+  "CREATE TRIGGER consents_replica_insert AFTER INSERT ON consents WHEN" live "BEGIN "             \
+  LOG ("consents", FL_REPLICA_CONSENT_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
+                  FL_REPLICA_CONSENT_OBJECT ("new"),                                               \
+                  "NOT " FL_REPLICA_KNOWN ("consents", FL_REPLICA_CONSENT_KEY ("new",              \
+                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
+  "END;"                                                                                           \
+  "CREATE TRIGGER audit_replica_insert AFTER INSERT ON audit WHEN" live "BEGIN "                   \
+  LOG ("audit", "d.dev || '|' || new.id", FL_REPLICA_AUDIT_OBJECT ("new"), "1")         \
+  "END;"                                                                                           \
+  "CREATE TRIGGER outbox_replica_insert AFTER INSERT ON outbox"                                    \
+  "  WHEN new.state = 'done' AND" live "BEGIN "                                                    \
+  LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
+                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER outbox_replica_done AFTER UPDATE OF state ON outbox"                             \
+  "  WHEN new.state = 'done' AND old.state <> 'done' AND" live "BEGIN "                            \
+  LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
+                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
+  "END;"                                                                                           \
+  "CREATE TRIGGER lead_aliases_replica_insert AFTER INSERT ON lead_aliases WHEN" live "BEGIN "     \
+  LOG ("lead_aliases", "new.alias", "json_object ('lead', new.lead)", "1")              \
+  "END;"                                                                                           \
+
+
 #define FL_REPLICA_MIGRATION                                                                       \
   "CREATE TABLE changes ("                                                                         \
   "  device TEXT NOT NULL,"                                                                        \
@@ -174,109 +299,7 @@
   "    " FL_REPLICA_NOW_HLC " + b.rowid, b.tbl, b.row_key, b.data FROM backfill b ORDER BY b.rowid;" \
   "DROP TABLE backfill;"                                                                           \
                                                                                                    \
-  "CREATE TRIGGER models_replica_insert AFTER INSERT ON models WHEN" FL_REPLICA_LOCAL "BEGIN "     \
-  FL_REPLICA_LOG ("models", "new.sha256", "json_object ('name', new.name, 'version', new.version," \
-                  " 'json', new.json, 'loaded_at', new.loaded_at)", "1")                            \
-  "END;"                                                                                           \
-  "CREATE TRIGGER events_replica_insert AFTER INSERT ON events WHEN" FL_REPLICA_LOCAL "BEGIN "     \
-  FL_REPLICA_LOG ("events", "new.uuid", "json_object ('name', new.name"                            \
-                  FL_REPLICA_EVENT_REST (FL_REPLICA_NEW_PAIR) ", 'model', "                        \
-                  FL_REPLICA_MODEL_SHA ("new.model_id") ")", "1")                                  \
-  "END;"                                                                                           \
-  "CREATE TRIGGER events_replica_update AFTER UPDATE ON events WHEN" FL_REPLICA_LOCAL "BEGIN "     \
-  FL_REPLICA_LOG ("events", "new.uuid",                                                            \
-                  "(SELECT json_group_object (k, v) FROM (SELECT 'name' AS k, new.name AS v"       \
-                  " WHERE old.name IS NOT new.name" FL_REPLICA_EVENT_REST (FL_REPLICA_CHANGED)     \
-                  " UNION ALL SELECT 'model', " FL_REPLICA_MODEL_SHA ("new.model_id")              \
-                  " WHERE old.model_id IS NOT new.model_id))", "x.j <> '{}'")                      \
-  "END;"                                                                                           \
-  "CREATE TRIGGER staff_replica_insert AFTER INSERT ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  FL_REPLICA_LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
-                  " new.created_at)", "1")                                                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER staff_replica_update AFTER UPDATE ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  FL_REPLICA_LOG ("staff", "new.name", "json_object ('pin_hash', new.pin_hash, 'created_at',"      \
-                  " new.created_at)", "NOT " FL_REPLICA_UNCHANGED ("staff", "new.name"))          \
-  "END;"                                                                                           \
-  "CREATE TRIGGER staff_replica_delete AFTER DELETE ON staff WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  "UPDATE changes SET data = '{}' WHERE tbl = 'staff' AND row_key = old.name;"                  \
-  FL_REPLICA_LOG ("staff", "old.name", "json_object ('_deleted', 1)", "1")                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER attendees_replica_insert AFTER INSERT ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
-                  "json_object ('first_name', new.first_name"                                      \
-                  FL_REPLICA_ATTENDEE_REST (FL_REPLICA_NEW_PAIR) ")", "1")                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER attendees_replica_update AFTER UPDATE ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("attendees", "new.event || '|' || new.badge_id",                                 \
-                  FL_REPLICA_CHANGED_OBJECT ("first_name", FL_REPLICA_ATTENDEE_REST), "x.j <> '{}'") \
-  "END;"                                                                                           \
-  "CREATE TRIGGER attendees_replica_delete AFTER DELETE ON attendees WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  "UPDATE changes SET data = '{}' WHERE tbl = 'attendees' AND row_key = old.event || '|' || old.badge_id;" \
-  FL_REPLICA_LOG ("attendees", "old.event || '|' || old.badge_id", "json_object ('_deleted', 1)", "1") \
-  "END;"                                                                                           \
-  "CREATE TRIGGER leads_replica_insert AFTER INSERT ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  /* A new lead's fields without the empty ones (json_patch drops nulls): \
-   * a field a lead's first change does not name is NULL on every kiosk. */ \
-  FL_REPLICA_LOG ("leads", "new.uuid", "json_patch ('{}', json_object ('event', new.event"         \
-                  FL_REPLICA_LEAD_REST (FL_REPLICA_NEW_PAIR) "))", "1")                            \
-  "END;"                                                                                           \
-  "CREATE TRIGGER leads_replica_update AFTER UPDATE OF event" FL_REPLICA_LEAD_REST (FL_REPLICA_COLUMN) \
-  " ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "                                                       \
-  FL_REPLICA_LOG ("leads", "new.uuid", FL_REPLICA_CHANGED_OBJECT ("event", FL_REPLICA_LEAD_REST),  \
-                  "x.j <> '{}'")                                                                   \
-  "END;"                                                                                           \
-  /* Erasing a lead erases what the log held of it (and of the uuids     \
-   * merged into it) everywhere: the tombstone travels, the data does not. */                     \
-  "CREATE TRIGGER leads_replica_delete AFTER DELETE ON leads WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  "UPDATE changes SET data = '{}' WHERE tbl IN ('leads', 'answers', 'interactions', 'consents',"   \
-  "  'outbox') AND EXISTS (SELECT 1 FROM (SELECT old.uuid AS u UNION ALL SELECT alias FROM"       \
-  "  lead_aliases WHERE lead = old.uuid) WHERE row_key = u OR (row_key >= u || '|'"               \
-  "  AND row_key < u || '}'));"                                                                   \
-  "UPDATE changes SET data = json_set (data, '$.detail', NULL) WHERE tbl = 'audit'"               \
-  "  AND json_extract (data, '$.lead_uuid') = old.uuid;"                                          \
-  FL_REPLICA_LOG ("leads", "old.uuid", "json_object ('_deleted', 1)", "1")                         \
-  "END;"                                                                                           \
-  "CREATE TRIGGER answers_replica_insert AFTER INSERT ON answers WHEN" FL_REPLICA_LOCAL "BEGIN "   \
-  FL_REPLICA_LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
-                  "json_object ('value', new.value)",                                              \
-                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
-                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER answers_replica_update AFTER UPDATE OF value ON answers WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
-                  "json_object ('value', new.value)",                                              \
-                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
-                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER interactions_replica_insert AFTER INSERT ON interactions WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("interactions", FL_REPLICA_INTERACTION_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
-                  "json_object ('kind', new.kind, 'at', new.at)",                                  \
-                  "NOT " FL_REPLICA_KNOWN ("interactions", FL_REPLICA_INTERACTION_KEY ("new",      \
-                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
-  "END;"                                                                                           \
-  "CREATE TRIGGER consents_replica_insert AFTER INSERT ON consents WHEN" FL_REPLICA_LOCAL "BEGIN "  \
-  FL_REPLICA_LOG ("consents", FL_REPLICA_CONSENT_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
-                  FL_REPLICA_CONSENT_OBJECT ("new"),                                               \
-                  "NOT " FL_REPLICA_KNOWN ("consents", FL_REPLICA_CONSENT_KEY ("new",              \
-                                           FL_REPLICA_LEAD_UUID ("new.lead_id"))))                 \
-  "END;"                                                                                           \
-  "CREATE TRIGGER audit_replica_insert AFTER INSERT ON audit WHEN" FL_REPLICA_LOCAL "BEGIN "       \
-  FL_REPLICA_LOG ("audit", "d.dev || '|' || new.id", FL_REPLICA_AUDIT_OBJECT ("new"), "1")          \
-  "END;"                                                                                           \
-  "CREATE TRIGGER outbox_replica_insert AFTER INSERT ON outbox"                                    \
-  "  WHEN new.state = 'done' AND" FL_REPLICA_LOCAL "BEGIN "                                         \
-  FL_REPLICA_LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
-                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER outbox_replica_done AFTER UPDATE OF state ON outbox"                             \
-  "  WHEN new.state = 'done' AND old.state <> 'done' AND" FL_REPLICA_LOCAL "BEGIN "                 \
-  FL_REPLICA_LOG ("outbox", FL_REPLICA_LEAD_UUID ("new.lead_id") " || '|' || new.connector",       \
-                  FL_REPLICA_DONE_OBJECT ("new"), "1")                                             \
-  "END;"                                                                                           \
-  "CREATE TRIGGER lead_aliases_replica_insert AFTER INSERT ON lead_aliases WHEN" FL_REPLICA_LOCAL "BEGIN " \
-  FL_REPLICA_LOG ("lead_aliases", "new.alias", "json_object ('lead', new.lead)", "1")               \
-  "END;"                                                                                           \
+  FL_REPLICA_TRIGGERS (FL_REPLICA_LOG, FL_REPLICA_LOCAL, "1", "1")                                 \
                                                                                                    \
   "DROP TRIGGER outbox_consent_insert;"                                                            \
   "DROP TRIGGER outbox_consent_reopen;"                                                            \
@@ -314,3 +337,89 @@
   FL_REPLICA_WITHHOLD ("o.state IN ('pending', 'failed') AND o.lead_id IN (SELECT id FROM leads"   \
                        "  WHERE event = new.uuid) AND" FL_REPLICA_NOT_ALLOWED ("o.lead_id"), "NULL") \
   "END;"
+
+/* Schema step 10 → 11: the log costs only in a booth. A kiosk in no booth
+ * (no "booth" in meta, app/booth/fl-booth.c) has no peer to send its
+ * changes to: its inserts and updates log nothing. Joining or creating a
+ * booth, and merging a file, first log what the log does not cover yet
+ * (fl_replica_snapshot(), app/booth/fl-replica.c). Deletions are still
+ * logged: a lead's always (an erased lead must stay erased in whatever
+ * database it reaches later, a merged backup included), a staff member's
+ * or a roster row's when the log knows the row. */
+#define FL_REPLICA_IN_BOOTH " EXISTS (SELECT 1 FROM meta WHERE key = 'booth' AND value <> '') "
+#define FL_REPLICA_LIVE FL_REPLICA_LOCAL "AND" FL_REPLICA_IN_BOOTH
+#define FL_REPLICA_DROP_TRIGGERS                                                                   \
+  "DROP TRIGGER models_replica_insert;"                                                            \
+  "DROP TRIGGER events_replica_insert;"                                                            \
+  "DROP TRIGGER events_replica_update;"                                                            \
+  "DROP TRIGGER staff_replica_insert;"                                                             \
+  "DROP TRIGGER staff_replica_update;"                                                             \
+  "DROP TRIGGER staff_replica_delete;"                                                             \
+  "DROP TRIGGER attendees_replica_insert;"                                                         \
+  "DROP TRIGGER attendees_replica_update;"                                                         \
+  "DROP TRIGGER attendees_replica_delete;"                                                         \
+  "DROP TRIGGER leads_replica_insert;"                                                             \
+  "DROP TRIGGER leads_replica_update;"                                                             \
+  "DROP TRIGGER leads_replica_delete;"                                                             \
+  "DROP TRIGGER answers_replica_insert;"                                                           \
+  "DROP TRIGGER answers_replica_update;"                                                           \
+  "DROP TRIGGER interactions_replica_insert;"                                                      \
+  "DROP TRIGGER consents_replica_insert;"                                                          \
+  "DROP TRIGGER audit_replica_insert;"                                                             \
+  "DROP TRIGGER outbox_replica_insert;"                                                            \
+  "DROP TRIGGER outbox_replica_done;"                                                              \
+  "DROP TRIGGER lead_aliases_replica_insert;"
+/* The log's rows name their device by a small number of this database
+ * (replica_devices) instead of its uuid: 36 bytes less a change in the
+ * table, and the (device, seq) key ~45 bytes less. "changes" is a view
+ * with the uuids, writable through INSTEAD OF triggers, so every reader
+ * and writer (the triggers, the engine, the sqlite3 shell) still speaks
+ * uuids, and so does the wire. */
+#define FL_REPLICA_COMPACT_LOG                                                                     \
+  "CREATE TABLE replica_devices (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE);"             \
+  "INSERT INTO replica_devices (uuid) SELECT device FROM changes GROUP BY device"                   \
+  "  ORDER BY min (rowid);"                                                                        \
+  "INSERT OR IGNORE INTO replica_devices (uuid) SELECT value FROM meta WHERE key = 'device_id';"   \
+  "CREATE TABLE replica_log ("                                                                     \
+  "  device INTEGER NOT NULL,"                                                                     \
+  "  seq INTEGER NOT NULL,"                                                                        \
+  "  hlc INTEGER NOT NULL,"                                                                        \
+  "  tbl TEXT NOT NULL,"                                                                           \
+  "  row_key TEXT NOT NULL,"                                                                       \
+  "  data TEXT NOT NULL,"                                                                          \
+  "  PRIMARY KEY (device, seq)"                                                                    \
+  ");"                                                                                             \
+  "INSERT INTO replica_log (device, seq, hlc, tbl, row_key, data)"                                 \
+  "  SELECT d.id, c.seq, c.hlc, c.tbl, c.row_key, c.data FROM changes c"                           \
+  "  JOIN replica_devices d ON d.uuid = c.device ORDER BY c.rowid;"                                \
+  "DROP TABLE changes;"                                                                            \
+  "CREATE INDEX replica_log_row ON replica_log (tbl, row_key, hlc);"                               \
+  "CREATE VIEW changes AS SELECT d.uuid AS device, l.seq AS seq, l.hlc AS hlc, l.tbl AS tbl,"      \
+  "  l.row_key AS row_key, l.data AS data FROM replica_log l JOIN replica_devices d"               \
+  "  ON d.id = l.device;"                                                                          \
+  "CREATE TRIGGER changes_insert INSTEAD OF INSERT ON changes BEGIN "                              \
+  /* Not OR IGNORE: the statement that fired the trigger (an upsert) \
+   * would impose its own conflict handling. */                           \
+  "INSERT INTO replica_devices (uuid) SELECT new.device"                                           \
+  "  WHERE NOT EXISTS (SELECT 1 FROM replica_devices WHERE uuid = new.device);"                    \
+  "INSERT INTO replica_log (device, seq, hlc, tbl, row_key, data) VALUES ("                        \
+  "  (SELECT id FROM replica_devices WHERE uuid = new.device), new.seq, new.hlc, new.tbl,"         \
+  "  new.row_key, new.data);"                                                                      \
+  "END;"                                                                                           \
+  "CREATE TRIGGER changes_update INSTEAD OF UPDATE ON changes BEGIN "                              \
+  "UPDATE replica_log SET hlc = new.hlc, data = new.data"                                          \
+  "  WHERE device = (SELECT id FROM replica_devices WHERE uuid = old.device) AND seq = old.seq;"   \
+  "END;"                                                                                           \
+  "CREATE TRIGGER replica_log_clock AFTER INSERT ON replica_log BEGIN "                            \
+  "UPDATE replica_clock SET hlc = new.hlc WHERE hlc < new.hlc;"                                    \
+  "END;"                                                                                           \
+  "CREATE TRIGGER replica_log_clock_update AFTER UPDATE OF hlc ON replica_log BEGIN "              \
+  "UPDATE replica_clock SET hlc = new.hlc WHERE hlc < new.hlc;"                                    \
+  "END;"
+#define FL_REPLICA_MIGRATION_11                                                                    \
+  FL_REPLICA_DROP_TRIGGERS                                                                         \
+  FL_REPLICA_COMPACT_LOG                                                                           \
+  FL_REPLICA_TRIGGERS (FL_REPLICA_LOG_11, FL_REPLICA_LIVE,                                         \
+                       "(" FL_REPLICA_IN_BOOTH "OR " FL_REPLICA_KNOWN ("staff", "old.name") ")",   \
+                       "(" FL_REPLICA_IN_BOOTH "OR " FL_REPLICA_KNOWN ("attendees",                \
+                       "old.event || '|' || old.badge_id") ")")

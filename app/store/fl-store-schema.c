@@ -423,6 +423,11 @@ static const char *const migrations[] = {
                        "  WHERE event_key = (SELECT id FROM event_keys WHERE uuid = new.uuid))"
                        " AND" FL_REPLICA_NOT_ALLOWED ("o.lead_id"), "NULL")
   "END;",
+
+  /* 10 → 11: the change log costs only in a booth: outside one, inserts
+   * and updates log nothing (fl-replica-schema.h); joining a booth or
+   * merging a file logs what the log does not cover first. */
+  FL_REPLICA_MIGRATION_11,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FL_STORE_SCHEMA_VERSION);

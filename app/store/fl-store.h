@@ -35,7 +35,7 @@ typedef enum
 #define FL_STORE_WAL_SIZE_LIMIT 4194304
 
 /* The schema version this build writes. */
-#define FL_STORE_SCHEMA_VERSION 10
+#define FL_STORE_SCHEMA_VERSION 11
 
 typedef enum
 {

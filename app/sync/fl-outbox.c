@@ -46,6 +46,16 @@ G_DEFINE_FINAL_TYPE (FlOutbox, fl_outbox, G_TYPE_OBJECT)
 /* A batch key is only valid for a row that was tried before; saving the
  * lead again resets attempts to 0, and the new content gets a new key. */
 #define KEYED "(o.attempts > 0 AND o.batch_key IS NOT NULL)"
+/* The revision of outbox row o of lead l a new batch's key derives from:
+ * the clock of the lead's last change, the same on every kiosk of a booth
+ * (schema 9). A kiosk in no booth logs no edits (schema 11) and races no
+ * other kiosk: a new batch of its own is a new key, as before booth sync
+ * (a retry keeps the key stored with the rows). Send Again asks for one
+ * more delivery of the same revision: it leaves a mark of its own. */
+#define REVISION                                                                                   \
+  "(coalesce (" FL_REPLICA_REVISION ("l.uuid") ", '')"                                             \
+  " || CASE WHEN" FL_REPLICA_IN_BOOTH "THEN '' ELSE ' ' || hex (randomblob (8)) END"              \
+  " || coalesce (' ' || CASE WHEN o.batch_key LIKE 'again:%' THEN o.batch_key END, ''))"
 #define IN_SCOPE "(:event IS NULL OR l.event_key = " FL_STORE_SQL_EVENT_KEY (":event") ")"
 
 void
@@ -533,13 +543,7 @@ claim_rows (FlOutbox *self, FlConnector *connector, gint64 now, char **key,
     stmt = fl_store_prepare (self->store,
                              "SELECT o.lead_id, l.uuid, o.attempts, "
                              "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id, "
-                             /* The lead's revision: the clock of the last change to
-                              * it, the same on every kiosk of a booth (schema 9). */
-                             "  " FL_REPLICA_REVISION ("l.uuid") " "
-                             /* Send Again asks for one more delivery of the same
-                              * revision: it leaves a mark of its own. */
-                             "  || coalesce (' ' || CASE WHEN o.batch_key LIKE 'again:%' "
-                             "    THEN o.batch_key END, '') "
+                             "  " REVISION " "
                              "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                              "WHERE o.connector = :connector AND " DUE " AND NOT " KEYED
                              "  AND l.event IS :batch_event AND " IN_SCOPE " "
@@ -645,9 +649,7 @@ queue_take (FlOutbox *self, FlConnector *connector, gint64 now, char **event, GP
   stmt = fl_store_prepare (self->store,
                            "SELECT o.lead_id, l.uuid, o.attempts, "
                            "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id, "
-                           "  " FL_REPLICA_REVISION ("l.uuid") " "
-                           "  || coalesce (' ' || CASE WHEN o.batch_key LIKE 'again:%' "
-                           "    THEN o.batch_key END, '') "
+                           "  " REVISION " "
                            "FROM outbox o JOIN leads l ON l.id = o.lead_id "
                            "WHERE o.lead_id = :lead AND o.connector = :connector AND " DUE
                            "  AND NOT " KEYED " AND " IN_SCOPE,

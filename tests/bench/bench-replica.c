@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
+#include "booth/fl-booth.h"
 #include "booth/fl-replica.h"
 #include "store/fl-store-private.h"
 
@@ -95,8 +96,15 @@ main (int argc, char **argv)
       g_autofree char *name = g_strdup_printf ("kiosk-%c.db", 'a' + i);
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
+      g_autofree char *fingerprint = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
+      g_autoptr(FlBooth) booth = NULL;
+
       kiosks[i] = fl_store_open (path, &error);
       if (kiosks[i] == NULL)
+        g_error ("%s", error->message);
+      /* A kiosk logs its changes only in a booth (schema 11). */
+      booth = fl_booth_create (kiosks[i], "Bench", NULL, fingerprint, NULL, &error);
+      if (booth == NULL)
         g_error ("%s", error->message);
     }
   created = fl_store_create_event (kiosks[0], &event, &error);

@@ -354,8 +354,16 @@ test_join_typed (Fixture *fixture, gconstpointer data)
   FlPreferencesWindow *preferences;
   FlBoothPage *page;
   g_autofree char *name = NULL;
+  g_autofree char *leads = NULL;
 
   start_other_kiosk (fixture);
+  /* A lead this kiosk captured before it joined, when it logged nothing. */
+  leads = g_build_filename (fixture->tmpdir, "before.jsonl", NULL);
+  g_assert_true (g_file_set_contents (leads,
+                                      "{\"uuid\":\"5f0c4a52-8d1e-4c7b-9a36-2f6f0e1d7b01\","
+                                      "\"email\":\"early@example.com\",\"company\":\"Early\"}\n",
+                                      -1, NULL));
+  g_free (cli (fixture->db, "leads", "import", leads, NULL));
   page = open_booth_page (fixture, &preferences);
   gtk_editable_set_text (_fl_booth_page_get_entry (page, "device-name"), "Hall-B");
   gtk_editable_set_text (_fl_booth_page_get_entry (page, "code"), fixture->code);
@@ -364,6 +372,15 @@ test_join_typed (Fixture *fixture, gconstpointer data)
   assert_joined (fixture, page);
   name = fl_booth_device_name (fixture->store, fl_store_get_device_id (fixture->store));
   g_assert_cmpstr (name, ==, "Hall-B");
+  /* Joining logged it: the other kiosk has it. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FlStore) other = fl_store_open (fixture->other_db, &error);
+
+    g_assert_no_error (error);
+    WAIT_FOR (fl_test_query_int (other, "SELECT count(*) FROM leads WHERE email = 'early@example.com'") == 1, 10);
+    g_assert_cmpint (fl_test_query_int (other, "SELECT count(*) FROM leads WHERE email = 'early@example.com'"), ==, 1);
+  }
   if (g_getenv ("FAIRLEAD_SCREENSHOT_DIR") != NULL)
     {
       save_screenshot (GTK_WIDGET (preferences), "booth-page");
