@@ -417,45 +417,58 @@ display_name (const Row *row)
   return g_strdup (email);
 }
 
-/* Runs a cached statement for every update of a chunk. One statement at
- * a time, in lead order, keeps its b-tree pages hot in the cache. */
-typedef void (*BindFunc) (sqlite3_stmt *stmt, const Update *update, const Job *job,
-                          const char *now);
-
+/* A chunk's leads reach each statement as one JSON text that json_each()
+ * walks: one statement (and one statement journal) per chunk instead of
+ * one per lead. Named parameters are bound when the statement has them. */
 static gboolean
-write_each (FlStore *store, const char *sql, BindFunc bind, Chunk *chunk, const Job *job,
-            const char *now, gboolean (*wanted) (const Update *update), GError **error)
+write_json (FlStore *store, const char *sql, const GString *json, const Job *job,
+            const char *status, const char *now, GError **error)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (store, sql, error);
+  sqlite3_stmt *stmt;
+  int rc;
 
+  if (json->len <= 2)  /* "{}" or "[]": nothing to write */
+    return TRUE;
+  stmt = fl_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < chunk->updates->len; i++)
-    {
-      const Update *update = &g_array_index (chunk->updates, Update, i);
-      int rc;
-
-      if (wanted != NULL && !wanted (update))
-        continue;
-      bind (stmt, update, job, now);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return fl_store_set_error (store, error);
-    }
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":json"), json->str, json->len,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":status"), status, -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":model_name"),
+                     fl_model_get_name (job->model), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":model_version"),
+                      fl_model_get_version (job->model));
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":model_sha256"),
+                     fl_model_get_sha256 (job->model), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":actor"), job->actor, -1,
+                     SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (store, error);
   return TRUE;
 }
 
+/* Appends @text as a JSON string: the uuids come from the database and
+ * are not trusted to be plain. */
 static void
-bind_lead (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+append_json_string (GString *json, const char *text)
 {
-  sqlite3_bind_int64 (stmt, 1, update->id);
-  sqlite3_bind_int (stmt, 2, update->score->score);
-  sqlite3_bind_text (stmt, 3, fl_status_to_string (update->score->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, fl_model_get_name (job->model), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, fl_model_get_version (job->model));
-  sqlite3_bind_text (stmt, 6, fl_model_get_sha256 (job->model), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
+  g_string_append_c (json, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (json, '\\');
+      if ((guchar) *p < 0x20)
+        g_string_append_printf (json, "\\u%04x", (guint) (guchar) *p);
+      else
+        g_string_append_c (json, *p);
+    }
+  g_string_append_c (json, '"');
 }
 
 /* Binds the ids of a chunk's updates as one JSON array, for statements
@@ -501,33 +514,11 @@ write_all (FlStore *store, const char *sql, Chunk *chunk, const char *text,
   return TRUE;
 }
 
-static void
-bind_audit (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
-{
-  char *detail = g_strdup_printf ("%s → %s, score %d → %d, model %s v%" G_GINT64_FORMAT,
-                                  fl_status_to_string (update->from),
-                                  fl_status_to_string (update->score->status),
-                                  update->score_before, update->score->score,
-                                  fl_model_get_name (job->model),
-                                  fl_model_get_version (job->model));
-
-  sqlite3_bind_text (stmt, 1, update->uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, job->actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, detail, -1, g_free);
-}
-
 /* A new score or status is news for the CRM. */
 static gboolean
 is_news (const Update *update)
 {
   return update->score->score != update->score_before || update->score->status != update->from;
-}
-
-static gboolean
-is_old_news (const Update *update)
-{
-  return !is_news (update);
 }
 
 static gboolean
@@ -543,41 +534,99 @@ static gboolean
 write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, const char *scored_at,
              const char *audit_now, GError **error)
 {
+  g_autoptr(GString) json = g_string_sized_new (16 * chunk->updates->len + 2);
+
   if (chunk->updates->len == 0)
     return TRUE;
+
   /* Only the narrow rows of lead_scores are written, never the lead's
    * own (its updated_at is the time its data was edited; the time it was
-   * scored at is in lead_breakdowns). Score and status are in two
-   * indexes: a lead that only changes its model leaves them alone. */
-  return write_each (store,
-                     "UPDATE lead_scores SET score = ?2, status = ?3, "
-                     "model_name = ?4, model_version = ?5, model_sha256 = ?6 "
-                     "WHERE lead_id = ?1",
-                     bind_lead, chunk, job, now, is_news, error) &&
-         write_each (store,
-                     "UPDATE lead_scores SET model_name = ?4, model_version = ?5, "
-                     "model_sha256 = ?6 WHERE lead_id = ?1",
-                     bind_lead, chunk, job, now, is_old_news, error) &&
-         /* "@" and the time: fl-store.c's mark for a breakdown to compute. */
-         write_all (store,
-                    "INSERT INTO lead_breakdowns (lead_id, breakdown) "
-                    "SELECT value, '@' || ?2 FROM json_each (?1) WHERE true "
-                    "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
-                    chunk, scored_at, NULL, error) &&
-         /* Queued again for every enabled connector, as saving a lead does;
-          * the consent gate's triggers keep out a lead without consent. */
-         write_all (store,
-                    "INSERT INTO outbox (lead_id, connector, state, queued_at) "
-                    "SELECT j.value, c.name, 'pending', ?2 FROM json_each (?1) j, connectors c "
-                    "WHERE c.enabled "
-                    "ON CONFLICT (lead_id, connector) DO UPDATE SET "
-                    "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
-                    "  last_error = NULL, queued_at = excluded.queued_at",
-                    chunk, now, is_news, error) &&
-         write_each (store,
+   * scored at is in lead_breakdowns). One statement per status, each with
+   * {"lead id": score, …}. */
+  for (FlStatus status = FL_STATUS_MQL; status <= FL_STATUS_DISQUALIFIED; status++)
+    {
+      g_string_assign (json, "{");
+      for (guint i = 0; i < chunk->updates->len; i++)
+        {
+          const Update *update = &g_array_index (chunk->updates, Update, i);
+
+          if (!is_news (update) || update->score->status != status)
+            continue;
+          g_string_append_printf (json, "%s\"%" G_GINT64_FORMAT "\":%d", json->len > 1 ? "," : "",
+                                  update->id, update->score->score);
+        }
+      g_string_append_c (json, '}');
+      if (!write_json (store,
+                       "UPDATE lead_scores SET score = j.value, status = :status, "
+                       "model_name = :model_name, model_version = :model_version, "
+                       "model_sha256 = :model_sha256 "
+                       "FROM json_each (:json) j WHERE lead_scores.lead_id = CAST (j.key AS INTEGER)",
+                       json, job, fl_status_to_string (status), NULL, error))
+        return FALSE;
+    }
+
+  /* Score and status are in two indexes: a lead that only changes its
+   * model leaves them alone. */
+  g_string_assign (json, "[");
+  for (guint i = 0; i < chunk->updates->len; i++)
+    {
+      const Update *update = &g_array_index (chunk->updates, Update, i);
+
+      if (is_news (update))
+        continue;
+      g_string_append_printf (json, "%s%" G_GINT64_FORMAT, json->len > 1 ? "," : "", update->id);
+    }
+  g_string_append_c (json, ']');
+  if (!write_json (store,
+                   "UPDATE lead_scores SET model_name = :model_name, "
+                   "model_version = :model_version, model_sha256 = :model_sha256 "
+                   "FROM json_each (:json) j WHERE lead_scores.lead_id = j.value",
+                   json, job, NULL, NULL, error))
+    return FALSE;
+
+  /* "@" and the time: fl-store.c's mark for a breakdown to compute. */
+  if (!write_all (store,
+                  "INSERT INTO lead_breakdowns (lead_id, breakdown) "
+                  "SELECT value, '@' || ?2 FROM json_each (?1) WHERE true "
+                  "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                  chunk, scored_at, NULL, error))
+    return FALSE;
+
+  /* Queued again for every enabled connector, as saving a lead does;
+   * the consent gate's triggers keep out a lead without consent. */
+  if (!write_all (store,
+                  "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                  "SELECT j.value, c.name, 'pending', ?2 FROM json_each (?1) j, connectors c "
+                  "WHERE c.enabled "
+                  "ON CONFLICT (lead_id, connector) DO UPDATE SET "
+                  "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
+                  "  last_error = NULL, queued_at = excluded.queued_at",
+                  chunk, now, is_news, error))
+    return FALSE;
+
+  /* {"lead uuid": "MQL → SAL, score 40 → 70", …}, in lead order. */
+  g_string_assign (json, "{");
+  for (guint i = 0; i < chunk->updates->len; i++)
+    {
+      const Update *update = &g_array_index (chunk->updates, Update, i);
+
+      if (!moved_status (update))
+        continue;
+      if (json->len > 1)
+        g_string_append_c (json, ',');
+      append_json_string (json, update->uuid);
+      g_string_append_printf (json, ":\"%s → %s, score %d → %d\"",
+                              fl_status_to_string (update->from),
+                              fl_status_to_string (update->score->status),
+                              update->score_before, update->score->score);
+    }
+  g_string_append_c (json, '}');
+  return write_json (store,
                      "INSERT INTO audit (lead_uuid, at, actor, action, detail) "
-                     "VALUES (?1, ?2, ?3, 'rescored', ?4)",
-                     bind_audit, chunk, job, audit_now, moved_status, error);
+                     "SELECT key, :now, :actor, 'rescored', "
+                     "  value || ', model ' || :model_name || ' v' || :model_version "
+                     "FROM json_each (:json) WHERE true",
+                     json, job, NULL, audit_now, error);
 }
 
 /* An answer's value, from the cache or parsed; owned by the cache or the
@@ -851,6 +900,17 @@ create_indexes (FlStore *store, GPtrArray *saved, GError **error)
   return TRUE;
 }
 
+/* Gives the memory back: the page cache a real run grew, and temporary
+ * storage on disk as the rest of the store has it. */
+static void
+restore_settings (FlStore *store, const char *cache_size, gboolean dry_run)
+{
+  if (cache_size != NULL)
+    fl_store_exec (store, cache_size, NULL);
+  if (!dry_run)
+    fl_store_exec (store, "PRAGMA temp_store = DEFAULT", NULL);
+}
+
 /**
  * fl_rescore:
  * @model: (nullable): the model to score with; %NULL for the active
@@ -923,12 +983,24 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   report->model_version = fl_model_get_version (model);
   report->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
 
+  /* A statement that fires triggers (the audit's into the change log)
+   * keeps a statement journal; past 64 KiB SQLite moves it to a temporary
+   * file for the rest of the transaction, and a run wrote ~1.6 GB of
+   * journal pages there. In memory the journal is dropped after each
+   * statement. Only takes effect for a transaction begun after it. */
+  if (!dry_run)
+    fl_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
+
   /* Even a dry run reads in a transaction, to count from one snapshot. */
   if (!(dry_run ? fl_store_exec (store, "BEGIN", error) : fl_store_begin (store, error)))
-    return NULL;
+    {
+      restore_settings (store, NULL, dry_run);
+      return NULL;
+    }
   if (!dry_run && active == NULL && fl_model_store_save (store, model, error) < 0)
     {
       fl_store_rollback (store);
+      restore_settings (store, NULL, dry_run);
       return NULL;
     }
 
@@ -942,6 +1014,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
       if (stmt == NULL)
         {
           fl_store_rollback (store);
+          restore_settings (store, NULL, dry_run);
           return NULL;
         }
       if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -954,8 +1027,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
       if (stmt == NULL)
         {
           fl_store_rollback (store);
-          if (cache_size != NULL)
-            fl_store_exec (store, cache_size, NULL);
+          restore_settings (store, cache_size, dry_run);
           return NULL;
         }
       sqlite3_bind_text (stmt, 1, event->uuid, -1, SQLITE_STATIC);
@@ -1040,8 +1112,6 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
     }
   else
     ok = fl_store_commit (store, error);
-  /* Give the memory back. */
-  if (cache_size != NULL)
-    fl_store_exec (store, cache_size, NULL);
+  restore_settings (store, cache_size, dry_run);
   return ok ? g_steal_pointer (&report) : NULL;
 }
