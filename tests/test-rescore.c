@@ -584,6 +584,41 @@ test_rescore_journal_in_memory (Fixture *f, gconstpointer data)
                                     "AND model_sha256 = (SELECT sha256 FROM models WHERE version = 2)"), ==, 4500);
 }
 
+/* The audit entries of a chunk reach SQLite as one JSON object keyed by
+ * the leads' uuids: a uuid that is not plain (an old import, a damaged
+ * row) is quoted, never breaks the run nor lands on another lead. */
+static void
+test_rescore_audit_odd_uuid (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlLead) plain = NULL, odd = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  plain = save_lead (f, "Plain Lead", NULL, "now", TRUE);   /* 35 SAL → 25 MQL */
+  odd = save_lead (f, "Odd Lead", NULL, "now", TRUE);
+  g_assert_true (fl_store_exec (f->base.store, "UPDATE leads SET uuid = 'odd \"uuid\" \\ ' || char (10, 1) || 'ü' "
+                                          "WHERE full_name = 'Odd Lead'", &error));
+
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_moved, ==, 2);
+
+  stmt = fl_store_prepare (f->base.store, "SELECT lead_uuid, detail FROM audit WHERE action = 'rescored' ORDER BY id",
+                           &error);
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, fl_lead_get_uuid (plain));
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "SAL → MQL, score 35 → 25, model Rescore test v2");
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "odd \"uuid\" \\ \n\001ü");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "SAL → MQL, score 35 → 25, model Rescore test v2");
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+}
+
 static char *
 index_sql (FlStore *store)
 {
@@ -728,6 +763,7 @@ main (int argc, char **argv)
   ADD ("/rescore/many", test_rescore_many);
   ADD ("/rescore/rebuilds-indexes", test_rescore_rebuilds_indexes);
   ADD ("/rescore/journal-in-memory", test_rescore_journal_in_memory);
+  ADD ("/rescore/audit-odd-uuid", test_rescore_audit_odd_uuid);
 #undef ADD
   g_test_add_func ("/rescore/demo-seed", test_demo_seed);
 
