@@ -619,6 +619,49 @@ test_rescore_audit_odd_uuid (Fixture *f, gconstpointer data)
   sqlite3_reset (stmt);
 }
 
+/* A run that fails half-way writes nothing, whether it reads on a
+ * connection of its own beside the writes (the reader stops with chunks
+ * still to read) or on the store's; and the next run works. */
+static void
+test_rescore_fails_half_way (Fixture *f, gconstpointer data)
+{
+  gboolean use_reader = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+  gint64 audits_before;
+
+  _fl_rescore_set_use_reader (use_reader);
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  save_many (f, 9000);
+  audits_before = fl_test_query_int (f->base.store, "SELECT count(*) FROM audit");
+  /* The second chunk's audit entries fail: the first chunk is written. */
+  g_assert_true (fl_store_exec (f->base.store,
+                                "CREATE TRIGGER fail_audit BEFORE INSERT ON audit "
+                                "WHEN new.action = 'rescored' AND new.lead_uuid IN "
+                                "  (SELECT uuid FROM leads WHERE id > 3000) "
+                                "BEGIN SELECT RAISE (ABORT, 'disk on fire'); END",
+                                &error));
+  g_assert_no_error (error);
+
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_null (report);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "disk on fire"));
+  g_clear_error (&error);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE model_version = 1"), ==, 9000);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE status = 'SAL'"), ==, 3000);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM models"), ==, 1);
+
+  g_assert_true (fl_store_exec (f->base.store, "DROP TRIGGER fail_audit", &error));
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_moved, ==, 3000);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE model_version = 2"), ==, 9000);
+  _fl_rescore_set_use_reader (TRUE);
+}
+
 static char *
 index_sql (FlStore *store)
 {
@@ -764,6 +807,10 @@ main (int argc, char **argv)
   ADD ("/rescore/rebuilds-indexes", test_rescore_rebuilds_indexes);
   ADD ("/rescore/journal-in-memory", test_rescore_journal_in_memory);
   ADD ("/rescore/audit-odd-uuid", test_rescore_audit_odd_uuid);
+  g_test_add ("/rescore/fails-half-way/reader", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+              test_rescore_fails_half_way, fixture_tear_down);
+  g_test_add ("/rescore/fails-half-way/one-connection", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_rescore_fails_half_way, fixture_tear_down);
 #undef ADD
   g_test_add_func ("/rescore/demo-seed", test_demo_seed);
 

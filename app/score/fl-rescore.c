@@ -648,12 +648,37 @@ answer_value (GHashTable *cache, JsonParser *parser, Chunk *chunk, const char *t
   return value;
 }
 
+/* Where a chunk is read from: the store's own connection, or a read
+ * connection of the reader thread with its statements prepared once. */
+typedef struct
+{
+  FlStore      *store;   /* or NULL */
+  sqlite3      *db;
+  sqlite3_stmt *statements[3];
+} Source;
+
+static sqlite3_stmt *
+source_prepare (Source *source, guint i, const char *sql, GError **error)
+{
+  if (source->store != NULL)
+    return fl_store_prepare (source->store, sql, error);
+  return source->statements[i];
+}
+
+static gboolean
+source_set_error (Source *source, GError **error)
+{
+  if (source->store != NULL)
+    return fl_store_set_error (source->store, error);
+  return _fl_store_set_sqlite_error (source->db, error);
+}
+
 /* Reads the leads after @last_id with their answers and interactions. */
 static gboolean
-read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache,
+read_chunk (Source *source, const char *event, gint64 last_id, GHashTable *cache,
             JsonParser *parser, Chunk *chunk, GError **error)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (store, LEADS_SQL, error);
+  sqlite3_stmt *stmt = source_prepare (source, 0, LEADS_SQL, error);
   Row *row = NULL;
   gint64 first_id;
   int rc;
@@ -679,13 +704,13 @@ read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return fl_store_set_error (store, error);
+    return source_set_error (source, error);
   if (chunk->rows->len == 0)
     return TRUE;
   first_id = g_array_index (chunk->rows, Row, 0).id;
 
   /* Both queries return a lead's rows together, in lead order. */
-  stmt = fl_store_prepare (store, ANSWERS_SQL, error);
+  stmt = source_prepare (source, 1, ANSWERS_SQL, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first_id);
@@ -712,10 +737,10 @@ read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return fl_store_set_error (store, error);
+    return source_set_error (source, error);
 
   row = NULL;
-  stmt = fl_store_prepare (store, INTERACTIONS_SQL, error);
+  stmt = source_prepare (source, 2, INTERACTIONS_SQL, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first_id);
@@ -741,7 +766,7 @@ read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return fl_store_set_error (store, error);
+    return source_set_error (source, error);
   return TRUE;
 }
 
@@ -851,6 +876,174 @@ worker_run (gpointer data)
   return NULL;
 }
 
+/* The reader: reads the chunks on a connection of its own, in a read
+ * transaction begun while the run's connection holds the write lock, so
+ * it sees the same snapshot; reading then overlaps writing. At most
+ * READ_AHEAD chunks wait to be written. */
+#define READ_AHEAD 3
+
+typedef struct
+{
+  Source       source;
+  const char  *event;
+  GHashTable  *cache;
+  JsonParser  *parser;
+  GAsyncQueue *chunks;   /* Chunk, in order; then the reader itself */
+  GAsyncQueue *slots;    /* one item per chunk the reader may read ahead */
+  gint         stop;
+  gboolean     done;     /* its end was taken from chunks */
+  GError      *error;
+  GThread     *thread;
+} Reader;
+
+static gpointer
+reader_run (gpointer data)
+{
+  Reader *reader = data;
+  gint64 last_id = 0;
+
+  for (;;)
+    {
+      g_autoptr(Chunk) chunk = NULL;
+
+      g_async_queue_pop (reader->slots);
+      if (g_atomic_int_get (&reader->stop))
+        break;
+      chunk = chunk_new ();
+      if (!read_chunk (&reader->source, reader->event, last_id, reader->cache, reader->parser,
+                       chunk, &reader->error))
+        break;
+      if (chunk->rows->len == 0)
+        break;
+      last_id = g_array_index (chunk->rows, Row, chunk->rows->len - 1).id;
+      if (chunk->rows->len < CHUNK)
+        {
+          g_async_queue_push (reader->chunks, g_steal_pointer (&chunk));
+          break;
+        }
+      g_async_queue_push (reader->chunks, g_steal_pointer (&chunk));
+    }
+  sqlite3_exec (reader->source.db, "COMMIT", NULL, NULL, NULL);
+  g_async_queue_push (reader->chunks, reader);
+  return NULL;
+}
+
+static void
+reader_free (Reader *reader)
+{
+  if (reader->thread != NULL)
+    {
+      /* Stopped early (an error while writing): let it end, drop what it read. */
+      g_atomic_int_set (&reader->stop, TRUE);
+      g_async_queue_push (reader->slots, reader);
+      while (!reader->done)
+        {
+          gpointer item = g_async_queue_pop (reader->chunks);
+
+          if (item == reader)
+            reader->done = TRUE;
+          else
+            chunk_free (item);
+        }
+      g_thread_join (reader->thread);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (reader->source.statements); i++)
+    sqlite3_finalize (reader->source.statements[i]);
+  sqlite3_close (reader->source.db);
+  g_clear_pointer (&reader->chunks, g_async_queue_unref);
+  g_clear_pointer (&reader->slots, g_async_queue_unref);
+  g_clear_error (&reader->error);
+  g_free (reader);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reader, reader_free)
+
+/* Whether reads run beside the writes; off to test the store's own
+ * connection. */
+static gboolean use_reader = TRUE;
+
+void
+_fl_rescore_set_use_reader (gboolean use)
+{
+  use_reader = use;
+}
+
+/* Starts the reader when the store's file can be opened a second time in
+ * WAL mode (readers beside a writer); %NULL otherwise, and the run reads
+ * on the store's connection. Call with the run's transaction begun. */
+static Reader *
+reader_start (FlStore *store, const char *event, GHashTable *cache, JsonParser *parser)
+{
+  g_autoptr(Reader) reader = g_new0 (Reader, 1);
+  const char *const sql[] = { LEADS_SQL, ANSWERS_SQL, INTERACTIONS_SQL };
+  sqlite3 *db = fl_store_get_db (store);
+  const char *path = sqlite3_db_filename (db, "main");
+  sqlite3_stmt *stmt;
+  gboolean wal = FALSE;
+
+  if (!use_reader || path == NULL || *path == '\0')
+    return NULL;
+  stmt = fl_store_prepare (store, "PRAGMA journal_mode", NULL);
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_reset (stmt);
+  if (!wal)
+    return NULL;
+
+  if (sqlite3_open_v2 (path, &reader->source.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_busy_timeout (reader->source.db, 5000);
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    if (sqlite3_prepare_v3 (reader->source.db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                            &reader->source.statements[i], NULL) != SQLITE_OK)
+      return NULL;
+  /* The snapshot: taken now, while the run holds the write lock. */
+  if (sqlite3_exec (reader->source.db, "BEGIN; SELECT count(*) FROM lead_scores WHERE lead_id = 0",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    return NULL;
+
+  reader->event = event;
+  reader->cache = cache;
+  reader->parser = parser;
+  reader->chunks = g_async_queue_new ();
+  reader->slots = g_async_queue_new ();
+  for (guint i = 0; i < READ_AHEAD; i++)
+    g_async_queue_push (reader->slots, reader);
+  reader->thread = g_thread_new ("fl-rescore-read", reader_run, reader);
+  g_debug ("Reading on a connection of its own, beside the writes");
+  return g_steal_pointer (&reader);
+}
+
+/* The next chunk the reader read; empty at the end. */
+static gboolean
+reader_next (Reader *reader, Chunk **chunk, GError **error)
+{
+  gpointer item;
+
+  if (reader->done)
+    item = reader;
+  else
+    item = g_async_queue_pop (reader->chunks);
+  if (item != reader)
+    {
+      g_async_queue_push (reader->slots, reader);
+      *chunk = item;
+      return TRUE;
+    }
+  reader->done = TRUE;
+  g_thread_join (g_steal_pointer (&reader->thread));
+  if (reader->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&reader->error));
+      return FALSE;
+    }
+  *chunk = chunk_new ();
+  return TRUE;
+}
+
 /* Drops the indexes a large run rewrites, keeping their SQL in @saved. */
 static gboolean
 drop_rewritten_indexes (FlStore *store, GPtrArray *saved, GError **error)
@@ -947,6 +1140,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_autofree char *audit_now = NULL;
   g_autofree char *scored_at = NULL;
   g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
+  Reader *reader = NULL;
   gint64 n_leads = 0;
   gboolean decided = FALSE;
   GThread *thread;
@@ -1043,14 +1237,23 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   scored = g_async_queue_new ();
   worker = (Worker) { &job, to_score, scored };
   thread = g_thread_new ("fl-rescore", worker_run, &worker);
+  reader = reader_start (store, event->uuid, cache, parser);
 
   while (ok && (more || in_flight > 0))
     {
       if (more)
         {
-          g_autoptr(Chunk) chunk = chunk_new ();
+          g_autoptr(Chunk) chunk = NULL;
 
-          ok = read_chunk (store, event->uuid, last_id, cache, parser, chunk, error);
+          if (reader != NULL)
+            ok = reader_next (reader, &chunk, error);
+          else
+            {
+              Source source = { store };
+
+              chunk = chunk_new ();
+              ok = read_chunk (&source, event->uuid, last_id, cache, parser, chunk, error);
+            }
           if (!ok)
             break;
           more = chunk->rows->len == CHUNK;
@@ -1084,6 +1287,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
         }
     }
 
+  g_clear_pointer (&reader, reader_free);
   g_async_queue_push (to_score, &job);
   g_thread_join (thread);
   while (in_flight-- > 0)
