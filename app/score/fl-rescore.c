@@ -901,6 +901,7 @@ reader_run (gpointer data)
 {
   Reader *reader = data;
   gint64 last_id = 0;
+  gboolean full;
 
   for (;;)
     {
@@ -916,12 +917,10 @@ reader_run (gpointer data)
       if (chunk->rows->len == 0)
         break;
       last_id = g_array_index (chunk->rows, Row, chunk->rows->len - 1).id;
-      if (chunk->rows->len < CHUNK)
-        {
-          g_async_queue_push (reader->chunks, g_steal_pointer (&chunk));
-          break;
-        }
+      full = chunk->rows->len == CHUNK;
       g_async_queue_push (reader->chunks, g_steal_pointer (&chunk));
+      if (!full)
+        break;
     }
   sqlite3_exec (reader->source.db, "COMMIT", NULL, NULL, NULL);
   g_async_queue_push (reader->chunks, reader);
@@ -1114,12 +1113,13 @@ restore_settings (FlStore *store, const char *cache_size, gboolean dry_run)
  *
  * Scores every lead of the active event again. A real run writes, in one
  * transaction, each lead whose score, status or model changed, with one
- * audit entry per lead, and queues leads with a new score or status for
- * upload. Manual statuses (overrides) stand. A @model from a file is
+ * audit entry for the run and one per lead whose status moved, and queues
+ * leads with a new score or status for upload. Manual statuses (overrides) stand. A @model from a file is
  * stored first, so leads always name a model the database holds.
  *
- * The thread that calls it reads and writes the database; a worker
- * thread scores, one chunk behind, so both cores work.
+ * The thread that calls it writes the database; a reader thread reads
+ * the chunks on a read-only connection of its own (same snapshot) and a
+ * worker thread scores them, so reading, scoring and writing overlap.
  *
  * Returns: (transfer full) (nullable): what changed, or would change
  */
