@@ -1117,9 +1117,10 @@ restore_settings (FlStore *store, const char *cache_size, gboolean dry_run)
  * leads with a new score or status for upload. Manual statuses (overrides) stand. A @model from a file is
  * stored first, so leads always name a model the database holds.
  *
- * The thread that calls it writes the database; a reader thread reads
- * the chunks on a read-only connection of its own (same snapshot) and a
- * worker thread scores them, so reading, scoring and writing overlap.
+ * The thread that calls it writes the database; in a real run a reader
+ * thread reads the chunks on a read-only connection of its own (same
+ * snapshot) and a worker thread scores them, so reading, scoring and
+ * writing overlap.
  *
  * Returns: (transfer full) (nullable): what changed, or would change
  */
@@ -1237,7 +1238,9 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   scored = g_async_queue_new ();
   worker = (Worker) { &job, to_score, scored };
   thread = g_thread_new ("fl-rescore", worker_run, &worker);
-  reader = reader_start (store, event->uuid, cache, parser);
+  /* A dry run writes nothing for reads to overlap with. */
+  if (!dry_run)
+    reader = reader_start (store, event->uuid, cache, parser);
 
   while (ok && (more || in_flight > 0))
     {
