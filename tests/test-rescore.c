@@ -522,6 +522,146 @@ test_rescore_many (Fixture *f, gconstpointer data)
   g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE model_version = 2"), ==, 4500);
 }
 
+/* A pass-through VFS that counts the statement journals SQLite opens as
+ * files (SQLITE_OPEN_SUBJOURNAL). */
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs counting_vfs;
+static guint n_subjournal_files;
+
+static int
+counting_open (sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file, int flags, int *out_flags)
+{
+  if (flags & SQLITE_OPEN_SUBJOURNAL)
+    n_subjournal_files++;
+  return real_vfs->xOpen (real_vfs, name, file, flags, out_flags);
+}
+
+static void
+register_counting_vfs (void)
+{
+  real_vfs = sqlite3_vfs_find (NULL);
+  g_assert_nonnull (real_vfs);
+  counting_vfs = *real_vfs;
+  counting_vfs.zName = "fl-test-counting";
+  counting_vfs.pNext = NULL;
+  counting_vfs.xOpen = counting_open;
+  g_assert_cmpint (sqlite3_vfs_register (&counting_vfs, 1), ==, SQLITE_OK);
+}
+
+/* Statement journals stay in memory: the audit entries of a run fire the
+ * change log's triggers, and their statement journal once went to a
+ * temporary file that took every journal page of the rest of the
+ * transaction (1.6 GB of writes at 100,000 leads). The run's details are
+ * the same as written lead by lead. */
+static void
+test_rescore_journal_in_memory (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  save_many (f, 4500);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "PRAGMA temp_store"), ==, 0);
+
+  n_subjournal_files = 0;
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_moved, ==, 1500);
+  g_assert_cmpuint (n_subjournal_files, ==, 0);
+  /* Temporary storage is the store's own again. */
+  g_assert_cmpint (fl_test_query_int (f->base.store, "PRAGMA temp_store"), ==, 0);
+
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit WHERE action = 'rescored' "
+                                    "AND detail = 'SAL → MQL, score 35 → 25, model Rescore test v2' "
+                                    "AND actor = 'tester' AND lead_uuid IN (SELECT uuid FROM leads)"), ==, 1500);
+  /* In lead order, as before. */
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit a JOIN audit b ON b.id = a.id + 1 "
+                                    "JOIN leads la ON la.uuid = a.lead_uuid JOIN leads lb ON lb.uuid = b.lead_uuid "
+                                    "WHERE a.action = 'rescored' AND b.action = 'rescored' AND lb.id < la.id"), ==, 0);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores "
+                                    "WHERE model_version = 2 AND model_name = 'Rescore test' "
+                                    "AND model_sha256 = (SELECT sha256 FROM models WHERE version = 2)"), ==, 4500);
+}
+
+/* The audit entries of a chunk reach SQLite as one JSON object keyed by
+ * the leads' uuids: a uuid that is not plain (an old import, a damaged
+ * row) is quoted, never breaks the run nor lands on another lead. */
+static void
+test_rescore_audit_odd_uuid (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlLead) plain = NULL, odd = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  plain = save_lead (f, "Plain Lead", NULL, "now", TRUE);   /* 35 SAL → 25 MQL */
+  odd = save_lead (f, "Odd Lead", NULL, "now", TRUE);
+  g_assert_true (fl_store_exec (f->base.store, "UPDATE leads SET uuid = 'odd \"uuid\" \\ ' || char (10, 1) || 'ü' "
+                                          "WHERE full_name = 'Odd Lead'", &error));
+
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_moved, ==, 2);
+
+  stmt = fl_store_prepare (f->base.store, "SELECT lead_uuid, detail FROM audit WHERE action = 'rescored' ORDER BY id",
+                           &error);
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, fl_lead_get_uuid (plain));
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "SAL → MQL, score 35 → 25, model Rescore test v2");
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "odd \"uuid\" \\ \n\001ü");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "SAL → MQL, score 35 → 25, model Rescore test v2");
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+}
+
+/* A run that fails half-way writes nothing, whether it reads on a
+ * connection of its own beside the writes (the reader stops with chunks
+ * still to read) or on the store's; and the next run works. */
+static void
+test_rescore_fails_half_way (Fixture *f, gconstpointer data)
+{
+  gboolean use_reader = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRescoreReport) report = NULL;
+  g_autoptr(FlModel) stricter = make_model (2, 15);
+  gint64 audits_before;
+
+  _fl_rescore_set_use_reader (use_reader);
+  g_assert_true (fl_model_store_activate (f->base.store, f->model, "tester", &error));
+  save_many (f, 9000);
+  audits_before = fl_test_query_int (f->base.store, "SELECT count(*) FROM audit");
+  /* The second chunk's audit entries fail: the first chunk is written. */
+  g_assert_true (fl_store_exec (f->base.store,
+                                "CREATE TRIGGER fail_audit BEFORE INSERT ON audit "
+                                "WHEN new.action = 'rescored' AND new.lead_uuid IN "
+                                "  (SELECT uuid FROM leads WHERE id > 3000) "
+                                "BEGIN SELECT RAISE (ABORT, 'disk on fire'); END",
+                                &error));
+  g_assert_no_error (error);
+
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_null (report);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "disk on fire"));
+  g_clear_error (&error);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE model_version = 1"), ==, 9000);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE status = 'SAL'"), ==, 3000);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM audit"), ==, audits_before);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM models"), ==, 1);
+
+  g_assert_true (fl_store_exec (f->base.store, "DROP TRIGGER fail_audit", &error));
+  report = fl_rescore (f->base.store, stricter, NULL, FALSE, "tester", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_moved, ==, 3000);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM lead_scores WHERE model_version = 2"), ==, 9000);
+  _fl_rescore_set_use_reader (TRUE);
+}
+
 static char *
 index_sql (FlStore *store)
 {
@@ -651,6 +791,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  register_counting_vfs ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/rescore/activate", test_activate);
@@ -664,6 +805,12 @@ main (int argc, char **argv)
   ADD ("/rescore/version-conflict", test_rescore_version_conflict);
   ADD ("/rescore/many", test_rescore_many);
   ADD ("/rescore/rebuilds-indexes", test_rescore_rebuilds_indexes);
+  ADD ("/rescore/journal-in-memory", test_rescore_journal_in_memory);
+  ADD ("/rescore/audit-odd-uuid", test_rescore_audit_odd_uuid);
+  g_test_add ("/rescore/fails-half-way/reader", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+              test_rescore_fails_half_way, fixture_tear_down);
+  g_test_add ("/rescore/fails-half-way/one-connection", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_rescore_fails_half_way, fixture_tear_down);
 #undef ADD
   g_test_add_func ("/rescore/demo-seed", test_demo_seed);
 

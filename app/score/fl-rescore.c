@@ -417,45 +417,58 @@ display_name (const Row *row)
   return g_strdup (email);
 }
 
-/* Runs a cached statement for every update of a chunk. One statement at
- * a time, in lead order, keeps its b-tree pages hot in the cache. */
-typedef void (*BindFunc) (sqlite3_stmt *stmt, const Update *update, const Job *job,
-                          const char *now);
-
+/* A chunk's leads reach each statement as one JSON text that json_each()
+ * walks: one statement (and one statement journal) per chunk instead of
+ * one per lead. Named parameters are bound when the statement has them. */
 static gboolean
-write_each (FlStore *store, const char *sql, BindFunc bind, Chunk *chunk, const Job *job,
-            const char *now, gboolean (*wanted) (const Update *update), GError **error)
+write_json (FlStore *store, const char *sql, const GString *json, const Job *job,
+            const char *status, const char *now, GError **error)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (store, sql, error);
+  sqlite3_stmt *stmt;
+  int rc;
 
+  if (json->len <= 2)  /* "{}" or "[]": nothing to write */
+    return TRUE;
+  stmt = fl_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < chunk->updates->len; i++)
-    {
-      const Update *update = &g_array_index (chunk->updates, Update, i);
-      int rc;
-
-      if (wanted != NULL && !wanted (update))
-        continue;
-      bind (stmt, update, job, now);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return fl_store_set_error (store, error);
-    }
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":json"), json->str, json->len,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":status"), status, -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":model_name"),
+                     fl_model_get_name (job->model), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":model_version"),
+                      fl_model_get_version (job->model));
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":model_sha256"),
+                     fl_model_get_sha256 (job->model), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":actor"), job->actor, -1,
+                     SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return fl_store_set_error (store, error);
   return TRUE;
 }
 
+/* Appends @text as a JSON string: the uuids come from the database and
+ * are not trusted to be plain. */
 static void
-bind_lead (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
+append_json_string (GString *json, const char *text)
 {
-  sqlite3_bind_int64 (stmt, 1, update->id);
-  sqlite3_bind_int (stmt, 2, update->score->score);
-  sqlite3_bind_text (stmt, 3, fl_status_to_string (update->score->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, fl_model_get_name (job->model), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, fl_model_get_version (job->model));
-  sqlite3_bind_text (stmt, 6, fl_model_get_sha256 (job->model), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
+  g_string_append_c (json, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (json, '\\');
+      if ((guchar) *p < 0x20)
+        g_string_append_printf (json, "\\u%04x", (guint) (guchar) *p);
+      else
+        g_string_append_c (json, *p);
+    }
+  g_string_append_c (json, '"');
 }
 
 /* Binds the ids of a chunk's updates as one JSON array, for statements
@@ -501,33 +514,11 @@ write_all (FlStore *store, const char *sql, Chunk *chunk, const char *text,
   return TRUE;
 }
 
-static void
-bind_audit (sqlite3_stmt *stmt, const Update *update, const Job *job, const char *now)
-{
-  char *detail = g_strdup_printf ("%s → %s, score %d → %d, model %s v%" G_GINT64_FORMAT,
-                                  fl_status_to_string (update->from),
-                                  fl_status_to_string (update->score->status),
-                                  update->score_before, update->score->score,
-                                  fl_model_get_name (job->model),
-                                  fl_model_get_version (job->model));
-
-  sqlite3_bind_text (stmt, 1, update->uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, job->actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, detail, -1, g_free);
-}
-
 /* A new score or status is news for the CRM. */
 static gboolean
 is_news (const Update *update)
 {
   return update->score->score != update->score_before || update->score->status != update->from;
-}
-
-static gboolean
-is_old_news (const Update *update)
-{
-  return !is_news (update);
 }
 
 static gboolean
@@ -543,41 +534,99 @@ static gboolean
 write_chunk (FlStore *store, Chunk *chunk, const Job *job, const char *now, const char *scored_at,
              const char *audit_now, GError **error)
 {
+  g_autoptr(GString) json = g_string_sized_new (16 * chunk->updates->len + 2);
+
   if (chunk->updates->len == 0)
     return TRUE;
+
   /* Only the narrow rows of lead_scores are written, never the lead's
    * own (its updated_at is the time its data was edited; the time it was
-   * scored at is in lead_breakdowns). Score and status are in two
-   * indexes: a lead that only changes its model leaves them alone. */
-  return write_each (store,
-                     "UPDATE lead_scores SET score = ?2, status = ?3, "
-                     "model_name = ?4, model_version = ?5, model_sha256 = ?6 "
-                     "WHERE lead_id = ?1",
-                     bind_lead, chunk, job, now, is_news, error) &&
-         write_each (store,
-                     "UPDATE lead_scores SET model_name = ?4, model_version = ?5, "
-                     "model_sha256 = ?6 WHERE lead_id = ?1",
-                     bind_lead, chunk, job, now, is_old_news, error) &&
-         /* "@" and the time: fl-store.c's mark for a breakdown to compute. */
-         write_all (store,
-                    "INSERT INTO lead_breakdowns (lead_id, breakdown) "
-                    "SELECT value, '@' || ?2 FROM json_each (?1) WHERE true "
-                    "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
-                    chunk, scored_at, NULL, error) &&
-         /* Queued again for every enabled connector, as saving a lead does;
-          * the consent gate's triggers keep out a lead without consent. */
-         write_all (store,
-                    "INSERT INTO outbox (lead_id, connector, state, queued_at) "
-                    "SELECT j.value, c.name, 'pending', ?2 FROM json_each (?1) j, connectors c "
-                    "WHERE c.enabled "
-                    "ON CONFLICT (lead_id, connector) DO UPDATE SET "
-                    "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
-                    "  last_error = NULL, queued_at = excluded.queued_at",
-                    chunk, now, is_news, error) &&
-         write_each (store,
+   * scored at is in lead_breakdowns). One statement per status, each with
+   * {"lead id": score, …}. */
+  for (FlStatus status = FL_STATUS_MQL; status <= FL_STATUS_DISQUALIFIED; status++)
+    {
+      g_string_assign (json, "{");
+      for (guint i = 0; i < chunk->updates->len; i++)
+        {
+          const Update *update = &g_array_index (chunk->updates, Update, i);
+
+          if (!is_news (update) || update->score->status != status)
+            continue;
+          g_string_append_printf (json, "%s\"%" G_GINT64_FORMAT "\":%d", json->len > 1 ? "," : "",
+                                  update->id, update->score->score);
+        }
+      g_string_append_c (json, '}');
+      if (!write_json (store,
+                       "UPDATE lead_scores SET score = j.value, status = :status, "
+                       "model_name = :model_name, model_version = :model_version, "
+                       "model_sha256 = :model_sha256 "
+                       "FROM json_each (:json) j WHERE lead_scores.lead_id = CAST (j.key AS INTEGER)",
+                       json, job, fl_status_to_string (status), NULL, error))
+        return FALSE;
+    }
+
+  /* Score and status are in two indexes: a lead that only changes its
+   * model leaves them alone. */
+  g_string_assign (json, "[");
+  for (guint i = 0; i < chunk->updates->len; i++)
+    {
+      const Update *update = &g_array_index (chunk->updates, Update, i);
+
+      if (is_news (update))
+        continue;
+      g_string_append_printf (json, "%s%" G_GINT64_FORMAT, json->len > 1 ? "," : "", update->id);
+    }
+  g_string_append_c (json, ']');
+  if (!write_json (store,
+                   "UPDATE lead_scores SET model_name = :model_name, "
+                   "model_version = :model_version, model_sha256 = :model_sha256 "
+                   "FROM json_each (:json) j WHERE lead_scores.lead_id = j.value",
+                   json, job, NULL, NULL, error))
+    return FALSE;
+
+  /* "@" and the time: fl-store.c's mark for a breakdown to compute. */
+  if (!write_all (store,
+                  "INSERT INTO lead_breakdowns (lead_id, breakdown) "
+                  "SELECT value, '@' || ?2 FROM json_each (?1) WHERE true "
+                  "ON CONFLICT (lead_id) DO UPDATE SET breakdown = excluded.breakdown",
+                  chunk, scored_at, NULL, error))
+    return FALSE;
+
+  /* Queued again for every enabled connector, as saving a lead does;
+   * the consent gate's triggers keep out a lead without consent. */
+  if (!write_all (store,
+                  "INSERT INTO outbox (lead_id, connector, state, queued_at) "
+                  "SELECT j.value, c.name, 'pending', ?2 FROM json_each (?1) j, connectors c "
+                  "WHERE c.enabled "
+                  "ON CONFLICT (lead_id, connector) DO UPDATE SET "
+                  "  state = 'pending', attempts = 0, next_attempt_at = NULL, "
+                  "  last_error = NULL, queued_at = excluded.queued_at",
+                  chunk, now, is_news, error))
+    return FALSE;
+
+  /* {"lead uuid": "MQL → SAL, score 40 → 70", …}, in lead order. */
+  g_string_assign (json, "{");
+  for (guint i = 0; i < chunk->updates->len; i++)
+    {
+      const Update *update = &g_array_index (chunk->updates, Update, i);
+
+      if (!moved_status (update))
+        continue;
+      if (json->len > 1)
+        g_string_append_c (json, ',');
+      append_json_string (json, update->uuid);
+      g_string_append_printf (json, ":\"%s → %s, score %d → %d\"",
+                              fl_status_to_string (update->from),
+                              fl_status_to_string (update->score->status),
+                              update->score_before, update->score->score);
+    }
+  g_string_append_c (json, '}');
+  return write_json (store,
                      "INSERT INTO audit (lead_uuid, at, actor, action, detail) "
-                     "VALUES (?1, ?2, ?3, 'rescored', ?4)",
-                     bind_audit, chunk, job, audit_now, moved_status, error);
+                     "SELECT key, :now, :actor, 'rescored', "
+                     "  value || ', model ' || :model_name || ' v' || :model_version "
+                     "FROM json_each (:json) WHERE true",
+                     json, job, NULL, audit_now, error);
 }
 
 /* An answer's value, from the cache or parsed; owned by the cache or the
@@ -599,12 +648,37 @@ answer_value (GHashTable *cache, JsonParser *parser, Chunk *chunk, const char *t
   return value;
 }
 
+/* Where a chunk is read from: the store's own connection, or a read
+ * connection of the reader thread with its statements prepared once. */
+typedef struct
+{
+  FlStore      *store;   /* or NULL */
+  sqlite3      *db;
+  sqlite3_stmt *statements[3];
+} Source;
+
+static sqlite3_stmt *
+source_prepare (Source *source, guint i, const char *sql, GError **error)
+{
+  if (source->store != NULL)
+    return fl_store_prepare (source->store, sql, error);
+  return source->statements[i];
+}
+
+static gboolean
+source_set_error (Source *source, GError **error)
+{
+  if (source->store != NULL)
+    return fl_store_set_error (source->store, error);
+  return _fl_store_set_sqlite_error (source->db, error);
+}
+
 /* Reads the leads after @last_id with their answers and interactions. */
 static gboolean
-read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache,
+read_chunk (Source *source, const char *event, gint64 last_id, GHashTable *cache,
             JsonParser *parser, Chunk *chunk, GError **error)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (store, LEADS_SQL, error);
+  sqlite3_stmt *stmt = source_prepare (source, 0, LEADS_SQL, error);
   Row *row = NULL;
   gint64 first_id;
   int rc;
@@ -630,13 +704,13 @@ read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return fl_store_set_error (store, error);
+    return source_set_error (source, error);
   if (chunk->rows->len == 0)
     return TRUE;
   first_id = g_array_index (chunk->rows, Row, 0).id;
 
   /* Both queries return a lead's rows together, in lead order. */
-  stmt = fl_store_prepare (store, ANSWERS_SQL, error);
+  stmt = source_prepare (source, 1, ANSWERS_SQL, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first_id);
@@ -663,10 +737,10 @@ read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return fl_store_set_error (store, error);
+    return source_set_error (source, error);
 
   row = NULL;
-  stmt = fl_store_prepare (store, INTERACTIONS_SQL, error);
+  stmt = source_prepare (source, 2, INTERACTIONS_SQL, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first_id);
@@ -692,7 +766,7 @@ read_chunk (FlStore *store, const char *event, gint64 last_id, GHashTable *cache
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return fl_store_set_error (store, error);
+    return source_set_error (source, error);
   return TRUE;
 }
 
@@ -802,6 +876,173 @@ worker_run (gpointer data)
   return NULL;
 }
 
+/* The reader: reads the chunks on a connection of its own, in a read
+ * transaction begun while the run's connection holds the write lock, so
+ * it sees the same snapshot; reading then overlaps writing. At most
+ * READ_AHEAD chunks wait to be written. */
+#define READ_AHEAD 3
+
+typedef struct
+{
+  Source       source;
+  const char  *event;
+  GHashTable  *cache;
+  JsonParser  *parser;
+  GAsyncQueue *chunks;   /* Chunk, in order; then the reader itself */
+  GAsyncQueue *slots;    /* one item per chunk the reader may read ahead */
+  gint         stop;
+  gboolean     done;     /* its end was taken from chunks */
+  GError      *error;
+  GThread     *thread;
+} Reader;
+
+static gpointer
+reader_run (gpointer data)
+{
+  Reader *reader = data;
+  gint64 last_id = 0;
+  gboolean full;
+
+  for (;;)
+    {
+      g_autoptr(Chunk) chunk = NULL;
+
+      g_async_queue_pop (reader->slots);
+      if (g_atomic_int_get (&reader->stop))
+        break;
+      chunk = chunk_new ();
+      if (!read_chunk (&reader->source, reader->event, last_id, reader->cache, reader->parser,
+                       chunk, &reader->error))
+        break;
+      if (chunk->rows->len == 0)
+        break;
+      last_id = g_array_index (chunk->rows, Row, chunk->rows->len - 1).id;
+      full = chunk->rows->len == CHUNK;
+      g_async_queue_push (reader->chunks, g_steal_pointer (&chunk));
+      if (!full)
+        break;
+    }
+  sqlite3_exec (reader->source.db, "COMMIT", NULL, NULL, NULL);
+  g_async_queue_push (reader->chunks, reader);
+  return NULL;
+}
+
+static void
+reader_free (Reader *reader)
+{
+  if (reader->thread != NULL)
+    {
+      /* Stopped early (an error while writing): let it end, drop what it read. */
+      g_atomic_int_set (&reader->stop, TRUE);
+      g_async_queue_push (reader->slots, reader);
+      while (!reader->done)
+        {
+          gpointer item = g_async_queue_pop (reader->chunks);
+
+          if (item == reader)
+            reader->done = TRUE;
+          else
+            chunk_free (item);
+        }
+      g_thread_join (reader->thread);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (reader->source.statements); i++)
+    sqlite3_finalize (reader->source.statements[i]);
+  sqlite3_close (reader->source.db);
+  g_clear_pointer (&reader->chunks, g_async_queue_unref);
+  g_clear_pointer (&reader->slots, g_async_queue_unref);
+  g_clear_error (&reader->error);
+  g_free (reader);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reader, reader_free)
+
+/* Whether reads run beside the writes; off to test the store's own
+ * connection. */
+static gboolean use_reader = TRUE;
+
+void
+_fl_rescore_set_use_reader (gboolean use)
+{
+  use_reader = use;
+}
+
+/* Starts the reader when the store's file can be opened a second time in
+ * WAL mode (readers beside a writer); %NULL otherwise, and the run reads
+ * on the store's connection. Call with the run's transaction begun. */
+static Reader *
+reader_start (FlStore *store, const char *event, GHashTable *cache, JsonParser *parser)
+{
+  g_autoptr(Reader) reader = g_new0 (Reader, 1);
+  const char *const sql[] = { LEADS_SQL, ANSWERS_SQL, INTERACTIONS_SQL };
+  sqlite3 *db = fl_store_get_db (store);
+  const char *path = sqlite3_db_filename (db, "main");
+  sqlite3_stmt *stmt;
+  gboolean wal = FALSE;
+
+  if (!use_reader || path == NULL || *path == '\0')
+    return NULL;
+  stmt = fl_store_prepare (store, "PRAGMA journal_mode", NULL);
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_reset (stmt);
+  if (!wal)
+    return NULL;
+
+  if (sqlite3_open_v2 (path, &reader->source.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_busy_timeout (reader->source.db, 5000);
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    if (sqlite3_prepare_v3 (reader->source.db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                            &reader->source.statements[i], NULL) != SQLITE_OK)
+      return NULL;
+  /* The snapshot: taken now, while the run holds the write lock. */
+  if (sqlite3_exec (reader->source.db, "BEGIN; SELECT count(*) FROM lead_scores WHERE lead_id = 0",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    return NULL;
+
+  reader->event = event;
+  reader->cache = cache;
+  reader->parser = parser;
+  reader->chunks = g_async_queue_new ();
+  reader->slots = g_async_queue_new ();
+  for (guint i = 0; i < READ_AHEAD; i++)
+    g_async_queue_push (reader->slots, reader);
+  reader->thread = g_thread_new ("fl-rescore-read", reader_run, reader);
+  g_debug ("Reading on a connection of its own, beside the writes");
+  return g_steal_pointer (&reader);
+}
+
+/* The next chunk the reader read; empty at the end. */
+static gboolean
+reader_next (Reader *reader, Chunk **chunk, GError **error)
+{
+  gpointer item;
+
+  if (reader->done)
+    item = reader;
+  else
+    item = g_async_queue_pop (reader->chunks);
+  if (item != reader)
+    {
+      g_async_queue_push (reader->slots, reader);
+      *chunk = item;
+      return TRUE;
+    }
+  reader->done = TRUE;
+  g_thread_join (g_steal_pointer (&reader->thread));
+  if (reader->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&reader->error));
+      return FALSE;
+    }
+  *chunk = chunk_new ();
+  return TRUE;
+}
+
 /* Drops the indexes a large run rewrites, keeping their SQL in @saved. */
 static gboolean
 drop_rewritten_indexes (FlStore *store, GPtrArray *saved, GError **error)
@@ -851,6 +1092,17 @@ create_indexes (FlStore *store, GPtrArray *saved, GError **error)
   return TRUE;
 }
 
+/* Gives the memory back: the page cache a real run grew, and temporary
+ * storage on disk as the rest of the store has it. */
+static void
+restore_settings (FlStore *store, const char *cache_size, gboolean dry_run)
+{
+  if (cache_size != NULL)
+    fl_store_exec (store, cache_size, NULL);
+  if (!dry_run)
+    fl_store_exec (store, "PRAGMA temp_store = DEFAULT", NULL);
+}
+
 /**
  * fl_rescore:
  * @model: (nullable): the model to score with; %NULL for the active
@@ -861,12 +1113,14 @@ create_indexes (FlStore *store, GPtrArray *saved, GError **error)
  *
  * Scores every lead of the active event again. A real run writes, in one
  * transaction, each lead whose score, status or model changed, with one
- * audit entry per lead, and queues leads with a new score or status for
- * upload. Manual statuses (overrides) stand. A @model from a file is
+ * audit entry for the run and one per lead whose status moved, and queues
+ * leads with a new score or status for upload. Manual statuses (overrides) stand. A @model from a file is
  * stored first, so leads always name a model the database holds.
  *
- * The thread that calls it reads and writes the database; a worker
- * thread scores, one chunk behind, so both cores work.
+ * The thread that calls it writes the database; in a real run a reader
+ * thread reads the chunks on a read-only connection of its own (same
+ * snapshot) and a worker thread scores them, so reading, scoring and
+ * writing overlap.
  *
  * Returns: (transfer full) (nullable): what changed, or would change
  */
@@ -887,6 +1141,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   g_autofree char *audit_now = NULL;
   g_autofree char *scored_at = NULL;
   g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
+  Reader *reader = NULL;
   gint64 n_leads = 0;
   gboolean decided = FALSE;
   GThread *thread;
@@ -923,12 +1178,24 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   report->model_version = fl_model_get_version (model);
   report->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
 
+  /* A statement that fires triggers (the audit's into the change log)
+   * keeps a statement journal; past 64 KiB SQLite moves it to a temporary
+   * file for the rest of the transaction, and a run wrote ~1.6 GB of
+   * journal pages there. In memory the journal is dropped after each
+   * statement. Only takes effect for a transaction begun after it. */
+  if (!dry_run)
+    fl_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
+
   /* Even a dry run reads in a transaction, to count from one snapshot. */
   if (!(dry_run ? fl_store_exec (store, "BEGIN", error) : fl_store_begin (store, error)))
-    return NULL;
+    {
+      restore_settings (store, NULL, dry_run);
+      return NULL;
+    }
   if (!dry_run && active == NULL && fl_model_store_save (store, model, error) < 0)
     {
       fl_store_rollback (store);
+      restore_settings (store, NULL, dry_run);
       return NULL;
     }
 
@@ -942,6 +1209,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
       if (stmt == NULL)
         {
           fl_store_rollback (store);
+          restore_settings (store, NULL, dry_run);
           return NULL;
         }
       if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -954,8 +1222,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
       if (stmt == NULL)
         {
           fl_store_rollback (store);
-          if (cache_size != NULL)
-            fl_store_exec (store, cache_size, NULL);
+          restore_settings (store, cache_size, dry_run);
           return NULL;
         }
       sqlite3_bind_text (stmt, 1, event->uuid, -1, SQLITE_STATIC);
@@ -971,14 +1238,25 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
   scored = g_async_queue_new ();
   worker = (Worker) { &job, to_score, scored };
   thread = g_thread_new ("fl-rescore", worker_run, &worker);
+  /* A dry run writes nothing for reads to overlap with. */
+  if (!dry_run)
+    reader = reader_start (store, event->uuid, cache, parser);
 
   while (ok && (more || in_flight > 0))
     {
       if (more)
         {
-          g_autoptr(Chunk) chunk = chunk_new ();
+          g_autoptr(Chunk) chunk = NULL;
 
-          ok = read_chunk (store, event->uuid, last_id, cache, parser, chunk, error);
+          if (reader != NULL)
+            ok = reader_next (reader, &chunk, error);
+          else
+            {
+              Source source = { store };
+
+              chunk = chunk_new ();
+              ok = read_chunk (&source, event->uuid, last_id, cache, parser, chunk, error);
+            }
           if (!ok)
             break;
           more = chunk->rows->len == CHUNK;
@@ -1012,6 +1290,7 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
         }
     }
 
+  g_clear_pointer (&reader, reader_free);
   g_async_queue_push (to_score, &job);
   g_thread_join (thread);
   while (in_flight-- > 0)
@@ -1040,8 +1319,6 @@ fl_rescore (FlStore *store, FlModel *model, GDateTime *now, gboolean dry_run, co
     }
   else
     ok = fl_store_commit (store, error);
-  /* Give the memory back. */
-  if (cache_size != NULL)
-    fl_store_exec (store, cache_size, NULL);
+  restore_settings (store, cache_size, dry_run);
   return ok ? g_steal_pointer (&report) : NULL;
 }

@@ -45,5 +45,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRescoreReport, fl_rescore_report_free)
 /* For tests: from how many leads a run that rewrites most of them builds
  * the score and status indexes again instead of updating them. */
 void              _fl_rescore_set_rebuild_min_leads (guint n_leads);
+void              _fl_rescore_set_use_reader        (gboolean use);
 
 G_END_DECLS
