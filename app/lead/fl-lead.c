@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fl-json.h"
 #include "fl-lead.h"
 #include "fl-limits.h"
 
@@ -672,6 +673,75 @@ fl_lead_to_json (FlLead *self)
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+static void
+append_member (GString *out, const char *key, const char *value)
+{
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append_len (out, "\":", 2);
+  fl_json_append_string (out, value);
+  g_string_append_c (out, ',');
+}
+
+static void
+append_node_member (GString *out, const char *key, JsonNode *value)
+{
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append_len (out, "\":", 2);
+  fl_json_append_node (out, value);
+  g_string_append_c (out, ',');
+}
+
+/**
+ * fl_lead_append_json:
+ * @out: where to append
+ *
+ * Appends the object fl_lead_to_json() returns as compact JSON text,
+ * without building it as a tree first: the webhook writes a batch of 100
+ * leads into one buffer this way.
+ */
+void
+fl_lead_append_json (FlLead *self, GString *out)
+{
+  g_return_if_fail (FL_IS_LEAD (self));
+  g_return_if_fail (out != NULL);
+
+  g_string_append_c (out, '{');
+  append_member (out, "uuid", self->uuid);
+  append_member (out, "event", self->event);
+  append_member (out, "created_at", self->created_at);
+  append_member (out, "updated_at", self->updated_at);
+  append_member (out, "captured_by", self->captured_by);
+  append_member (out, "device", self->device);
+  append_member (out, "source", fl_source_to_string (self->source));
+  append_member (out, "raw_payload", self->raw_payload);
+  append_member (out, "badge_id", self->badge_id);
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    append_member (out, field_names[i], self->fields[i]);
+  append_member (out, "notes", self->notes);
+  g_string_append_printf (out, "\"score\":%d,", self->score);
+  append_member (out, "status", fl_status_to_string (self->status));
+  append_node_member (out, "breakdown", self->breakdown);
+  append_node_member (out, "model", self->model);
+  append_node_member (out, "answers", self->answers);
+  append_node_member (out, "interactions", self->interactions);
+  append_node_member (out, "consent", self->consent);
+  g_string_append (out, "\"status_override\":");
+  if (self->override_status != NULL)
+    {
+      g_string_append_c (out, '{');
+      append_member (out, "status", self->override_status);
+      append_member (out, "by", self->override_by);
+      g_string_append (out, "\"reason\":");
+      fl_json_append_string (out, self->override_reason);
+      g_string_append_c (out, '}');
+    }
+  else
+    g_string_append_len (out, "null", 4);
+  g_string_append_c (out, '}');
 }
 
 char *

@@ -1764,6 +1764,59 @@ fl_store_lead_upload_allowed (FlStore *self, const char *uuid, gboolean *allowed
 }
 
 /**
+ * fl_store_leads_upload_allowed:
+ * @uuids: (array length=n_uuids): leads
+ * @allowed: (out caller-allocates) (array length=n_uuids): for each lead
+ *   1 when it may be uploaded, 0 when it is held back for want of
+ *   consent, -1 when there is no such lead (erased meanwhile)
+ *
+ * fl_store_lead_upload_allowed() for a batch, in one query.
+ */
+gboolean
+fl_store_leads_upload_allowed (FlStore *self, const char *const *uuids, guint n_uuids,
+                               gint8 *allowed, GError **error)
+{
+  g_autoptr(GString) json = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+
+  for (guint i = 0; i < n_uuids; i++)
+    allowed[i] = -1;
+  if (n_uuids == 0)
+    return TRUE;
+  json = g_string_sized_new (2 + n_uuids * 40);
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < n_uuids; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      fl_json_append_string (json, uuids[i]);
+    }
+  g_string_append_c (json, ']');
+
+  stmt = fl_store_prepare (self, "SELECT j.key, " FL_STORE_SQL_UPLOAD_ALLOWED ("l") " "
+                                 "FROM json_each (?) j JOIN leads l ON l.uuid = lower (j.value)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 index = sqlite3_column_int64 (stmt, 0);
+
+      if (index >= 0 && index < n_uuids)
+        allowed[index] = sqlite3_column_int (stmt, 1) != 0 ? 1 : 0;
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self->db, error);
+  return TRUE;
+}
+
+/**
  * fl_store_count_held_for_consent:
  * @event: (nullable): an event uuid, %NULL for all events
  *

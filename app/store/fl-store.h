@@ -153,6 +153,11 @@ gboolean      fl_store_lead_upload_allowed (FlStore      *self,
                                             const char   *uuid,
                                             gboolean     *allowed,
                                             GError      **error);
+gboolean      fl_store_leads_upload_allowed (FlStore   *self,
+                                            const char *const *uuids,
+                                            guint         n_uuids,
+                                            gint8        *allowed,
+                                            GError      **error);
 gint64        fl_store_count_held_for_consent (FlStore   *self,
                                             const char   *event,
                                             GError      **error);
