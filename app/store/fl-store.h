@@ -132,6 +132,10 @@ gboolean      fl_store_save_lead_in_transaction (FlStore *self,
 FlLead       *fl_store_get_lead            (FlStore      *self,
                                             const char   *uuid,
                                             GError      **error);
+GPtrArray    *fl_store_get_leads           (FlStore      *self,
+                                            const char *const *uuids,
+                                            guint         n_uuids,
+                                            GError      **error);
 typedef gboolean (*FlStoreCsvFunc)        (const char   *row,
                                             gsize         length,
                                             const char   *uuid,

@@ -517,6 +517,8 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
       g_autoptr(GPtrArray) rows = NULL;
       g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_sync_item_free);
       g_autoptr(FlSyncBatch) batch = NULL;
+      g_autoptr(GPtrArray) leads = NULL;
+      g_autofree const char **uuids = NULL;
       g_autofree char *key = NULL;
       g_autofree char *event = NULL;
 
@@ -536,14 +538,18 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
       batch = fl_sync_batch_new (key, lookup_event (self, event));
       batch->checkpoint = checkpoint_cb;
       batch->checkpoint_data = &checkpoint;
+      uuids = g_new (const char *, rows->len + 1);
+      for (guint i = 0; i < rows->len; i++)
+        uuids[i] = ((FlOutboxRow *) g_ptr_array_index (rows, i))->lead_uuid;
+      leads = fl_store_get_leads (self->store, uuids, rows->len, error);
+      if (leads == NULL)
+        return FALSE;
       for (guint i = 0; i < rows->len; i++)
         {
           FlOutboxRow *row = g_ptr_array_index (rows, i);
-          g_autoptr(FlLead) lead = fl_store_get_lead (self->store, row->lead_uuid, error);
+          FlLead *lead = g_ptr_array_index (leads, i);
           FlSyncItem *item;
 
-          if (lead == NULL)
-            return FALSE;
           item = fl_sync_item_new (row->lead_id, lead, row->known);
           item->attempts = row->attempts;
           item->stored_id = g_strdup (row->remote_id);
