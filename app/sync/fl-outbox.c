@@ -919,47 +919,48 @@ fl_outbox_mark_done (FlOutbox *self, const char *connector, gint64 lead_id, cons
  * @items: (element-type FlSyncItem): delivered items; each item's
  *   remote_id, where it has one, is kept
  *
- * fl_outbox_mark_done() for a whole batch, in one statement.
+ * fl_outbox_mark_done() for a whole batch.
  */
 gboolean
 fl_outbox_mark_done_items (FlOutbox *self, const char *connector, GPtrArray *items, gint64 now,
                            GError **error)
 {
   g_autofree char *now_text = NULL;
-  g_autoptr(GString) json = NULL;
+  g_autoptr(GString) ids = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (FL_IS_OUTBOX (self), FALSE);
 
   if (items->len == 0)
     return TRUE;
-  json = g_string_sized_new (16 + items->len * 16);
-  g_string_append_c (json, '[');
+  /* The CRM's ids first, lead by lead (a webhook often gives none): the
+   * change that makes a row done logs its remote id for booth sync. */
+  ids = g_string_sized_new (2 + items->len * 8);
+  g_string_append_c (ids, '[');
   for (guint i = 0; i < items->len; i++)
     {
       FlSyncItem *item = g_ptr_array_index (items, i);
 
-      g_string_append_printf (json, i > 0 ? ",[%" G_GINT64_FORMAT "," : "[%" G_GINT64_FORMAT ",",
+      if (item->remote_id != NULL &&
+          !fl_outbox_set_remote_id (self, connector, item->lead_id, item->remote_id, error))
+        return FALSE;
+      g_string_append_printf (ids, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
                               item->lead_id);
-      fl_json_append_string (json, item->remote_id);
-      g_string_append_c (json, ']');
     }
-  g_string_append_c (json, ']');
+  g_string_append_c (ids, ']');
 
+  /* Driven by the batch's ids through the primary key: a join with the
+   * JSON made SQLite walk every sending row once per lead instead. */
   stmt = fl_store_prepare (self->store,
-                           "UPDATE outbox SET state = 'done', "
-                           "  remote_id = coalesce (d.remote_id, outbox.remote_id), last_error = NULL, "
+                           "UPDATE outbox SET state = 'done', last_error = NULL, "
                            "  next_attempt_at = NULL, done_at = :now "
-                           "FROM (SELECT json_extract (value, '$[0]') AS lead_id, "
-                           "        json_extract (value, '$[1]') AS remote_id "
-                           "      FROM json_each (:items)) d "
-                           "WHERE outbox.lead_id = d.lead_id AND outbox.connector = :connector "
-                           "  AND outbox.state = 'sending'",
+                           "WHERE connector = :connector AND state = 'sending' "
+                           "  AND lead_id IN (SELECT value FROM json_each (:ids))",
                            error);
   if (stmt == NULL)
     return FALSE;
   now_text = fl_sync_time_to_iso (now);
-  bind_text (stmt, ":items", json->str);
+  bind_text (stmt, ":ids", ids->str);
   bind_text (stmt, ":now", now_text);
   bind_text (stmt, ":connector", connector);
   return step_done (self, stmt, error);
