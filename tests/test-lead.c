@@ -229,6 +229,33 @@ test_append_json (void)
     }
 }
 
+/* Interaction times are kept in UTC with milliseconds; a time already so
+ * (read back from the database) is taken as it is, anything else is
+ * normalised, and text that is no time stays as it was given. */
+static void
+test_interaction_times (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "2026-06-23T08:15:00.000Z", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T10:15:00+02:00", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T08:15:00Z", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T08:15:00.123456Z", "2026-06-23T08:15:00.123Z" },
+    { "2026-13-45T99:99:99.000Z", "2026-13-45T99:99:99.000Z" },
+    { "2026-06-23T08:15:00.000Zx", "2026-06-23T08:15:00.000Zx" },
+    { "gestern", "gestern" },
+  };
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  JsonArray *interactions;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    fl_lead_add_interaction (lead, "demo", cases[i].in);
+  interactions = json_node_get_array (fl_lead_get_interactions (lead));
+  g_assert_cmpuint (json_array_get_length (interactions), ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (interactions, i), "at"),
+                     ==, cases[i].out);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -238,6 +265,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lead/json/key-order", test_key_order);
   g_test_add_func ("/lead/json/bad", test_bad_json);
   g_test_add_func ("/lead/json/append", test_append_json);
+  g_test_add_func ("/lead/interaction-times", test_interaction_times);
   g_test_add_func ("/lead/json/minimal", test_minimal_json);
   g_test_add_func ("/lead/identity", test_identity);
   g_test_add_func ("/lead/enums", test_enums);

@@ -219,6 +219,21 @@ normalize_time (const char *text)
   return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
 }
 
+/* Whether @text has the form normalize_time() writes
+ * ("2026-06-23T08:15:00.000Z"): a time read back from the database, which
+ * normalize_time() would only parse and write again unchanged (or, were it
+ * no time, leave as it is). */
+static gboolean
+is_canonical_time (const char *text)
+{
+  static const char pattern[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+
+  for (guint i = 0; i < sizeof pattern - 1; i++)
+    if (pattern[i] == 'd' ? !g_ascii_isdigit (text[i]) : text[i] != pattern[i])
+      return FALSE;
+  return text[sizeof pattern - 1] == '\0';
+}
+
 /**
  * fl_json_new_object:
  *
@@ -593,7 +608,7 @@ fl_lead_add_interaction (FlLead *self, const char *kind, const char *at)
 
   if (at == NULL)
     at = now = fl_now_iso8601 ();
-  else if ((now = normalize_time (at)) != NULL)
+  else if (!is_canonical_time (at) && (now = normalize_time (at)) != NULL)
     at = now;
   if (self->interactions == NULL)
     self->interactions = fl_json_new_array ();
