@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "booth/fl-booth.h"
 #include "fl-test.h"
 
 /* Removes a test's temporary folder with everything in it. */
@@ -202,4 +203,17 @@ fl_test_give_consent (FlLead *lead, gboolean given)
   json_object_set_string_member (object, "method", "checkbox");
   json_object_set_string_member (object, "at", now);
   fl_lead_set_consent (lead, consent);
+}
+
+/* Makes @store a kiosk of a booth of its own, as "booth create" does: the
+ * change log records its writes only then (schema 11). */
+void
+fl_test_make_booth (FlStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = g_compute_checksum_for_string (G_CHECKSUM_SHA256, fl_store_get_path (store), -1);
+  g_autoptr(FlBooth) booth = fl_booth_create (store, "Booth", NULL, fingerprint, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (booth);
 }

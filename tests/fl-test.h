@@ -47,6 +47,7 @@ void   fl_test_outbox_fixture_setup    (FlTestOutboxFixture *fixture,
                                         gconstpointer        data);
 void   fl_test_outbox_fixture_teardown (FlTestOutboxFixture *fixture,
                                         gconstpointer        data);
+void   fl_test_make_booth              (FlStore             *store);
 void   fl_test_give_consent            (FlLead              *lead,
                                         gboolean             given);
 

@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include "booth/fl-booth.h"
 #include "fl-test.h"
 #include "store/fl-lead-list.h"
 
@@ -142,13 +141,7 @@ test_sqlite_client (FlTestFixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   /* In a booth, so that the change log records the shell's writes
    * (schema 11: outside one it logs nothing). */
-  {
-    g_autofree char *fingerprint = g_compute_checksum_for_string (G_CHECKSUM_SHA256, fixture->db_path, -1);
-    g_autoptr(FlBooth) booth = fl_booth_create (fixture->store, "Booth", NULL, fingerprint, NULL, &error);
-
-    g_assert_no_error (error);
-    g_assert_nonnull (booth);
-  }
+  fl_test_make_booth (fixture->store);
   g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
 

@@ -184,6 +184,78 @@ test_enums (void)
   g_assert_cmpint (source, ==, FL_SOURCE_CARD_OCR);
 }
 
+/* fl_lead_append_json() writes the same object as fl_lead_to_json(),
+ * without the tree: every kind of value, escapes and nesting. */
+static void
+test_append_json (void)
+{
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  g_autoptr(FlLead) bare = fl_lead_new ();
+  g_autoptr(JsonNode) answer = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) breakdown = parse ("[{\"rule\":\"budget\",\"points\":12,\"weight\":0.25,"
+                                         "\"hit\":true,\"why\":null,\"path\":[1,[2,{}]]},"
+                                         "{\"rule\":\"t\\u00e4st \\\"q\\\" \\\\ \\u0001\",\"points\":-3}]");
+  g_autoptr(JsonNode) consent = parse ("{\"given\":false,\"at\":\"2026-06-23T08:15:00.000Z\"}");
+  FlLead *leads[] = { lead, bare };
+
+  fl_lead_ensure_identity (lead);
+  fl_lead_ensure_identity (bare);
+  fl_lead_set_field (lead, FL_FIELD_FIRST_NAME, "Jürgen \"JJ\"");
+  fl_lead_set_field (lead, FL_FIELD_LAST_NAME, "Back\\slash/Slash");
+  fl_lead_set_field (lead, FL_FIELD_COMPANY, "Łódź Ölwerke \u00e9 \xf0\x9f\x98\x80");
+  fl_lead_set_notes (lead, "Tab\there\nnew line\r\x01\x1f\b\f end");
+  fl_lead_set_raw_payload (lead, "BEGIN:VCARD\r\nFN:Jürgen\r\nEND:VCARD");
+  fl_lead_set_score (lead, -17);
+  fl_lead_set_status (lead, FL_STATUS_DISQUALIFIED);
+  fl_lead_set_breakdown (lead, breakdown);
+  fl_lead_set_consent (lead, consent);
+  json_node_set_string (answer, "innerhalb von 3 Monaten");
+  fl_lead_set_answer (lead, "timeframe", answer);
+  fl_lead_add_interaction (lead, "demo", "2026-06-23T10:15:00+02:00");
+  fl_lead_set_override (lead, "SAL", "Änne", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (leads); i++)
+    {
+      g_autoptr(JsonNode) expected = fl_lead_to_json (leads[i]);
+      g_autoptr(JsonNode) written = NULL;
+      g_autoptr(GString) out = g_string_new ("[");
+
+      fl_lead_append_json (leads[i], out);
+      g_string_append_c (out, ']');
+      written = parse (out->str);
+      g_assert_cmpuint (json_array_get_length (json_node_get_array (written)), ==, 1);
+      g_assert_true (json_node_equal (json_array_get_element (json_node_get_array (written), 0),
+                                      expected));
+    }
+}
+
+/* Interaction times are kept in UTC with milliseconds; a time already so
+ * (read back from the database) is taken as it is, anything else is
+ * normalised, and text that is no time stays as it was given. */
+static void
+test_interaction_times (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "2026-06-23T08:15:00.000Z", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T10:15:00+02:00", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T08:15:00Z", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T08:15:00.123456Z", "2026-06-23T08:15:00.123Z" },
+    { "2026-13-45T99:99:99.000Z", "2026-13-45T99:99:99.000Z" },
+    { "2026-06-23T08:15:00.000Zx", "2026-06-23T08:15:00.000Zx" },
+    { "gestern", "gestern" },
+  };
+  g_autoptr(FlLead) lead = fl_lead_new ();
+  JsonArray *interactions;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    fl_lead_add_interaction (lead, "demo", cases[i].in);
+  interactions = json_node_get_array (fl_lead_get_interactions (lead));
+  g_assert_cmpuint (json_array_get_length (interactions), ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (interactions, i), "at"),
+                     ==, cases[i].out);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -192,6 +264,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lead/json/round-trip-german", test_round_trip_german);
   g_test_add_func ("/lead/json/key-order", test_key_order);
   g_test_add_func ("/lead/json/bad", test_bad_json);
+  g_test_add_func ("/lead/json/append", test_append_json);
+  g_test_add_func ("/lead/interaction-times", test_interaction_times);
   g_test_add_func ("/lead/json/minimal", test_minimal_json);
   g_test_add_func ("/lead/identity", test_identity);
   g_test_add_func ("/lead/enums", test_enums);

@@ -7,6 +7,7 @@
 #include "store/fl-store.h"
 #include "sync/fl-backlog.h"
 #include "sync/fl-outbox.h"
+#include "sync/fl-sync-log.h"
 #include "sync/fl-sync.h"
 #include "sync/fl-uploader.h"
 #include "fl-test.h"
@@ -247,6 +248,67 @@ test_edit_while_sending (Fixture *f, gconstpointer data)
   g_assert_cmpint (counts.done, ==, 0);
 }
 
+/* A delivered batch is marked done in one go: each lead's CRM id is kept
+ * and logged for booth sync with the delivery, a lead saved again while
+ * it was sent stays queued, and the sync log gets a row per lead. */
+static void
+test_mark_done_items (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_sync_item_free);
+  g_autoptr(FlSyncBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLead) edited = NULL;
+  g_autofree char *key = NULL;
+  FlOutboxCounts counts;
+
+  /* In a booth: the change log records the deliveries (schema 11). */
+  fl_test_make_booth (f->base.store);
+  add_leads (f, 4, FL_STATUS_MQL);
+  rows = claim (f, &key);
+  g_assert_cmpuint (rows->len, ==, 4);
+  batch = fl_sync_batch_new (key, NULL);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FlOutboxRow *row = g_ptr_array_index (rows, i);
+      g_autoptr(FlLead) lead = fl_store_get_lead (f->base.store, row->lead_uuid, &error);
+      FlSyncItem *item = fl_sync_item_new (row->lead_id, lead, FALSE);
+
+      g_assert_no_error (error);
+      /* The first two get an id from the CRM, the others none. */
+      fl_sync_item_set (item, FL_ITEM_DONE, i < 2 ? (i == 0 ? "crm-0" : "crm-\"1\"") : NULL, NULL);
+      g_ptr_array_add (items, item);
+      g_ptr_array_add (batch->items, item);
+    }
+  edited = fl_store_get_lead (f->base.store, ((FlOutboxRow *) rows->pdata[3])->lead_uuid, &error);
+  fl_lead_set_field (edited, FL_FIELD_PHONE, "+49 30 1234");
+  g_assert_true (fl_store_save_lead (f->base.store, edited, NULL, &error));
+
+  g_assert_true (fl_store_begin (f->base.store, &error));
+  g_assert_true (fl_outbox_mark_done_items (f->outbox, "hook", items, fl_sync_now (), &error));
+  g_assert_true (fl_sync_log_add_batch (f->base.store, "hook", batch, fl_sync_now (), &error));
+  g_assert_true (fl_store_commit (f->base.store, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (fl_outbox_get_counts (f->outbox, f->connector, fl_sync_now (), &counts, NULL));
+  g_assert_cmpint (counts.done, ==, 3);
+  g_assert_cmpint (counts.pending, ==, 1);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'done' "
+                                      "AND remote_id = 'crm-0'"), ==, 1);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM outbox WHERE state = 'done' "
+                                      "AND remote_id = 'crm-\"1\"'"), ==, 1);
+  /* Booth sync carries each delivery with the CRM's id. */
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM changes WHERE tbl = 'outbox'"),
+                   ==, 3);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM changes WHERE tbl = 'outbox' "
+                                      "AND json_extract (data, '$.remote_id') IN ('crm-0', 'crm-\"1\"')"),
+                   ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM sync_log "
+                                      "WHERE result = 'delivered' AND batch_key IS NOT NULL"), ==, 4);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM sync_log "
+                                      "WHERE remote_id = 'crm-\"1\"'"), ==, 1);
+}
+
 static void
 test_reschedule (Fixture *f, gconstpointer data)
 {
@@ -433,6 +495,7 @@ main (int argc, char **argv)
   ADD ("/outbox/recover-keeps-key", test_recover_keeps_key);
   ADD ("/outbox/edit-resets-key", test_edit_resets_key);
   ADD ("/outbox/edit-while-sending", test_edit_while_sending);
+  ADD ("/outbox/mark-done-items", test_mark_done_items);
   ADD ("/outbox/reschedule", test_reschedule);
   ADD ("/outbox/connector-names", test_connector_names);
   ADD ("/outbox/backlog", test_backlog);

@@ -38,15 +38,9 @@ typedef struct
 static guint
 join_booth (FlStore *store)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FlBooth) booth = NULL;
-  g_autofree char *fingerprint = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
-                                                               fl_store_get_path (store), -1);
   guint before = fl_test_query_int (store, "SELECT count (*) FROM changes");
 
-  booth = fl_booth_create (store, "Booth", NULL, fingerprint, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (booth);
+  fl_test_make_booth (store);
   return fl_test_query_int (store, "SELECT count (*) FROM changes") - before;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fl-demo.h"
 #include "store/fl-fts-fold.h"
 #include "store/fl-store-private.h"
 
@@ -841,6 +842,72 @@ test_second_connection_keeps_wal (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fl_lead_get_field (seen, FL_FIELD_LAST_NAME), ==, "Lock");
 }
 
+/* fl_store_get_leads() reads a batch as fl_store_get_lead() reads each
+ * lead: fields, score, answers, interactions, the latest consent, the
+ * breakdown computed again from the time it was scored; in the order
+ * asked, by a merged uuid too; a missing lead is an error. */
+static void
+test_get_leads (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(FlStore) store = open_store (fixture->path);
+  g_autofree char *demo = fl_demo_data_dir ();
+  g_autoptr(FlLead) extra = make_lead ("Jürgen", "Müller", "Müller \"Maschinen\"bau");
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *alias_sql = NULL;
+
+  g_assert_true (fl_demo_seed (store, demo, &error));
+  g_assert_no_error (error);
+  fl_lead_add_interaction (extra, "demo", "2026-06-23T10:15:00Z");
+  fl_lead_add_interaction (extra, "handout-opened", "2026-06-23T11:15:00Z");
+  fl_test_give_consent (extra, TRUE);
+  g_assert_true (fl_store_save_lead (store, extra, "Tom", &error));
+  fl_test_give_consent (extra, FALSE);
+  g_assert_true (fl_store_save_lead (store, extra, "Tom", &error));
+  g_assert_no_error (error);
+
+  all = fl_store_list_leads (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >, 3);
+  /* Backwards, so that the order asked is not the order stored. */
+  for (guint i = all->len; i-- > 0;)
+    g_ptr_array_add (uuids, (gpointer) fl_lead_get_uuid (g_ptr_array_index (all, i)));
+  alias_sql = g_strdup_printf ("INSERT INTO lead_aliases (alias, lead) "
+                               "VALUES ('11111111-2222-4333-8444-555555555555', '%s')",
+                               fl_lead_get_uuid (extra));
+  g_assert_true (fl_store_exec (store, alias_sql, &error));
+  g_ptr_array_add (uuids, (gpointer) "11111111-2222-4333-8444-555555555555");
+
+  batch = fl_store_get_leads (store, (const char *const *) uuids->pdata, uuids->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->len, ==, uuids->len);
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(FlLead) one = fl_store_get_lead (store, g_ptr_array_index (uuids, i), &error);
+      g_autoptr(JsonNode) expected = NULL;
+      g_autoptr(JsonNode) got = NULL;
+
+      g_assert_no_error (error);
+      expected = fl_lead_to_json (one);
+      got = fl_lead_to_json (g_ptr_array_index (batch, i));
+      g_assert_true (json_node_equal (got, expected));
+    }
+  g_assert_nonnull (fl_lead_get_breakdown (g_ptr_array_index (batch, 0)));
+  g_assert_cmpstr (fl_lead_get_uuid (g_ptr_array_index (batch, uuids->len - 1)), ==,
+                   fl_lead_get_uuid (extra));
+  g_assert_false (json_object_get_boolean_member (
+    json_node_get_object (fl_lead_get_consent (g_ptr_array_index (batch, uuids->len - 1))), "given"));
+  g_clear_pointer (&batch, g_ptr_array_unref);
+
+  g_ptr_array_insert (uuids, 1, (gpointer) "00000000-0000-4000-8000-000000000000");
+  batch = fl_store_get_leads (store, (const char *const *) uuids->pdata, uuids->len, &error);
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "00000000-0000-4000-8000-000000000000"));
+  g_assert_null (batch);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -858,6 +925,7 @@ main (int argc, char **argv)
   ADD ("/store/events", test_events);
   ADD ("/store/leads", test_leads);
   ADD ("/store/breakdown", test_breakdown);
+  ADD ("/store/get-leads", test_get_leads);
   ADD ("/store/search-folds-spellings", test_search_folds_spellings);
   ADD ("/store/search-fold-c-equals-sql", test_search_fold_c_equals_sql);
   ADD ("/store/search-outside-client", test_search_outside_client);

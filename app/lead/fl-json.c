@@ -209,3 +209,134 @@ fl_json_parse (const char *data, gssize length, GError **error)
     }
   return json_node_ref (json_parser_get_root (parser));
 }
+
+/**
+ * fl_json_append_string:
+ * @value: (nullable): UTF-8 text; %NULL writes `null`
+ *
+ * Appends @value as a JSON string, the way json-glib writes it: quotes,
+ * backslashes and control characters escaped, everything else as is.
+ * Writers of large bodies (a batch of 100 leads) append into one buffer
+ * instead of building a tree first.
+ */
+void
+fl_json_append_string (GString *out, const char *value)
+{
+  const char *run;
+
+  if (value == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+  g_string_append_c (out, '"');
+  run = value;
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      switch (c)
+        {
+        case '"':  g_string_append_len (out, "\\\"", 2); break;
+        case '\\': g_string_append_len (out, "\\\\", 2); break;
+        case '\b': g_string_append_len (out, "\\b", 2); break;
+        case '\f': g_string_append_len (out, "\\f", 2); break;
+        case '\n': g_string_append_len (out, "\\n", 2); break;
+        case '\r': g_string_append_len (out, "\\r", 2); break;
+        case '\t': g_string_append_len (out, "\\t", 2); break;
+        default:   g_string_append_printf (out, "\\u%04x", c); break;
+        }
+      run = p + 1;
+    }
+  g_string_append (out, run);
+  g_string_append_c (out, '"');
+}
+
+/**
+ * fl_json_append_node:
+ * @node: (nullable): %NULL writes `null`
+ *
+ * Appends @node as compact JSON, members in their order.
+ */
+void
+fl_json_append_node (GString *out, JsonNode *node)
+{
+  if (node == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            fl_json_append_string (out, name);
+            g_string_append_c (out, ':');
+            fl_json_append_node (out, member);
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint length = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < length; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            fl_json_append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
+          }
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          fl_json_append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append_len (out, "null", 4);
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append_len (out, "null", 4);
+      break;
+    }
+}

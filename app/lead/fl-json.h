@@ -70,4 +70,9 @@ JsonNode *fl_json_parse       (const char  *data,
                                gssize       length,
                                GError     **error);
 
+void      fl_json_append_string (GString   *out,
+                                 const char *value);
+void      fl_json_append_node   (GString   *out,
+                                 JsonNode  *node);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fl-json.h"
 #include "fl-lead.h"
 #include "fl-limits.h"
 
@@ -216,6 +217,21 @@ normalize_time (const char *text)
   utc = g_date_time_to_utc (parsed);
   base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
   return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
+}
+
+/* Whether @text has the form normalize_time() writes
+ * ("2026-06-23T08:15:00.000Z"): a time read back from the database, which
+ * normalize_time() would only parse and write again unchanged (or, were it
+ * no time, leave as it is). */
+static gboolean
+is_canonical_time (const char *text)
+{
+  static const char pattern[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+
+  for (guint i = 0; i < sizeof pattern - 1; i++)
+    if (pattern[i] == 'd' ? !g_ascii_isdigit (text[i]) : text[i] != pattern[i])
+      return FALSE;
+  return text[sizeof pattern - 1] == '\0';
 }
 
 /**
@@ -592,7 +608,7 @@ fl_lead_add_interaction (FlLead *self, const char *kind, const char *at)
 
   if (at == NULL)
     at = now = fl_now_iso8601 ();
-  else if ((now = normalize_time (at)) != NULL)
+  else if (!is_canonical_time (at) && (now = normalize_time (at)) != NULL)
     at = now;
   if (self->interactions == NULL)
     self->interactions = fl_json_new_array ();
@@ -672,6 +688,75 @@ fl_lead_to_json (FlLead *self)
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+static void
+append_member (GString *out, const char *key, const char *value)
+{
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append_len (out, "\":", 2);
+  fl_json_append_string (out, value);
+  g_string_append_c (out, ',');
+}
+
+static void
+append_node_member (GString *out, const char *key, JsonNode *value)
+{
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append_len (out, "\":", 2);
+  fl_json_append_node (out, value);
+  g_string_append_c (out, ',');
+}
+
+/**
+ * fl_lead_append_json:
+ * @out: where to append
+ *
+ * Appends the object fl_lead_to_json() returns as compact JSON text,
+ * without building it as a tree first: the webhook writes a batch of 100
+ * leads into one buffer this way.
+ */
+void
+fl_lead_append_json (FlLead *self, GString *out)
+{
+  g_return_if_fail (FL_IS_LEAD (self));
+  g_return_if_fail (out != NULL);
+
+  g_string_append_c (out, '{');
+  append_member (out, "uuid", self->uuid);
+  append_member (out, "event", self->event);
+  append_member (out, "created_at", self->created_at);
+  append_member (out, "updated_at", self->updated_at);
+  append_member (out, "captured_by", self->captured_by);
+  append_member (out, "device", self->device);
+  append_member (out, "source", fl_source_to_string (self->source));
+  append_member (out, "raw_payload", self->raw_payload);
+  append_member (out, "badge_id", self->badge_id);
+  for (guint i = 0; i < FL_N_FIELDS; i++)
+    append_member (out, field_names[i], self->fields[i]);
+  append_member (out, "notes", self->notes);
+  g_string_append_printf (out, "\"score\":%d,", self->score);
+  append_member (out, "status", fl_status_to_string (self->status));
+  append_node_member (out, "breakdown", self->breakdown);
+  append_node_member (out, "model", self->model);
+  append_node_member (out, "answers", self->answers);
+  append_node_member (out, "interactions", self->interactions);
+  append_node_member (out, "consent", self->consent);
+  g_string_append (out, "\"status_override\":");
+  if (self->override_status != NULL)
+    {
+      g_string_append_c (out, '{');
+      append_member (out, "status", self->override_status);
+      append_member (out, "by", self->override_by);
+      g_string_append (out, "\"reason\":");
+      fl_json_append_string (out, self->override_reason);
+      g_string_append_c (out, '}');
+    }
+  else
+    g_string_append_len (out, "null", 4);
+  g_string_append_c (out, '}');
 }
 
 char *

@@ -160,6 +160,8 @@ JsonNode    *fl_json_new_object         (void);
 JsonNode    *fl_json_new_array          (void);
 
 JsonNode    *fl_lead_to_json            (FlLead      *self);
+void         fl_lead_append_json        (FlLead      *self,
+                                         GString     *out);
 char        *fl_lead_to_json_string     (FlLead      *self,
                                          gboolean     pretty);
 

@@ -1254,6 +1254,25 @@ fl_store_save_lead (FlStore *self, FlLead *lead, const char *actor, GError **err
 }
 
 
+/* A lead_breakdowns row: the breakdown itself, or only the time the lead
+ * was scored at (the breakdown is then computed again, see
+ * fl_scorer_fill_breakdown()). */
+static void
+set_breakdown_text (FlLead *lead, const char *text, char **scored_at)
+{
+  if (text != NULL && text[0] == BREAKDOWN_SCORED_AT)
+    {
+      if (scored_at != NULL)
+        *scored_at = g_strdup (text + 1);
+    }
+  else
+    {
+      g_autoptr(JsonNode) breakdown = parse_json (text);
+
+      fl_lead_set_breakdown (lead, breakdown);
+    }
+}
+
 static gboolean
 read_breakdown (FlStore *self, FlLead *lead, gint64 lead_id, char **scored_at, GError **error)
 {
@@ -1264,34 +1283,18 @@ read_breakdown (FlStore *self, FlLead *lead, gint64 lead_id, char **scored_at, G
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, lead_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *text = column_text (stmt, 0);
-
-      if (text != NULL && text[0] == BREAKDOWN_SCORED_AT)
-        {
-          if (scored_at != NULL)
-            *scored_at = g_strdup (text + 1);
-        }
-      else
-        {
-          g_autoptr(JsonNode) breakdown = parse_json (text);
-
-          fl_lead_set_breakdown (lead, breakdown);
-        }
-    }
+    set_breakdown_text (lead, column_text (stmt, 0), scored_at);
   sqlite3_reset (stmt);
   return TRUE;
 }
 
+/* The lead of a row of LEAD_COLUMNS, without what other tables hold. */
 static FlLead *
-row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
+row_to_lead_fields (sqlite3_stmt *row)
 {
-  g_autoptr(FlLead) lead = fl_lead_new ();
-  gint64 lead_id = sqlite3_column_int64 (row, COL_ID);
-  sqlite3_stmt *stmt;
+  FlLead *lead = fl_lead_new ();
   FlStatus status;
   FlSource source;
-  int rc;
 
   fl_lead_set_uuid (lead, column_text (row, COL_UUID));
   fl_lead_set_event (lead, column_text (row, COL_EVENT));
@@ -1323,6 +1326,45 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
     }
   fl_lead_set_override (lead, column_text (row, COL_OVERRIDE_STATUS),
                         column_text (row, COL_OVERRIDE_BY), column_text (row, COL_OVERRIDE_REASON));
+  return lead;
+}
+
+#define CONSENT_COLUMNS "text_version, text_sha256, language, given, method, staff, at, text_source"
+
+/* The lead's consent as fl_lead_set_consent() takes it, from the
+ * CONSENT_COLUMNS of @stmt starting at @first. */
+static JsonNode *
+row_to_consent (sqlite3_stmt *stmt, int first)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  static const char *keys[] = { "version", "sha256", "language", NULL, "method", "staff", "at",
+                                "text_source" };
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      if (keys[i] == NULL)
+        {
+          json_builder_set_member_name (builder, "given");
+          json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, first + i) != 0);
+        }
+      else if (column_text (stmt, first + i) != NULL)
+        {
+          json_builder_set_member_name (builder, keys[i]);
+          json_builder_add_string_value (builder, column_text (stmt, first + i));
+        }
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static FlLead *
+row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
+{
+  g_autoptr(FlLead) lead = row_to_lead_fields (row);
+  gint64 lead_id = sqlite3_column_int64 (row, COL_ID);
+  sqlite3_stmt *stmt;
+  int rc;
 
   if (!read_breakdown (self, lead, lead_id, scored_at, error))
     return NULL;
@@ -1350,8 +1392,7 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
   sqlite3_reset (stmt);
 
   stmt = fl_store_prepare (self,
-                           "SELECT text_version, text_sha256, language, given, method, staff, at, "
-                           "text_source FROM consents WHERE lead_id = ? "
+                           "SELECT " CONSENT_COLUMNS " FROM consents WHERE lead_id = ? "
                            "ORDER BY at DESC, given ASC, id DESC LIMIT 1",
                            error);
   if (stmt == NULL)
@@ -1359,27 +1400,8 @@ row_to_lead (FlStore *self, sqlite3_stmt *row, char **scored_at, GError **error)
   sqlite3_bind_int64 (stmt, 1, lead_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) consent = NULL;
-      static const char *keys[] = { "version", "sha256", "language", NULL, "method", "staff", "at",
-                                    "text_source" };
+      g_autoptr(JsonNode) consent = row_to_consent (stmt, 0);
 
-      json_builder_begin_object (builder);
-      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-        {
-          if (keys[i] == NULL)
-            {
-              json_builder_set_member_name (builder, "given");
-              json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, i) != 0);
-            }
-          else if (column_text (stmt, i) != NULL)
-            {
-              json_builder_set_member_name (builder, keys[i]);
-              json_builder_add_string_value (builder, column_text (stmt, i));
-            }
-        }
-      json_builder_end_object (builder);
-      consent = json_builder_get_root (builder);
       fl_lead_set_consent (lead, consent);
     }
   sqlite3_reset (stmt);
@@ -1420,6 +1442,173 @@ fl_store_get_lead (FlStore *self, const char *uuid, GError **error)
   if (lead != NULL && scored_at != NULL)
     fl_scorer_fill_breakdown (self, lead, scored_at);
   return lead;
+}
+
+/* Runs @sql (one parameter: the JSON array of lead ids) and hands each
+ * row to @func with the lead its first column names. */
+typedef void (*ChildFunc) (FlLead *lead, sqlite3_stmt *stmt, gpointer user_data);
+
+static gboolean
+read_children (FlStore *self, const char *sql, const char *ids, GHashTable *by_id, ChildFunc func,
+               gpointer user_data, GError **error)
+{
+  sqlite3_stmt *stmt = fl_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, ids, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 lead_id = sqlite3_column_int64 (stmt, 0);
+      FlLead *lead = g_hash_table_lookup (by_id, &lead_id);
+
+      if (lead != NULL)
+        func (lead, stmt, user_data);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self->db, error);
+  return TRUE;
+}
+
+static void
+breakdown_cb (FlLead *lead, sqlite3_stmt *stmt, gpointer user_data)
+{
+  GHashTable *scored_at = user_data;
+  char *at = NULL;
+
+  set_breakdown_text (lead, column_text (stmt, 1), &at);
+  if (at != NULL)
+    g_hash_table_insert (scored_at, lead, at);
+}
+
+static void
+answer_cb (FlLead *lead, sqlite3_stmt *stmt, gpointer user_data)
+{
+  g_autoptr(JsonNode) value = parse_json (column_text (stmt, 2));
+
+  if (value != NULL)
+    fl_lead_set_answer (lead, column_text (stmt, 1), value);
+}
+
+static void
+interaction_cb (FlLead *lead, sqlite3_stmt *stmt, gpointer user_data)
+{
+  fl_lead_add_interaction (lead, column_text (stmt, 1), column_text (stmt, 2));
+}
+
+static void
+consent_cb (FlLead *lead, sqlite3_stmt *stmt, gpointer user_data)
+{
+  g_autoptr(JsonNode) consent = row_to_consent (stmt, 1);
+
+  fl_lead_set_consent (lead, consent);
+}
+
+/**
+ * fl_store_get_leads:
+ * @uuids: (array length=n_uuids): leads, by uuid or by a uuid merged into them
+ *
+ * fl_store_get_lead() for a batch (the uploader sends 100 at a time): one
+ * query for the leads and one for each kind of what belongs to them,
+ * instead of five a lead.
+ *
+ * Returns: (transfer full) (element-type FlLead): the leads in the order
+ *   of @uuids; %NULL with %FL_STORE_ERROR_NOT_FOUND when one is missing
+ */
+GPtrArray *
+fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GError **error)
+{
+  g_autoptr(GPtrArray) leads = g_ptr_array_new_full (n_uuids, g_object_unref);
+  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) scored_at = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr(GString) json = g_string_sized_new (2 + n_uuids * 40);
+  g_autoptr(GString) ids = g_string_sized_new (2 + n_uuids * 8);
+  GHashTableIter iter;
+  gpointer lead, at;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < n_uuids; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      fl_json_append_string (json, uuids[i]);
+    }
+  g_string_append_c (json, ']');
+
+  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS ", j.position "
+                                 "FROM (SELECT key AS position, value FROM json_each (?)) j "
+                                 "JOIN leads ON leads.uuid = coalesce ((SELECT lead FROM lead_aliases "
+                                 "  WHERE alias = lower (j.value)), lower (j.value)) "
+                                 "JOIN lead_scores ON lead_scores.lead_id = leads.id "
+                                 "ORDER BY j.position", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+  g_string_append_c (ids, '[');
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *lead_id = g_new (gint64, 1);
+      guint index = sqlite3_column_int (stmt, COL_OVERRIDE_REASON + 1);
+      FlLead *found;
+
+      if (index != leads->len)
+        break;
+      *lead_id = sqlite3_column_int64 (stmt, COL_ID);
+      /* A lead asked for twice (by its uuid and a merged one) is one lead. */
+      found = g_hash_table_lookup (by_id, lead_id);
+      if (found != NULL)
+        {
+          g_ptr_array_add (leads, g_object_ref (found));
+          g_free (lead_id);
+          continue;
+        }
+      g_string_append_printf (ids, ids->len > 1 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
+                              *lead_id);
+      found = row_to_lead_fields (stmt);
+      g_ptr_array_add (leads, found);
+      g_hash_table_insert (by_id, lead_id, found);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      sql_error (self->db, error);
+      return NULL;
+    }
+  if (leads->len < n_uuids)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"),
+                   uuids[leads->len]);
+      return NULL;
+    }
+  g_string_append_c (ids, ']');
+
+  if (!read_children (self, "SELECT lead_id, breakdown FROM lead_breakdowns "
+                            "WHERE lead_id IN (SELECT value FROM json_each (?))",
+                      ids->str, by_id, breakdown_cb, scored_at, error) ||
+      !read_children (self, "SELECT lead_id, question_id, value FROM answers "
+                            "WHERE lead_id IN (SELECT value FROM json_each (?)) ORDER BY lead_id, rowid",
+                      ids->str, by_id, answer_cb, NULL, error) ||
+      !read_children (self, "SELECT lead_id, kind, at FROM interactions "
+                            "WHERE lead_id IN (SELECT value FROM json_each (?)) ORDER BY lead_id, id",
+                      ids->str, by_id, interaction_cb, NULL, error) ||
+      !read_children (self, "SELECT c.lead_id, " CONSENT_COLUMNS " FROM json_each (?) j "
+                            "JOIN consents c ON c.id = (SELECT id FROM consents WHERE lead_id = j.value "
+                            "  ORDER BY at DESC, given ASC, id DESC LIMIT 1)",
+                      ids->str, by_id, consent_cb, NULL, error))
+    return NULL;
+
+  g_hash_table_iter_init (&iter, scored_at);
+  while (g_hash_table_iter_next (&iter, &lead, &at))
+    fl_scorer_fill_breakdown (self, lead, at);
+  return g_steal_pointer (&leads);
 }
 
 /* Turns free text into an FTS5 query that matches every word as a prefix,
@@ -1784,6 +1973,59 @@ fl_store_lead_upload_allowed (FlStore *self, const char *uuid, gboolean *allowed
       return FALSE;
     }
   if (rc != SQLITE_ROW)
+    return sql_error (self->db, error);
+  return TRUE;
+}
+
+/**
+ * fl_store_leads_upload_allowed:
+ * @uuids: (array length=n_uuids): leads
+ * @allowed: (out caller-allocates) (array length=n_uuids): for each lead
+ *   1 when it may be uploaded, 0 when it is held back for want of
+ *   consent, -1 when there is no such lead (erased meanwhile)
+ *
+ * fl_store_lead_upload_allowed() for a batch, in one query.
+ */
+gboolean
+fl_store_leads_upload_allowed (FlStore *self, const char *const *uuids, guint n_uuids,
+                               gint8 *allowed, GError **error)
+{
+  g_autoptr(GString) json = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_STORE (self), FALSE);
+
+  for (guint i = 0; i < n_uuids; i++)
+    allowed[i] = -1;
+  if (n_uuids == 0)
+    return TRUE;
+  json = g_string_sized_new (2 + n_uuids * 40);
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < n_uuids; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      fl_json_append_string (json, uuids[i]);
+    }
+  g_string_append_c (json, ']');
+
+  stmt = fl_store_prepare (self, "SELECT j.key, " FL_STORE_SQL_UPLOAD_ALLOWED ("l") " "
+                                 "FROM json_each (?) j JOIN leads l ON l.uuid = lower (j.value)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 index = sqlite3_column_int64 (stmt, 0);
+
+      if (index >= 0 && index < n_uuids)
+        allowed[index] = sqlite3_column_int (stmt, 1) != 0 ? 1 : 0;
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
     return sql_error (self->db, error);
   return TRUE;
 }

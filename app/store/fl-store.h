@@ -132,6 +132,10 @@ gboolean      fl_store_save_lead_in_transaction (FlStore *self,
 FlLead       *fl_store_get_lead            (FlStore      *self,
                                             const char   *uuid,
                                             GError      **error);
+GPtrArray    *fl_store_get_leads           (FlStore      *self,
+                                            const char *const *uuids,
+                                            guint         n_uuids,
+                                            GError      **error);
 typedef gboolean (*FlStoreCsvFunc)        (const char   *row,
                                             gsize         length,
                                             const char   *uuid,
@@ -152,6 +156,11 @@ const char   *fl_upload_state_to_string    (FlUploadState state);
 gboolean      fl_store_lead_upload_allowed (FlStore      *self,
                                             const char   *uuid,
                                             gboolean     *allowed,
+                                            GError      **error);
+gboolean      fl_store_leads_upload_allowed (FlStore   *self,
+                                            const char *const *uuids,
+                                            guint         n_uuids,
+                                            gint8        *allowed,
                                             GError      **error);
 gint64        fl_store_count_held_for_consent (FlStore   *self,
                                             const char   *event,

@@ -496,29 +496,43 @@ derive_key (const char *connector, GPtrArray *rows, GPtrArray *revisions)
   return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
+/* The lead ids of @rows as a JSON array, for json_each(): a batch is
+ * written with one statement, not one per lead. */
+static char *
+row_ids_json (GPtrArray *rows)
+{
+  GString *ids = g_string_sized_new (2 + rows->len * 8);
+
+  g_string_append_c (ids, '[');
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (ids, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
+                            ((FlOutboxRow *) g_ptr_array_index (rows, i))->lead_id);
+  g_string_append_c (ids, ']');
+  return g_string_free (ids, FALSE);
+}
+
 static gboolean
 mark_sending (FlOutbox *self, FlConnector *connector, const char *key, GPtrArray *rows,
               GError **error)
 {
-  sqlite3_stmt *stmt = fl_store_prepare (self->store,
-                                         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-                                         "  batch_key = :key "
-                                         "WHERE lead_id = :lead AND connector = :connector",
-                                         error);
+  g_autofree char *ids = NULL;
+  sqlite3_stmt *stmt;
 
+  if (rows->len == 0)
+    return TRUE;
+  stmt = fl_store_prepare (self->store,
+                           "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                           "  batch_key = :key "
+                           "WHERE connector = :connector "
+                           "  AND lead_id IN (SELECT value FROM json_each (:ids))",
+                           error);
   if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < rows->len; i++)
-    {
-      FlOutboxRow *row = g_ptr_array_index (rows, i);
-
-      bind_text (stmt, ":key", key);
-      bind_int (stmt, ":lead", row->lead_id);
-      bind_text (stmt, ":connector", fl_connector_get_name (connector));
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+  ids = row_ids_json (rows);
+  bind_text (stmt, ":key", key);
+  bind_text (stmt, ":ids", ids);
+  bind_text (stmt, ":connector", fl_connector_get_name (connector));
+  return step_done (self, stmt, error);
 }
 
 static gboolean
@@ -646,40 +660,57 @@ queue_take (FlOutbox *self, FlConnector *connector, gint64 now, char **event, GP
   gboolean started = FALSE;
   sqlite3_stmt *stmt;
 
+  /* The candidates go to the database together, in queue order; those no
+   * longer due drop out, and more are read until the batch is full or
+   * the queue used up. */
   stmt = fl_store_prepare (self->store,
                            "SELECT o.lead_id, l.uuid, o.attempts, "
                            "  o.remote_id IS NOT NULL OR o.done_at IS NOT NULL, o.remote_id, "
                            "  " REVISION " "
-                           "FROM outbox o JOIN leads l ON l.id = o.lead_id "
-                           "WHERE o.lead_id = :lead AND o.connector = :connector AND " DUE
-                           "  AND NOT " KEYED " AND " IN_SCOPE,
+                           "FROM json_each (:ids) j "
+                           "  JOIN outbox o ON o.lead_id = j.value AND o.connector = :connector "
+                           "  JOIN leads l ON l.id = o.lead_id "
+                           "WHERE " DUE " AND NOT " KEYED " AND " IN_SCOPE " "
+                           "ORDER BY j.key",
                            error);
   if (stmt == NULL)
     return FALSE;
   while (self->queue_next < self->queue->len &&
          g_array_index (self->queue, QueuedRow, self->queue_next).taken)
     self->queue_next++;
-  for (guint i = self->queue_next; i < self->queue->len && rows->len < limit; i++)
+  for (guint i = self->queue_next; i < self->queue->len && rows->len < limit;)
     {
-      QueuedRow *queued = &g_array_index (self->queue, QueuedRow, i);
+      g_autoptr(GString) ids = g_string_new ("[");
+      guint wanted = limit - rows->len;
+      guint n = 0;
       int rc;
 
-      if (queued->taken)
-        continue;
-      if (!started)
+      for (; i < self->queue->len && n < wanted; i++)
         {
-          batch_event = queued->event;
-          started = TRUE;
+          QueuedRow *queued = &g_array_index (self->queue, QueuedRow, i);
+
+          if (queued->taken)
+            continue;
+          if (!started)
+            {
+              batch_event = queued->event;
+              started = TRUE;
+            }
+          else if (g_strcmp0 (queued->event, batch_event) != 0)
+            continue;
+          queued->taken = TRUE;
+          g_string_append_printf (ids, n > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
+                                  queued->lead_id);
+          n++;
         }
-      else if (g_strcmp0 (queued->event, batch_event) != 0)
-        continue;
-      queued->taken = TRUE;
-      bind_int (stmt, ":lead", queued->lead_id);
+      if (n == 0)
+        break;
+      g_string_append_c (ids, ']');
+      bind_text (stmt, ":ids", ids->str);
       bind_text (stmt, ":connector", fl_connector_get_name (connector));
       bind_text (stmt, ":now", now_text);
       bind_text (stmt, ":event", fl_connector_get_event (connector));
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           FlOutboxRow *row = g_new0 (FlOutboxRow, 1);
 
@@ -692,7 +723,7 @@ queue_take (FlOutbox *self, FlConnector *connector, gint64 now, char **event, GP
           g_ptr_array_add (revisions, g_strdup (column_text (stmt, 5)));
         }
       sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      if (rc != SQLITE_DONE)
         return fl_store_set_error (self->store, error);
     }
   *event = g_strdup (batch_event);
@@ -881,6 +912,58 @@ fl_outbox_mark_done (FlOutbox *self, const char *connector, gint64 lead_id, cons
   bind_text (stmt, ":remote_id", remote_id);
   bind_text (stmt, ":now", now_text);
   bind_int (stmt, ":lead", lead_id);
+  bind_text (stmt, ":connector", connector);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * fl_outbox_mark_done_items:
+ * @items: (element-type FlSyncItem): delivered items; each item's
+ *   remote_id, where it has one, is kept
+ *
+ * fl_outbox_mark_done() for a whole batch.
+ */
+gboolean
+fl_outbox_mark_done_items (FlOutbox *self, const char *connector, GPtrArray *items, gint64 now,
+                           GError **error)
+{
+  g_autofree char *now_text = NULL;
+  g_autoptr(GString) ids = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_OUTBOX (self), FALSE);
+
+  if (items->len == 0)
+    return TRUE;
+  /* The CRM's ids first, lead by lead (a webhook often gives none): the
+   * change that makes a row done logs its remote id for booth sync. */
+  ids = g_string_sized_new (2 + items->len * 8);
+  g_string_append_c (ids, '[');
+  for (guint i = 0; i < items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (items, i);
+
+      if (item->remote_id != NULL &&
+          !fl_outbox_set_remote_id (self, connector, item->lead_id, item->remote_id, error))
+        return FALSE;
+      g_string_append_printf (ids, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
+                              item->lead_id);
+    }
+  g_string_append_c (ids, ']');
+
+  /* Driven by the batch's ids through the primary key: a join with the
+   * JSON made SQLite walk every sending row once per lead instead. */
+  stmt = fl_store_prepare (self->store,
+                           "UPDATE outbox SET state = 'done', last_error = NULL, "
+                           "  next_attempt_at = NULL, done_at = :now "
+                           "WHERE connector = :connector AND state = 'sending' "
+                           "  AND lead_id IN (SELECT value FROM json_each (:ids))",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  now_text = fl_sync_time_to_iso (now);
+  bind_text (stmt, ":ids", ids->str);
+  bind_text (stmt, ":now", now_text);
   bind_text (stmt, ":connector", connector);
   return step_done (self, stmt, error);
 }

@@ -105,6 +105,11 @@ gboolean     fl_outbox_mark_done          (FlOutbox        *self,
                                            const char      *remote_id,
                                            gint64           now,
                                            GError         **error);
+gboolean     fl_outbox_mark_done_items    (FlOutbox        *self,
+                                           const char      *connector,
+                                           GPtrArray       *items,
+                                           gint64           now,
+                                           GError         **error);
 gboolean     fl_outbox_set_remote_id      (FlOutbox        *self,
                                            const char      *connector,
                                            gint64           lead_id,

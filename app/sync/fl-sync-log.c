@@ -14,6 +14,7 @@
 
 #include "fl-sync-log.h"
 #include "fl-sync.h"
+#include "lead/fl-json.h"
 #include "store/fl-store-private.h"
 
 void
@@ -82,6 +83,70 @@ fl_sync_log_add (FlStore *store, const char *connector, FlSyncBatch *batch, FlSy
   sqlite3_bind_text (stmt, 7, item->result == FL_ITEM_DONE ? item->remote_id : NULL, -1,
                      SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 8, message, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fl_store_set_error (store, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fl_sync_log_add_batch:
+ * @at: µs since the epoch
+ *
+ * fl_sync_log_add() for every item of @batch, in one statement.
+ */
+gboolean
+fl_sync_log_add_batch (FlStore *store, const char *connector, FlSyncBatch *batch, gint64 at,
+                       GError **error)
+{
+  g_autofree char *when = NULL;
+  g_autoptr(GString) json = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (batch->items->len == 0)
+    return TRUE;
+  json = g_string_sized_new (32 + batch->items->len * 32);
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+      const char *message = batch->status == FL_SEND_STOP || item->message == NULL ? batch->message
+                                                                                    : item->message;
+
+      g_string_append_printf (json, i > 0 ? ",[%" G_GINT64_FORMAT ",\"%s\"," : "[%" G_GINT64_FORMAT ",\"%s\",",
+                              item->lead_id, result_name (batch, item));
+      fl_json_append_string (json, item->result == FL_ITEM_DONE ? item->remote_id : NULL);
+      g_string_append_c (json, ',');
+      fl_json_append_string (json, message);
+      g_string_append_c (json, ']');
+    }
+  g_string_append_c (json, ']');
+
+  stmt = fl_store_prepare (store,
+                           "INSERT INTO sync_log (lead_id, connector, at, batch_key, http_status, "
+                           "result, remote_id, message) "
+                           "SELECT json_extract (value, '$[0]'), ?2, ?3, ?4, ?5, "
+                           "  json_extract (value, '$[1]'), json_extract (value, '$[2]'), "
+                           "  json_extract (value, '$[3]') "
+                           "FROM json_each (?1) ORDER BY key",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  when = fl_sync_time_to_iso (at);
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, connector, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, when, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, batch->key, -1, SQLITE_TRANSIENT);
+  if (batch->http_status > 0)
+    sqlite3_bind_int64 (stmt, 5, batch->http_status);
+  else
+    sqlite3_bind_null (stmt, 5);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);

@@ -26,6 +26,11 @@ gboolean    fl_sync_log_add             (FlStore        *store,
                                          FlSyncItem     *item,
                                          gint64          at,
                                          GError        **error);
+gboolean    fl_sync_log_add_batch       (FlStore        *store,
+                                         const char     *connector,
+                                         FlSyncBatch    *batch,
+                                         gint64          at,
+                                         GError        **error);
 GPtrArray  *fl_sync_log_list            (FlStore        *store,
                                          const char     *lead_uuid,
                                          GError        **error);

@@ -206,6 +206,7 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
   const char *name = fl_connector_get_name (connector);
   gint64 now = fl_sync_now ();
   g_autoptr(GArray) next = g_array_sized_new (FALSE, TRUE, sizeof (gint64), batch->items->len);
+  g_autoptr(GPtrArray) delivered = g_ptr_array_sized_new (batch->items->len);
   gboolean ok = TRUE;
   gint64 batch_next = 0;
 
@@ -233,7 +234,7 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
           if (item->result == FL_ITEM_UNSET)
             item->result = FL_ITEM_DONE;
           if (item->result == FL_ITEM_DONE)
-            ok = fl_outbox_mark_done (self->outbox, name, item->lead_id, item->remote_id, now, error);
+            g_ptr_array_add (delivered, item);
           else if (item->result == FL_ITEM_FAILED)
             ok = fl_outbox_mark_failed (self->outbox, name, item->lead_id, item->message, error);
           else
@@ -263,8 +264,10 @@ apply (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **er
           ok = fl_outbox_release (self->outbox, name, item->lead_id, batch->message, error);
           break;
         }
-      ok = ok && fl_sync_log_add (self->store, name, batch, item, now, error);
     }
+  /* What was delivered, and the log of every lead, one statement each. */
+  ok = ok && fl_outbox_mark_done_items (self->outbox, name, delivered, now, error);
+  ok = ok && fl_sync_log_add_batch (self->store, name, batch, now, error);
   /* One commit, so one flush to disk, for this batch's outcome and the
    * next batch's claim (with its Idempotency-Key): both are on disk
    * before the next request leaves. */
@@ -367,23 +370,22 @@ withhold_unconsented (FlUploader *self, FlConnector *connector, FlSyncBatch *bat
 {
   const char *name = fl_connector_get_name (connector);
   g_autofree char *key = NULL;
+  g_autofree const char **uuids = g_new (const char *, batch->items->len + 1);
+  g_autofree gint8 *allowed = g_new (gint8, batch->items->len + 1);
   guint before = batch->items->len;
 
+  for (guint i = 0; i < batch->items->len; i++)
+    uuids[i] = fl_lead_get_uuid (((FlSyncItem *) g_ptr_array_index (batch->items, i))->lead);
+  if (!fl_store_leads_upload_allowed (self->store, uuids, batch->items->len, allowed, error))
+    return FALSE;
   for (guint i = batch->items->len; i-- > 0;)
     {
       FlSyncItem *item = g_ptr_array_index (batch->items, i);
       const char *uuid = fl_lead_get_uuid (item->lead);
-      g_autoptr(GError) local_error = NULL;
-      gboolean allowed = FALSE;
 
-      if (fl_store_lead_upload_allowed (self->store, uuid, &allowed, &local_error) && allowed)
+      if (allowed[i] == 1)
         continue;
-      if (local_error != NULL && !g_error_matches (local_error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (local_error == NULL)
+      if (allowed[i] == 0)
         {
           if (!fl_outbox_withhold (self->outbox, name, item->lead_id, uuid, error))
             return FALSE;
@@ -515,6 +517,8 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
       g_autoptr(GPtrArray) rows = NULL;
       g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_sync_item_free);
       g_autoptr(FlSyncBatch) batch = NULL;
+      g_autoptr(GPtrArray) leads = NULL;
+      g_autofree const char **uuids = NULL;
       g_autofree char *key = NULL;
       g_autofree char *event = NULL;
 
@@ -534,14 +538,18 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
       batch = fl_sync_batch_new (key, lookup_event (self, event));
       batch->checkpoint = checkpoint_cb;
       batch->checkpoint_data = &checkpoint;
+      uuids = g_new (const char *, rows->len + 1);
+      for (guint i = 0; i < rows->len; i++)
+        uuids[i] = ((FlOutboxRow *) g_ptr_array_index (rows, i))->lead_uuid;
+      leads = fl_store_get_leads (self->store, uuids, rows->len, error);
+      if (leads == NULL)
+        return FALSE;
       for (guint i = 0; i < rows->len; i++)
         {
           FlOutboxRow *row = g_ptr_array_index (rows, i);
-          g_autoptr(FlLead) lead = fl_store_get_lead (self->store, row->lead_uuid, error);
+          FlLead *lead = g_ptr_array_index (leads, i);
           FlSyncItem *item;
 
-          if (lead == NULL)
-            return FALSE;
           item = fl_sync_item_new (row->lead_id, lead, row->known);
           item->attempts = row->attempts;
           item->stored_id = g_strdup (row->remote_id);
