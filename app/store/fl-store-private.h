@@ -56,6 +56,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define FL_STORE_APPLICATION_ID 0x464c4541
 
 const char   *_fl_store_migration          (int           from_version);
+gboolean      _fl_store_export_csv_walk    (FlStore      *self,
+                                            const char   *event,
+                                            FlStoreCsvFunc func,
+                                            gpointer      user_data,
+                                            GError      **error);
 gboolean      _fl_store_set_sqlite_error   (sqlite3      *db,
                                             GError      **error);
 
