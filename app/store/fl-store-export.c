@@ -28,6 +28,8 @@
 #include "fl-store-private.h"
 
 #define SCRATCH_CHUNK (256 * 1024)
+#define RUN_BYTES (4 * 1024 * 1024)
+#define READER_BYTES (64 * 1024)
 
 /* Columns of the leads walk, in CSV order up to badge_id. */
 #define WALK_LEAD_COLUMNS                                                                          \
@@ -56,22 +58,55 @@ typedef struct
   gsize  value_len;
 } Answer;
 
-/* Where a row went in the scratch file: its uuid, NUL, then the row. */
+/* A row of a sorted run: its uuid, NUL and the row follow each other. */
 typedef struct
 {
-  gint64  id;
-  goffset offset;
+  guint32 rank;         /* its place in the export */
   guint32 uuid_len;
   guint32 row_len;
-} ScratchRow;
+  guint32 offset;       /* in the run's buffer, while the run is in memory */
+} RunRow;
+
+/* Reads a run back from the scratch file, a chunk at a time. */
+typedef struct
+{
+  goffset file_pos;
+  goffset file_end;     /* of its run */
+  char   *data;
+  gsize   start;        /* of the next row in data */
+  gsize   len;
+  gsize   size;
+} RunReader;
+
+/* The rows in id order go into runs of at most RUN_BYTES, each sorted by
+ * its place in the export; the first run that does not fit in memory
+ * starts a scratch file, and the runs are merged back from it. */
+typedef struct
+{
+  struct _Order *order;
+  Buf     run;
+  GArray *run_rows;     /* RunRow of the run in memory */
+  int     fd;           /* the scratch file, -1 while every row fits in memory */
+  Buf     pending;      /* what is still to be written to it */
+  goffset file_len;
+  GArray *spilled;      /* RunRow of the runs written, each sorted */
+  GArray *runs;         /* index of each written run's first row in spilled */
+  guint32 *rank_run;    /* the run holding each rank, G_MAXUINT32 for none */
+  guint   n_ranks;
+} Sorter;
 
 typedef struct
 {
-  int         fd;
-  goffset     offset;
-  Buf         pending;
-  GArray     *rows;        /* ScratchRow, in walk order */
-} Scratch;
+  gint64  id;
+  guint32 rank;
+} IdRank;
+
+typedef gboolean (*RowFunc) (gint64       id,
+                             const char  *uuid,
+                             const char  *row,
+                             gsize        length,
+                             gpointer     user_data,
+                             GError     **error);
 
 static inline void
 buf_reserve (Buf *buf, gsize extra)
@@ -144,10 +179,18 @@ static void
 put_json_string (Buf *buf, const char *text)
 {
   static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *) text;
 
   buf_put_c (buf, '"');
-  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
+  while (TRUE)
     {
+      const unsigned char *plain = p;
+
+      while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      buf_put (buf, (const char *) plain, p - plain);
+      if (*p == '\0')
+        break;
       switch (*p)
         {
         case '"': buf_put (buf, "\\\"", 2); break;
@@ -158,15 +201,13 @@ put_json_string (Buf *buf, const char *text)
         case '\r': buf_put (buf, "\\r", 2); break;
         case '\t': buf_put (buf, "\\t", 2); break;
         default:
-          if (*p < 0x20)
-            {
-              char escape[] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 0xf] };
+          {
+            char escape[] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 0xf] };
 
-              buf_put (buf, escape, sizeof escape);
-            }
-          else
-            buf_put_c (buf, (char) *p);
+            buf_put (buf, escape, sizeof escape);
+          }
         }
+      p++;
     }
   buf_put_c (buf, '"');
 }
@@ -190,45 +231,13 @@ step (sqlite3 *db, sqlite3_stmt *stmt, gboolean *row, GError **error)
   return _fl_store_set_sqlite_error (db, error);
 }
 
-static gboolean
-scratch_flush (Scratch *scratch, GError **error)
+/* How much of the rows a run holds in memory; the tests make it small. */
+static gsize run_bytes = RUN_BYTES;
+
+void
+_fl_store_export_set_run_bytes (gsize bytes)
 {
-  gsize done = 0;
-
-  while (done < scratch->pending.len)
-    {
-      gssize n = write (scratch->fd, scratch->pending.data + done, scratch->pending.len - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Cannot write the export's scratch file: %s"), g_strerror (saved_errno));
-          return FALSE;
-        }
-      done += n;
-    }
-  scratch->pending.len = 0;
-  return TRUE;
-}
-
-static gboolean
-scratch_add (Scratch *scratch, gint64 id, const char *uuid, const char *row, gsize row_len,
-             GError **error)
-{
-  gsize uuid_len = strlen (uuid);
-  ScratchRow entry = { id, scratch->offset, uuid_len, row_len };
-
-  buf_put (&scratch->pending, uuid, uuid_len + 1);
-  buf_put (&scratch->pending, row, row_len);
-  scratch->offset += uuid_len + 1 + row_len;
-  g_array_append_val (scratch->rows, entry);
-  if (scratch->pending.len >= SCRATCH_CHUNK)
-    return scratch_flush (scratch, error);
-  return TRUE;
+  run_bytes = bytes > 0 ? bytes : RUN_BYTES;
 }
 
 /* An unnamed file, gone when closed: the rows hold personal data. */
@@ -259,40 +268,6 @@ scratch_open (GError **error)
   return fd;
 }
 
-/* The ids of the export in its order: newest first. */
-static GArray *
-read_order (sqlite3 *db, const char *event, gboolean *id_order, GError **error)
-{
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 last = G_MAXINT64;
-  gboolean row;
-
-  *id_order = TRUE;
-  if (sqlite3_prepare_v2 (db, "SELECT id FROM leads WHERE event = ?1 ORDER BY created_at DESC, id DESC",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _fl_store_set_sqlite_error (db, error);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
-  while (TRUE)
-    {
-      gint64 id;
-
-      if (!step (db, stmt, &row, error))
-        return NULL;
-      if (!row)
-        break;
-      id = sqlite3_column_int64 (stmt, 0);
-      if (id >= last)
-        *id_order = FALSE;
-      last = id;
-      g_array_append_val (ids, id);
-    }
-  return g_steal_pointer (&ids);
-}
-
 static sqlite3_stmt *
 prepare (sqlite3 *db, const char *sql, GError **error)
 {
@@ -304,10 +279,9 @@ prepare (sqlite3 *db, const char *sql, GError **error)
 }
 
 /* Steps the three walks newest id first and hands each lead's row to
- * @func, or to @scratch when that is not %NULL. */
+ * @func. */
 static gboolean
-walk (sqlite3 *db, const char *event, Scratch *scratch, FlStoreCsvFunc func, gpointer user_data,
-      GError **error)
+walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError **error)
 {
   g_autoptr(sqlite3_stmt) leads = NULL;
   g_autoptr(sqlite3_stmt) scores = NULL;
@@ -351,9 +325,13 @@ walk (sqlite3 *db, const char *event, Scratch *scratch, FlStoreCsvFunc func, gpo
 
       g_array_set_size (lead_answers, 0);
       text.len = 0;
-      while (has_answer && sqlite3_column_int64 (answers, 0) >= id)
+      while (has_answer)
         {
-          if (sqlite3_column_int64 (answers, 0) == id)
+          gint64 answer_lead = sqlite3_column_int64 (answers, 0);
+
+          if (answer_lead < id)
+            break;
+          if (answer_lead == id)
             {
               Answer answer = { .rowid = sqlite3_column_int64 (answers, 1) };
 
@@ -406,8 +384,12 @@ walk (sqlite3 *db, const char *event, Scratch *scratch, FlStoreCsvFunc func, gpo
       if (lead_answers->len > 0)
         {
           /* In the answers' own order, as they were stored. */
-          if (lead_answers->len > 1)
-            g_array_sort (lead_answers, compare_answers);
+          for (guint i = 1; i < lead_answers->len; i++)
+            if (g_array_index (lead_answers, Answer, i - 1).rowid > g_array_index (lead_answers, Answer, i).rowid)
+              {
+                g_array_sort (lead_answers, compare_answers);
+                break;
+              }
           json.len = 0;
           buf_put_c (&json, '{');
           for (guint i = 0; i < lead_answers->len; i++)
@@ -427,14 +409,8 @@ walk (sqlite3 *db, const char *event, Scratch *scratch, FlStoreCsvFunc func, gpo
       put_cell (&row, (const char *) sqlite3_column_text (leads, WALK_RAW_PAYLOAD));
       buf_put (&row, "\r\n", 2);
 
-      if (scratch != NULL)
-        {
-          if (!scratch_add (scratch, id, (const char *) sqlite3_column_text (leads, WALK_UUID),
-                            row.data, row.len, error))
-            goto out;
-        }
-      else if (!func (row.data, row.len, (const char *) sqlite3_column_text (leads, WALK_UUID),
-                      user_data, error))
+      if (!func (id, (const char *) sqlite3_column_text (leads, WALK_UUID), row.data, row.len,
+                 user_data, error))
         goto out;
     }
   ok = TRUE;
@@ -446,56 +422,311 @@ out:
   return ok;
 }
 
-static int
-compare_rows_descending (gconstpointer a, gconstpointer b)
+
+/* The export's order: each lead's place, looked up by id in the walk.
+ * Ids are mostly dense, so a table indexed by id; a sparse file falls
+ * back to (id, place) pairs sorted by id. */
+typedef struct _Order
 {
-  gint64 x = ((const ScratchRow *) a)->id, y = ((const ScratchRow *) b)->id;
+  gint64   min_id;
+  guint32 *place_by_id;  /* G_MAXUINT32 for an id not exported */
+  gsize    n_ids;
+  GArray  *pairs;        /* IdRank, newest id first, when place_by_id is NULL */
+  guint    next_pair;
+  guint    n_places;
+} Order;
+
+static int
+compare_pairs_descending (gconstpointer a, gconstpointer b)
+{
+  gint64 x = ((const IdRank *) a)->id, y = ((const IdRank *) b)->id;
 
   return (x < y) - (x > y);
 }
 
-/* Reads the scratch rows back in the order of @order. */
-static gboolean
-replay (Scratch *scratch, GArray *order, FlStoreCsvFunc func, gpointer user_data, GError **error)
+static void
+order_clear (Order *order)
 {
-  Buf buf = { 0 };
-  gboolean ok = TRUE;
+  g_clear_pointer (&order->place_by_id, g_free);
+  g_clear_pointer (&order->pairs, g_array_unref);
+}
 
-  for (guint i = 0; ok && i < order->len; i++)
+/* Reads the export's order (newest first); @id_order tells whether it is
+ * the order of the ids, newest id first. */
+static gboolean
+order_read (Order *order, sqlite3 *db, const char *event, gboolean *id_order, GError **error)
+{
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (IdRank));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 last = G_MAXINT64, min_id = G_MAXINT64, max_id = G_MININT64;
+  gboolean row;
+
+  *id_order = TRUE;
+  stmt = prepare (db, "SELECT id FROM leads WHERE event = ?1 ORDER BY created_at DESC, id DESC", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
+  while (TRUE)
     {
-      ScratchRow key = { .id = g_array_index (order, gint64, i) };
-      const ScratchRow *entry = bsearch (&key, scratch->rows->data, scratch->rows->len,
-                                         sizeof (ScratchRow), compare_rows_descending);
-      gsize length, done = 0;
+      IdRank pair;
 
-      /* A lead without its score row was not walked. */
-      if (entry == NULL)
-        continue;
-      length = entry->uuid_len + 1 + entry->row_len;
-      buf.len = 0;
-      buf_reserve (&buf, length);
-      while (done < length)
+      if (!step (db, stmt, &row, error))
+        return FALSE;
+      if (!row)
+        break;
+      pair.id = sqlite3_column_int64 (stmt, 0);
+      pair.rank = pairs->len;
+      if (pair.id >= last)
+        *id_order = FALSE;
+      last = pair.id;
+      min_id = MIN (min_id, pair.id);
+      max_id = MAX (max_id, pair.id);
+      g_array_append_val (pairs, pair);
+    }
+  order->n_places = pairs->len;
+  if (*id_order || pairs->len == 0)
+    return TRUE;
+  if ((guint64) (max_id - min_id) < 4 * (guint64) pairs->len)
+    {
+      order->min_id = min_id;
+      order->n_ids = max_id - min_id + 1;
+      order->place_by_id = g_new (guint32, order->n_ids);
+      memset (order->place_by_id, 0xff, sizeof (guint32) * order->n_ids);
+      for (guint i = 0; i < pairs->len; i++)
         {
-          gssize n = pread (scratch->fd, buf.data + done, length - done, entry->offset + done);
+          const IdRank *pair = &g_array_index (pairs, IdRank, i);
+
+          order->place_by_id[pair->id - min_id] = pair->rank;
+        }
+      return TRUE;
+    }
+  g_array_sort (pairs, compare_pairs_descending);
+  order->pairs = g_steal_pointer (&pairs);
+  return TRUE;
+}
+
+/* The place of lead @id; ids come newest first. */
+static guint32
+order_place (Order *order, gint64 id)
+{
+  const IdRank *pairs;
+
+  if (order->place_by_id != NULL)
+    return id >= order->min_id && (guint64) (id - order->min_id) < order->n_ids
+           ? order->place_by_id[id - order->min_id] : G_MAXUINT32;
+  pairs = (const IdRank *) order->pairs->data;
+  while (order->next_pair < order->pairs->len && pairs[order->next_pair].id > id)
+    order->next_pair++;
+  if (order->next_pair < order->pairs->len && pairs[order->next_pair].id == id)
+    return pairs[order->next_pair].rank;
+  return G_MAXUINT32;
+}
+
+/* A walked lead's row, straight to the caller's function. */
+static gboolean
+pass_row (gint64 id, const char *uuid, const char *row, gsize length, gpointer user_data,
+          GError **error)
+{
+  gpointer *closure = user_data;
+
+  return ((FlStoreCsvFunc) closure[0]) (row, length, uuid, closure[1], error);
+}
+
+static gboolean
+set_io_error (int saved_errno, gboolean reading, GError **error)
+{
+  if (reading)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Cannot read the export's scratch file: %s"), g_strerror (saved_errno));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Cannot write the export's scratch file: %s"), g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+sorter_write_pending (Sorter *sorter, GError **error)
+{
+  gsize done = 0;
+
+  while (done < sorter->pending.len)
+    {
+      gssize n = write (sorter->fd, sorter->pending.data + done, sorter->pending.len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return set_io_error (errno, FALSE, error);
+      done += n;
+    }
+  sorter->pending.len = 0;
+  return TRUE;
+}
+
+static int
+compare_run_rows (gconstpointer a, gconstpointer b)
+{
+  guint32 x = ((const RunRow *) a)->rank, y = ((const RunRow *) b)->rank;
+
+  return (x > y) - (x < y);
+}
+
+/* Writes the run in memory to the scratch file in the export's order. */
+static gboolean
+sorter_spill (Sorter *sorter, GError **error)
+{
+  guint run = sorter->runs->len;
+
+  if (sorter->run_rows->len == 0)
+    return TRUE;
+  if (sorter->fd < 0 && (sorter->fd = scratch_open (error)) < 0)
+    return FALSE;
+  g_array_sort (sorter->run_rows, compare_run_rows);
+  g_array_append_val (sorter->runs, sorter->spilled->len);
+  for (guint i = 0; i < sorter->run_rows->len; i++)
+    {
+      const RunRow *row = &g_array_index (sorter->run_rows, RunRow, i);
+      gsize length = row->uuid_len + 1 + row->row_len;
+
+      buf_put (&sorter->pending, sorter->run.data + row->offset, length);
+      sorter->file_len += length;
+      sorter->rank_run[row->rank] = run;
+      g_array_append_vals (sorter->spilled, row, 1);
+      if (sorter->pending.len >= SCRATCH_CHUNK && !sorter_write_pending (sorter, error))
+        return FALSE;
+    }
+  sorter->run.len = 0;
+  g_array_set_size (sorter->run_rows, 0);
+  return sorter_write_pending (sorter, error);
+}
+
+static gboolean
+sorter_add (gint64 id, const char *uuid, const char *row, gsize length, gpointer user_data,
+            GError **error)
+{
+  Sorter *sorter = user_data;
+  guint32 place = order_place (sorter->order, id);
+  RunRow run_row;
+
+  /* Both walks read the same snapshot: a lead the created-at index does
+   * not know means the index and the table disagree. */
+  if (place == G_MAXUINT32)
+    {
+      g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_DAMAGED,
+                   _("Lead “%s” is missing from the database's index of leads by time; "
+                     "run “fairlead-cli doctor” to check the database"),
+                   uuid);
+      return FALSE;
+    }
+  if (sorter->run.len + strlen (uuid) + 1 + length > run_bytes && !sorter_spill (sorter, error))
+    return FALSE;
+
+  run_row.rank = place;
+  run_row.uuid_len = strlen (uuid);
+  run_row.row_len = length;
+  run_row.offset = sorter->run.len;
+  buf_put (&sorter->run, uuid, run_row.uuid_len + 1);
+  buf_put (&sorter->run, row, length);
+  g_array_append_val (sorter->run_rows, run_row);
+  return TRUE;
+}
+
+/* The next row of @reader's run, whole in its buffer. */
+static const char *
+reader_next (Sorter *sorter, RunReader *reader, gsize length, GError **error)
+{
+  const char *row;
+
+  if (reader->len - reader->start < length)
+    {
+      memmove (reader->data, reader->data + reader->start, reader->len - reader->start);
+      reader->len -= reader->start;
+      reader->start = 0;
+      if (reader->size < length)
+        {
+          reader->size = length;
+          reader->data = g_realloc (reader->data, reader->size);
+        }
+      while (reader->len < length)
+        {
+          gsize want = MIN (reader->size - reader->len, (gsize) (reader->file_end - reader->file_pos));
+          gssize n = pread (sorter->fd, reader->data + reader->len, want, reader->file_pos);
 
           if (n < 0 && errno == EINTR)
             continue;
           if (n <= 0)
             {
-              int saved_errno = n < 0 ? errno : EIO;
-
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           _("Cannot read the export's scratch file: %s"), g_strerror (saved_errno));
-              ok = FALSE;
-              break;
+              set_io_error (n < 0 ? errno : EIO, TRUE, error);
+              return NULL;
             }
-          done += n;
+          reader->len += n;
+          reader->file_pos += n;
         }
-      if (ok)
-        ok = func (buf.data + entry->uuid_len + 1, entry->row_len, buf.data, user_data, error);
     }
-  g_free (buf.data);
+  row = reader->data + reader->start;
+  reader->start += length;
+  return row;
+}
+
+/* Merges the sorted runs back in the export's order. */
+static gboolean
+sorter_merge (Sorter *sorter, FlStoreCsvFunc func, gpointer user_data, GError **error)
+{
+  guint n_runs = sorter->runs->len;
+  g_autofree RunReader *readers = g_new0 (RunReader, n_runs);
+  g_autofree guint *next = g_new (guint, n_runs);
+  goffset file_pos = 0;
+  gboolean ok = TRUE;
+
+  for (guint run = 0; run < n_runs; run++)
+    {
+      guint first = g_array_index (sorter->runs, guint, run);
+      guint end = run + 1 < n_runs ? g_array_index (sorter->runs, guint, run + 1) : sorter->spilled->len;
+
+      readers[run].file_pos = file_pos;
+      readers[run].size = READER_BYTES;
+      readers[run].data = g_malloc (READER_BYTES);
+      next[run] = first;
+      for (guint i = first; i < end; i++)
+        {
+          const RunRow *row = &g_array_index (sorter->spilled, RunRow, i);
+
+          file_pos += row->uuid_len + 1 + row->row_len;
+        }
+      readers[run].file_end = file_pos;
+    }
+  for (guint rank = 0; ok && rank < sorter->n_ranks; rank++)
+    {
+      guint run = sorter->rank_run[rank];
+      const RunRow *row;
+      const char *data;
+
+      if (run == G_MAXUINT32)
+        continue;
+      row = &g_array_index (sorter->spilled, RunRow, next[run]++);
+      g_assert (row->rank == rank);
+      data = reader_next (sorter, &readers[run], row->uuid_len + 1 + row->row_len, error);
+      ok = data != NULL && func (data + row->uuid_len + 1, row->row_len, data, user_data, error);
+    }
+  for (guint run = 0; run < n_runs; run++)
+    g_free (readers[run].data);
   return ok;
+}
+
+/* Every row fits in memory: sorted there, no scratch file. */
+static gboolean
+sorter_emit_in_memory (Sorter *sorter, FlStoreCsvFunc func, gpointer user_data, GError **error)
+{
+  g_array_sort (sorter->run_rows, compare_run_rows);
+  for (guint i = 0; i < sorter->run_rows->len; i++)
+    {
+      const RunRow *row = &g_array_index (sorter->run_rows, RunRow, i);
+      const char *data = sorter->run.data + row->offset;
+
+      if (!func (data + row->uuid_len + 1, row->row_len, data, user_data, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -511,27 +742,43 @@ _fl_store_export_csv_walk (FlStore *self, const char *event, FlStoreCsvFunc func
                            GError **error)
 {
   sqlite3 *db = fl_store_get_db (self);
-  g_autoptr(GArray) order = NULL;
+  Order order = { 0 };
+  Sorter sorter = { .order = &order, .fd = -1 };
   gboolean id_order;
-  Scratch scratch = { .fd = -1 };
   gboolean ok;
 
   g_assert (event != NULL);
 
-  order = read_order (db, event, &id_order, error);
-  if (order == NULL)
+  if (!order_read (&order, db, event, &id_order, error))
     return FALSE;
   if (id_order)
-    return walk (db, event, NULL, func, user_data, error);
+    {
+      gpointer closure[] = { func, user_data };
 
-  scratch.fd = scratch_open (error);
-  if (scratch.fd < 0)
-    return FALSE;
-  scratch.rows = g_array_sized_new (FALSE, FALSE, sizeof (ScratchRow), order->len);
-  ok = walk (db, event, &scratch, NULL, NULL, error) && scratch_flush (&scratch, error) &&
-       replay (&scratch, order, func, user_data, error);
-  close (scratch.fd);
-  g_array_unref (scratch.rows);
-  g_free (scratch.pending.data);
+      order_clear (&order);
+      return walk (db, event, pass_row, closure, error);
+    }
+
+  sorter.n_ranks = order.n_places;
+  sorter.rank_run = g_new (guint32, MAX (sorter.n_ranks, 1));
+  memset (sorter.rank_run, 0xff, sizeof (guint32) * sorter.n_ranks);
+  sorter.run_rows = g_array_new (FALSE, FALSE, sizeof (RunRow));
+  sorter.spilled = g_array_new (FALSE, FALSE, sizeof (RunRow));
+  sorter.runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  ok = walk (db, event, sorter_add, &sorter, error);
+  if (ok && sorter.fd < 0)
+    ok = sorter_emit_in_memory (&sorter, func, user_data, error);
+  else if (ok)
+    ok = sorter_spill (&sorter, error) && sorter_merge (&sorter, func, user_data, error);
+
+  if (sorter.fd >= 0)
+    close (sorter.fd);
+  order_clear (&order);
+  g_array_unref (sorter.run_rows);
+  g_array_unref (sorter.spilled);
+  g_array_unref (sorter.runs);
+  g_free (sorter.rank_run);
+  g_free (sorter.run.data);
+  g_free (sorter.pending.data);
   return ok;
 }

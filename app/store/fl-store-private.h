@@ -63,5 +63,6 @@ gboolean      _fl_store_export_csv_walk    (FlStore      *self,
                                             GError      **error);
 gboolean      _fl_store_set_sqlite_error   (sqlite3      *db,
                                             GError      **error);
+void          _fl_store_export_set_run_bytes (gsize       bytes);
 
 G_END_DECLS
