@@ -164,6 +164,18 @@ test_id_order (FlTestFixture *fixture, gconstpointer data)
   assert_exports_agree (fixture, 60);
 }
 
+/* A lead edited after others were captured: its answers are stored
+ * anew, after every other lead's, and read from their index. */
+static void
+test_edited_answers (FlTestFixture *fixture, gconstpointer data)
+{
+  add_leads (fixture, 20, 1, NULL);
+  exec_sql (fixture->store,
+            "DELETE FROM answers WHERE lead_id = 7;"
+            "INSERT INTO answers (lead_id, question_id, value) VALUES (7, 'zeta', '1'), (7, 'alpha', '2')");
+  assert_exports_agree (fixture, 20);
+}
+
 /* Leads from other kiosks or an import, older than leads already stored:
  * sorted in memory. */
 static void
@@ -246,6 +258,8 @@ main (int argc, char **argv)
 
   g_test_add ("/store-export/id-order", FlTestFixture, NULL,
               fl_test_fixture_setup, test_id_order, fl_test_fixture_teardown);
+  g_test_add ("/store-export/edited-answers", FlTestFixture, NULL,
+              fl_test_fixture_setup, test_edited_answers, fl_test_fixture_teardown);
   g_test_add ("/store-export/out-of-order", FlTestFixture, NULL,
               fl_test_fixture_setup, test_out_of_order, fl_test_fixture_teardown);
   g_test_add ("/store-export/runs", FlTestFixture, NULL,

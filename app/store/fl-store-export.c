@@ -278,6 +278,49 @@ prepare (sqlite3 *db, const char *sql, GError **error)
   return stmt;
 }
 
+/* Whether the answers, in the table's own order, come lead by lead in id
+ * order: then the walk reads the table itself, in page order, instead of
+ * looking each answer up from its index. Saving a lead stores its answers
+ * anew, after every other lead's, and breaks that order. One pass over
+ * the answers' index, which holds both (a tenth of the walk's time). */
+static gboolean
+answers_in_lead_order (sqlite3 *db, gboolean *in_order, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 lead = 0, first = 0, last = 0, previous_last = G_MININT64;
+  gboolean row, any = FALSE;
+
+  *in_order = FALSE;
+  stmt = prepare (db, "SELECT lead_id, rowid FROM answers ORDER BY lead_id", error);
+  if (stmt == NULL)
+    return FALSE;
+  while (TRUE)
+    {
+      gint64 row_lead, rowid;
+
+      if (!step (db, stmt, &row, error))
+        return FALSE;
+      if (!row)
+        break;
+      row_lead = sqlite3_column_int64 (stmt, 0);
+      rowid = sqlite3_column_int64 (stmt, 1);
+      if (!any || row_lead != lead)
+        {
+          if (any && first < previous_last)
+            return TRUE;
+          previous_last = any ? last : G_MININT64;
+          lead = row_lead;
+          first = last = rowid;
+          any = TRUE;
+          continue;
+        }
+      first = MIN (first, rowid);
+      last = MAX (last, rowid);
+    }
+  *in_order = !any || first > previous_last;
+  return TRUE;
+}
+
 /* Steps the three walks newest id first and hands each lead's row to
  * @func. */
 static gboolean
@@ -289,6 +332,7 @@ walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError *
   g_autoptr(GArray) lead_answers = g_array_new (FALSE, FALSE, sizeof (Answer));
   Buf row = { 0 }, text = { 0 }, json = { 0 };
   gboolean has_lead, has_score, has_answer;
+  gboolean answers_in_order;
   gboolean ok = FALSE;
 
   /* The unary + keeps SQLite on the table itself instead of the event's
@@ -300,7 +344,12 @@ walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError *
                         "FROM lead_scores ORDER BY lead_id DESC", error);
   if (scores == NULL)
     goto out;
-  answers = prepare (db, "SELECT lead_id, rowid, question_id, value FROM answers ORDER BY lead_id DESC", error);
+  if (!answers_in_lead_order (db, &answers_in_order, error))
+    goto out;
+  answers = prepare (db, answers_in_order
+                         ? "SELECT lead_id, rowid, question_id, value FROM answers ORDER BY rowid DESC"
+                         : "SELECT lead_id, rowid, question_id, value FROM answers ORDER BY lead_id DESC",
+                     error);
   if (answers == NULL)
     goto out;
   sqlite3_bind_text (leads, 1, event, -1, SQLITE_STATIC);
