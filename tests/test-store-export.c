@@ -212,6 +212,29 @@ test_runs (FlTestFixture *fixture, gconstpointer data)
   assert_exports_agree (fixture, 83);
 }
 
+/* No room for the scratch file: a clear error, and no row handed out
+ * before it. */
+static void
+test_no_scratch (FlTestFixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) csv = g_string_new (NULL);
+
+  add_leads (fixture, 30, -1, NULL);
+  _fl_store_export_set_run_bytes (2000);
+  _fl_store_export_set_scratch_dir ("/nonexistent/scratch");
+  g_assert_false (fl_store_export_csv (fixture->store, NULL, collect_row_cb, csv, &error));
+  g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "“/nonexistent/scratch”"));
+  g_assert_nonnull (strstr (error->message, "TMPDIR"));
+  g_assert_cmpuint (csv->len, ==, 0);
+  _fl_store_export_set_scratch_dir (NULL);
+  _fl_store_export_set_run_bytes (0);
+
+  /* The store is still usable, the read transaction ended. */
+  assert_exports_agree (fixture, 30);
+}
+
 /* Question ids with what JSON escapes, and a lead without answers. */
 static void
 test_question_ids (FlTestFixture *fixture, gconstpointer data)
@@ -264,6 +287,8 @@ main (int argc, char **argv)
               fl_test_fixture_setup, test_out_of_order, fl_test_fixture_teardown);
   g_test_add ("/store-export/runs", FlTestFixture, NULL,
               fl_test_fixture_setup, test_runs, fl_test_fixture_teardown);
+  g_test_add ("/store-export/no-scratch", FlTestFixture, NULL,
+              fl_test_fixture_setup, test_no_scratch, fl_test_fixture_teardown);
   g_test_add ("/store-export/question-ids", FlTestFixture, NULL,
               fl_test_fixture_setup, test_question_ids, fl_test_fixture_teardown);
   g_test_add ("/store-export/other-event", FlTestFixture, NULL,

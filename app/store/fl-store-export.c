@@ -231,8 +231,10 @@ step (sqlite3 *db, sqlite3_stmt *stmt, gboolean *row, GError **error)
   return _fl_store_set_sqlite_error (db, error);
 }
 
-/* How much of the rows a run holds in memory; the tests make it small. */
+/* How much of the rows a run holds in memory, and where the runs go;
+ * the tests change both. */
 static gsize run_bytes = RUN_BYTES;
+static char *scratch_dir;
 
 void
 _fl_store_export_set_run_bytes (gsize bytes)
@@ -240,11 +242,58 @@ _fl_store_export_set_run_bytes (gsize bytes)
   run_bytes = bytes > 0 ? bytes : RUN_BYTES;
 }
 
+void
+_fl_store_export_set_scratch_dir (const char *dir)
+{
+  g_free (scratch_dir);
+  scratch_dir = g_strdup (dir);
+}
+
+static const char *
+get_scratch_dir (void)
+{
+  return scratch_dir ? scratch_dir : g_get_tmp_dir ();
+}
+
+typedef enum {
+  SCRATCH_MAKE,
+  SCRATCH_WRITE,
+  SCRATCH_READ,
+} ScratchStep;
+
+/* A full disk and a failing one need different steps from the user. */
+static void
+set_scratch_error (int saved_errno, ScratchStep step, GError **error)
+{
+  int code = saved_errno == ENOSPC || saved_errno == EDQUOT ? FL_STORE_ERROR_DISK_FULL : FL_STORE_ERROR_IO;
+  const char *dir = get_scratch_dir ();
+
+  switch (step)
+    {
+    case SCRATCH_MAKE:
+      g_set_error (error, FL_STORE_ERROR, code,
+                   _("Cannot make a scratch file for the export in “%s”: %s. "
+                     "Set TMPDIR to a folder with space to sort the leads in."),
+                   dir, g_strerror (saved_errno));
+      break;
+    case SCRATCH_WRITE:
+      g_set_error (error, FL_STORE_ERROR, code,
+                   _("Cannot write the export's scratch file in “%s”: %s. "
+                     "Set TMPDIR to a folder with space to sort the leads in."),
+                   dir, g_strerror (saved_errno));
+      break;
+    case SCRATCH_READ:
+      g_set_error (error, FL_STORE_ERROR, code, _("Cannot read the export's scratch file in “%s”: %s"),
+                   dir, g_strerror (saved_errno));
+      break;
+    }
+}
+
 /* An unnamed file, gone when closed: the rows hold personal data. */
 static int
 scratch_open (GError **error)
 {
-  const char *dir = g_get_tmp_dir ();
+  const char *dir = get_scratch_dir ();
   g_autofree char *path = NULL;
   int fd;
 
@@ -257,11 +306,7 @@ scratch_open (GError **error)
   fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot make a scratch file for the export in “%s”: %s"), dir,
-                   g_strerror (saved_errno));
+      set_scratch_error (errno, SCRATCH_MAKE, error);
       return -1;
     }
   g_unlink (path);
@@ -582,18 +627,6 @@ pass_row (gint64 id, const char *uuid, const char *row, gsize length, gpointer u
 }
 
 static gboolean
-set_io_error (int saved_errno, gboolean reading, GError **error)
-{
-  if (reading)
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Cannot read the export's scratch file: %s"), g_strerror (saved_errno));
-  else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Cannot write the export's scratch file: %s"), g_strerror (saved_errno));
-  return FALSE;
-}
-
-static gboolean
 sorter_write_pending (Sorter *sorter, GError **error)
 {
   gsize done = 0;
@@ -605,7 +638,10 @@ sorter_write_pending (Sorter *sorter, GError **error)
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return set_io_error (errno, FALSE, error);
+        {
+          set_scratch_error (errno, SCRATCH_WRITE, error);
+          return FALSE;
+        }
       done += n;
     }
   sorter->pending.len = 0;
@@ -705,7 +741,7 @@ reader_next (Sorter *sorter, RunReader *reader, gsize length, GError **error)
             continue;
           if (n <= 0)
             {
-              set_io_error (n < 0 ? errno : EIO, TRUE, error);
+              set_scratch_error (n < 0 ? errno : EIO, SCRATCH_READ, error);
               return NULL;
             }
           reader->len += n;

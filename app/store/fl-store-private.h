@@ -64,5 +64,6 @@ gboolean      _fl_store_export_csv_walk    (FlStore      *self,
 gboolean      _fl_store_set_sqlite_error   (sqlite3      *db,
                                             GError      **error);
 void          _fl_store_export_set_run_bytes (gsize       bytes);
+void          _fl_store_export_set_scratch_dir (const char *dir);
 
 G_END_DECLS
