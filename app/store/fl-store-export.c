@@ -366,10 +366,19 @@ answers_in_lead_order (sqlite3 *db, gboolean *in_order, GError **error)
   return TRUE;
 }
 
+typedef enum {
+  ANSWERS_BY_INDEX,    /* through their index, in any order */
+  ANSWERS_IN_ORDER,    /* in table order, known to come lead by lead */
+  ANSWERS_WATCHED,     /* in table order, stopping at the first out of place */
+} AnswersWalk;
+
 /* Steps the three walks newest id first and hands each lead's row to
- * @func. */
+ * @func. With ANSWERS_WATCHED, an answer out of lead order stops the walk
+ * with @out_of_order set and no error: the rows handed out so far may lack
+ * answers. */
 static gboolean
-walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError **error)
+walk (sqlite3 *db, const char *event, AnswersWalk answers_walk, gboolean *out_of_order, RowFunc func,
+      gpointer user_data, GError **error)
 {
   g_autoptr(sqlite3_stmt) leads = NULL;
   g_autoptr(sqlite3_stmt) scores = NULL;
@@ -377,8 +386,10 @@ walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError *
   g_autoptr(GArray) lead_answers = g_array_new (FALSE, FALSE, sizeof (Answer));
   Buf row = { 0 }, text = { 0 }, json = { 0 };
   gboolean has_lead, has_score, has_answer;
-  gboolean answers_in_order;
+  gint64 last_id = G_MAXINT64;
   gboolean ok = FALSE;
+
+  *out_of_order = FALSE;
 
   /* The unary + keeps SQLite on the table itself instead of the event's
    * index: every lead is in the event, the filter only says so. */
@@ -389,9 +400,7 @@ walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError *
                         "FROM lead_scores ORDER BY lead_id DESC", error);
   if (scores == NULL)
     goto out;
-  if (!answers_in_lead_order (db, &answers_in_order, error))
-    goto out;
-  answers = prepare (db, answers_in_order
+  answers = prepare (db, answers_walk != ANSWERS_BY_INDEX
                          ? "SELECT lead_id, rowid, question_id, value FROM answers ORDER BY rowid DESC"
                          : "SELECT lead_id, rowid, question_id, value FROM answers ORDER BY lead_id DESC",
                      error);
@@ -410,7 +419,7 @@ walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError *
         goto out;
       if (!has_lead)
         break;
-      id = sqlite3_column_int64 (leads, WALK_ID);
+      id = last_id = sqlite3_column_int64 (leads, WALK_ID);
 
       while (has_score && sqlite3_column_int64 (scores, 0) > id)
         if (!step (db, scores, &has_score, error))
@@ -425,6 +434,13 @@ walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError *
 
           if (answer_lead < id)
             break;
+          /* An answer of a lead handed out already (or of one not walked,
+           * which the index walk would skip). */
+          if (answer_lead > id && answers_walk == ANSWERS_WATCHED)
+            {
+              *out_of_order = TRUE;
+              goto out;
+            }
           if (answer_lead == id)
             {
               Answer answer = { .rowid = sqlite3_column_int64 (answers, 1) };
@@ -507,6 +523,17 @@ walk (sqlite3 *db, const char *event, RowFunc func, gpointer user_data, GError *
                  user_data, error))
         goto out;
     }
+  /* An answer never reached may belong to a lead walked before it. */
+  while (answers_walk == ANSWERS_WATCHED && has_answer)
+    {
+      if (sqlite3_column_int64 (answers, 0) >= last_id)
+        {
+          *out_of_order = TRUE;
+          goto out;
+        }
+      if (!step (db, answers, &has_answer, error))
+        goto out;
+    }
   ok = TRUE;
 
 out:
@@ -529,6 +556,25 @@ typedef struct _Order
   guint    next_pair;
   guint    n_places;
 } Order;
+
+/* Forgets every row, to walk again. */
+static void
+sorter_reset (Sorter *sorter)
+{
+  sorter->order->next_pair = 0;
+  sorter->run.len = 0;
+  sorter->pending.len = 0;
+  g_array_set_size (sorter->run_rows, 0);
+  g_array_set_size (sorter->spilled, 0);
+  g_array_set_size (sorter->runs, 0);
+  memset (sorter->rank_run, 0xff, sizeof (guint32) * sorter->n_ranks);
+  if (sorter->fd >= 0)
+    {
+      close (sorter->fd);
+      sorter->fd = -1;
+    }
+  sorter->file_len = 0;
+}
 
 static int
 compare_pairs_descending (gconstpointer a, gconstpointer b)
@@ -829,7 +875,7 @@ _fl_store_export_csv_walk (FlStore *self, const char *event, FlStoreCsvFunc func
   sqlite3 *db = fl_store_get_db (self);
   Order order = { 0 };
   Sorter sorter = { .order = &order, .fd = -1 };
-  gboolean id_order;
+  gboolean id_order, out_of_order;
   gboolean ok;
 
   g_assert (event != NULL);
@@ -839,9 +885,13 @@ _fl_store_export_csv_walk (FlStore *self, const char *event, FlStoreCsvFunc func
   if (id_order)
     {
       gpointer closure[] = { func, user_data };
+      gboolean in_order;
 
+      ok = answers_in_lead_order (db, &in_order, error) &&
+           walk (db, event, in_order ? ANSWERS_IN_ORDER : ANSWERS_BY_INDEX, &out_of_order,
+                 pass_row, closure, error);
       order_clear (&order);
-      return walk (db, event, pass_row, closure, error);
+      return ok;
     }
 
   sorter.n_ranks = order.n_places;
@@ -850,7 +900,15 @@ _fl_store_export_csv_walk (FlStore *self, const char *event, FlStoreCsvFunc func
   sorter.run_rows = g_array_new (FALSE, FALSE, sizeof (RunRow));
   sorter.spilled = g_array_new (FALSE, FALSE, sizeof (RunRow));
   sorter.runs = g_array_new (FALSE, FALSE, sizeof (guint));
-  ok = walk (db, event, sorter_add, &sorter, error);
+  /* Nothing is handed out before the walk ends: read the answers in table
+   * order, and start again through their index should one be out of
+   * place. */
+  ok = walk (db, event, ANSWERS_WATCHED, &out_of_order, sorter_add, &sorter, error);
+  if (!ok && out_of_order)
+    {
+      sorter_reset (&sorter);
+      ok = walk (db, event, ANSWERS_BY_INDEX, &out_of_order, sorter_add, &sorter, error);
+    }
   if (ok && sorter.fd < 0)
     ok = sorter_emit_in_memory (&sorter, func, user_data, error);
   else if (ok)
