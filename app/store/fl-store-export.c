@@ -9,8 +9,12 @@
  *
  * The rows still come out newest first. Leads are mostly captured in
  * order, so id order usually is that order and the rows go straight out;
- * when it is not (leads from other kiosks, imports), the rows go to an
- * unnamed scratch file first and are read back in the export's order.
+ * when it is not (leads from other kiosks, imports), the rows are sorted
+ * in runs of RUN_BYTES, which an export larger than one run keeps in an
+ * unnamed scratch file and merges back: memory stays flat either way.
+ *
+ * The answers are read in the table's own order when they come lead by
+ * lead (as capture writes them), else through their index.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -749,11 +753,11 @@ sorter_add (gint64 id, const char *uuid, const char *row, gsize length, gpointer
                    uuid);
       return FALSE;
     }
-  if (sorter->run.len + strlen (uuid) + 1 + length > run_bytes && !sorter_spill (sorter, error))
+  run_row.uuid_len = strlen (uuid);
+  if (sorter->run.len + run_row.uuid_len + 1 + length > run_bytes && !sorter_spill (sorter, error))
     return FALSE;
 
   run_row.rank = place;
-  run_row.uuid_len = strlen (uuid);
   run_row.row_len = length;
   run_row.offset = sorter->run.len;
   buf_put (&sorter->run, uuid, run_row.uuid_len + 1);
