@@ -143,11 +143,15 @@ buf_put_c (Buf *buf, char c)
 static void
 put_cell (Buf *buf, const char *value)
 {
-  gsize plain;
+  /* What ends a run of plain text: most cells are short, and a table
+   * beats strcspn()'s set-up on each. */
+  static const guint8 stops[256] = { ['\0'] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1 };
+  gsize plain = 0;
 
   if (value == NULL || value[0] == '\0')
     return;
-  plain = strcspn (value, ",\"\r\n");
+  while (!stops[(guint8) value[plain]])
+    plain++;
   if (value[plain] == '\0')
     {
       gboolean guard = strchr ("=+-@\t", value[0]) != NULL;
@@ -391,6 +395,7 @@ walk (sqlite3 *db, const char *event, AnswersWalk answers_walk, gboolean *out_of
   Buf row = { 0 }, text = { 0 }, json = { 0 };
   gboolean has_lead, has_score, has_answer;
   gint64 last_id = G_MAXINT64;
+  gint64 score_lead, answer_lead;   /* of the row each walk is on */
   gboolean ok = FALSE;
 
   *out_of_order = FALSE;
@@ -414,6 +419,8 @@ walk (sqlite3 *db, const char *event, AnswersWalk answers_walk, gboolean *out_of
 
   if (!step (db, scores, &has_score, error) || !step (db, answers, &has_answer, error))
     goto out;
+  score_lead = has_score ? sqlite3_column_int64 (scores, 0) : 0;
+  answer_lead = has_answer ? sqlite3_column_int64 (answers, 0) : 0;
   while (TRUE)
     {
       gint64 id;
@@ -425,17 +432,18 @@ walk (sqlite3 *db, const char *event, AnswersWalk answers_walk, gboolean *out_of
         break;
       id = last_id = sqlite3_column_int64 (leads, WALK_ID);
 
-      while (has_score && sqlite3_column_int64 (scores, 0) > id)
-        if (!step (db, scores, &has_score, error))
-          goto out;
-      scored = has_score && sqlite3_column_int64 (scores, 0) == id;
+      while (has_score && score_lead > id)
+        {
+          if (!step (db, scores, &has_score, error))
+            goto out;
+          score_lead = has_score ? sqlite3_column_int64 (scores, 0) : 0;
+        }
+      scored = has_score && score_lead == id;
 
       g_array_set_size (lead_answers, 0);
       text.len = 0;
       while (has_answer)
         {
-          gint64 answer_lead = sqlite3_column_int64 (answers, 0);
-
           if (answer_lead < id)
             break;
           /* An answer of a lead handed out already (or of one not walked,
@@ -459,6 +467,7 @@ walk (sqlite3 *db, const char *event, AnswersWalk answers_walk, gboolean *out_of
             }
           if (!step (db, answers, &has_answer, error))
             goto out;
+          answer_lead = has_answer ? sqlite3_column_int64 (answers, 0) : 0;
         }
       /* Like the JOIN of the general export: a lead without its score row
        * is not exported. */
