@@ -570,25 +570,6 @@ typedef struct _Order
   guint    n_places;
 } Order;
 
-/* Forgets every row, to walk again. */
-static void
-sorter_reset (Sorter *sorter)
-{
-  sorter->order->next_pair = 0;
-  sorter->run.len = 0;
-  sorter->pending.len = 0;
-  g_array_set_size (sorter->run_rows, 0);
-  g_array_set_size (sorter->spilled, 0);
-  g_array_set_size (sorter->runs, 0);
-  memset (sorter->rank_run, 0xff, sizeof (guint32) * sorter->n_ranks);
-  if (sorter->fd >= 0)
-    {
-      close (sorter->fd);
-      sorter->fd = -1;
-    }
-  sorter->file_len = 0;
-}
-
 static int
 compare_pairs_descending (gconstpointer a, gconstpointer b)
 {
@@ -742,6 +723,25 @@ sorter_spill (Sorter *sorter, GError **error)
   sorter->run.len = 0;
   g_array_set_size (sorter->run_rows, 0);
   return sorter_write_pending (sorter, error);
+}
+
+/* Forgets every row, to walk again. */
+static void
+sorter_reset (Sorter *sorter)
+{
+  sorter->order->next_pair = 0;
+  sorter->run.len = 0;
+  sorter->pending.len = 0;
+  g_array_set_size (sorter->run_rows, 0);
+  g_array_set_size (sorter->spilled, 0);
+  g_array_set_size (sorter->runs, 0);
+  memset (sorter->rank_run, 0xff, sizeof (guint32) * sorter->n_ranks);
+  if (sorter->fd >= 0)
+    {
+      close (sorter->fd);
+      sorter->fd = -1;
+    }
+  sorter->file_len = 0;
 }
 
 static gboolean
