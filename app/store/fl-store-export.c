@@ -2,10 +2,12 @@
  *
  * The general export (fl_store_export_csv() in fl-store.c) walks the
  * created-at index and looks up each lead's row, score and answers: pages
- * all over the file, each read again and again. When every lead of the
- * file is exported, this walks the three tables side by side in id order
- * instead, so that each page is read once and in order, and writes each
- * row with a CSV writer of its own (the same cells as fl_csv_append_cell()).
+ * all over the file, each read again and again. When the event holds an
+ * eighth of the file's leads or more (export_walk_pays() in fl-store.c),
+ * this walks the three tables side by side in id order instead, skipping
+ * other events' leads, so that each page is read once and in order, and
+ * writes each row with a CSV writer of its own (the same cells as
+ * fl_csv_append_cell()).
  *
  * The rows still come out newest first. Leads are mostly captured in
  * order, so id order usually is that order and the rows go straight out;
@@ -875,15 +877,16 @@ sorter_emit_in_memory (Sorter *sorter, FlStoreCsvFunc func, gpointer user_data, 
 
 /**
  * _fl_store_export_csv_walk:
- * @event: the event that holds every lead of the file
+ * @event: the event to export
+ * @every_lead: whether @event holds every lead of the file
  *
- * fl_store_export_csv() for every lead of @event, newest first, when no
- * lead of the file belongs to another event. Runs inside the caller's
- * read transaction.
+ * fl_store_export_csv() for every lead of @event, newest first. The walk
+ * reads every lead of the file: for an event that holds many of them.
+ * Runs inside the caller's read transaction.
  */
 gboolean
-_fl_store_export_csv_walk (FlStore *self, const char *event, FlStoreCsvFunc func, gpointer user_data,
-                           GError **error)
+_fl_store_export_csv_walk (FlStore *self, const char *event, gboolean every_lead, FlStoreCsvFunc func,
+                           gpointer user_data, GError **error)
 {
   sqlite3 *db = fl_store_get_db (self);
   Order order = { 0 };
@@ -915,8 +918,18 @@ _fl_store_export_csv_walk (FlStore *self, const char *event, FlStoreCsvFunc func
   sorter.runs = g_array_new (FALSE, FALSE, sizeof (guint));
   /* Nothing is handed out before the walk ends: read the answers in table
    * order, and start again through their index should one be out of
-   * place. */
-  ok = walk (db, event, ANSWERS_WATCHED, &out_of_order, sorter_add, &sorter, error);
+   * place. The answers of another event's leads would always seem so:
+   * then check first. */
+  if (every_lead)
+    ok = walk (db, event, ANSWERS_WATCHED, &out_of_order, sorter_add, &sorter, error);
+  else
+    {
+      gboolean in_order;
+
+      ok = answers_in_lead_order (db, &in_order, error) &&
+           walk (db, event, in_order ? ANSWERS_IN_ORDER : ANSWERS_BY_INDEX, &out_of_order,
+                 sorter_add, &sorter, error);
+    }
   if (!ok && out_of_order)
     {
       sorter_reset (&sorter);

@@ -58,6 +58,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 const char   *_fl_store_migration          (int           from_version);
 gboolean      _fl_store_export_csv_walk    (FlStore      *self,
                                             const char   *event,
+                                            gboolean      every_lead,
                                             FlStoreCsvFunc func,
                                             gpointer      user_data,
                                             GError      **error);
