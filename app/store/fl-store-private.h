@@ -72,7 +72,15 @@ gboolean      _fl_store_save_leads_in_transaction (FlStore    *self,
                                                    GPtrArray  *leads,
                                                    const char *actor,
                                                    GError    **error);
+gboolean      _fl_store_export_csv_walk    (FlStore      *self,
+                                            const char   *event,
+                                            gboolean      every_lead,
+                                            FlStoreCsvFunc func,
+                                            gpointer      user_data,
+                                            GError      **error);
 gboolean      _fl_store_set_sqlite_error   (sqlite3      *db,
                                             GError      **error);
+void          _fl_store_export_set_run_bytes (gsize       bytes);
+void          _fl_store_export_set_scratch_dir (const char *dir);
 
 G_END_DECLS

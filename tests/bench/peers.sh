@@ -40,7 +40,10 @@ timed_any() {
   t1=$(now)
   echo $(( (t1 - t0) / 1000000 ))
 }
-fresh() { rm -f "$work/run.db" "$work/run.db-wal" "$work/run.db-shm"; cp "$work/base.db" "$work/run.db"; }
+# The copy is synced before the timed run: otherwise the first fsync of
+# whoever writes to it (Fairlead's audit entry, never the read-only peer)
+# pays for flushing the whole copy.
+fresh() { rm -f "$work/run.db" "$work/run.db-wal" "$work/run.db-shm"; cp "$work/base.db" "$work/run.db"; sync "$work/run.db"; }
 
 declare -a rows=()
 # compare NAME FAIRLEAD_FN PEER_FN: runs both REPEATS times, alternating.
@@ -155,7 +158,7 @@ EOF
 cp "$work/empty.db" "$work/empty-nolog.db"
 sqlite3 "$work/empty-nolog.db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master
   WHERE type = 'trigger' AND name GLOB '*_replica_*'" | sqlite3 "$work/empty-nolog.db"
-fresh_empty() { rm -f "$work/imp.db" "$work/imp.db-wal" "$work/imp.db-shm"; cp "$work/$1" "$work/imp.db"; }
+fresh_empty() { rm -f "$work/imp.db" "$work/imp.db-wal" "$work/imp.db-shm"; cp "$work/$1" "$work/imp.db"; sync "$work/imp.db"; }
 counts() {
   sqlite3 "$work/imp.db" "SELECT (SELECT count(*) FROM leads) || ' leads, ' ||
     (SELECT count(*) FROM answers) || ' answers, ' || (SELECT count(*) FROM interactions) ||
