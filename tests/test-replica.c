@@ -54,8 +54,9 @@ leave_booth (FlStore *store)
   g_assert_no_error (error);
 }
 
+/* Opens the kiosks of a test, in no booth yet. */
 static void
-booth_setup (Booth *booth, gconstpointer data)
+alone_setup (Booth *booth, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -68,8 +69,15 @@ booth_setup (Booth *booth, gconstpointer data)
       booth->paths[i] = g_build_filename (booth->dir, name, NULL);
       booth->kiosks[i] = fl_store_open (booth->paths[i], &error);
       g_assert_no_error (error);
-      join_booth (booth->kiosks[i]);
     }
+}
+
+static void
+booth_setup (Booth *booth, gconstpointer data)
+{
+  alone_setup (booth, data);
+  for (guint i = 0; i < N_KIOSKS; i++)
+    join_booth (booth->kiosks[i]);
 }
 
 static void
@@ -1165,23 +1173,6 @@ test_merge_old_database (Booth *booth, gconstpointer data)
 
 /* Snapshot (schema 11): a kiosk in no booth logs no edits; creating or
  * joining a booth, and merging a file, log what the log lacks. */
-
-static void
-alone_setup (Booth *booth, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  booth->dir = g_dir_make_tmp ("fairlead-replica-XXXXXX", &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < N_KIOSKS; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("kiosk-%c.db", 'a' + i);
-
-      booth->paths[i] = g_build_filename (booth->dir, name, NULL);
-      booth->kiosks[i] = fl_store_open (booth->paths[i], &error);
-      g_assert_no_error (error);
-    }
-}
 
 static guint
 snapshot (FlStore *store)
