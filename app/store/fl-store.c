@@ -1507,6 +1507,20 @@ consent_cb (FlLead *lead, sqlite3_stmt *stmt, gpointer user_data)
   fl_lead_set_consent (lead, consent);
 }
 
+/* Appends @strings as a JSON array, for json_each (?) to walk. */
+static void
+append_json_array (GString *json, const char *const *strings, guint n_strings)
+{
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < n_strings; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      fl_json_append_string (json, strings[i]);
+    }
+  g_string_append_c (json, ']');
+}
+
 /**
  * fl_store_get_leads:
  * @uuids: (array length=n_uuids): leads, by uuid or by a uuid merged into them
@@ -1533,14 +1547,7 @@ fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GErr
 
   g_return_val_if_fail (FL_IS_STORE (self), NULL);
 
-  g_string_append_c (json, '[');
-  for (guint i = 0; i < n_uuids; i++)
-    {
-      if (i > 0)
-        g_string_append_c (json, ',');
-      fl_json_append_string (json, uuids[i]);
-    }
-  g_string_append_c (json, ']');
+  append_json_array (json, uuids, n_uuids);
 
   stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS ", j.position "
                                  "FROM (SELECT key AS position, value FROM json_each (?)) j "
@@ -2047,14 +2054,7 @@ fl_store_leads_upload_allowed (FlStore *self, const char *const *uuids, guint n_
   if (n_uuids == 0)
     return TRUE;
   json = g_string_sized_new (2 + n_uuids * 40);
-  g_string_append_c (json, '[');
-  for (guint i = 0; i < n_uuids; i++)
-    {
-      if (i > 0)
-        g_string_append_c (json, ',');
-      fl_json_append_string (json, uuids[i]);
-    }
-  g_string_append_c (json, ']');
+  append_json_array (json, uuids, n_uuids);
 
   stmt = fl_store_prepare (self, "SELECT j.key, " FL_STORE_SQL_UPLOAD_ALLOWED ("l") " "
                                  "FROM json_each (?) j JOIN leads l ON l.uuid = lower (j.value)",
