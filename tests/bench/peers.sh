@@ -10,8 +10,11 @@
 # bench-score kept with FAIRLEAD_BENCH_DB); every run works on a fresh
 # copy.
 # FAIRLEAD_PEERS_ONLY=scan runs only the scan-image comparisons (no leads
-# made); FAIRLEAD_PEERS_ONLY=import only the leads import ones.
-# A peer that is not installed (tesseract) is skipped and says so.
+# made); FAIRLEAD_PEERS_ONLY=import only the leads import ones; =card only
+# read-card against tesseract; =start only the kiosk's cold start against
+# a bare libadwaita window (on the demo event; in a full run, or with
+# FAIRLEAD_PEERS_DB, also on that database).
+# A peer that is not installed (tesseract, Xvfb) is skipped and says so.
 # Wall-clock times: on a shared machine give the load average with them.
 set -euo pipefail
 
@@ -32,6 +35,17 @@ timed() {
   t1=$(now)
   echo $(( (t1 - t0) / 1000000 ))
 }
+# The same, keeping the standard output in FILE, for a command whose exit
+# status 1 tells a finding (read-card: no field found).
+timed_keep() {
+  local out=$1 t0 t1 status=0
+  shift
+  t0=$(now)
+  "$@" >"$out" 2>"$work/stderr" || status=$?
+  t1=$(now)
+  ((status <= 1)) || { echo "failed ($status): $*" >&2; cat "$work/stderr" >&2; exit 1; }
+  echo $(( (t1 - t0) / 1000000 ))
+}
 # The same, for a command whose exit status tells a finding (no code found).
 timed_any() {
   local t0 t1
@@ -45,7 +59,7 @@ timed_any() {
 # pays for flushing the whole copy.
 fresh() { rm -f "$work/run.db" "$work/run.db-wal" "$work/run.db-shm"; cp "$work/base.db" "$work/run.db"; sync "$work/run.db"; }
 
-declare -a rows=()
+declare -a rows=() notes=()
 # compare NAME FAIRLEAD_FN PEER_FN: runs both REPEATS times, alternating.
 compare() {
   local name=$1 ours=$2 peer=$3 ratios=() a b
@@ -62,7 +76,11 @@ compare() {
 stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%s / %s / %s", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 
 only=${FAIRLEAD_PEERS_ONLY:-}
-if [[ "$only" != scan && "$only" != import ]]; then
+# Whether the leads are made and the rescore and export compared: not when
+# only another group runs.
+leads=1
+case "$only" in scan | import | card | start) leads= ;; esac
+if [[ -n $leads ]]; then
 if [[ -n "${FAIRLEAD_PEERS_DB:-}" ]]; then   # a database bench-score made before
   cp "$FAIRLEAD_PEERS_DB" "$work/base.db"
   n_leads=$(sqlite3 "$work/base.db" "SELECT count(*) FROM leads")
@@ -115,7 +133,7 @@ fi
 # row counts of both databases are compared after the first run.
 # The second comparison drops the change log's triggers in both (a kiosk
 # outside a booth).
-if [[ "$only" != scan ]]; then
+if [[ "$only" != scan && "$only" != card && "$only" != start ]]; then
 python3 - "$work" <<'EOF'
 import json, random, sys, uuid
 random.seed(1)
@@ -244,13 +262,108 @@ compare "upload phase, 10,000 leads to a loopback webhook / curl, the same $n bo
 kill "$sink_pid" 2>/dev/null || true
 fi
 
+# --- read-card: a business card photographed on a desk (tests/card-photo.c,
+# the photos of bench-photos: 3000×2000 and 1920×1080 JPEG) against the
+# tesseract command-line tool reading the same photo in the same languages
+# (Fairlead finds the card, straightens it, reads it and sorts the text
+# into fields; tesseract only reads the photo's text). One OpenMP thread
+# for both, as on the kiosk (fl-card-reader.c). Cards whose photo
+# tesseract reads too: the first run checks both found the email.
+if [[ -z "$only" || "$only" == card ]]; then
 if ! command -v tesseract >/dev/null; then
-  echo "tesseract is not installed: read-card is not compared"
+  notes+=("tesseract is not installed (tesseract-ocr): read-card is not compared")
+elif ! tesseract --list-langs 2>/dev/null | grep -qx deu ||
+     ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
+  notes+=("tesseract has no German or English data (tesseract-ocr-deu, -eng): read-card is not compared")
+else
+  mkdir -p "$work/cards"
+  for card in de-muenchen-centred en-london; do
+    (cd "$src" && OMP_THREAD_LIMIT=1 "$build/tests/bench/bench-photos" --card "$card" --save "$work/cards") \
+      > /dev/null || { echo "failed: bench-photos --card $card" >&2; exit 1; }
+  done
+  ours_card() {
+    timed_keep "$work/ours-card.json" env OMP_THREAD_LIMIT=1 "$cli" read-card "$work/cards/$card.jpg"
+  }
+  peer_card() {
+    local ms
+    ms=$(timed_keep "$work/peer-card.txt" env OMP_THREAD_LIMIT=1 tesseract "$work/cards/$card.jpg" stdout -l deu+eng)
+    if [[ $1 == 0 ]]; then
+      email=$(python3 -c 'import json, sys; print (json.load (open (sys.argv[1])).get ("email", ""))' "$work/ours-card.json")
+      if [[ -z $email ]]; then
+        echo "$card: Fairlead read no email: the comparison is unequal" > "$work/card-note"
+      elif grep -qF "$email" "$work/peer-card.txt"; then
+        echo "$card: both read the email $email" > "$work/card-note"
+      else
+        echo "$card: tesseract's text lacks the email $email: the comparison is unequal" > "$work/card-note"
+      fi
+    fi
+    echo "$ms"
+  }
+  card=de-muenchen-centred
+  compare "read-card, 3000×2000 photo of a German card / tesseract -l deu+eng" ours_card peer_card
+  notes+=("read-card $(cat "$work/card-note")")
+  card=en-london
+  compare "read-card, 1920×1080 photo of an English card / tesseract -l deu+eng" ours_card peer_card
+  notes+=("read-card $(cat "$work/card-note")")
+fi
+fi
+
+# --- cold start of the kiosk (process start to its first frame, then it
+# quits: FAIRLEAD_BENCH_STARTUP=exit) against bench-adw-window, an
+# AdwApplication showing one window of the same size with a header bar
+# that quits at the same point; whole processes, exec to exit. Both draw
+# on one Xvfb started here (neither pays for its start) with the
+# environment of bench-kiosk.sh; each is run once first, not counted (the
+# demo database is seeded on first use).
+if [[ -z "$only" || "$only" == start ]]; then
+kiosk=$build/ui/fairlead
+adw_window=$build/tests/bench/bench-adw-window
+if [[ ! -x $kiosk || ! -x $adw_window ]]; then
+  notes+=("the kiosk is not built (meson -Dgui=false): the cold start is not compared")
+elif ! command -v Xvfb >/dev/null; then
+  notes+=("Xvfb is not installed (xvfb): the cold start is not compared")
+else
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -noreset -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+  xvfb_pid=$!
+  trap 'kill "$xvfb_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+  for ((i = 0; i < 100; i++)); do [[ -s "$work/display" ]] && break; sleep 0.1; done
+  [[ -s "$work/display" ]] || { echo "Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+  display_env=(timeout 60 env DISPLAY=":$(head -1 "$work/display")" XDG_DATA_HOME="$work/data"
+               GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory GSK_RENDERER=cairo
+               GDK_BACKEND=x11 GTK_A11Y=none NO_AT_BRIDGE=1
+               DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent)
+  kiosk_args=(--demo)
+  ours_start() {
+    local ms
+    ms=$(timed "${display_env[@]}" FAIRLEAD_BENCH_STARTUP=exit "$kiosk" "${kiosk_args[@]}")
+    grep -q '^startup: ' "$work/stderr" ||
+      { echo "the kiosk quit before its first frame:" >&2; cat "$work/stderr" >&2; exit 1; }
+    echo "$ms"
+  }
+  peer_start() { timed "${display_env[@]}" "$adw_window"; }
+  ours_start warm > /dev/null
+  peer_start warm > /dev/null
+  compare "kiosk cold start on the demo event / bare libadwaita window" ours_start peer_start
+  if [[ ! -f "$work/base.db" && -n "${FAIRLEAD_PEERS_DB:-}" ]]; then   # FAIRLEAD_PEERS_ONLY=start
+    cp "$FAIRLEAD_PEERS_DB" "$work/base.db"
+    n_leads=$(sqlite3 "$work/base.db" "SELECT count(*) FROM leads")
+  fi
+  if [[ -f "$work/base.db" ]]; then
+    cp "$work/base.db" "$work/kiosk.db"
+    kiosk_args=(--db "$work/kiosk.db")
+    ours_start warm > /dev/null
+    compare "kiosk cold start on $n_leads leads / bare libadwaita window" ours_start peer_start
+  fi
+  kill "$xvfb_pid" 2>/dev/null || true
+  wait "$xvfb_pid" 2>/dev/null || true
+  trap 'rm -rf "$work"' EXIT
+fi
 fi
 
 echo
 echo "$n_leads leads, $repeats runs each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ "$only" != scan && "$only" != import ]]; then
+((${#notes[@]} == 0)) || printf '%s\n' "${notes[@]}"
+if [[ -n $leads ]]; then
   echo "CSV export peak memory (max RSS): $((peak_kb / 1024)) MB"
   echo "database after capture and bench-score's rescores: $db_size MB, WAL $wal_size MB"
 fi
