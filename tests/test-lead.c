@@ -256,6 +256,33 @@ test_interaction_times (void)
                      ==, cases[i].out);
 }
 
+/* Creation and change times: a canonical UTC time (as the database
+ * holds it) is kept as it is, any other ISO 8601 time is normalised,
+ * anything else kept as given. */
+static void
+test_lead_times (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "2026-06-23T08:15:00.000Z", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T10:15:00+02:00", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T08:15:00Z", "2026-06-23T08:15:00.000Z" },
+    { "2026-06-23T08:15:00.123456Z", "2026-06-23T08:15:00.123Z" },
+    { "2026-13-45T99:99:99.000Z", "2026-13-45T99:99:99.000Z" },
+    { "2026-06-23T08:15:00.000Zx", "2026-06-23T08:15:00.000Zx" },
+    { "gestern", "gestern" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FlLead) lead = fl_lead_new ();
+
+      fl_lead_set_created_at (lead, cases[i].in);
+      fl_lead_set_updated_at (lead, cases[i].in);
+      g_assert_cmpstr (fl_lead_get_created_at (lead), ==, cases[i].out);
+      g_assert_cmpstr (fl_lead_get_updated_at (lead), ==, cases[i].out);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -266,6 +293,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lead/json/bad", test_bad_json);
   g_test_add_func ("/lead/json/append", test_append_json);
   g_test_add_func ("/lead/interaction-times", test_interaction_times);
+  g_test_add_func ("/lead/times", test_lead_times);
   g_test_add_func ("/lead/json/minimal", test_minimal_json);
   g_test_add_func ("/lead/identity", test_identity);
   g_test_add_func ("/lead/enums", test_enums);

@@ -484,6 +484,50 @@ test_backlog (Fixture *f, gconstpointer data)
   g_assert_cmpint (backlog.oldest_undelivered, <=, fl_sync_now ());
 }
 
+/* Counting the outbox: a connector for every event counts all its rows
+ * (without looking at their leads), one for an event only that event's. */
+static void
+counts_of (Fixture *f, const char *name, FlOutboxCounts *counts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlConnector) connector = fl_outbox_get_connector (f->outbox, name, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (fl_outbox_get_counts (f->outbox, connector, fl_sync_now (), counts, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_counts_scoped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) here = json_object_new ();
+  g_autoptr(JsonObject) elsewhere = json_object_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  FlOutboxCounts counts;
+
+  json_object_set_string_member (here, "event", f->base.event->uuid);
+  fl_outbox_add_connector (f->outbox, "here", "webhook", "http://127.0.0.1:9/", here, NULL, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (elsewhere, "event", "00000000-0000-4000-8000-000000000000");
+  fl_outbox_add_connector (f->outbox, "elsewhere", "webhook", "http://127.0.0.1:9/", elsewhere, NULL, &error);
+  g_assert_no_error (error);
+  add_leads (f, 6, FL_STATUS_MQL);
+  rows = claim (f, &key);
+  g_assert_cmpuint (rows->len, ==, 4);
+
+  counts_of (f, "hook", &counts);
+  g_assert_cmpint (counts.pending, ==, 2);
+  g_assert_cmpint (counts.due, ==, 2);
+  g_assert_cmpint (counts.sending, ==, 4);
+  counts_of (f, "here", &counts);
+  g_assert_cmpint (counts.pending, ==, 6);
+  g_assert_cmpint (counts.sending, ==, 0);
+  counts_of (f, "elsewhere", &counts);
+  g_assert_cmpint (counts.pending + counts.sending + counts.done + counts.failed, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -496,6 +540,7 @@ main (int argc, char **argv)
   ADD ("/outbox/edit-resets-key", test_edit_resets_key);
   ADD ("/outbox/edit-while-sending", test_edit_while_sending);
   ADD ("/outbox/mark-done-items", test_mark_done_items);
+  ADD ("/outbox/counts-scoped", test_counts_scoped);
   ADD ("/outbox/reschedule", test_reschedule);
   ADD ("/outbox/connector-names", test_connector_names);
   ADD ("/outbox/backlog", test_backlog);

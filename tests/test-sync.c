@@ -221,6 +221,46 @@ test_webhook_cancel_gives_back_claim (Fixture *f, gconstpointer data)
   assert_each_stored_once (f, server, G_MAXUINT);
 }
 
+typedef struct
+{
+  FlStore *store;
+  gint64 temp_store;
+} TempStoreSeen;
+
+static void
+record_temp_store (const FlUploadOutcome *outcome, gpointer user_data)
+{
+  TempStoreSeen *seen = user_data;
+
+  seen->temp_store = fl_test_query_int (seen->store, "PRAGMA temp_store");
+}
+
+/* Marking a delivered batch rewrites its leads through the outbox
+ * triggers; the statement's sub-journal outgrew SQLite's spill size and
+ * went to a temporary file per batch. While the uploader runs, temporary
+ * storage is in memory (2); afterwards it is the default (0) again. */
+static void
+test_webhook_journal_in_memory (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Server) server = server_new (NULL);
+  g_autofree char *url = join_url (server, "/hook");
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
+  g_autoptr(GError) error = NULL;
+  TempStoreSeen seen = { f->base.store, -1 };
+
+  add_leads (f, 150, G_MAXUINT);
+  add_connector (f, "hook", "webhook", url, NULL);
+  fl_uploader_set_callbacks (uploader, record_temp_store, NULL, &seen);
+  fl_uploader_run (uploader, NULL, 0, NULL, &summary, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (summary.delivered, ==, 150);
+  g_assert_cmpint (seen.temp_store, ==, 2);
+  g_assert_cmpint (fl_test_query_int (f->base.store, "PRAGMA temp_store"), ==, 0);
+  assert_each_stored_once (f, server, G_MAXUINT);
+}
+
 static void
 test_webhook_success (Fixture *f, gconstpointer data)
 {
@@ -1650,6 +1690,7 @@ main (int argc, char **argv)
   ADD ("/sync/consent-required", test_consent_required);
   ADD ("/sync/webhook/success", test_webhook_success);
   ADD ("/sync/webhook/cancel-gives-back-claim", test_webhook_cancel_gives_back_claim);
+  ADD ("/sync/webhook/journal-in-memory", test_webhook_journal_in_memory);
   ADD ("/sync/webhook/500-then-success", test_webhook_retry_500);
   ADD ("/sync/webhook/429-retry-after", test_webhook_retry_after);
   ADD ("/sync/webhook/dropped-after-store", test_webhook_dropped);

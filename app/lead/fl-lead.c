@@ -462,7 +462,11 @@ SETTER (notes, notes)
 void
 fl_lead_set_created_at (FlLead *self, const char *created_at)
 {
-  g_autofree char *normal = normalize_time (created_at);
+  /* A time read back from the database is kept as it is: parsing and
+   * writing it again gives the same text (an upload batch reads 100). */
+  g_autofree char *normal = created_at != NULL && is_canonical_time (created_at)
+                                ? NULL
+                                : normalize_time (created_at);
 
   g_return_if_fail (FL_IS_LEAD (self));
   set_string (&self->created_at, normal ? normal : created_at);
@@ -471,7 +475,9 @@ fl_lead_set_created_at (FlLead *self, const char *created_at)
 void
 fl_lead_set_updated_at (FlLead *self, const char *updated_at)
 {
-  g_autofree char *normal = normalize_time (updated_at);
+  g_autofree char *normal = updated_at != NULL && is_canonical_time (updated_at)
+                                ? NULL
+                                : normalize_time (updated_at);
 
   g_return_if_fail (FL_IS_LEAD (self));
   set_string (&self->updated_at, normal ? normal : updated_at);

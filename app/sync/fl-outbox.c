@@ -1205,18 +1205,31 @@ fl_outbox_get_counts (FlOutbox *self, FlConnector *connector, gint64 now, FlOutb
   g_return_val_if_fail (FL_IS_OUTBOX (self), FALSE);
 
   memset (counts, 0, sizeof *counts);
-  stmt = fl_store_prepare (self->store,
-                           "SELECT o.state, count (*), "
-                           "  sum (" DUE "), "
-                           "  min (coalesce (o.next_attempt_at, '')), max (o.done_at) "
-                           "FROM outbox o JOIN leads l ON l.id = o.lead_id "
-                           "WHERE o.connector = :connector AND " IN_SCOPE " GROUP BY o.state",
-                           error);
+  /* Every outbox row has its lead (a foreign key with ON DELETE CASCADE):
+   * a connector for every event counts its rows without looking up each
+   * one's lead (the uploader counts before and after each run). */
+  if (fl_connector_get_event (connector) == NULL)
+    stmt = fl_store_prepare (self->store,
+                             "SELECT o.state, count (*), "
+                             "  sum (" DUE "), "
+                             "  min (coalesce (o.next_attempt_at, '')), max (o.done_at) "
+                             "FROM outbox o "
+                             "WHERE o.connector = :connector GROUP BY o.state",
+                             error);
+  else
+    stmt = fl_store_prepare (self->store,
+                             "SELECT o.state, count (*), "
+                             "  sum (" DUE "), "
+                             "  min (coalesce (o.next_attempt_at, '')), max (o.done_at) "
+                             "FROM outbox o JOIN leads l ON l.id = o.lead_id "
+                             "WHERE o.connector = :connector AND " IN_SCOPE " GROUP BY o.state",
+                             error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, ":connector", fl_connector_get_name (connector));
   bind_text (stmt, ":now", now_text);
-  bind_text (stmt, ":event", fl_connector_get_event (connector));
+  if (fl_connector_get_event (connector) != NULL)
+    bind_text (stmt, ":event", fl_connector_get_event (connector));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *state = column_text (stmt, 0);

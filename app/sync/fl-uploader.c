@@ -16,6 +16,7 @@
 #include "fl-sync.h"
 #include "fl-uploader.h"
 #include "fl-sync-log.h"
+#include "store/fl-store-private.h"
 
 /* A connector that refused the credential is left alone this long by a
  * long-running uploader (the kiosk), instead of being asked again. */
@@ -829,6 +830,11 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
   self->cancellable = cancellable;
   self->summary = summary;
   self->done = 0;
+  /* Marking a batch delivered rewrites its leads' rows through the
+   * outbox triggers: the statement's sub-journal outgrew SQLite's 64 KiB
+   * and went to a new temporary file every batch (an open and ~50
+   * writes). In memory while this runs, as fl_store_import() does. */
+  fl_store_exec (self->store, "PRAGMA temp_store = MEMORY", NULL);
 
   /* Connectors refused earlier stay quiet until their time is up. */
   for (guint i = 0; i < connectors->len; i++)
@@ -867,6 +873,8 @@ fl_uploader_run (FlUploader *self, const char *connector_name, gint64 max_wait,
   ok = TRUE;
 
 out:
+  if (self->summary != NULL)
+    fl_store_exec (self->store, "PRAGMA temp_store = DEFAULT", NULL);
   self->cancellable = NULL;
   self->summary = NULL;
   if (took_lock)
