@@ -513,6 +513,7 @@ typedef struct
   guint  calls;
   guint  width;
   char  *payload;
+  GThread *thread;  /* the one the decode function ran on */
 } DecodeProbe;
 
 static char *
@@ -525,6 +526,7 @@ decode_cb (const guint8 *grey, guint width, guint height, gsize stride, gpointer
   g_assert_cmpuint (height, >, 0);
   probe->calls++;
   probe->width = width;
+  probe->thread = g_thread_self ();
   return g_strdup (probe->payload);
 }
 
@@ -538,7 +540,7 @@ test_decode_first (void)
   g_autoptr(FlCardResult) decoded = NULL;
   g_autoptr(FlCardResult) read = NULL;
   g_autoptr(GError) error = NULL;
-  DecodeProbe probe = { 0, 0, (char *) "BEGIN:VCARD\nFN:Jürgen Müller\nEND:VCARD" };
+  DecodeProbe probe = { 0, 0, (char *) "BEGIN:VCARD\nFN:Jürgen Müller\nEND:VCARD", NULL };
 
   memset (white, 255, sizeof white);
   pixels = g_bytes_new (white, sizeof white);
@@ -548,6 +550,9 @@ test_decode_first (void)
   g_assert_no_error (error);
   g_assert_cmpuint (probe.calls, ==, 1);
   g_assert_cmpuint (probe.width, ==, 64);
+  /* The code is looked for beside the OCR, on a thread of its own. */
+  g_assert_nonnull (probe.thread);
+  g_assert_true (probe.thread != g_thread_self ());
   g_assert_cmpstr (fl_card_result_get_code (decoded), ==, probe.payload);
   g_assert_cmpint (fl_lead_get_source (fl_card_result_get_lead (decoded)), ==, FL_SOURCE_CARD_QR);
   g_assert_cmpstr (fl_lead_get_raw_payload (fl_card_result_get_lead (decoded)), ==, probe.payload);

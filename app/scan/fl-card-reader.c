@@ -347,7 +347,8 @@ fl_card_reader_set_steps (FlCardReader *self, FlCardPrepareSteps steps)
  *
  * A card that carries a code is decoded and read: when @func returns a
  * payload, the result holds it (fl_card_result_get_code()), its fields win
- * and the printed text fills in the fields the code lacks.
+ * and the printed text fills in the fields the code lacks. @func runs on a
+ * thread of its own while the text is recognised, one call at a time.
  */
 void
 fl_card_reader_set_decode_func (FlCardReader *self, FlCardDecodeFunc func, gpointer user_data,
@@ -450,6 +451,55 @@ merge_code (FlCardResult *result, const char *code)
 static FlCardResult *read_pix (FlCardReader *self, PIX *grey, const ColorPhoto *color,
                                GCancellable *cancellable, GError **error);
 
+/* A look for a code on the card, on a thread of its own beside the OCR:
+ * Tesseract keeps to one core (limit_threads()), the kiosk has two, and the
+ * two do not depend on each other until the code is merged. */
+typedef struct
+{
+  FlCardReader *reader;
+  guint8       *pixels;
+  guint         width;
+  guint         height;
+  gsize         stride;
+  GThread      *thread;  /* NULL: decoded on the reading thread */
+  char         *code;
+} DecodeJob;
+
+static gpointer
+decode_thread (gpointer data)
+{
+  DecodeJob *job = data;
+
+  job->code = job->reader->decode_func (job->pixels, job->width, job->height, job->stride,
+                                        job->reader->decode_data);
+  return NULL;
+}
+
+/* Called with the reader's lock held; the lock stays held until
+ * decode_finish(), which serialises the decode function. */
+static void
+decode_start (FlCardReader *self, DecodeJob *job, PIX *card, gboolean found)
+{
+  job->reader = self;
+  job->pixels = fl_card_pix_to_grey (card, &job->stride);
+  job->width = pixGetWidth (card);
+  job->height = pixGetHeight (card);
+  self->decoding_card = found;
+  job->thread = g_thread_try_new ("fl-card-decode", decode_thread, job, NULL);
+  if (job->thread == NULL)
+    decode_thread (job);
+}
+
+static char *
+decode_finish (FlCardReader *self, DecodeJob *job)
+{
+  if (job->thread != NULL)
+    g_thread_join (g_steal_pointer (&job->thread));
+  self->decoding_card = FALSE;
+  g_clear_pointer (&job->pixels, g_free);
+  return g_steal_pointer (&job->code);
+}
+
 /**
  * fl_card_reader_read_pix:
  * @grey: the card in 8 bpp grey
@@ -517,6 +567,8 @@ read_pix (FlCardReader *self, PIX *grey, const ColorPhoto *color, GCancellable *
   g_autofree char *code = NULL;
   g_autoptr(PIX) card = NULL;
   FlCardPrepareInfo info = { 0 };
+  DecodeJob decode = { NULL };
+  gboolean decoding = FALSE;
   gint64 started, prepared_at;
 
   g_return_val_if_fail (FL_IS_CARD_READER (self), NULL);
@@ -552,20 +604,23 @@ read_pix (FlCardReader *self, PIX *grey, const ColorPhoto *color, GCancellable *
       fl_card_result_set_card_image (result, bytes, pixGetWidth (card), pixGetHeight (card), stride);
     }
 
+  /* The code is looked for while the text is recognised. */
   if (self->decode_func != NULL)
     {
-      gsize stride = 0;
-      g_autofree guint8 *pixels = fl_card_pix_to_grey (card, &stride);
-
-      self->decoding_card = card != grey;
-      code = self->decode_func (pixels, pixGetWidth (card), pixGetHeight (card), stride,
-                                self->decode_data);
-      self->decoding_card = FALSE;
+      decode_start (self, &decode, card, card != grey);
+      decoding = TRUE;
     }
 
-  if (!ensure_engine_locked (self, code != NULL ? &ocr_error : error))
+  if (!ensure_engine_locked (self, &ocr_error))
     {
+      if (decoding)
+        code = decode_finish (self, &decode);
       g_mutex_unlock (&self->lock);
+      if (code == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&ocr_error));
+          return NULL;
+        }
       if (code == NULL)
         return NULL;
       /* The code alone is still a lead: never lose it to the OCR. */
@@ -580,6 +635,8 @@ read_pix (FlCardReader *self, PIX *grey, const ColorPhoto *color, GCancellable *
   else
     g_set_error_literal (&ocr_error, FL_CARD_ERROR, FL_CARD_ERROR_RECOGNIZE,
                          _("The picture could not be prepared for text recognition; take it again"));
+  if (decoding)
+    code = decode_finish (self, &decode);
   g_mutex_unlock (&self->lock);
   if (lines == NULL)
     {
