@@ -8,6 +8,7 @@
 
 #include "fl-card-prepare.h"
 #include "fl-card-result.h"
+#include "fl-decoder.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,8 @@ void                fl_card_reader_set_decode_func   (FlCardReader        *self,
                                                       GDestroyNotify       destroy);
 
 void                fl_card_reader_decode_codes_first (FlCardReader      *self);
+void                fl_card_reader_decode_codes_with (FlCardReader        *self,
+                                                      FlDecoder           *decoder);
 
 gboolean            fl_card_reader_load              (FlCardReader        *self,
                                                       GError             **error);
