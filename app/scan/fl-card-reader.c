@@ -621,8 +621,6 @@ read_pix (FlCardReader *self, PIX *grey, const ColorPhoto *color, GCancellable *
           g_propagate_error (error, g_steal_pointer (&ocr_error));
           return NULL;
         }
-      if (code == NULL)
-        return NULL;
       /* The code alone is still a lead: never lose it to the OCR. */
       g_debug ("Card read by its code only: %s", ocr_error->message);
       merge_code (result, code);
