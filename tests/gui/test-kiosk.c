@@ -620,9 +620,11 @@ test_upload_now_beside_worker (Fixture *fixture, gconstpointer data)
   fl_upload_worker_wake (worker);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   /* The header follows the worker's state on the main loop, a moment
-   * after the worker's own counters: wait for both. */
+   * after the worker's own counters: wait for both (the label and the
+   * Connect button of the header's first update, too). */
   while ((fl_upload_worker_get_connectors (worker) != 1 || fl_upload_worker_get_busy (worker) ||
-          g_strcmp0 (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), "No CRM connected") == 0) &&
+          g_strcmp0 (gtk_label_get_label (_fl_window_get_upload_state (fixture->window)), "No CRM connected") == 0 ||
+          gtk_widget_get_visible (_fl_window_get_connect_button (fixture->window))) &&
          g_get_monotonic_time () < deadline)
     fl_gui_test_iterate ();
   g_assert_cmpint (fl_upload_worker_get_connectors (worker), ==, 1);
