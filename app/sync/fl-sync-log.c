@@ -30,6 +30,32 @@ fl_sync_log_entry_free (FlSyncLogEntry *entry)
   g_free (entry);
 }
 
+/* Binds what every sync log row of @batch shares (?2 connector, ?3 time,
+ * ?4 batch key, ?5 HTTP status), runs @stmt once and clears it. */
+static gboolean
+step_with_batch (FlStore *store, sqlite3_stmt *stmt, const char *connector, const char *when,
+                 const FlSyncBatch *batch, GError **error)
+{
+  int rc;
+
+  sqlite3_bind_text (stmt, 2, connector, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, when, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, batch->key, -1, SQLITE_TRANSIENT);
+  if (batch->http_status > 0)
+    sqlite3_bind_int64 (stmt, 5, batch->http_status);
+  else
+    sqlite3_bind_null (stmt, 5);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fl_store_set_error (store, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static const char *
 result_name (FlSyncBatch *batch, FlSyncItem *item)
 {
@@ -63,7 +89,6 @@ fl_sync_log_add (FlStore *store, const char *connector, FlSyncBatch *batch, FlSy
   const char *message = batch->status == FL_SEND_STOP || item->message == NULL ? batch->message
                                                                                 : item->message;
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = fl_store_prepare (store,
                            "INSERT INTO sync_log (lead_id, connector, at, batch_key, http_status, "
@@ -72,26 +97,11 @@ fl_sync_log_add (FlStore *store, const char *connector, FlSyncBatch *batch, FlSy
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, item->lead_id);
-  sqlite3_bind_text (stmt, 2, connector, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, when, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, batch->key, -1, SQLITE_TRANSIENT);
-  if (batch->http_status > 0)
-    sqlite3_bind_int64 (stmt, 5, batch->http_status);
-  else
-    sqlite3_bind_null (stmt, 5);
   sqlite3_bind_text (stmt, 6, result_name (batch, item), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, item->result == FL_ITEM_DONE ? item->remote_id : NULL, -1,
                      SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 8, message, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      fl_store_set_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
+  return step_with_batch (store, stmt, connector, when, batch, error);
 }
 
 /**
@@ -107,7 +117,6 @@ fl_sync_log_add_batch (FlStore *store, const char *connector, FlSyncBatch *batch
   g_autofree char *when = NULL;
   g_autoptr(GString) json = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (batch->items->len == 0)
     return TRUE;
@@ -140,22 +149,7 @@ fl_sync_log_add_batch (FlStore *store, const char *connector, FlSyncBatch *batch
     return FALSE;
   when = fl_sync_time_to_iso (at);
   sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, connector, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, when, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, batch->key, -1, SQLITE_TRANSIENT);
-  if (batch->http_status > 0)
-    sqlite3_bind_int64 (stmt, 5, batch->http_status);
-  else
-    sqlite3_bind_null (stmt, 5);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      fl_store_set_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
+  return step_with_batch (store, stmt, connector, when, batch, error);
 }
 
 static char *
