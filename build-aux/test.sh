@@ -9,6 +9,7 @@ build-aux/deps.sh
 
 passed=0
 failed=0
+failures=""
 
 run_suite() {
   local dir=$1; shift
@@ -24,6 +25,23 @@ run_suite() {
   ok=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["result"] in ("OK","SKIP","EXPECTEDFAIL")))' "$json")
   bad=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["result"] not in ("OK","SKIP","EXPECTEDFAIL")))' "$json")
   echo "== $dir: $ok passed, $bad failed"
+  # Name each failed test again at the end, with the tail of its output:
+  # CI logs are often read from the bottom.
+  if [ "$bad" -gt 0 ]; then
+    failures+=$(python3 - "$json" "$dir" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t["result"] in ("OK", "SKIP", "EXPECTEDFAIL"):
+        continue
+    print(f"-- {sys.argv[2]}: {t['name']} {t['result']} after {t['duration']:.1f} s")
+    out = (t.get("stdout") or "").splitlines()
+    for l in out[-25:]:
+        print("   " + l)
+PY
+)
+    failures+=$'\n'
+  fi
   passed=$((passed + ok))
   failed=$((failed + bad))
   return $rc
@@ -44,5 +62,9 @@ else
   status=1
 fi
 
+if [ -n "$failures" ]; then
+  echo "== failed tests"
+  printf '%s' "$failures"
+fi
 echo "$passed passed, $failed failed"
 exit $status
