@@ -563,6 +563,41 @@ allow_core_files (gpointer data)
   setrlimit (RLIMIT_CORE, &unlimited);
 }
 
+/* Waits until process @pid blocks reading its standard input: then it
+ * has read what was written so far. A fixed sleep was too short for a
+ * process starting under AddressSanitizer on a loaded machine. */
+static void
+wait_reading_stdin (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/syscall", pid);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *syscall = NULL;
+
+      if (!g_file_get_contents (path, &syscall, NULL, NULL))
+        {
+          /* No way to look (a kernel without it): give it time. */
+          g_usleep (2 * G_USEC_PER_SEC);
+          return;
+        }
+      /* x86-64: read (0) on descriptor 0, or poll (7) of one descriptor
+       * with no timeout, as GUnixInputStream waits; elsewhere the numbers
+       * differ. */
+#if defined(__x86_64__)
+      if (g_str_has_prefix (syscall, "0 0x0 ") ||
+          (g_str_has_prefix (syscall, "7 ") && strstr (syscall, " 0x1 0xffffffff ") != NULL))
+        return;
+#else
+      g_usleep (2 * G_USEC_PER_SEC);
+      return;
+#endif
+      g_usleep (10 * 1000);
+    }
+  g_test_message ("the capture never blocked reading its input");
+}
+
 /* Kills a capture that holds a visitor's data with SIGABRT; returns
  * whether it left a core file, and what it printed on stderr. */
 static gboolean
@@ -593,7 +628,7 @@ abort_capture (Fixture *fixture, gboolean allow, char **err_out, char **limits_o
   g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), payload, strlen (payload),
                              NULL, NULL, &error);
   g_assert_no_error (error);
-  g_usleep (300 * 1000);
+  wait_reading_stdin (g_subprocess_get_identifier (process));
   limits_path = g_strdup_printf ("/proc/%s/limits", g_subprocess_get_identifier (process));
   g_file_get_contents (limits_path, limits_out, NULL, NULL);
   g_subprocess_send_signal (process, SIGABRT);
