@@ -210,7 +210,8 @@ square_finder (Look *look, guint cx, guint cy, guint across, guint down)
   int centre, light, threshold;
   guint mismatches = 0;
 
-  if (cx < 4 * mx || cx + 4 * mx >= look->width || cy < 4 * my || cy + 4 * my >= look->height)
+  if (cx < 3 * mx + 1 || cx + 3 * mx + 1 >= look->width ||
+      cy < 3 * my + 1 || cy + 3 * my + 1 >= look->height)
     return FALSE;
 #define AT(x, y) ((int) look->grey[(gsize) (y) * look->stride + (x)])
   centre = AT (cx, cy);
