@@ -119,7 +119,8 @@ draw_block (cairo_t *cr, JsonObject *card, JsonObject *block, double px_per_mm)
 }
 
 /* A QR code printed on the card: "qr": { "text", "x", "y", "size" } in
- * millimetres, drawn with libqrencode through fl-qr. */
+ * millimetres, "rotate" in degrees about its top left corner, drawn with
+ * libqrencode through fl-qr. */
 static void
 draw_qr (cairo_t *cr, JsonObject *qr, double px_per_mm)
 {
@@ -134,12 +135,16 @@ draw_qr (cairo_t *cr, JsonObject *qr, double px_per_mm)
   g_assert_no_error (error);
   module = double_member (qr, "size", 20.0) * px_per_mm / frame->width;
   pixels = g_bytes_get_data (frame->pixels, NULL);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, double_member (qr, "rotate", 0.0) * G_PI / 180.0);
   cairo_set_source_rgb (cr, 0, 0, 0);
   for (guint r = 0; r < frame->height; r++)
     for (guint c = 0; c < frame->width; c++)
       if (pixels[r * frame->stride + c] < 128)
-        cairo_rectangle (cr, x + c * module, y + r * module, module, module);
+        cairo_rectangle (cr, c * module, r * module, module, module);
   cairo_fill (cr);
+  cairo_restore (cr);
   fl_frame_free (frame);
 }
 

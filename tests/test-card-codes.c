@@ -200,6 +200,8 @@ static const CodeCase code_cases[] = {
   { "qr-vcard", "qr", NULL, "BEGIN:VCARD\nVERSION:3.0\nFN:Sarah Whitfield\n"
     "EMAIL:sarah.whitfield@brightwater.co.uk\nEND:VCARD", NULL, 62, 30, 0, 16, 0, 34, FALSE },
   { "qr-small", "qr", NULL, "https://brightwater.co.uk/sw", NULL, 68, 36, 0, 11, 0, 35, FALSE },
+  { "qr-askew", "qr", NULL, "https://brightwater.co.uk/sw", NULL, 64, 32, 0, 13, -5, 36, TRUE },
+  { "qr-turned", "qr", NULL, "https://brightwater.co.uk/sw", NULL, 62, 33, 0, 13, 20, 37, FALSE },
 };
 
 /* Cards that carry a code, photographed: the code is still read, small,
@@ -234,7 +236,10 @@ test_photo_code_read (gconstpointer data)
       json_object_set_double_member (member, "rotate", code->rotate);
     }
   else
-    json_object_set_double_member (member, "size", code->height);
+    {
+      json_object_set_double_member (member, "size", code->height);
+      json_object_set_double_member (member, "rotate", code->rotate);
+    }
   json_object_set_object_member (spec, code->member, member);
 
   card_photo_params_random (&params, code->seed, code->large, TRUE);

@@ -28,6 +28,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "fl-code-hint.h"
@@ -193,43 +194,70 @@ finder_through (Look *look, guint x, guint y, gboolean down, guint total, guint8
   return TRUE;
 }
 
-/* Whether the finder centred on (@cx, @cy), @across × @down pixels, is
- * the square of a QR finder, module by module: a dark square ring, a
- * light one, a dark 3 × 3 centre (or the other way round). The rows and
- * columns through its centre run 1:1:3:1:1 in more than QR finders: the
- * round rings of "@", "o" or "e" in bold print, or strokes of a few
- * letters next to each other, do too, but their modules off those lines
- * do not match. Up to MAX_MISMATCHES of the 49 may: blur, a finder turned
- * a few degrees. */
-#define MAX_MISMATCHES 4
+/* Whether the finder centred on (@cx, @cy), @across × @down pixels
+ * along the row and column through its centre, is the square of a QR
+ * finder, module by module: a dark square ring, a light one, a dark 3 × 3
+ * centre (or the other way round). The rows and columns through its centre
+ * run 1:1:3:1:1 in more than QR finders: the round rings of "@", "o" or
+ * "e" in bold print, or strokes of a few letters side by side, do too, but
+ * their modules off those lines do not match. Up to MAX_MISMATCHES of the
+ * 49 may (blur). A code may be printed askew: the square is tried every
+ * FINDER_TURN degrees up to FINDER_MAX_TURN either way (the row through
+ * the centre of a square turned by θ is 1 / cos θ of its side). Up to 45°
+ * would take a few more lines of print for finders (22 of 480 cards of
+ * print at 6–32 pt, against 8 of 480 up to 22.5° and 3 of 480 square on);
+ * a code printed that far askew on a card is rare, and the card's own
+ * turn in the photo is undone before this look. */
+#define MAX_MISMATCHES  4
+#define FINDER_TURN     7.5
+#define FINDER_MAX_TURN 22.5
 
 static gboolean
 square_finder (Look *look, guint cx, guint cy, guint across, guint down)
 {
-  double mx = across / 7.0, my = down / 7.0;
   int centre, light, threshold;
-  guint mismatches = 0;
 
-  if (cx < 3 * mx + 1 || cx + 3 * mx + 1 >= look->width ||
-      cy < 3 * my + 1 || cy + 3 * my + 1 >= look->height)
+  if (cx < across / 2 + 1 || cx + across / 2 + 1 >= look->width ||
+      cy < down / 2 + 1 || cy + down / 2 + 1 >= look->height)
     return FALSE;
 #define AT(x, y) ((int) look->grey[(gsize) (y) * look->stride + (x)])
   centre = AT (cx, cy);
-  light = (AT ((int) (cx - 2 * mx + 0.5), cy) + AT ((int) (cx + 2 * mx + 0.5), cy) +
-           AT (cx, (int) (cy - 2 * my + 0.5)) + AT (cx, (int) (cy + 2 * my + 0.5))) / 4;
-  threshold = (centre + light) / 2;
-  for (int j = -3; j <= 3; j++)
-    for (int i = -3; i <= 3; i++)
-      {
-        int ring = MAX (ABS (i), ABS (j));
-        int x = (int) (cx + i * mx + 0.5), y = (int) (cy + j * my + 0.5);
-        gboolean like_centre = centre < light ? AT (x, y) < threshold : AT (x, y) > threshold;
+  for (double degrees = -FINDER_MAX_TURN; degrees <= FINDER_MAX_TURN; degrees += FINDER_TURN)
+    {
+      double turn = degrees * G_PI / 180.0, c = cos (turn), s = sin (turn);
+      double mx = across * c / 7.0, my = down * c / 7.0;
+      guint mismatches = 0;
 
-        if (like_centre != (ring != 2))
-          mismatches++;
-      }
+      /* The light ring, two modules out along the square's own axes. */
+      light = (AT ((int) (cx - 2 * mx * c + 0.5), (int) (cy - 2 * my * s + 0.5)) +
+               AT ((int) (cx + 2 * mx * c + 0.5), (int) (cy + 2 * my * s + 0.5)) +
+               AT ((int) (cx + 2 * mx * s + 0.5), (int) (cy - 2 * my * c + 0.5)) +
+               AT ((int) (cx - 2 * mx * s + 0.5), (int) (cy + 2 * my * c + 0.5))) / 4;
+      threshold = (centre + light) / 2;
+      if (ABS (centre - light) < 2 * (int) look->margin)
+        continue;
+      for (int j = -3; j <= 3 && mismatches <= MAX_MISMATCHES; j++)
+        for (int i = -3; i <= 3; i++)
+          {
+            int ring = MAX (ABS (i), ABS (j));
+            int x = (int) (cx + (i * c - j * s) * mx + 0.5);
+            int y = (int) (cy + (i * s + j * c) * my + 0.5);
+            gboolean like_centre;
+
+            if (x < 0 || y < 0 || x >= (int) look->width || y >= (int) look->height)
+              {
+                mismatches++;
+                continue;
+              }
+            like_centre = centre < light ? AT (x, y) < threshold : AT (x, y) > threshold;
+            if (like_centre != (ring != 2))
+              mismatches++;
+          }
+      if (mismatches <= MAX_MISMATCHES)
+        return TRUE;
+    }
 #undef AT
-  return mismatches <= MAX_MISMATCHES;
+  return FALSE;
 }
 
 /* A finder found in a row: is it one in the rows next to it, and down its
