@@ -119,7 +119,8 @@ draw_block (cairo_t *cr, JsonObject *card, JsonObject *block, double px_per_mm)
 }
 
 /* A QR code printed on the card: "qr": { "text", "x", "y", "size" } in
- * millimetres, drawn with libqrencode through fl-qr. */
+ * millimetres, "rotate" in degrees about its top left corner, drawn with
+ * libqrencode through fl-qr. */
 static void
 draw_qr (cairo_t *cr, JsonObject *qr, double px_per_mm)
 {
@@ -134,13 +135,99 @@ draw_qr (cairo_t *cr, JsonObject *qr, double px_per_mm)
   g_assert_no_error (error);
   module = double_member (qr, "size", 20.0) * px_per_mm / frame->width;
   pixels = g_bytes_get_data (frame->pixels, NULL);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, double_member (qr, "rotate", 0.0) * G_PI / 180.0);
   cairo_set_source_rgb (cr, 0, 0, 0);
   for (guint r = 0; r < frame->height; r++)
     for (guint c = 0; c < frame->width; c++)
       if (pixels[r * frame->stride + c] < 128)
-        cairo_rectangle (cr, x + c * module, y + r * module, module, module);
+        cairo_rectangle (cr, c * module, r * module, module, module);
   cairo_fill (cr);
+  cairo_restore (cr);
   fl_frame_free (frame);
+}
+
+/* The modules of an EAN-13 (13 digits, the last the check digit), drawn
+ * from its definition: '1' a bar module, '0' a space. */
+static GString *
+ean13_modules (const char *digits)
+{
+  static const char *l_codes[] = { "0001101", "0011001", "0010011", "0111101", "0100011",
+                                   "0110001", "0101111", "0111011", "0110111", "0001011" };
+  static const char *g_codes[] = { "0100111", "0110011", "0011011", "0100001", "0011101",
+                                   "0111001", "0000101", "0010001", "0001001", "0010111" };
+  static const char *parity[] = { "LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
+                                  "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL" };
+  GString *modules = g_string_new ("101");
+
+  g_assert_cmpuint (strlen (digits), ==, 13);
+  for (guint i = 1; i <= 6; i++)
+    {
+      int d = digits[i] - '0';
+
+      g_string_append (modules, parity[digits[0] - '0'][i - 1] == 'L' ? l_codes[d] : g_codes[d]);
+    }
+  g_string_append (modules, "01010");
+  for (guint i = 7; i <= 12; i++)
+    for (const char *c = l_codes[digits[i] - '0']; *c != '\0'; c++)
+      g_string_append_c (modules, *c == '0' ? '1' : '0');  /* R: L inverted */
+  g_string_append (modules, "101");
+  return modules;
+}
+
+/* Interleaved 2 of 5 (an even number of digits): bars and spaces of one
+ * or three modules. */
+static GString *
+i25_modules (const char *digits)
+{
+  static const char *patterns[] = { "nnwwn", "wnnnw", "nwnnw", "wwnnn", "nnwnw",
+                                    "wnwnn", "nwwnn", "nnnww", "wnnwn", "nwnwn" };
+  g_autoptr(GString) elements = g_string_new ("nnnn");
+  GString *modules = g_string_new (NULL);
+
+  g_assert_cmpuint (strlen (digits) % 2, ==, 0);
+  for (const char *d = digits; *d != '\0'; d += 2)
+    for (guint k = 0; k < 5; k++)
+      {
+        g_string_append_c (elements, patterns[d[0] - '0'][k]);
+        g_string_append_c (elements, patterns[d[1] - '0'][k]);
+      }
+  g_string_append (elements, "wnn");
+  for (guint i = 0; i < elements->len; i++)
+    for (guint k = 0; k < (elements->str[i] == 'w' ? 3u : 1u); k++)
+      g_string_append_c (modules, i % 2 == 0 ? '1' : '0');
+  return modules;
+}
+
+/* A barcode printed on the card: "barcode": { "type" ("ean13" or "i25"),
+ * "data", "x", "y" (top left), "module" (width of the narrowest bar),
+ * "height", all in millimetres, "rotate" in degrees }. */
+static void
+draw_barcode (cairo_t *cr, JsonObject *barcode, double px_per_mm)
+{
+  const char *type = string_member (barcode, "type", "ean13");
+  const char *data = string_member (barcode, "data", "");
+  double module = double_member (barcode, "module", 0.33) * px_per_mm;
+  double height = double_member (barcode, "height", 10.0) * px_per_mm;
+  g_autoptr(GString) modules = NULL;
+
+  if (strcmp (type, "ean13") == 0)
+    modules = ean13_modules (data);
+  else if (strcmp (type, "i25") == 0)
+    modules = i25_modules (data);
+  else
+    g_assert_not_reached ();
+  cairo_save (cr);
+  cairo_translate (cr, double_member (barcode, "x", 40.0) * px_per_mm,
+                   double_member (barcode, "y", 40.0) * px_per_mm);
+  cairo_rotate (cr, double_member (barcode, "rotate", 0.0) * G_PI / 180.0);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (guint i = 0; i < modules->len; i++)
+    if (modules->str[i] == '1')
+      cairo_rectangle (cr, i * module, 0, module, height);
+  cairo_fill (cr);
+  cairo_restore (cr);
 }
 
 /**
@@ -196,6 +283,8 @@ card_render (JsonObject *spec)
     draw_block (cr, spec, json_array_get_object_element (blocks, i), px_per_mm);
   if (json_object_has_member (spec, "qr"))
     draw_qr (cr, json_object_get_object_member (spec, "qr"), px_per_mm);
+  if (json_object_has_member (spec, "barcode"))
+    draw_barcode (cr, json_object_get_object_member (spec, "barcode"), px_per_mm);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
 

@@ -36,6 +36,18 @@
  * sharp on a HiDPI screen. */
 #define CARD_SHOWN_WIDTH 880
 
+/* The least height of a barcode's bars on a card, in millimetres: the
+ * look for a code before ZBar (fl_code_hint_present_full()) takes nothing
+ * shorter for bars. Printed barcodes are 6 mm tall and more (EAN-13 at
+ * its smallest, 80 %, is 18 mm; Code 128 on a badge about 8–15 mm); the
+ * vertical strokes of printed text repeat from row to row over at most
+ * 3.4 mm (DejaVu Sans and Serif, regular and bold, 6 to 32 pt, English and
+ * German text, measured at 300 dpi). */
+#define CARD_BAR_MM 5.0
+
+/* The width of a business card, in millimetres. */
+#define CARD_WIDTH_MM 85.0
+
 /* The photo in colour, when the reader was given one. */
 typedef struct
 {
@@ -845,6 +857,7 @@ decode_first_symbol (const guint8 *grey, guint width, guint height, gsize stride
   CodesFirst *codes = user_data;
   g_autoptr(GPtrArray) symbols = NULL;
   FlDecodePass passes = fl_decoder_get_passes (codes->decoder);
+  guint bar_height = fl_decoder_get_hint_bar_height (codes->decoder);
 
   /* A card found in a photo is straightened to about 300 dpi: the modules
    * of any code printed on it are 3 pixels or more, and doubling its size
@@ -853,8 +866,14 @@ decode_first_symbol (const guint8 *grey, guint width, guint height, gsize stride
    * no card was found, gets every pass. */
   if (codes->reader->decoding_card && (passes & FL_DECODE_PASS_UPSCALE))
     fl_decoder_set_passes (codes->decoder, passes & ~FL_DECODE_PASS_UPSCALE);
+  /* Its width in pixels is 85 mm: bars must be CARD_BAR_MM tall, which
+   * lines of print are not (at 75 ms of ZBar a card without a code). */
+  if (codes->reader->decoding_card)
+    fl_decoder_set_hint_bar_height (codes->decoder,
+                                    (guint) (width * CARD_BAR_MM / CARD_WIDTH_MM));
   symbols = fl_decoder_decode (codes->decoder, grey, width, height, stride);
   fl_decoder_set_passes (codes->decoder, passes);
+  fl_decoder_set_hint_bar_height (codes->decoder, bar_height);
   if (symbols == NULL || symbols->len == 0)
     return NULL;
   return g_strdup (((FlSymbol *) g_ptr_array_index (symbols, 0))->data);

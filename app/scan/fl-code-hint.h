@@ -12,5 +12,10 @@ gboolean fl_code_hint_present (const guint8 *grey,
                                guint         width,
                                guint         height,
                                gsize         stride);
+gboolean fl_code_hint_present_full (const guint8 *grey,
+                                    guint         width,
+                                    guint         height,
+                                    gsize         stride,
+                                    guint         min_bar_height);
 
 G_END_DECLS

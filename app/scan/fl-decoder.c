@@ -55,6 +55,7 @@ struct _FlDecoder
   FlDecoderClock        clock;      /* monotonic µs */
   gpointer              clock_data;
   gboolean              hint;       /* the quick look before ZBar */
+  guint                 hint_bar_height;  /* its least bar height, 0 for any */
 };
 
 G_DEFINE_FINAL_TYPE (FlDecoder, fl_decoder, G_TYPE_OBJECT)
@@ -683,7 +684,8 @@ fl_decoder_decode (FlDecoder *self, const guint8 *grey, guint width, guint heigh
 
   /* Nothing that looks like a code: ZBar would only chase the noise, pass
    * after pass. */
-  if (self->hint && !fl_code_hint_present (input.pixels, width, height, width))
+  if (self->hint && !fl_code_hint_present_full (input.pixels, width, height, width,
+                                                self->hint_bar_height))
     goto out;
   if ((passes & FL_DECODE_PASS_DOWNSCALE) && (gsize) width * height >= QUICK_LOOK_PIXELS)
     {
@@ -853,4 +855,37 @@ fl_decoder_set_hint (FlDecoder *self, gboolean hint)
   g_mutex_lock (&self->mutex);
   self->hint = hint;
   g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * fl_decoder_set_hint_bar_height:
+ * @height: the least height in pixels of the bars the quick look takes
+ *   for a barcode; 0 (the default) for any bars
+ *
+ * For images of a known resolution (a card straightened to about 300
+ * dpi), where a printed barcode is taller than a line of text: see
+ * fl_code_hint_present_full(). Leave it at 0 for camera frames, where a
+ * code's size is anyone's guess.
+ */
+void
+fl_decoder_set_hint_bar_height (FlDecoder *self, guint height)
+{
+  g_return_if_fail (FL_IS_DECODER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->hint_bar_height = height;
+  g_mutex_unlock (&self->mutex);
+}
+
+guint
+fl_decoder_get_hint_bar_height (FlDecoder *self)
+{
+  guint height;
+
+  g_return_val_if_fail (FL_IS_DECODER (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  height = self->hint_bar_height;
+  g_mutex_unlock (&self->mutex);
+  return height;
 }

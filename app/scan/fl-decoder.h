@@ -98,5 +98,8 @@ void         fl_decoder_set_clock       (FlDecoder     *self,
                                          gpointer       data);
 void         fl_decoder_set_hint        (FlDecoder     *self,
                                          gboolean       hint);
+void         fl_decoder_set_hint_bar_height (FlDecoder *self,
+                                             guint      height);
+guint        fl_decoder_get_hint_bar_height (FlDecoder *self);
 
 G_END_DECLS
