@@ -792,11 +792,13 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
     }
   queue_clear (self);
 
+  /* A batch that was tried before goes first, with its key. Only such
+   * rows are sorted here; the others are sorted once, into the queue. */
   stmt = fl_store_prepare (self->store,
-                           "SELECT CASE WHEN " KEYED " THEN o.batch_key END, l.event "
+                           "SELECT o.batch_key, l.event "
                            "FROM outbox o JOIN leads l ON l.id = o.lead_id "
-                           "WHERE o.connector = :connector AND " DUE " AND " IN_SCOPE " "
-                           "ORDER BY NOT " KEYED ", (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, o.queued_at, o.lead_id "
+                           "WHERE o.connector = :connector AND " DUE " AND " KEYED " AND " IN_SCOPE " "
+                           "ORDER BY (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, o.queued_at, o.lead_id "
                            "LIMIT 1",
                            error);
   if (stmt == NULL)
@@ -807,8 +809,8 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      keyed = column_text (stmt, 0) != NULL;
-      key = keyed ? g_strdup (column_text (stmt, 0)) : NULL;
+      keyed = TRUE;
+      key = g_strdup (column_text (stmt, 0));
       first_event = g_strdup (column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
@@ -818,19 +820,21 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
       goto fail;
     }
 
-  if (rc == SQLITE_ROW && !keyed)
+  if (!keyed)
     {
       g_autoptr(GPtrArray) revisions = g_ptr_array_new_with_free_func (g_free);
 
-      g_clear_pointer (&first_event, g_free);
       if (!queue_fill (self, connector, now, error) ||
           !queue_take (self, connector, now, &first_event, rows, revisions, error))
         goto fail;
-      key = derive_key (fl_connector_get_name (connector), rows, revisions);
-      if (!mark_sending (self, connector, key, rows, error))
-        goto fail;
+      if (rows->len > 0)
+        {
+          key = derive_key (fl_connector_get_name (connector), rows, revisions);
+          if (!mark_sending (self, connector, key, rows, error))
+            goto fail;
+        }
     }
-  else if (rc == SQLITE_ROW && !claim_rows (self, connector, now, &key, first_event, keyed, rows, error))
+  else if (!claim_rows (self, connector, now, &key, first_event, keyed, rows, error))
     goto fail;
   if (own_transaction && !fl_store_commit (self->store, error))
     return NULL;
