@@ -50,11 +50,12 @@ G_DEFINE_FINAL_TYPE (FlOutbox, fl_outbox, G_TYPE_OBJECT)
  * the clock of the lead's last change, the same on every kiosk of a booth
  * (schema 9). A kiosk in no booth logs no edits (schema 11) and races no
  * other kiosk: a new batch of its own is a new key, as before booth sync
- * (a retry keeps the key stored with the rows). Send Again asks for one
+ * (a retry keeps the key stored with the rows); the random part alone
+ * makes it new, so there the log is not read. Send Again asks for one
  * more delivery of the same revision: it leaves a mark of its own. */
 #define REVISION                                                                                   \
-  "(coalesce (" FL_REPLICA_REVISION ("l.uuid") ", '')"                                             \
-  " || CASE WHEN" FL_REPLICA_IN_BOOTH "THEN '' ELSE ' ' || hex (randomblob (8)) END"              \
+  "(CASE WHEN" FL_REPLICA_IN_BOOTH "THEN coalesce (" FL_REPLICA_REVISION ("l.uuid") ", '')"        \
+  " ELSE ' ' || hex (randomblob (8)) END"                                                          \
   " || coalesce (' ' || CASE WHEN o.batch_key LIKE 'again:%' THEN o.batch_key END, ''))"
 #define IN_SCOPE "(:event IS NULL OR l.event_key = " FL_STORE_SQL_EVENT_KEY (":event") ")"
 
