@@ -603,6 +603,69 @@ test_withdrawn_in_flight (Fixture *f, gconstpointer data)
                              "AND detail LIKE '%hook%'", in_flight.withdraw), ==, 1);
 }
 
+/* Called after the first batch of two is on disk, with the second batch
+ * already claimed in the same transaction: the visitor of the second
+ * batch withdraws consent on the kiosk (its own connection). */
+static void
+claimed_outcome_cb (const FlUploadOutcome *outcome, gpointer user_data)
+{
+  InFlight *in_flight = user_data;
+  g_autoptr(FlStore) kiosk = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (in_flight->done || g_strcmp0 (outcome->lead_uuid, in_flight->first) != 0)
+    return;
+  in_flight->done = TRUE;
+  kiosk = fl_store_open (in_flight->fixture->base.db_path, &error);
+  g_assert_no_error (error);
+  lead = fl_store_get_lead (kiosk, in_flight->withdraw, &error);
+  g_assert_no_error (error);
+  set_consent (lead, FALSE);
+  g_assert_true (fl_store_save_lead (kiosk, lead, "Lena", &error));
+  g_assert_no_error (error);
+}
+
+/* Withdrawn after the lead's batch was claimed with the outcome of the
+ * batch before it: the consent read with the batch's leads, right before
+ * it leaves, drops the lead; the other lead of that batch goes alone. */
+static void
+test_withdrawn_claimed (Fixture *f, gconstpointer data)
+{
+  g_auto(FlUploadSummary) summary = { 0 };
+  g_autoptr(FlUploader) uploader = fl_uploader_new (f->base.store);
+  g_autoptr(GPtrArray) leads = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  InFlight in_flight = { f };
+
+  g_ptr_array_add (leads, save (f, "anna@example.com", CONSENT_GIVEN));
+  g_ptr_array_add (leads, save (f, "bert@example.com", CONSENT_GIVEN));
+  g_ptr_array_add (leads, save (f, "carl@example.com", CONSENT_GIVEN));
+  g_ptr_array_add (leads, save (f, "wanda.withdraws@example.com", CONSENT_GIVEN));
+  json_object_set_string_member (options, "batch_size", "2");
+  g_assert_true (fl_outbox_add_connector (f->outbox, "hook", "webhook", f->url, options, NULL, &error));
+  g_assert_no_error (error);
+  in_flight.first = fl_lead_get_uuid (leads->pdata[0]);
+  in_flight.withdraw = fl_lead_get_uuid (leads->pdata[3]);
+
+  fl_uploader_set_callbacks (uploader, claimed_outcome_cb, NULL, &in_flight);
+  g_assert_true (fl_uploader_run (uploader, NULL, 0, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_true (in_flight.done);
+
+  g_assert_cmpuint (summary.delivered, ==, 3);
+  g_assert_cmpuint (summary.withheld, ==, 1);
+  g_assert_cmpuint (f->server->requests->len, ==, 2);
+  assert_sent (f, fl_lead_get_uuid (leads->pdata[2]), 1);
+  assert_never_sent (f, in_flight.withdraw, "wanda.withdraws@example.com");
+  g_assert_cmpint (waiting (f, in_flight.withdraw), ==, 0);
+  g_assert_cmpint (withheld_audits (f, in_flight.withdraw), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM sync_log s JOIN leads l ON l.id = s.lead_id "
+                             "WHERE l.uuid = ? AND s.result = 'delivered'",
+                          fl_lead_get_uuid (leads->pdata[2])), ==, 1);
+}
+
 /* Whatever writes the outbox (a merge of another kiosk's database, booth
  * sync, a script): the schema refuses a lead without consent. */
 static void
@@ -733,6 +796,7 @@ main (int argc, char *argv[])
   ADD ("/consent-gate/connector-add", test_connector_add);
   ADD ("/consent-gate/withdrawal", test_withdrawal);
   ADD ("/consent-gate/withdrawn-in-flight", test_withdrawn_in_flight);
+  ADD ("/consent-gate/withdrawn-claimed", test_withdrawn_claimed);
   ADD ("/consent-gate/any-writer", test_any_writer);
   ADD ("/consent-gate/migration", test_migration);
 #undef ADD

@@ -309,6 +309,78 @@ test_mark_done_items (Fixture *f, gconstpointer data)
                                       "WHERE remote_id = 'crm-\"1\"'"), ==, 1);
 }
 
+/* fl_sync_log_add_batch() writes the rows fl_sync_log_add() writes item
+ * by item: for a batch whose leads all came to the same (one statement
+ * over the ids) and for one whose leads differ. */
+static void
+test_sync_log_batch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_sync_item_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  gint64 at = fl_sync_now ();
+
+  add_leads (f, 3, FL_STATUS_MQL);
+  rows = claim (f, &key);
+  g_assert_cmpuint (rows->len, ==, 3);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FlOutboxRow *row = g_ptr_array_index (rows, i);
+      g_autoptr(FlLead) lead = fl_store_get_lead (f->base.store, row->lead_uuid, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (items, fl_sync_item_new (row->lead_id, lead, FALSE));
+    }
+
+  /* 1: delivered, no CRM id (uniform); 2: stopped, the batch's message
+   * (uniform); 3: one with a CRM id, one refused with its own message,
+   * one to retry (not uniform); 4: all refused with one message each. */
+  for (guint round = 1; round <= 4; round++)
+    {
+      g_autoptr(FlSyncBatch) batch = fl_sync_batch_new (key, NULL);
+
+      for (guint i = 0; i < items->len; i++)
+        {
+          FlSyncItem *item = g_ptr_array_index (items, i);
+
+          g_ptr_array_add (batch->items, item);
+          if (round == 1 || round == 2)
+            fl_sync_item_set (item, FL_ITEM_DONE, NULL, NULL);
+          else if (round == 3)
+            fl_sync_item_set (item, i == 0 ? FL_ITEM_DONE : i == 1 ? FL_ITEM_FAILED : FL_ITEM_RETRY,
+                              i == 0 ? "crm-\"7\"" : NULL, i == 1 ? "Invalid e-mail" : NULL);
+          else
+            fl_sync_item_set (item, FL_ITEM_FAILED, NULL, i == 2 ? "Different" : "Invalid e-mail");
+        }
+      batch->http_status = round == 2 ? 0 : 200;
+      fl_sync_batch_set (batch, round == 2 ? FL_SEND_STOP : FL_SEND_OK,
+                         round == 2 ? "Authentication failed" : NULL);
+
+      g_assert_true (fl_store_exec (f->base.store, "DELETE FROM sync_log", &error));
+      g_assert_true (fl_sync_log_add_batch (f->base.store, "hook", batch, at, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < batch->items->len; i++)
+        g_assert_true (fl_sync_log_add (f->base.store, "hook", batch, g_ptr_array_index (batch->items, i),
+                                        at, &error));
+      g_assert_no_error (error);
+
+      /* Every row twice, once from each. */
+      g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM sync_log"), ==, 6);
+      g_assert_cmpint (fl_test_query_int (f->base.store,
+                                          "SELECT count(*) FROM (SELECT count(*) AS n FROM sync_log "
+                                          "GROUP BY lead_id, connector, at, batch_key, http_status, "
+                                          "result, remote_id, message HAVING n <> 2)"), ==, 0);
+      /* In the batch's order. */
+      g_assert_cmpint (fl_test_query_int (f->base.store,
+                                          "SELECT count(*) FROM sync_log a JOIN sync_log b "
+                                          "ON b.id = a.id + 1 WHERE a.id <= 2 AND b.lead_id < a.lead_id"),
+                       ==, 0);
+    }
+  g_assert_cmpint (fl_test_query_int (f->base.store, "SELECT count(*) FROM sync_log "
+                                      "WHERE result = 'failed' AND message = 'Different'"), ==, 2);
+}
+
 static void
 test_reschedule (Fixture *f, gconstpointer data)
 {
@@ -542,6 +614,7 @@ main (int argc, char **argv)
   ADD ("/outbox/mark-done-items", test_mark_done_items);
   ADD ("/outbox/counts-scoped", test_counts_scoped);
   ADD ("/outbox/reschedule", test_reschedule);
+  ADD ("/outbox/sync-log-batch", test_sync_log_batch);
   ADD ("/outbox/connector-names", test_connector_names);
   ADD ("/outbox/backlog", test_backlog);
   ADD ("/outbox/list-for-lead", test_list_for_lead);

@@ -901,6 +901,63 @@ test_get_leads (Fixture *fixture, gconstpointer data)
     json_node_get_object (fl_lead_get_consent (g_ptr_array_index (batch, uuids->len - 1))), "given"));
   g_clear_pointer (&batch, g_ptr_array_unref);
 
+  /* By lead id (the uploader's way), with whether each may be uploaded:
+   * the same leads, and the answer fl_store_lead_upload_allowed() gives. */
+  {
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autofree gint8 *allowed = g_new (gint8, all->len + 1);
+    gint64 missing = G_MAXINT32;
+
+    for (guint i = all->len; i-- > 0;)
+      {
+        sqlite3_stmt *stmt = fl_store_prepare (store, "SELECT id FROM leads WHERE uuid = ?", &error);
+        gint64 id;
+
+        g_assert_no_error (error);
+        sqlite3_bind_text (stmt, 1, fl_lead_get_uuid (g_ptr_array_index (all, i)), -1, SQLITE_STATIC);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+        id = sqlite3_column_int64 (stmt, 0);
+        sqlite3_reset (stmt);
+        g_array_append_val (ids, id);
+      }
+    batch = fl_store_get_leads_by_id (store, (const gint64 *) ids->data, ids->len, allowed, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (batch->len, ==, ids->len);
+    for (guint i = 0; i < ids->len; i++)
+      {
+        const char *uuid = g_ptr_array_index (uuids, i);
+        g_autoptr(FlLead) one = fl_store_get_lead (store, uuid, &error);
+        g_autoptr(JsonNode) expected = NULL;
+        g_autoptr(JsonNode) got = NULL;
+        gboolean one_allowed = FALSE;
+
+        g_assert_no_error (error);
+        expected = fl_lead_to_json (one);
+        got = fl_lead_to_json (g_ptr_array_index (batch, i));
+        g_assert_true (json_node_equal (got, expected));
+        g_assert_true (fl_store_lead_upload_allowed (store, uuid, &one_allowed, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (allowed[i], ==, one_allowed ? 1 : 0);
+      }
+    /* The lead whose latest consent is a refusal is held back. */
+    for (guint i = 0; i < ids->len; i++)
+      if (g_strcmp0 (fl_lead_get_uuid (g_ptr_array_index (batch, i)), fl_lead_get_uuid (extra)) == 0)
+        g_assert_cmpint (allowed[i], ==, 0);
+    g_clear_pointer (&batch, g_ptr_array_unref);
+
+    g_array_insert_val (ids, 1, missing);
+    batch = fl_store_get_leads_by_id (store, (const gint64 *) ids->data, ids->len, allowed, &error);
+    g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "2147483647"));
+    g_assert_null (batch);
+    g_clear_error (&error);
+    /* No read transaction is left open. */
+    g_assert_true (fl_store_begin (store, &error));
+    g_assert_no_error (error);
+    g_assert_true (fl_store_commit (store, &error));
+    g_assert_no_error (error);
+  }
+
   g_ptr_array_insert (uuids, 1, (gpointer) "00000000-0000-4000-8000-000000000000");
   batch = fl_store_get_leads (store, (const char *const *) uuids->pdata, uuids->len, &error);
   g_assert_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND);

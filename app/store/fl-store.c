@@ -1521,43 +1521,23 @@ append_json_array (GString *json, const char *const *strings, guint n_strings)
   g_string_append_c (json, ']');
 }
 
-/**
- * fl_store_get_leads:
- * @uuids: (array length=n_uuids): leads, by uuid or by a uuid merged into them
- *
- * fl_store_get_lead() for a batch (the uploader sends 100 at a time): one
- * query for the leads and one for each kind of what belongs to them,
- * instead of five a lead.
- *
- * Returns: (transfer full) (element-type FlLead): the leads in the order
- *   of @uuids; %NULL with %FL_STORE_ERROR_NOT_FOUND when one is missing
- */
-GPtrArray *
-fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GError **error)
+/* Reads the leads @stmt (bound by the caller) yields, each with its
+ * position asked at column COL_OVERRIDE_REASON + 1 and, when @allowed is
+ * not %NULL, whether it may be uploaded at the next column; then what
+ * belongs to them, one query a table. @names name the leads for the
+ * error when one is missing. */
+static GPtrArray *
+get_leads (FlStore *self, sqlite3_stmt *stmt, guint n_leads, const char *const *names,
+           gint8 *allowed, GError **error)
 {
-  g_autoptr(GPtrArray) leads = g_ptr_array_new_full (n_uuids, g_object_unref);
+  g_autoptr(GPtrArray) leads = g_ptr_array_new_full (n_leads, g_object_unref);
   g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GHashTable) scored_at = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  g_autoptr(GString) json = g_string_sized_new (2 + n_uuids * 40);
-  g_autoptr(GString) ids = g_string_sized_new (2 + n_uuids * 8);
+  g_autoptr(GString) ids = g_string_sized_new (2 + n_leads * 8);
   GHashTableIter iter;
   gpointer lead, at;
-  sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (FL_IS_STORE (self), NULL);
-
-  append_json_array (json, uuids, n_uuids);
-
-  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS ", j.position "
-                                 "FROM (SELECT key AS position, value FROM json_each (?)) j "
-                                 "JOIN leads ON leads.uuid = coalesce ((SELECT lead FROM lead_aliases "
-                                 "  WHERE alias = lower (j.value)), lower (j.value)) "
-                                 "JOIN lead_scores ON lead_scores.lead_id = leads.id "
-                                 "ORDER BY j.position", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
   g_string_append_c (ids, '[');
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1566,7 +1546,12 @@ fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GErr
       FlLead *found;
 
       if (index != leads->len)
-        break;
+        {
+          g_free (lead_id);
+          break;
+        }
+      if (allowed != NULL)
+        allowed[index] = sqlite3_column_int (stmt, COL_OVERRIDE_REASON + 2) != 0 ? 1 : 0;
       *lead_id = sqlite3_column_int64 (stmt, COL_ID);
       /* A lead asked for twice (by its uuid and a merged one) is one lead. */
       found = g_hash_table_lookup (by_id, lead_id);
@@ -1589,10 +1574,10 @@ fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GErr
       sql_error (self->db, error);
       return NULL;
     }
-  if (leads->len < n_uuids)
+  if (leads->len < n_leads)
     {
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"),
-                   uuids[leads->len]);
+                   names[leads->len]);
       return NULL;
     }
   g_string_append_c (ids, ']');
@@ -1616,6 +1601,92 @@ fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GErr
   while (g_hash_table_iter_next (&iter, &lead, &at))
     fl_scorer_fill_breakdown (self, lead, at);
   return g_steal_pointer (&leads);
+}
+
+/**
+ * fl_store_get_leads:
+ * @uuids: (array length=n_uuids): leads, by uuid or by a uuid merged into them
+ *
+ * fl_store_get_lead() for a batch: one query for the leads and one for
+ * each kind of what belongs to them, instead of five a lead.
+ *
+ * Returns: (transfer full) (element-type FlLead): the leads in the order
+ *   of @uuids; %NULL with %FL_STORE_ERROR_NOT_FOUND when one is missing
+ */
+GPtrArray *
+fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GError **error)
+{
+  g_autoptr(GString) json = g_string_sized_new (2 + n_uuids * 40);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+
+  append_json_array (json, uuids, n_uuids);
+  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS ", j.position "
+                                 "FROM (SELECT key AS position, value FROM json_each (?)) j "
+                                 "JOIN leads ON leads.uuid = coalesce ((SELECT lead FROM lead_aliases "
+                                 "  WHERE alias = lower (j.value)), lower (j.value)) "
+                                 "JOIN lead_scores ON lead_scores.lead_id = leads.id "
+                                 "ORDER BY j.position", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+  return get_leads (self, stmt, n_uuids, uuids, NULL, error);
+}
+
+/**
+ * fl_store_get_leads_by_id:
+ * @ids: (array length=n_ids): lead ids (leads.id, as the outbox has them)
+ * @allowed: (out caller-allocates) (array length=n_ids): for each lead 1
+ *   when it may be uploaded now, 0 when it is held back for want of
+ *   consent (fl_store_leads_upload_allowed())
+ *
+ * fl_store_get_leads() for the uploader: by the lead's own key (no uuid
+ * or alias lookup), and whether each may be sent, all read from one
+ * snapshot of the database, so a lead's consent in the body and the
+ * answer in @allowed agree.
+ *
+ * Returns: (transfer full) (element-type FlLead): the leads in the order
+ *   of @ids; %NULL with %FL_STORE_ERROR_NOT_FOUND when one is missing
+ */
+GPtrArray *
+fl_store_get_leads_by_id (FlStore *self, const gint64 *ids, guint n_ids, gint8 *allowed,
+                          GError **error)
+{
+  g_autoptr(GString) json = g_string_sized_new (2 + n_ids * 8);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_full (n_ids, g_free);
+  gboolean own_snapshot;
+  GPtrArray *leads;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FL_IS_STORE (self), NULL);
+  g_return_val_if_fail (allowed != NULL, NULL);
+
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < n_ids; i++)
+    {
+      g_string_append_printf (json, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, ids[i]);
+      g_ptr_array_add (names, g_strdup_printf ("%" G_GINT64_FORMAT, ids[i]));
+      allowed[i] = -1;
+    }
+  g_string_append_c (json, ']');
+  stmt = fl_store_prepare (self, "SELECT " LEAD_COLUMNS ", j.position, "
+                                 FL_STORE_SQL_UPLOAD_ALLOWED ("leads") " "
+                                 "FROM (SELECT key AS position, value FROM json_each (?)) j "
+                                 "JOIN leads ON leads.id = j.value "
+                                 "JOIN lead_scores ON lead_scores.lead_id = leads.id "
+                                 "ORDER BY j.position", error);
+  if (stmt == NULL)
+    return NULL;
+  /* One read transaction: the five queries see the same database. */
+  own_snapshot = sqlite3_get_autocommit (self->db) != 0;
+  if (own_snapshot && !exec (self->db, "BEGIN", error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+  leads = get_leads (self, stmt, n_ids, (const char *const *) names->pdata, allowed, error);
+  if (own_snapshot)
+    exec (self->db, leads != NULL ? "COMMIT" : "ROLLBACK", NULL);
+  return leads;
 }
 
 /* Turns free text into an FTS5 query that matches every word as a prefix,

@@ -136,6 +136,11 @@ GPtrArray    *fl_store_get_leads           (FlStore      *self,
                                             const char *const *uuids,
                                             guint         n_uuids,
                                             GError      **error);
+GPtrArray    *fl_store_get_leads_by_id     (FlStore      *self,
+                                            const gint64 *ids,
+                                            guint         n_ids,
+                                            gint8        *allowed,
+                                            GError      **error);
 typedef gboolean (*FlStoreCsvFunc)        (const char   *row,
                                             gsize         length,
                                             const char   *uuid,

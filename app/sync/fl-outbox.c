@@ -50,11 +50,12 @@ G_DEFINE_FINAL_TYPE (FlOutbox, fl_outbox, G_TYPE_OBJECT)
  * the clock of the lead's last change, the same on every kiosk of a booth
  * (schema 9). A kiosk in no booth logs no edits (schema 11) and races no
  * other kiosk: a new batch of its own is a new key, as before booth sync
- * (a retry keeps the key stored with the rows). Send Again asks for one
+ * (a retry keeps the key stored with the rows); the random part alone
+ * makes it new, so there the log is not read. Send Again asks for one
  * more delivery of the same revision: it leaves a mark of its own. */
 #define REVISION                                                                                   \
-  "(coalesce (" FL_REPLICA_REVISION ("l.uuid") ", '')"                                             \
-  " || CASE WHEN" FL_REPLICA_IN_BOOTH "THEN '' ELSE ' ' || hex (randomblob (8)) END"              \
+  "(CASE WHEN" FL_REPLICA_IN_BOOTH "THEN coalesce (" FL_REPLICA_REVISION ("l.uuid") ", '')"        \
+  " ELSE ' ' || hex (randomblob (8)) END"                                                          \
   " || coalesce (' ' || CASE WHEN o.batch_key LIKE 'again:%' THEN o.batch_key END, ''))"
 #define IN_SCOPE "(:event IS NULL OR l.event_key = " FL_STORE_SQL_EVENT_KEY (":event") ")"
 
@@ -792,11 +793,13 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
     }
   queue_clear (self);
 
+  /* A batch that was tried before goes first, with its key. Only such
+   * rows are sorted here; the others are sorted once, into the queue. */
   stmt = fl_store_prepare (self->store,
-                           "SELECT CASE WHEN " KEYED " THEN o.batch_key END, l.event "
+                           "SELECT o.batch_key, l.event "
                            "FROM outbox o JOIN leads l ON l.id = o.lead_id "
-                           "WHERE o.connector = :connector AND " DUE " AND " IN_SCOPE " "
-                           "ORDER BY NOT " KEYED ", (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, o.queued_at, o.lead_id "
+                           "WHERE o.connector = :connector AND " DUE " AND " KEYED " AND " IN_SCOPE " "
+                           "ORDER BY (SELECT s.status FROM lead_scores s WHERE s.lead_id = o.lead_id) = 'SAL' DESC, o.queued_at, o.lead_id "
                            "LIMIT 1",
                            error);
   if (stmt == NULL)
@@ -807,8 +810,8 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      keyed = column_text (stmt, 0) != NULL;
-      key = keyed ? g_strdup (column_text (stmt, 0)) : NULL;
+      keyed = TRUE;
+      key = g_strdup (column_text (stmt, 0));
       first_event = g_strdup (column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
@@ -818,19 +821,21 @@ claim (FlOutbox *self, FlConnector *connector, gint64 now, char **batch_key, cha
       goto fail;
     }
 
-  if (rc == SQLITE_ROW && !keyed)
+  if (!keyed)
     {
       g_autoptr(GPtrArray) revisions = g_ptr_array_new_with_free_func (g_free);
 
-      g_clear_pointer (&first_event, g_free);
       if (!queue_fill (self, connector, now, error) ||
           !queue_take (self, connector, now, &first_event, rows, revisions, error))
         goto fail;
-      key = derive_key (fl_connector_get_name (connector), rows, revisions);
-      if (!mark_sending (self, connector, key, rows, error))
-        goto fail;
+      if (rows->len > 0)
+        {
+          key = derive_key (fl_connector_get_name (connector), rows, revisions);
+          if (!mark_sending (self, connector, key, rows, error))
+            goto fail;
+        }
     }
-  else if (rc == SQLITE_ROW && !claim_rows (self, connector, now, &key, first_event, keyed, rows, error))
+  else if (!claim_rows (self, connector, now, &key, first_event, keyed, rows, error))
     goto fail;
   if (own_transaction && !fl_store_commit (self->store, error))
     return NULL;

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "fl-sync-log.h"
 #include "fl-sync.h"
@@ -104,6 +105,36 @@ fl_sync_log_add (FlStore *store, const char *connector, FlSyncBatch *batch, FlSy
   return step_with_batch (store, stmt, connector, when, batch, error);
 }
 
+/* The message logged with @item: the batch's when the batch stopped or
+ * the item has none of its own. */
+static const char *
+item_message (FlSyncBatch *batch, FlSyncItem *item)
+{
+  return batch->status == FL_SEND_STOP || item->message == NULL ? batch->message : item->message;
+}
+
+/* Whether every row @batch logs has the same result and message and no
+ * remote id. */
+static gboolean
+is_uniform (FlSyncBatch *batch)
+{
+  FlSyncItem *first = g_ptr_array_index (batch->items, 0);
+  const char *result = result_name (batch, first);
+  const char *message = item_message (batch, first);
+
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      FlSyncItem *item = g_ptr_array_index (batch->items, i);
+
+      if (item->result == FL_ITEM_DONE && item->remote_id != NULL)
+        return FALSE;
+      if (strcmp (result_name (batch, item), result) != 0 ||
+          g_strcmp0 (item_message (batch, item), message) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * fl_sync_log_add_batch:
  * @at: µs since the epoch
@@ -120,19 +151,47 @@ fl_sync_log_add_batch (FlStore *store, const char *connector, FlSyncBatch *batch
 
   if (batch->items->len == 0)
     return TRUE;
+  when = fl_sync_time_to_iso (at);
+
+  /* Mostly every lead of a batch came to the same, with no CRM id and no
+   * message of its own (a webhook's delivered batch): then the rows
+   * differ only in the lead, and SQLite walks a plain array of ids
+   * instead of taking each row apart. */
+  if (is_uniform (batch))
+    {
+      FlSyncItem *first = g_ptr_array_index (batch->items, 0);
+
+      json = g_string_sized_new (2 + batch->items->len * 8);
+      g_string_append_c (json, '[');
+      for (guint i = 0; i < batch->items->len; i++)
+        g_string_append_printf (json, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
+                                ((FlSyncItem *) g_ptr_array_index (batch->items, i))->lead_id);
+      g_string_append_c (json, ']');
+      stmt = fl_store_prepare (store,
+                               "INSERT INTO sync_log (lead_id, connector, at, batch_key, http_status, "
+                               "result, remote_id, message) "
+                               "SELECT value, ?2, ?3, ?4, ?5, ?6, NULL, ?7 "
+                               "FROM json_each (?1) ORDER BY key",
+                               error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, result_name (batch, first), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, item_message (batch, first), -1, SQLITE_STATIC);
+      return step_with_batch (store, stmt, connector, when, batch, error);
+    }
+
   json = g_string_sized_new (32 + batch->items->len * 32);
   g_string_append_c (json, '[');
   for (guint i = 0; i < batch->items->len; i++)
     {
       FlSyncItem *item = g_ptr_array_index (batch->items, i);
-      const char *message = batch->status == FL_SEND_STOP || item->message == NULL ? batch->message
-                                                                                    : item->message;
 
       g_string_append_printf (json, i > 0 ? ",[%" G_GINT64_FORMAT ",\"%s\"," : "[%" G_GINT64_FORMAT ",\"%s\",",
                               item->lead_id, result_name (batch, item));
       fl_json_append_string (json, item->result == FL_ITEM_DONE ? item->remote_id : NULL);
       g_string_append_c (json, ',');
-      fl_json_append_string (json, message);
+      fl_json_append_string (json, item_message (batch, item));
       g_string_append_c (json, ']');
     }
   g_string_append_c (json, ']');
@@ -147,7 +206,6 @@ fl_sync_log_add_batch (FlStore *store, const char *connector, FlSyncBatch *batch
                            error);
   if (stmt == NULL)
     return FALSE;
-  when = fl_sync_time_to_iso (at);
   sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
   return step_with_batch (store, stmt, connector, when, batch, error);
 }

@@ -311,7 +311,7 @@ is_stopped (FlUploader *self, FlConnector *connector)
 }
 
 static gboolean send_batch (FlUploader *self, FlConnector *connector, FlSyncBatch *batch,
-                            GError **error);
+                            const gint8 *allowed, GError **error);
 
 /* A refused batch is split until each faulty lead is alone, so that only
  * those fail and the rest go through. Each half gets its own key, stored
@@ -350,35 +350,45 @@ bisect (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **e
   if (!fl_store_commit (self->store, error))
     return FALSE;
 
-  if (!send_batch (self, connector, first, error))
+  if (!send_batch (self, connector, first, NULL, error))
     return FALSE;
   if (is_stopped (self, connector))
     {
       fl_sync_batch_set (second, FL_SEND_STOP, first->message);
       return apply (self, connector, second, error);
     }
-  return send_batch (self, connector, second, error);
+  return send_batch (self, connector, second, NULL, error);
 }
 
 /* The outbox holds no lead without consent, but the visitor may withdraw
  * it (on another connection) after the batch was claimed: consent is
  * checked again right before the batch leaves, and such a lead is dropped
  * from the batch and the outbox. A lead erased meanwhile is dropped too.
- * What is left is another body, so it gets another Idempotency-Key. */
+ * What is left is another body, so it gets another Idempotency-Key.
+ * @read_allowed, when not %NULL, is the answer read with the batch's
+ * leads (fl_store_get_leads_by_id()) right before this call, one per
+ * item; else it is asked now. */
 static gboolean
 withhold_unconsented (FlUploader *self, FlConnector *connector, FlSyncBatch *batch,
-                      GError **error)
+                      const gint8 *read_allowed, GError **error)
 {
   const char *name = fl_connector_get_name (connector);
   g_autofree char *key = NULL;
-  g_autofree const char **uuids = g_new (const char *, batch->items->len + 1);
-  g_autofree gint8 *allowed = g_new (gint8, batch->items->len + 1);
+  g_autofree gint8 *asked = NULL;
+  const gint8 *allowed = read_allowed;
   guint before = batch->items->len;
 
-  for (guint i = 0; i < batch->items->len; i++)
-    uuids[i] = fl_lead_get_uuid (((FlSyncItem *) g_ptr_array_index (batch->items, i))->lead);
-  if (!fl_store_leads_upload_allowed (self->store, uuids, batch->items->len, allowed, error))
-    return FALSE;
+  if (allowed == NULL)
+    {
+      g_autofree const char **uuids = g_new (const char *, batch->items->len + 1);
+
+      asked = g_new (gint8, batch->items->len + 1);
+      for (guint i = 0; i < batch->items->len; i++)
+        uuids[i] = fl_lead_get_uuid (((FlSyncItem *) g_ptr_array_index (batch->items, i))->lead);
+      if (!fl_store_leads_upload_allowed (self->store, uuids, batch->items->len, asked, error))
+        return FALSE;
+      allowed = asked;
+    }
   for (guint i = batch->items->len; i-- > 0;)
     {
       FlSyncItem *item = g_ptr_array_index (batch->items, i);
@@ -420,11 +430,12 @@ withhold_unconsented (FlUploader *self, FlConnector *connector, FlSyncBatch *bat
 }
 
 static gboolean
-send_batch (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, GError **error)
+send_batch (FlUploader *self, FlConnector *connector, FlSyncBatch *batch, const gint8 *allowed,
+            GError **error)
 {
   g_autoptr(GError) insecure = NULL;
 
-  if (!withhold_unconsented (self, connector, batch, error))
+  if (!withhold_unconsented (self, connector, batch, allowed, error))
     return FALSE;
   if (batch->items->len == 0)
     return TRUE;
@@ -519,7 +530,8 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
       g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_sync_item_free);
       g_autoptr(FlSyncBatch) batch = NULL;
       g_autoptr(GPtrArray) leads = NULL;
-      g_autofree const char **uuids = NULL;
+      g_autofree gint64 *ids = NULL;
+      g_autofree gint8 *allowed = NULL;
       g_autofree char *key = NULL;
       g_autofree char *event = NULL;
 
@@ -539,10 +551,13 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
       batch = fl_sync_batch_new (key, lookup_event (self, event));
       batch->checkpoint = checkpoint_cb;
       batch->checkpoint_data = &checkpoint;
-      uuids = g_new (const char *, rows->len + 1);
+      /* By the outbox's own lead ids, with the consent check that
+       * withhold_unconsented() makes right before the batch leaves. */
+      ids = g_new (gint64, rows->len + 1);
+      allowed = g_new (gint8, rows->len + 1);
       for (guint i = 0; i < rows->len; i++)
-        uuids[i] = ((FlOutboxRow *) g_ptr_array_index (rows, i))->lead_uuid;
-      leads = fl_store_get_leads (self->store, uuids, rows->len, error);
+        ids[i] = ((FlOutboxRow *) g_ptr_array_index (rows, i))->lead_id;
+      leads = fl_store_get_leads_by_id (self->store, ids, rows->len, allowed, error);
       if (leads == NULL)
         return FALSE;
       for (guint i = 0; i < rows->len; i++)
@@ -558,7 +573,7 @@ send_due (FlUploader *self, FlConnector *connector, GError **error)
           g_ptr_array_add (batch->items, item);
         }
       self->may_claim_next = TRUE;
-      if (!send_batch (self, connector, batch, error))
+      if (!send_batch (self, connector, batch, allowed, error))
         return FALSE;
       self->may_claim_next = FALSE;
     }

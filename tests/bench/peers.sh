@@ -10,7 +10,8 @@
 # bench-score kept with FAIRLEAD_BENCH_DB); every run works on a fresh
 # copy.
 # FAIRLEAD_PEERS_ONLY=scan runs only the scan-image comparisons (no leads
-# made); FAIRLEAD_PEERS_ONLY=import only the leads import ones; =card only
+# made) and the upload; =upload only the upload against curl;
+# FAIRLEAD_PEERS_ONLY=import only the leads import ones; =card only
 # read-card against tesseract; =start only the kiosk's cold start against
 # a bare libadwaita window (on the demo event; in a full run, or with
 # FAIRLEAD_PEERS_DB, also on that database).
@@ -79,7 +80,7 @@ only=${FAIRLEAD_PEERS_ONLY:-}
 # Whether the leads are made and the rescore and export compared: not when
 # only another group runs.
 leads=1
-case "$only" in scan | import | card | start) leads= ;; esac
+case "$only" in scan | upload | import | card | start) leads= ;; esac
 if [[ -n $leads ]]; then
 if [[ -n "${FAIRLEAD_PEERS_DB:-}" ]]; then   # a database bench-score made before
   cp "$FAIRLEAD_PEERS_DB" "$work/base.db"
@@ -133,7 +134,7 @@ fi
 # row counts of both databases are compared after the first run.
 # The second comparison drops the change log's triggers in both (a kiosk
 # outside a booth).
-if [[ "$only" != scan && "$only" != card && "$only" != start ]]; then
+if [[ "$only" != scan && "$only" != upload && "$only" != card && "$only" != start ]]; then
 python3 - "$work" <<'EOF'
 import json, random, sys, uuid
 random.seed(1)
@@ -226,6 +227,9 @@ compare "scan-image, 12 MP photo with a QR code / zbarimg" ours_photo peer_photo
 ours_photo_empty() { timed_any "$cli" scan-image "$work/photo-empty.jpg"; }
 peer_photo_empty() { timed_any zbarimg -q "$work/photo-empty.jpg"; }
 compare "scan-image, 12 MP photo without a code / zbarimg" ours_photo_empty peer_photo_empty
+fi
+
+if [[ -z "$only" || "$only" == scan || "$only" == upload ]]; then
 
 # --- upload of 10,000 leads to a loopback webhook (bench-upload, batches
 # of 100) against one curl process posting the same 100 bodies, with the
