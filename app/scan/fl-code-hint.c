@@ -281,15 +281,20 @@ row_finder (guint centre, guint total, guint8 colour, gpointer data)
   return TRUE;
 }
 
-/* Whether two binarised lines agree over a stretch with many edges, the
- * second moved by up to MAX_SHIFT pixels: bars at an angle. @sums is
- * scratch of 2 × (n + 1). */
+/* Whether two binarised lines agree over a stretch of WINDOW pixels with
+ * many edges, the second moved by up to MAX_SHIFT pixels: bars at an
+ * angle. With @match %NULL it stops at the first such stretch; else it
+ * marks in @match (n bytes) the start of every one. @sums is scratch of
+ * 2 × (n + 1). */
 static gboolean
-lines_repeat (const guint8 *a, const guint8 *b, guint n, guint32 *sums)
+lines_agree (const guint8 *a, const guint8 *b, guint n, guint32 *sums, guint8 *match)
 {
   guint32 *edges = sums;           /* edges[i]: edges of a up to i */
   guint32 *agree = sums + n + 1;   /* agree[i]: agreements before i */
+  gboolean any = FALSE;
 
+  if (match != NULL)
+    memset (match, 0, n);
   if (n < WINDOW + 2 * MAX_SHIFT)
     return FALSE;
   edges[0] = 0;
@@ -305,39 +310,14 @@ lines_repeat (const guint8 *a, const guint8 *b, guint n, guint32 *sums)
       for (guint i = from; i + WINDOW <= to; i++)
         if (agree[i + WINDOW] - agree[i] >= MIN_AGREE &&
             edges[i + WINDOW - 1] - edges[i] >= MIN_EDGES)
-          return TRUE;
+          {
+            if (match == NULL)
+              return TRUE;
+            match[i] = 1;
+            any = TRUE;
+          }
     }
-  return FALSE;
-}
-
-/* Marks in @match each start of a WINDOW over which the two lines agree
- * (the second moved by up to MAX_SHIFT pixels) and the first has many
- * edges: lines_repeat(), everywhere along the line. @sums is scratch of
- * 2 × (n + 1). */
-static void
-lines_match (const guint8 *a, const guint8 *b, guint n, guint32 *sums, guint8 *match)
-{
-  guint32 *edges = sums;
-  guint32 *agree = sums + n + 1;
-
-  memset (match, 0, n);
-  if (n < WINDOW + 2 * MAX_SHIFT)
-    return;
-  edges[0] = 0;
-  for (guint i = 1; i < n; i++)
-    edges[i] = edges[i - 1] + (a[i] != a[i - 1]);
-  for (int shift = -MAX_SHIFT; shift <= MAX_SHIFT; shift++)
-    {
-      guint from = MAX_SHIFT, to = n - MAX_SHIFT;
-
-      agree[from] = 0;
-      for (guint i = from; i < to; i++)
-        agree[i + 1] = agree[i] + (a[i] == b[i + shift]);
-      for (guint i = from; i + WINDOW <= to; i++)
-        if (agree[i + WINDOW] - agree[i] >= MIN_AGREE &&
-            edges[i + WINDOW - 1] - edges[i] >= MIN_EDGES)
-          match[i] = 1;
-    }
+  return any;
 }
 
 /* Bars of a known least height: for each window start, how many lines in
@@ -443,10 +423,10 @@ fl_code_hint_present_full (const guint8 *grey, guint width, guint height, gsize 
           return TRUE;
         }
       if (min_bar_height == 0)
-        repeats = y > 0 && lines_repeat (line, previous, width, sums) ? repeats + 1 : 0;
+        repeats = y > 0 && lines_agree (line, previous, width, sums, NULL) ? repeats + 1 : 0;
       else if (y > 0)
         {
-          lines_match (line, previous, width, sums, match);
+          lines_agree (line, previous, width, sums, match);
           repeats = track_runs (match, width, runs, next);
           tallest = MAX (tallest, repeats);
         }
@@ -465,10 +445,10 @@ fl_code_hint_present_full (const guint8 *grey, guint width, guint height, gsize 
     {
       binarize_line (grey + x, stride, height, look.margin, strip);
       if (min_bar_height == 0)
-        repeats = x > 0 && lines_repeat (strip, column, height, sums) ? repeats + 1 : 0;
+        repeats = x > 0 && lines_agree (strip, column, height, sums, NULL) ? repeats + 1 : 0;
       else if (x > 0)
         {
-          lines_match (strip, column, height, sums, match);
+          lines_agree (strip, column, height, sums, match);
           repeats = track_runs (match, height, runs, next);
           tallest = MAX (tallest, repeats);
         }
