@@ -531,6 +531,25 @@ typedef struct
   gboolean    done;
 } InFlight;
 
+/* The visitor of @in_flight's withdraw lead withdraws consent on the
+ * kiosk, on a connection of its own; returns that connection. */
+static FlStore *
+withdraw_on_kiosk (InFlight *in_flight)
+{
+  g_autoptr(FlStore) kiosk = NULL;
+  g_autoptr(FlLead) lead = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kiosk = fl_store_open (in_flight->fixture->base.db_path, &error);
+  g_assert_no_error (error);
+  lead = fl_store_get_lead (kiosk, in_flight->withdraw, &error);
+  g_assert_no_error (error);
+  set_consent (lead, FALSE);
+  g_assert_true (fl_store_save_lead (kiosk, lead, "Lena", &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&kiosk);
+}
+
 /* Called by the uploader between two halves of a split batch: the
  * visitor withdraws consent on the kiosk (its own connection) while the
  * lead is claimed for sending. */
@@ -539,19 +558,12 @@ in_flight_outcome_cb (const FlUploadOutcome *outcome, gpointer user_data)
 {
   InFlight *in_flight = user_data;
   g_autoptr(FlStore) kiosk = NULL;
-  g_autoptr(FlLead) lead = NULL;
   g_autoptr(GError) error = NULL;
 
   if (in_flight->done || g_strcmp0 (outcome->lead_uuid, in_flight->first) != 0)
     return;
   in_flight->done = TRUE;
-  kiosk = fl_store_open (in_flight->fixture->base.db_path, &error);
-  g_assert_no_error (error);
-  lead = fl_store_get_lead (kiosk, in_flight->withdraw, &error);
-  g_assert_no_error (error);
-  set_consent (lead, FALSE);
-  g_assert_true (fl_store_save_lead (kiosk, lead, "Lena", &error));
-  g_assert_no_error (error);
+  kiosk = withdraw_on_kiosk (in_flight);
   /* And another visitor asks to be erased. */
   g_assert_true (fl_privacy_erase_lead (kiosk, in_flight->erase, "Lena", &error));
   g_assert_no_error (error);
@@ -610,20 +622,11 @@ static void
 claimed_outcome_cb (const FlUploadOutcome *outcome, gpointer user_data)
 {
   InFlight *in_flight = user_data;
-  g_autoptr(FlStore) kiosk = NULL;
-  g_autoptr(FlLead) lead = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (in_flight->done || g_strcmp0 (outcome->lead_uuid, in_flight->first) != 0)
     return;
   in_flight->done = TRUE;
-  kiosk = fl_store_open (in_flight->fixture->base.db_path, &error);
-  g_assert_no_error (error);
-  lead = fl_store_get_lead (kiosk, in_flight->withdraw, &error);
-  g_assert_no_error (error);
-  set_consent (lead, FALSE);
-  g_assert_true (fl_store_save_lead (kiosk, lead, "Lena", &error));
-  g_assert_no_error (error);
+  g_object_unref (withdraw_on_kiosk (in_flight));
 }
 
 /* Withdrawn after the lead's batch was claimed with the outcome of the
