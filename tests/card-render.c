@@ -40,6 +40,31 @@ card_specs_load (GError **error)
   return json_array_ref (json_node_get_array (root));
 }
 
+/* The card of @cards with this id; there must be one. */
+JsonObject *
+card_specs_find (JsonArray *cards, const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (cards); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (cards, i);
+
+      if (g_strcmp0 (json_object_get_string_member (spec, "id"), id) == 0)
+        return spec;
+    }
+  g_error ("no card “%s” in cards.json", id);
+}
+
+/* A decoder clock (FlDecoderClock) that counts its reads in the guint
+ * @data points to: the decoder reads it when a decode starts and before
+ * each pass after the direct one, so the count tells how far it went. */
+gint64
+card_counting_clock (gpointer data)
+{
+  guint *reads = data;
+
+  return (gint64) (*reads)++;
+}
+
 static void
 parse_colour (const char *text, double rgb[3])
 {

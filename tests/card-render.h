@@ -19,6 +19,9 @@ typedef struct
 } CardImage;
 
 JsonArray *card_specs_load     (GError           **error);
+JsonObject *card_specs_find    (JsonArray         *cards,
+                                const char        *id);
+gint64     card_counting_clock (gpointer           data);
 CardImage *card_render         (JsonObject        *spec);
 void       card_image_free     (CardImage         *image);
 gboolean   card_image_save_png (const CardImage   *image,

@@ -32,19 +32,6 @@ load_cards (void)
   return cards;
 }
 
-static JsonObject *
-find_card (JsonArray *cards, const char *id)
-{
-  for (guint i = 0; i < json_array_get_length (cards); i++)
-    {
-      JsonObject *spec = json_array_get_object_element (cards, i);
-
-      if (g_strcmp0 (json_object_get_string_member (spec, "id"), id) == 0)
-        return spec;
-    }
-  g_assert_not_reached ();
-}
-
 static const char *english[] = {
   "Illuminated Hill Mill Williams Illinois | Ill will | 1111 lllll",
   "Managing Director, Sales Engineering and Minimum Stock Planning",
@@ -125,14 +112,6 @@ test_print_is_not_bars (void)
   g_assert_cmpuint (taken, >, total / 2);
 }
 
-static gint64
-counting_clock (gpointer data)
-{
-  guint *reads = data;
-
-  return (gint64) (*reads)++;
-}
-
 /* Cards without a code, photographed: the reader's decode gives up at the
  * quick look, before any ZBar pass. Its clock is read when the decode
  * starts and before each pass after the direct one: once means it gave up
@@ -151,7 +130,7 @@ test_photo_print_skips_zbar (void)
   };
   guint reads = 0;
 
-  fl_decoder_set_clock (decoder, counting_clock, &reads);
+  fl_decoder_set_clock (decoder, card_counting_clock, &reads);
   fl_card_reader_decode_codes_with (reader, decoder);
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
@@ -162,7 +141,7 @@ test_photo_print_skips_zbar (void)
       CardPhotoParams params;
 
       card_photo_params_random (&params, cases[c].seed, cases[c].large, TRUE);
-      photo = card_photo_render (find_card (cards, cases[c].id), &params, NULL);
+      photo = card_photo_render (card_specs_find (cards, cases[c].id), &params, NULL);
       pixels = g_bytes_new_static (photo->pixels, photo->stride * photo->height);
       reads = 0;
       result = fl_card_reader_read_pixels (reader, pixels, photo->width, photo->height,
@@ -217,7 +196,7 @@ test_photo_code_read (gconstpointer data)
   g_autoptr(GBytes) pixels = NULL;
   g_autoptr(FlCardResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *london = find_card (cards, "en-london");
+  JsonObject *london = card_specs_find (cards, "en-london");
   JsonObject *member = json_object_new ();
   g_autoptr(GList) names = json_object_get_members (london);
   CardPhotoParams params;

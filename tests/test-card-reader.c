@@ -307,19 +307,6 @@ test_result_json (void)
   g_assert_cmpstr (json_object_get_string_member (object, "last_name"), ==, "Weber");
 }
 
-static JsonObject *
-card_spec (JsonArray *cards, const char *id)
-{
-  for (guint i = 0; i < json_array_get_length (cards); i++)
-    {
-      JsonObject *spec = json_array_get_object_element (cards, i);
-
-      if (strcmp (json_object_get_string_member (spec, "id"), id) == 0)
-        return spec;
-    }
-  g_assert_not_reached ();
-}
-
 static JsonArray *
 load_cards (void)
 {
@@ -390,7 +377,7 @@ test_prepare_measures (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(CardImage) image = card_render (card_spec (cards, cases[i].id));
+      g_autoptr(CardImage) image = card_render (card_specs_find (cards, cases[i].id));
       g_autoptr(PIX) grey = fl_card_pix_new_from_pixels (image->pixels, image->width, image->height,
                                                          image->stride, FL_CARD_PIXELS_GREY8, NULL);
       g_autoptr(PIX) prepared = NULL;
@@ -440,7 +427,7 @@ test_read_set (void)
 static char *
 write_card_png (JsonArray *cards, const char *id, const char *dir)
 {
-  g_autoptr(CardImage) image = card_render (card_spec (cards, id));
+  g_autoptr(CardImage) image = card_render (card_specs_find (cards, id));
   g_autofree char *name = g_strdup_printf ("%s.png", id);
   char *path = g_build_filename (dir, name, NULL);
   g_autoptr(GError) error = NULL;
@@ -647,19 +634,6 @@ test_code_and_print (void)
   g_assert_finalize_object (g_steal_pointer (&reader));
 }
 
-static JsonObject *
-find_card (JsonArray *cards, const char *id)
-{
-  for (guint i = 0; i < json_array_get_length (cards); i++)
-    {
-      JsonObject *spec = json_array_get_object_element (cards, i);
-
-      if (g_strcmp0 (json_object_get_string_member (spec, "id"), id) == 0)
-        return spec;
-    }
-  g_assert_not_reached ();
-}
-
 /* The card is found in a photo where it was put, light on a light desk
  * and dark on a dark one, at both photo sizes; the straightened card is
  * about 300 dpi and as wide as a card is. */
@@ -693,7 +667,7 @@ test_photo_find (void)
       if (cases[c].desk > 0)
         params.desk_grey = cases[c].desk;
       params.rotate = cases[c].rotate;
-      photo = card_photo_render (find_card (cards, cases[c].id), &params, NULL);
+      photo = card_photo_render (card_specs_find (cards, cases[c].id), &params, NULL);
       pix = fl_card_pix_new_from_pixels (photo->pixels, photo->width, photo->height, photo->stride,
                                          FL_CARD_PIXELS_GREY8, &error);
       g_assert_no_error (error);
@@ -844,7 +818,7 @@ static void
 test_photo_no_card (void)
 {
   g_autoptr(JsonArray) cards = load_cards ();
-  g_autoptr(CardImage) flat = card_render (find_card (cards, "de-hafen"));
+  g_autoptr(CardImage) flat = card_render (card_specs_find (cards, "de-hafen"));
   g_autoptr(PIX) card = NULL;
   g_autoptr(PIX) desk = pixCreate (800, 600, 8);
   g_autoptr(GError) error = NULL;
@@ -856,14 +830,6 @@ test_photo_no_card (void)
   g_assert_false (fl_card_find (card, &quad));
   pixSetAllArbitrary (desk, 120);
   g_assert_false (fl_card_find (desk, &quad));
-}
-
-static gint64
-counting_clock (gpointer data)
-{
-  guint *reads = data;
-
-  return (gint64) (*reads)++;
 }
 
 /* A card found in a photo is decoded without the upscale pass (it is at
@@ -889,11 +855,11 @@ test_photo_decode_passes (void)
   guint reads = 0;
 
   fl_decoder_set_passes (decoder, FL_DECODE_PASS_DIRECT | FL_DECODE_PASS_UPSCALE);
-  fl_decoder_set_clock (decoder, counting_clock, &reads);
+  fl_decoder_set_clock (decoder, card_counting_clock, &reads);
   fl_card_reader_decode_codes_with (reader, decoder);
 
   card_photo_params_random (&params, 2026, FALSE, TRUE);
-  photo = card_photo_render (find_card (cards, "en-london"), &params, NULL);
+  photo = card_photo_render (card_specs_find (cards, "en-london"), &params, NULL);
   pixels = g_bytes_new_static (photo->pixels, photo->stride * photo->height);
   result = fl_card_reader_read_pixels (reader, pixels, photo->width, photo->height, photo->stride,
                                        FL_CARD_PIXELS_GREY8, NULL, &error);
@@ -905,7 +871,7 @@ test_photo_decode_passes (void)
 
   /* The card alone, no desk around it: no card is found, every pass runs. */
   reads = 0;
-  flat = card_render (find_card (cards, "en-london"));
+  flat = card_render (card_specs_find (cards, "en-london"));
   flat_pixels = g_bytes_new_static (flat->pixels, flat->stride * flat->height);
   flat_result = fl_card_reader_read_pixels (reader, flat_pixels, flat->width, flat->height,
                                             flat->stride, FL_CARD_PIXELS_GREY8, NULL, &error);
