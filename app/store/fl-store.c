@@ -1524,11 +1524,11 @@ append_json_array (GString *json, const char *const *strings, guint n_strings)
 /* Reads the leads @stmt (bound by the caller) yields, each with its
  * position asked at column COL_OVERRIDE_REASON + 1 and, when @allowed is
  * not %NULL, whether it may be uploaded at the next column; then what
- * belongs to them, one query a table. @names name the leads for the
- * error when one is missing. */
+ * belongs to them, one query a table. The leads were asked for by @uuids,
+ * or else by @lead_ids: that names a missing one in the error. */
 static GPtrArray *
-get_leads (FlStore *self, sqlite3_stmt *stmt, guint n_leads, const char *const *names,
-           gint8 *allowed, GError **error)
+get_leads (FlStore *self, sqlite3_stmt *stmt, guint n_leads, const char *const *uuids,
+           const gint64 *lead_ids, gint8 *allowed, GError **error)
 {
   g_autoptr(GPtrArray) leads = g_ptr_array_new_full (n_leads, g_object_unref);
   g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -1576,8 +1576,10 @@ get_leads (FlStore *self, sqlite3_stmt *stmt, guint n_leads, const char *const *
     }
   if (leads->len < n_leads)
     {
+      g_autofree char *id = uuids ? NULL : g_strdup_printf ("%" G_GINT64_FORMAT, lead_ids[leads->len]);
+
       g_set_error (error, FL_STORE_ERROR, FL_STORE_ERROR_NOT_FOUND, _("There is no lead “%s”"),
-                   names[leads->len]);
+                   uuids ? uuids[leads->len] : id);
       return NULL;
     }
   g_string_append_c (ids, ']');
@@ -1631,7 +1633,7 @@ fl_store_get_leads (FlStore *self, const char *const *uuids, guint n_uuids, GErr
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
-  return get_leads (self, stmt, n_uuids, uuids, NULL, error);
+  return get_leads (self, stmt, n_uuids, uuids, NULL, NULL, error);
 }
 
 /**
@@ -1654,7 +1656,6 @@ fl_store_get_leads_by_id (FlStore *self, const gint64 *ids, guint n_ids, gint8 *
                           GError **error)
 {
   g_autoptr(GString) json = g_string_sized_new (2 + n_ids * 8);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_full (n_ids, g_free);
   gboolean own_snapshot;
   GPtrArray *leads;
   sqlite3_stmt *stmt;
@@ -1666,7 +1667,6 @@ fl_store_get_leads_by_id (FlStore *self, const gint64 *ids, guint n_ids, gint8 *
   for (guint i = 0; i < n_ids; i++)
     {
       g_string_append_printf (json, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, ids[i]);
-      g_ptr_array_add (names, g_strdup_printf ("%" G_GINT64_FORMAT, ids[i]));
       allowed[i] = -1;
     }
   g_string_append_c (json, ']');
@@ -1683,7 +1683,7 @@ fl_store_get_leads_by_id (FlStore *self, const gint64 *ids, guint n_ids, gint8 *
   if (own_snapshot && !exec (self->db, "BEGIN", error))
     return NULL;
   sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
-  leads = get_leads (self, stmt, n_ids, (const char *const *) names->pdata, allowed, error);
+  leads = get_leads (self, stmt, n_ids, NULL, ids, allowed, error);
   if (own_snapshot)
     exec (self->db, leads != NULL ? "COMMIT" : "ROLLBACK", NULL);
   return leads;
