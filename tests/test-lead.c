@@ -229,31 +229,35 @@ test_append_json (void)
     }
 }
 
+/* Times as given, and as a lead keeps them: UTC with milliseconds; a
+ * time already so (read back from the database) as it is, text that is no
+ * time as it was given. */
+static const struct { const char *in, *out; } time_cases[] = {
+  { "2026-06-23T08:15:00.000Z", "2026-06-23T08:15:00.000Z" },
+  { "2026-06-23T10:15:00+02:00", "2026-06-23T08:15:00.000Z" },
+  { "2026-06-23T08:15:00Z", "2026-06-23T08:15:00.000Z" },
+  { "2026-06-23T08:15:00.123456Z", "2026-06-23T08:15:00.123Z" },
+  { "2026-13-45T99:99:99.000Z", "2026-13-45T99:99:99.000Z" },
+  { "2026-06-23T08:15:00.000Zx", "2026-06-23T08:15:00.000Zx" },
+  { "gestern", "gestern" },
+};
+
 /* Interaction times are kept in UTC with milliseconds; a time already so
  * (read back from the database) is taken as it is, anything else is
  * normalised, and text that is no time stays as it was given. */
 static void
 test_interaction_times (void)
 {
-  static const struct { const char *in, *out; } cases[] = {
-    { "2026-06-23T08:15:00.000Z", "2026-06-23T08:15:00.000Z" },
-    { "2026-06-23T10:15:00+02:00", "2026-06-23T08:15:00.000Z" },
-    { "2026-06-23T08:15:00Z", "2026-06-23T08:15:00.000Z" },
-    { "2026-06-23T08:15:00.123456Z", "2026-06-23T08:15:00.123Z" },
-    { "2026-13-45T99:99:99.000Z", "2026-13-45T99:99:99.000Z" },
-    { "2026-06-23T08:15:00.000Zx", "2026-06-23T08:15:00.000Zx" },
-    { "gestern", "gestern" },
-  };
   g_autoptr(FlLead) lead = fl_lead_new ();
   JsonArray *interactions;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    fl_lead_add_interaction (lead, "demo", cases[i].in);
+  for (guint i = 0; i < G_N_ELEMENTS (time_cases); i++)
+    fl_lead_add_interaction (lead, "demo", time_cases[i].in);
   interactions = json_node_get_array (fl_lead_get_interactions (lead));
-  g_assert_cmpuint (json_array_get_length (interactions), ==, G_N_ELEMENTS (cases));
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  g_assert_cmpuint (json_array_get_length (interactions), ==, G_N_ELEMENTS (time_cases));
+  for (guint i = 0; i < G_N_ELEMENTS (time_cases); i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (interactions, i), "at"),
-                     ==, cases[i].out);
+                     ==, time_cases[i].out);
 }
 
 /* Creation and change times: a canonical UTC time (as the database
@@ -262,24 +266,15 @@ test_interaction_times (void)
 static void
 test_lead_times (void)
 {
-  static const struct { const char *in, *out; } cases[] = {
-    { "2026-06-23T08:15:00.000Z", "2026-06-23T08:15:00.000Z" },
-    { "2026-06-23T10:15:00+02:00", "2026-06-23T08:15:00.000Z" },
-    { "2026-06-23T08:15:00Z", "2026-06-23T08:15:00.000Z" },
-    { "2026-06-23T08:15:00.123456Z", "2026-06-23T08:15:00.123Z" },
-    { "2026-13-45T99:99:99.000Z", "2026-13-45T99:99:99.000Z" },
-    { "2026-06-23T08:15:00.000Zx", "2026-06-23T08:15:00.000Zx" },
-    { "gestern", "gestern" },
-  };
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (time_cases); i++)
     {
       g_autoptr(FlLead) lead = fl_lead_new ();
 
-      fl_lead_set_created_at (lead, cases[i].in);
-      fl_lead_set_updated_at (lead, cases[i].in);
-      g_assert_cmpstr (fl_lead_get_created_at (lead), ==, cases[i].out);
-      g_assert_cmpstr (fl_lead_get_updated_at (lead), ==, cases[i].out);
+      fl_lead_set_created_at (lead, time_cases[i].in);
+      fl_lead_set_updated_at (lead, time_cases[i].in);
+      g_assert_cmpstr (fl_lead_get_created_at (lead), ==, time_cases[i].out);
+      g_assert_cmpstr (fl_lead_get_updated_at (lead), ==, time_cases[i].out);
     }
 }
 
