@@ -127,6 +127,14 @@
   "  FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE " where ";"                             \
   "DELETE FROM outbox WHERE rowid IN (SELECT o.rowid FROM outbox o WHERE " where ");"
 
+/* An answer written (inserted or changed): its value, unless the log
+ * holds that value for it already. */
+#define FL_REPLICA_ANSWER_LOG(LOG)                                                                 \
+  LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
+                  "json_object ('value', new.value)",                                              \
+                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
+                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))
+
 /* The triggers that log the changes of this device with @LOG (one of the
  * FL_REPLICA_LOG macros). @live is the WHEN of
  * the triggers on inserts and updates; deletions log whenever a change is
@@ -197,16 +205,10 @@
   LOG ("leads", "old.uuid", "json_object ('_deleted', 1)", "1")                         \
   "END;"                                                                                           \
   "CREATE TRIGGER answers_replica_insert AFTER INSERT ON answers WHEN" live "BEGIN "               \
-  LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
-                  "json_object ('value', new.value)",                                              \
-                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
-                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
+  FL_REPLICA_ANSWER_LOG (LOG)                                                                      \
   "END;"                                                                                           \
   "CREATE TRIGGER answers_replica_update AFTER UPDATE OF value ON answers WHEN" live "BEGIN "      \
-  LOG ("answers", FL_REPLICA_ANSWER_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")),  \
-                  "json_object ('value', new.value)",                                              \
-                  "NOT " FL_REPLICA_UNCHANGED ("answers", FL_REPLICA_ANSWER_KEY ("new",            \
-                                               FL_REPLICA_LEAD_UUID ("new.lead_id"))))             \
+  FL_REPLICA_ANSWER_LOG (LOG)                                                                      \
   "END;"                                                                                           \
   "CREATE TRIGGER interactions_replica_insert AFTER INSERT ON interactions WHEN" live "BEGIN "     \
   LOG ("interactions", FL_REPLICA_INTERACTION_KEY ("new", FL_REPLICA_LEAD_UUID ("new.lead_id")), \
